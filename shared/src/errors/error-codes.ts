@@ -1,0 +1,25 @@
+/**
+ * Error codes of the HTTP API and the CLIs, one table. Clients switch on `code`; `status` is the
+ * HTTP status the hub answers with. Messages are for humans and may change; codes may not.
+ */
+export const ERROR_CODES = {
+  BAD_REQUEST: { status: 400, message: 'The request is malformed' },
+  VALIDATION_FAILED: { status: 400, message: 'The request body or query does not match its schema' },
+  UNAUTHENTICATED: { status: 401, message: 'A valid bearer token is required' },
+  FORBIDDEN: { status: 403, message: 'This token may not do that' },
+  NOT_FOUND: { status: 404, message: 'No such resource' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  ENROLMENT_TOKEN_INVALID: { status: 401, message: 'Unknown enrolment token' },
+  ENROLMENT_TOKEN_EXPIRED: { status: 401, message: 'The enrolment token has expired' },
+  ENROLMENT_TOKEN_EXHAUSTED: { status: 401, message: 'The enrolment token has no uses left' },
+  ENROLMENT_TOKEN_REVOKED: { status: 401, message: 'The enrolment token was revoked' },
+  STORAGE_UNAVAILABLE: { status: 503, message: 'The hub cannot write to its database' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The JSON body of every API error. */
+export interface ApiErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}

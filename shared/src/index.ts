@@ -1,0 +1,35 @@
+export { CHECK_STATE_RANK, CHECK_STATES, type CheckState } from './domain/check-state.js';
+export { HOST_ROLES, type HostRole, OS_PLATFORMS, type OsInfo, type OsPlatform, osInfoSchema } from './domain/host.js';
+export { type EnrolRequest, type EnrolResponse, enrolRequestSchema, enrolResponseSchema } from './enrolment/enrolment.js';
+export { type ApiErrorBody, ERROR_CODES, type ErrorCode } from './errors/error-codes.js';
+export { DEFAULT_POLICY, type Policy, policySchema } from './policy/policy.js';
+export { type CheckStateMessage, checkStateSchema } from './protocol/agent/check-state.js';
+export { type Hello, helloSchema } from './protocol/agent/hello.js';
+export { type InventoryMessage, inventorySchema, type Software, softwareSchema } from './protocol/agent/inventory.js';
+export { type MetricsMessage, metricsSchema } from './protocol/agent/metrics.js';
+export { CLOSE_CODES, type CloseCodeName, closeCodeName } from './protocol/close-codes.js';
+export {
+  closeReason,
+  type DecodeError,
+  type DecodeResult,
+  decodeAgentMessage,
+  decodeHubMessage,
+  encodeMessage,
+  type RawFrame,
+} from './protocol/codec.js';
+export { type AckMessage, ackSchema } from './protocol/hub/ack.js';
+export { type ErrorMessage, errorMessageSchema } from './protocol/hub/error.js';
+export { type PolicyMessage, policyMessageSchema } from './protocol/hub/policy.js';
+export { type WelcomeMessage, welcomeSchema } from './protocol/hub/welcome.js';
+export { LIMITS } from './protocol/limits.js';
+export {
+  type AgentDataMessage,
+  type AgentMessage,
+  type AgentMessageType,
+  agentMessageSchema,
+  type HubMessage,
+  type HubMessageType,
+  hubMessageSchema,
+} from './protocol/messages.js';
+export * from './protocol/sample.js';
+export { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from './protocol/version.js';

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { osInfoSchema } from '../../domain/host.js';
+import { LIMITS } from '../limits.js';
+import { agentId, bootId, fingerprint, name, seq } from '../primitives.js';
+
+/**
+ * First frame of every connection. Nothing else is accepted before it; identity comes from the
+ * credential checked here, never from fields of later messages.
+ */
+export const helloSchema = z.object({
+  type: z.literal('hello'),
+  protocolVersion: z.number().int().min(1).max(1000),
+  credential: z.object({
+    agentId,
+    secret: z.string().min(16).max(LIMITS.maxSecretLength),
+  }),
+  fingerprint,
+  agentVersion: z.string().min(1).max(64),
+  hostname: name,
+  os: osInfoSchema,
+  bootId,
+  /** Highest seq of this boot the agent still holds unacknowledged, so the hub knows what to expect. */
+  pendingFromSeq: seq.optional(),
+});
+export type Hello = z.infer<typeof helloSchema>;

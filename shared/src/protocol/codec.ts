@@ -1,0 +1,77 @@
+import type { z } from 'zod';
+import { CLOSE_CODES, type CloseCodeName } from './close-codes.js';
+import { LIMITS } from './limits.js';
+import { type AgentMessage, agentMessageSchema, type HubMessage, hubMessageSchema } from './messages.js';
+
+export type RawFrame = string | Buffer | ArrayBuffer | Buffer[];
+
+/** Why a frame was refused: the close code to use and a reason short enough for a close frame. */
+export interface DecodeError {
+  readonly code: CloseCodeName;
+  readonly closeCode: number;
+  /** Human-readable detail for logs; the close frame carries a truncated copy. */
+  readonly detail: string;
+}
+
+export type DecodeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DecodeError };
+
+function failure(code: CloseCodeName, detail: string): { ok: false; error: DecodeError } {
+  return { ok: false, error: { code, closeCode: CLOSE_CODES[code].code, detail } };
+}
+
+function frameToString(frame: RawFrame): string {
+  if (typeof frame === 'string') return frame;
+  if (Array.isArray(frame)) return Buffer.concat(frame).toString('utf8');
+  if (frame instanceof ArrayBuffer) return Buffer.from(frame).toString('utf8');
+  return frame.toString('utf8');
+}
+
+function frameLength(frame: RawFrame): number {
+  if (typeof frame === 'string') return Buffer.byteLength(frame);
+  if (Array.isArray(frame)) return frame.reduce((sum, part) => sum + part.length, 0);
+  return frame.byteLength;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+function decodeWith<T>(schema: z.ZodType<T>, frame: RawFrame): DecodeResult<T> {
+  if (frameLength(frame) > LIMITS.maxFrameBytes) {
+    return failure('FRAME_TOO_LARGE', `frame of ${frameLength(frame)} bytes exceeds ${LIMITS.maxFrameBytes}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(frameToString(frame));
+  } catch (cause) {
+    return failure('INVALID_JSON', cause instanceof Error ? cause.message : 'unparsable frame');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return failure('SCHEMA_VIOLATION', describeIssues(parsed.error));
+  return { ok: true, value: parsed.data };
+}
+
+/** Parse and validate one frame received from an agent. Never throws. */
+export function decodeAgentMessage(frame: RawFrame): DecodeResult<AgentMessage> {
+  return decodeWith(agentMessageSchema, frame);
+}
+
+/** Parse and validate one frame received from a hub. Never throws. */
+export function decodeHubMessage(frame: RawFrame): DecodeResult<HubMessage> {
+  return decodeWith(hubMessageSchema, frame);
+}
+
+/** Serialise a message for the wire. Typed so only valid message shapes compile. */
+export function encodeMessage(message: AgentMessage | HubMessage): string {
+  return JSON.stringify(message);
+}
+
+/** Close reasons are limited to 123 bytes by RFC 6455; keep the start of the detail. */
+export function closeReason(detail: string): string {
+  const buffer = Buffer.from(detail, 'utf8');
+  if (buffer.length <= 123) return detail;
+  return buffer.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '') + '...';
+}

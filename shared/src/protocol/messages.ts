@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { checkStateSchema } from './agent/check-state.js';
+import { helloSchema } from './agent/hello.js';
+import { inventorySchema } from './agent/inventory.js';
+import { metricsSchema } from './agent/metrics.js';
+import { ackSchema } from './hub/ack.js';
+import { errorMessageSchema } from './hub/error.js';
+import { policyMessageSchema } from './hub/policy.js';
+import { welcomeSchema } from './hub/welcome.js';
+
+/** Everything an agent may send, discriminated by `type`. */
+export const agentMessageSchema = z.discriminatedUnion('type', [
+  helloSchema,
+  metricsSchema,
+  checkStateSchema,
+  inventorySchema,
+]);
+export type AgentMessage = z.infer<typeof agentMessageSchema>;
+export type AgentMessageType = AgentMessage['type'];
+/** Agent messages that carry data and therefore `(bootId, seq)`. */
+export type AgentDataMessage = Exclude<AgentMessage, { type: 'hello' }>;
+
+/** Everything a hub may send, discriminated by `type`. */
+export const hubMessageSchema = z.discriminatedUnion('type', [
+  welcomeSchema,
+  ackSchema,
+  policyMessageSchema,
+  errorMessageSchema,
+]);
+export type HubMessage = z.infer<typeof hubMessageSchema>;
+export type HubMessageType = HubMessage['type'];

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+
+// Building blocks shared by the message schemas. Strings are bounded, never rewritten: what an
+// agent sends is stored verbatim and escaped where it is shown.
+
+export const name = z.string().min(1).max(LIMITS.maxNameLength);
+export const optionalName = z.string().max(LIMITS.maxNameLength);
+export const path = z.string().min(1).max(LIMITS.maxPathLength);
+export const text = z.string().max(LIMITS.maxTextLength);
+/** Milliseconds since the Unix epoch, on the sender's clock. */
+export const epochMs = z.number().int().min(0).max(8.64e15);
+export const percent = z.number().min(0).max(100);
+export const bytes = z.number().min(0);
+export const count = z.number().int().min(0);
+export const rate = z.number().min(0);
+export const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIMITS.maxListItems);
+
+/** A boot of the agent process; with `seq` it identifies every data message uniquely. */
+export const bootId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+/** Per-boot sequence number, starting at 1 and contiguous. */
+export const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+export const fingerprint = z.string().min(16).max(128).regex(/^[A-Za-z0-9:_-]+$/);
+export const agentId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);

@@ -1,0 +1,54 @@
+/** Tuning of the reconnect delay; every field has a default suited to a fleet of agents. */
+export interface BackoffOptions {
+  /** Uniform random number in [0, 1); injected so tests are deterministic. */
+  readonly random: () => number;
+  /** Ceiling of the first attempt's delay. */
+  readonly baseMs?: number;
+  /** No delay ever exceeds this, however many attempts failed. */
+  readonly capMs?: number;
+  /** A connection that stayed up this long counts as healthy: the next failure starts over. */
+  readonly stableAfterMs?: number;
+}
+
+/** Reconnect delays for one connection. */
+export interface Backoff {
+  /** Delay before the next attempt; each call counts one more failed attempt. */
+  next(): number;
+  /** Record how long the last connection stayed up; resets the attempts if it was stable. */
+  noteUptime(upMs: number): void;
+  /** Forget every failed attempt. */
+  reset(): void;
+  /** Failed attempts counted since the last reset. */
+  readonly attempts: number;
+}
+
+export const BACKOFF_DEFAULTS = { baseMs: 1_000, capMs: 5 * 60_000, stableAfterMs: 60_000 } as const;
+
+/**
+ * Full-jitter exponential backoff (delay uniform in [0, min(cap, base·2^n))): after a hub
+ * restart thousands of agents spread their reconnects instead of arriving in waves.
+ */
+export function createBackoff(options: BackoffOptions): Backoff {
+  const baseMs = options.baseMs ?? BACKOFF_DEFAULTS.baseMs;
+  const capMs = options.capMs ?? BACKOFF_DEFAULTS.capMs;
+  const stableAfterMs = options.stableAfterMs ?? BACKOFF_DEFAULTS.stableAfterMs;
+  let attempts = 0;
+
+  return {
+    next() {
+      // 2^attempts overflows to Infinity long after the cap applies; Math.min keeps it finite.
+      const ceiling = Math.min(capMs, baseMs * 2 ** attempts);
+      attempts += 1;
+      return Math.floor(options.random() * ceiling);
+    },
+    noteUptime(upMs) {
+      if (upMs >= stableAfterMs) attempts = 0;
+    },
+    reset() {
+      attempts = 0;
+    },
+    get attempts() {
+      return attempts;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { execFile as execFileCb } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import { promisify } from 'node:util';
+import { type Sample, sampleSchema } from '@vigie/shared';
+import * as systeminformation from 'systeminformation';
+import type { Collector, CollectRequest } from './collector.js';
+import type { ExecFile, ReadDir, ReadText, Statfs } from './deps.js';
+import { type CollectorDeps, linuxCollectors, siCollectors } from './platform.js';
+import type { SiCollect } from './si.js';
+import { createLogOnce, errorMessage } from './util/log-once.js';
+
+export type { Collector, CollectRequest } from './collector.js';
+export type { Clock, ExecFile, Log, ReadDir, ReadText, Statfs } from './deps.js';
+export type { SiCollect } from './si.js';
+
+/** What the sampler needs; file, process and systeminformation access default to the real ones. */
+export interface SamplerDeps {
+  platform: NodeJS.Platform;
+  clock: () => number;
+  log: (msg: string, fields?: Record<string, unknown>) => void;
+  readFile?: ReadText;
+  readdir?: ReadDir;
+  statfs?: Statfs;
+  execFile?: ExecFile;
+  si?: SiCollect;
+  loadavg?: () => number[];
+  /** Overrides the platform's collectors (tests inject failing or slow ones). */
+  collectors?: readonly Collector[];
+}
+
+/** Collects one sample per call. */
+export interface Sampler {
+  collect(request: CollectRequest): Promise<Sample>;
+}
+
+const execFileAsync = promisify(execFileCb);
+
+// Real implementations: every file access is asynchronous so a cycle never blocks the loop.
+const REAL = {
+  readFile: (path: string) => fs.readFile(path, 'utf8'),
+  readdir: (path: string) => fs.readdir(path),
+  statfs: (path: string) => fs.statfs(path),
+  execFile: (file: string, args: readonly string[]) =>
+    execFileAsync(file, [...args], { timeout: 10_000, maxBuffer: 1024 * 1024, encoding: 'utf8' }),
+} satisfies Pick<CollectorDeps, 'readFile' | 'readdir' | 'statfs' | 'execFile'>;
+
+/** Builds the platform's collectors and runs them concurrently into one schema-valid sample. */
+export function createSampler(deps: SamplerDeps): Sampler {
+  const resolved: CollectorDeps = {
+    clock: deps.clock,
+    log: deps.log,
+    readFile: deps.readFile ?? REAL.readFile,
+    readdir: deps.readdir ?? REAL.readdir,
+    statfs: deps.statfs ?? REAL.statfs,
+    execFile: deps.execFile ?? REAL.execFile,
+    si: deps.si ?? systeminformation,
+    loadavg: deps.loadavg ?? os.loadavg,
+  };
+  const collectors =
+    deps.collectors ??
+    (deps.platform === 'linux' ? linuxCollectors(resolved) : siCollectors(resolved, deps.platform));
+  const logOnce = createLogOnce(deps.log);
+
+  return {
+    async collect(request) {
+      const at = Math.max(0, Math.round(deps.clock()));
+      const results = await Promise.allSettled(collectors.map((c) => c.collect(request)));
+      const sample: Record<string, unknown> = { at };
+      results.forEach((result, i) => {
+        const section = collectors[i]?.section;
+        if (!section) return;
+        if (result.status === 'fulfilled') {
+          if (result.value !== undefined) sample[section] = result.value;
+          return;
+        }
+        const err = errorMessage(result.reason);
+        logOnce(`${section}:${err}`, 'collector failed, section omitted', { section, err });
+      });
+      return validated(sample);
+    },
+  };
+
+  // Last line of defence: never build a sample the hub would refuse. One parse in the normal
+  // case; on failure drop each offending section and parse what is left.
+  function validated(sample: Record<string, unknown>): Sample {
+    const checked = sampleSchema.safeParse(sample);
+    if (checked.success) return checked.data;
+    for (const issue of checked.error.issues) {
+      const section = String(issue.path[0] ?? '');
+      if (section === 'at' || !(section in sample)) continue;
+      logOnce(`${section}:invalid`, 'collector produced an invalid section, omitted', {
+        section,
+        issue: issue.message,
+        path: issue.path.map(String).join('.'),
+      });
+      delete sample[section];
+    }
+    return sampleSchema.parse(sample);
+  }
+}

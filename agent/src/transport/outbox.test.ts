@@ -60,6 +60,13 @@ describe('createOutbox', () => {
     expect(seqs(sent)).toEqual([1, 2, 3, 4]);
   });
 
+  it('refuses an item that could never fit in a frame, without spending a seq', () => {
+    const outbox = createOutbox({ bootId: BOOT, log: SILENT_LOG, maxBatchBytes: 25 });
+    expect(outbox.enqueue(check(1))).toBe(false);
+    expect(outbox.enqueue(sample(2))).toBe(true);
+    expect(seqs(outbox.takeSendable())).toEqual([1]);
+  });
+
   it('cuts a batch before it would exceed the byte budget', () => {
     const outbox = createOutbox({ bootId: BOOT, log: SILENT_LOG, maxBatchBytes: 25 });
     for (let at = 1; at <= 5; at += 1) outbox.enqueue(sample(1_000_000_000_000 + at));

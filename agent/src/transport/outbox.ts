@@ -65,7 +65,8 @@ export interface OutboxStats {
  */
 export interface Outbox {
   readonly bootId: string;
-  enqueue(item: OutboxItem): void;
+  /** Queue an item for sending; false (and logged) when it could never fit in a frame. */
+  enqueue(item: OutboxItem): boolean;
   /** Next messages to send, seq assigned, in order; they stay pending until acknowledged. */
   takeSendable(): AgentDataMessage[];
   /** Forget every pending message up to and including `seq`; returns how many were forgotten. */
@@ -141,9 +142,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
     bootId,
     enqueue(item) {
       const bytes = Buffer.byteLength(JSON.stringify(item.type === 'metrics' ? item.sample : item));
+      // Refused here, before it has a seq: sent, the hub would close the socket (1009) forever.
+      if (bytes > maxBatchBytes) {
+        log.error('message too large for one frame: not sent', { type: item.type, bytes, maxBatchBytes });
+        return false;
+      }
       queue.push({ item, bytes });
       queuedBytes += bytes;
       enforceLimits();
+      return true;
     },
     takeSendable() {
       const out: AgentDataMessage[] = [];

@@ -1,0 +1,271 @@
+import {
+  CLOSE_CODES,
+  type CloseCodeName,
+  closeCodeName,
+  closeReason,
+  decodeHubMessage,
+  type ErrorMessage,
+  encodeMessage,
+  type Hello,
+  type HubMessage,
+  LIMITS,
+  type Policy,
+  type WelcomeMessage,
+} from '@vigie/shared';
+import WebSocket from 'ws';
+import type { Log } from '../logger.js';
+import { type BackoffOptions, createBackoff } from './backoff.js';
+import type { Outbox } from './outbox.js';
+
+/** What the connection tells its owner; failures travel as events, never as thrown errors. */
+export type ConnectionEvent =
+  | { readonly type: 'connected'; readonly welcome: WelcomeMessage }
+  | { readonly type: 'policy'; readonly policy: Policy; readonly source: 'welcome' | 'push' }
+  | { readonly type: 'ack'; readonly seq: number; readonly forgotten: number }
+  | { readonly type: 'hubError'; readonly error: ErrorMessage }
+  | {
+      readonly type: 'disconnected';
+      readonly code: number;
+      readonly reason: string;
+      readonly retryInMs: number;
+    }
+  /** The hub refused us for good (bad or revoked credential, unsupported version): a human must act. */
+  | { readonly type: 'fatal'; readonly name: CloseCodeName; readonly code: number; readonly reason: string }
+  | { readonly type: 'closed' };
+
+export type ConnectionState = 'idle' | 'connecting' | 'handshaking' | 'ready' | 'waiting' | 'stopped';
+
+export interface ConnectionOptions {
+  /** `ws://` or `wss://` URL of the hub's agent endpoint. */
+  readonly url: string;
+  /** Builds the hello of each attempt (the outbox supplies the boot id). */
+  readonly hello: () => Omit<Hello, 'type' | 'bootId'>;
+  readonly outbox: Outbox;
+  readonly onEvent: (event: ConnectionEvent) => void;
+  readonly log: Log;
+  readonly clock: () => number;
+  readonly random: () => number;
+  readonly heartbeatIntervalMs?: number;
+  /** Extra time a pong may take on top of the interval before the socket is declared dead. */
+  readonly heartbeatSlackMs?: number;
+  readonly welcomeTimeoutMs?: number;
+  /** How long a close handshake may take before the socket is terminated. */
+  readonly closeGraceMs?: number;
+  readonly backoff?: Omit<BackoffOptions, 'random'>;
+}
+
+/** One agent↔hub link that reconnects by itself until closed or refused for good. */
+export interface Connection {
+  start(): void;
+  /** New items are in the outbox: send what the window allows, if connected. */
+  flush(): void;
+  /** Close cleanly and stop reconnecting; resolves once the socket is gone. */
+  close(): Promise<void>;
+  readonly state: ConnectionState;
+}
+
+export const CONNECTION_DEFAULTS = {
+  heartbeatIntervalMs: 30_000,
+  heartbeatSlackMs: 10_000,
+  welcomeTimeoutMs: 15_000,
+  closeGraceMs: 3_000,
+} as const;
+
+/** Creates the WebSocket client; nothing happens until `start()`. */
+export function createConnection(options: ConnectionOptions): Connection {
+  const { outbox, log, clock } = options;
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? CONNECTION_DEFAULTS.heartbeatIntervalMs;
+  const heartbeatSlackMs = options.heartbeatSlackMs ?? CONNECTION_DEFAULTS.heartbeatSlackMs;
+  const welcomeTimeoutMs = options.welcomeTimeoutMs ?? CONNECTION_DEFAULTS.welcomeTimeoutMs;
+  const closeGraceMs = options.closeGraceMs ?? CONNECTION_DEFAULTS.closeGraceMs;
+  const backoff = createBackoff({ ...options.backoff, random: options.random });
+
+  let state: ConnectionState = 'idle';
+  let socket: WebSocket | undefined;
+  let connectedAt: number | undefined;
+  let stopping = false;
+  const timers = {
+    reconnect: undefined as NodeJS.Timeout | undefined,
+    welcome: undefined as NodeJS.Timeout | undefined,
+    ping: undefined as NodeJS.Timeout | undefined,
+    deadline: undefined as NodeJS.Timeout | undefined,
+    grace: undefined as NodeJS.Timeout | undefined,
+  };
+  const closeWaiters: Array<() => void> = [];
+
+  function clearSocketTimers(): void {
+    clearTimeout(timers.welcome);
+    clearInterval(timers.ping);
+    clearTimeout(timers.deadline);
+    clearTimeout(timers.grace);
+  }
+
+  function send(ws: WebSocket, payload: string): void {
+    // A failed write is followed by 'close', which drives the reconnect; nothing to do here.
+    ws.send(payload, (error) => {
+      if (error) log.debug('send failed', { error: error.message });
+    });
+  }
+
+  function pump(): void {
+    if (state !== 'ready' || !socket) return;
+    for (const message of outbox.takeSendable()) send(socket, encodeMessage(message));
+  }
+
+  /** Close with a code, and terminate if the peer does not finish the close handshake in time. */
+  function closeSocket(ws: WebSocket, code: number, reason: string): void {
+    if (ws.readyState === WebSocket.CONNECTING) {
+      ws.terminate();
+      return;
+    }
+    if (ws.readyState !== WebSocket.OPEN) return;
+    ws.close(code, closeReason(reason));
+    timers.grace = setTimeout(() => ws.terminate(), closeGraceMs);
+  }
+
+  // Liveness as in ws' own examples: any pong or frame proves the hub alive; silence for
+  // interval + slack means a half-open TCP connection that only terminate() gets rid of.
+  function armDeadline(ws: WebSocket): void {
+    clearTimeout(timers.deadline);
+    timers.deadline = setTimeout(() => {
+      log.warn('hub did not answer pings: dropping the connection', {
+        afterMs: heartbeatIntervalMs + heartbeatSlackMs,
+      });
+      ws.terminate();
+    }, heartbeatIntervalMs + heartbeatSlackMs);
+  }
+
+  function onWelcome(ws: WebSocket, welcome: WelcomeMessage): void {
+    clearTimeout(timers.welcome);
+    state = 'ready';
+    connectedAt = clock();
+    if (welcome.ackedSeq > outbox.stats().lastSeq) {
+      log.warn('hub acknowledged more than this boot sent', {
+        ackedSeq: welcome.ackedSeq,
+        lastSeq: outbox.stats().lastSeq,
+      });
+    }
+    outbox.ack(welcome.ackedSeq);
+    options.onEvent({ type: 'connected', welcome });
+    options.onEvent({ type: 'policy', policy: welcome.policy, source: 'welcome' });
+    // The hub stores idempotently by (bootId, seq), so resending what it may already hold is safe.
+    for (const message of outbox.pending()) send(ws, encodeMessage(message));
+    pump();
+  }
+
+  function onHubMessage(ws: WebSocket, message: HubMessage): void {
+    if (state === 'handshaking') {
+      if (message.type === 'welcome') onWelcome(ws, message);
+      else closeSocket(ws, CLOSE_CODES.PROTOCOL_ERROR.code, `expected welcome, got ${message.type}`);
+      return;
+    }
+    switch (message.type) {
+      case 'welcome':
+        closeSocket(ws, CLOSE_CODES.PROTOCOL_ERROR.code, 'welcome received twice');
+        break;
+      case 'ack': {
+        if (message.bootId !== outbox.bootId) {
+          log.debug('ignoring ack of another boot', { bootId: message.bootId });
+          break;
+        }
+        const forgotten = outbox.ack(message.seq);
+        options.onEvent({ type: 'ack', seq: message.seq, forgotten });
+        pump();
+        break;
+      }
+      case 'policy':
+        options.onEvent({ type: 'policy', policy: message.policy, source: 'push' });
+        break;
+      case 'error':
+        log.warn('hub reported an error', { code: message.code, message: message.message, seq: message.seq });
+        options.onEvent({ type: 'hubError', error: message });
+        break;
+    }
+  }
+
+  function onClose(code: number, reason: string): void {
+    clearSocketTimers();
+    socket = undefined;
+    const upMs = connectedAt === undefined ? 0 : clock() - connectedAt;
+    connectedAt = undefined;
+    if (stopping) {
+      state = 'stopped';
+      options.onEvent({ type: 'closed' });
+      for (const resolve of closeWaiters.splice(0)) resolve();
+      return;
+    }
+    const name = closeCodeName(code);
+    if (name && CLOSE_CODES[name].reconnect === 'never') {
+      state = 'stopped';
+      log.error('hub refused this agent; not reconnecting', { code, name, reason });
+      options.onEvent({ type: 'fatal', name, code, reason: reason || CLOSE_CODES[name].reason });
+      return;
+    }
+    backoff.noteUptime(upMs);
+    const retryInMs = backoff.next();
+    state = 'waiting';
+    log.info('disconnected from hub', { code, name, reason, retryInMs });
+    options.onEvent({ type: 'disconnected', code, reason, retryInMs });
+    timers.reconnect = setTimeout(connect, retryInMs);
+  }
+
+  function connect(): void {
+    state = 'connecting';
+    const ws = new WebSocket(options.url, {
+      maxPayload: LIMITS.maxFrameBytes,
+      // Compression costs ≈ 7× CPU per message for small JSON frames; not worth it here.
+      perMessageDeflate: false,
+      handshakeTimeout: welcomeTimeoutMs,
+    });
+    socket = ws;
+    ws.on('open', () => {
+      state = 'handshaking';
+      send(ws, encodeMessage({ ...options.hello(), type: 'hello', bootId: outbox.bootId }));
+      timers.welcome = setTimeout(() => {
+        log.warn('no welcome from hub in time', { afterMs: welcomeTimeoutMs });
+        closeSocket(ws, CLOSE_CODES.PROTOCOL_ERROR.code, 'no welcome in time');
+      }, welcomeTimeoutMs);
+      armDeadline(ws);
+      timers.ping = setInterval(() => ws.ping(), heartbeatIntervalMs);
+    });
+    ws.on('pong', () => armDeadline(ws));
+    ws.on('message', (data) => {
+      armDeadline(ws);
+      const decoded = decodeHubMessage(data);
+      if (decoded.ok) {
+        onHubMessage(ws, decoded.value);
+        return;
+      }
+      log.warn('invalid frame from hub', { code: decoded.error.code, detail: decoded.error.detail });
+      closeSocket(ws, decoded.error.closeCode, decoded.error.detail);
+    });
+    // 'error' is always followed by 'close', where the reconnect decision is taken.
+    ws.on('error', (error) =>
+      log.warn('connection to hub failed', { url: options.url, error: error.message }),
+    );
+    ws.on('close', (code, reason) => onClose(code, reason.toString()));
+  }
+
+  return {
+    start() {
+      if (state !== 'idle') return;
+      connect();
+    },
+    flush: pump,
+    close() {
+      stopping = true;
+      clearTimeout(timers.reconnect);
+      if (!socket) {
+        if (state !== 'stopped') options.onEvent({ type: 'closed' });
+        state = 'stopped';
+        return Promise.resolve();
+      }
+      const done = new Promise<void>((resolve) => closeWaiters.push(resolve));
+      closeSocket(socket, 1000, 'agent stopping');
+      return done;
+    },
+    get state() {
+      return state;
+    },
+  };
+}

@@ -1,11 +1,28 @@
 export { CHECK_STATE_RANK, CHECK_STATES, type CheckState } from './domain/check-state.js';
-export { HOST_ROLES, type HostRole, OS_PLATFORMS, type OsInfo, type OsPlatform, osInfoSchema } from './domain/host.js';
-export { type EnrolRequest, type EnrolResponse, enrolRequestSchema, enrolResponseSchema } from './enrolment/enrolment.js';
+export {
+  HOST_ROLES,
+  type HostRole,
+  OS_PLATFORMS,
+  type OsInfo,
+  type OsPlatform,
+  osInfoSchema,
+} from './domain/host.js';
+export {
+  type EnrolRequest,
+  type EnrolResponse,
+  enrolRequestSchema,
+  enrolResponseSchema,
+} from './enrolment/enrolment.js';
 export { type ApiErrorBody, ERROR_CODES, type ErrorCode } from './errors/error-codes.js';
 export { DEFAULT_POLICY, type Policy, policySchema } from './policy/policy.js';
 export { type CheckStateMessage, checkStateSchema } from './protocol/agent/check-state.js';
 export { type Hello, helloSchema } from './protocol/agent/hello.js';
-export { type InventoryMessage, inventorySchema, type Software, softwareSchema } from './protocol/agent/inventory.js';
+export {
+  type InventoryMessage,
+  inventorySchema,
+  type Software,
+  softwareSchema,
+} from './protocol/agent/inventory.js';
 export { type MetricsMessage, metricsSchema } from './protocol/agent/metrics.js';
 export { CLOSE_CODES, type CloseCodeName, closeCodeName } from './protocol/close-codes.js';
 export {

@@ -5,7 +5,16 @@ import { name, optionalName } from '../protocol/primitives.js';
 export const HOST_ROLES = ['server', 'workstation'] as const;
 export type HostRole = (typeof HOST_ROLES)[number];
 
-export const OS_PLATFORMS = ['linux', 'darwin', 'win32', 'freebsd', 'openbsd', 'sunos', 'aix', 'other'] as const;
+export const OS_PLATFORMS = [
+  'linux',
+  'darwin',
+  'win32',
+  'freebsd',
+  'openbsd',
+  'sunos',
+  'aix',
+  'other',
+] as const;
 export type OsPlatform = (typeof OS_PLATFORMS)[number];
 
 /** Operating system as the agent reports it in `hello`. */

@@ -15,7 +15,11 @@ export const CLOSE_CODES = {
   AUTH_FAILED: { code: 4010, reason: 'unknown agent or wrong secret', reconnect: 'never' },
   CREDENTIAL_REVOKED: { code: 4011, reason: 'agent credential revoked', reconnect: 'never' },
   FINGERPRINT_MISMATCH: { code: 4013, reason: 'credential used from another machine', reconnect: 'never' },
-  SUPERSEDED: { code: 4020, reason: 'a newer connection of this agent replaced this one', reconnect: 'backoff' },
+  SUPERSEDED: {
+    code: 4020,
+    reason: 'a newer connection of this agent replaced this one',
+    reconnect: 'backoff',
+  },
   HEARTBEAT_TIMEOUT: { code: 4021, reason: 'no pong in time', reconnect: 'backoff' },
   SERVICE_RESTART: { code: 4030, reason: 'hub restarting', reconnect: 'backoff' },
   STORAGE_UNAVAILABLE: { code: 4031, reason: 'hub storage unavailable', reconnect: 'backoff' },

@@ -64,7 +64,9 @@ describe('decodeAgentMessage', () => {
           software: [{ name: hostile, version: '1.0', source: 'dpkg' }],
         }),
       );
-      expect(result.ok && result.value.type === 'inventory' && result.value.software?.[0]?.name).toBe(hostile);
+      expect(result.ok && result.value.type === 'inventory' && result.value.software?.[0]?.name).toBe(
+        hostile,
+      );
     });
   });
 
@@ -85,7 +87,10 @@ describe('decodeAgentMessage', () => {
       ['a zero seq', { ...metrics, seq: 0 }],
       ['a fractional seq', { ...metrics, seq: 1.5 }],
       ['an empty batch', { ...metrics, samples: [] }],
-      ['a CPU usage over 100 %', { ...metrics, samples: [{ at: 1, cpu: { usagePct: 250, perCorePct: [] } }] }],
+      [
+        'a CPU usage over 100 %',
+        { ...metrics, samples: [{ at: 1, cpu: { usagePct: 250, perCorePct: [] } }] },
+      ],
       ['a negative timestamp', { ...metrics, samples: [{ at: -5 }] }],
       ['a bootId with a path in it', { ...metrics, bootId: '../../etc/passwd' }],
       ['a hostname over the bound', { ...hello, hostname: 'h'.repeat(LIMITS.maxNameLength + 1) }],

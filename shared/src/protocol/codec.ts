@@ -13,7 +13,9 @@ export interface DecodeError {
   readonly detail: string;
 }
 
-export type DecodeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DecodeError };
+export type DecodeResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: DecodeError };
 
 function failure(code: CloseCodeName, detail: string): { ok: false; error: DecodeError } {
   return { ok: false, error: { code, closeCode: CLOSE_CODES[code].code, detail } };
@@ -73,5 +75,10 @@ export function encodeMessage(message: AgentMessage | HubMessage): string {
 export function closeReason(detail: string): string {
   const buffer = Buffer.from(detail, 'utf8');
   if (buffer.length <= 123) return detail;
-  return buffer.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '') + '...';
+  return (
+    buffer
+      .subarray(0, 120)
+      .toString('utf8')
+      .replace(/\uFFFD$/, '') + '...'
+  );
 }

@@ -17,8 +17,20 @@ export const rate = z.number().min(0);
 export const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIMITS.maxListItems);
 
 /** A boot of the agent process; with `seq` it identifies every data message uniquely. */
-export const bootId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+export const bootId = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 /** Per-boot sequence number, starting at 1 and contiguous. */
 export const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-export const fingerprint = z.string().min(16).max(128).regex(/^[A-Za-z0-9:_-]+$/);
-export const agentId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+export const fingerprint = z
+  .string()
+  .min(16)
+  .max(128)
+  .regex(/^[A-Za-z0-9:_-]+$/);
+export const agentId = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);

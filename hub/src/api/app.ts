@@ -1,0 +1,65 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { HubDeps } from '../config/deps.js';
+import type { LiveSessions } from '../ingest/live-sessions.js';
+import { ApiError } from './api-error.js';
+import { type AuthEnv, bearerAuth } from './middleware/bearer-auth.js';
+import { enrolRoutes } from './routes/enrol.js';
+import { enrolmentTokenRoutes } from './routes/enrolment-tokens.js';
+import { healthRoutes } from './routes/health.js';
+import { hostsRoutes } from './routes/hosts.js';
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+/**
+ * The hub's HTTP surface. Every error leaves as `{ error: { code, message } }`; the agents'
+ * WebSocket route is mounted by the server (it needs the Node adapter), so tests can call
+ * `app.request()` without a port.
+ */
+export function createApp(deps: HubDeps, sessions: LiveSessions, agentSocket?: Hono) {
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      return c.json(
+        {
+          error: {
+            code: error.code,
+            message: error.message,
+            ...(error.details ? { details: error.details } : {}),
+          },
+        },
+        error.status as 400,
+      );
+    }
+    if (error instanceof HTTPException && error.status === 413) {
+      return c.json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' } }, 413);
+    }
+    deps.log.error({ err: error, path: c.req.path }, 'unhandled API error');
+    return c.json({ error: { code: 'INTERNAL', message: 'Internal error' } }, 500);
+  });
+  app.notFound((c) =>
+    c.json({ error: { code: 'NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+  );
+
+  app.route('/healthz', healthRoutes(deps, sessions));
+  if (agentSocket) app.route('/api/v1/agent/ws', agentSocket);
+
+  const api = new Hono<AuthEnv>();
+  api.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError('PAYLOAD_TOO_LARGE');
+      },
+    }),
+  );
+  api.route('/enrol', enrolRoutes(deps));
+  api.use(bearerAuth(deps));
+  api.route('/hosts', hostsRoutes(deps, sessions));
+  api.route('/enrolment-tokens', enrolmentTokenRoutes(deps));
+  app.route('/api/v1', api);
+
+  return app;
+}

@@ -1,0 +1,70 @@
+import { HOST_ROLES } from '@vigie/shared';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { HubDeps } from '../../config/deps.js';
+import { createEnrolmentToken } from '../../enrolment/create-enrolment-token.js';
+import { listEnrolmentTokens, revokeEnrolmentToken } from '../../repositories/enrolment-tokens.js';
+import { ApiError } from '../api-error.js';
+import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { parseJsonBody } from '../validate.js';
+
+const HOUR_MS = 3_600_000;
+const createBody = z.object({
+  client: z.string().min(1).max(256).default('default'),
+  site: z.string().min(1).max(256).default('default'),
+  role: z.enum(HOST_ROLES).optional(),
+  maxUses: z.number().int().min(1).max(100_000).default(1),
+  ttlHours: z
+    .number()
+    .min(0.01)
+    .max(24 * 366)
+    .default(24 * 7),
+  note: z.string().max(1000).optional(),
+});
+
+function toView(row: Awaited<ReturnType<typeof listEnrolmentTokens>>[number]) {
+  return {
+    id: row.id,
+    client: row.client,
+    site: row.site,
+    role: row.role,
+    maxUses: row.max_uses,
+    uses: row.uses,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    note: row.note,
+  };
+}
+
+/** /api/v1/enrolment-tokens: admins create, list and revoke the tokens agents enrol with. */
+export function enrolmentTokenRoutes(deps: HubDeps) {
+  const app = new Hono<AuthEnv>();
+  app.use(requireRole());
+
+  app.post('/', async (c) => {
+    const body = await parseJsonBody(c, createBody);
+    const created = await createEnrolmentToken(deps, {
+      client: body.client,
+      site: body.site,
+      role: body.role,
+      maxUses: body.maxUses,
+      ttlMs: body.ttlHours * HOUR_MS,
+      note: body.note,
+      createdBy: c.var.user.userName,
+    });
+    return c.json(created, 201);
+  });
+
+  app.get('/', async (c) => c.json({ tokens: (await listEnrolmentTokens(deps.db)).map(toView) }));
+
+  app.delete('/:id', async (c) => {
+    if (!(await revokeEnrolmentToken(deps.db, c.req.param('id'), deps.clock()))) {
+      throw new ApiError('NOT_FOUND', 'No such enrolment token');
+    }
+    return c.body(null, 204);
+  });
+
+  return app;
+}

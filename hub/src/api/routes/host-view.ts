@@ -1,0 +1,36 @@
+import type { HostRow } from '../../repositories/hosts.js';
+
+/** A host as the API shows it: camelCase, booleans, the latest health grouped. */
+export function toHostView(row: HostRow) {
+  return {
+    id: row.id,
+    hostname: row.hostname,
+    client: row.client,
+    site: row.site,
+    role: row.role,
+    tags: JSON.parse(row.tags) as string[],
+    os: {
+      platform: row.os_platform,
+      distro: row.os_distro,
+      release: row.os_release,
+      kernel: row.os_kernel,
+      arch: row.os_arch,
+    },
+    agentVersion: row.agent_version,
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    online: row.connected === 1,
+    health:
+      row.last_sample_at === null
+        ? null
+        : {
+            at: row.last_sample_at,
+            cpuPct: row.cpu_pct,
+            memPct: row.mem_pct,
+            swapPct: row.swap_pct,
+            diskMaxPct: row.disk_max_pct,
+            load1: row.load1,
+          },
+  };
+}
+export type HostView = ReturnType<typeof toHostView>;

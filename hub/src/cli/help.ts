@@ -1,0 +1,62 @@
+/** Help texts of `vigie-hub`, one per command. */
+export const HELP = {
+  main: `vigie-hub — the Vigie hub: ingests agent reports, opens incidents, serves the API
+
+Usage:
+  vigie-hub <command> [options]
+
+Commands:
+  start                 Run the hub (HTTP API, agents' WebSocket, health endpoint)
+  migrate               Bring the database schema up to date and exit
+  token create          Create an enrolment token for a client/site (printed once)
+  token list            List enrolment tokens
+  token revoke <id>     Revoke an enrolment token
+  user create <name>    Create a user and print its API bearer token (once)
+  help [command]        Show help for a command
+
+Common options:
+  --db <path>           SQLite database file            [env VIGIE_HUB_DB, default ./var/vigie-hub.db]
+  --log-level <level>   fatal|error|warn|info|debug|trace|silent   [env VIGIE_LOG_LEVEL, default info]
+  -h, --help            Show help
+  -v, --version         Show the version
+
+Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration.
+Run 'vigie-hub help <command>' for the options of one command.`,
+
+  start: `Usage: vigie-hub start [options]
+
+Runs the hub. On first start with an empty database it creates the user 'admin' and prints
+its API token once: keep it, the hub stores only its hash.
+
+Options:
+  --host <addr>                 Address to listen on   [env VIGIE_HUB_HOST, default 0.0.0.0]
+  --port <n>                    Port (0 picks a free one) [env VIGIE_HUB_PORT, default 8420]
+  --db <path>                   SQLite database file   [env VIGIE_HUB_DB, default ./var/vigie-hub.db]
+  --log-level <level>           Log level              [env VIGIE_LOG_LEVEL, default info]
+  --heartbeat-interval <s>      Ping agents every s seconds; one missed pong drops them
+                                [env VIGIE_HUB_HEARTBEAT_INTERVAL, default 30]
+  --hello-timeout <s>           Close sockets that send no hello in time [env VIGIE_HUB_HELLO_TIMEOUT, default 10]
+  --metrics-interval <s>        Metrics interval in the policy sent to agents [env VIGIE_METRICS_INTERVAL, default 10]
+
+The hub logs JSON lines on stdout and prints 'listening <url>' on stderr when ready.
+SIGINT/SIGTERM close agents' sockets with "service restart" (4030) and exit 0.`,
+
+  migrate: `Usage: vigie-hub migrate [--db <path>]
+
+Applies pending database migrations and exits. 'start' does the same on its own.`,
+
+  token: `Usage:
+  vigie-hub token create [--client <name>] [--site <name>] [--role server|workstation]
+                         [--uses <n>] [--ttl <hours>] [--note <text>] [--db <path>] [--quiet]
+  vigie-hub token list [--db <path>]
+  vigie-hub token revoke <id> [--db <path>]
+
+'create' prints the token once (with --quiet, only the token), then how to enrol an agent with it:
+  vigie-agent enroll --hub <hub url> --token <token>
+Defaults: client 'default', site 'default', 1 use, valid 168 hours (7 days).`,
+
+  user: `Usage: vigie-hub user create <name> --role admin|n1|n2|n3|readonly [--db <path>] [--quiet]
+
+Creates a user and prints its API bearer token once (with --quiet, only the token). Use it as
+'Authorization: Bearer <token>' on /api/v1.`,
+} as const;

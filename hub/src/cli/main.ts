@@ -1,0 +1,256 @@
+import { parseArgs } from 'node:util';
+import { HOST_ROLES, type HostRole } from '@vigie/shared';
+import { createUserWithToken } from '../access/create-user.js';
+import { type HubConfig, loadHubConfig } from '../config/config.js';
+import { migrateToLatest, openSqlite } from '../db/connect.js';
+import { USER_ROLES, type UserRole } from '../db/tables/users.js';
+import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
+import { createLogger } from '../logger.js';
+import { listEnrolmentTokens, revokeEnrolmentToken } from '../repositories/enrolment-tokens.js';
+import { countUsers } from '../repositories/users.js';
+import { cryptoRandom } from '../security/secrets.js';
+import { startHub } from '../server.js';
+import { HUB_VERSION } from '../version.js';
+import { HELP } from './help.js';
+
+const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+const COMMON = {
+  db: { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
+function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(
+  args: string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function config(flags: Record<string, string | boolean | undefined>): HubConfig {
+  const str = (key: string) => (typeof flags[key] === 'string' ? (flags[key] as string) : undefined);
+  const result = loadHubConfig(
+    {
+      host: str('host'),
+      port: str('port'),
+      db: str('db'),
+      logLevel: str('log-level'),
+      heartbeatIntervalSec: str('heartbeat-interval'),
+      helloTimeoutSec: str('hello-timeout'),
+      metricsIntervalSec: str('metrics-interval'),
+    },
+    process.env,
+  );
+  if (!result.ok) throw new UsageError(result.message);
+  return result.config;
+}
+
+async function withDatabase<T>(
+  cfg: HubConfig,
+  work: (db: ReturnType<typeof openSqlite>) => Promise<T>,
+): Promise<T> {
+  const db = openSqlite(cfg.db);
+  try {
+    const migrated = await migrateToLatest(db);
+    if (!migrated.ok) throw migrated.error;
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function start(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'heartbeat-interval': { type: 'string' },
+    'hello-timeout': { type: 'string' },
+    'metrics-interval': { type: 'string' },
+  });
+  if (values.help) return help('start');
+  const cfg = config(values);
+  const log = createLogger(cfg.logLevel);
+  const started = await startHub(cfg, { log });
+  if (!started.ok) {
+    log.fatal({ err: started.error, code: started.code }, 'hub failed to start');
+    process.stderr.write(`vigie-hub: ${started.code}: ${String(started.error)}\n`);
+    return EXIT.failure;
+  }
+  const { hub } = started;
+  if ((await countUsers(hub.deps.db)) === 0) {
+    const admin = await createUserWithToken(hub.deps, { name: 'admin', role: 'admin' });
+    if (admin.ok) {
+      process.stderr.write(
+        `\nFirst start: created user 'admin'. Its API token, shown only this once:\n\n  ${admin.token}\n\n`,
+      );
+    }
+  }
+  process.stderr.write(`listening ${hub.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await hub.close();
+  return EXIT.ok;
+}
+
+async function migrate(args: string[]): Promise<number> {
+  const { values } = parse(args, {});
+  if (values.help) return help('migrate');
+  const cfg = config(values);
+  const db = openSqlite(cfg.db);
+  const migrated = await migrateToLatest(db);
+  await db.destroy();
+  if (!migrated.ok) {
+    process.stderr.write(`vigie-hub: migration failed: ${String(migrated.error)}\n`);
+    return EXIT.failure;
+  }
+  process.stdout.write(
+    migrated.applied.length > 0
+      ? `applied: ${migrated.applied.join(', ')}\n`
+      : 'database already up to date\n',
+  );
+  return EXIT.ok;
+}
+
+async function token(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    client: { type: 'string' },
+    site: { type: 'string' },
+    role: { type: 'string' },
+    uses: { type: 'string' },
+    ttl: { type: 'string' },
+    note: { type: 'string' },
+  });
+  const [action, id] = positionals;
+  if (values.help || action === undefined) return help('token');
+  const cfg = config(values);
+  const deps = { clock: Date.now, random: cryptoRandom };
+  if (action === 'create') {
+    const role = values.role;
+    if (role !== undefined && !HOST_ROLES.includes(role as HostRole))
+      throw new UsageError(`--role must be one of ${HOST_ROLES.join(', ')}`);
+    const maxUses = Number(values.uses ?? 1);
+    const ttlHours = Number(values.ttl ?? 168);
+    if (!Number.isInteger(maxUses) || maxUses < 1) throw new UsageError('--uses must be a whole number ≥ 1');
+    if (!Number.isFinite(ttlHours) || ttlHours <= 0)
+      throw new UsageError('--ttl must be a number of hours > 0');
+    const created = await withDatabase(cfg, (db) =>
+      createEnrolmentToken(
+        { ...deps, db },
+        {
+          client: values.client ?? 'default',
+          site: values.site ?? 'default',
+          role: role as HostRole | undefined,
+          maxUses,
+          ttlMs: ttlHours * 3_600_000,
+          note: values.note,
+          createdBy: 'cli',
+        },
+      ),
+    );
+    if (values.quiet) {
+      process.stdout.write(`${created.token}\n`);
+    } else {
+      process.stdout.write(
+        `enrolment token ${created.id} (${maxUses} use(s), expires ${new Date(created.expiresAt).toISOString()}):\n\n` +
+          `  ${created.token}\n\nOn each machine:\n  vigie-agent enroll --hub <hub url> --token ${created.token}\n`,
+      );
+    }
+    return EXIT.ok;
+  }
+  if (action === 'list') {
+    const tokens = await withDatabase(cfg, (db) => listEnrolmentTokens(db));
+    for (const t of tokens) {
+      const state = t.revoked_at !== null ? 'revoked' : t.expires_at <= Date.now() ? 'expired' : 'active';
+      process.stdout.write(
+        `${t.id}\t${t.client}/${t.site}\t${t.uses}/${t.max_uses} used\t${state}\texpires ${new Date(t.expires_at).toISOString()}\n`,
+      );
+    }
+    return EXIT.ok;
+  }
+  if (action === 'revoke') {
+    if (!id) throw new UsageError('token revoke needs the token id (see token list)');
+    const found = await withDatabase(cfg, (db) => revokeEnrolmentToken(db, id, Date.now()));
+    if (!found) {
+      process.stderr.write(`vigie-hub: no enrolment token ${id}\n`);
+      return EXIT.failure;
+    }
+    process.stdout.write(`revoked ${id}\n`);
+    return EXIT.ok;
+  }
+  throw new UsageError(`unknown token action '${action}'`);
+}
+
+async function user(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { role: { type: 'string' } });
+  const [action, name] = positionals;
+  if (values.help || action !== 'create')
+    return action === undefined || values.help ? help('user') : usage(`unknown user action '${action}'`);
+  if (!name) throw new UsageError('user create needs a name');
+  const role = (values.role ?? '') as UserRole;
+  if (!USER_ROLES.includes(role)) throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
+  const cfg = config(values);
+  const created = await withDatabase(cfg, (db) =>
+    createUserWithToken({ db, clock: Date.now, random: cryptoRandom }, { name, role }),
+  );
+  if (!created.ok) {
+    process.stderr.write(`vigie-hub: a user named '${name}' already exists\n`);
+    return EXIT.failure;
+  }
+  process.stdout.write(
+    values.quiet
+      ? `${created.token}\n`
+      : `user ${name} (${role}) created. API token, shown once:\n\n  ${created.token}\n`,
+  );
+  return EXIT.ok;
+}
+
+function help(topic: keyof typeof HELP = 'main'): number {
+  process.stdout.write(`${HELP[topic]}\n`);
+  return EXIT.ok;
+}
+
+function usage(message: string): number {
+  process.stderr.write(`vigie-hub: ${message}\nRun 'vigie-hub --help' for usage.\n`);
+  return EXIT.usage;
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { start, migrate, token, user };
+
+/** Run the CLI with the given arguments; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h') return help();
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${HUB_VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (command === 'help') {
+    const topic = rest[0];
+    return topic !== undefined && topic in HELP ? help(topic as keyof typeof HELP) : help();
+  }
+  const run = COMMANDS[command];
+  if (!run) return usage(`unknown command '${command}'`);
+  try {
+    return await run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) return usage(error.message);
+    process.stderr.write(`vigie-hub: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failure;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,12 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../db/database.js';
+import type { RandomBytes } from '../security/secrets.js';
+
+/** What every hub component may need, passed down explicitly (no globals). */
+export interface HubDeps {
+  readonly db: Kysely<Database>;
+  readonly clock: () => number;
+  readonly random: RandomBytes;
+  readonly log: Logger;
+}

@@ -1,0 +1,21 @@
+import type { AgentBootsTable, AgentsTable } from './tables/agents.js';
+import type { CheckStatesTable } from './tables/check-states.js';
+import type { EnrolmentTokensTable } from './tables/enrolment-tokens.js';
+import type { HostsTable } from './tables/hosts.js';
+import type { InventoriesTable, InventoryChunksTable } from './tables/inventories.js';
+import type { SamplesTable } from './tables/samples.js';
+import type { ApiTokensTable, UsersTable } from './tables/users.js';
+
+/** The hub's schema as Kysely sees it. Migrations never import this (they are frozen in time). */
+export interface Database {
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  enrolment_tokens: EnrolmentTokensTable;
+  hosts: HostsTable;
+  agents: AgentsTable;
+  agent_boots: AgentBootsTable;
+  samples: SamplesTable;
+  check_states: CheckStatesTable;
+  inventories: InventoriesTable;
+  inventory_chunks: InventoryChunksTable;
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-25-foundation.js';
+
+/**
+ * Every migration, by name; names sort in the order they apply (ISO date prefix). Listed in code
+ * rather than read from a folder so a bundled hub carries them.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '2026-11-25-foundation': foundation,
+};

@@ -1,0 +1,29 @@
+import type { HostRole, OsPlatform } from '@vigie/shared';
+
+export interface HostsTable {
+  id: string;
+  hostname: string;
+  fingerprint: string;
+  client: string;
+  site: string;
+  role: HostRole;
+  /** JSON array of strings. */
+  tags: string;
+  os_platform: OsPlatform;
+  os_distro: string;
+  os_release: string;
+  os_kernel: string;
+  os_arch: string;
+  agent_version: string;
+  first_seen_at: number;
+  last_seen_at: number | null;
+  /** Connected right now to this hub (0/1); judged again by the host-silent check. */
+  connected: number;
+  // Latest health, denormalised from the newest sample so the fleet list is one indexed scan.
+  last_sample_at: number | null;
+  cpu_pct: number | null;
+  mem_pct: number | null;
+  swap_pct: number | null;
+  disk_max_pct: number | null;
+  load1: number | null;
+}

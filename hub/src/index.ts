@@ -1,0 +1,11 @@
+export { createUserWithToken } from './access/create-user.js';
+export { createApp } from './api/app.js';
+export { CONFIG_ENV, type HubConfig, loadHubConfig } from './config/config.js';
+export type { HubDeps } from './config/deps.js';
+export { migrateToLatest, openSqlite } from './db/connect.js';
+export type { Database } from './db/database.js';
+export { createEnrolmentToken } from './enrolment/create-enrolment-token.js';
+export { enrolAgent } from './enrolment/enrol-agent.js';
+export { createLogger } from './logger.js';
+export { type RunningHub, type StartResult, startHub } from './server.js';
+export { HUB_VERSION } from './version.js';

@@ -1,0 +1,92 @@
+import { upgradeWebSocket } from '@hono/node-server';
+import type { Policy } from '@vigie/shared';
+import { LIMITS } from '@vigie/shared';
+import { Hono } from 'hono';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { HubDeps } from '../config/deps.js';
+import { type AgentSession, createAgentSession } from './agent-session.js';
+import type { LiveSessions } from './live-sessions.js';
+
+const CLOSE_GRACE_MS = 2000;
+
+export interface AgentSocketOptions {
+  readonly helloTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly policyFor: (hostId: string) => Policy;
+}
+
+/**
+ * The agents' WebSocket endpoint: a `ws` server (frames over the limit close with 1009 before
+ * they are buffered) behind Hono's upgrade helper, and a heartbeat that terminates sockets that
+ * stopped answering pings, so a dead agent is noticed without waiting for TCP.
+ */
+export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options: AgentSocketOptions) {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: LIMITS.maxFrameBytes,
+    perMessageDeflate: false,
+  });
+  const alive = new WeakMap<WebSocket, boolean>();
+  const open = new Set<AgentSession>();
+
+  const heartbeat = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (alive.get(socket) === false) {
+        socket.terminate();
+        continue;
+      }
+      alive.set(socket, false);
+      socket.ping();
+    }
+  }, options.heartbeatIntervalMs);
+  heartbeat.unref();
+
+  const routes = new Hono();
+  routes.get(
+    '/',
+    upgradeWebSocket((c) => {
+      let session: AgentSession | undefined;
+      const remoteAddress = c.env?.incoming?.socket?.remoteAddress ?? 'unknown';
+      return {
+        onOpen(_event, ws) {
+          const raw = ws.raw as WebSocket;
+          alive.set(raw, true);
+          raw.on('pong', () => alive.set(raw, true));
+          session = createAgentSession(deps, sessions, raw, {
+            helloTimeoutMs: options.helloTimeoutMs,
+            maxInFlight: 64,
+            policyFor: options.policyFor,
+            remoteAddress,
+          });
+          open.add(session);
+        },
+        onMessage(event) {
+          session?.receive(event.data as string | ArrayBuffer);
+        },
+        onClose(event) {
+          if (!session) return;
+          session.closed(event.code);
+          const closing = session;
+          void closing.drained().finally(() => open.delete(closing));
+        },
+      };
+    }),
+  );
+
+  return {
+    wss,
+    routes,
+    /** Stop the heartbeat, tell every agent the hub is restarting, wait for stores in flight. */
+    async close(): Promise<void> {
+      clearInterval(heartbeat);
+      for (const live of sessions.all()) live.kick('SERVICE_RESTART');
+      await Promise.allSettled([...open].map((session) => session.drained()));
+      // Agents normally answer the close frame at once; one that does not must not hold the exit.
+      const deadline = Date.now() + CLOSE_GRACE_MS;
+      while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      for (const socket of wss.clients) socket.terminate();
+      wss.close();
+    },
+  };
+}
+export type AgentSocket = ReturnType<typeof createAgentSocket>;

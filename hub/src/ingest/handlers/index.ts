@@ -1,0 +1,30 @@
+import type { AgentDataMessage } from '@vigie/shared';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { SenderIdentity } from '../commit-data-message.js';
+import { storeCheckState } from './store-check-state.js';
+import { storeInventory } from './store-inventory.js';
+import { storeMetrics } from './store-metrics.js';
+
+type Store<M> = (
+  trx: Kysely<Database>,
+  sender: SenderIdentity,
+  message: M,
+  receivedAt: number,
+) => Promise<void>;
+
+/** One store function per data message type; a new message type is a new entry here. */
+export const STORES: { [T in AgentDataMessage['type']]: Store<Extract<AgentDataMessage, { type: T }>> } = {
+  metrics: storeMetrics,
+  checkState: storeCheckState,
+  inventory: storeInventory,
+};
+
+/** Route a data message to its store function with its narrowed type. */
+export function storeFor(
+  message: AgentDataMessage,
+  sender: SenderIdentity,
+): (trx: Kysely<Database>, receivedAt: number) => Promise<void> {
+  const store = STORES[message.type] as Store<AgentDataMessage>;
+  return (trx, receivedAt) => store(trx, sender, message, receivedAt);
+}

@@ -1,0 +1,52 @@
+import type { InventoryMessage } from '@vigie/shared';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import { completeChunks, replaceInventory, storeInventoryChunk } from '../../repositories/inventories.js';
+import type { SenderIdentity } from '../commit-data-message.js';
+
+type ChunkBody = Omit<InventoryMessage, 'type' | 'bootId' | 'seq'>;
+const LIST_SECTIONS = ['memoryModules', 'disks', 'networkInterfaces', 'software'] as const;
+
+/** Join a snapshot's chunks: facts from whichever chunk carries them, lists concatenated in order. */
+export function assembleSnapshot(chunks: ChunkBody[]): Record<string, unknown> {
+  const snapshot: Record<string, unknown> = {};
+  for (const chunk of chunks) {
+    for (const key of ['hardware', 'os', 'cpu'] as const) {
+      if (chunk[key] !== undefined) snapshot[key] = chunk[key];
+    }
+    for (const key of LIST_SECTIONS) {
+      const items = chunk[key];
+      if (items !== undefined)
+        snapshot[key] = [...((snapshot[key] as unknown[] | undefined) ?? []), ...items];
+    }
+  }
+  return snapshot;
+}
+
+/** Keep a chunk; when the last chunk of a snapshot arrives, it becomes the host's inventory. */
+export async function storeInventory(
+  trx: Kysely<Database>,
+  sender: SenderIdentity,
+  message: InventoryMessage,
+  receivedAt: number,
+): Promise<void> {
+  const { type: _type, bootId: _bootId, seq: _seq, ...body } = message;
+  await storeInventoryChunk(trx, {
+    hostId: sender.hostId,
+    hash: message.hash,
+    chunk: message.chunk,
+    chunks: message.chunks,
+    receivedAt,
+    payload: JSON.stringify(body),
+  });
+  const payloads = await completeChunks(trx, sender.hostId, message.hash, message.chunks);
+  if (!payloads) return;
+  const snapshot = assembleSnapshot(payloads.map((payload) => JSON.parse(payload) as ChunkBody));
+  await replaceInventory(trx, {
+    host_id: sender.hostId,
+    hash: message.hash,
+    collected_at: message.at,
+    received_at: receivedAt,
+    payload: JSON.stringify(snapshot),
+  });
+}

@@ -1,0 +1,56 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { AgentsTable } from '../db/tables/agents.js';
+
+export type AgentRow = Selectable<AgentsTable>;
+
+export async function insertAgent(db: Kysely<Database>, agent: AgentRow): Promise<void> {
+  await db.insertInto('agents').values(agent).execute();
+}
+
+export async function findAgent(db: Kysely<Database>, id: string): Promise<AgentRow | undefined> {
+  return db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Revoke every credential of a host; returns the agent ids revoked now. */
+export async function revokeHostAgents(db: Kysely<Database>, hostId: string, now: number): Promise<string[]> {
+  const rows = await db
+    .updateTable('agents')
+    .set({ revoked_at: now })
+    .where('host_id', '=', hostId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Highest committed seq of one boot of an agent (0 when the boot is new). */
+export async function committedSeq(db: Kysely<Database>, agentId: string, bootId: string): Promise<number> {
+  const row = await db
+    .selectFrom('agent_boots')
+    .select('committed_seq')
+    .where('agent_id', '=', agentId)
+    .where('boot_id', '=', bootId)
+    .executeTakeFirst();
+  return row ? Number(row.committed_seq) : 0;
+}
+
+/** Move a boot's committed seq forward (never back). */
+export async function advanceCommittedSeq(
+  db: Kysely<Database>,
+  agentId: string,
+  bootId: string,
+  seq: number,
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('agent_boots')
+    .values({ agent_id: agentId, boot_id: bootId, committed_seq: seq, started_at: now, updated_at: now })
+    .onConflict((oc) =>
+      oc
+        .columns(['agent_id', 'boot_id'])
+        .doUpdateSet({ committed_seq: seq, updated_at: now })
+        .where('agent_boots.committed_seq', '<', seq),
+    )
+    .execute();
+}

@@ -1,0 +1,116 @@
+import type { HostRole } from '@vigie/shared';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { EnrolmentTokensTable } from '../db/tables/enrolment-tokens.js';
+
+export type EnrolmentToken = Selectable<EnrolmentTokensTable>;
+export type EnrolmentTokenView = Omit<EnrolmentToken, 'token_hash'>;
+
+export async function insertEnrolmentToken(
+  db: Kysely<Database>,
+  token: {
+    id: string;
+    tokenHash: string;
+    client: string;
+    site: string;
+    role: HostRole | null;
+    maxUses: number;
+    expiresAt: number;
+    createdAt: number;
+    createdBy: string | null;
+    note: string;
+  },
+): Promise<void> {
+  await db
+    .insertInto('enrolment_tokens')
+    .values({
+      id: token.id,
+      token_hash: token.tokenHash,
+      client: token.client,
+      site: token.site,
+      role: token.role,
+      max_uses: token.maxUses,
+      uses: 0,
+      expires_at: token.expiresAt,
+      revoked_at: null,
+      created_at: token.createdAt,
+      created_by: token.createdBy,
+      note: token.note,
+    })
+    .execute();
+}
+
+export async function listEnrolmentTokens(db: Kysely<Database>): Promise<EnrolmentTokenView[]> {
+  return db
+    .selectFrom('enrolment_tokens')
+    .select([
+      'id',
+      'client',
+      'site',
+      'role',
+      'max_uses',
+      'uses',
+      'expires_at',
+      'revoked_at',
+      'created_at',
+      'created_by',
+      'note',
+    ])
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** Revoke a token; false when there is no such token. Revoking twice keeps the first date. */
+export async function revokeEnrolmentToken(db: Kysely<Database>, id: string, now: number): Promise<boolean> {
+  const token = await db
+    .selectFrom('enrolment_tokens')
+    .select(['id', 'revoked_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!token) return false;
+  if (token.revoked_at === null) {
+    await db.updateTable('enrolment_tokens').set({ revoked_at: now }).where('id', '=', id).execute();
+  }
+  return true;
+}
+
+export type ConsumeResult =
+  | { ok: true; token: EnrolmentToken }
+  | {
+      ok: false;
+      code:
+        | 'ENROLMENT_TOKEN_INVALID'
+        | 'ENROLMENT_TOKEN_EXPIRED'
+        | 'ENROLMENT_TOKEN_EXHAUSTED'
+        | 'ENROLMENT_TOKEN_REVOKED';
+    };
+
+/**
+ * Use one enrolment of a token. The single conditional UPDATE is what makes the use count hold
+ * when many machines enrol at once; the follow-up read only explains a refusal.
+ */
+export async function consumeEnrolmentToken(
+  db: Kysely<Database>,
+  tokenHash: string,
+  now: number,
+): Promise<ConsumeResult> {
+  const used = await db
+    .updateTable('enrolment_tokens')
+    .set((eb) => ({ uses: eb('uses', '+', 1) }))
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where((eb) => eb('uses', '<', eb.ref('max_uses')))
+    .returningAll()
+    .executeTakeFirst();
+  if (used) return { ok: true, token: used };
+  const token = await db
+    .selectFrom('enrolment_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!token) return { ok: false, code: 'ENROLMENT_TOKEN_INVALID' };
+  if (token.revoked_at !== null) return { ok: false, code: 'ENROLMENT_TOKEN_REVOKED' };
+  if (token.expires_at <= now) return { ok: false, code: 'ENROLMENT_TOKEN_EXPIRED' };
+  return { ok: false, code: 'ENROLMENT_TOKEN_EXHAUSTED' };
+}

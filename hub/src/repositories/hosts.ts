@@ -1,0 +1,88 @@
+import type { OsInfo } from '@vigie/shared';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { HostsTable } from '../db/tables/hosts.js';
+
+export type HostRow = Selectable<HostsTable>;
+
+export async function insertHost(db: Kysely<Database>, host: Insertable<HostsTable>): Promise<void> {
+  await db.insertInto('hosts').values(host).execute();
+}
+
+export async function findHost(db: Kysely<Database>, id: string): Promise<HostRow | undefined> {
+  return db.selectFrom('hosts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export interface HostFilter {
+  client?: string | undefined;
+  site?: string | undefined;
+  /** Substring of the hostname, case-insensitive. */
+  search?: string | undefined;
+}
+
+/** Hosts with their latest health, sorted by hostname. */
+export async function listHosts(db: Kysely<Database>, filter: HostFilter = {}): Promise<HostRow[]> {
+  let query = db.selectFrom('hosts').selectAll().orderBy('hostname').orderBy('id');
+  if (filter.client !== undefined) query = query.where('client', '=', filter.client);
+  if (filter.site !== undefined) query = query.where('site', '=', filter.site);
+  if (filter.search !== undefined) {
+    const escaped = filter.search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`);
+    query = query.where((eb) => eb(eb.fn('lower', ['hostname']), 'like', `%${escaped}%`));
+  }
+  return query.execute();
+}
+
+/** What a hello tells us about the host; the agent's word, refreshed at every connection. */
+export async function recordHello(
+  db: Kysely<Database>,
+  hostId: string,
+  hello: { hostname: string; os: OsInfo; agentVersion: string; now: number },
+): Promise<void> {
+  await db
+    .updateTable('hosts')
+    .set({
+      hostname: hello.hostname,
+      os_platform: hello.os.platform,
+      os_distro: hello.os.distro,
+      os_release: hello.os.release,
+      os_kernel: hello.os.kernel,
+      os_arch: hello.os.arch,
+      agent_version: hello.agentVersion,
+      last_seen_at: hello.now,
+      connected: 1,
+    })
+    .where('id', '=', hostId)
+    .execute();
+}
+
+export async function markDisconnected(db: Kysely<Database>, hostId: string, now: number): Promise<void> {
+  await db.updateTable('hosts').set({ connected: 0, last_seen_at: now }).where('id', '=', hostId).execute();
+}
+
+/** On start no agent is connected to this hub yet, whatever the last run left behind. */
+export async function markAllDisconnected(db: Kysely<Database>): Promise<void> {
+  await db.updateTable('hosts').set({ connected: 0 }).where('connected', '=', 1).execute();
+}
+
+export type HostHealth = Pick<
+  Updateable<HostsTable>,
+  'last_sample_at' | 'cpu_pct' | 'mem_pct' | 'swap_pct' | 'disk_max_pct' | 'load1'
+>;
+
+/** Record the newest health figures, ignoring older samples that arrive late (a drained backlog). */
+export async function updateHostHealth(
+  db: Kysely<Database>,
+  hostId: string,
+  health: HostHealth & { last_sample_at: number },
+  now: number,
+): Promise<void> {
+  await db.updateTable('hosts').set({ last_seen_at: now }).where('id', '=', hostId).execute();
+  await db
+    .updateTable('hosts')
+    .set(health)
+    .where('id', '=', hostId)
+    .where((eb) =>
+      eb.or([eb('last_sample_at', 'is', null), eb('last_sample_at', '<=', health.last_sample_at)]),
+    )
+    .execute();
+}

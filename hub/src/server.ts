@@ -1,0 +1,98 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { DEFAULT_POLICY, type Policy } from '@vigie/shared';
+import type { Logger } from 'pino';
+import { createApp } from './api/app.js';
+import type { HubConfig } from './config/config.js';
+import type { HubDeps } from './config/deps.js';
+import { migrateToLatest, openSqlite } from './db/connect.js';
+import { createAgentSocket } from './ingest/agent-socket.js';
+import { createLiveSessions } from './ingest/live-sessions.js';
+import { markAllDisconnected } from './repositories/hosts.js';
+import { cryptoRandom, type RandomBytes } from './security/secrets.js';
+
+export interface RunningHub {
+  readonly url: string;
+  readonly port: number;
+  readonly deps: HubDeps;
+  /** Close agents' sockets with "service restart", finish stores in flight, close the database. */
+  close(): Promise<void>;
+}
+
+export type StartResult =
+  | { ok: true; hub: RunningHub }
+  | { ok: false; code: 'MIGRATION_FAILED' | 'LISTEN_FAILED'; error: unknown };
+
+/** Open the database, migrate it, and serve the API and the agents' socket on one port. */
+export async function startHub(
+  config: HubConfig,
+  runtime: { log: Logger; clock?: () => number; random?: RandomBytes },
+): Promise<StartResult> {
+  const db = openSqlite(config.db);
+  const migrated = await migrateToLatest(db);
+  if (!migrated.ok) {
+    await db.destroy();
+    return { ok: false, code: 'MIGRATION_FAILED', error: migrated.error };
+  }
+  if (migrated.applied.length > 0) runtime.log.info({ migrations: migrated.applied }, 'database migrated');
+  await markAllDisconnected(db);
+
+  const deps: HubDeps = {
+    db,
+    log: runtime.log,
+    clock: runtime.clock ?? Date.now,
+    random: runtime.random ?? cryptoRandom,
+  };
+  const policy: Policy = { ...DEFAULT_POLICY, metricsIntervalSec: config.metricsIntervalSec };
+  const sessions = createLiveSessions();
+  const agentSocket = createAgentSocket(deps, sessions, {
+    helloTimeoutMs: config.helloTimeoutSec * 1000,
+    heartbeatIntervalMs: config.heartbeatIntervalSec * 1000,
+    policyFor: () => policy,
+  });
+  const app = createApp(deps, sessions, agentSocket.routes);
+
+  let stop: () => Promise<void> = async () => {};
+  const listening = await new Promise<{ ok: true; port: number } | { ok: false; error: unknown }>(
+    (resolve) => {
+      const server = serve({
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        websocket: { server: agentSocket.wss },
+      });
+      server.once('error', (error) => resolve({ ok: false, error }));
+      server.once('listening', () => resolve({ ok: true, port: (server.address() as AddressInfo).port }));
+      stop = async () => {
+        await agentSocket.close();
+        await new Promise<void>((done) => {
+          server.close(() => done());
+          // Idle keep-alive HTTP connections would otherwise hold close() open.
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        });
+        await db.destroy();
+      };
+    },
+  );
+  if (!listening.ok) {
+    await agentSocket.close();
+    await db.destroy();
+    return { ok: false, code: 'LISTEN_FAILED', error: listening.error };
+  }
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
+  runtime.log.info({ url, db: config.db }, 'hub listening');
+  let closing: Promise<void> | undefined;
+  return {
+    ok: true,
+    hub: {
+      url,
+      port: listening.port,
+      deps,
+      close: () => {
+        closing ??= stop();
+        return closing;
+      },
+    },
+  };
+}

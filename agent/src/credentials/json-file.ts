@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { z } from 'zod';
+
+/** Reading a state file: missing is a normal state (not enrolled yet), corrupt is not. */
+export type ReadJsonResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: 'missing' }
+  | { readonly ok: false; readonly reason: 'corrupt' | 'unreadable'; readonly message: string };
+
+/** Reads and validates a JSON file; never throws. */
+export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promise<ReadJsonResult<T>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    const error = cause as NodeJS.ErrnoException;
+    if (error.code === 'ENOENT') return { ok: false, reason: 'missing' };
+    return { ok: false, reason: 'unreadable', message: `cannot read ${path}: ${error.message}` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    return {
+      ok: false,
+      reason: 'corrupt',
+      message: `${path} is not valid JSON: ${(cause as Error).message}`,
+    };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    return { ok: false, reason: 'corrupt', message: `${path} is invalid: ${issues.slice(0, 3).join('; ')}` };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+/** Creates the state directory if needed and restricts it to its owner (it holds a secret). */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+}
+
+/**
+ * Writes JSON atomically with mode 0600: a crash leaves the old file or the new one, never half
+ * of one (tmp file in the same directory, fsync, rename).
+ */
+export async function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await ensurePrivateDir(dirname(path));
+  const handle = await open(tmp, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+    // The umask may have narrowed the mode, never widened it; chmod states it outright anyway.
+    await handle.chmod(0o600);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}

@@ -79,6 +79,6 @@ export function parseLoadavg(text: string): [number, number, number] | undefined
 
 /** Parses /proc/uptime into seconds since boot. */
 export function parseUptime(text: string): number | undefined {
-  const seconds = Number(text.trim().split(/\s+/)[0]);
+  const seconds = Number.parseFloat(text);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { type ConfigSources, loadConfig } from './config.js';
+
+function sources(overrides: Partial<ConfigSources> & { files?: Record<string, string> } = {}): ConfigSources {
+  const files = overrides.files ?? {};
+  return {
+    flags: {},
+    env: {},
+    readFile: async (path) => files[path],
+    isRoot: false,
+    homeDir: '/home/ana',
+    defaultConfigFile: '/etc/vigie/agent.json',
+    ...overrides,
+  };
+}
+
+describe('loadConfig', () => {
+  it('has defaults for everything but the hub URL', async () => {
+    expect(await loadConfig(sources())).toEqual({
+      ok: true,
+      config: { stateDir: '/home/ana/.local/state/vigie-agent', logLevel: 'info', heartbeatIntervalSec: 30 },
+    });
+  });
+
+  it('keeps state under /var/lib when running as root', async () => {
+    const result = await loadConfig(sources({ isRoot: true }));
+    expect(result.ok && result.config.stateDir).toBe('/var/lib/vigie-agent');
+  });
+
+  it('follows XDG_STATE_HOME for a non-root user', async () => {
+    const result = await loadConfig(sources({ env: { XDG_STATE_HOME: '/tmp/xdg' } }));
+    expect(result.ok && result.config.stateDir).toBe('/tmp/xdg/vigie-agent');
+  });
+
+  it('reads the default config file when it exists', async () => {
+    const result = await loadConfig(
+      sources({ files: { '/etc/vigie/agent.json': '{"hubUrl":"https://hub.example.com","role":"server"}' } }),
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      config: { hubUrl: 'https://hub.example.com', role: 'server', configFile: '/etc/vigie/agent.json' },
+    });
+  });
+
+  it('layers file < environment < flags', async () => {
+    const result = await loadConfig(
+      sources({
+        files: { '/srv/agent.json': '{"logLevel":"warn","stateDir":"/srv/state","heartbeatIntervalSec":20}' },
+        env: { VIGIE_LOG_LEVEL: 'debug', VIGIE_HEARTBEAT_INTERVAL: '15' },
+        flags: { configFile: '/srv/agent.json', logLevel: 'error', metricsIntervalSec: '2' },
+      }),
+    );
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        stateDir: '/srv/state',
+        logLevel: 'error',
+        heartbeatIntervalSec: 15,
+        metricsIntervalSec: 2,
+        configFile: '/srv/agent.json',
+      },
+    });
+  });
+
+  it('returns a frozen object', async () => {
+    const result = await loadConfig(sources());
+    expect(result.ok && Object.isFrozen(result.config)).toBe(true);
+  });
+
+  describe('names the source and key of every error', () => {
+    it('a bad environment variable', async () => {
+      const result = await loadConfig(
+        sources({ env: { VIGIE_HUB_URL: 'hub.example.com', VIGIE_METRICS_INTERVAL: 'ten' } }),
+      );
+      expect(result).toEqual({
+        ok: false,
+        errors: [
+          'environment variable VIGIE_HUB_URL: must be an absolute http:// or https:// URL',
+          expect.stringMatching(/^environment variable VIGIE_METRICS_INTERVAL: .*number/),
+        ],
+      });
+    });
+
+    it('a bad flag', async () => {
+      const result = await loadConfig(sources({ flags: { role: 'router' } }));
+      expect(result).toMatchObject({ ok: false, errors: [expect.stringMatching(/^option --role: /)] });
+    });
+
+    it('an unknown or invalid key of the config file', async () => {
+      const result = await loadConfig(
+        sources({ files: { '/etc/vigie/agent.json': '{"hubURL":"x","heartbeatIntervalSec":0}' } }),
+      );
+      expect(result).toMatchObject({
+        ok: false,
+        errors: [
+          expect.stringContaining('config file /etc/vigie/agent.json: unknown key "hubURL"'),
+          expect.stringMatching(/^config file \/etc\/vigie\/agent\.json: key "heartbeatIntervalSec": /),
+        ],
+      });
+    });
+
+    it('a config file that is not JSON', async () => {
+      const result = await loadConfig(sources({ files: { '/etc/vigie/agent.json': 'hubUrl = x' } }));
+      expect(result).toMatchObject({
+        ok: false,
+        errors: [expect.stringMatching(/agent\.json: not valid JSON/)],
+      });
+    });
+
+    it('an explicit config file that does not exist', async () => {
+      const result = await loadConfig(sources({ env: { VIGIE_CONFIG: '/nowhere.json' } }));
+      expect(result).toEqual({ ok: false, errors: ['config file /nowhere.json: not found'] });
+    });
+  });
+});

@@ -1,0 +1,157 @@
+import { join, resolve } from 'node:path';
+import { HOST_ROLES, type HostRole } from '@vigie/shared';
+import { z } from 'zod';
+import { LOG_LEVELS, type LogLevel } from '../logger.js';
+import { isHubUrl } from '../transport/hub-url.js';
+
+/** The agent's settings after merging every source; frozen, passed down, never global. */
+export interface AgentConfig {
+  /** Overrides the hub URL saved at enrolment (the hub moved); the default URL for `enroll`. */
+  readonly hubUrl?: string;
+  readonly stateDir: string;
+  readonly logLevel: LogLevel;
+  readonly role?: HostRole;
+  readonly heartbeatIntervalSec: number;
+  /** Development/test override of the policy's fast-cycle interval; unset in production. */
+  readonly metricsIntervalSec?: number;
+  /** The config file that was read, if any. */
+  readonly configFile?: string;
+}
+
+const FIELDS = {
+  hubUrl: {
+    env: 'VIGIE_HUB_URL',
+    flag: '--hub',
+    schema: z.string().refine(isHubUrl, 'must be an absolute http:// or https:// URL'),
+  },
+  stateDir: { env: 'VIGIE_STATE_DIR', flag: '--state-dir', schema: z.string().min(1, 'must not be empty') },
+  logLevel: { env: 'VIGIE_LOG_LEVEL', flag: '--log-level', schema: z.enum(LOG_LEVELS) },
+  role: { env: 'VIGIE_ROLE', flag: '--role', schema: z.enum(HOST_ROLES) },
+  heartbeatIntervalSec: {
+    env: 'VIGIE_HEARTBEAT_INTERVAL',
+    flag: '--heartbeat-interval',
+    schema: z.number().int().min(1).max(600),
+  },
+  metricsIntervalSec: {
+    env: 'VIGIE_METRICS_INTERVAL',
+    flag: '--metrics-interval',
+    schema: z.number().int().min(1).max(3600),
+  },
+} as const;
+
+export type ConfigKey = keyof typeof FIELDS;
+export const CONFIG_KEYS = Object.keys(FIELDS) as ConfigKey[];
+/** Environment variables the agent reads, for the help text. */
+export const CONFIG_ENV = { configFile: 'VIGIE_CONFIG', ...mapFields((field) => field.env) } as const;
+
+function mapFields<T>(fn: (field: (typeof FIELDS)[ConfigKey]) => T): Record<ConfigKey, T> {
+  return Object.fromEntries(CONFIG_KEYS.map((key) => [key, fn(FIELDS[key])])) as Record<ConfigKey, T>;
+}
+
+export const DEFAULT_CONFIG_FILE = '/etc/vigie/agent.json';
+
+/** CLI flags as parsed strings, keyed like the config; `configFile` is `--config`. */
+export type ConfigFlags = Partial<Record<ConfigKey | 'configFile', string>>;
+
+export interface ConfigSources {
+  readonly flags: ConfigFlags;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** File contents, or undefined when the file does not exist. */
+  readonly readFile: (path: string) => Promise<string | undefined>;
+  readonly isRoot: boolean;
+  readonly homeDir: string;
+  readonly defaultConfigFile?: string;
+}
+
+export type ConfigResult =
+  | { readonly ok: true; readonly config: AgentConfig }
+  | { readonly ok: false; readonly errors: string[] };
+
+type Raw = Partial<Record<ConfigKey, unknown>>;
+type Values = Partial<{ [K in ConfigKey]: z.output<(typeof FIELDS)[K]['schema']> }>;
+
+// Environment and flags are strings; integers are converted before validation so the error
+// message stays the schema's ("expected number") instead of a silent NaN.
+function fromString(key: ConfigKey, raw: string): unknown {
+  if (key === 'heartbeatIntervalSec' || key === 'metricsIntervalSec')
+    return /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : raw;
+  return raw;
+}
+
+function validate(values: Raw, label: (key: ConfigKey) => string, errors: string[]): Values {
+  const valid: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    if (values[key] === undefined) continue;
+    const parsed = FIELDS[key].schema.safeParse(values[key]);
+    if (parsed.success) valid[key] = parsed.data;
+    else errors.push(`${label(key)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  // Each key was parsed by its own schema just above, which is what Values says.
+  return valid as Values;
+}
+
+async function fromFile(path: string, explicit: boolean, sources: ConfigSources, errors: string[]) {
+  const text = await sources.readFile(path);
+  if (text === undefined) {
+    if (explicit) errors.push(`config file ${path}: not found`);
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    errors.push(`config file ${path}: not valid JSON (${(cause as Error).message})`);
+    return {};
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    errors.push(`config file ${path}: must be a JSON object`);
+    return {};
+  }
+  for (const key of Object.keys(json)) {
+    if (!(CONFIG_KEYS as string[]).includes(key)) {
+      errors.push(`config file ${path}: unknown key "${key}" (known: ${CONFIG_KEYS.join(', ')})`);
+    }
+  }
+  return validate(json as Raw, (key) => `config file ${path}: key "${key}"`, errors);
+}
+
+function defaultStateDir(sources: ConfigSources): string {
+  if (sources.isRoot) return '/var/lib/vigie-agent';
+  const stateHome = sources.env.XDG_STATE_HOME || join(sources.homeDir, '.local', 'state');
+  return join(stateHome, 'vigie-agent');
+}
+
+/**
+ * Merges defaults < config file < environment < CLI flags and validates each source on its own,
+ * so every error names where the bad value came from. Never throws.
+ */
+export async function loadConfig(sources: ConfigSources): Promise<ConfigResult> {
+  const errors: string[] = [];
+  const explicitFile = sources.flags.configFile ?? sources.env[CONFIG_ENV.configFile];
+  const configFile = explicitFile ?? sources.defaultConfigFile ?? DEFAULT_CONFIG_FILE;
+  const file = await fromFile(configFile, explicitFile !== undefined, sources, errors);
+
+  const envValues: Raw = {};
+  const flagValues: Raw = {};
+  for (const key of CONFIG_KEYS) {
+    const envRaw = sources.env[FIELDS[key].env];
+    if (envRaw !== undefined && envRaw !== '') envValues[key] = fromString(key, envRaw);
+    const flagRaw = sources.flags[key];
+    if (flagRaw !== undefined) flagValues[key] = fromString(key, flagRaw);
+  }
+  const env = validate(envValues, (key) => `environment variable ${FIELDS[key].env}`, errors);
+  const flags = validate(flagValues, (key) => `option ${FIELDS[key].flag}`, errors);
+  if (errors.length > 0) return { ok: false, errors };
+
+  const merged: Values = { ...file, ...env, ...flags };
+  const config: AgentConfig = {
+    stateDir: resolve(merged.stateDir ?? defaultStateDir(sources)),
+    logLevel: merged.logLevel ?? 'info',
+    heartbeatIntervalSec: merged.heartbeatIntervalSec ?? 30,
+    ...(merged.hubUrl !== undefined && { hubUrl: merged.hubUrl }),
+    ...(merged.role !== undefined && { role: merged.role }),
+    ...(merged.metricsIntervalSec !== undefined && { metricsIntervalSec: merged.metricsIntervalSec }),
+    ...(file !== undefined && { configFile }),
+  };
+  return { ok: true, config: Object.freeze(config) };
+}

@@ -72,7 +72,6 @@ export function createAgentSession(
   }
 
   async function onHello(hello: Hello): Promise<void> {
-    phase = 'authenticating';
     clearTimeout(helloTimer);
     const outcome = await authenticateHello(deps, hello);
     // The socket may have closed while the database answered.
@@ -134,8 +133,11 @@ export function createAgentSession(
         fail(decoded.error.code, decoded.error.detail);
       } else if (decoded.value.type === 'hello') {
         const hello = decoded.value;
-        if (phase === 'awaiting-hello') enqueue(() => onHello(hello));
-        else fail('DUPLICATE_HELLO', 'hello after hello');
+        if (phase === 'awaiting-hello') {
+          // Set now, not when the chain reaches onHello, so frames pipelined behind the hello queue up.
+          phase = 'authenticating';
+          enqueue(() => onHello(hello));
+        } else fail('DUPLICATE_HELLO', 'hello after hello');
       } else if (phase === 'awaiting-hello') {
         fail('HELLO_REQUIRED', `got ${decoded.value.type}`);
       } else {

@@ -1,5 +1,5 @@
 import type { OsInfo } from '@vigie/shared';
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { HostsTable } from '../db/tables/hosts.js';
 
@@ -27,7 +27,8 @@ export async function listHosts(db: Kysely<Database>, filter: HostFilter = {}): 
   if (filter.site !== undefined) query = query.where('site', '=', filter.site);
   if (filter.search !== undefined) {
     const escaped = filter.search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`);
-    query = query.where((eb) => eb(eb.fn('lower', ['hostname']), 'like', `%${escaped}%`));
+    // ESCAPE is spelled out: SQLite has no default LIKE escape character (PostgreSQL's is a backslash).
+    query = query.where(sql<boolean>`lower(hostname) like ${`%${escaped}%`} escape '\\'`);
   }
   return query.execute();
 }

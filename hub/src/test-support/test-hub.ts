@@ -1,0 +1,75 @@
+import { type EnrolResponse, type Hello, PROTOCOL_VERSION } from '@vigie/shared';
+import type { Kysely } from 'kysely';
+import { pino } from 'pino';
+import type { HubConfig } from '../config/config.js';
+import type { HubDeps } from '../config/deps.js';
+import { migrateToLatest, openSqlite } from '../db/connect.js';
+import type { Database } from '../db/database.js';
+import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
+import { enrolAgent } from '../enrolment/enrol-agent.js';
+import { cryptoRandom } from '../security/secrets.js';
+import { type RunningHub, startHub } from '../server.js';
+
+/** A fresh in-memory database with the real migrations, and silent deps around it. */
+export async function createTestDeps(clock: () => number = Date.now): Promise<HubDeps> {
+  const db: Kysely<Database> = openSqlite(':memory:');
+  const migrated = await migrateToLatest(db);
+  if (!migrated.ok) throw migrated.error;
+  return { db, clock, random: cryptoRandom, log: pino({ level: 'silent' }) };
+}
+
+/** A real hub on a free loopback port with its own in-memory database. */
+export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<RunningHub> {
+  const config: HubConfig = {
+    host: '127.0.0.1',
+    port: 0,
+    db: ':memory:',
+    logLevel: 'silent',
+    heartbeatIntervalSec: 30,
+    helloTimeoutSec: 5,
+    metricsIntervalSec: 10,
+    ...overrides,
+  };
+  const started = await startHub(config, { log: pino({ level: config.logLevel }) });
+  if (!started.ok) throw started.error;
+  return started.hub;
+}
+
+export const TEST_FINGERPRINT = 'f1f2f3f4f5f6f7f8f9f0a1a2a3a4a5a6';
+
+/** Enrol one agent straight through the hub's service, as `vigie-agent enroll` would over HTTP. */
+export async function enrolTestAgent(
+  deps: Pick<HubDeps, 'db' | 'clock' | 'random'>,
+  hostname = 'srv-test-01',
+  fingerprint = TEST_FINGERPRINT,
+): Promise<EnrolResponse> {
+  const { token } = await createEnrolmentToken(deps, {
+    client: 'acme',
+    site: 'paris',
+    maxUses: 1,
+    ttlMs: 3_600_000,
+  });
+  const result = await enrolAgent(deps, {
+    token,
+    fingerprint,
+    hostname,
+    os: { platform: 'linux', distro: 'Debian GNU/Linux', release: '12', kernel: '6.1.0', arch: 'x64' },
+  });
+  if (!result.ok) throw new Error(result.code);
+  return result.response;
+}
+
+/** The hello an agent with this credential would send. */
+export function helloFor(credential: EnrolResponse, overrides: Partial<Hello> = {}): Hello {
+  return {
+    type: 'hello',
+    protocolVersion: PROTOCOL_VERSION,
+    credential: { agentId: credential.agentId, secret: credential.secret },
+    fingerprint: TEST_FINGERPRINT,
+    agentVersion: '0.1.0-test',
+    hostname: 'srv-test-01',
+    os: { platform: 'linux', distro: 'Debian GNU/Linux', release: '12', kernel: '6.1.0', arch: 'x64' },
+    bootId: 'boot_test_0001',
+    ...overrides,
+  };
+}

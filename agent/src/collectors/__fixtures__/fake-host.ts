@@ -47,3 +47,19 @@ export function manualClock(start = 1_800_000_000_000): { now: () => number; adv
   let t = start;
   return { now: () => t, advance: (ms) => void (t += ms) };
 }
+
+/** The /proc files recorded on the reference machine (first reading of each counter file). */
+export function recordedProc(): Record<string, string> {
+  return {
+    '/proc/stat': fixture('linux/stat-1.txt'),
+    '/proc/loadavg': fixture('linux/loadavg.txt'),
+    '/proc/uptime': fixture('linux/uptime.txt'),
+    '/proc/meminfo': fixture('linux/meminfo.txt'),
+    '/proc/self/mountinfo': fixture('linux/mountinfo.txt'),
+    '/proc/diskstats': fixture('linux/diskstats-1.txt'),
+    '/proc/net/dev': fixture('linux/net-dev-1.txt'),
+    '/proc/5832/stat': fixture('linux/pid-stat.txt'),
+    '/proc/5832/status': fixture('linux/pid-status.txt'),
+    '/etc/passwd': fixture('linux/passwd.txt'),
+  };
+}

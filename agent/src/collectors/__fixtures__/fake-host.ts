@@ -45,7 +45,12 @@ export function fakeHost(files: Record<string, string>): {
 /** A clock tests move by hand. */
 export function manualClock(start = 1_800_000_000_000): { now: () => number; advance: (ms: number) => void } {
   let t = start;
-  return { now: () => t, advance: (ms) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 /** The /proc files recorded on the reference machine (first reading of each counter file). */

@@ -1,0 +1,156 @@
+import type { Software } from '@vigie/shared';
+import { LIMITS } from '@vigie/shared';
+import type { Systeminformation } from 'systeminformation';
+import { type DropLog, type Facts, mergeFacts, pickFacts } from './facts.js';
+
+/** The `systeminformation` calls an inventory needs (all slow, some spawn: never per cycle). */
+export interface InventorySi {
+  system(): Promise<Systeminformation.SystemData>;
+  bios(): Promise<Systeminformation.BiosData>;
+  chassis(): Promise<Systeminformation.ChassisData>;
+  osInfo(): Promise<Systeminformation.OsData>;
+  cpu(): Promise<Systeminformation.CpuData>;
+  memLayout(): Promise<Systeminformation.MemLayoutData[]>;
+  diskLayout(): Promise<Systeminformation.DiskLayoutData[]>;
+  networkInterfaces(): Promise<Systeminformation.NetworkInterfacesData[]>;
+  uuid(): Promise<Systeminformation.UuidData>;
+}
+
+/** One machine's inventory at one time; the wire splits it into chunks. */
+export interface InventorySnapshot {
+  readonly at: number;
+  readonly hardware: Facts;
+  readonly os: Facts;
+  readonly cpu: Facts;
+  readonly memoryModules: Facts[];
+  readonly disks: Facts[];
+  readonly networkInterfaces: Facts[];
+  /** Installed software. Empty until the software collectors (dpkg, rpm, registry…) land. */
+  readonly software: Software[];
+}
+
+/** What `collectInventory` needs. */
+export interface InventoryDeps {
+  si: InventorySi;
+  clock: () => number;
+  log?: DropLog;
+}
+
+// Only stable facts: anything that moves on its own (link state, current clock speed, disk
+// temperature, governor) would change the hash and resend the inventory for nothing.
+const SYSTEM_KEYS = [
+  'manufacturer',
+  'model',
+  'version',
+  'serial',
+  'uuid',
+  'sku',
+  'virtual',
+  'virtualHost',
+] as const;
+const BIOS_KEYS = [
+  ['vendor', 'biosVendor'],
+  ['version', 'biosVersion'],
+  ['releaseDate', 'biosReleaseDate'],
+] as const;
+const CHASSIS_KEYS = [
+  ['type', 'chassisType'],
+  ['manufacturer', 'chassisManufacturer'],
+  ['serial', 'chassisSerial'],
+  ['assetTag', 'assetTag'],
+] as const;
+const OS_KEYS = [
+  'platform',
+  'distro',
+  'release',
+  'codename',
+  'kernel',
+  'arch',
+  'hostname',
+  'fqdn',
+  'build',
+  'servicepack',
+  'uefi',
+  ['serial', 'osSerial'],
+] as const;
+const CPU_KEYS = [
+  'manufacturer',
+  'brand',
+  'vendor',
+  'family',
+  'model',
+  'stepping',
+  'speedMax',
+  'cores',
+  'physicalCores',
+  'performanceCores',
+  'efficiencyCores',
+  'processors',
+  'socket',
+  'virtualization',
+] as const;
+const MEMORY_KEYS = [
+  'size',
+  'bank',
+  'type',
+  'ecc',
+  'clockSpeed',
+  'formFactor',
+  'manufacturer',
+  'partNum',
+  'serialNum',
+] as const;
+const DISK_KEYS = [
+  'device',
+  'type',
+  'name',
+  'vendor',
+  'size',
+  'firmwareRevision',
+  'serialNum',
+  'interfaceType',
+] as const;
+const NIC_KEYS = ['iface', 'ifaceName', 'mac', 'ip4', 'ip6', 'type', 'virtual', 'mtu', 'dhcp'] as const;
+
+/** Collects a hardware and OS inventory through systeminformation; a failing call leaves its part empty. */
+export async function collectInventory(deps: InventoryDeps): Promise<InventorySnapshot> {
+  const log: DropLog = deps.log ?? (() => {});
+  const settle = <T>(name: string, call: () => Promise<T>): Promise<T | undefined> =>
+    call().catch((err: unknown) => {
+      log('inventory source failed', { source: name, err: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    });
+  const { si } = deps;
+  const [system, bios, chassis, os, cpu, memLayout, diskLayout, nics, uuid] = await Promise.all([
+    settle('system', () => si.system()),
+    settle('bios', () => si.bios()),
+    settle('chassis', () => si.chassis()),
+    settle('osInfo', () => si.osInfo()),
+    settle('cpu', () => si.cpu()),
+    settle('memLayout', () => si.memLayout()),
+    settle('diskLayout', () => si.diskLayout()),
+    settle('networkInterfaces', () => si.networkInterfaces()),
+    settle('uuid', () => si.uuid()),
+  ]);
+  const list = <T extends object>(items: T[] | undefined, keys: Parameters<typeof pickFacts>[1]) =>
+    (items ?? []).slice(0, LIMITS.maxListItems).map((item) => pickFacts(item, keys, log));
+  return {
+    at: deps.clock(),
+    hardware: mergeFacts(
+      pickFacts(system ?? {}, SYSTEM_KEYS, log),
+      pickFacts(bios ?? {}, BIOS_KEYS, log),
+      pickFacts(chassis ?? {}, CHASSIS_KEYS, log),
+      pickFacts(uuid ?? {}, [['hardware', 'hardwareUuid']], log),
+    ),
+    os: mergeFacts(pickFacts(os ?? {}, OS_KEYS, log), pickFacts(uuid ?? {}, [['os', 'machineId']], log)),
+    cpu: pickFacts(cpu ?? {}, CPU_KEYS, log),
+    memoryModules: list(memLayout, MEMORY_KEYS),
+    disks: list(diskLayout, DISK_KEYS),
+    // Loopback is the same on every machine; it is not inventory.
+    networkInterfaces: list(
+      nics?.filter((n) => !n.internal),
+      NIC_KEYS,
+    ),
+    software: [],
+  };
+}

@@ -75,15 +75,24 @@ describe('loadConfig', () => {
       expect(result).toEqual({
         ok: false,
         errors: [
-          'environment variable VIGIE_HUB_URL: must be an absolute http:// or https:// URL',
-          expect.stringMatching(/^environment variable VIGIE_METRICS_INTERVAL: .*number/),
+          {
+            source: 'environment',
+            message: 'environment variable VIGIE_HUB_URL: must be an absolute http:// or https:// URL',
+          },
+          {
+            source: 'environment',
+            message: expect.stringMatching(/^environment variable VIGIE_METRICS_INTERVAL: .*number/),
+          },
         ],
       });
     });
 
     it('a bad flag', async () => {
       const result = await loadConfig(sources({ flags: { role: 'router' } }));
-      expect(result).toMatchObject({ ok: false, errors: [expect.stringMatching(/^option --role: /)] });
+      expect(result).toMatchObject({
+        ok: false,
+        errors: [{ source: 'flag', message: expect.stringMatching(/^option --role: /) }],
+      });
     });
 
     it('an unknown or invalid key of the config file', async () => {
@@ -93,8 +102,16 @@ describe('loadConfig', () => {
       expect(result).toMatchObject({
         ok: false,
         errors: [
-          expect.stringContaining('config file /etc/vigie/agent.json: unknown key "hubURL"'),
-          expect.stringMatching(/^config file \/etc\/vigie\/agent\.json: key "heartbeatIntervalSec": /),
+          {
+            source: 'file',
+            message: expect.stringContaining('config file /etc/vigie/agent.json: unknown key "hubURL"'),
+          },
+          {
+            source: 'file',
+            message: expect.stringMatching(
+              /^config file \/etc\/vigie\/agent\.json: key "heartbeatIntervalSec": /,
+            ),
+          },
         ],
       });
     });
@@ -103,13 +120,16 @@ describe('loadConfig', () => {
       const result = await loadConfig(sources({ files: { '/etc/vigie/agent.json': 'hubUrl = x' } }));
       expect(result).toMatchObject({
         ok: false,
-        errors: [expect.stringMatching(/agent\.json: not valid JSON/)],
+        errors: [{ source: 'file', message: expect.stringMatching(/agent\.json: not valid JSON/) }],
       });
     });
 
     it('an explicit config file that does not exist', async () => {
       const result = await loadConfig(sources({ env: { VIGIE_CONFIG: '/nowhere.json' } }));
-      expect(result).toEqual({ ok: false, errors: ['config file /nowhere.json: not found'] });
+      expect(result).toEqual({
+        ok: false,
+        errors: [{ source: 'file', message: 'config file /nowhere.json: not found' }],
+      });
     });
   });
 });

@@ -63,9 +63,16 @@ export interface ConfigSources {
   readonly defaultConfigFile?: string;
 }
 
+/** Where a bad value came from: the CLI treats a bad flag as a usage error, the rest as configuration. */
+export type ConfigErrorSource = 'file' | 'environment' | 'flag';
+export interface ConfigError {
+  readonly source: ConfigErrorSource;
+  readonly message: string;
+}
+
 export type ConfigResult =
   | { readonly ok: true; readonly config: AgentConfig }
-  | { readonly ok: false; readonly errors: string[] };
+  | { readonly ok: false; readonly errors: ConfigError[] };
 
 type Raw = Partial<Record<ConfigKey, unknown>>;
 type Values = Partial<{ [K in ConfigKey]: z.output<(typeof FIELDS)[K]['schema']> }>;
@@ -78,41 +85,48 @@ function fromString(key: ConfigKey, raw: string): unknown {
   return raw;
 }
 
-function validate(values: Raw, label: (key: ConfigKey) => string, errors: string[]): Values {
+function validate(
+  values: Raw,
+  source: ConfigErrorSource,
+  label: (key: ConfigKey) => string,
+  errors: ConfigError[],
+): Values {
   const valid: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) {
     if (values[key] === undefined) continue;
     const parsed = FIELDS[key].schema.safeParse(values[key]);
     if (parsed.success) valid[key] = parsed.data;
-    else errors.push(`${label(key)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    else errors.push({ source, message: `${label(key)}: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
   }
   // Each key was parsed by its own schema just above, which is what Values says.
   return valid as Values;
 }
 
-async function fromFile(path: string, explicit: boolean, sources: ConfigSources, errors: string[]) {
+async function fromFile(path: string, explicit: boolean, sources: ConfigSources, errors: ConfigError[]) {
+  const fail = (message: string) =>
+    errors.push({ source: 'file', message: `config file ${path}: ${message}` });
   const text = await sources.readFile(path);
   if (text === undefined) {
-    if (explicit) errors.push(`config file ${path}: not found`);
+    if (explicit) fail('not found');
     return undefined;
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    errors.push(`config file ${path}: not valid JSON (${(cause as Error).message})`);
+    fail(`not valid JSON (${(cause as Error).message})`);
     return {};
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    errors.push(`config file ${path}: must be a JSON object`);
+    fail('must be a JSON object');
     return {};
   }
   for (const key of Object.keys(json)) {
     if (!(CONFIG_KEYS as string[]).includes(key)) {
-      errors.push(`config file ${path}: unknown key "${key}" (known: ${CONFIG_KEYS.join(', ')})`);
+      fail(`unknown key "${key}" (known: ${CONFIG_KEYS.join(', ')})`);
     }
   }
-  return validate(json as Raw, (key) => `config file ${path}: key "${key}"`, errors);
+  return validate(json as Raw, 'file', (key) => `config file ${path}: key "${key}"`, errors);
 }
 
 function defaultStateDir(sources: ConfigSources): string {
@@ -126,7 +140,7 @@ function defaultStateDir(sources: ConfigSources): string {
  * so every error names where the bad value came from. Never throws.
  */
 export async function loadConfig(sources: ConfigSources): Promise<ConfigResult> {
-  const errors: string[] = [];
+  const errors: ConfigError[] = [];
   const explicitFile = sources.flags.configFile ?? sources.env[CONFIG_ENV.configFile];
   const configFile = explicitFile ?? sources.defaultConfigFile ?? DEFAULT_CONFIG_FILE;
   const file = await fromFile(configFile, explicitFile !== undefined, sources, errors);
@@ -139,8 +153,8 @@ export async function loadConfig(sources: ConfigSources): Promise<ConfigResult> 
     const flagRaw = sources.flags[key];
     if (flagRaw !== undefined) flagValues[key] = fromString(key, flagRaw);
   }
-  const env = validate(envValues, (key) => `environment variable ${FIELDS[key].env}`, errors);
-  const flags = validate(flagValues, (key) => `option ${FIELDS[key].flag}`, errors);
+  const env = validate(envValues, 'environment', (key) => `environment variable ${FIELDS[key].env}`, errors);
+  const flags = validate(flagValues, 'flag', (key) => `option ${FIELDS[key].flag}`, errors);
   if (errors.length > 0) return { ok: false, errors };
 
   const merged: Values = { ...file, ...env, ...flags };

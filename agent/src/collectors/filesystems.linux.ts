@@ -50,10 +50,12 @@ export function isRealMount(m: MountEntry): boolean {
   return true;
 }
 
-/** Real mounts, one per filesystem: bind mounts share a device id, keep the shortest path. */
+/** Real mounts, one per visible path and per filesystem (bind mounts share a device id). */
 export function selectMounts(entries: readonly MountEntry[]): MountEntry[] {
+  // A path mounted over shows only its last mount, which is what statfs(path) will measure.
+  const visible = new Map(entries.map((m) => [m.mount, m]));
   const byDev = new Map<string, MountEntry>();
-  for (const m of entries) {
+  for (const m of visible.values()) {
     if (!isRealMount(m)) continue;
     const seen = byDev.get(m.devId);
     // The last mount on a path hides earlier ones; for a device prefer its whole-fs mount.

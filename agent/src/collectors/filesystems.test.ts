@@ -35,6 +35,7 @@ describe('selectMounts', () => {
     );
     expect(mounts).toContain('ext4 /');
     expect(mounts.filter((m) => m.includes('cgroup') || m.includes('devpts'))).toEqual([]);
+    expect(mounts.filter((m) => m.endsWith('/dev/shm'))).toHaveLength(1);
   });
 });
 

@@ -119,6 +119,7 @@ describe.runIf(process.platform === 'linux')('the Linux sampler on this machine'
     expect(sample.processes?.total).toBeGreaterThan(0);
     expect(sample.processes?.topByMemory?.length).toBeGreaterThan(0);
     expect(sample.uptime?.uptimeSec).toBeCloseTo(os.uptime(), -1);
+    sampler.close();
   });
 
   it('spawns no child process on a fast cycle, one systemctl on a slow cycle', async () => {
@@ -139,5 +140,6 @@ describe.runIf(process.platform === 'linux')('the Linux sampler on this machine'
     const slow = await sampler.collect({ ...request, slow: true });
     expect(execFile).toHaveBeenCalledTimes(1);
     expect(slow.services).toEqual([{ name: 'ssh', state: 'unknown' }]);
+    sampler.close();
   });
 });

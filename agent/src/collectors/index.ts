@@ -6,6 +6,7 @@ import { type Sample, sampleSchema } from '@vigie/shared';
 import * as systeminformation from 'systeminformation';
 import type { Collector, CollectRequest } from './collector.js';
 import type { ExecFile, ReadDir, ReadText, Statfs } from './deps.js';
+import { createProcReader } from './linux/proc-reader.js';
 import { type CollectorDeps, linuxCollectors, siCollectors } from './platform.js';
 import type { SiCollect } from './si.js';
 import { createLogOnce, errorMessage } from './util/log-once.js';
@@ -32,6 +33,8 @@ export interface SamplerDeps {
 /** Collects one sample per call. */
 export interface Sampler {
   collect(request: CollectRequest): Promise<Sample>;
+  /** Releases the /proc descriptors kept open between cycles. */
+  close(): void;
 }
 
 const execFileAsync = promisify(execFileCb);
@@ -47,10 +50,12 @@ const REAL = {
 
 /** Builds the platform's collectors and runs them concurrently into one schema-valid sample. */
 export function createSampler(deps: SamplerDeps): Sampler {
+  // Without an injected reader, hot /proc files stay open between cycles (see proc-reader).
+  const procReader = deps.readFile ? undefined : createProcReader(REAL.readFile);
   const resolved: CollectorDeps = {
     clock: deps.clock,
     log: deps.log,
-    readFile: deps.readFile ?? REAL.readFile,
+    readFile: deps.readFile ?? procReader?.readFile ?? REAL.readFile,
     readdir: deps.readdir ?? REAL.readdir,
     statfs: deps.statfs ?? REAL.statfs,
     execFile: deps.execFile ?? REAL.execFile,
@@ -78,6 +83,9 @@ export function createSampler(deps: SamplerDeps): Sampler {
         logOnce(`${section}:${err}`, 'collector failed, section omitted', { section, err });
       });
       return validated(sample);
+    },
+    close() {
+      procReader?.close();
     },
   };
 

@@ -105,7 +105,13 @@ function validate(
 async function fromFile(path: string, explicit: boolean, sources: ConfigSources, errors: ConfigError[]) {
   const fail = (message: string) =>
     errors.push({ source: 'file', message: `config file ${path}: ${message}` });
-  const text = await sources.readFile(path);
+  let text: string | undefined;
+  try {
+    text = await sources.readFile(path);
+  } catch (cause) {
+    fail(`cannot read (${(cause as Error).message})`);
+    return undefined;
+  }
   if (text === undefined) {
     if (explicit) fail('not found');
     return undefined;

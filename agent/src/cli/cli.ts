@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util';
+import { AGENT_VERSION } from '../version.js';
+import type { CliContext } from './context.js';
+import { enrollCommand } from './enroll-command.js';
+import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { HELP, type HelpTopic } from './help.js';
+import { runCommand } from './run-command.js';
+import { statusCommand } from './status-command.js';
+
+const STRING = { type: 'string' } as const;
+const BOOLEAN = { type: 'boolean' } as const;
+const HELP_FLAG = { type: 'boolean', short: 'h' } as const;
+
+const OPTIONS = {
+  enroll: {
+    hub: STRING,
+    token: STRING,
+    role: STRING,
+    'state-dir': STRING,
+    config: STRING,
+    force: BOOLEAN,
+    help: HELP_FLAG,
+  },
+  run: {
+    config: STRING,
+    'state-dir': STRING,
+    'log-level': STRING,
+    'heartbeat-interval': STRING,
+    'metrics-interval': STRING,
+    help: HELP_FLAG,
+  },
+  status: { 'state-dir': STRING, config: STRING, json: BOOLEAN, help: HELP_FLAG },
+} as const;
+
+type Command = keyof typeof OPTIONS;
+const ALIASES: Readonly<Record<string, Command>> = {
+  enroll: 'enroll',
+  enrol: 'enroll',
+  run: 'run',
+  status: 'status',
+};
+
+function usageError(context: CliContext, message: string, topic?: HelpTopic): ExitCode {
+  const hint = topic && topic !== 'main' ? `vigie-agent help ${topic}` : 'vigie-agent --help';
+  context.io.stderr(`vigie-agent: ${message}\nSee '${hint}'.\n`);
+  return EXIT_CODES.USAGE;
+}
+
+function parse<C extends Command>(command: C, args: string[]) {
+  return parseArgs({ args, options: OPTIONS[command], strict: true, allowPositionals: false });
+}
+
+/** Runs one vigie-agent invocation and returns its exit code; never calls process.exit. */
+export async function cli(argv: readonly string[], context: CliContext): Promise<ExitCode> {
+  const [first, ...rest] = argv;
+  const { io } = context;
+  if (first === undefined) {
+    io.stderr(HELP.main);
+    return EXIT_CODES.USAGE;
+  }
+  if (first === '--help' || first === '-h') {
+    io.stdout(HELP.main);
+    return EXIT_CODES.OK;
+  }
+  if (first === '--version' || first === '-V') {
+    io.stdout(`${AGENT_VERSION}\n`);
+    return EXIT_CODES.OK;
+  }
+  if (first === 'help') {
+    const topic = rest[0] === undefined ? 'main' : ALIASES[rest[0]];
+    if (!topic) return usageError(context, `unknown command '${rest[0]}'`);
+    io.stdout(HELP[topic]);
+    return EXIT_CODES.OK;
+  }
+  const command = ALIASES[first];
+  if (!command) return usageError(context, `unknown command '${first}'`);
+
+  try {
+    switch (command) {
+      case 'enroll': {
+        const { values } = parse('enroll', rest);
+        if (values.help) break;
+        return await enrollCommand(context, {
+          hub: values.hub,
+          token: values.token,
+          role: values.role,
+          stateDir: values['state-dir'],
+          config: values.config,
+          force: values.force ?? false,
+        });
+      }
+      case 'run': {
+        const { values } = parse('run', rest);
+        if (values.help) break;
+        return await runCommand(context, {
+          config: values.config,
+          stateDir: values['state-dir'],
+          logLevel: values['log-level'],
+          heartbeatInterval: values['heartbeat-interval'],
+          metricsInterval: values['metrics-interval'],
+        });
+      }
+      case 'status': {
+        const { values } = parse('status', rest);
+        if (values.help) break;
+        return await statusCommand(context, {
+          stateDir: values['state-dir'],
+          config: values.config,
+          json: values.json ?? false,
+        });
+      }
+    }
+  } catch (error) {
+    // parseArgs throws on unknown options, missing values and positionals: usage errors.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      return usageError(context, `${command}: ${(error as Error).message}`, command);
+    }
+    throw error;
+  }
+  io.stdout(HELP[command]);
+  return EXIT_CODES.OK;
+}

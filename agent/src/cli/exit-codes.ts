@@ -1,0 +1,16 @@
+/** Process exit codes of vigie-agent; documented in `vigie-agent --help`. */
+export const EXIT_CODES = {
+  OK: 0,
+  /** The command failed: enrolment refused, hub unreachable, state dir not writable… */
+  FAILURE: 1,
+  /** Unknown command or option, missing or malformed argument. */
+  USAGE: 2,
+  /**
+   * EX_CONFIG (sysexits.h): a human must fix something before a retry can succeed — invalid
+   * configuration, not enrolled, or the hub refused the credential. Service units should not
+   * restart on it (systemd: RestartPreventExitStatus=78).
+   */
+  CONFIG: 78,
+} as const;
+
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

@@ -1,0 +1,111 @@
+import { CONFIG_ENV, DEFAULT_CONFIG_FILE } from '../config/config.js';
+
+// Help texts, one per command. Kept next to each other so options, environment and exit codes
+// read the same everywhere.
+
+const EXIT_CODES_TEXT = `Exit codes:
+  0   success (run: stopped by SIGINT/SIGTERM)
+  1   failure (enrolment refused, hub unreachable during enroll, I/O error)
+  2   usage error (unknown command or option, missing argument)
+  78  configuration error a human must fix: invalid config, not enrolled, or the hub
+      refused the credential (wrong, revoked, other machine, agent too old)`;
+
+const ENVIRONMENT_TEXT = `Environment (overridden by options, override the config file):
+  ${CONFIG_ENV.hubUrl.padEnd(26)}hub URL (enroll; for run, overrides the enrolled URL)
+  ${CONFIG_ENV.stateDir.padEnd(26)}state directory
+  ${CONFIG_ENV.logLevel.padEnd(26)}fatal|error|warn|info|debug|trace|silent
+  ${CONFIG_ENV.role.padEnd(26)}server|workstation (enroll)
+  ${CONFIG_ENV.heartbeatIntervalSec.padEnd(26)}seconds between pings to the hub (default 30)
+  ${CONFIG_ENV.metricsIntervalSec.padEnd(26)}dev/test: fast-cycle seconds, overrides the hub's policy
+  ${CONFIG_ENV.configFile.padEnd(26)}config file (default ${DEFAULT_CONFIG_FILE} if it exists)
+  VIGIE_ENROLMENT_TOKEN      enrolment token (keeps it out of the process list)`;
+
+const STATE_DIR_TEXT = `  --state-dir DIR    where credentials.json, policy.json and state.json live
+                     (default /var/lib/vigie-agent as root, else ~/.local/state/vigie-agent)`;
+
+export const HELP = {
+  main: `vigie-agent — reports this machine's health and inventory to a Vigie hub
+
+Usage:
+  vigie-agent enroll --hub URL --token TOKEN [--role server|workstation] [--state-dir DIR] [--force]
+  vigie-agent run [--config FILE] [--state-dir DIR] [--metrics-interval S] [--log-level LEVEL]
+  vigie-agent status [--state-dir DIR] [--json]
+  vigie-agent help [command]
+  vigie-agent --version
+
+Commands:
+  enroll   trade an enrolment token for this agent's own credential (alias: enrol)
+  run      collect and report until stopped (what the system service runs)
+  status   show enrolment and when the agent last reached its hub
+  help     show help for a command
+
+Config file (JSON, ${DEFAULT_CONFIG_FILE} by default): keys hubUrl, stateDir, logLevel, role,
+heartbeatIntervalSec, metricsIntervalSec. Precedence: options > environment > file > defaults.
+
+${ENVIRONMENT_TEXT}
+
+Examples:
+  sudo vigie-agent enroll --hub https://vigie.example.com --token vet_3kq… --role server
+  sudo vigie-agent run
+  vigie-agent status --state-dir ./var/agent
+
+${EXIT_CODES_TEXT}
+`,
+  enroll: `Usage: vigie-agent enroll --hub URL --token TOKEN [options]
+
+Trades a one-time enrolment token for this agent's credential and stores it in
+<state-dir>/credentials.json (mode 0600). The credential is bound to this machine.
+
+Options:
+  --hub URL          the hub's base URL, e.g. https://vigie.example.com
+  --token TOKEN      enrolment token created on the hub (or VIGIE_ENROLMENT_TOKEN)
+  --role ROLE        server | workstation (default: the hub guesses from the OS)
+${STATE_DIR_TEXT}
+  --config FILE      config file to read
+  --force            enrol again even if this state dir already holds a credential
+  -h, --help         show this help
+
+Examples:
+  sudo vigie-agent enroll --hub https://vigie.example.com --token vet_3kq… --role server
+  VIGIE_ENROLMENT_TOKEN=vet_3kq… vigie-agent enroll --hub http://127.0.0.1:8420 --state-dir ./agent
+
+${EXIT_CODES_TEXT}
+`,
+  run: `Usage: vigie-agent run [options]
+
+Connects to the hub, collects samples at the intervals of the hub's policy (the last one
+received is kept in policy.json and applied while offline), sends the inventory when it
+changes, and resends whatever the hub has not acknowledged after a reconnect.
+Logs JSON lines on stdout. SIGINT/SIGTERM stop it cleanly (exit 0).
+
+Options:
+  --config FILE             config file (default ${DEFAULT_CONFIG_FILE} if it exists)
+${STATE_DIR_TEXT}
+  --log-level LEVEL         fatal|error|warn|info|debug|trace|silent (default info)
+  --heartbeat-interval S    seconds between pings to the hub (default 30)
+  --metrics-interval S      dev/test only: fast-cycle seconds, overrides the hub's policy
+  -h, --help                show this help
+
+${ENVIRONMENT_TEXT}
+
+${EXIT_CODES_TEXT}
+`,
+  status: `Usage: vigie-agent status [options]
+
+Shows whether this agent is enrolled, its hub and agent id, the policy revision in force and
+when the running agent last connected to and was acknowledged by its hub (from state.json).
+
+Options:
+${STATE_DIR_TEXT}
+  --config FILE      config file to read
+  --json             print the same as one JSON object
+  -h, --help         show this help
+
+Exit codes:
+  0   enrolled
+  1   not enrolled
+  78  state files unreadable or corrupt, or invalid configuration
+`,
+} as const;
+
+export type HelpTopic = keyof typeof HELP;

@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import type { Policy } from '@vigie/shared';
+import { createCredentialStore } from '../credentials/credential-store.js';
+import { createStatusFile } from '../credentials/status-file.js';
+import { startAgent } from '../runtime/agent.js';
+import { AGENT_VERSION } from '../version.js';
+import { type CliContext, configOrExit } from './context.js';
+import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+
+export interface RunFlags {
+  readonly config?: string;
+  readonly stateDir?: string;
+  readonly logLevel?: string;
+  readonly heartbeatInterval?: string;
+  readonly metricsInterval?: string;
+}
+
+/** `vigie-agent run`: report until a stop signal (0) or until the hub refuses us for good (78). */
+export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): Promise<ExitCode> {
+  const loaded = await configOrExit(io, {
+    configFile: flags.config,
+    stateDir: flags.stateDir,
+    logLevel: flags.logLevel,
+    heartbeatIntervalSec: flags.heartbeatInterval,
+    metricsIntervalSec: flags.metricsInterval,
+  });
+  if (!loaded.ok) return loaded.exitCode;
+  const { config } = loaded;
+  const log = io.logger(config.logLevel);
+
+  const store = createCredentialStore(config.stateDir);
+  const credentials = await store.readCredentials();
+  if (!credentials.ok) {
+    const why =
+      credentials.reason === 'missing'
+        ? `not enrolled (no ${join(config.stateDir, 'credentials.json')}); run 'vigie-agent enroll --hub URL --token TOKEN' first`
+        : credentials.message;
+    log.error(why);
+    io.stderr(`vigie-agent run: ${why}\n`);
+    return EXIT_CODES.CONFIG;
+  }
+  let savedPolicy: Policy | undefined;
+  const policy = await store.readPolicy();
+  if (policy.ok) savedPolicy = policy.value;
+  else if (policy.reason !== 'missing') log.warn('ignoring the saved policy', { reason: policy.message });
+
+  const fingerprint = await wiring.fingerprint();
+  if (!fingerprint.ok) {
+    log.error(fingerprint.message);
+    return EXIT_CODES.FAILURE;
+  }
+  const statusFile = createStatusFile(config.stateDir);
+  const hubUrl = config.hubUrl ?? credentials.value.hubUrl;
+  log.info('starting', {
+    version: AGENT_VERSION,
+    hubUrl,
+    agentId: credentials.value.agentId,
+    stateDir: config.stateDir,
+  });
+
+  const agent = startAgent({
+    hubUrl,
+    credentials: credentials.value,
+    fingerprint: fingerprint.fingerprint,
+    host: await wiring.hostInfo(),
+    agentVersion: AGENT_VERSION,
+    sampler: wiring.sampler(log),
+    inventory: wiring.inventory(log),
+    savePolicy: (next) => store.writePolicy(next),
+    writeStatus: (status) => statusFile.write(status),
+    log,
+    clock: io.clock,
+    random: io.random,
+    heartbeatIntervalSec: config.heartbeatIntervalSec,
+    ...(savedPolicy && { savedPolicy }),
+    ...(config.metricsIntervalSec !== undefined && { metricsIntervalSec: config.metricsIntervalSec }),
+    ...(wiring.scheduler && { scheduler: wiring.scheduler }),
+  });
+  const removeSignal = io.onStopSignal(() => {
+    log.info('stop requested');
+    void agent.stop();
+  });
+  const exit = await agent.exited;
+  removeSignal();
+  if (exit.reason === 'stopped') {
+    log.info('stopped');
+    return EXIT_CODES.OK;
+  }
+  const message = `hub refused this agent: ${exit.name} (${exit.code}): ${exit.message}`;
+  log.error(message, { name: exit.name, code: exit.code });
+  io.stderr(`vigie-agent run: ${message}\n`);
+  return EXIT_CODES.CONFIG;
+}

@@ -1,0 +1,29 @@
+// Public API of @vigie/agent: what the e2e suites and embedders use; the CLI is bin/vigie-agent.js.
+export { type AgentConfig, type ConfigResult, type ConfigSources, loadConfig } from './config/config.js';
+export {
+  type CredentialStore,
+  type Credentials,
+  createCredentialStore,
+} from './credentials/credential-store.js';
+export { createStatusFile, type RuntimeStatus } from './credentials/status-file.js';
+export { type EnrolResult, enrol } from './enrol/enrol.js';
+export {
+  type FingerprintResult,
+  machineFingerprint,
+  SYSTEM_FINGERPRINT_DEPS,
+} from './identity/fingerprint.js';
+export { type HostInfo, readHostInfo, systemHostInfoDeps } from './identity/host-info.js';
+export { createLogger, type Log, type LogLevel, SILENT_LOG } from './logger.js';
+export {
+  type AgentDeps,
+  type AgentExit,
+  type InventorySource,
+  type RunningAgent,
+  type Sampler,
+  startAgent,
+} from './runtime/agent.js';
+export { type Scheduler, SYSTEM_SCHEDULER } from './runtime/scheduler.js';
+export { type Connection, type ConnectionEvent, createConnection } from './transport/connection.js';
+export { hubHttpEndpoint, hubWebSocketUrl } from './transport/hub-url.js';
+export { createOutbox, type Outbox, type OutboxItem } from './transport/outbox.js';
+export { AGENT_VERSION } from './version.js';

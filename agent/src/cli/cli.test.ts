@@ -17,7 +17,13 @@ const NO_TIMERS: Scheduler = { every: () => () => {}, cron: () => () => {}, vali
 
 const WIRING: CliWiring = {
   sampler: () => ({ collect: async () => ({ at: 1_764_000_000_000 }) }),
-  inventory: () => ({ collect: async () => 'snapshot', hash: () => 'hash-0123456', toChunks: () => [] }),
+  inventory: () => ({
+    collect: async () => 'snapshot',
+    hash: () => 'hash-0123456',
+    toChunks: (_snapshot, hash) => [
+      { type: 'inventory', at: 1, hash, chunk: 0, chunks: 1, os: { name: 'Debian' } },
+    ],
+  }),
   fingerprint: async () => ({ ok: true, fingerprint: 'f'.repeat(64), sources: ['machine-id'] }),
   hostInfo: async () => ({
     hostname: 'pc-test-01',
@@ -242,7 +248,7 @@ describe('vigie-agent', () => {
       const signal: { stop?: () => void } = {};
       const { ctx } = context({ signal });
       const running = cli(['run', '--state-dir', stateDir], ctx);
-      await waitFor(() => hub.received.some((message) => message.type === 'metrics'), 'a sample');
+      await waitFor(() => hub.received.some((message) => message.type === 'inventory'), 'the inventory');
       signal.stop?.();
       expect(await running).toBe(0);
       expect(hub.closeCodes).toEqual([1000]);

@@ -119,16 +119,23 @@ const dataOf = (hub: ScriptedHub) => hub.received.filter((message) => message.ty
 const metricsOf = (hub: ScriptedHub) => hub.received.filter((message) => message.type === 'metrics');
 
 describe('startAgent', () => {
-  it('says hello, then sends a first slow sample and the inventory, with contiguous seqs', async () => {
-    const { hub, agent, sampler } = await start();
-    await waitFor(() => dataOf(hub).length === 3, 'sample and two inventory chunks');
+  it('says hello, sends the inventory, then a first slow sample on the first tick, with contiguous seqs', async () => {
+    const { hub, agent, sampler, scheduler } = await start();
+    await waitFor(() => dataOf(hub).length === 2, 'two inventory chunks');
+    expect(metricsOf(hub)).toEqual([]);
+    scheduler.tick(DEFAULT_POLICY.metricsIntervalSec);
+    await waitFor(() => dataOf(hub).length === 3, 'first sample');
     expect(hub.hellos[0]).toMatchObject({
       bootId: agent.bootId,
       credential: { agentId: 'agt_0123456789' },
       fingerprint: 'f'.repeat(64),
       hostname: 'srv-01',
     });
-    expect(sampler.requests[0]).toEqual({ slow: true, services: [] });
+    // The priming collection, then the first sample's.
+    expect(sampler.requests).toEqual([
+      { slow: true, services: [] },
+      { slow: true, services: [] },
+    ]);
     expect(
       dataOf(hub)
         .map((message) => ('seq' in message ? message.seq : 0))
@@ -139,13 +146,15 @@ describe('startAgent', () => {
 
   it('wraps each fast-cycle sample in its own metrics message, and folds the slow cycle into the next one', async () => {
     const { hub, scheduler, sampler } = await start();
+    await waitFor(() => dataOf(hub).length === 2, 'inventory (priming done)');
+    scheduler.tick(DEFAULT_POLICY.metricsIntervalSec);
     await waitFor(() => metricsOf(hub).length === 1, 'first sample');
     scheduler.tick(DEFAULT_POLICY.metricsIntervalSec);
     await waitFor(() => metricsOf(hub).length === 2, 'second sample');
     scheduler.tick(DEFAULT_POLICY.processesIntervalSec);
     scheduler.tick(DEFAULT_POLICY.metricsIntervalSec);
     await waitFor(() => metricsOf(hub).length === 3, 'third sample');
-    expect(sampler.requests.map((request) => request.slow)).toEqual([true, false, true]);
+    expect(sampler.requests.map((request) => request.slow)).toEqual([true, true, false, true]);
     expect(
       metricsOf(hub).every((message) => message.type === 'metrics' && message.samples.length === 1),
     ).toBe(true);
@@ -177,14 +186,14 @@ describe('startAgent', () => {
       inventoryCron: '0 2 * * *',
       services: ['nginx'],
     };
-    const { agent, scheduler, saved, sampler } = await start({ policy });
-    await waitFor(() => agent.policy().revision === 4, 'policy applied');
+    const { hub, agent, scheduler, saved, sampler } = await start({ policy });
+    await waitFor(() => agent.policy().revision === 4 && dataOf(hub).length === 2, 'policy applied');
     expect(saved).toEqual([policy]);
     expect(scheduler.intervals().sort()).toEqual([5, 90]);
     expect(scheduler.crons()).toEqual(['0 2 * * *']);
     scheduler.tick(90);
     scheduler.tick(5);
-    await waitFor(() => sampler.requests.length >= 2, 'slow cycle');
+    await waitFor(() => sampler.requests.length === 2, 'slow cycle');
     expect(sampler.requests.at(-1)).toEqual({ slow: true, services: ['nginx'] });
   });
 
@@ -193,7 +202,7 @@ describe('startAgent', () => {
     const { hub, agent, scheduler } = await start({ policy: savedPolicy }, { savedPolicy });
     expect(scheduler.intervals()).toContain(20);
     await waitFor(() => hub.connections() === 1 && hub.hellos.length === 1, 'connected');
-    await waitFor(() => dataOf(hub).length === 3, 'first data');
+    await waitFor(() => dataOf(hub).length === 2, 'first data');
     hub.send({ type: 'policy', policy: { ...savedPolicy, revision: 8, metricsIntervalSec: 2 } });
     hub.send({ type: 'policy', policy: { ...savedPolicy, revision: 10, metricsIntervalSec: 3 } });
     await waitFor(() => agent.policy().revision === 10, 'newer policy');
@@ -221,7 +230,7 @@ describe('startAgent', () => {
 
   it('stop() closes the socket cleanly, cancels the timers and records the status', async () => {
     const { hub, agent, scheduler, statuses } = await start();
-    await waitFor(() => hub.committed(agent.bootId) === 3, 'first data committed');
+    await waitFor(() => hub.committed(agent.bootId) === 2, 'first data committed');
     await agent.stop();
     expect(await agent.exited).toEqual({ reason: 'stopped' });
     expect(scheduler.intervals()).toEqual([]);
@@ -237,7 +246,7 @@ describe('startAgent', () => {
 
   it('reports check transitions right away', async () => {
     const { hub, agent } = await start();
-    await waitFor(() => dataOf(hub).length === 3, 'first data');
+    await waitFor(() => dataOf(hub).length === 2, 'first data');
     agent.reportCheckState({
       type: 'checkState',
       at: 1,

@@ -134,6 +134,17 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
     }
   }
 
+  async function prime(): Promise<void> {
+    collecting = true;
+    try {
+      await deps.sampler.collect({ slow: true, services: policy.services });
+    } catch (error) {
+      log.debug('priming collection failed', { error: (error as Error).message });
+    } finally {
+      collecting = false;
+    }
+  }
+
   async function inventoryCycle(): Promise<void> {
     if (inventoryRunning) return;
     inventoryRunning = true;
@@ -262,8 +273,10 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
 
   schedule();
   connection.start();
-  // First sample and inventory at once: a new agent shows up on the hub within seconds.
-  void cycle(true);
+  // The first collection only primes the rate collectors (CPU, disk and network I/O, process CPU
+  // need two readings): a sample from it would lack them. The first tick sends a complete, slow one.
+  void prime();
+  slowDue = true;
   void inventoryCycle();
 
   return {

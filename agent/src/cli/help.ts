@@ -11,17 +11,20 @@ const EXIT_CODES_TEXT = `Exit codes:
       refused the credential (wrong, revoked, other machine, agent too old)`;
 
 const ENVIRONMENT_TEXT = `Environment (overridden by options, override the config file):
-  ${CONFIG_ENV.hubUrl.padEnd(26)}hub URL (enroll; for run, overrides the enrolled URL)
-  ${CONFIG_ENV.stateDir.padEnd(26)}state directory
-  ${CONFIG_ENV.logLevel.padEnd(26)}fatal|error|warn|info|debug|trace|silent
-  ${CONFIG_ENV.role.padEnd(26)}server|workstation (enroll)
-  ${CONFIG_ENV.heartbeatIntervalSec.padEnd(26)}seconds between pings to the hub (default 30)
-  ${CONFIG_ENV.metricsIntervalSec.padEnd(26)}dev/test: fast-cycle seconds, overrides the hub's policy
-  ${CONFIG_ENV.configFile.padEnd(26)}config file (default ${DEFAULT_CONFIG_FILE} if it exists)
-  VIGIE_ENROLMENT_TOKEN      enrolment token (keeps it out of the process list)`;
+  ${CONFIG_ENV.hubUrl.padEnd(32)}hub URL (enroll; for run, overrides the enrolled URL)
+  ${CONFIG_ENV.stateDir.padEnd(32)}state directory
+  ${CONFIG_ENV.logLevel.padEnd(32)}fatal|error|warn|info|debug|trace|silent
+  ${CONFIG_ENV.role.padEnd(32)}server|workstation (enroll)
+  ${CONFIG_ENV.heartbeatIntervalSec.padEnd(32)}seconds between pings to the hub (default 30)
+  ${CONFIG_ENV.metricsIntervalSec.padEnd(32)}dev/test: fast-cycle seconds, overrides the hub's policy
+  ${CONFIG_ENV.configFile.padEnd(32)}config file (default ${DEFAULT_CONFIG_FILE} if it exists)
+  ${'VIGIE_ENROLMENT_TOKEN'.padEnd(32)}enrolment token (keeps it out of the process list)`;
 
-const STATE_DIR_TEXT = `  --state-dir DIR    where credentials.json, policy.json and state.json live
-                     (default /var/lib/vigie-agent as root, else ~/.local/state/vigie-agent)`;
+function stateDirText(column: number): string {
+  const indent = ' '.repeat(column);
+  return `  ${'--state-dir DIR'.padEnd(column - 2)}where credentials.json, policy.json and state.json live
+${indent}(default /var/lib/vigie-agent as root, else ~/.local/state/vigie-agent)`;
+}
 
 export const HELP = {
   main: `vigie-agent — reports this machine's health and inventory to a Vigie hub
@@ -60,7 +63,7 @@ Options:
   --hub URL          the hub's base URL, e.g. https://vigie.example.com
   --token TOKEN      enrolment token created on the hub (or VIGIE_ENROLMENT_TOKEN)
   --role ROLE        server | workstation (default: the hub guesses from the OS)
-${STATE_DIR_TEXT}
+${stateDirText(21)}
   --config FILE      config file to read
   --force            enrol again even if this state dir already holds a credential
   -h, --help         show this help
@@ -80,7 +83,7 @@ Logs JSON lines on stdout. SIGINT/SIGTERM stop it cleanly (exit 0).
 
 Options:
   --config FILE             config file (default ${DEFAULT_CONFIG_FILE} if it exists)
-${STATE_DIR_TEXT}
+${stateDirText(28)}
   --log-level LEVEL         fatal|error|warn|info|debug|trace|silent (default info)
   --heartbeat-interval S    seconds between pings to the hub (default 30)
   --metrics-interval S      dev/test only: fast-cycle seconds, overrides the hub's policy
@@ -96,7 +99,7 @@ Shows whether this agent is enrolled, its hub and agent id, the policy revision 
 when the running agent last connected to and was acknowledged by its hub (from state.json).
 
 Options:
-${STATE_DIR_TEXT}
+${stateDirText(21)}
   --config FILE      config file to read
   --json             print the same as one JSON object
   -h, --help         show this help

@@ -46,7 +46,7 @@ describe('loadConfig', () => {
     const result = await loadConfig(
       sources({
         files: { '/srv/agent.json': '{"logLevel":"warn","stateDir":"/srv/state","heartbeatIntervalSec":20}' },
-        env: { VIGIE_LOG_LEVEL: 'debug', VIGIE_HEARTBEAT_INTERVAL: '15' },
+        env: { VIGIE_LOG_LEVEL: 'debug', VIGIE_AGENT_HEARTBEAT_INTERVAL: '15' },
         flags: { configFile: '/srv/agent.json', logLevel: 'error', metricsIntervalSec: '2' },
       }),
     );
@@ -70,7 +70,7 @@ describe('loadConfig', () => {
   describe('names the source and key of every error', () => {
     it('a bad environment variable', async () => {
       const result = await loadConfig(
-        sources({ env: { VIGIE_HUB_URL: 'hub.example.com', VIGIE_METRICS_INTERVAL: 'ten' } }),
+        sources({ env: { VIGIE_HUB_URL: 'hub.example.com', VIGIE_AGENT_METRICS_INTERVAL: 'ten' } }),
       );
       expect(result).toEqual({
         ok: false,
@@ -81,7 +81,7 @@ describe('loadConfig', () => {
           },
           {
             source: 'environment',
-            message: expect.stringMatching(/^environment variable VIGIE_METRICS_INTERVAL: .*number/),
+            message: expect.stringMatching(/^environment variable VIGIE_AGENT_METRICS_INTERVAL: .*number/),
           },
         ],
       });

@@ -28,12 +28,14 @@ const FIELDS = {
   logLevel: { env: 'VIGIE_LOG_LEVEL', flag: '--log-level', schema: z.enum(LOG_LEVELS) },
   role: { env: 'VIGIE_ROLE', flag: '--role', schema: z.enum(HOST_ROLES) },
   heartbeatIntervalSec: {
-    env: 'VIGIE_HEARTBEAT_INTERVAL',
+    env: 'VIGIE_AGENT_HEARTBEAT_INTERVAL',
     flag: '--heartbeat-interval',
     schema: z.number().int().min(1).max(600),
   },
+  // AGENT_ prefix: the hub reads VIGIE_METRICS_INTERVAL for its policy, and `npm start` runs both
+  // from one shell; the agent overriding the policy by accident would ignore later policy changes.
   metricsIntervalSec: {
-    env: 'VIGIE_METRICS_INTERVAL',
+    env: 'VIGIE_AGENT_METRICS_INTERVAL',
     flag: '--metrics-interval',
     schema: z.number().int().min(1).max(3600),
   },

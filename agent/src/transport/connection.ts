@@ -226,7 +226,10 @@ export function createConnection(options: ConnectionOptions): Connection {
         closeSocket(ws, CLOSE_CODES.PROTOCOL_ERROR.code, 'no welcome in time');
       }, welcomeTimeoutMs);
       armDeadline(ws);
-      timers.ping = setInterval(() => ws.ping(), heartbeatIntervalMs);
+      // ping() throws once the socket is closing; the close handshake may outlive a tick.
+      timers.ping = setInterval(() => {
+        if (ws.readyState === WebSocket.OPEN) ws.ping();
+      }, heartbeatIntervalMs);
     });
     ws.on('pong', () => armDeadline(ws));
     ws.on('message', (data) => {

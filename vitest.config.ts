@@ -10,7 +10,10 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['shared/src/**/*.test.ts', 'agent/src/**/*.test.ts', 'hub/src/**/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['shared/src/**/*.test.ts', 'agent/src/**/*.test.ts', 'hub/src/**/*.test.ts'],
+        },
       },
       {
         extends: true,

@@ -2,7 +2,15 @@
 // `npm start`: the hub on an embedded SQLite file and an agent for this machine reporting into it.
 // Everything lives in ./var (database, admin token, agent state, logs); a second run reuses it.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,7 +43,9 @@ function runCli(bin, args) {
 }
 
 function tail(file, lines = 15) {
-  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n') : '(no log)';
+  return existsSync(file)
+    ? readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n')
+    : '(no log)';
 }
 
 function launch(name, bin, args) {
@@ -78,14 +88,38 @@ async function startHub() {
     });
     hub.child.once('exit', () => resolve(undefined));
   });
-  if (!url) fail(`the hub did not start (is port ${port} taken? set VIGIE_HUB_PORT). Last log lines:\n${tail(hub.logFile)}`);
+  if (!url)
+    fail(
+      `the hub did not start (is port ${port} taken? set VIGIE_HUB_PORT). Last log lines:\n${tail(hub.logFile)}`,
+    );
   return { ...hub, url };
 }
 
 function enrolAgent(url) {
-  const token = runCli(hubBin, ['token', 'create', '--uses', '1', '--ttl', '1', '--note', 'npm start', '--db', db, '--quiet']);
+  const token = runCli(hubBin, [
+    'token',
+    'create',
+    '--uses',
+    '1',
+    '--ttl',
+    '1',
+    '--note',
+    'npm start',
+    '--db',
+    db,
+    '--quiet',
+  ]);
   if (!token.ok) fail(`could not create an enrolment token: ${token.err}`);
-  const enrolled = runCli(agentBin, ['enroll', '--hub', url, '--token', token.out, '--state-dir', agentState, '--force']);
+  const enrolled = runCli(agentBin, [
+    'enroll',
+    '--hub',
+    url,
+    '--token',
+    token.out,
+    '--state-dir',
+    agentState,
+    '--force',
+  ]);
   if (!enrolled.ok) fail(`the agent could not enrol: ${enrolled.err || enrolled.out}`);
 }
 
@@ -96,7 +130,9 @@ function startAgent() {
 async function waitForHost(url, token) {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const res = await fetch(`${url}/api/v1/hosts`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+    const res = await fetch(`${url}/api/v1/hosts`, { headers: { authorization: `Bearer ${token}` } }).catch(
+      () => undefined,
+    );
     if (res?.ok) {
       const { hosts } = await res.json();
       const reporting = hosts.find((host) => host.health !== null && host.online);
@@ -122,7 +158,8 @@ agent.child.once('exit', (code) => {
 process.on('SIGINT', () => stopAll());
 process.on('SIGTERM', () => stopAll());
 hub.child.once('exit', (code) => {
-  if (code !== 0 && code !== null) process.stderr.write(`the hub stopped (exit ${code}). Last log lines:\n${tail(hub.logFile)}\n`);
+  if (code !== 0 && code !== null)
+    process.stderr.write(`the hub stopped (exit ${code}). Last log lines:\n${tail(hub.logFile)}\n`);
   stopAll();
   process.exitCode = code ?? 0;
 });
@@ -135,7 +172,9 @@ say(`Try           curl -H "Authorization: Bearer ${token}" ${hub.url}/api/v1/ho
 if (host) {
   const h = host.health;
   const pct = (v) => (v === null ? '–' : `${v.toFixed(1)} %`);
-  say(`This machine  ${host.hostname} (${host.os.distro} ${host.os.release}) reporting: CPU ${pct(h.cpuPct)}, memory ${pct(h.memPct)}, fullest filesystem ${pct(h.diskMaxPct)}`);
+  say(
+    `This machine  ${host.hostname} (${host.os.distro} ${host.os.release}) reporting: CPU ${pct(h.cpuPct)}, memory ${pct(h.memPct)}, fullest filesystem ${pct(h.diskMaxPct)}`,
+  );
 } else {
   say(`The agent has not reported yet; see var/agent.log:\n${tail(agent.logFile)}`);
 }

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { totalmem, tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AGENT_BIN, HUB_BIN, pollUntil, runCli, startProcess, stopAll } from '../support/processes.js';
@@ -29,7 +29,15 @@ async function enrolAgent(stateDir: string): Promise<void> {
     body: JSON.stringify({ client: 'e2e', site: 'lab', maxUses: 1, ttlHours: 1 }),
   });
   expect(created.status).toBe(201);
-  const enrolled = await runCli(AGENT_BIN, ['enroll', '--hub', hubUrl, '--token', created.body.token, '--state-dir', stateDir]);
+  const enrolled = await runCli(AGENT_BIN, [
+    'enroll',
+    '--hub',
+    hubUrl,
+    '--token',
+    created.body.token,
+    '--state-dir',
+    stateDir,
+  ]);
   expect(enrolled.code, enrolled.output).toBe(0);
 }
 
@@ -39,7 +47,17 @@ beforeEach(async () => {
   const user = await runCli(HUB_BIN, ['user', 'create', 'admin', '--role', 'admin', '--db', db, '--quiet']);
   expect(user.code, user.output).toBe(0);
   adminToken = user.output.trim();
-  const hub = startProcess(HUB_BIN, ['start', '--host', '127.0.0.1', '--port', '0', '--db', db, '--metrics-interval', '1']);
+  const hub = startProcess(HUB_BIN, [
+    'start',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--db',
+    db,
+    '--metrics-interval',
+    '1',
+  ]);
   hubUrl = (await hub.waitFor(/listening (http:\/\/\S+)/))[1]!;
 });
 
@@ -56,16 +74,17 @@ describe('a real agent reporting to a real hub', () => {
     startProcess(AGENT_BIN, ['run', '--state-dir', stateDir]);
 
     const host = await pollUntil(
-      async () => (await api<{ hosts: HostView[] }>('/api/v1/hosts')).body.hosts.find((h) => h.online && h.health),
+      async () =>
+        (await api<{ hosts: HostView[] }>('/api/v1/hosts')).body.hosts.find((h) => h.online && h.health),
       30_000,
       'the host reporting health',
     );
     expect(host.health!.cpuPct).toBeGreaterThanOrEqual(0);
     expect(host.health!.cpuPct).toBeLessThanOrEqual(100);
 
-    const detail = await api<{ latestSample: { memory: { totalBytes: number }; filesystems: { mount: string; sizeBytes: number }[] } }>(
-      `/api/v1/hosts/${host.id}`,
-    );
+    const detail = await api<{
+      latestSample: { memory: { totalBytes: number }; filesystems: { mount: string; sizeBytes: number }[] };
+    }>(`/api/v1/hosts/${host.id}`);
     const memory = detail.body.latestSample.memory;
     expect(Math.abs(memory.totalBytes - totalmem()) / totalmem()).toBeLessThan(0.01);
     const rootFs = detail.body.latestSample.filesystems.find((fs) => fs.mount === '/');

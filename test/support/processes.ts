@@ -21,7 +21,10 @@ export interface RunningProcess {
 const started = new Set<RunningProcess>();
 
 export function startProcess(bin: string, args: string[], env: NodeJS.ProcessEnv = {}): RunningProcess {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -42,11 +45,15 @@ export function startProcess(bin: string, args: string[], env: NodeJS.ProcessEnv
     output: () => output,
     waitFor(pattern, deadlineMs = 30_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`no ${pattern} within ${deadlineMs} ms; output:\n${output}`)), deadlineMs);
+        const timer = setTimeout(
+          () => finish(new Error(`no ${pattern} within ${deadlineMs} ms; output:\n${output}`)),
+          deadlineMs,
+        );
         const check = () => {
           const match = output.match(pattern);
           if (match) finish(undefined, match);
-          else if (child.exitCode !== null || child.signalCode !== null) finish(new Error(`exited before ${pattern}; output:\n${output}`));
+          else if (child.exitCode !== null || child.signalCode !== null)
+            finish(new Error(`exited before ${pattern}; output:\n${output}`));
         };
         const finish = (error?: Error, match?: RegExpMatchArray) => {
           clearTimeout(timer);
@@ -61,7 +68,12 @@ export function startProcess(bin: string, args: string[], env: NodeJS.ProcessEnv
     exited(deadlineMs = 30_000) {
       return Promise.race([
         exit,
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running after ${deadlineMs} ms; output:\n${output}`)), deadlineMs)),
+        new Promise<never>((_, reject) =>
+          setTimeout(
+            () => reject(new Error(`still running after ${deadlineMs} ms; output:\n${output}`)),
+            deadlineMs,
+          ),
+        ),
       ]);
     },
     async stop() {
@@ -91,7 +103,11 @@ export async function runCli(bin: string, args: string[], env: NodeJS.ProcessEnv
 }
 
 /** Poll `probe` until it returns a value other than undefined, or fail at the deadline. */
-export async function pollUntil<T>(probe: () => Promise<T | undefined>, deadlineMs: number, what: string): Promise<T> {
+export async function pollUntil<T>(
+  probe: () => Promise<T | undefined>,
+  deadlineMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + deadlineMs;
   let last: unknown;
   while (Date.now() < deadline) {

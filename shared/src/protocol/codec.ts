@@ -75,10 +75,8 @@ export function encodeMessage(message: AgentMessage | HubMessage): string {
 export function closeReason(detail: string): string {
   const buffer = Buffer.from(detail, 'utf8');
   if (buffer.length <= 123) return detail;
-  return (
-    buffer
-      .subarray(0, 120)
-      .toString('utf8')
-      .replace(/\uFFFD$/, '') + '...'
-  );
+  return `${buffer
+    .subarray(0, 120)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '')}...`;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { osInfoSchema } from '../../domain/host.js';
 import { LIMITS } from '../limits.js';
-import { agentId, bootId, fingerprint, name, seq } from '../primitives.js';
+import { agentId, bootId, fingerprint, name } from '../primitives.js';
 
 /**
  * First frame of every connection. Nothing else is accepted before it; identity comes from the
@@ -19,7 +19,5 @@ export const helloSchema = z.object({
   hostname: name,
   os: osInfoSchema,
   bootId,
-  /** Highest seq of this boot the agent still holds unacknowledged, so the hub knows what to expect. */
-  pendingFromSeq: seq.optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;

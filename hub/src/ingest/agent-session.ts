@@ -65,7 +65,9 @@ export function createAgentSession(
 
   function fail(code: CloseCodeName, detail: string): void {
     if (phase === 'closed') return;
-    log.warn({ close: code, agentId: sender?.agentId, detail }, 'closing agent connection');
+    // Routine closes are info; a close caused by what the agent sent is worth a warning.
+    const level = code === 'SERVICE_RESTART' || code === 'SUPERSEDED' ? 'info' : 'warn';
+    log[level]({ close: code, agentId: sender?.agentId, detail }, 'closing agent connection');
     socket.close(CLOSE_CODES[code].code, closeReason(`${CLOSE_CODES[code].reason}: ${detail}`));
     phase = 'closed';
     clearTimeout(helloTimer);

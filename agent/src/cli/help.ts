@@ -48,7 +48,7 @@ heartbeatIntervalSec, metricsIntervalSec. Precedence: options > environment > fi
 ${ENVIRONMENT_TEXT}
 
 Examples:
-  sudo vigie-agent enroll --hub https://vigie.example.com --token vet_3kq… --role server
+  sudo vigie-agent enroll --hub https://vigie.example.com --token vge_3kq… --role server
   sudo vigie-agent run
   vigie-agent status --state-dir ./var/agent
 
@@ -69,8 +69,8 @@ ${stateDirText(21)}
   -h, --help         show this help
 
 Examples:
-  sudo vigie-agent enroll --hub https://vigie.example.com --token vet_3kq… --role server
-  VIGIE_ENROLMENT_TOKEN=vet_3kq… vigie-agent enroll --hub http://127.0.0.1:8420 --state-dir ./agent
+  sudo vigie-agent enroll --hub https://vigie.example.com --token vge_3kq… --role server
+  VIGIE_ENROLMENT_TOKEN=vge_3kq… vigie-agent enroll --hub http://127.0.0.1:8420 --state-dir ./agent
 
 ${EXIT_CODES_TEXT}
 `,

@@ -1,3 +1,4 @@
+export { CHECK_KINDS, type CheckCategory, type CheckKind, isCheckKind } from './checks/check-kinds.js';
 export { CHECK_STATE_RANK, CHECK_STATES, type CheckState } from './domain/check-state.js';
 export {
   HOST_ROLES,

@@ -9,6 +9,15 @@ export {
   osInfoSchema,
 } from './domain/host.js';
 export {
+  INCIDENT_STATES,
+  type IncidentState,
+  OPEN_INCIDENT_STATES,
+  PRIORITIES,
+  type Priority,
+  SUPPORT_LEVELS,
+  type SupportLevel,
+} from './domain/incident.js';
+export {
   type EnrolRequest,
   type EnrolResponse,
   enrolRequestSchema,

@@ -1,0 +1,45 @@
+import type { Priority, SupportLevel } from '@vigie/shared';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+
+export const NOTICE_KINDS = [
+  'opened',
+  'reopened',
+  'escalated',
+  'priority_raised',
+  'sla_warning',
+  'resolved',
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** Something technicians must hear about, as the incident engine hands it to notifications. */
+export interface IncidentNotice {
+  readonly kind: NoticeKind;
+  /**
+   * Stable across retries and re-evaluations so receivers can deduplicate: `incident/level` for
+   * openings and escalations (DESIGN.md), `incident/kind/n` for the rest.
+   */
+  readonly deliveryKey: string;
+  readonly incidentId: string;
+  readonly level: SupportLevel;
+  readonly priority: Priority;
+  readonly title: string;
+  readonly client: string;
+  readonly site: string;
+  readonly hostId: string | null;
+  readonly hostname: string | null;
+  readonly check: string;
+  readonly resource: string;
+  readonly state: string;
+  readonly at: number;
+  /** Why, in one sentence (e.g. "SLA time to own passed at N1"). */
+  readonly reason: string;
+}
+
+/**
+ * The seam between the incident engine and notifications: called inside the engine's
+ * transaction, so a notice is queued (outbox) if and only if the incident change committed.
+ */
+export interface IncidentNotifier {
+  notify(trx: Kysely<Database>, notice: IncidentNotice): Promise<void>;
+}

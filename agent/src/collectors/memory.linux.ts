@@ -1,7 +1,7 @@
 import type { Collector } from './collector.js';
 import type { ReadText } from './deps.js';
 import { parseMeminfo } from './linux/meminfo.js';
-import { pct } from './util/numbers.js';
+import { memorySample } from './util/memory-sample.js';
 
 /** Memory and swap from /proc/meminfo. */
 export function createLinuxMemoryCollector(deps: { readFile: ReadText }): Collector<'memory'> {
@@ -16,19 +16,12 @@ export function createLinuxMemoryCollector(deps: { readFile: ReadText }): Collec
       // the same estimate `free` used then.
       const available =
         info.get('MemAvailable') ?? get('MemFree') + get('Buffers') + get('Cached') + get('SReclaimable');
-      const availableBytes = Math.min(available, totalBytes);
-      const usedBytes = totalBytes - availableBytes;
-      const swapTotalBytes = get('SwapTotal');
-      const swapUsedBytes = Math.max(0, swapTotalBytes - get('SwapFree'));
-      return {
+      return memorySample({
         totalBytes,
-        usedBytes,
-        availableBytes,
-        usedPct: pct(usedBytes, totalBytes),
-        swapTotalBytes,
-        swapUsedBytes,
-        swapUsedPct: pct(swapUsedBytes, swapTotalBytes),
-      };
+        availableBytes: available,
+        swapTotalBytes: get('SwapTotal'),
+        swapUsedBytes: get('SwapTotal') - get('SwapFree'),
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Collector } from './collector.js';
 import type { SiCollect } from './si.js';
-import { pct } from './util/numbers.js';
+import { memorySample } from './util/memory-sample.js';
 
 /** Memory and swap from `systeminformation.mem`; "used" excludes reclaimable cache. */
 export function createSiMemoryCollector(deps: { si: Pick<SiCollect, 'mem'> }): Collector<'memory'> {
@@ -8,20 +8,12 @@ export function createSiMemoryCollector(deps: { si: Pick<SiCollect, 'mem'> }): C
     section: 'memory',
     async collect() {
       const m = await deps.si.mem();
-      const totalBytes = Math.max(0, m.total);
-      const availableBytes = Math.min(totalBytes, Math.max(0, m.available));
-      const usedBytes = totalBytes - availableBytes;
-      const swapTotalBytes = Math.max(0, m.swaptotal);
-      const swapUsedBytes = Math.min(swapTotalBytes, Math.max(0, m.swapused));
-      return {
-        totalBytes,
-        usedBytes,
-        availableBytes,
-        usedPct: pct(usedBytes, totalBytes),
-        swapTotalBytes,
-        swapUsedBytes,
-        swapUsedPct: pct(swapUsedBytes, swapTotalBytes),
-      };
+      return memorySample({
+        totalBytes: m.total,
+        availableBytes: m.available,
+        swapTotalBytes: m.swaptotal,
+        swapUsedBytes: m.swapused,
+      });
     },
   };
 }

@@ -3,6 +3,8 @@ import type { CheckStatesTable } from './tables/check-states.js';
 import type { EnrolmentTokensTable } from './tables/enrolment-tokens.js';
 import type { HostsTable } from './tables/hosts.js';
 import type { InventoriesTable, InventoryChunksTable } from './tables/inventories.js';
+import type { NotificationChannelsTable } from './tables/notification-channels.js';
+import type { OutboxTable } from './tables/outbox.js';
 import type { SamplesTable } from './tables/samples.js';
 import type { ApiTokensTable, UsersTable } from './tables/users.js';
 
@@ -18,4 +20,6 @@ export interface Database {
   check_states: CheckStatesTable;
   inventories: InventoriesTable;
   inventory_chunks: InventoryChunksTable;
+  notification_channels: NotificationChannelsTable;
+  outbox: OutboxTable;
 }

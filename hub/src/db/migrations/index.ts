@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-25-foundation.js';
+import * as notifications from './2026-11-25-notifications.js';
 
 /**
  * Every migration, by name; names sort in the order they apply (ISO date prefix). Listed in code
@@ -7,4 +8,5 @@ import * as foundation from './2026-11-25-foundation.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-25-foundation': foundation,
+  '2026-11-25-notifications': notifications,
 };

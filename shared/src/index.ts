@@ -1,4 +1,30 @@
 export { CHECK_KINDS, type CheckCategory, type CheckKind, isCheckKind } from './checks/check-kinds.js';
+export { DEFAULT_CHECK_RULES, defaultRule, effectiveRules } from './checks/default-rules.js';
+export {
+  type Evaluation,
+  evaluateRule,
+  INITIAL_RULE_STATE,
+  type Observation,
+  type RuleState,
+  type StateChange,
+} from './checks/evaluate.js';
+export {
+  CHECK_DIRECTIONS,
+  type CheckDirection,
+  type CheckRule,
+  checkRuleSchema,
+  checkRulesSchema,
+  globMatches,
+  isCleared,
+  isTriggered,
+  type ResourceFilter,
+  RULE_LEVELS,
+  type RuleKind,
+  type RuleLevel,
+  ruleAppliesTo,
+  type Threshold,
+  thresholdProblems,
+} from './checks/rule.js';
 export { CHECK_STATE_RANK, CHECK_STATES, type CheckState } from './domain/check-state.js';
 export {
   HOST_ROLES,

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_CHECK_RULES } from '../checks/default-rules.js';
+import { checkRulesSchema } from '../checks/rule.js';
 import { count, list, name } from '../protocol/primitives.js';
 
 /**
@@ -16,6 +18,12 @@ export const policySchema = z.object({
   inventoryCron: z.string().min(9).max(100),
   /** Service names whose state the agent reports (systemd units, Windows services, launchd labels). */
   services: list(name),
+  /**
+   * The local check rules. Absent (policies written before checks existed) means the defaults, and
+   * kinds the list does not mention keep their default rule too (see `effectiveRules`). Optional
+   * rather than defaulted so `Policy` values written before checks existed still type-check.
+   */
+  checks: checkRulesSchema.optional(),
 });
 export type Policy = z.infer<typeof policySchema>;
 
@@ -26,4 +34,5 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
   processesIntervalSec: 60,
   inventoryCron: '17 3 * * *',
   services: [],
+  checks: [...DEFAULT_CHECK_RULES],
 });

@@ -1,5 +1,6 @@
 import { DEFAULT_POLICY } from '@vigie/shared';
 import { z } from 'zod';
+import { parseAllowlist } from '../notify/target-guard.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -13,13 +14,41 @@ const configSchema = z.object({
   helloTimeoutSec: z.coerce.number().min(0.05).max(600).default(10),
   /** Metrics interval in the policy sent to agents. */
   metricsIntervalSec: z.coerce.number().int().min(1).max(3600).default(DEFAULT_POLICY.metricsIntervalSec),
+  // Notifications. Optional here, defaulted in notify/settings.ts, so existing HubConfig
+  // literals stay valid.
+  /** Outbox sweep period; a notice also wakes the worker right after it is queued. */
+  notifyIntervalSec: z.coerce.number().min(0.01).max(3600).optional(),
+  notifyMaxAttempts: z.coerce.number().int().min(1).max(100).optional(),
+  /** Per-request bound for webhook and SMTP deliveries. */
+  notifyTimeoutSec: z.coerce.number().min(0.1).max(300).optional(),
+  notifyConcurrency: z.coerce.number().int().min(1).max(64).optional(),
+  /** First retry delay; doubles each attempt (with jitter), capped at one hour. */
+  notifyBackoffSec: z.coerce.number().min(0.001).max(3600).optional(),
+  /** Webhook targets allowed although private/loopback: hosts, addresses, CIDRs, comma-separated. */
+  notifyAllow: z
+    .string()
+    .max(4096)
+    .refine((text) => parseAllowlist(text).ok, { error: (issue) => allowlistError(String(issue.input)) })
+    .optional(),
+  smtpHost: z.string().min(1).max(253).optional(),
+  smtpPort: z.coerce.number().int().min(1).max(65_535).optional(),
+  /** true: implicit TLS (465); false: STARTTLS when offered. */
+  smtpSecure: z.stringbool().optional(),
+  smtpUser: z.string().min(1).max(256).optional(),
+  smtpPassword: z.string().max(1024).optional(),
+  smtpFrom: z.string().min(3).max(320).optional(),
 });
+
+function allowlistError(text: string): string {
+  const parsed = parseAllowlist(text);
+  return parsed.ok ? 'invalid allowlist' : parsed.message;
+}
 
 export type HubConfig = Readonly<z.infer<typeof configSchema>>;
 export type HubConfigInput = { [K in keyof HubConfig]?: string | number | undefined };
 
 /** Environment variable for each setting; flags win over the environment, which wins over defaults. */
-export const CONFIG_ENV: { readonly [K in keyof HubConfig]: string } = {
+export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
   host: 'VIGIE_HUB_HOST',
   port: 'VIGIE_HUB_PORT',
   db: 'VIGIE_HUB_DB',
@@ -27,6 +56,18 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]: string } = {
   heartbeatIntervalSec: 'VIGIE_HUB_HEARTBEAT_INTERVAL',
   helloTimeoutSec: 'VIGIE_HUB_HELLO_TIMEOUT',
   metricsIntervalSec: 'VIGIE_METRICS_INTERVAL',
+  notifyIntervalSec: 'VIGIE_NOTIFY_INTERVAL',
+  notifyMaxAttempts: 'VIGIE_NOTIFY_MAX_ATTEMPTS',
+  notifyTimeoutSec: 'VIGIE_NOTIFY_TIMEOUT',
+  notifyConcurrency: 'VIGIE_NOTIFY_CONCURRENCY',
+  notifyBackoffSec: 'VIGIE_NOTIFY_BACKOFF',
+  notifyAllow: 'VIGIE_NOTIFY_ALLOW',
+  smtpHost: 'VIGIE_SMTP_HOST',
+  smtpPort: 'VIGIE_SMTP_PORT',
+  smtpSecure: 'VIGIE_SMTP_SECURE',
+  smtpUser: 'VIGIE_SMTP_USER',
+  smtpPassword: 'VIGIE_SMTP_PASSWORD',
+  smtpFrom: 'VIGIE_SMTP_FROM',
 };
 
 export type ConfigResult = { ok: true; config: HubConfig } | { ok: false; message: string };

@@ -1,0 +1,46 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { IncidentNotice, IncidentNotifier } from '../incidents/notifier.js';
+import { listEnabledChannels } from '../repositories/notification-channels.js';
+import { enqueueDeliveries } from '../repositories/outbox.js';
+import { generateId, type RandomBytes } from '../security/secrets.js';
+import { channelWants } from './channel-config.js';
+
+export interface OutboxNotifierOptions {
+  /**
+   * Called after rows were queued, still inside the caller's transaction: pass the worker's
+   * `wake`, which defers its pass. On SQLite that pass waits for the transaction's connection,
+   * so it sees the commit; elsewhere a pass that ran too early is covered by the next sweep.
+   */
+  afterQueued?: () => void;
+}
+
+/**
+ * The incident engine's notifier: one outbox row per enabled channel that serves the notice's
+ * level and wants its kind, written in the engine's transaction (so a notice exists if and only
+ * if the incident change committed), idempotent on (delivery key, channel).
+ */
+export function createOutboxNotifier(
+  deps: { clock: () => number; random: RandomBytes },
+  options: OutboxNotifierOptions = {},
+): IncidentNotifier {
+  return {
+    async notify(trx: Kysely<Database>, notice: IncidentNotice): Promise<void> {
+      const channels = (await listEnabledChannels(trx)).filter((channel) => channelWants(channel, notice));
+      if (channels.length === 0) return;
+      const now = deps.clock();
+      const payload = JSON.stringify(notice);
+      const queued = await enqueueDeliveries(
+        trx,
+        channels.map((channel) => ({
+          id: generateId('dlv', deps.random),
+          deliveryKey: notice.deliveryKey,
+          channelId: channel.id,
+          payload,
+          createdAt: now,
+        })),
+      );
+      if (queued > 0) options.afterQueued?.();
+    },
+  };
+}

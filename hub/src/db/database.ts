@@ -2,9 +2,13 @@ import type { AgentBootsTable, AgentsTable } from './tables/agents.js';
 import type { CheckStatesTable } from './tables/check-states.js';
 import type { EnrolmentTokensTable } from './tables/enrolment-tokens.js';
 import type { HostsTable } from './tables/hosts.js';
+import type { HeldSignalsTable, IncidentEventsTable, IncidentsTable } from './tables/incidents.js';
 import type { InventoriesTable, InventoryChunksTable } from './tables/inventories.js';
+import type { KbArticlesTable } from './tables/kb-articles.js';
+import type { MaintenanceWindowsTable } from './tables/maintenance-windows.js';
 import type { NotificationChannelsTable } from './tables/notification-channels.js';
 import type { OutboxTable } from './tables/outbox.js';
+import type { ProblemsTable } from './tables/problems.js';
 import type { SamplesTable } from './tables/samples.js';
 import type { ApiTokensTable, UsersTable } from './tables/users.js';
 
@@ -20,6 +24,12 @@ export interface Database {
   check_states: CheckStatesTable;
   inventories: InventoriesTable;
   inventory_chunks: InventoryChunksTable;
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  held_signals: HeldSignalsTable;
+  problems: ProblemsTable;
+  maintenance_windows: MaintenanceWindowsTable;
+  kb_articles: KbArticlesTable;
   notification_channels: NotificationChannelsTable;
   outbox: OutboxTable;
 }

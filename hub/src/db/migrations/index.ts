@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-25-foundation.js';
+import * as incidents from './2026-11-25-incidents.js';
 import * as notifications from './2026-11-25-notifications.js';
 
 /**
@@ -8,5 +9,6 @@ import * as notifications from './2026-11-25-notifications.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-25-foundation': foundation,
+  '2026-11-25-incidents': incidents,
   '2026-11-25-notifications': notifications,
 };

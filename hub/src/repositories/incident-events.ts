@@ -1,0 +1,62 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { IncidentEventsTable } from '../db/tables/incidents.js';
+import { generateId, type RandomBytes } from '../security/secrets.js';
+
+export type IncidentEventRow = Selectable<IncidentEventsTable>;
+
+/** One timeline entry, as written. */
+export interface TimelineEntry {
+  incidentId: string | null;
+  key: string;
+  at: number;
+  actor: string;
+  kind: string;
+  detail?: Record<string, unknown>;
+}
+
+/** Append a timeline event. */
+export async function insertIncidentEvent(
+  db: Kysely<Database>,
+  random: RandomBytes,
+  entry: TimelineEntry,
+): Promise<void> {
+  await db
+    .insertInto('incident_events')
+    .values({
+      id: generateId('evt', random),
+      incident_id: entry.incidentId,
+      dedup_key: entry.key,
+      at: entry.at,
+      actor: entry.actor,
+      kind: entry.kind,
+      detail: JSON.stringify(entry.detail ?? {}),
+    })
+    .execute();
+}
+
+/** Give a new ticket the records kept while its signal was held. */
+export async function adoptHeldEvents(db: Kysely<Database>, key: string, incidentId: string): Promise<void> {
+  await db
+    .updateTable('incident_events')
+    .set({ incident_id: incidentId })
+    .where('dedup_key', '=', key)
+    .where('incident_id', 'is', null)
+    .execute();
+}
+
+/** An incident's timeline, oldest first. */
+export async function listIncidentEvents(
+  db: Kysely<Database>,
+  incidentId: string,
+  limit = 1000,
+): Promise<IncidentEventRow[]> {
+  return db
+    .selectFrom('incident_events')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .orderBy('at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,146 @@
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { IncidentsTable } from '../db/tables/incidents.js';
+
+export type IncidentRow = Selectable<IncidentsTable>;
+export type IncidentChanges = Updateable<IncidentsTable>;
+
+/** The open incident of a dedup key (the unique `open_key` index makes it at most one). */
+export async function findOpenIncident(db: Kysely<Database>, key: string): Promise<IncidentRow | undefined> {
+  return db.selectFrom('incidents').selectAll().where('open_key', '=', key).executeTakeFirst();
+}
+
+/** The newest incident of a key that is no longer open (resolved or closed). */
+export async function findLastClosedIncident(
+  db: Kysely<Database>,
+  key: string,
+): Promise<IncidentRow | undefined> {
+  return db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('dedup_key', '=', key)
+    .where('open_key', 'is', null)
+    .orderBy('opened_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function findIncident(db: Kysely<Database>, id: string): Promise<IncidentRow | undefined> {
+  return db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Insert an incident unless one is already open for its key. The database decides (unique index
+ * on `open_key`), so two hub instances racing on one key still make one ticket. True if inserted.
+ */
+export async function insertIncidentIfNoneOpen(db: Kysely<Database>, row: IncidentRow): Promise<boolean> {
+  const result = await db
+    .insertInto('incidents')
+    .values(row)
+    .onConflict((oc) => oc.column('open_key').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/**
+ * Apply changes if the incident is still in the state the decision was made on; false when it
+ * moved meanwhile (a sweep running twice, a technician acting at the same time).
+ */
+export async function updateIncident(
+  db: Kysely<Database>,
+  id: string,
+  changes: IncidentChanges,
+  expect?: { state?: IncidentRow['state']; updatedAt?: number },
+): Promise<boolean> {
+  let query = db.updateTable('incidents').set(changes).where('id', '=', id);
+  if (expect?.state !== undefined) query = query.where('state', '=', expect.state);
+  if (expect?.updatedAt !== undefined) query = query.where('updated_at', '=', expect.updatedAt);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Open incidents of a host, for grouping and inhibition. */
+export async function listOpenOnHost(db: Kysely<Database>, hostId: string): Promise<IncidentRow[]> {
+  return db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('host_id', '=', hostId)
+    .where('open_key', 'is not', null)
+    .execute();
+}
+
+/** Open incidents of one check (e.g. every open `host.silent`). */
+export async function listOpenByCheck(db: Kysely<Database>, check: string): Promise<IncidentRow[]> {
+  return db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('check', '=', check)
+    .where('open_key', 'is not', null)
+    .execute();
+}
+
+/** Children of a parent incident. */
+export async function listChildren(db: Kysely<Database>, parentId: string): Promise<IncidentRow[]> {
+  return db.selectFrom('incidents').selectAll().where('parent_id', '=', parentId).execute();
+}
+
+/** How many incidents of a client's check opened since a time (storm detection). */
+export async function countCheckOpenedSince(
+  db: Kysely<Database>,
+  filter: { client: string; check: string; since: number },
+): Promise<number> {
+  const row = await db
+    .selectFrom('incidents')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('client', '=', filter.client)
+    .where('check', '=', filter.check)
+    .where('opened_at', '>=', filter.since)
+    .where('group_kind', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Incidents of one key opened since a time, oldest first (problem detection). */
+export async function listKeyOpenedSince(
+  db: Kysely<Database>,
+  key: string,
+  since: number,
+): Promise<IncidentRow[]> {
+  return db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('dedup_key', '=', key)
+    .where('opened_at', '>=', since)
+    .orderBy('opened_at')
+    .execute();
+}
+
+/**
+ * Incidents a timer may act on at `now`: recovering past the quiet period, open with no
+ * occurrence since the staleness cutoff, resolved past the close grace. The cutoffs are
+ * parameters, so the SQL does not depend on either database's clock functions.
+ */
+export async function listTickCandidates(
+  db: Kysely<Database>,
+  cutoffs: { recoveredBefore: number; lastOccurrenceBefore: number; resolvedBefore: number },
+  limit = 500,
+): Promise<IncidentRow[]> {
+  return db
+    .selectFrom('incidents')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('open_key', 'is not', null), eb('recovered_at', '<=', cutoffs.recoveredBefore)]),
+        eb.and([
+          eb('open_key', 'is not', null),
+          eb('recovered_at', 'is', null),
+          eb('last_occurrence_at', '<=', cutoffs.lastOccurrenceBefore),
+        ]),
+        eb.and([eb('state', '=', 'resolved'), eb('resolved_at', '<=', cutoffs.resolvedBefore)]),
+      ]),
+    )
+    .orderBy('updated_at')
+    .limit(limit)
+    .execute();
+}

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
+import type { IncidentRuntime } from '../incidents/runtime.js';
 import type { RandomBytes } from '../security/secrets.js';
 
 /** What every hub component may need, passed down explicitly (no globals). */
@@ -9,4 +10,6 @@ export interface HubDeps {
   readonly clock: () => number;
   readonly random: RandomBytes;
   readonly log: Logger;
+  /** Incident rules and notifier; absent means stock rules and no notifications. */
+  readonly incidents?: IncidentRuntime;
 }

@@ -100,7 +100,7 @@ export function createAgentSession(
 
   async function onData(message: AgentDataMessage): Promise<void> {
     if (!sender) return;
-    const outcome = await commitDataMessage(deps, sender, message, storeFor(message, sender));
+    const outcome = await commitDataMessage(deps, sender, message, storeFor(message, sender, deps));
     if (outcome.status === 'stored' && outcome.gapFrom !== undefined) {
       log.warn(
         { agentId: sender.agentId, bootId: message.bootId, from: outcome.gapFrom, to: message.seq - 1 },

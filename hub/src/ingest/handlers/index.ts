@@ -1,5 +1,6 @@
 import type { AgentDataMessage } from '@vigie/shared';
 import type { Kysely } from 'kysely';
+import type { HubDeps } from '../../config/deps.js';
 import type { Database } from '../../db/database.js';
 import type { SenderIdentity } from '../commit-data-message.js';
 import { storeCheckState } from './store-check-state.js';
@@ -11,6 +12,7 @@ type Store<M> = (
   sender: SenderIdentity,
   message: M,
   receivedAt: number,
+  deps: Pick<HubDeps, 'incidents' | 'random'>,
 ) => Promise<void>;
 
 /** One store function per data message type; a new message type is a new entry here. */
@@ -24,7 +26,8 @@ export const STORES: { [T in AgentDataMessage['type']]: Store<Extract<AgentDataM
 export function storeFor(
   message: AgentDataMessage,
   sender: SenderIdentity,
+  deps: Pick<HubDeps, 'incidents' | 'random'>,
 ): (trx: Kysely<Database>, receivedAt: number) => Promise<void> {
   const store = STORES[message.type] as Store<AgentDataMessage>;
-  return (trx, receivedAt) => store(trx, sender, message, receivedAt);
+  return (trx, receivedAt) => store(trx, sender, message, receivedAt, deps);
 }

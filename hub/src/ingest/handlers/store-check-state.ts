@@ -1,17 +1,24 @@
 import type { CheckStateMessage } from '@vigie/shared';
 import type { Kysely } from 'kysely';
+import type { HubDeps } from '../../config/deps.js';
 import type { Database } from '../../db/database.js';
+import { handleCheckState } from '../../incidents/handle-check-state.js';
+import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import { insertCheckState } from '../../repositories/check-states.js';
 import type { SenderIdentity } from '../commit-data-message.js';
 
-/** Store a check state change verbatim; the incident engine builds on these rows. */
+/**
+ * Store a check state change verbatim and feed it to the incident engine in the same
+ * transaction: the ack the agent gets after the commit covers the incident change as well.
+ */
 export async function storeCheckState(
   trx: Kysely<Database>,
   sender: SenderIdentity,
   message: CheckStateMessage,
   receivedAt: number,
+  deps?: Pick<HubDeps, 'incidents' | 'random'>,
 ): Promise<void> {
-  await insertCheckState(trx, {
+  const stored = await insertCheckState(trx, {
     host_id: sender.hostId,
     boot_id: message.bootId,
     seq: message.seq,
@@ -25,4 +32,8 @@ export async function storeCheckState(
     threshold: message.threshold,
     message: message.message ?? null,
   });
+  // A resent message was already judged when it was first stored.
+  if (!stored) return;
+  const runtime = deps?.incidents ?? defaultIncidentRuntime(deps ? { random: deps.random } : {});
+  await handleCheckState(trx, runtime, sender.hostId, message, receivedAt);
 }

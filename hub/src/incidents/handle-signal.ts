@@ -1,0 +1,223 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { IncidentSource } from '../db/tables/incidents.js';
+import { holdSignal, releaseHeldSignal } from '../repositories/held-signals.js';
+import { insertIncidentEvent } from '../repositories/incident-events.js';
+import { findIncident, type IncidentRow, updateIncident } from '../repositories/incidents.js';
+import { decideSignal } from './engine/decide-signal.js';
+import type { Grade, Signal, SignalDecision } from './engine/types.js';
+import { notice } from './notices.js';
+import { openIncident } from './open-incident.js';
+import { hostnameOf, resolveIncident } from './resolve.js';
+import type { IncidentRuntime } from './runtime.js';
+import { readSignalContext } from './signal-context.js';
+
+/** What a signal did, for logs and tests. */
+export type SignalOutcome = { decision: SignalDecision['kind']; incidentId: string | null };
+
+/**
+ * Feed one signal to the engine and apply its decision inside the caller's transaction, so the
+ * caller's commit (and the agent's ack after it) covers the incident change and its notices.
+ */
+export async function handleSignal(
+  trx: Kysely<Database>,
+  runtime: IncidentRuntime,
+  signal: Signal,
+  now: number,
+  source: IncidentSource = 'agent',
+): Promise<SignalOutcome> {
+  // Two tries: if another writer opened the key between our read and our insert, the unique
+  // index refused ours and the second read sees theirs (an occurrence, not a second ticket).
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const context = await readSignalContext(trx, signal, runtime.settings, now);
+    const decision = decideSignal(signal, context, runtime.settings, now);
+    if (decision.kind === 'open') {
+      const row = await openIncident(trx, runtime, { ...decision, signal, source }, now);
+      if (row) return { decision: 'open', incidentId: row.id };
+      continue;
+    }
+    return { decision: decision.kind, incidentId: await apply(trx, runtime, signal, decision, now) };
+  }
+  throw new Error(`incident for ${signal.key} neither opened nor found`);
+}
+
+async function apply(
+  trx: Kysely<Database>,
+  runtime: IncidentRuntime,
+  signal: Signal,
+  decision: Exclude<SignalDecision, { kind: 'open' }>,
+  now: number,
+): Promise<string | null> {
+  const actor = `rule:${signal.check}`;
+  const event = (incidentId: string | null, kind: string, detail: Record<string, unknown> = {}) =>
+    insertIncidentEvent(trx, runtime.random, { incidentId, key: signal.key, at: now, actor, kind, detail });
+  const observed = {
+    state: signal.state,
+    observedAt: signal.observedAt,
+    value: signal.value,
+    message: signal.message,
+  };
+
+  switch (decision.kind) {
+    case 'ignore':
+      return null;
+    case 'hold': {
+      await holdSignal(trx, {
+        dedup_key: signal.key,
+        reason: decision.reason,
+        reason_ref: decision.ref,
+        host_id: signal.host?.id ?? null,
+        held_since: now,
+        last_at: now,
+        signal: JSON.stringify(signal),
+      });
+      await event(null, 'held', { reason: decision.reason, ref: decision.ref, ...observed });
+      // Host silent: the host's other faults are occurrences on the silence ticket.
+      if (decision.reason === 'inhibited') {
+        await event(decision.ref, 'inhibited_occurrence', {
+          key: signal.key,
+          check: signal.check,
+          ...observed,
+        });
+      }
+      return null;
+    }
+    case 'release-hold':
+      if (await releaseHeldSignal(trx, signal.key)) await event(null, 'recovered_while_held', observed);
+      return null;
+    case 'occurrence':
+      return occurrence(trx, runtime, signal, decision, now, event);
+    case 'reopen':
+      return reopen(trx, runtime, signal, decision, now, event);
+    case 'recovering':
+      await updateIncident(trx, decision.incidentId, { recovered_at: now, updated_at: now });
+      await event(decision.incidentId, 'recovery_seen', {
+        ...observed,
+        quietPeriodMs: runtime.settings.quietPeriodMs,
+      });
+      return decision.incidentId;
+    case 'propose-resolution':
+      await updateIncident(trx, decision.incidentId, { recovered_at: now, updated_at: now });
+      await event(decision.incidentId, 'resolution_proposed', observed);
+      return decision.incidentId;
+    case 'resolve': {
+      const row = await findIncident(trx, decision.incidentId);
+      if (row)
+        await resolveIncident(trx, runtime, row, { resolution: 'auto', reason: decision.reason, actor, now });
+      return decision.incidentId;
+    }
+  }
+}
+
+type EventWriter = (
+  incidentId: string | null,
+  kind: string,
+  detail?: Record<string, unknown>,
+) => Promise<void>;
+
+async function occurrence(
+  trx: Kysely<Database>,
+  runtime: IncidentRuntime,
+  signal: Signal,
+  decision: Extract<SignalDecision, { kind: 'occurrence' }>,
+  now: number,
+  event: EventWriter,
+): Promise<string> {
+  const row = await findIncident(trx, decision.incidentId);
+  if (!row) return decision.incidentId;
+  await updateIncident(trx, row.id, {
+    occurrences: row.occurrences + 1,
+    last_occurrence_at: now,
+    recovered_at: null,
+    updated_at: now,
+    ...(decision.cancelsRecovery ? { flapping: 1, flaps: row.flaps + 1 } : {}),
+    ...(decision.regrade ? gradeColumns(decision.regrade) : {}),
+  });
+  await event(row.id, 'occurrence', {
+    state: signal.state,
+    observedAt: signal.observedAt,
+    value: signal.value,
+  });
+  if (decision.cancelsRecovery)
+    await event(row.id, 'flapping', { reason: 'fault back before the quiet period ended' });
+  if (decision.regrade)
+    await raised(trx, runtime, row, decision.regrade, decision.reason ?? 'regraded', now, event);
+  return row.id;
+}
+
+async function reopen(
+  trx: Kysely<Database>,
+  runtime: IncidentRuntime,
+  signal: Signal,
+  decision: Extract<SignalDecision, { kind: 'reopen' }>,
+  now: number,
+  event: EventWriter,
+): Promise<string> {
+  const row = await findIncident(trx, decision.incidentId);
+  if (!row) return decision.incidentId;
+  const changes = {
+    state: row.assignee === null ? ('new' as const) : ('acknowledged' as const),
+    open_key: row.dedup_key,
+    resolution: null,
+    resolved_at: null,
+    recovered_at: null,
+    flapping: 1,
+    flaps: row.flaps + 1,
+    occurrences: row.occurrences + 1,
+    last_occurrence_at: now,
+    updated_at: now,
+    ...(decision.regrade ? gradeColumns(decision.regrade) : {}),
+  };
+  await updateIncident(trx, row.id, changes, { state: 'resolved' });
+  await event(row.id, 'reopened', {
+    flapping: true,
+    resolvedAt: row.resolved_at,
+    observedAt: signal.observedAt,
+  });
+  const reopened = { ...row, ...changes };
+  await notice(trx, runtime, reopened, 'reopened', {
+    at: now,
+    reason: `${signal.check} failed again within the reopen window: flapping`,
+    hostname: signal.host?.hostname ?? null,
+    n: reopened.flaps,
+  });
+  if (decision.regrade)
+    await raised(trx, runtime, row, decision.regrade, 'severity rose on reopening', now, event);
+  return row.id;
+}
+
+async function raised(
+  trx: Kysely<Database>,
+  runtime: IncidentRuntime,
+  before: IncidentRow,
+  grade: Grade,
+  reason: string,
+  now: number,
+  event: EventWriter,
+): Promise<void> {
+  await event(before.id, 'priority_raised', {
+    reason,
+    severity: { from: before.severity, to: grade.severity },
+    priority: { from: before.priority, to: grade.priority },
+    level: { from: before.level, to: grade.level },
+    route: grade.route,
+  });
+  if (grade.priority <= before.priority && grade.level === before.level) return;
+  const after = { ...before, ...gradeColumns(grade) };
+  await notice(trx, runtime, after, 'priority_raised', {
+    at: now,
+    reason: `${reason}: priority ${before.priority} → ${grade.priority}, ${before.level} → ${grade.level}`,
+    hostname: await hostnameOf(trx, before.host_id),
+    n: grade.priority,
+  });
+}
+
+function gradeColumns(grade: Grade) {
+  return {
+    severity: grade.severity,
+    urgency: grade.urgency,
+    impact: grade.impact,
+    priority: grade.priority,
+    level: grade.level,
+  };
+}

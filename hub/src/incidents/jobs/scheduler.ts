@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../../db/database.js';
+import type { IncidentRuntime } from '../runtime.js';
+import type { SilenceOptions } from './host-silence.js';
+import { runIncidentSweep } from './sweep.js';
+
+/** A running periodic sweep. */
+export interface IncidentSweeper {
+  /** Stop scheduling and wait for a pass in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Run the incident sweep every `intervalMs`, one pass at a time (the next is scheduled when the
+ * previous ends, so a slow pass never overlaps itself). The timer is unref'd: it never keeps
+ * the process alive on its own.
+ */
+export function startIncidentSweeper(options: {
+  db: Kysely<Database>;
+  runtime: IncidentRuntime;
+  silence: SilenceOptions;
+  intervalMs: number;
+  clock: () => number;
+  log: Logger;
+}): IncidentSweeper {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = runIncidentSweep(options.db, options.runtime, options.silence, options.clock())
+        .then((report) => {
+          if (report.opened + report.recovered + report.released + report.resolved + report.closed > 0) {
+            options.log.info(report, 'incident sweep');
+          }
+        })
+        .catch((error: unknown) => options.log.error({ err: error }, 'incident sweep failed'))
+        .finally(schedule);
+    }, options.intervalMs);
+    timer.unref();
+  };
+  schedule();
+
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

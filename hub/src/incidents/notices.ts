@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { IncidentRow } from '../repositories/incidents.js';
+import type { IncidentNotice, NoticeKind } from './notifier.js';
+import type { IncidentRuntime } from './runtime.js';
+
+/**
+ * Hand a notice to the notifier inside the caller's transaction. Openings and escalations are
+ * keyed `incident/level` (DESIGN.md); the rest `incident/kind/n` with n counting that kind.
+ */
+export async function notice(
+  trx: Kysely<Database>,
+  runtime: IncidentRuntime,
+  incident: IncidentRow,
+  kind: NoticeKind,
+  facts: { at: number; reason: string; hostname: string | null; n?: number },
+): Promise<void> {
+  const deliveryKey =
+    kind === 'opened' || kind === 'escalated'
+      ? `${incident.id}/${incident.level}`
+      : `${incident.id}/${kind}/${facts.n ?? 1}`;
+  const body: IncidentNotice = {
+    kind,
+    deliveryKey,
+    incidentId: incident.id,
+    level: incident.level,
+    priority: incident.priority,
+    title: incident.title,
+    client: incident.client,
+    site: incident.site,
+    hostId: incident.host_id,
+    hostname: facts.hostname,
+    check: incident.check,
+    resource: incident.resource,
+    state: incident.state,
+    at: facts.at,
+    reason: facts.reason,
+  };
+  await runtime.notifier.notify(trx, body);
+}

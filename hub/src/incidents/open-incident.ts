@@ -1,0 +1,202 @@
+import { CHECK_KINDS, isCheckKind } from '@vigie/shared';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { GroupKind, IncidentSource } from '../db/tables/incidents.js';
+import { adoptHeldEvents, insertIncidentEvent } from '../repositories/incident-events.js';
+import { findOpenIncident, type IncidentRow, insertIncidentIfNoneOpen } from '../repositories/incidents.js';
+import { findArticleForCheck } from '../repositories/kb-articles.js';
+import { generateId } from '../security/secrets.js';
+import { stormKey } from './engine/grouping.js';
+import type { Grade, Placement, Signal } from './engine/types.js';
+import { notice } from './notices.js';
+import { linkProblem } from './problems.js';
+import type { IncidentRuntime } from './runtime.js';
+
+/** A human title: what, which resource, where. */
+export function titleOf(signal: Pick<Signal, 'check' | 'resource' | 'host' | 'site'>): string {
+  const label = isCheckKind(signal.check) ? CHECK_KINDS[signal.check].label : signal.check;
+  const what = signal.resource === '' ? label : `${label}: ${signal.resource}`;
+  return `${what} on ${signal.host?.hostname ?? signal.site}`;
+}
+
+/** Build a new open incident row. */
+export function newIncidentRow(
+  runtime: IncidentRuntime,
+  fields: {
+    signal: Signal;
+    grade: Grade;
+    source: IncidentSource;
+    now: number;
+    title?: string;
+    parentId?: string | null;
+    previousId?: string | null;
+    groupKind?: GroupKind | null;
+    kbArticleId?: string | null;
+  },
+): IncidentRow {
+  const { signal, grade, now } = fields;
+  return {
+    id: generateId('inc', runtime.random),
+    dedup_key: signal.key,
+    open_key: signal.key,
+    source: fields.source,
+    client: signal.client,
+    site: signal.site,
+    host_id: signal.host?.id ?? null,
+    check: signal.check,
+    resource: signal.resource,
+    title: fields.title ?? titleOf(signal),
+    state: 'new',
+    severity: grade.severity,
+    urgency: grade.urgency,
+    impact: grade.impact,
+    priority: grade.priority,
+    priority_manual: 0,
+    level: grade.level,
+    flapping: 0,
+    flaps: 0,
+    resolution: null,
+    group_kind: fields.groupKind ?? null,
+    parent_id: fields.parentId ?? null,
+    previous_id: fields.previousId ?? null,
+    problem_id: null,
+    kb_article_id: fields.kbArticleId ?? null,
+    occurrences: 1,
+    first_occurrence_at: now,
+    last_occurrence_at: now,
+    recovered_at: null,
+    opened_at: now,
+    acknowledged_at: null,
+    assignee: null,
+    resolved_at: null,
+    closed_at: null,
+    updated_at: now,
+    sla_own_due_at: null,
+    sla_resolve_due_at: null,
+    sla_paused_since: null,
+    sla_paused_ms: 0,
+    sla_warned_at: null,
+    escalated_at: null,
+  };
+}
+
+/**
+ * Insert a decided opening with its timeline, its N0 article, its place in a group, its problem
+ * and its notice. Returns undefined when the database says the key is already open (a race).
+ */
+export async function openIncident(
+  trx: Kysely<Database>,
+  runtime: IncidentRuntime,
+  decision: {
+    signal: Signal;
+    grade: Grade;
+    placement: Placement;
+    previousId: string | null;
+    source: IncidentSource;
+  },
+  now: number,
+): Promise<IncidentRow | undefined> {
+  const { signal, grade } = decision;
+  let parentId: string | null = null;
+  if (decision.placement.kind === 'child') parentId = decision.placement.parentId;
+  if (decision.placement.kind === 'storm-parent')
+    parentId = (await ensureStormParent(trx, runtime, decision, now)).id;
+
+  const article = await findArticleForCheck(trx, signal.check);
+  const row = newIncidentRow(runtime, {
+    signal,
+    grade,
+    source: decision.source,
+    now,
+    parentId,
+    previousId: decision.previousId,
+    kbArticleId: article?.id ?? null,
+  });
+  if (!(await insertIncidentIfNoneOpen(trx, row))) return undefined;
+  const event = { key: signal.key, at: now, actor: `rule:${signal.check}` };
+  await insertIncidentEvent(trx, runtime.random, {
+    ...event,
+    incidentId: row.id,
+    kind: 'opened',
+    detail: {
+      severity: grade.severity,
+      urgency: grade.urgency,
+      impact: grade.impact,
+      priority: grade.priority,
+      level: grade.level,
+      route: grade.route,
+      observedAt: signal.observedAt,
+      value: signal.value,
+      threshold: signal.threshold,
+      message: signal.message,
+      previousId: decision.previousId,
+      parentId,
+    },
+  });
+  await adoptHeldEvents(trx, signal.key, row.id);
+  if (decision.previousId !== null) {
+    await insertIncidentEvent(trx, runtime.random, {
+      ...event,
+      incidentId: decision.previousId,
+      kind: 'followed_by',
+      detail: { incidentId: row.id },
+    });
+  }
+  if (parentId !== null) {
+    await insertIncidentEvent(trx, runtime.random, {
+      ...event,
+      incidentId: parentId,
+      kind: 'child_attached',
+      detail: { incidentId: row.id, title: row.title, priority: row.priority },
+    });
+  } else {
+    await notice(trx, runtime, row, 'opened', {
+      at: now,
+      reason: `${grade.severity} ${signal.check}, routed by "${grade.route}"`,
+      hostname: signal.host?.hostname ?? null,
+    });
+  }
+  await linkProblem(trx, runtime, row, now);
+  return row;
+}
+
+/** The open storm ticket for a client's check, opened now if there is none. */
+async function ensureStormParent(
+  trx: Kysely<Database>,
+  runtime: IncidentRuntime,
+  decision: { signal: Signal; grade: Grade },
+  now: number,
+): Promise<IncidentRow> {
+  const key = stormKey(decision.signal.client, decision.signal.check);
+  const existing = await findOpenIncident(trx, key);
+  if (existing) return existing;
+  const signal: Signal = { ...decision.signal, key, host: null, resource: '' };
+  const label = isCheckKind(signal.check) ? CHECK_KINDS[signal.check].label : signal.check;
+  const row = newIncidentRow(runtime, {
+    signal,
+    grade: decision.grade,
+    source: 'hub',
+    now,
+    groupKind: 'storm',
+    title: `Storm: ${label} on many hosts of ${signal.client}`,
+  });
+  if (!(await insertIncidentIfNoneOpen(trx, row))) {
+    const raced = await findOpenIncident(trx, key);
+    if (raced) return raced;
+    throw new Error(`storm ticket ${key} neither inserted nor found`);
+  }
+  await insertIncidentEvent(trx, runtime.random, {
+    incidentId: row.id,
+    key,
+    at: now,
+    actor: `rule:${signal.check}`,
+    kind: 'opened',
+    detail: { storm: true, cap: runtime.settings.stormCap, periodMs: runtime.settings.stormPeriodMs },
+  });
+  await notice(trx, runtime, row, 'opened', {
+    at: now,
+    reason: `more than ${runtime.settings.stormCap} ${signal.check} incidents within the storm period`,
+    hostname: null,
+  });
+  return row;
+}

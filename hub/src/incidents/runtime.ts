@@ -1,0 +1,16 @@
+import { cryptoRandom, type RandomBytes } from '../security/secrets.js';
+import { DEFAULT_INCIDENT_SETTINGS, type IncidentSettings } from './engine/settings.js';
+import { NOOP_NOTIFIER } from './noop-notifier.js';
+import type { IncidentNotifier } from './notifier.js';
+
+/** What the incident effects need besides a transaction: the rules, the notifier, ids. */
+export interface IncidentRuntime {
+  readonly settings: IncidentSettings;
+  readonly notifier: IncidentNotifier;
+  readonly random: RandomBytes;
+}
+
+/** Stock settings, no notifications: what tests and a hub without notifiers get. */
+export function defaultIncidentRuntime(overrides: Partial<IncidentRuntime> = {}): IncidentRuntime {
+  return { settings: DEFAULT_INCIDENT_SETTINGS, notifier: NOOP_NOTIFIER, random: cryptoRandom, ...overrides };
+}

@@ -3,21 +3,35 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { HubDeps } from '../config/deps.js';
 import type { LiveSessions } from '../ingest/live-sessions.js';
+import { createTargetGuard } from '../notify/target-guard.js';
 import { ApiError } from './api-error.js';
 import { type AuthEnv, bearerAuth } from './middleware/bearer-auth.js';
 import { enrolRoutes } from './routes/enrol.js';
 import { enrolmentTokenRoutes } from './routes/enrolment-tokens.js';
 import { healthRoutes } from './routes/health.js';
 import { hostsRoutes } from './routes/hosts.js';
+import { type NotificationsApi, notificationChannelRoutes } from './routes/notification-channels.js';
+import { outboxRoutes } from './routes/outbox.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
+
+/** Optional parts of the app; the server passes the running ones. */
+export interface AppOptions {
+  /** Defaults to a guard with no allowlist, no SMTP, and no worker to wake. */
+  notifications?: NotificationsApi;
+}
 
 /**
  * The hub's HTTP surface. Every error leaves as `{ error: { code, message } }`; the agents'
  * WebSocket route is mounted by the server (it needs the Node adapter), so tests can call
  * `app.request()` without a port.
  */
-export function createApp(deps: HubDeps, sessions: LiveSessions, agentSocket?: Hono) {
+export function createApp(
+  deps: HubDeps,
+  sessions: LiveSessions,
+  agentSocket?: Hono,
+  options: AppOptions = {},
+) {
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -59,6 +73,13 @@ export function createApp(deps: HubDeps, sessions: LiveSessions, agentSocket?: H
   api.use(bearerAuth(deps));
   api.route('/hosts', hostsRoutes(deps, sessions));
   api.route('/enrolment-tokens', enrolmentTokenRoutes(deps));
+  const notifications = options.notifications ?? {
+    guard: createTargetGuard(),
+    emailConfigured: false,
+    wake() {},
+  };
+  api.route('/notification-channels', notificationChannelRoutes(deps, notifications));
+  api.route('/outbox', outboxRoutes(deps, notifications));
   app.route('/api/v1', api);
 
   return app;

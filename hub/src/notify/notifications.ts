@@ -16,6 +16,8 @@ export interface Notifications {
   readonly guard: TargetGuard;
   /** Whether e-mail channels can work (VIGIE_SMTP_HOST is set). */
   readonly emailConfigured: boolean;
+  /** Deliver soon what was just queued (the worker's wake). */
+  wake(): void;
 }
 
 /** Seams for tests: DNS, SMTP and the retry jitter. */
@@ -56,5 +58,5 @@ export function createNotifications(
     settings.worker,
   );
   const notifier = createOutboxNotifier(deps, { afterQueued: () => worker.wake() });
-  return { notifier, worker, guard, emailConfigured: sendMail !== undefined };
+  return { notifier, worker, guard, emailConfigured: sendMail !== undefined, wake: () => worker.wake() };
 }

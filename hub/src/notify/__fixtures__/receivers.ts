@@ -103,7 +103,9 @@ function decodeWords(value: string): string {
         : Buffer.from(
             text
               .replace(/_/g, ' ')
-              .replace(/=([0-9A-F]{2})/gi, (_h, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+              .replace(/=([0-9A-F]{2})/gi, (_h, hex: string) =>
+                String.fromCharCode(Number.parseInt(hex, 16)),
+              ),
             'latin1',
           ).toString('utf8'),
     );

@@ -111,6 +111,8 @@ export async function openIncident(
     parentId,
     previousId: decision.previousId,
     kbArticleId: article?.id ?? null,
+    // A site's silence exists for its hosts' silences: it lives as long as one of them is open.
+    groupKind: signal.check === 'site.silent' ? 'site' : null,
   });
   if (!(await insertIncidentIfNoneOpen(trx, row))) return undefined;
   const event = { key: signal.key, at: now, actor: `rule:${signal.check}` };

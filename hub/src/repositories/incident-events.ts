@@ -1,9 +1,20 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { IncidentEventsTable } from '../db/tables/incidents.js';
-import { generateId, type RandomBytes } from '../security/secrets.js';
+import type { RandomBytes } from '../security/secrets.js';
 
 export type IncidentEventRow = Selectable<IncidentEventsTable>;
+
+let written = 0;
+
+/**
+ * Event ids sort in writing order (time, then a counter), so a timeline ordered by (at, id) keeps
+ * the order of events written in the same millisecond; the random tail keeps them unique.
+ */
+function eventId(at: number, random: RandomBytes): string {
+  written = (written + 1) % 1_000_000;
+  return `evt_${at.toString(36).padStart(9, '0')}${written.toString(36).padStart(4, '0')}_${random(6).toString('base64url')}`;
+}
 
 /** One timeline entry, as written. */
 export interface TimelineEntry {
@@ -24,7 +35,7 @@ export async function insertIncidentEvent(
   await db
     .insertInto('incident_events')
     .values({
-      id: generateId('evt', random),
+      id: eventId(entry.at, random),
       incident_id: entry.incidentId,
       dedup_key: entry.key,
       at: entry.at,

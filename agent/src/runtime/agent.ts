@@ -6,6 +6,10 @@ import {
   PROTOCOL_VERSION,
   type Sample,
 } from '@vigie/shared';
+import { createClockDrift } from '../checks/clock-drift.js';
+import { type CheckChange, createLocalChecks } from '../checks/local-checks.js';
+import { type CheckObservation, servicesToCollect } from '../checks/observations.js';
+import { type BootRecordStore, createRebootCheck } from '../checks/reboot.js';
 import type { CollectRequest } from '../collectors/collector.js';
 import type { RuntimeStatus } from '../credentials/status-file.js';
 import type { HostInfo } from '../identity/host-info.js';
@@ -47,7 +51,11 @@ export interface AgentDeps<S> {
   readonly writeStatus?: (status: RuntimeStatus) => Promise<void>;
   readonly log: Log;
   readonly clock: () => number;
+  /** A clock that never steps (default `performance.now`), to follow wall-clock steps after a drift measure. */
+  readonly monotonic?: () => number;
   readonly random: () => number;
+  /** Where the host's last boot time is kept across runs; without it `host.reboot` is never observed. */
+  readonly bootRecord?: BootRecordStore;
   readonly heartbeatIntervalSec: number;
   /** Development override of the policy's fast-cycle interval. */
   readonly metricsIntervalSec?: number;
@@ -102,6 +110,15 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
   let inventoryRunning = false;
   let lastInventoryHash: string | undefined;
   let lastStatusWrite = 0;
+  // Local checks: every fast-cycle sample is evaluated; changes go out at once as checkState.
+  const checks = createLocalChecks({ rules: policy.checks });
+  const clockDrift = createClockDrift({ clock, monotonic: deps.monotonic ?? (() => performance.now()) });
+  const reboot =
+    deps.bootRecord &&
+    createRebootCheck(deps.bootRecord, (error) =>
+      log.warn('cannot use the boot record', { error: error.message }),
+    );
+  const rebootLoaded = reboot?.load() ?? Promise.resolve();
   const status: RuntimeStatus = { pid: process.pid, startedAt: new Date(clock()).toISOString() };
   let settle: (exit: AgentExit) => void = () => {};
   const exited = new Promise<AgentExit>((resolve) => {
@@ -125,7 +142,10 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
     }
     collecting = true;
     try {
-      const sample = await deps.sampler.collect({ slow, services: policy.services });
+      const sample = await deps.sampler.collect({ slow, services: collectedServices() });
+      await rebootLoaded;
+      // Check changes are queued before the sample that revealed them: they never wait behind it.
+      for (const change of evaluateChecks(sample)) report(change);
       if (outbox.enqueue({ type: 'metrics', sample })) connection.flush();
     } catch (error) {
       log.warn('collection failed', { slow, error: (error as Error).message });
@@ -137,12 +157,44 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
   async function prime(): Promise<void> {
     collecting = true;
     try {
-      await deps.sampler.collect({ slow: true, services: policy.services });
+      await deps.sampler.collect({ slow: true, services: collectedServices() });
     } catch (error) {
       log.debug('priming collection failed', { error: (error as Error).message });
     } finally {
       collecting = false;
     }
+  }
+
+  function collectedServices(): string[] {
+    return servicesToCollect(policy.services, checks.rules());
+  }
+
+  function evaluateChecks(sample: Sample): CheckChange[] {
+    const now = clock();
+    try {
+      const extra: CheckObservation[] = [clockDrift.observation()];
+      const rebooted = reboot?.observe(
+        sample,
+        now,
+        checks.rules().find((rule) => rule.kind === 'host.reboot'),
+      );
+      if (rebooted) extra.push(rebooted);
+      return checks.evaluate(sample, now, extra);
+    } catch (error) {
+      log.warn('check evaluation failed', { error: (error as Error).message });
+      return [];
+    }
+  }
+
+  function report(change: CheckChange): void {
+    log.info('check state changed', {
+      check: change.check,
+      resource: change.resource,
+      state: change.state,
+      previous: change.previous,
+      message: change.message,
+    });
+    if (outbox.enqueue({ type: 'checkState', ...change })) connection.flush();
   }
 
   async function inventoryCycle(): Promise<void> {
@@ -208,6 +260,7 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
     if (JSON.stringify(next) === JSON.stringify(policy)) return;
     const reschedule = schedulingKey(next) !== schedulingKey(policy);
     policy = next;
+    for (const change of checks.setRules(next.checks, clock())) report(change);
     log.info('policy received', { revision: next.revision, source });
     if (reschedule && !stopped) schedule();
     deps
@@ -220,7 +273,7 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
     switch (event.type) {
       case 'connected': {
         status.lastConnectedAt = new Date(clock()).toISOString();
-        const driftMs = event.welcome.serverTime - clock();
+        const driftMs = clockDrift.welcomed(event.welcome.serverTime) ?? event.welcome.serverTime - clock();
         if (Math.abs(driftMs) > CLOCK_DRIFT_WARN_MS) log.warn('clock differs from the hub', { driftMs });
         log.info('connected to hub', { hostId: event.welcome.hostId, ackedSeq: event.welcome.ackedSeq });
         void writeStatus();
@@ -244,14 +297,17 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
 
   const connection = createConnection({
     url: hubWebSocketUrl(deps.hubUrl),
-    hello: () => ({
-      protocolVersion: PROTOCOL_VERSION,
-      credential: { agentId: deps.credentials.agentId, secret: deps.credentials.secret },
-      fingerprint: deps.fingerprint,
-      agentVersion: deps.agentVersion,
-      hostname: deps.host.hostname,
-      os: deps.host.os,
-    }),
+    hello: () => {
+      clockDrift.helloSent();
+      return {
+        protocolVersion: PROTOCOL_VERSION,
+        credential: { agentId: deps.credentials.agentId, secret: deps.credentials.secret },
+        fingerprint: deps.fingerprint,
+        agentVersion: deps.agentVersion,
+        hostname: deps.host.hostname,
+        os: deps.host.os,
+      };
+    },
     outbox,
     onEvent,
     log,
@@ -267,6 +323,7 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
     for (const cancel of cancels) cancel();
     cancels = [];
     await connection.close();
+    await reboot?.stopped();
     await writeStatus();
     settle(exit);
   }

@@ -1,0 +1,332 @@
+import {
+  type CheckStateMessage,
+  CLOSE_CODES,
+  closeCodeName,
+  type EnrolResponse,
+  encodeMessage,
+  type MetricsMessage,
+  PROTOCOL_VERSION,
+  policySchema,
+} from '@vigie/shared';
+import WebSocket from 'ws';
+import type { SimHostPlan } from './fleet-plan.js';
+import { createSimLocalChecks, type SimCheckChange, type SimLocalChecks } from './local-checks.js';
+import type { Random } from './random.js';
+import type { SampleGenerator, SampleOverrides } from './sample-generator.js';
+import type { SimStats } from './sim-stats.js';
+
+/** A simulated host with the credential the hub gave it. */
+export type SimAgentIdentity = SimHostPlan & EnrolResponse;
+
+/** Lifecycle of one simulated agent; `dead` and `frozen` are only ever reached by a fault. */
+export type SimAgentState =
+  | 'idle'
+  | 'connecting'
+  | 'ready'
+  | 'waiting'
+  | 'frozen'
+  | 'dead'
+  | 'refused'
+  | 'stopped';
+
+export interface SimAgentDeps {
+  readonly wsUrl: string;
+  readonly intervalMs: number;
+  readonly random: Random;
+  /** Wall clock (ms since epoch): stamps `sample.at`, as an agent's clock would. */
+  readonly clock: () => number;
+  /** Monotonic clock (ms): measures send→ack without wall-clock steps. */
+  readonly now: () => number;
+  readonly stats: SimStats;
+  readonly generator: SampleGenerator;
+}
+
+/** One simulated agent: a real WebSocket speaking protocol v1, reporting open-loop on its own timer. */
+export interface SimAgent {
+  readonly identity: SimAgentIdentity;
+  readonly state: SimAgentState;
+  start(): void;
+  /** Terminate the socket abruptly (no close frame); the agent stays dead until revived. */
+  kill(): void;
+  /** Stop sending and stop reading (so pings go unanswered) without closing the socket. */
+  freeze(): void;
+  /** Restart a dead or frozen agent: new boot, new connection. */
+  revive(): void;
+  /** Report `overrides` instead of the wandering values until `forMs` from now. */
+  breach(overrides: SampleOverrides, forMs: number): void;
+  /** Alternate a check between warning and ok every `everyMs` for `forMs`. */
+  flap(check: string, everyMs: number, forMs: number): void;
+  /** Close cleanly (1000) and settle once the socket is gone or the grace period ran out. */
+  stop(graceMs: number): Promise<void>;
+}
+
+const AGENT_VERSION = '0.1.0-sim';
+const WELCOME_TIMEOUT_MS = 15_000;
+const MAX_BACKOFF_MS = 30_000;
+/** Send times kept per agent; beyond it the oldest are dropped and counted as unmeasured. */
+const MAX_PENDING = 1024;
+const BOOT_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
+
+function newBootId(random: Random): string {
+  let id = 'sim';
+  for (let i = 0; i < 21; i += 1) id += BOOT_ID_ALPHABET[Math.floor(random() * 64)];
+  return id;
+}
+
+/** Reads the two fields we act on; anything else from the hub is counted, not trusted. */
+function parseHubFrame(
+  data: WebSocket.RawData,
+): { type: string; value: Record<string, unknown> } | undefined {
+  try {
+    const value: unknown = JSON.parse(data.toString());
+    if (typeof value !== 'object' || value === null) return undefined;
+    const type = (value as Record<string, unknown>).type;
+    return typeof type === 'string' ? { type, value: value as Record<string, unknown> } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Creates an agent; nothing happens until `start()`. */
+export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): SimAgent {
+  const { stats, random, clock, now } = deps;
+  let state: SimAgentState = 'idle';
+  let socket: WebSocket | undefined;
+  let bootId = newBootId(random);
+  let seq = 0;
+  let ackedSeq = 0;
+  // Send times of unacknowledged messages, oldest first (seqs increase, so acks pop from the front).
+  let pendingSeqs: number[] = [];
+  let pendingTimes: number[] = [];
+  let checks: SimLocalChecks = createSimLocalChecks(undefined);
+  let reportTimer: NodeJS.Timeout | undefined;
+  let welcomeTimer: NodeJS.Timeout | undefined;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  let flapTimer: NodeJS.Timeout | undefined;
+  let overrides: SampleOverrides = {};
+  let overridesUntil = 0;
+  let backoffMs = 1000;
+  let nextReportAt = 0;
+  // Whether this agent is in `stats.connected` (welcomed, socket not yet closed).
+  let counted = false;
+
+  function clearTimers(): void {
+    clearTimeout(reportTimer);
+    clearTimeout(welcomeTimer);
+    clearTimeout(reconnectTimer);
+    clearInterval(flapTimer);
+    reportTimer = welcomeTimer = reconnectTimer = flapTimer = undefined;
+  }
+
+  function send(message: MetricsMessage | CheckStateMessage): void {
+    if (socket?.readyState !== WebSocket.OPEN) return;
+    socket.send(encodeMessage(message));
+    if (pendingSeqs.length >= MAX_PENDING) {
+      pendingSeqs.shift();
+      pendingTimes.shift();
+      stats.unmeasured += 1;
+    }
+    pendingSeqs.push(message.seq);
+    pendingTimes.push(now());
+  }
+
+  function sendCheckState(change: SimCheckChange, at: number, message: string): void {
+    seq += 1;
+    send({ type: 'checkState', bootId, seq, at, ...change, message });
+    stats.checkStatesSent += 1;
+  }
+
+  function report(): void {
+    if (state !== 'ready') return;
+    const at = clock();
+    const active = now() < overridesUntil ? overrides : undefined;
+    const sample = deps.generator.next(at, active);
+    seq += 1;
+    send({ type: 'metrics', bootId, seq, samples: [sample] });
+    stats.metricsSent += 1;
+    for (const change of checks.evaluate(sample, at)) sendCheckState(change, at, 'simulated agent check');
+    // Open loop: the next report is due on the agent's own schedule, whatever the hub answered.
+    // Scheduling against the ideal time (not "now + interval") keeps the rate exact; ±2 % jitter
+    // keeps thousands of agents from falling into lockstep.
+    nextReportAt += deps.intervalMs;
+    const jitter = (random() * 2 - 1) * 0.02 * deps.intervalMs;
+    reportTimer = setTimeout(report, Math.max(0, nextReportAt + jitter - now()));
+  }
+
+  function onAck(ackBoot: unknown, ackSeq: unknown): void {
+    if (ackBoot !== bootId || typeof ackSeq !== 'number' || ackSeq <= ackedSeq) return;
+    stats.acked += ackSeq - ackedSeq;
+    ackedSeq = ackSeq;
+    const t = now();
+    while (pendingSeqs.length > 0 && pendingSeqs[0]! <= ackSeq) {
+      pendingSeqs.shift();
+      const latency = t - pendingTimes.shift()!;
+      stats.latency.record(latency);
+      stats.windowLatency.record(latency);
+    }
+  }
+
+  function onWelcome(policy: unknown): void {
+    clearTimeout(welcomeTimer);
+    state = 'ready';
+    backoffMs = 1000;
+    stats.welcomes += 1;
+    stats.connected += 1;
+    counted = true;
+    stats.peakConnected = Math.max(stats.peakConnected, stats.connected);
+    const parsed = policySchema.safeParse(policy);
+    checks = createSimLocalChecks(parsed.success ? parsed.data.checks : undefined);
+    // First report at a random phase in [0, interval): a fleet's reports are spread, not aligned.
+    const offset = random() * deps.intervalMs;
+    nextReportAt = now() + offset;
+    reportTimer = setTimeout(report, offset);
+  }
+
+  function onClose(ws: WebSocket, code: number): void {
+    if (ws !== socket) return;
+    socket = undefined;
+    if (counted) stats.connected -= 1;
+    counted = false;
+    stats.lostUnacked += seq - ackedSeq;
+    pendingSeqs = [];
+    pendingTimes = [];
+    clearTimers();
+    // Our own kills and stops are not news; a frozen agent whose socket the hub cut stays frozen.
+    if (state === 'dead' || state === 'stopped' || state === 'frozen') return;
+    stats.closeCodes.set(code, (stats.closeCodes.get(code) ?? 0) + 1);
+    const name = closeCodeName(code);
+    if (name && CLOSE_CODES[name].reconnect === 'never') {
+      state = 'refused';
+      stats.refused += 1;
+      return;
+    }
+    // Like a real agent: retry with jittered exponential backoff (a new boot keeps seqs simple).
+    state = 'waiting';
+    const delay = backoffMs * (0.5 + random());
+    backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+    reconnectTimer = setTimeout(() => {
+      stats.reconnects += 1;
+      connect();
+    }, delay);
+  }
+
+  function connect(): void {
+    bootId = newBootId(random);
+    seq = 0;
+    ackedSeq = 0;
+    state = 'connecting';
+    const ws = new WebSocket(deps.wsUrl, { perMessageDeflate: false, handshakeTimeout: WELCOME_TIMEOUT_MS });
+    socket = ws;
+    ws.on('open', () => {
+      ws.send(
+        encodeMessage({
+          type: 'hello',
+          protocolVersion: PROTOCOL_VERSION,
+          credential: { agentId: identity.agentId, secret: identity.secret },
+          fingerprint: identity.fingerprint,
+          agentVersion: AGENT_VERSION,
+          hostname: identity.hostname,
+          os: identity.os,
+          bootId,
+        }),
+      );
+      welcomeTimer = setTimeout(() => ws.terminate(), WELCOME_TIMEOUT_MS);
+    });
+    ws.on('message', (data) => {
+      if (ws !== socket) return;
+      const frame = parseHubFrame(data);
+      if (frame?.type === 'ack') onAck(frame.value.bootId, frame.value.seq);
+      else if (frame?.type === 'welcome' && state === 'connecting') onWelcome(frame.value.policy);
+      else if (frame?.type !== 'policy') stats.hubErrors += 1;
+    });
+    ws.on('close', (code) => onClose(ws, code));
+    // 'error' is always followed by 'close', which decides what happens next.
+    ws.on('error', () => {
+      stats.socketErrors += 1;
+    });
+  }
+
+  /** Forget the current socket without its close counting as a disconnection we react to. */
+  function abandon(): void {
+    const old = socket;
+    if (!old) return;
+    onClose(old, 1006);
+    old.removeAllListeners('message');
+    old.terminate();
+  }
+
+  return {
+    identity,
+    get state() {
+      return state;
+    },
+    start() {
+      if (state === 'idle') connect();
+    },
+    kill() {
+      if (state === 'dead' || state === 'stopped') return;
+      state = 'dead';
+      clearTimers();
+      socket?.terminate();
+    },
+    freeze() {
+      if (state !== 'ready') return;
+      state = 'frozen';
+      clearTimers();
+      socket?.pause();
+    },
+    revive() {
+      if (state !== 'dead' && state !== 'frozen') return;
+      state = 'dead';
+      abandon();
+      connect();
+    },
+    breach(values, forMs) {
+      overrides = values;
+      overridesUntil = now() + forMs;
+    },
+    flap(check, everyMs, forMs) {
+      clearInterval(flapTimer);
+      const until = now() + forMs;
+      let current: 'ok' | 'warning' = 'ok';
+      const toggle = () => {
+        if (state !== 'ready') return clearInterval(flapTimer);
+        const ending = now() >= until;
+        if (ending && current === 'ok') return clearInterval(flapTimer);
+        const next = current === 'ok' ? 'warning' : 'ok';
+        const change = {
+          check,
+          state: next,
+          previous: current,
+          value: next === 'warning' ? 95 : 40,
+          threshold: 90,
+        } satisfies SimCheckChange;
+        sendCheckState(change, clock(), `simulated flap: ${next}`);
+        current = next;
+        if (ending) clearInterval(flapTimer);
+      };
+      toggle();
+      flapTimer = setInterval(toggle, everyMs);
+    },
+    stop(graceMs) {
+      const ws = socket;
+      const wasFrozen = state === 'frozen';
+      state = 'stopped';
+      clearTimers();
+      if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          ws.terminate();
+          resolve();
+        }, graceMs);
+        ws.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        // A frozen socket cannot read the hub's close frame: it goes the hard way.
+        if (wasFrozen || ws.readyState === WebSocket.CONNECTING) ws.terminate();
+        else ws.close(1000, 'simulation over');
+      });
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { createLatencyHistogram, type LatencyHistogram } from './latency-histogram.js';
+
+/** Counters every simulated agent adds to; read by the progress line and the summary. */
+export interface SimStats {
+  /** Sockets that got their welcome and are reporting (frozen ones included until they close). */
+  connected: number;
+  peakConnected: number;
+  welcomes: number;
+  reconnects: number;
+  /** Agents the hub refused for good (wrong or revoked credential). */
+  refused: number;
+  metricsSent: number;
+  checkStatesSent: number;
+  /** Messages acknowledged (an ack covers every seq up to its own). */
+  acked: number;
+  /** Messages sent but not acknowledged before their socket closed. */
+  lostUnacked: number;
+  /** Messages whose send time was dropped because an agent had too many in flight. */
+  unmeasured: number;
+  socketErrors: number;
+  hubErrors: number;
+  readonly closeCodes: Map<number, number>;
+  /** Send→ack latency since the start. */
+  readonly latency: LatencyHistogram;
+  /** Send→ack latency since the last progress line. */
+  readonly windowLatency: LatencyHistogram;
+}
+
+/** Fresh counters for one run. */
+export function createSimStats(): SimStats {
+  return {
+    connected: 0,
+    peakConnected: 0,
+    welcomes: 0,
+    reconnects: 0,
+    refused: 0,
+    metricsSent: 0,
+    checkStatesSent: 0,
+    acked: 0,
+    lostUnacked: 0,
+    unmeasured: 0,
+    socketErrors: 0,
+    hubErrors: 0,
+    closeCodes: new Map(),
+    latency: createLatencyHistogram(),
+    windowLatency: createLatencyHistogram(),
+  };
+}
+
+/** Messages sent and not yet acknowledged, fleet-wide. */
+export function inFlight(stats: SimStats): number {
+  return stats.metricsSent + stats.checkStatesSent - stats.acked - stats.lostUnacked;
+}

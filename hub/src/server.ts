@@ -8,6 +8,8 @@ import type { HubDeps } from './config/deps.js';
 import { migrateToLatest, openSqlite } from './db/connect.js';
 import { createAgentSocket } from './ingest/agent-socket.js';
 import { createLiveSessions } from './ingest/live-sessions.js';
+import { createNotifications, type Notifications } from './notify/notifications.js';
+import { notificationSettings } from './notify/settings.js';
 import { markAllDisconnected } from './repositories/hosts.js';
 import { cryptoRandom, type RandomBytes } from './security/secrets.js';
 
@@ -15,6 +17,8 @@ export interface RunningHub {
   readonly url: string;
   readonly port: number;
   readonly deps: HubDeps;
+  /** The outbox notifier (for the incident engine) and its delivery worker, running. */
+  readonly notifications: Notifications;
   /** Close agents' sockets with "service restart", finish stores in flight, close the database. */
   close(): Promise<void>;
 }
@@ -50,7 +54,8 @@ export async function startHub(
     heartbeatIntervalMs: config.heartbeatIntervalSec * 1000,
     policyFor: () => policy,
   });
-  const app = createApp(deps, sessions, agentSocket.routes);
+  const notifications = createNotifications(deps, notificationSettings(config));
+  const app = createApp(deps, sessions, agentSocket.routes, { notifications });
 
   let stop: () => Promise<void> = async () => {};
   const listening = await new Promise<{ ok: true; port: number } | { ok: false; error: unknown }>(
@@ -65,6 +70,8 @@ export async function startHub(
       server.once('listening', () => resolve({ ok: true, port: (server.address() as AddressInfo).port }));
       stop = async () => {
         await agentSocket.close();
+        // After the sockets: their last commits may have queued notices (delivered next start).
+        await notifications.worker.stop();
         await new Promise<void>((done) => {
           server.close(() => done());
           // Idle keep-alive HTTP connections would otherwise hold close() open.
@@ -82,6 +89,7 @@ export async function startHub(
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
   runtime.log.info({ url, db: config.db }, 'hub listening');
+  notifications.worker.start();
   let closing: Promise<void> | undefined;
   return {
     ok: true,
@@ -89,6 +97,7 @@ export async function startHub(
       url,
       port: listening.port,
       deps,
+      notifications,
       close: () => {
         closing ??= stop();
         return closing;

@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { insertIncidentEvent } from '../repositories/incident-events.js';
+import {
+  findIncident,
+  type IncidentChanges,
+  type IncidentRow,
+  updateIncident,
+} from '../repositories/incidents.js';
+import { decideAction, type TechnicianAction } from './engine/actions.js';
+import { incidentFacts } from './facts.js';
+import { notice } from './notices.js';
+import { closeIncident, hostnameOf, pausedMs, resolveIncident } from './resolve.js';
+import type { IncidentRuntime } from './runtime.js';
+
+export type ActionResult =
+  | { ok: true; incident: IncidentRow }
+  | { ok: false; code: 'NOT_FOUND' | 'INVALID_TRANSITION' | 'CONFLICT'; message: string };
+
+/**
+ * Apply a technician's action inside the caller's transaction and record it in the timeline
+ * under `user:<name>`. A reopen the database refuses (another incident of the key opened since)
+ * comes back as CONFLICT.
+ */
+export async function applyTechnicianAction(
+  trx: Kysely<Database>,
+  runtime: IncidentRuntime,
+  incidentId: string,
+  action: TechnicianAction,
+  by: { user: string; now: number },
+): Promise<ActionResult> {
+  const row = await findIncident(trx, incidentId);
+  if (!row) return { ok: false, code: 'NOT_FOUND', message: 'No such incident' };
+  const outcome = decideAction(incidentFacts(row), action);
+  if (!outcome.ok) return outcome;
+  const { patch } = outcome;
+  const actor = `user:${by.user}`;
+  const now = by.now;
+  const detail = {
+    ...(action.text ? { text: action.text } : {}),
+    ...(action.kind === 'assign' ? { assignee: action.assignee } : {}),
+    ...(patch.level ? { level: { from: row.level, to: patch.level } } : {}),
+  };
+
+  if (patch.resolve) {
+    await resolveIncident(trx, runtime, row, {
+      resolution: 'manual',
+      reason: action.text ?? 'resolved by hand',
+      actor,
+      now,
+    });
+  } else if (patch.close) {
+    await closeIncident(trx, runtime, row, { actor, now, reason: action.text ?? 'closed by hand' });
+  } else {
+    if (patch.reopen && (await findOpenIncidentKey(trx, row.dedup_key))) {
+      return { ok: false, code: 'CONFLICT', message: 'Another incident is open for the same fault' };
+    }
+    const changes: IncidentChanges = {
+      updated_at: now,
+      ...(patch.state ? { state: patch.state } : {}),
+      ...(patch.level ? { level: patch.level, escalated_at: now } : {}),
+      ...(patch.assignee ? { assignee: patch.assignee } : {}),
+      ...(patch.acknowledge && row.acknowledged_at === null ? { acknowledged_at: now } : {}),
+      ...(patch.pause === 'start' ? { sla_paused_since: now } : {}),
+      ...(patch.pause === 'stop' ? { sla_paused_since: null, sla_paused_ms: pausedMs(row, now) } : {}),
+      ...(patch.reopen
+        ? { open_key: row.dedup_key, resolved_at: null, resolution: null, recovered_at: null }
+        : {}),
+    };
+    if (!(await updateIncident(trx, row.id, changes, { state: row.state }))) {
+      return { ok: false, code: 'CONFLICT', message: 'The incident changed meanwhile; try again' };
+    }
+    await insertIncidentEvent(trx, runtime.random, {
+      incidentId: row.id,
+      key: row.dedup_key,
+      at: now,
+      actor,
+      kind:
+        action.kind === 'acknowledge' ? 'acknowledged' : action.kind === 'assign' ? 'assigned' : action.kind,
+      detail,
+    });
+    if (outcome.notice === 'escalated' || outcome.notice === 'reopened') {
+      const after = { ...row, ...changes } as IncidentRow;
+      await notice(trx, runtime, after, outcome.notice, {
+        at: now,
+        reason: `${outcome.notice} by ${by.user}${action.text ? `: ${action.text}` : ''}`,
+        hostname: await hostnameOf(trx, row.host_id),
+        n: row.flaps + 1,
+      });
+    }
+  }
+  const updated = await findIncident(trx, row.id);
+  return updated
+    ? { ok: true, incident: updated }
+    : { ok: false, code: 'NOT_FOUND', message: 'No such incident' };
+}
+
+async function findOpenIncidentKey(trx: Kysely<Database>, key: string): Promise<boolean> {
+  const row = await trx.selectFrom('incidents').select('id').where('open_key', '=', key).executeTakeFirst();
+  return row !== undefined;
+}

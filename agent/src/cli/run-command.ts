@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Policy } from '@vigie/shared';
+import { createBootRecordFile } from '../checks/reboot.js';
 import { createCredentialStore } from '../credentials/credential-store.js';
 import { createStatusFile } from '../credentials/status-file.js';
 import { startAgent } from '../runtime/agent.js';
@@ -68,6 +69,7 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
     inventory: wiring.inventory(log),
     savePolicy: (next) => store.writePolicy(next),
     writeStatus: (status) => statusFile.write(status),
+    bootRecord: createBootRecordFile(config.stateDir),
     log,
     clock: io.clock,
     random: io.random,

@@ -2,8 +2,10 @@ import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { markDeliveryFailed } from '../repositories/outbox.js';
 import { notifyHarness, sampleNotice, T0, testSettings } from './__fixtures__/notify-setup.js';
-import { startHttpReceiver, waitFor } from './__fixtures__/receivers.js';
-import { backoffDelay } from './delivery-worker.js';
+import { HANG, startHttpReceiver, waitFor } from './__fixtures__/receivers.js';
+import { createDeliveryWorker } from './delivery-worker.js';
+import { backoffDelay } from './retry.js';
+import type { SendToChannel } from './send-to-channel.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -159,6 +161,38 @@ describe('retries', () => {
   });
 });
 
+describe('bounds', () => {
+  it('times a hanging receiver out and retries later', async () => {
+    const r = await receiver([HANG]);
+    const h = await harness(testSettings({ timeoutMs: 150 }));
+    await h.addChannel({ kind: 'webhook', config: { url: r.url } });
+    await h.notify(sampleNotice());
+    expect(await h.notifications.worker.tick()).toMatchObject({ retried: 1 });
+    expect((await h.outbox())[0]?.last_error).toContain('timed out');
+  });
+
+  it('never has more than `concurrency` sends in flight', async () => {
+    const h = await harness();
+    await h.addChannel({ kind: 'webhook', config: { url: 'https://hooks.example/' } });
+    for (let i = 0; i < 7; i++) await h.notify(sampleNotice({ deliveryKey: `inc_${i}/N3` }));
+    let inFlight = 0;
+    let most = 0;
+    const send: SendToChannel = async () => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return { ok: true };
+    };
+    const worker = createDeliveryWorker(
+      { db: h.deps.db, clock: () => h.clock.now, log: h.deps.log, random: h.deps.random, jitter: () => 0 },
+      send,
+      { ...testSettings().worker, concurrency: 3 },
+    );
+    expect(await worker.tick()).toMatchObject({ claimed: 7, sent: 7 });
+    expect(most).toBe(3);
+  });
+});
+
 describe('deduplication and crashes', () => {
   it('queues and delivers one row when the same notice is notified twice', async () => {
     const r = await receiver();
@@ -205,6 +239,31 @@ describe('deduplication and crashes', () => {
       state: 'sending',
       claimed_by: 'clm_crashed',
     });
+  });
+
+  it('declares dead, without sending, a row whose lease expired during its last attempt', async () => {
+    const r = await receiver();
+    const h = await harness(testSettings({ maxAttempts: 2 }));
+    const channelId = await h.addChannel({ kind: 'webhook', config: { url: r.url } });
+    await h.deps.db
+      .insertInto('outbox')
+      .values({
+        id: 'dlv_last',
+        delivery_key: 'inc_0001/N3',
+        channel_id: channelId,
+        payload: JSON.stringify(sampleNotice()),
+        state: 'sending',
+        attempts: 2,
+        next_attempt_at: T0 - 1,
+        claimed_by: 'clm_crashed',
+        last_error: 'HTTP 500',
+        created_at: T0 - 120_000,
+        sent_at: null,
+      })
+      .execute();
+    expect(await h.notifications.worker.tick()).toMatchObject({ dead: 1 });
+    expect(r.requests).toHaveLength(0);
+    expect((await h.outbox())[0]?.last_error).toContain('lease expired after the last attempt');
   });
 
   it('ignores the late mark of a worker whose claim was taken over', async () => {

@@ -12,6 +12,7 @@ import {
 import { generateId, type RandomBytes } from '../security/secrets.js';
 import type { NotificationChannel } from './channel-config.js';
 import type { SendResult } from './delivery.js';
+import { backoffDelay, withTimeout } from './retry.js';
 import type { SendToChannel } from './send-to-channel.js';
 
 export interface DeliveryWorkerOptions {
@@ -56,25 +57,8 @@ export interface DeliveryWorker {
   wake(): void;
 }
 
+// Bounds one pass, so a backlog cannot keep stop() waiting for long.
 const MAX_ROUNDS_PER_PASS = 50;
-
-/** Exponential backoff with equal jitter: half the step is fixed, half random. */
-export function backoffDelay(
-  attempt: number,
-  options: Pick<DeliveryWorkerOptions, 'backoffBaseMs' | 'backoffMaxMs'>,
-  jitter: number,
-): number {
-  const step = Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(step / 2 + (jitter * step) / 2);
-}
-
-function withTimeout(work: Promise<SendResult>, ms: number): Promise<SendResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<SendResult>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, error: 'timed out', retryable: true }), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
 
 /** Claims due outbox rows, sends them, and records each outcome (sent, retry later, or dead). */
 export function createDeliveryWorker(

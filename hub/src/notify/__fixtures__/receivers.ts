@@ -8,6 +8,9 @@ export interface ReceivedRequest {
   readonly body: string;
 }
 
+/** A status for startHttpReceiver meaning "do not answer at all". */
+export const HANG = -1;
+
 /** A real HTTP receiver on 127.0.0.1, port 0; answers with `statuses` in turn, then 200. */
 export async function startHttpReceiver(statuses: number[] = []) {
   const requests: ReceivedRequest[] = [];
@@ -20,7 +23,9 @@ export async function startHttpReceiver(statuses: number[] = []) {
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       });
-      res.writeHead(statuses.shift() ?? 200, { 'content-type': 'text/plain' }).end('ok');
+      const status = statuses.shift() ?? 200;
+      if (status === HANG) return; // never answers: the sender's timeout must end the request
+      res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -5,7 +5,10 @@ import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import type { HubConfig } from './config/config.js';
 import type { HubDeps } from './config/deps.js';
+import { parseIncidentSettings, silenceSettings } from './config/incident-settings.js';
 import { migrateToLatest, openSqlite } from './db/connect.js';
+import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
+import { defaultIncidentRuntime } from './incidents/runtime.js';
 import { createAgentSocket } from './ingest/agent-socket.js';
 import { createLiveSessions } from './ingest/live-sessions.js';
 import { createNotifications, type Notifications } from './notify/notifications.js';
@@ -41,11 +44,19 @@ export async function startHub(
   if (migrated.applied.length > 0) runtime.log.info({ migrations: migrated.applied }, 'database migrated');
   await markAllDisconnected(db);
 
-  const deps: HubDeps = {
+  const base: HubDeps = {
     db,
     log: runtime.log,
     clock: runtime.clock ?? Date.now,
     random: runtime.random ?? cryptoRandom,
+  };
+  const notifications = createNotifications(base, notificationSettings(config));
+  // The incident engine runs inside ingest transactions and queues notices through the outbox.
+  const incidentSettings = parseIncidentSettings(config.incidentRules);
+  if (!incidentSettings.ok) throw new Error(incidentSettings.message);
+  const deps: HubDeps = {
+    ...base,
+    incidents: { settings: incidentSettings.settings, notifier: notifications.notifier, random: base.random },
   };
   const policy: Policy = { ...DEFAULT_POLICY, metricsIntervalSec: config.metricsIntervalSec };
   const sessions = createLiveSessions();
@@ -54,10 +65,10 @@ export async function startHub(
     heartbeatIntervalMs: config.heartbeatIntervalSec * 1000,
     policyFor: () => policy,
   });
-  const notifications = createNotifications(deps, notificationSettings(config));
   const app = createApp(deps, sessions, agentSocket.routes, { notifications });
 
   let stop: () => Promise<void> = async () => {};
+  let sweeper: IncidentSweeper | undefined;
   const listening = await new Promise<{ ok: true; port: number } | { ok: false; error: unknown }>(
     (resolve) => {
       const server = serve({
@@ -69,6 +80,7 @@ export async function startHub(
       server.once('error', (error) => resolve({ ok: false, error }));
       server.once('listening', () => resolve({ ok: true, port: (server.address() as AddressInfo).port }));
       stop = async () => {
+        await sweeper?.stop();
         await agentSocket.close();
         // After the sockets: their last commits may have queued notices (delivered next start).
         await notifications.worker.stop();
@@ -90,6 +102,14 @@ export async function startHub(
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
   runtime.log.info({ url, db: config.db }, 'hub listening');
   notifications.worker.start();
+  sweeper = startIncidentSweeper({
+    db,
+    runtime: deps.incidents ?? defaultIncidentRuntime(),
+    silence: silenceSettings(config),
+    intervalMs: (config.incidentSweepIntervalSec ?? 5) * 1000,
+    clock: deps.clock,
+    log: runtime.log,
+  });
   let closing: Promise<void> | undefined;
   return {
     ok: true,

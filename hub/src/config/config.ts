@@ -1,6 +1,7 @@
 import { DEFAULT_POLICY } from '@vigie/shared';
 import { z } from 'zod';
 import { parseAllowlist } from '../notify/target-guard.js';
+import { parseIncidentSettings } from './incident-settings.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -37,7 +38,25 @@ const configSchema = z.object({
   smtpUser: z.string().min(1).max(256).optional(),
   smtpPassword: z.string().max(1024).optional(),
   smtpFrom: z.string().min(3).max(320).optional(),
+  // Incidents. Optional here, defaulted in config/incident-settings.ts.
+  /** How often hub-side checks and incident timers run. */
+  incidentSweepIntervalSec: z.coerce.number().min(0.01).max(3600).optional(),
+  /** How long a disconnected host may stay unheard before it is silent (default 3 heartbeats). */
+  hostSilentGraceSec: z.coerce.number().min(0.01).max(86_400).optional(),
+  /** Incident settings as JSON, or `@file.json`: priority matrix, routing, windows, timeouts. */
+  incidentRules: z
+    .string()
+    .max(65_536)
+    .refine((text) => parseIncidentSettings(text).ok, {
+      error: (issue) => incidentRulesError(String(issue.input)),
+    })
+    .optional(),
 });
+
+function incidentRulesError(text: string): string {
+  const parsed = parseIncidentSettings(text);
+  return parsed.ok ? 'invalid incident rules' : parsed.message;
+}
 
 function allowlistError(text: string): string {
   const parsed = parseAllowlist(text);
@@ -68,6 +87,9 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
   smtpUser: 'VIGIE_SMTP_USER',
   smtpPassword: 'VIGIE_SMTP_PASSWORD',
   smtpFrom: 'VIGIE_SMTP_FROM',
+  incidentSweepIntervalSec: 'VIGIE_INCIDENT_SWEEP_INTERVAL',
+  hostSilentGraceSec: 'VIGIE_HOST_SILENT_GRACE',
+  incidentRules: 'VIGIE_INCIDENT_RULES',
 };
 
 export type ConfigResult = { ok: true; config: HubConfig } | { ok: false; message: string };

@@ -33,6 +33,11 @@ export interface SimAgentDeps {
   readonly wsUrl: string;
   readonly intervalMs: number;
   readonly random: Random;
+  /**
+   * A new boot id. Not drawn from the seeded random: a rerun with the same seed must be a new boot,
+   * or the hub would take its messages for resends of the previous run and drop them.
+   */
+  readonly newBootId: () => string;
   /** Wall clock (ms since epoch): stamps `sample.at`, as an agent's clock would. */
   readonly clock: () => number;
   /** Monotonic clock (ms): measures send→ack without wall-clock steps. */
@@ -65,13 +70,6 @@ const WELCOME_TIMEOUT_MS = 15_000;
 const MAX_BACKOFF_MS = 30_000;
 /** Send times kept per agent; beyond it the oldest are dropped and counted as unmeasured. */
 const MAX_PENDING = 1024;
-const BOOT_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
-
-function newBootId(random: Random): string {
-  let id = 'sim';
-  for (let i = 0; i < 21; i += 1) id += BOOT_ID_ALPHABET[Math.floor(random() * 64)];
-  return id;
-}
 
 /** Reads the two fields we act on; anything else from the hub is counted, not trusted. */
 function parseHubFrame(
@@ -92,7 +90,7 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
   const { stats, random, clock, now } = deps;
   let state: SimAgentState = 'idle';
   let socket: WebSocket | undefined;
-  let bootId = newBootId(random);
+  let bootId = deps.newBootId();
   let seq = 0;
   let ackedSeq = 0;
   // Send times of unacknowledged messages, oldest first (seqs increase, so acks pop from the front).
@@ -155,6 +153,11 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
 
   function onAck(ackBoot: unknown, ackSeq: unknown): void {
     if (ackBoot !== bootId || typeof ackSeq !== 'number' || ackSeq <= ackedSeq) return;
+    if (ackSeq > seq) {
+      // An ack for something never sent in this boot: the hub is confused, do not count it.
+      stats.hubErrors += 1;
+      return;
+    }
     stats.acked += ackSeq - ackedSeq;
     ackedSeq = ackSeq;
     const t = now();
@@ -211,7 +214,7 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
   }
 
   function connect(): void {
-    bootId = newBootId(random);
+    bootId = deps.newBootId();
     seq = 0;
     ackedSeq = 0;
     state = 'connecting';

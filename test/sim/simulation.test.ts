@@ -132,6 +132,12 @@ describe('the fleet simulator against a real hub', () => {
     if (!rerun.ok) throw new Error(rerun.error);
     expect(rerun.value.enrolment.cached).toBe(true);
     expect(rerun.value.connections.welcomed).toBe(20);
+    // Each run is a new boot: the hub stores its reports instead of taking them for resends.
+    expect(rerun.value.errors.hubFrames).toBe(0);
+    expect(rerun.value.messages.acked).toBeGreaterThan(0);
+    expect(rerun.value.messages.acked).toBeLessThanOrEqual(
+      rerun.value.messages.metricsSent + rerun.value.messages.checkStatesSent,
+    );
     expect((await hosts()).length).toBe(20);
   });
 });

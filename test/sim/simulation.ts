@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { sampleSchema } from '@vigie/shared';
 import type { SimOptions } from './args.js';
@@ -15,6 +16,8 @@ import { buildSummary, type SimSummary } from './summary.js';
 /** What a run depends on besides its options; tests replace `write` to keep their output quiet. */
 export interface SimDeps {
   readonly random: Random;
+  /** Fresh boot ids, unique across runs (see SimAgentDeps). */
+  readonly newBootId: () => string;
   readonly clock: () => number;
   readonly now: () => number;
   /** Where progress lines and fault logs go (one line per call). */
@@ -42,6 +45,7 @@ const VALIDATED_SAMPLES = 5;
 export function defaultSimDeps(seed: number): SimDeps {
   return {
     random: createRandom(seed),
+    newBootId: () => `sim-${randomBytes(15).toString('base64url')}`,
     clock: Date.now,
     now: () => performance.now(),
     write: (line) => process.stdout.write(`${line}\n`),
@@ -94,6 +98,7 @@ export async function startSimulation(
     const generator = createSampleGenerator(identity, random, bootTime);
     return createSimAgent(identity, {
       wsUrl,
+      newBootId: deps.newBootId,
       intervalMs: options.intervalMs,
       random,
       clock: deps.clock,

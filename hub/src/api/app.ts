@@ -10,8 +10,10 @@ import { enrolRoutes } from './routes/enrol.js';
 import { enrolmentTokenRoutes } from './routes/enrolment-tokens.js';
 import { healthRoutes } from './routes/health.js';
 import { hostsRoutes } from './routes/hosts.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { type NotificationsApi, notificationChannelRoutes } from './routes/notification-channels.js';
 import { outboxRoutes } from './routes/outbox.js';
+import { kbArticleRoutes, problemRoutes } from './routes/problems.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -73,6 +75,9 @@ export function createApp(
   api.use(bearerAuth(deps));
   api.route('/hosts', hostsRoutes(deps, sessions));
   api.route('/enrolment-tokens', enrolmentTokenRoutes(deps));
+  api.route('/incidents', incidentRoutes(deps));
+  api.route('/problems', problemRoutes(deps));
+  api.route('/kb-articles', kbArticleRoutes(deps));
   const notifications = options.notifications ?? {
     guard: createTargetGuard(),
     emailConfigured: false,

@@ -13,6 +13,19 @@ import { notice } from './notices.js';
 import { closeIncident, hostnameOf, pausedMs, resolveIncident } from './resolve.js';
 import type { IncidentRuntime } from './runtime.js';
 
+/** Timeline kind of each action, in the past tense like the engine's own events. */
+const EVENT_KIND: Readonly<Record<TechnicianAction['kind'], string>> = {
+  acknowledge: 'acknowledged',
+  assign: 'assigned',
+  comment: 'comment',
+  pending: 'pending',
+  escalate: 'escalated',
+  deescalate: 'deescalated',
+  resolve: 'resolved',
+  close: 'closed',
+  reopen: 'reopened',
+};
+
 export type ActionResult =
   | { ok: true; incident: IncidentRow }
   | { ok: false; code: 'NOT_FOUND' | 'INVALID_TRANSITION' | 'CONFLICT'; message: string };
@@ -75,8 +88,7 @@ export async function applyTechnicianAction(
       key: row.dedup_key,
       at: now,
       actor,
-      kind:
-        action.kind === 'acknowledge' ? 'acknowledged' : action.kind === 'assign' ? 'assigned' : action.kind,
+      kind: EVENT_KIND[action.kind],
       detail,
     });
     if (outcome.notice === 'escalated' || outcome.notice === 'reopened') {

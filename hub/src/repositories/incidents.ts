@@ -144,3 +144,33 @@ export async function listTickCandidates(
     .limit(limit)
     .execute();
 }
+
+/** Filters of the technicians' incident list. */
+export interface IncidentFilter {
+  level?: string | undefined;
+  priority?: number | undefined;
+  state?: string | undefined;
+  hostId?: string | undefined;
+  client?: string | undefined;
+  /** Only open incidents (the default queue view). */
+  open?: boolean | undefined;
+  limit: number;
+}
+
+/** Incidents for the queues: highest priority first, then oldest first. */
+export async function listIncidents(db: Kysely<Database>, filter: IncidentFilter): Promise<IncidentRow[]> {
+  let query = db
+    .selectFrom('incidents')
+    .selectAll()
+    .orderBy('priority', 'desc')
+    .orderBy('opened_at')
+    .limit(filter.limit);
+  if (filter.level !== undefined) query = query.where('level', '=', filter.level as IncidentRow['level']);
+  if (filter.priority !== undefined)
+    query = query.where('priority', '=', filter.priority as IncidentRow['priority']);
+  if (filter.state !== undefined) query = query.where('state', '=', filter.state as IncidentRow['state']);
+  if (filter.hostId !== undefined) query = query.where('host_id', '=', filter.hostId);
+  if (filter.client !== undefined) query = query.where('client', '=', filter.client);
+  if (filter.open === true) query = query.where('open_key', 'is not', null);
+  return query.execute();
+}

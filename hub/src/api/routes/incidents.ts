@@ -1,0 +1,121 @@
+import { PRIORITIES, SUPPORT_LEVELS } from '@vigie/shared';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { HubDeps } from '../../config/deps.js';
+import { TECHNICIAN_ACTIONS, type TechnicianAction } from '../../incidents/engine/actions.js';
+import { openByHand } from '../../incidents/open-by-hand.js';
+import { defaultIncidentRuntime } from '../../incidents/runtime.js';
+import { applyTechnicianAction } from '../../incidents/technician-actions.js';
+import { listIncidentEvents } from '../../repositories/incident-events.js';
+import { findIncident, listChildren, listIncidents } from '../../repositories/incidents.js';
+import { findArticle } from '../../repositories/kb-articles.js';
+import { listSeries } from '../../repositories/samples.js';
+import { ApiError } from '../api-error.js';
+import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { parseJsonBody, parseQuery } from '../validate.js';
+
+const listQuery = z.object({
+  level: z.enum(SUPPORT_LEVELS).optional(),
+  priority: z.coerce.number().int().min(1).max(6).optional(),
+  state: z.enum(['new', 'acknowledged', 'in_progress', 'pending', 'resolved', 'closed']).optional(),
+  host: z.string().max(64).optional(),
+  client: z.string().max(256).optional(),
+  open: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+const manualBody = z.object({
+  client: z.string().min(1).max(256),
+  site: z.string().max(256).optional(),
+  hostId: z.string().max(64).optional(),
+  title: z.string().min(1).max(300),
+  description: z.string().max(10_000).optional(),
+  severity: z.enum(['warning', 'critical']).default('warning'),
+  impact: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]).optional(),
+});
+
+const actionBody = z.object({
+  text: z.string().max(10_000).optional(),
+  assignee: z.string().min(1).max(256).optional(),
+});
+
+/** Metrics shown around a fault: from this long before it opened until it ended (or now). */
+const CONTEXT_BEFORE_MS = 30 * 60_000;
+
+/** /api/v1/incidents: the technicians' queues, one incident with its timeline, and actions. */
+export function incidentRoutes(deps: HubDeps) {
+  const app = new Hono<AuthEnv>();
+  const runtime = deps.incidents ?? defaultIncidentRuntime({ random: deps.random });
+
+  app.get('/', async (c) => {
+    const q = parseQuery(c, listQuery);
+    const rows = await listIncidents(deps.db, {
+      level: q.level,
+      priority: q.priority,
+      state: q.state,
+      hostId: q.host,
+      client: q.client,
+      open: q.open === undefined ? undefined : q.open === 'true',
+      limit: q.limit,
+    });
+    return c.json({ incidents: rows.map((row) => ({ ...row, priorityLabel: PRIORITIES[row.priority] })) });
+  });
+
+  app.get('/:id', async (c) => {
+    const incident = await findIncident(deps.db, c.req.param('id'));
+    if (!incident) throw new ApiError('NOT_FOUND', 'No such incident');
+    const timeline = (await listIncidentEvents(deps.db, incident.id)).map((event) => ({
+      ...event,
+      detail: JSON.parse(event.detail) as unknown,
+    }));
+    const to = Number(incident.resolved_at ?? deps.clock());
+    const metrics =
+      incident.host_id === null
+        ? []
+        : await listSeries(deps.db, incident.host_id, {
+            from: Number(incident.first_occurrence_at) - CONTEXT_BEFORE_MS,
+            to,
+            limit: 2000,
+          });
+    const article =
+      incident.kb_article_id === null ? undefined : await findArticle(deps.db, incident.kb_article_id);
+    const children = await listChildren(deps.db, incident.id);
+    return c.json({ incident, timeline, metrics, children, kbArticle: article ?? null });
+  });
+
+  app.post('/', requireRole('n1', 'n2', 'n3'), async (c) => {
+    const body = await parseJsonBody(c, manualBody);
+    const user = c.var.user.userName;
+    const result = await deps.db
+      .transaction()
+      .execute((trx) => openByHand(trx, runtime, body, { user, now: deps.clock() }));
+    if (!result.ok) throw new ApiError(result.code, result.message);
+    return c.json({ incident: result.incident }, 201);
+  });
+
+  app.post('/:id/:action', requireRole('n1', 'n2', 'n3'), async (c) => {
+    const kind = c.req.param('action');
+    if (!(TECHNICIAN_ACTIONS as readonly string[]).includes(kind)) {
+      throw new ApiError('NOT_FOUND', `No incident action ${kind}`);
+    }
+    const body = await parseJsonBody(c, actionBody);
+    if (kind === 'assign' && body.assignee === undefined) {
+      throw new ApiError('VALIDATION_FAILED', '`assignee` is required to assign');
+    }
+    if (kind === 'comment' && !body.text)
+      throw new ApiError('VALIDATION_FAILED', '`text` is required to comment');
+    const action = (
+      kind === 'assign' ? { kind, assignee: body.assignee, text: body.text } : { kind, text: body.text }
+    ) as TechnicianAction;
+    const user = c.var.user.userName;
+    const result = await deps.db
+      .transaction()
+      .execute((trx) =>
+        applyTechnicianAction(trx, runtime, c.req.param('id'), action, { user, now: deps.clock() }),
+      );
+    if (!result.ok) throw new ApiError(result.code, result.message);
+    return c.json({ incident: result.incident });
+  });
+
+  return app;
+}

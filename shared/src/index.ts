@@ -60,6 +60,7 @@ export {
   softwareSchema,
 } from './protocol/agent/inventory.js';
 export { type MetricsMessage, metricsSchema } from './protocol/agent/metrics.js';
+export { type MetricsGapMessage, metricsGapSchema } from './protocol/agent/metrics-gap.js';
 export { CLOSE_CODES, type CloseCodeName, closeCodeName } from './protocol/close-codes.js';
 export {
   closeReason,

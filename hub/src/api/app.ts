@@ -8,6 +8,7 @@ import { ApiError } from './api-error.js';
 import { type AuthEnv, bearerAuth } from './middleware/bearer-auth.js';
 import { enrolRoutes } from './routes/enrol.js';
 import { enrolmentTokenRoutes } from './routes/enrolment-tokens.js';
+import { gapsRoutes } from './routes/gaps.js';
 import { healthRoutes } from './routes/health.js';
 import { hostsRoutes } from './routes/hosts.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -74,6 +75,7 @@ export function createApp(
   api.route('/enrol', enrolRoutes(deps));
   api.use(bearerAuth(deps));
   api.route('/hosts', hostsRoutes(deps, sessions));
+  api.route('/hosts', gapsRoutes(deps));
   api.route('/enrolment-tokens', enrolmentTokenRoutes(deps));
   api.route('/incidents', incidentRoutes(deps));
   api.route('/problems', problemRoutes(deps));

@@ -1,5 +1,6 @@
 import type { AgentBootsTable, AgentsTable } from './tables/agents.js';
 import type { CheckStatesTable } from './tables/check-states.js';
+import type { DeliveryEventsTable, MetricGapsTable } from './tables/delivery.js';
 import type { EnrolmentTokensTable } from './tables/enrolment-tokens.js';
 import type { HostsTable } from './tables/hosts.js';
 import type { HeldSignalsTable, IncidentEventsTable, IncidentsTable } from './tables/incidents.js';
@@ -32,4 +33,6 @@ export interface Database {
   kb_articles: KbArticlesTable;
   notification_channels: NotificationChannelsTable;
   outbox: OutboxTable;
+  metric_gaps: MetricGapsTable;
+  delivery_events: DeliveryEventsTable;
 }

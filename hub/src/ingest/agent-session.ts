@@ -107,6 +107,9 @@ export function createAgentSession(
         'sequence gap',
       );
     }
+    if (outcome.status === 'stored' && outcome.newBoot) {
+      log.info({ agentId: sender.agentId, bootId: message.bootId, seq: message.seq }, 'new agent boot');
+    }
     send({ type: 'ack', bootId: message.bootId, seq: outcome.committedSeq });
   }
 

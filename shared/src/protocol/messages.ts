@@ -3,6 +3,7 @@ import { checkStateSchema } from './agent/check-state.js';
 import { helloSchema } from './agent/hello.js';
 import { inventorySchema } from './agent/inventory.js';
 import { metricsSchema } from './agent/metrics.js';
+import { metricsGapSchema } from './agent/metrics-gap.js';
 import { ackSchema } from './hub/ack.js';
 import { errorMessageSchema } from './hub/error.js';
 import { policyMessageSchema } from './hub/policy.js';
@@ -14,6 +15,7 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
   metricsSchema,
   checkStateSchema,
   inventorySchema,
+  metricsGapSchema,
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 export type AgentMessageType = AgentMessage['type'];

@@ -1,4 +1,5 @@
 import type { Migration } from 'kysely';
+import * as delivery from './2026-11-26-delivery.js';
 import * as foundation from './2026-11-25-foundation.js';
 import * as incidents from './2026-11-25-incidents.js';
 import * as notifications from './2026-11-25-notifications.js';
@@ -11,4 +12,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-25-foundation': foundation,
   '2026-11-25-incidents': incidents,
   '2026-11-25-notifications': notifications,
+  '2026-11-26-delivery': delivery,
 };

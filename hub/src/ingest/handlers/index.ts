@@ -6,6 +6,7 @@ import type { SenderIdentity } from '../commit-data-message.js';
 import { storeCheckState } from './store-check-state.js';
 import { storeInventory } from './store-inventory.js';
 import { storeMetrics } from './store-metrics.js';
+import { storeMetricsGap } from './store-metrics-gap.js';
 
 type Store<M> = (
   trx: Kysely<Database>,
@@ -20,6 +21,7 @@ export const STORES: { [T in AgentDataMessage['type']]: Store<Extract<AgentDataM
   metrics: storeMetrics,
   checkState: storeCheckState,
   inventory: storeInventory,
+  metricsGap: storeMetricsGap,
 };
 
 /** Route a data message to its store function with its narrowed type. */

@@ -18,7 +18,8 @@ options:
   --credentials FILE    credentials cache                var/sim-credentials-<hub host>-<N>.json
   --fresh               enrol again even if the credentials file matches
   --ramp S              open the N connections evenly over S seconds                         ceil(N/200)
-  --seed N              seed of every random choice (hosts, values, jitter, fault targets)    1
+  --seed N              seed of every random choice (hosts, values, jitter, fault targets;
+                        boot ids excepted: every run is a new boot)                           1
   --fault "at=T CMD"    schedule a fault T after start; repeatable (see below)
   --progress S          print progress every S seconds                                        5
   --json FILE           also write the summary as JSON to FILE
@@ -31,6 +32,7 @@ Fault commands (typed on stdin while running, or scheduled with --fault). N is a
 P% a share of the whole fleet, all every eligible agent:
 ${FAULT_USAGE}
 Other stdin commands: status (progress now), help, quit (summary and exit).
+Progress counts frozen agents as connected until their socket closes.
 Every injection is logged with its time and the hosts hit, and listed in the summary.
 
 Examples:

@@ -87,3 +87,21 @@ export async function updateHostHealth(
     )
     .execute();
 }
+
+/** What an admin may change on a host; identity and health stay the agent's. */
+export type HostAdminChanges = Partial<Pick<Updateable<HostsTable>, 'role' | 'client' | 'site'>> & {
+  tags?: readonly string[];
+};
+
+/** Apply an admin's changes; false when the host does not exist. */
+export async function updateHostAdmin(
+  db: Kysely<Database>,
+  hostId: string,
+  changes: HostAdminChanges,
+): Promise<boolean> {
+  const { tags, ...columns } = changes;
+  const set = { ...columns, ...(tags === undefined ? {} : { tags: JSON.stringify(tags) }) };
+  if (Object.keys(set).length === 0) return (await findHost(db, hostId)) !== undefined;
+  const result = await db.updateTable('hosts').set(set).where('id', '=', hostId).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -1,15 +1,16 @@
+import { HOST_ROLES } from '@vigie/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import type { LiveSessions } from '../../ingest/live-sessions.js';
 import { revokeHostAgents } from '../../repositories/agents.js';
 import { listCheckStates } from '../../repositories/check-states.js';
-import { findHost, listHosts } from '../../repositories/hosts.js';
+import { findHost, listHosts, updateHostAdmin } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
 import { latestSamplePayload, listSeries } from '../../repositories/samples.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
-import { parseQuery } from '../validate.js';
+import { parseJsonBody, parseQuery } from '../validate.js';
 import { toHostView } from './host-view.js';
 
 const listQuery = z.object({
@@ -18,6 +19,32 @@ const listQuery = z.object({
   search: z.string().max(256).optional(),
 });
 
+/** At most this many tags per host, each a short word: they are matched, not read. */
+export const MAX_HOST_TAGS = 32;
+const tag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:/-]*$/u, 'letters, digits and . _ : / - only');
+
+// `production`, `infrastructure` and `vip` are the criticality tags the incident engine's
+// impact and routing rules read (incidents/engine/settings.ts); any other tag is free.
+const patchBody = z
+  .strictObject({
+    role: z.enum(HOST_ROLES).optional(),
+    tags: z
+      .array(tag)
+      .max(MAX_HOST_TAGS)
+      .transform((tags) => [...new Set(tags)])
+      .optional(),
+    client: z.string().trim().min(1).max(256).optional(),
+    site: z.string().trim().min(1).max(256).optional(),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), {
+    message: 'nothing to change: give role, tags, client or site',
+  });
+
 const DAY_MS = 86_400_000;
 const seriesQuery = z.object({
   from: z.coerce.number().int().min(0).optional(),
@@ -25,7 +52,7 @@ const seriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
 });
 
-/** /api/v1/hosts: the fleet, one host, its metrics, inventory and credential revocation. */
+/** /api/v1/hosts: the fleet, one host and its admin settings, metrics, inventory, revocation. */
 export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
   const app = new Hono<AuthEnv>();
 
@@ -44,6 +71,31 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
       latestSample: payload === undefined ? null : (JSON.parse(payload) as unknown),
       recentCheckStates: checks,
     });
+  });
+
+  // Role and tags decide an incident's impact and level; client/site its dedup key and windows.
+  app.patch('/:id', requireRole(), async (c) => {
+    const changes = await parseJsonBody(c, patchBody);
+    const before = await findHost(deps.db, c.req.param('id'));
+    if (!before || !(await updateHostAdmin(deps.db, before.id, changes)))
+      throw new ApiError('NOT_FOUND', 'No such host');
+    const after = await findHost(deps.db, before.id);
+    if (!after) throw new ApiError('NOT_FOUND', 'No such host');
+    deps.log.info(
+      {
+        hostId: before.id,
+        by: c.var.user.userName,
+        before: {
+          role: before.role,
+          tags: JSON.parse(before.tags),
+          client: before.client,
+          site: before.site,
+        },
+        changes,
+      },
+      'host updated',
+    );
+    return c.json({ host: toHostView(after) });
   });
 
   app.get('/:id/metrics', async (c) => {

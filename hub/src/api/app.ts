@@ -12,6 +12,7 @@ import { gapsRoutes } from './routes/gaps.js';
 import { healthRoutes } from './routes/health.js';
 import { hostsRoutes } from './routes/hosts.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { maintenanceWindowRoutes } from './routes/maintenance-windows.js';
 import { type NotificationsApi, notificationChannelRoutes } from './routes/notification-channels.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { kbArticleRoutes, problemRoutes } from './routes/problems.js';
@@ -80,6 +81,7 @@ export function createApp(
   api.route('/incidents', incidentRoutes(deps));
   api.route('/problems', problemRoutes(deps));
   api.route('/kb-articles', kbArticleRoutes(deps));
+  api.route('/maintenance-windows', maintenanceWindowRoutes(deps));
   const notifications = options.notifications ?? {
     guard: createTargetGuard(),
     emailConfigured: false,

@@ -135,15 +135,55 @@ describe('createConnection', () => {
     expect(h.hub.connections()).toBe(1);
   });
 
-  it('reconnects after the hub restarts (4030)', async () => {
-    const h = await harness({
-      onHello: (_hello, connection) =>
-        connection === 1 ? { close: CLOSE_CODES.SERVICE_RESTART.code } : { welcome: true },
-    });
+  it('reconnects after the hub restarts (4030), after a random delay spread over the restart window', async () => {
+    const h = await harness(
+      {
+        onHello: (_hello, connection) =>
+          connection === 1 ? { close: CLOSE_CODES.SERVICE_RESTART.code } : { welcome: true },
+      },
+      { restartSpreadMs: 200, random: () => 0.25 },
+    );
     h.connection.start();
     await waitFor(() => h.connection.state === 'ready', 'ready on second connection');
     expect(h.hub.connections()).toBe(2);
-    expect(h.events[0]).toMatchObject({ type: 'disconnected', code: 4030 });
+    // Not the backoff's first step (≤ 20 ms here): a share of the spread window, set by `random`.
+    expect(h.events[0]).toMatchObject({ type: 'disconnected', code: 4030, retryInMs: 50 });
+  });
+
+  it('resends messages of an earlier boot and forgets them on the hub ack of that boot', async () => {
+    const h = await harness();
+    const earlier = createOutbox({ bootId: 'boot_earlier_1', log: SILENT_LOG });
+    earlier.enqueue({ type: 'metrics', sample: { at: 5 } });
+    const [old] = earlier.takeSendable();
+    const restored = createOutbox({
+      bootId: 'boot_conn_test',
+      log: SILENT_LOG,
+      restored: {
+        nextId: 10,
+        unsent: [],
+        sent: [
+          {
+            bootId: 'boot_earlier_1',
+            seq: 1,
+            entries: [{ id: 1, at: 5, bytes: 8, item: { type: 'metrics', sample: { at: 5 } } }],
+          },
+        ],
+      },
+    });
+    expect(restored.pending()).toEqual([old]);
+    const connection = createConnection({
+      url: h.hub.wsUrl,
+      hello: () => HELLO,
+      outbox: restored,
+      onEvent: () => {},
+      log: SILENT_LOG,
+      clock: Date.now,
+      random: () => 0.5,
+    });
+    connection.start();
+    await waitFor(() => restored.stats().inFlight === 0, 'ack of the earlier boot');
+    await connection.close();
+    expect(h.hub.committed('boot_earlier_1')).toBe(1);
   });
 
   it('terminates and reconnects when the hub stops answering pings', async () => {

@@ -52,6 +52,13 @@ export interface ConnectionOptions {
   /** How long a close handshake may take before the socket is terminated. */
   readonly closeGraceMs?: number;
   readonly backoff?: Omit<BackoffOptions, 'random'>;
+  /**
+   * After a "service restart" close, the first retry waits a uniform random delay in [0, this):
+   * a fleet that lost the hub at the same instant comes back spread over the window, not at once.
+   */
+  readonly restartSpreadMs?: number;
+  /** Extra trusted CA certificates (PEM) for a `wss://` hub; the system store is used as well. */
+  readonly ca?: string;
 }
 
 /** One agent↔hub link that reconnects by itself until closed or refused for good. */
@@ -69,6 +76,7 @@ export const CONNECTION_DEFAULTS = {
   heartbeatSlackMs: 10_000,
   welcomeTimeoutMs: 15_000,
   closeGraceMs: 3_000,
+  restartSpreadMs: 60_000,
 } as const;
 
 /** Creates the WebSocket client; nothing happens until `start()`. */
@@ -78,6 +86,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   const heartbeatSlackMs = options.heartbeatSlackMs ?? CONNECTION_DEFAULTS.heartbeatSlackMs;
   const welcomeTimeoutMs = options.welcomeTimeoutMs ?? CONNECTION_DEFAULTS.welcomeTimeoutMs;
   const closeGraceMs = options.closeGraceMs ?? CONNECTION_DEFAULTS.closeGraceMs;
+  const restartSpreadMs = options.restartSpreadMs ?? CONNECTION_DEFAULTS.restartSpreadMs;
   const backoff = createBackoff({ ...options.backoff, random: options.random });
 
   let state: ConnectionState = 'idle';
@@ -86,6 +95,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   let stopping = false;
   const timers = {
     reconnect: undefined as NodeJS.Timeout | undefined,
+    pace: undefined as NodeJS.Timeout | undefined,
     welcome: undefined as NodeJS.Timeout | undefined,
     ping: undefined as NodeJS.Timeout | undefined,
     deadline: undefined as NodeJS.Timeout | undefined,
@@ -98,6 +108,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     clearInterval(timers.ping);
     clearTimeout(timers.deadline);
     clearTimeout(timers.grace);
+    clearTimeout(timers.pace);
   }
 
   function send(ws: WebSocket, payload: string): void {
@@ -110,6 +121,10 @@ export function createConnection(options: ConnectionOptions): Connection {
   function pump(): void {
     if (state !== 'ready' || !socket) return;
     for (const message of outbox.takeSendable()) send(socket, encodeMessage(message));
+    // Paced backlog: come back when the next batch may go (an ack or a new item may come sooner).
+    clearTimeout(timers.pace);
+    const wakeInMs = outbox.wakeInMs();
+    if (wakeInMs !== undefined) timers.pace = setTimeout(pump, wakeInMs);
   }
 
   /** Close with a code, and terminate if the peer does not finish the close handshake in time. */
@@ -145,10 +160,14 @@ export function createConnection(options: ConnectionOptions): Connection {
         lastSeq: outbox.stats().lastSeq,
       });
     }
-    outbox.ack(welcome.ackedSeq);
+    outbox.ack(outbox.bootId, welcome.ackedSeq);
+    // What piled up while disconnected drains at the paced rate, behind events and live samples.
+    outbox.markBacklog();
     options.onEvent({ type: 'connected', welcome });
     options.onEvent({ type: 'policy', policy: welcome.policy, source: 'welcome' });
     // The hub stores idempotently by (bootId, seq), so resending what it may already hold is safe.
+    // Messages of an earlier boot (read back from the spool) go too: welcome.ackedSeq covers only
+    // this boot, so the hub's acks to the resends are how the agent learns what it already has.
     for (const message of outbox.pending()) send(ws, encodeMessage(message));
     pump();
   }
@@ -164,11 +183,7 @@ export function createConnection(options: ConnectionOptions): Connection {
         closeSocket(ws, CLOSE_CODES.PROTOCOL_ERROR.code, 'welcome received twice');
         break;
       case 'ack': {
-        if (message.bootId !== outbox.bootId) {
-          log.debug('ignoring ack of another boot', { bootId: message.bootId });
-          break;
-        }
-        const forgotten = outbox.ack(message.seq);
+        const forgotten = outbox.ack(message.bootId, message.seq);
         options.onEvent({ type: 'ack', seq: message.seq, forgotten });
         pump();
         break;
@@ -202,7 +217,8 @@ export function createConnection(options: ConnectionOptions): Connection {
       return;
     }
     backoff.noteUptime(upMs);
-    const retryInMs = backoff.next();
+    const retryInMs =
+      name === 'SERVICE_RESTART' ? Math.floor(options.random() * restartSpreadMs) : backoff.next();
     state = 'waiting';
     log.info('disconnected from hub', { code, name, reason, retryInMs });
     options.onEvent({ type: 'disconnected', code, reason, retryInMs });
@@ -216,6 +232,7 @@ export function createConnection(options: ConnectionOptions): Connection {
       // Compression costs ≈ 7× CPU per message for small JSON frames; not worth it here.
       perMessageDeflate: false,
       handshakeTimeout: welcomeTimeoutMs,
+      ...(options.ca !== undefined && { ca: options.ca }),
     });
     socket = ws;
     ws.on('open', () => {

@@ -1,0 +1,65 @@
+import { agentMessageSchema, metricsSchema } from '@vigie/shared';
+import { z } from 'zod';
+import type { Entry, SpoolItem } from '../transport/outbox-entries.js';
+
+/** Bumped if the record shapes ever change incompatibly; a spool of another version is set aside. */
+export const SPOOL_FORMAT_VERSION = 1;
+
+/**
+ * One line of a segment file (newline-delimited JSON). `head` opens every segment; a snapshot
+ * segment holds the whole live state, so the segments before it are obsolete.
+ */
+export type SpoolRecord =
+  | { readonly k: 'head'; readonly v: number; readonly nextId: number; readonly snapshot: boolean }
+  | { readonly k: 'item'; readonly id: number; readonly at: number; readonly item: SpoolItem }
+  | { readonly k: 'sent'; readonly boot: string; readonly seq: number; readonly ids: readonly number[] }
+  | { readonly k: 'ack'; readonly boot: string; readonly seq: number }
+  | { readonly k: 'drop'; readonly ids: readonly number[] };
+
+const id = z.number().int().min(1);
+const envelope = z.discriminatedUnion('k', [
+  z.object({ k: z.literal('head'), v: z.number().int(), nextId: id, snapshot: z.boolean() }),
+  z.object({ k: z.literal('item'), id, at: z.number(), item: z.record(z.string(), z.unknown()) }),
+  z.object({ k: z.literal('sent'), boot: z.string(), seq: id, ids: z.array(id).min(1) }),
+  z.object({ k: z.literal('ack'), boot: z.string(), seq: z.number().int().min(0) }),
+  z.object({ k: z.literal('drop'), ids: z.array(id) }),
+]);
+
+// Placeholders so an item can be checked against the wire schema of the message it will become.
+const PROBE = { bootId: 'spool-probe', seq: 1 } as const;
+
+/**
+ * Whether a stored item would make a valid message: a line damaged on disk must not become a
+ * frame the hub refuses (it would close the socket on every resend, forever).
+ */
+function validItem(item: Record<string, unknown>): item is Record<string, unknown> & SpoolItem {
+  if (item.type === 'metrics') {
+    return metricsSchema.safeParse({ type: 'metrics', ...PROBE, samples: [item.sample] }).success;
+  }
+  return item.type !== 'hello' && agentMessageSchema.safeParse({ ...item, ...PROBE }).success;
+}
+
+/** Serialise a record as one line (JSON escapes newlines, so a record never spans two). */
+export function encodeRecord(record: SpoolRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}
+
+/** Parse one line; undefined for a torn or damaged line (the caller counts and skips it). */
+export function decodeRecord(line: string): SpoolRecord | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const parsed = envelope.safeParse(json);
+  if (!parsed.success) return undefined;
+  const record = parsed.data;
+  if (record.k !== 'item') return record;
+  return validItem(record.item) ? { k: 'item', id: record.id, at: record.at, item: record.item } : undefined;
+}
+
+/** The item record of an entry (its size is recomputed on replay). */
+export function itemRecord(entry: Entry): SpoolRecord {
+  return { k: 'item', id: entry.id, at: entry.at, item: entry.item };
+}

@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { DEFAULT_POLICY, type Policy } from '@vigie/shared';
 import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import type { HubConfig } from './config/config.js';
 import type { HubDeps } from './config/deps.js';
 import { parseIncidentSettings, silenceSettings } from './config/incident-settings.js';
+import { hubPolicy } from './config/policy-file.js';
 import { migrateToLatest, openSqlite } from './db/connect.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { defaultIncidentRuntime } from './incidents/runtime.js';
@@ -58,7 +58,7 @@ export async function startHub(
     ...base,
     incidents: { settings: incidentSettings.settings, notifier: notifications.notifier, random: base.random },
   };
-  const policy: Policy = { ...DEFAULT_POLICY, metricsIntervalSec: config.metricsIntervalSec };
+  const policy = hubPolicy(config);
   const sessions = createLiveSessions();
   const agentSocket = createAgentSocket(deps, sessions, {
     helloTimeoutMs: config.helloTimeoutSec * 1000,

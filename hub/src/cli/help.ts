@@ -36,7 +36,15 @@ Options:
   --heartbeat-interval <s>      Ping agents every s seconds; one missed pong drops them
                                 [env VIGIE_HUB_HEARTBEAT_INTERVAL, default 30]
   --hello-timeout <s>           Close sockets that send no hello in time [env VIGIE_HUB_HELLO_TIMEOUT, default 10]
-  --metrics-interval <s>        Metrics interval in the policy sent to agents [env VIGIE_METRICS_INTERVAL, default 10]
+  --metrics-interval <s>        Metrics interval in the policy sent to agents [env VIGIE_METRICS_INTERVAL,
+                                default the policy file's metricsIntervalSec, else 10]
+  --policy <file>               JSON policy overrides sent to every agent: metricsIntervalSec,
+                                processesIntervalSec, services, checks (rules replace the stock
+                                rule of their kind)                         [env VIGIE_HUB_POLICY]
+  --incident-sweep-interval <s> Run host-silent checks and incident timers every s seconds
+                                [env VIGIE_INCIDENT_SWEEP_INTERVAL, default 5]
+  --host-silent-grace <s>       A disconnected host unheard this long is silent
+                                [env VIGIE_HOST_SILENT_GRACE, default 3 heartbeat intervals]
 
 The hub logs JSON lines on stdout and prints 'listening <url>' on stderr when ready.
 SIGINT/SIGTERM close agents' sockets with "service restart" (4030) and exit 0.`,

@@ -46,6 +46,9 @@ function config(flags: Record<string, string | boolean | undefined>): HubConfig 
       heartbeatIntervalSec: str('heartbeat-interval'),
       helloTimeoutSec: str('hello-timeout'),
       metricsIntervalSec: str('metrics-interval'),
+      incidentSweepIntervalSec: str('incident-sweep-interval'),
+      hostSilentGraceSec: str('host-silent-grace'),
+      policy: str('policy'),
     },
     process.env,
   );
@@ -74,6 +77,9 @@ async function start(args: string[]): Promise<number> {
     'heartbeat-interval': { type: 'string' },
     'hello-timeout': { type: 'string' },
     'metrics-interval': { type: 'string' },
+    'incident-sweep-interval': { type: 'string' },
+    'host-silent-grace': { type: 'string' },
+    policy: { type: 'string' },
   });
   if (values.help) return help('start');
   const cfg = config(values);

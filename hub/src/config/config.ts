@@ -2,6 +2,7 @@ import { DEFAULT_POLICY } from '@vigie/shared';
 import { z } from 'zod';
 import { parseAllowlist } from '../notify/target-guard.js';
 import { parseIncidentSettings } from './incident-settings.js';
+import { readPolicyFile } from './policy-file.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -51,6 +52,21 @@ const configSchema = z.object({
       error: (issue) => incidentRulesError(String(issue.input)),
     })
     .optional(),
+  /**
+   * Policy overrides for agents, read from a JSON file (`--policy FILE`): intervals, watched
+   * services, check rules. Holds the parsed overrides, not the path.
+   */
+  policy: z
+    .string()
+    .min(1)
+    .max(4096)
+    .transform((path, ctx) => {
+      const read = readPolicyFile(path);
+      if (read.ok) return read.overrides;
+      ctx.addIssue({ code: 'custom', message: read.message });
+      return z.NEVER;
+    })
+    .optional(),
 });
 
 function incidentRulesError(text: string): string {
@@ -90,7 +106,13 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
   incidentSweepIntervalSec: 'VIGIE_INCIDENT_SWEEP_INTERVAL',
   hostSilentGraceSec: 'VIGIE_HOST_SILENT_GRACE',
   incidentRules: 'VIGIE_INCIDENT_RULES',
+  policy: 'VIGIE_HUB_POLICY',
 };
+
+/** The CLI flag of a setting: `hostSilentGraceSec` is `--host-silent-grace`. */
+function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/-sec$/, '')}`;
+}
 
 export type ConfigResult = { ok: true; config: HubConfig } | { ok: false; message: string };
 
@@ -106,8 +128,12 @@ export function loadHubConfig(flags: HubConfigInput, env: NodeJS.ProcessEnv): Co
     const issue = parsed.error.issues[0];
     const key = String(issue?.path[0] ?? '');
     const source =
-      flags[key as keyof HubConfig] !== undefined ? `--${key}` : CONFIG_ENV[key as keyof HubConfig];
+      flags[key as keyof HubConfig] !== undefined ? flagName(key) : CONFIG_ENV[key as keyof HubConfig];
     return { ok: false, message: `invalid ${source ?? key}: ${issue?.message ?? 'invalid value'}` };
   }
+  // The policy file's metrics interval counts unless a flag or the environment gave one.
+  const fileInterval = parsed.data.policy?.metricsIntervalSec;
+  if (merged.metricsIntervalSec === undefined && fileInterval !== undefined)
+    return { ok: true, config: Object.freeze({ ...parsed.data, metricsIntervalSec: fileInterval }) };
   return { ok: true, config: Object.freeze(parsed.data) };
 }

@@ -18,6 +18,8 @@ const OPTIONS = {
     role: STRING,
     'state-dir': STRING,
     config: STRING,
+    ca: STRING,
+    'insecure-allow-plaintext': BOOLEAN,
     force: BOOLEAN,
     help: HELP_FLAG,
   },
@@ -27,6 +29,11 @@ const OPTIONS = {
     'log-level': STRING,
     'heartbeat-interval': STRING,
     'metrics-interval': STRING,
+    'spool-max-bytes': STRING,
+    'spool-max-age': STRING,
+    'drain-rate': STRING,
+    ca: STRING,
+    'insecure-allow-plaintext': BOOLEAN,
     help: HELP_FLAG,
   },
   status: { 'state-dir': STRING, config: STRING, json: BOOLEAN, help: HELP_FLAG },
@@ -86,6 +93,8 @@ export async function cli(argv: readonly string[], context: CliContext): Promise
           role: values.role,
           stateDir: values['state-dir'],
           config: values.config,
+          ca: values.ca,
+          insecureAllowPlaintext: values['insecure-allow-plaintext'],
           force: values.force ?? false,
         });
       }
@@ -98,6 +107,11 @@ export async function cli(argv: readonly string[], context: CliContext): Promise
           logLevel: values['log-level'],
           heartbeatInterval: values['heartbeat-interval'],
           metricsInterval: values['metrics-interval'],
+          spoolMaxBytes: values['spool-max-bytes'],
+          spoolMaxAge: values['spool-max-age'],
+          drainRate: values['drain-rate'],
+          ca: values.ca,
+          insecureAllowPlaintext: values['insecure-allow-plaintext'],
         });
       }
       case 'status': {

@@ -3,7 +3,7 @@ import { type ConfigSources, loadConfig } from '../config/config.js';
 import type { FingerprintResult } from '../identity/fingerprint.js';
 import type { HostInfo } from '../identity/host-info.js';
 import type { Log, LogLevel } from '../logger.js';
-import type { InventorySource, Sampler } from '../runtime/agent.js';
+import type { AgentDeps, InventorySource, Sampler } from '../runtime/agent.js';
 import type { Scheduler } from '../runtime/scheduler.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 
@@ -31,6 +31,8 @@ export interface CliWiring {
   hostInfo(): Promise<HostInfo>;
   /** Test hook: timers for `run`. */
   readonly scheduler?: Scheduler;
+  /** Test hook: connection tuning for `run` (short backoff and restart spread). */
+  readonly connection?: AgentDeps<unknown>['connection'];
 }
 
 export interface CliContext {

@@ -1,8 +1,11 @@
 import { HOST_ROLES } from '@vigie/shared';
 import { createCredentialStore } from '../credentials/credential-store.js';
 import { enrol } from '../enrol/enrol.js';
+import { isLoopbackUrl } from '../transport/hub-url.js';
+import { createTlsFetch } from '../transport/tls-fetch.js';
 import { type CliContext, configOrExit } from './context.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { hubTrust } from './hub-trust.js';
 
 export interface EnrollFlags {
   readonly hub?: string;
@@ -10,11 +13,9 @@ export interface EnrollFlags {
   readonly role?: string;
   readonly stateDir?: string;
   readonly config?: string;
+  readonly ca?: string;
+  readonly insecureAllowPlaintext?: boolean;
   readonly force: boolean;
-}
-
-function isLoopback(url: URL): boolean {
-  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
 /** `vigie-agent enroll`: token → credential in <state-dir>/credentials.json. */
@@ -24,6 +25,8 @@ export async function enrollCommand({ io, wiring }: CliContext, flags: EnrollFla
     role: flags.role,
     stateDir: flags.stateDir,
     configFile: flags.config,
+    caFile: flags.ca,
+    insecureAllowPlaintext: flags.insecureAllowPlaintext ? 'true' : undefined,
   });
   if (!loaded.ok) return loaded.exitCode;
   const { config } = loaded;
@@ -57,8 +60,12 @@ export async function enrollCommand({ io, wiring }: CliContext, flags: EnrollFla
     return EXIT_CODES.FAILURE;
   }
   const host = await wiring.hostInfo();
-  const hubUrl = new URL(config.hubUrl);
-  if (hubUrl.protocol === 'http:' && !isLoopback(hubUrl)) {
+  const trust = await hubTrust(io, config, config.hubUrl);
+  if (!trust.ok) {
+    io.stderr(`vigie-agent enroll: ${trust.message}\n`);
+    return EXIT_CODES.CONFIG;
+  }
+  if (new URL(config.hubUrl).protocol === 'http:' && !isLoopbackUrl(config.hubUrl)) {
     io.stderr('vigie-agent enroll: warning: plain http, the token and the credential travel unencrypted\n');
   }
 
@@ -72,6 +79,7 @@ export async function enrollCommand({ io, wiring }: CliContext, flags: EnrollFla
       os: host.os,
       ...(role && { role }),
     },
+    ...(trust.ca && { fetch: createTlsFetch(trust.ca) }),
   });
   if (!result.ok) {
     io.stderr(`vigie-agent enroll: enrolment failed: ${result.code}: ${result.message}\n`);

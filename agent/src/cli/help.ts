@@ -17,6 +17,11 @@ const ENVIRONMENT_TEXT = `Environment (overridden by options, override the confi
   ${CONFIG_ENV.role.padEnd(32)}server|workstation (enroll)
   ${CONFIG_ENV.heartbeatIntervalSec.padEnd(32)}seconds between pings to the hub (default 30)
   ${CONFIG_ENV.metricsIntervalSec.padEnd(32)}dev/test: fast-cycle seconds, overrides the hub's policy
+  ${CONFIG_ENV.spoolMaxBytes.padEnd(32)}spool bound in bytes (default 64 MiB)
+  ${CONFIG_ENV.spoolMaxAgeSec.padEnd(32)}age bound of unsent samples, seconds (default 7 days)
+  ${CONFIG_ENV.drainRatePerSec.padEnd(32)}backlog messages per second after an outage (default 2)
+  ${CONFIG_ENV.caFile.padEnd(32)}extra CA certificate (PEM) for an https:// hub
+  ${CONFIG_ENV.insecureAllowPlaintext.padEnd(32)}true: allow http:// to a non-loopback hub
   ${CONFIG_ENV.configFile.padEnd(32)}config file (default ${DEFAULT_CONFIG_FILE} if it exists)
   ${'VIGIE_ENROLMENT_TOKEN'.padEnd(32)}enrolment token (keeps it out of the process list)`;
 
@@ -43,7 +48,8 @@ Commands:
   help     show help for a command
 
 Config file (JSON, ${DEFAULT_CONFIG_FILE} by default): keys hubUrl, stateDir, logLevel, role,
-heartbeatIntervalSec, metricsIntervalSec. Precedence: options > environment > file > defaults.
+heartbeatIntervalSec, metricsIntervalSec, spoolMaxBytes, spoolMaxAgeSec, drainRatePerSec, caFile,
+insecureAllowPlaintext. Precedence: options > environment > file > defaults.
 
 ${ENVIRONMENT_TEXT}
 
@@ -65,6 +71,9 @@ Options:
   --role ROLE        server | workstation (default: the hub guesses from the OS)
 ${stateDirText(21)}
   --config FILE      config file to read
+  --ca FILE          also trust this CA (PEM) for an https:// hub
+  --insecure-allow-plaintext
+                     allow http:// to a hub that is not on this machine
   --force            enrol again even if this state dir already holds a credential
   -h, --help         show this help
 
@@ -87,6 +96,13 @@ ${stateDirText(28)}
   --log-level LEVEL         fatal|error|warn|info|debug|trace|silent (default info)
   --heartbeat-interval S    seconds between pings to the hub (default 30)
   --metrics-interval S      dev/test only: fast-cycle seconds, overrides the hub's policy
+  --spool-max-bytes N       bound of the on-disk spool <state-dir>/spool (default 64 MiB);
+                            past 3/4 of it the oldest samples go (the hub records the gap)
+  --spool-max-age S         unsent samples older than this are dropped (default 604800, 7 days)
+  --drain-rate N            backlog metrics messages per second after an outage (default 2)
+  --ca FILE                 also trust this CA (PEM) for an https:// hub
+  --insecure-allow-plaintext
+                            allow http:// to a hub that is not on this machine
   -h, --help                show this help
 
 ${ENVIRONMENT_TEXT}

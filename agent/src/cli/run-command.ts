@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Policy } from '@vigie/shared';
 import { createBootRecordFile } from '../checks/reboot.js';
 import { createCredentialStore } from '../credentials/credential-store.js';
 import { createStatusFile } from '../credentials/status-file.js';
 import { startAgent } from '../runtime/agent.js';
+import { openSpool } from '../spool/spool.js';
 import { AGENT_VERSION } from '../version.js';
 import { type CliContext, configOrExit } from './context.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { hubTrust } from './hub-trust.js';
 
 export interface RunFlags {
   readonly config?: string;
@@ -14,6 +17,11 @@ export interface RunFlags {
   readonly logLevel?: string;
   readonly heartbeatInterval?: string;
   readonly metricsInterval?: string;
+  readonly spoolMaxBytes?: string;
+  readonly spoolMaxAge?: string;
+  readonly drainRate?: string;
+  readonly ca?: string;
+  readonly insecureAllowPlaintext?: boolean;
 }
 
 /** `vigie-agent run`: report until a stop signal (0) or until the hub refuses us for good (78). */
@@ -24,6 +32,11 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
     logLevel: flags.logLevel,
     heartbeatIntervalSec: flags.heartbeatInterval,
     metricsIntervalSec: flags.metricsInterval,
+    spoolMaxBytes: flags.spoolMaxBytes,
+    spoolMaxAgeSec: flags.spoolMaxAge,
+    drainRatePerSec: flags.drainRate,
+    caFile: flags.ca,
+    insecureAllowPlaintext: flags.insecureAllowPlaintext ? 'true' : undefined,
   });
   if (!loaded.ok) return loaded.exitCode;
   const { config } = loaded;
@@ -52,6 +65,26 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
   }
   const statusFile = createStatusFile(config.stateDir);
   const hubUrl = config.hubUrl ?? credentials.value.hubUrl;
+  const trust = await hubTrust(io, config, hubUrl);
+  if (!trust.ok) {
+    log.error(trust.message);
+    io.stderr(`vigie-agent run: ${trust.message}\n`);
+    return EXIT_CODES.CONFIG;
+  }
+  const spoolDir = join(config.stateDir, 'spool');
+  const opened = openSpool({
+    dir: spoolDir,
+    bootId: randomUUID(),
+    log,
+    clock: io.clock,
+    limits: { maxBytes: config.spoolMaxBytes, maxAgeMs: config.spoolMaxAgeSec * 1000 },
+    drainRatePerSec: config.drainRatePerSec,
+  });
+  // Without its spool the agent still reports (in memory): monitoring that stops is worse.
+  if (!opened.ok) log.error(`${opened.message}; messages are kept in memory only`);
+  else if (opened.spool.recovered.unsent + opened.spool.recovered.sent > 0) {
+    log.info('spool recovered from the previous run', { ...opened.spool.recovered, dir: spoolDir });
+  }
   log.info('starting', {
     version: AGENT_VERSION,
     hubUrl,
@@ -74,6 +107,10 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
     clock: io.clock,
     random: io.random,
     heartbeatIntervalSec: config.heartbeatIntervalSec,
+    outbox: { limits: { maxBytes: config.spoolMaxBytes, maxAgeMs: config.spoolMaxAgeSec * 1000 } },
+    ...(opened.ok && { spool: opened.spool.outbox }),
+    ...(trust.ca && { ca: trust.ca }),
+    ...(wiring.connection && { connection: wiring.connection }),
     ...(savedPolicy && { savedPolicy }),
     ...(config.metricsIntervalSec !== undefined && { metricsIntervalSec: config.metricsIntervalSec }),
     ...(wiring.scheduler && { scheduler: wiring.scheduler }),
@@ -84,6 +121,7 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
   });
   const exit = await agent.exited;
   removeSignal();
+  if (opened.ok) opened.spool.close();
   if (exit.reason === 'stopped') {
     log.info('stopped');
     return EXIT_CODES.OK;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type ConfigSources, loadConfig } from './config.js';
+import { type ConfigSources, loadConfig, SPOOL_CONFIG_DEFAULTS } from './config.js';
+
+const DELIVERY_DEFAULTS = { ...SPOOL_CONFIG_DEFAULTS, insecureAllowPlaintext: false };
 
 function sources(overrides: Partial<ConfigSources> & { files?: Record<string, string> } = {}): ConfigSources {
   const files = overrides.files ?? {};
@@ -18,7 +20,12 @@ describe('loadConfig', () => {
   it('has defaults for everything but the hub URL', async () => {
     expect(await loadConfig(sources())).toEqual({
       ok: true,
-      config: { stateDir: '/home/ana/.local/state/vigie-agent', logLevel: 'info', heartbeatIntervalSec: 30 },
+      config: {
+        stateDir: '/home/ana/.local/state/vigie-agent',
+        logLevel: 'info',
+        heartbeatIntervalSec: 30,
+        ...DELIVERY_DEFAULTS,
+      },
     });
   });
 
@@ -58,6 +65,27 @@ describe('loadConfig', () => {
         heartbeatIntervalSec: 15,
         metricsIntervalSec: 2,
         configFile: '/srv/agent.json',
+        ...DELIVERY_DEFAULTS,
+      },
+    });
+  });
+
+  it('reads the spool bounds, drain rate, CA file and plaintext opt-in from every source', async () => {
+    const result = await loadConfig(
+      sources({
+        files: { '/etc/vigie/agent.json': '{"spoolMaxBytes":1048576,"caFile":"/etc/vigie/ca.pem"}' },
+        env: { VIGIE_AGENT_SPOOL_MAX_AGE: '3600', VIGIE_INSECURE_ALLOW_PLAINTEXT: 'true' },
+        flags: { drainRatePerSec: '0.5' },
+      }),
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      config: {
+        spoolMaxBytes: 1_048_576,
+        spoolMaxAgeSec: 3600,
+        drainRatePerSec: 0.5,
+        caFile: '/etc/vigie/ca.pem',
+        insecureAllowPlaintext: true,
       },
     });
   });

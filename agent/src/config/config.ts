@@ -14,9 +14,25 @@ export interface AgentConfig {
   readonly heartbeatIntervalSec: number;
   /** Development/test override of the policy's fast-cycle interval; unset in production. */
   readonly metricsIntervalSec?: number;
+  /** Bound of the on-disk spool (bytes): past ¾ of it the oldest samples go, past it events too. */
+  readonly spoolMaxBytes: number;
+  /** Unsent samples older than this are dropped (with a gap record the hub keeps). */
+  readonly spoolMaxAgeSec: number;
+  /** Backlog metrics messages per second after an outage (events and live samples are not paced). */
+  readonly drainRatePerSec: number;
+  /** Extra CA certificate (PEM file) trusted for an https:// hub, e.g. a private CA or self-signed hub. */
+  readonly caFile?: string;
+  /** Allow http:// to a hub that is not on loopback (credentials then travel unencrypted). */
+  readonly insecureAllowPlaintext: boolean;
   /** The config file that was read, if any. */
   readonly configFile?: string;
 }
+
+export const SPOOL_CONFIG_DEFAULTS = {
+  spoolMaxBytes: 64 * 1024 * 1024,
+  spoolMaxAgeSec: 7 * 86_400,
+  drainRatePerSec: 2,
+} as const;
 
 const FIELDS = {
   hubUrl: {
@@ -38,6 +54,35 @@ const FIELDS = {
     env: 'VIGIE_AGENT_METRICS_INTERVAL',
     flag: '--metrics-interval',
     schema: z.number().int().min(1).max(3600),
+  },
+  spoolMaxBytes: {
+    env: 'VIGIE_AGENT_SPOOL_MAX_BYTES',
+    flag: '--spool-max-bytes',
+    schema: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(16 * 1024 ** 3),
+  },
+  spoolMaxAgeSec: {
+    env: 'VIGIE_AGENT_SPOOL_MAX_AGE',
+    flag: '--spool-max-age',
+    schema: z
+      .number()
+      .int()
+      .min(60)
+      .max(366 * 86_400),
+  },
+  drainRatePerSec: {
+    env: 'VIGIE_AGENT_DRAIN_RATE',
+    flag: '--drain-rate',
+    schema: z.number().min(0.1).max(1000),
+  },
+  caFile: { env: 'VIGIE_CA_FILE', flag: '--ca', schema: z.string().min(1, 'must not be empty') },
+  insecureAllowPlaintext: {
+    env: 'VIGIE_INSECURE_ALLOW_PLAINTEXT',
+    flag: '--insecure-allow-plaintext',
+    schema: z.boolean(),
   },
 } as const;
 
@@ -79,11 +124,20 @@ export type ConfigResult =
 type Raw = Partial<Record<ConfigKey, unknown>>;
 type Values = Partial<{ [K in ConfigKey]: z.output<(typeof FIELDS)[K]['schema']> }>;
 
+const NUMERIC_KEYS: readonly ConfigKey[] = [
+  'heartbeatIntervalSec',
+  'metricsIntervalSec',
+  'spoolMaxBytes',
+  'spoolMaxAgeSec',
+  'drainRatePerSec',
+];
+
 // Environment and flags are strings; integers are converted before validation so the error
 // message stays the schema's ("expected number") instead of a silent NaN.
 function fromString(key: ConfigKey, raw: string): unknown {
-  if (key === 'heartbeatIntervalSec' || key === 'metricsIntervalSec')
-    return /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : raw;
+  if (NUMERIC_KEYS.includes(key)) return /^\s*-?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : raw;
+  if (key === 'insecureAllowPlaintext')
+    return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw;
   return raw;
 }
 
@@ -170,6 +224,11 @@ export async function loadConfig(sources: ConfigSources): Promise<ConfigResult> 
     stateDir: resolve(merged.stateDir ?? defaultStateDir(sources)),
     logLevel: merged.logLevel ?? 'info',
     heartbeatIntervalSec: merged.heartbeatIntervalSec ?? 30,
+    spoolMaxBytes: merged.spoolMaxBytes ?? SPOOL_CONFIG_DEFAULTS.spoolMaxBytes,
+    spoolMaxAgeSec: merged.spoolMaxAgeSec ?? SPOOL_CONFIG_DEFAULTS.spoolMaxAgeSec,
+    drainRatePerSec: merged.drainRatePerSec ?? SPOOL_CONFIG_DEFAULTS.drainRatePerSec,
+    insecureAllowPlaintext: merged.insecureAllowPlaintext ?? false,
+    ...(merged.caFile !== undefined && { caFile: resolve(merged.caFile) }),
     ...(merged.hubUrl !== undefined && { hubUrl: merged.hubUrl }),
     ...(merged.role !== undefined && { role: merged.role }),
     ...(merged.metricsIntervalSec !== undefined && { metricsIntervalSec: merged.metricsIntervalSec }),

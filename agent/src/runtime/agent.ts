@@ -20,6 +20,7 @@ import {
   type CheckStateReport,
   createOutbox,
   type InventoryChunk,
+  type Outbox,
   type OutboxOptions,
 } from '../transport/outbox.js';
 import { type Cancel, type Scheduler, SYSTEM_SCHEDULER } from './scheduler.js';
@@ -64,9 +65,14 @@ export interface AgentDeps<S> {
   /** Connection tuning (tests shorten timeouts and backoff). */
   readonly connection?: Pick<
     ConnectionOptions,
-    'welcomeTimeoutMs' | 'heartbeatSlackMs' | 'closeGraceMs' | 'backoff'
+    'welcomeTimeoutMs' | 'heartbeatSlackMs' | 'closeGraceMs' | 'backoff' | 'restartSpreadMs'
   >;
-  readonly outbox?: Pick<OutboxOptions, 'limits' | 'window'>;
+  /** Trusted CA certificates (PEM) for a `wss://` hub; default Node's bundled list. */
+  readonly ca?: readonly string[];
+  /** Tuning of the in-memory outbox used when no `spool` is given. */
+  readonly outbox?: Pick<OutboxOptions, 'limits' | 'window' | 'drainRatePerSec' | 'maxBatchSamples'>;
+  /** An outbox the caller opened (the CLI's on-disk spool); its boot id becomes the agent's. */
+  readonly spool?: Outbox;
 }
 
 /** Why the agent stopped: asked to, or refused by the hub for good (exit 78 in the CLI). */
@@ -100,8 +106,9 @@ const CLOCK_DRIFT_WARN_MS = 60_000;
 export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
   const { log, clock } = deps;
   const scheduler = deps.scheduler ?? SYSTEM_SCHEDULER;
-  const bootId = deps.bootId ?? randomUUID();
-  const outbox = createOutbox({ bootId, log, ...deps.outbox });
+  const outbox =
+    deps.spool ?? createOutbox({ bootId: deps.bootId ?? randomUUID(), log, clock, ...deps.outbox });
+  const { bootId } = outbox;
   let policy: Policy = deps.savedPolicy ?? DEFAULT_POLICY;
   let cancels: Cancel[] = [];
   let stopped = false;
@@ -314,6 +321,7 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
     clock,
     random: deps.random,
     heartbeatIntervalMs: deps.heartbeatIntervalSec * 1000,
+    ...(deps.ca && { ca: [...deps.ca] }),
     ...deps.connection,
   });
 

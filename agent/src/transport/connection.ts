@@ -57,8 +57,8 @@ export interface ConnectionOptions {
    * a fleet that lost the hub at the same instant comes back spread over the window, not at once.
    */
   readonly restartSpreadMs?: number;
-  /** Extra trusted CA certificates (PEM) for a `wss://` hub; the system store is used as well. */
-  readonly ca?: string;
+  /** Trusted CA certificates (PEM) for a `wss://` hub; replaces Node's bundled list, so callers add it. */
+  readonly ca?: string[];
 }
 
 /** One agent↔hub link that reconnects by itself until closed or refused for good. */

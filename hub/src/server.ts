@@ -1,3 +1,4 @@
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
@@ -6,6 +7,7 @@ import type { HubConfig } from './config/config.js';
 import type { HubDeps } from './config/deps.js';
 import { parseIncidentSettings, silenceSettings } from './config/incident-settings.js';
 import { hubPolicy } from './config/policy-file.js';
+import { readTlsFiles } from './config/tls.js';
 import { migrateToLatest, openSqlite } from './db/connect.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { defaultIncidentRuntime } from './incidents/runtime.js';
@@ -28,13 +30,15 @@ export interface RunningHub {
 
 export type StartResult =
   | { ok: true; hub: RunningHub }
-  | { ok: false; code: 'MIGRATION_FAILED' | 'LISTEN_FAILED'; error: unknown };
+  | { ok: false; code: 'MIGRATION_FAILED' | 'LISTEN_FAILED' | 'TLS_FAILED'; error: unknown };
 
 /** Open the database, migrate it, and serve the API and the agents' socket on one port. */
 export async function startHub(
   config: HubConfig,
   runtime: { log: Logger; clock?: () => number; random?: RandomBytes },
 ): Promise<StartResult> {
+  const tls = readTlsFiles(config);
+  if (!tls.ok) return { ok: false, code: 'TLS_FAILED', error: new Error(tls.message) };
   const db = openSqlite(config.db);
   const migrated = await migrateToLatest(db);
   if (!migrated.ok) {
@@ -76,6 +80,8 @@ export async function startHub(
         port: config.port,
         hostname: config.host,
         websocket: { server: agentSocket.wss },
+        // HTTPS and WSS on the same port when given a certificate (agents verify it).
+        ...(tls.tls && { createServer: createHttpsServer, serverOptions: { ...tls.tls } }),
       });
       server.once('error', (error) => resolve({ ok: false, error }));
       server.once('listening', () => resolve({ ok: true, port: (server.address() as AddressInfo).port }));
@@ -99,7 +105,7 @@ export async function startHub(
     return { ok: false, code: 'LISTEN_FAILED', error: listening.error };
   }
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
+  const url = `${tls.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
   runtime.log.info({ url, db: config.db }, 'hub listening');
   notifications.worker.start();
   sweeper = startIncidentSweeper({

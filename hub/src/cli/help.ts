@@ -45,6 +45,8 @@ Options:
                                 [env VIGIE_INCIDENT_SWEEP_INTERVAL, default 5]
   --host-silent-grace <s>       A disconnected host unheard this long is silent
                                 [env VIGIE_HOST_SILENT_GRACE, default 3 heartbeat intervals]
+  --tls-cert <file>             PEM certificate (chain): serve HTTPS/WSS   [env VIGIE_HUB_TLS_CERT]
+  --tls-key <file>              PEM private key of that certificate        [env VIGIE_HUB_TLS_KEY]
 
 The hub logs JSON lines on stdout and prints 'listening <url>' on stderr when ready.
 SIGINT/SIGTERM close agents' sockets with "service restart" (4030) and exit 0.`,

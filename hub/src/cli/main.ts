@@ -49,6 +49,8 @@ function config(flags: Record<string, string | boolean | undefined>): HubConfig 
       incidentSweepIntervalSec: str('incident-sweep-interval'),
       hostSilentGraceSec: str('host-silent-grace'),
       policy: str('policy'),
+      tlsCert: str('tls-cert'),
+      tlsKey: str('tls-key'),
     },
     process.env,
   );
@@ -80,6 +82,8 @@ async function start(args: string[]): Promise<number> {
     'incident-sweep-interval': { type: 'string' },
     'host-silent-grace': { type: 'string' },
     policy: { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
   });
   if (values.help) return help('start');
   const cfg = config(values);

@@ -67,6 +67,9 @@ const configSchema = z.object({
       return z.NEVER;
     })
     .optional(),
+  /** PEM certificate (chain) and key files: with both, the hub serves HTTPS and WSS. */
+  tlsCert: z.string().min(1).max(4096).optional(),
+  tlsKey: z.string().min(1).max(4096).optional(),
 });
 
 function incidentRulesError(text: string): string {
@@ -107,6 +110,8 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
   hostSilentGraceSec: 'VIGIE_HOST_SILENT_GRACE',
   incidentRules: 'VIGIE_INCIDENT_RULES',
   policy: 'VIGIE_HUB_POLICY',
+  tlsCert: 'VIGIE_HUB_TLS_CERT',
+  tlsKey: 'VIGIE_HUB_TLS_KEY',
 };
 
 /** The CLI flag of a setting: `hostSilentGraceSec` is `--host-silent-grace`. */

@@ -121,3 +121,19 @@ export async function pollUntil<T>(
   }
   throw new Error(`${what} did not happen within ${deadlineMs} ms${last ? `: ${String(last)}` : ''}`);
 }
+
+/**
+ * Check that `probe` keeps passing for `durationMs` (polling), failing as soon as it does not:
+ * how a test says "and nothing more happens" without a blind sleep.
+ */
+export async function holdsFor(probe: () => Promise<void>, durationMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + durationMs;
+  do {
+    try {
+      await probe();
+    } catch (error) {
+      throw new Error(`${what} stopped holding: ${String(error)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  } while (Date.now() < deadline);
+}

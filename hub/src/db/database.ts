@@ -2,6 +2,14 @@ import type { AgentBootsTable, AgentsTable } from './tables/agents.js';
 import type { CheckStatesTable } from './tables/check-states.js';
 import type { DeliveryEventsTable, MetricGapsTable } from './tables/delivery.js';
 import type { EnrolmentTokensTable } from './tables/enrolment-tokens.js';
+import type {
+  BusinessCalendarsTable,
+  EscalationPoliciesTable,
+  IncidentEscalationsTable,
+  OncallOverridesTable,
+  OncallSchedulesTable,
+  UserContactsTable,
+} from './tables/escalation.js';
 import type { HostsTable } from './tables/hosts.js';
 import type { HeldSignalsTable, IncidentEventsTable, IncidentsTable } from './tables/incidents.js';
 import type { InventoriesTable, InventoryChunksTable } from './tables/inventories.js';
@@ -35,4 +43,10 @@ export interface Database {
   outbox: OutboxTable;
   metric_gaps: MetricGapsTable;
   delivery_events: DeliveryEventsTable;
+  business_calendars: BusinessCalendarsTable;
+  escalation_policies: EscalationPoliciesTable;
+  incident_escalations: IncidentEscalationsTable;
+  user_contacts: UserContactsTable;
+  oncall_schedules: OncallSchedulesTable;
+  oncall_overrides: OncallOverridesTable;
 }

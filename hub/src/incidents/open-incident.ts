@@ -71,11 +71,19 @@ export function newIncidentRow(
     resolved_at: null,
     closed_at: null,
     updated_at: now,
+    // SLA columns are filled by withSla() once the calendar of the client's site is known.
+    sla_own_target_ms: null,
+    sla_own_warn_at: null,
     sla_own_due_at: null,
+    sla_resolve_target_ms: null,
+    sla_resolve_warn_at: null,
     sla_resolve_due_at: null,
     sla_paused_since: null,
     sla_paused_ms: 0,
     sla_warned_at: null,
+    sla_resolve_warned_at: null,
+    sla_own_breached_at: null,
+    sla_resolve_breached_at: null,
     escalated_at: null,
   };
 }

@@ -1,8 +1,9 @@
 import type { Migration } from 'kysely';
-import * as delivery from './2026-11-26-delivery.js';
 import * as foundation from './2026-11-25-foundation.js';
 import * as incidents from './2026-11-25-incidents.js';
 import * as notifications from './2026-11-25-notifications.js';
+import * as delivery from './2026-11-26-delivery.js';
+import * as escalation from './2026-11-27-escalation.js';
 
 /**
  * Every migration, by name; names sort in the order they apply (ISO date prefix). Listed in code
@@ -13,4 +14,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-25-incidents': incidents,
   '2026-11-25-notifications': notifications,
   '2026-11-26-delivery': delivery,
+  '2026-11-27-escalation': escalation,
 };

@@ -49,11 +49,23 @@ export interface IncidentsTable {
   resolved_at: number | null;
   closed_at: number | null;
   updated_at: number;
+  /** SLA: each clock's target (business ms), 75 % instant and due instant; NULL before SLA existed. */
+  sla_own_target_ms: number | null;
+  sla_own_warn_at: number | null;
   sla_own_due_at: number | null;
+  sla_resolve_target_ms: number | null;
+  sla_resolve_warn_at: number | null;
   sla_resolve_due_at: number | null;
+  /** Set while pending: the clocks stand still and move their due times on resuming. */
   sla_paused_since: number | null;
+  /** Wall time spent pending so far. */
   sla_paused_ms: number;
+  /** The warning of the time to own was sent (once). */
   sla_warned_at: number | null;
+  sla_resolve_warned_at: number | null;
+  /** The clock passed 100 % and the incident was escalated for it (once per clock). */
+  sla_own_breached_at: number | null;
+  sla_resolve_breached_at: number | null;
   escalated_at: number | null;
 }
 

@@ -1,0 +1,58 @@
+import { SUPPORT_LEVELS, type SupportLevel } from '@vigie/shared';
+
+/** Who a step notifies: a support level's channels, or one notification channel by id. */
+export type EscalationTarget = SupportLevel | `nch_${string}`;
+
+/** One step of an escalation policy; `waitSec` counts from the previous step's last notice. */
+export interface EscalationStep {
+  readonly waitSec: number;
+  readonly notify: readonly EscalationTarget[];
+  /** Notify again every `everySec`, `times` more times, unless acknowledged meanwhile. */
+  readonly repeat?: { readonly everySec: number; readonly times: number } | undefined;
+}
+
+/** One notice of a policy run: the n-th (from 1), this long after the run started. */
+export interface Firing {
+  readonly n: number;
+  readonly offsetMs: number;
+  readonly notify: readonly EscalationTarget[];
+}
+
+/** Stock policies: N1 and N2 hear once; N3 (critical server failures) is paged until acknowledged. */
+export const DEFAULT_ESCALATION_POLICIES: Readonly<Record<SupportLevel, readonly EscalationStep[]>> =
+  Object.freeze({
+    N1: [{ waitSec: 0, notify: ['N1'] }],
+    N2: [{ waitSec: 0, notify: ['N2'] }],
+    N3: [
+      { waitSec: 0, notify: ['N3'] },
+      { waitSec: 300, notify: ['N3'], repeat: { everySec: 900, times: 3 } },
+    ],
+  });
+
+/** The steps laid out in time. Deterministic, so the n of a firing (and its key) never moves. */
+export function expandPolicy(steps: readonly EscalationStep[]): Firing[] {
+  const firings: Firing[] = [];
+  let offsetMs = 0;
+  for (const step of steps) {
+    offsetMs += step.waitSec * 1000;
+    firings.push({ n: firings.length + 1, offsetMs, notify: step.notify });
+    for (let i = 0; i < (step.repeat?.times ?? 0); i++) {
+      offsetMs += (step.repeat?.everySec ?? 0) * 1000;
+      firings.push({ n: firings.length + 1, offsetMs, notify: step.notify });
+    }
+  }
+  return firings;
+}
+
+/**
+ * The delivery key of a firing: `incident/level` for the first (the same key as the opening or
+ * escalation notice, so the outbox sends it once), `incident/level/step-n` for the next ones.
+ */
+export function firingKey(incidentId: string, level: SupportLevel, n: number): string {
+  return n === 1 ? `${incidentId}/${level}` : `${incidentId}/${level}/step-${n}`;
+}
+
+/** Whether a target names a support level (else a channel id). */
+export function isLevelTarget(target: EscalationTarget): target is SupportLevel {
+  return (SUPPORT_LEVELS as readonly string[]).includes(target);
+}

@@ -1,0 +1,68 @@
+import { addBusinessTime, type BusinessCalendar, businessTimeBetween } from './business-time.js';
+
+export const SLA_CLOCKS = ['own', 'resolve'] as const;
+export type SlaClockName = (typeof SLA_CLOCKS)[number];
+
+/** One running clock: its target, when it warns and when it is due (instants). */
+export interface SlaClock {
+  readonly targetMs: number;
+  readonly warnAt: number;
+  readonly dueAt: number;
+}
+
+/** A clock starting at `at` for `targetMs` of business time. */
+export function startClock(
+  targetMs: number,
+  at: number,
+  warnRatio: number,
+  calendar: BusinessCalendar,
+): SlaClock {
+  return {
+    targetMs,
+    warnAt: addBusinessTime(at, Math.round(targetMs * warnRatio), calendar),
+    dueAt: addBusinessTime(at, targetMs, calendar),
+  };
+}
+
+/** Business time used so far at `at` (more than the target once overdue). */
+export function elapsedMs(clock: SlaClock, at: number, calendar: BusinessCalendar): number {
+  return at <= clock.dueAt
+    ? clock.targetMs - businessTimeBetween(at, clock.dueAt, calendar)
+    : clock.targetMs + businessTimeBetween(clock.dueAt, at, calendar);
+}
+
+/**
+ * A new target (the priority changed) keeping the time already used: a P3 that becomes P5 after
+ * 10 min has 5 min left to be owned, not 15.
+ */
+export function retargetClock(
+  clock: SlaClock,
+  targetMs: number,
+  now: number,
+  warnRatio: number,
+  calendar: BusinessCalendar,
+): SlaClock {
+  const used = elapsedMs(clock, now, calendar);
+  return {
+    targetMs,
+    warnAt: addBusinessTime(now, Math.max(0, Math.round(targetMs * warnRatio) - used), calendar),
+    dueAt: addBusinessTime(now, Math.max(0, targetMs - used), calendar),
+  };
+}
+
+/**
+ * Pending is over: what was left when the pause began is left now, so the due time moves by the
+ * paused business time. Instants already passed when the pause began stay where they were.
+ */
+export function resumeClock(
+  clock: SlaClock,
+  pausedSince: number,
+  now: number,
+  calendar: BusinessCalendar,
+): SlaClock {
+  const shift = (instant: number) =>
+    instant <= pausedSince
+      ? instant
+      : addBusinessTime(now, businessTimeBetween(pausedSince, instant, calendar), calendar);
+  return { targetMs: clock.targetMs, warnAt: shift(clock.warnAt), dueAt: shift(clock.dueAt) };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hubHttpEndpoint, hubWebSocketUrl, isHubUrl } from './hub-url.js';
+import { hubHttpEndpoint, hubWebSocketUrl, isHubUrl, plaintextRefusal } from './hub-url.js';
 
 describe('hub URLs', () => {
   it('maps http to ws and https to wss', () => {
@@ -20,5 +20,19 @@ describe('hub URLs', () => {
     expect(isHubUrl('https://hub.example.com')).toBe(true);
     expect(isHubUrl('ftp://hub.example.com')).toBe(false);
     expect(isHubUrl('hub.example.com')).toBe(false);
+  });
+});
+
+describe('plaintextRefusal', () => {
+  it('accepts https anywhere and plain http on loopback', () => {
+    expect(plaintextRefusal('https://vigie.example.com', false)).toBeUndefined();
+    expect(plaintextRefusal('http://127.0.0.1:8420', false)).toBeUndefined();
+    expect(plaintextRefusal('http://localhost:8420', false)).toBeUndefined();
+    expect(plaintextRefusal('http://[::1]:8420', false)).toBeUndefined();
+  });
+
+  it('refuses plain http to another machine, naming the flag that allows it', () => {
+    expect(plaintextRefusal('http://10.0.0.5:8420', false)).toMatch(/--insecure-allow-plaintext/);
+    expect(plaintextRefusal('http://10.0.0.5:8420', true)).toBeUndefined();
   });
 });

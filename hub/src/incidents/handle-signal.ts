@@ -6,11 +6,13 @@ import { insertIncidentEvent } from '../repositories/incident-events.js';
 import { findIncident, type IncidentRow, updateIncident } from '../repositories/incidents.js';
 import { decideSignal } from './engine/decide-signal.js';
 import type { Grade, Signal, SignalDecision } from './engine/types.js';
+import { startEscalation } from './escalation/runs.js';
 import { notice } from './notices.js';
 import { openIncident } from './open-incident.js';
 import { hostnameOf, resolveIncident } from './resolve.js';
 import type { IncidentRuntime } from './runtime.js';
 import { readSignalContext } from './signal-context.js';
+import { slaRetargetColumns, slaStartColumns } from './sla/incident-sla.js';
 
 /** What a signal did, for logs and tests. */
 export type SignalOutcome = { decision: SignalDecision['kind']; incidentId: string | null };
@@ -132,6 +134,7 @@ async function occurrence(
     updated_at: now,
     ...(decision.cancelsRecovery ? { flapping: 1, flaps: row.flaps + 1 } : {}),
     ...(decision.regrade ? gradeColumns(decision.regrade) : {}),
+    ...(decision.regrade ? await slaRetargetColumns(trx, runtime, row, decision.regrade.priority, now) : {}),
   });
   await event(row.id, 'occurrence', {
     state: signal.state,
@@ -167,6 +170,13 @@ async function reopen(
     last_occurrence_at: now,
     updated_at: now,
     ...(decision.regrade ? gradeColumns(decision.regrade) : {}),
+    // Reopened: the clocks start over from now, at the (possibly raised) priority.
+    ...(await slaStartColumns(
+      trx,
+      runtime,
+      { ...row, priority: decision.regrade?.priority ?? row.priority },
+      now,
+    )),
   };
   await updateIncident(trx, row.id, changes, { state: 'resolved' });
   await event(row.id, 'reopened', {
@@ -210,6 +220,9 @@ async function raised(
     hostname: await hostnameOf(trx, before.host_id),
     n: grade.priority,
   });
+  // A regrade that moves the incident to another level hands it to that level's policy.
+  if (grade.level !== before.level && before.parent_id === null)
+    await startEscalation(trx, runtime, after, now);
 }
 
 function gradeColumns(grade: Grade) {

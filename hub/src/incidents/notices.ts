@@ -2,23 +2,35 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { IncidentRow } from '../repositories/incidents.js';
 import type { IncidentNotice, NoticeKind } from './notifier.js';
+import { findOnCall } from './oncall/find-on-call.js';
 import type { IncidentRuntime } from './runtime.js';
 
 /**
  * Hand a notice to the notifier inside the caller's transaction. Openings and escalations are
- * keyed `incident/level` (DESIGN.md); the rest `incident/kind/n` with n counting that kind.
+ * keyed `incident/level` (DESIGN.md); the rest `incident/kind/n` with n counting that kind;
+ * policy steps give their own key and target. The person on call for the level told rides along.
  */
 export async function notice(
   trx: Kysely<Database>,
   runtime: IncidentRuntime,
   incident: IncidentRow,
   kind: NoticeKind,
-  facts: { at: number; reason: string; hostname: string | null; n?: number },
+  facts: {
+    at: number;
+    reason: string;
+    hostname: string | null;
+    n?: number;
+    deliveryKey?: string;
+    to?: IncidentNotice['to'];
+  },
 ): Promise<void> {
   const deliveryKey =
-    kind === 'opened' || kind === 'escalated'
+    facts.deliveryKey ??
+    (kind === 'opened' || kind === 'escalated'
       ? `${incident.id}/${incident.level}`
-      : `${incident.id}/${kind}/${facts.n ?? 1}`;
+      : `${incident.id}/${kind}/${facts.n ?? 1}`);
+  const told = facts.to !== undefined && 'level' in facts.to ? facts.to.level : incident.level;
+  const onCall = await findOnCall(trx, told, incident.client, facts.at);
   const body: IncidentNotice = {
     kind,
     deliveryKey,
@@ -35,6 +47,8 @@ export async function notice(
     state: incident.state,
     at: facts.at,
     reason: facts.reason,
+    ...(facts.to !== undefined ? { to: facts.to } : {}),
+    onCall: onCall && { userId: onCall.userId, name: onCall.name, email: onCall.email },
   };
   await runtime.notifier.notify(trx, body);
 }

@@ -34,6 +34,13 @@ export interface IncidentNotice {
   readonly at: number;
   /** Why, in one sentence (e.g. "SLA time to own passed at N1"). */
   readonly reason: string;
+  /**
+   * Set by escalation policy steps: tell this level's channels, or this one channel, instead of
+   * the channels of `level` (the incident's level).
+   */
+  readonly to?: { readonly level: SupportLevel } | { readonly channelId: string } | undefined;
+  /** Who was on duty for the level told when the notice was written (e-mail may add them). */
+  readonly onCall?: { readonly userId: string; readonly name: string; readonly email: string | null } | null;
 }
 
 /**

@@ -6,10 +6,12 @@ import { type IncidentRow, insertIncidentIfNoneOpen } from '../repositories/inci
 import { generateId } from '../security/secrets.js';
 import { gradeOf } from './engine/grade.js';
 import type { Scale } from './engine/settings.js';
+import { startEscalation } from './escalation/runs.js';
 import { hostFacts } from './facts.js';
 import { notice } from './notices.js';
 import { newIncidentRow } from './open-incident.js';
 import type { IncidentRuntime } from './runtime.js';
+import { withSla } from './sla/incident-sla.js';
 
 /** What a technician types when a user phones in. */
 export interface ManualIncident {
@@ -43,7 +45,7 @@ export async function openByHand(
     severity: input.severity,
     impact: input.impact,
   });
-  const row = newIncidentRow(runtime, {
+  const fresh = newIncidentRow(runtime, {
     signal: {
       key,
       client: hostRow?.client ?? input.client,
@@ -62,6 +64,7 @@ export async function openByHand(
     now: by.now,
     title: input.title,
   });
+  const row = await withSla(trx, runtime, fresh);
   await insertIncidentIfNoneOpen(trx, row);
   await insertIncidentEvent(trx, runtime.random, {
     incidentId: row.id,
@@ -81,5 +84,6 @@ export async function openByHand(
     reason: `opened by hand by ${by.user}`,
     hostname: hostRow?.hostname ?? null,
   });
+  await startEscalation(trx, runtime, row, by.now);
   return { ok: true, incident: row };
 }

@@ -8,9 +8,11 @@ import { findArticleForCheck } from '../repositories/kb-articles.js';
 import { generateId } from '../security/secrets.js';
 import { stormKey } from './engine/grouping.js';
 import type { Grade, Placement, Signal } from './engine/types.js';
+import { startEscalation } from './escalation/runs.js';
 import { notice } from './notices.js';
 import { linkProblem } from './problems.js';
 import type { IncidentRuntime } from './runtime.js';
+import { withSla } from './sla/incident-sla.js';
 
 /** A human title: what, which resource, where. */
 export function titleOf(signal: Pick<Signal, 'check' | 'resource' | 'host' | 'site'>): string {
@@ -111,7 +113,7 @@ export async function openIncident(
     parentId = (await ensureStormParent(trx, runtime, decision, now)).id;
 
   const article = await findArticleForCheck(trx, signal.check);
-  const row = newIncidentRow(runtime, {
+  const fresh = newIncidentRow(runtime, {
     signal,
     grade,
     source: decision.source,
@@ -122,6 +124,7 @@ export async function openIncident(
     // A site's silence exists for its hosts' silences: it lives as long as one of them is open.
     groupKind: signal.check === 'site.silent' ? 'site' : null,
   });
+  const row = await withSla(trx, runtime, fresh);
   if (!(await insertIncidentIfNoneOpen(trx, row))) return undefined;
   const event = { key: signal.key, at: now, actor: `rule:${signal.check}` };
   await insertIncidentEvent(trx, runtime.random, {
@@ -165,6 +168,8 @@ export async function openIncident(
       reason: `${grade.severity} ${signal.check}, routed by "${grade.route}"`,
       hostname: signal.host?.hostname ?? null,
     });
+    // Children are covered by their parent's notices and policy.
+    await startEscalation(trx, runtime, row, now);
   }
   await linkProblem(trx, runtime, row, now);
   return row;
@@ -182,14 +187,18 @@ async function ensureStormParent(
   if (existing) return existing;
   const signal: Signal = { ...decision.signal, key, host: null, resource: '' };
   const label = isCheckKind(signal.check) ? CHECK_KINDS[signal.check].label : signal.check;
-  const row = newIncidentRow(runtime, {
-    signal,
-    grade: decision.grade,
-    source: 'hub',
-    now,
-    groupKind: 'storm',
-    title: `Storm: ${label} on many hosts of ${signal.client}`,
-  });
+  const row = await withSla(
+    trx,
+    runtime,
+    newIncidentRow(runtime, {
+      signal,
+      grade: decision.grade,
+      source: 'hub',
+      now,
+      groupKind: 'storm',
+      title: `Storm: ${label} on many hosts of ${signal.client}`,
+    }),
+  );
   if (!(await insertIncidentIfNoneOpen(trx, row))) {
     const raced = await findOpenIncident(trx, key);
     if (raced) return raced;
@@ -208,5 +217,6 @@ async function ensureStormParent(
     reason: `more than ${runtime.settings.stormCap} ${signal.check} incidents within the storm period`,
     hostname: null,
   });
+  await startEscalation(trx, runtime, row, now);
   return row;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { findHost } from '../repositories/hosts.js';
+import { stopRuns } from '../repositories/incident-escalations.js';
 import { insertIncidentEvent } from '../repositories/incident-events.js';
 import { findIncident, type IncidentRow, listChildren, updateIncident } from '../repositories/incidents.js';
 import { notice } from './notices.js';
@@ -37,6 +38,7 @@ export async function resolveIncident(
     { state: incident.state },
   );
   if (!changed) return false;
+  await stopRuns(trx, incident.id, how.now);
   await insertIncidentEvent(trx, runtime.random, {
     incidentId: incident.id,
     key: incident.dedup_key,

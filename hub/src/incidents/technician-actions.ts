@@ -8,10 +8,12 @@ import {
   updateIncident,
 } from '../repositories/incidents.js';
 import { decideAction, type TechnicianAction } from './engine/actions.js';
+import { startEscalation, stopEscalation } from './escalation/runs.js';
 import { incidentFacts } from './facts.js';
 import { notice } from './notices.js';
 import { closeIncident, hostnameOf, pausedMs, resolveIncident } from './resolve.js';
 import type { IncidentRuntime } from './runtime.js';
+import { slaResumeColumns, slaStartColumns } from './sla/incident-sla.js';
 
 /** Timeline kind of each action, in the past tense like the engine's own events. */
 const EVENT_KIND: Readonly<Record<TechnicianAction['kind'], string>> = {
@@ -75,9 +77,21 @@ export async function applyTechnicianAction(
       ...(patch.assignee ? { assignee: patch.assignee } : {}),
       ...(patch.acknowledge && row.acknowledged_at === null ? { acknowledged_at: now } : {}),
       ...(patch.pause === 'start' ? { sla_paused_since: now } : {}),
-      ...(patch.pause === 'stop' ? { sla_paused_since: null, sla_paused_ms: pausedMs(row, now) } : {}),
+      ...(patch.pause === 'stop'
+        ? {
+            ...(await slaResumeColumns(trx, row, now)),
+            sla_paused_since: null,
+            sla_paused_ms: pausedMs(row, now),
+          }
+        : {}),
       ...(patch.reopen
-        ? { open_key: row.dedup_key, resolved_at: null, resolution: null, recovered_at: null }
+        ? {
+            open_key: row.dedup_key,
+            resolved_at: null,
+            resolution: null,
+            recovered_at: null,
+            ...(await slaStartColumns(trx, runtime, row, now)),
+          }
         : {}),
     };
     if (!(await updateIncident(trx, row.id, changes, { state: row.state }))) {
@@ -91,8 +105,11 @@ export async function applyTechnicianAction(
       kind: EVENT_KIND[action.kind],
       detail,
     });
+    const after = { ...row, ...changes } as IncidentRow;
+    // Someone owns it now: the policy stops paging. A level change hands it to that level's policy.
+    if (patch.acknowledge || patch.state === 'pending') await stopEscalation(trx, row.id, now);
+    else if (patch.level) await startEscalation(trx, runtime, after, now);
     if (outcome.notice === 'escalated' || outcome.notice === 'reopened') {
-      const after = { ...row, ...changes } as IncidentRow;
       await notice(trx, runtime, after, outcome.notice, {
         at: now,
         reason: `${outcome.notice} by ${by.user}${action.text ? `: ${action.text}` : ''}`,

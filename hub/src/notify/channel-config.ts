@@ -12,7 +12,11 @@ export const CHANNEL_CONFIG_SCHEMAS = {
   webhook: z.strictObject({ url: httpUrl, secret: secret.optional() }),
   slack: z.strictObject({ url: httpUrl }),
   teams: z.strictObject({ url: httpUrl }),
-  email: z.strictObject({ recipients: z.array(z.email().max(320)).min(1).max(50) }),
+  email: z.strictObject({
+    recipients: z.array(z.email().max(320)).min(1).max(50),
+    /** Also mail the person on call for the notice's level, when they have an e-mail. */
+    includeOnCall: z.boolean().optional(),
+  }),
 } as const;
 
 export type WebhookConfig = z.infer<typeof CHANNEL_CONFIG_SCHEMAS.webhook>;
@@ -76,7 +80,10 @@ function maskUrl(kind: ChannelKind, raw: string): string {
 export function channelView(channel: NotificationChannel) {
   const config =
     channel.kind === 'email'
-      ? { recipients: channel.config.recipients }
+      ? {
+          recipients: channel.config.recipients,
+          ...(channel.config.includeOnCall ? { includeOnCall: true } : {}),
+        }
       : {
           url: maskUrl(channel.kind, channel.config.url),
           ...(channel.kind === 'webhook' ? { hasSecret: channel.config.secret !== undefined } : {}),

@@ -49,6 +49,7 @@ export function noticeFacts(notice: IncidentNotice): [string, string][] {
     ['State', notice.state],
     ['Since', new Date(notice.at).toISOString()],
     ['Incident', notice.incidentId],
+    ...(notice.onCall ? [['On call', notice.onCall.name] as [string, string]] : []),
   ];
 }
 

@@ -26,7 +26,13 @@ export function createOutboxNotifier(
 ): IncidentNotifier {
   return {
     async notify(trx: Kysely<Database>, notice: IncidentNotice): Promise<void> {
-      const channels = (await listEnabledChannels(trx)).filter((channel) => channelWants(channel, notice));
+      const to = notice.to;
+      // A policy step naming a channel reaches it whatever levels and kinds it serves.
+      const channels = (await listEnabledChannels(trx)).filter((channel) =>
+        to !== undefined && 'channelId' in to
+          ? channel.enabled && channel.id === to.channelId
+          : channelWants(channel, { kind: notice.kind, level: to?.level ?? notice.level }),
+      );
       if (channels.length === 0) return;
       const now = deps.clock();
       const payload = JSON.stringify(notice);

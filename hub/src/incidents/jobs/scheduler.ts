@@ -33,7 +33,7 @@ export function startIncidentSweeper(options: {
     timer = setTimeout(() => {
       running = runIncidentSweep(options.db, options.runtime, options.silence, options.clock())
         .then((report) => {
-          if (report.opened + report.recovered + report.released + report.resolved + report.closed > 0) {
+          if (Object.values(report).some((count) => count > 0)) {
             options.log.info(report, 'incident sweep');
           }
         })

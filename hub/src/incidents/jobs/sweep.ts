@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { sweepEscalations } from '../escalation/sweep-escalations.js';
 import type { IncidentRuntime } from '../runtime.js';
+import { sweepSla } from '../sla/sweep-sla.js';
 import { releaseHeldSignals } from './held-release.js';
 import { type SilenceOptions, sweepHostSilence } from './host-silence.js';
 import { sweepTimers } from './timers.js';
@@ -11,11 +13,18 @@ export interface SweepReport {
   released: number;
   resolved: number;
   closed: number;
+  /** SLA warnings sent and SLA escalations made. */
+  warned: number;
+  escalated: number;
+  /** Escalation policy notices sent, runs stopped. */
+  notified: number;
+  stopped: number;
 }
 
 /**
  * One pass of the hub-side checks and timers at `now`: host silence (and site silence), held
- * signals whose window or silence ended, quiet-period resolution, staleness, closing. Idempotent:
+ * signals whose window or silence ended, quiet-period resolution, staleness, closing, SLA
+ * warnings and escalations, escalation policy notices. Idempotent:
  * a second pass at the same `now` changes nothing.
  */
 export async function runIncidentSweep(
@@ -27,5 +36,8 @@ export async function runIncidentSweep(
   const hosts = await sweepHostSilence(db, runtime, silence, now);
   const held = await releaseHeldSignals(db, runtime, now);
   const timers = await sweepTimers(db, runtime, now);
-  return { ...hosts, ...held, ...timers };
+  // After the timers, so an incident resolved in this pass is neither warned nor escalated.
+  const sla = await sweepSla(db, runtime, now);
+  const escalations = await sweepEscalations(db, runtime, now);
+  return { ...hosts, ...held, ...timers, ...sla, ...escalations };
 }

@@ -85,6 +85,12 @@ function failureOf(error: unknown): SendResult {
   };
 }
 
+/** The channel's recipients, plus the person on call when the channel asks for them. */
+export function recipientsOf(config: EmailConfig, delivery: Delivery): string[] {
+  const extra = config.includeOnCall ? delivery.notice.onCall?.email : undefined;
+  return extra && !config.recipients.includes(extra) ? [...config.recipients, extra] : config.recipients;
+}
+
 /** Sends the notice by e-mail to the channel's recipients, or says SMTP is not configured. */
 export function createEmailSender(options: { from: string; sendMail: SendMail | undefined }) {
   return async function sendEmail(config: EmailConfig, delivery: Delivery): Promise<SendResult> {
@@ -93,7 +99,7 @@ export function createEmailSender(options: { from: string; sendMail: SendMail | 
     try {
       await options.sendMail({
         from: options.from,
-        to: config.recipients,
+        to: recipientsOf(config, delivery),
         subject: noticeSubject(delivery.notice),
         text: emailText(delivery),
         html: emailHtml(delivery),

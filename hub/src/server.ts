@@ -11,6 +11,7 @@ import { readTlsFiles } from './config/tls.js';
 import { migrateToLatest, openSqlite } from './db/connect.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { defaultIncidentRuntime } from './incidents/runtime.js';
+import { parseSlaSettings } from './incidents/sla/parse-settings.js';
 import { createAgentSocket } from './ingest/agent-socket.js';
 import { createLiveSessions } from './ingest/live-sessions.js';
 import { createNotifications, type Notifications } from './notify/notifications.js';
@@ -58,9 +59,16 @@ export async function startHub(
   // The incident engine runs inside ingest transactions and queues notices through the outbox.
   const incidentSettings = parseIncidentSettings(config.incidentRules);
   if (!incidentSettings.ok) throw new Error(incidentSettings.message);
+  const sla = parseSlaSettings(config.slaRules);
+  if (!sla.ok) throw new Error(sla.message);
   const deps: HubDeps = {
     ...base,
-    incidents: { settings: incidentSettings.settings, notifier: notifications.notifier, random: base.random },
+    incidents: {
+      settings: incidentSettings.settings,
+      sla: sla.settings,
+      notifier: notifications.notifier,
+      random: base.random,
+    },
   };
   const policy = hubPolicy(config);
   const sessions = createLiveSessions();

@@ -1,5 +1,6 @@
 import { DEFAULT_POLICY } from '@vigie/shared';
 import { z } from 'zod';
+import { parseSlaSettings } from '../incidents/sla/parse-settings.js';
 import { parseAllowlist } from '../notify/target-guard.js';
 import { parseIncidentSettings } from './incident-settings.js';
 import { readPolicyFile } from './policy-file.js';
@@ -67,6 +68,17 @@ const configSchema = z.object({
       return z.NEVER;
     })
     .optional(),
+  /** SLA targets per priority, warning ratio, stock escalation policies: JSON or `@file.json`. */
+  slaRules: z
+    .string()
+    .max(65_536)
+    .refine((text) => parseSlaSettings(text).ok, {
+      error: (issue) => {
+        const parsed = parseSlaSettings(String(issue.input));
+        return parsed.ok ? 'invalid SLA rules' : parsed.message;
+      },
+    })
+    .optional(),
   /** PEM certificate (chain) and key files: with both, the hub serves HTTPS and WSS. */
   tlsCert: z.string().min(1).max(4096).optional(),
   tlsKey: z.string().min(1).max(4096).optional(),
@@ -109,6 +121,7 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
   incidentSweepIntervalSec: 'VIGIE_INCIDENT_SWEEP_INTERVAL',
   hostSilentGraceSec: 'VIGIE_HOST_SILENT_GRACE',
   incidentRules: 'VIGIE_INCIDENT_RULES',
+  slaRules: 'VIGIE_SLA_RULES',
   policy: 'VIGIE_HUB_POLICY',
   tlsCert: 'VIGIE_HUB_TLS_CERT',
   tlsKey: 'VIGIE_HUB_TLS_KEY',

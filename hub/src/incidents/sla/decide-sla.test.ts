@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ALWAYS_OPEN } from './business-time.js';
 import { resumeClock, retargetClock, startClock } from './clocks.js';
 import { decideSla, type SlaFacts, slaView } from './decide-sla.js';
+import { parseSlaSettings } from './parse-settings.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -109,6 +110,22 @@ describe('clocks', () => {
     expect(view(facts({ owned: true, ownedAt: T0 + 30 * MIN }), T0 + 3 * HOUR).own).toMatchObject({
       elapsedPct: 25,
       status: 'met',
+    });
+  });
+});
+
+describe('parseSlaSettings', () => {
+  it('merges targets over the defaults and refuses what does not fit', () => {
+    const parsed = parseSlaSettings(
+      '{"targets":{"3":{"ownMs":3600000,"resolveMs":28800000}},"warnRatio":0.8}',
+    );
+    expect(parsed).toMatchObject({
+      ok: true,
+      settings: { warnRatio: 0.8, targets: { 3: { ownMs: HOUR }, 5: { ownMs: 15 * MIN } } },
+    });
+    expect(parseSlaSettings('{"targets":{"7":{}}}')).toMatchObject({ ok: false });
+    expect(parseSlaSettings('{"escalation":{"N3":[{"waitSec":0,"notify":["N4"]}]}}')).toMatchObject({
+      ok: false,
     });
   });
 });

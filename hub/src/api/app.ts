@@ -6,16 +6,20 @@ import type { LiveSessions } from '../ingest/live-sessions.js';
 import { createTargetGuard } from '../notify/target-guard.js';
 import { ApiError } from './api-error.js';
 import { type AuthEnv, bearerAuth } from './middleware/bearer-auth.js';
+import { calendarRoutes } from './routes/calendars.js';
 import { enrolRoutes } from './routes/enrol.js';
 import { enrolmentTokenRoutes } from './routes/enrolment-tokens.js';
+import { escalationPolicyRoutes } from './routes/escalation-policies.js';
 import { gapsRoutes } from './routes/gaps.js';
 import { healthRoutes } from './routes/health.js';
 import { hostsRoutes } from './routes/hosts.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows.js';
 import { type NotificationsApi, notificationChannelRoutes } from './routes/notification-channels.js';
+import { oncallRoutes } from './routes/oncall.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { kbArticleRoutes, problemRoutes } from './routes/problems.js';
+import { slaRoutes } from './routes/sla.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -80,6 +84,10 @@ export function createApp(
   api.route('/enrolment-tokens', enrolmentTokenRoutes(deps));
   api.route('/incidents', incidentRoutes(deps));
   api.route('/problems', problemRoutes(deps));
+  api.route('/escalation-policies', escalationPolicyRoutes(deps));
+  api.route('/calendars', calendarRoutes(deps));
+  api.route('/oncall', oncallRoutes(deps));
+  api.route('/sla', slaRoutes(deps));
   api.route('/kb-articles', kbArticleRoutes(deps));
   api.route('/maintenance-windows', maintenanceWindowRoutes(deps));
   const notifications = options.notifications ?? {

@@ -25,6 +25,6 @@ export function defaultIncidentRuntime(overrides: Partial<IncidentRuntime> = {})
 }
 
 /** The SLA settings a runtime uses. */
-export function slaSettingsOf(runtime: IncidentRuntime): SlaSettings {
-  return runtime.sla ?? DEFAULT_SLA_SETTINGS;
+export function slaSettingsOf(runtime: Pick<IncidentRuntime, 'sla'> | undefined): SlaSettings {
+  return runtime?.sla ?? DEFAULT_SLA_SETTINGS;
 }

@@ -5,7 +5,10 @@ import type { HubDeps } from '../../config/deps.js';
 import { TECHNICIAN_ACTIONS, type TechnicianAction } from '../../incidents/engine/actions.js';
 import { openByHand } from '../../incidents/open-by-hand.js';
 import { defaultIncidentRuntime } from '../../incidents/runtime.js';
+import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
 import { applyTechnicianAction } from '../../incidents/technician-actions.js';
+import { listCalendars } from '../../repositories/business-calendars.js';
+import { listRuns } from '../../repositories/incident-escalations.js';
 import { listIncidentEvents } from '../../repositories/incident-events.js';
 import { findIncident, listChildren, listIncidents } from '../../repositories/incidents.js';
 import { findArticle } from '../../repositories/kb-articles.js';
@@ -58,7 +61,15 @@ export function incidentRoutes(deps: HubDeps) {
       open: q.open === undefined ? undefined : q.open === 'true',
       limit: q.limit,
     });
-    return c.json({ incidents: rows.map((row) => ({ ...row, priorityLabel: PRIORITIES[row.priority] })) });
+    const calendars = await listCalendars(deps.db);
+    const now = deps.clock();
+    return c.json({
+      incidents: rows.map((row) => ({
+        ...row,
+        priorityLabel: PRIORITIES[row.priority],
+        sla: incidentSlaView(row, calendars, now),
+      })),
+    });
   });
 
   app.get('/:id', async (c) => {
@@ -80,7 +91,12 @@ export function incidentRoutes(deps: HubDeps) {
     const article =
       incident.kb_article_id === null ? undefined : await findArticle(deps.db, incident.kb_article_id);
     const children = await listChildren(deps.db, incident.id);
-    return c.json({ incident, timeline, metrics, children, kbArticle: article ?? null });
+    const sla = incidentSlaView(incident, await listCalendars(deps.db), deps.clock());
+    const escalations = (await listRuns(deps.db, incident.id)).map(({ steps, ...run }) => ({
+      ...run,
+      steps: JSON.parse(steps) as unknown,
+    }));
+    return c.json({ incident, sla, escalations, timeline, metrics, children, kbArticle: article ?? null });
   });
 
   app.post('/', requireRole('n1', 'n2', 'n3'), async (c) => {

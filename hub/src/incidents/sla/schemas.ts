@@ -39,7 +39,9 @@ export const calendarSchema = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [problem.split(' ')[0] ?? ''] });
   });
 
-const channelId = z.string().regex(/^nch_[A-Za-z0-9_-]{1,60}$/, 'a notification channel id (nch_…)');
+const channelId = z
+  .templateLiteral(['nch_', z.string()])
+  .refine((id) => /^nch_[A-Za-z0-9_-]{1,60}$/.test(id), 'a notification channel id (nch_…)');
 
 /** One escalation step. */
 export const escalationStepSchema = z.object({

@@ -1,0 +1,26 @@
+import { PRIORITIES } from '@vigie/shared';
+import { Hono } from 'hono';
+import type { HubDeps } from '../../config/deps.js';
+import { slaSettingsOf } from '../../incidents/runtime.js';
+import { formatDuration } from '../../incidents/sla/settings.js';
+import type { AuthEnv } from '../middleware/bearer-auth.js';
+
+/** /api/v1/sla: the SLA targets per priority, the warning ratio and the stock escalation policies. */
+export function slaRoutes(deps: HubDeps) {
+  const app = new Hono<AuthEnv>();
+  app.get('/', (c) => {
+    const sla = slaSettingsOf(deps.incidents);
+    const targets = Object.entries(sla.targets)
+      .map(([priority, t]) => ({
+        priority: Number(priority),
+        label: PRIORITIES[Number(priority) as keyof typeof PRIORITIES],
+        ownMs: t.ownMs,
+        resolveMs: t.resolveMs,
+        own: formatDuration(t.ownMs),
+        resolve: formatDuration(t.resolveMs),
+      }))
+      .sort((a, b) => b.priority - a.priority);
+    return c.json({ targets, warnRatio: sla.warnRatio, escalation: sla.escalation });
+  });
+  return app;
+}

@@ -13,7 +13,10 @@ export const ERROR_CODES = {
   ENROLMENT_TOKEN_EXPIRED: { status: 401, message: 'The enrolment token has expired' },
   ENROLMENT_TOKEN_EXHAUSTED: { status: 401, message: 'The enrolment token has no uses left' },
   ENROLMENT_TOKEN_REVOKED: { status: 401, message: 'The enrolment token was revoked' },
-  INVALID_TRANSITION: { status: 409, message: 'This action does not apply to the incident in its current state' },
+  INVALID_TRANSITION: {
+    status: 409,
+    message: 'This action does not apply to the incident in its current state',
+  },
   CONFLICT: { status: 409, message: 'The resource changed meanwhile or conflicts with another one' },
   STORAGE_UNAVAILABLE: { status: 503, message: 'The hub cannot write to its database' },
   INTERNAL: { status: 500, message: 'Internal error' },

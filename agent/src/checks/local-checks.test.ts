@@ -51,6 +51,20 @@ describe('createLocalChecks', () => {
     ]);
   });
 
+  it('reports a check still failing again every reassertAfterSec, not while recovering, never when ok', () => {
+    const checks = createLocalChecks({ rules: [FAST_FS], reassertAfterSec: 30 });
+    const usage = [85, 85, 85, 85, 85, 85, 85, 85, 50, 50, 50, 50, 50, 50, 50, 50];
+    const changes = drive(
+      checks,
+      usage.map((pct) => (s: number) => ({ at: at(s), filesystems: [fs('/var', pct)] })),
+    );
+    expect(changes).toEqual([
+      '20 fs.usage /var ok>warning',
+      '50 fs.usage /var warning>warning',
+      '100 fs.usage /var warning>ok',
+    ]);
+  });
+
   it('builds the message, value and threshold the hub stores', () => {
     const checks = createLocalChecks({ rules: [{ ...FAST_FS, forSec: 0 }] });
     const [change] = checks.evaluate({ at: at(0), filesystems: [fs('/var', 91.2)] }, at(0));

@@ -20,6 +20,8 @@ export interface LocalChecksOptions {
   readonly rules?: readonly CheckRule[];
   /** How long a non-ok resource may be absent from its section before it is reported ok. */
   readonly goneAfterSec?: number;
+  /** How often a check still failing is reported again (the hub resolves silent triggers as stale). */
+  readonly reassertAfterSec?: number;
 }
 
 /** The agent's checks: per-(kind, resource) state folded over every fast-cycle sample. */
@@ -36,9 +38,14 @@ interface Tracked {
   readonly kind: RuleKind;
   readonly resource: string;
   state: RuleState;
+  /** When this check's state was last sent to the hub. */
+  reportedAt?: number;
 }
 
 const DEFAULT_GONE_AFTER_SEC = 600;
+// Only changes are sent, so a fault that lasts days would look silent to the hub, which resolves
+// triggers without news after its staleness timeout (72 h by default): say "still failing" well before.
+const DEFAULT_REASSERT_AFTER_SEC = 6 * 3600;
 
 /**
  * A resource that disappears (a USB disk unmounted, a sensor gone) is forgotten quietly when it was
@@ -48,6 +55,7 @@ const DEFAULT_GONE_AFTER_SEC = 600;
  */
 export function createLocalChecks(options: LocalChecksOptions = {}): LocalChecks {
   const goneAfterMs = (options.goneAfterSec ?? DEFAULT_GONE_AFTER_SEC) * 1000;
+  const reassertAfterMs = (options.reassertAfterSec ?? DEFAULT_REASSERT_AFTER_SEC) * 1000;
   let rules = effectiveRules(options.rules);
   let historyWindowSec = forecastWindowSec(rules);
   let history: UsageHistory = createUsageHistory({ windowSec: historyWindowSec });
@@ -101,23 +109,29 @@ export function createLocalChecks(options: LocalChecksOptions = {}): LocalChecks
           previous?.state,
           now,
         );
-        tracked.set(key, { kind: observation.kind, resource: observation.resource, state });
-        if (!change) continue;
-        const value = change.value === null ? null : (observation.shown ?? change.value);
+        const entry: Tracked = { kind: observation.kind, resource: observation.resource, state };
+        if (previous?.reportedAt !== undefined) entry.reportedAt = previous.reportedAt;
+        tracked.set(key, entry);
+        // Not while a recovery is under way: the next message will be the clear.
+        const stillFailing =
+          !change &&
+          state.state !== 'ok' &&
+          state.clearedSince === undefined &&
+          now - (entry.reportedAt ?? now) >= reassertAfterMs;
+        if (!change && !stillFailing) continue;
+        const to = change?.to ?? state.state;
+        const threshold = change ? change.threshold : thresholdOf(rule, to);
+        const raw = change ? change.value : observation.value;
+        const value = raw === null ? null : (observation.shown ?? raw);
+        entry.reportedAt = now;
         changes.push({
           check: observation.kind,
           ...(observation.resource !== '' && { resource: observation.resource }),
-          state: change.to,
-          previous: change.from,
+          state: to,
+          previous: change?.from ?? to,
           value,
-          threshold: change.threshold,
-          message: checkMessage({
-            ...observation,
-            direction: rule.direction,
-            state: change.to,
-            value,
-            threshold: change.threshold,
-          }),
+          threshold,
+          message: checkMessage({ ...observation, direction: rule.direction, state: to, value, threshold }),
           at: now,
         });
       }
@@ -153,6 +167,13 @@ export function createLocalChecks(options: LocalChecksOptions = {}): LocalChecks
 }
 
 const keyOf = (kind: RuleKind, resource: string) => `${kind}\u0000${resource}`;
+
+/** The trigger threshold of the level a check is in (what a "still failing" report quotes). */
+function thresholdOf(rule: CheckRule, state: RuleState['state']): number | null {
+  if (state === 'critical') return rule.critical?.trigger ?? null;
+  if (state === 'warning') return rule.warning?.trigger ?? null;
+  return null;
+}
 
 /** The longest window any forecast rule asks for (one history serves them all). */
 function forecastWindowSec(rules: readonly CheckRule[]): number {

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Bundles the agent CLI into one ES module, agent/dist-bundle/vigie-agent.mjs, that runs on a stock
+// Node >= 20 with no node_modules: every dependency is inlined (none is native), and a manifest
+// (version, size, sha256 of each artefact) lets the hub serve and installers verify it.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { COMMON_OPTIONS } from './bundle-options.mjs';
+import { BUNDLE_NAME, OUT_DIR, writeManifest } from './manifest.mjs';
+
+const agentDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { version } = JSON.parse(readFileSync(join(agentDir, 'package.json'), 'utf8'));
+
+await build({
+  ...COMMON_OPTIONS,
+  entryPoints: [join(agentDir, 'src/cli/main.ts')],
+  outfile: join(OUT_DIR, BUNDLE_NAME),
+  format: 'esm',
+  // CommonJS dependencies (pino, systeminformation) call require() for Node built-ins, which an
+  // ES module lacks; createRequire gives them one.
+  banner: {
+    js: `#!/usr/bin/env node\nimport { createRequire as __vigieCreateRequire } from 'node:module';\nconst require = __vigieCreateRequire(import.meta.url);`,
+  },
+});
+
+// The version is baked into the source (version.ts, kept equal to package.json by a test); check
+// the bundle says the same before publishing it.
+const reported = execFileSync(process.execPath, [join(OUT_DIR, BUNDLE_NAME), '--version'], {
+  encoding: 'utf8',
+}).trim();
+if (reported !== version) throw new Error(`bundle reports version ${reported}, package.json says ${version}`);
+const manifest = writeManifest(version, BUNDLE_NAME);
+const entry = manifest.artefacts.find((artefact) => artefact.name === BUNDLE_NAME);
+console.log(`${BUNDLE_NAME} ${version}: ${(entry.size / 1024).toFixed(0)} KiB, sha256 ${entry.sha256}`);

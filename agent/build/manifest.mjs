@@ -1,0 +1,33 @@
+// agent/dist-bundle/manifest.json: what the hub serves (name, version, size, sha256 per artefact).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist-bundle');
+export const BUNDLE_NAME = 'vigie-agent.mjs';
+export const SEA_NAME = 'vigie-agent-linux-x64';
+
+const KINDS = {
+  [BUNDLE_NAME]: { kind: 'script', platform: 'any', arch: 'any' },
+  [SEA_NAME]: { kind: 'binary', platform: 'linux', arch: 'x64' },
+};
+
+/** Rewrites the manifest for `version`, listing every artefact present in OUT_DIR. */
+export function writeManifest(version) {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const artefacts = Object.entries(KINDS)
+    .filter(([name]) => existsSync(join(OUT_DIR, name)))
+    .map(([name, kind]) => {
+      const bytes = readFileSync(join(OUT_DIR, name));
+      return {
+        name,
+        ...kind,
+        size: statSync(join(OUT_DIR, name)).size,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      };
+    });
+  const manifest = { version, builtAt: new Date().toISOString(), artefacts };
+  writeFileSync(join(OUT_DIR, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}

@@ -20,6 +20,8 @@ export function toInventoryChunks(snapshot: InventorySnapshot, hash: string): In
       chunk,
       hardware: snapshot.hardware,
       os: snapshot.os,
+      // Only when known, so a hub of an older build sees the same chunk as before.
+      ...(Object.keys(snapshot.updates).length > 0 ? { updates: snapshot.updates } : {}),
       cpu: snapshot.cpu,
       memoryModules: snapshot.memoryModules.slice(0, LIMITS.maxListItems),
       disks: snapshot.disks.slice(0, LIMITS.maxListItems),

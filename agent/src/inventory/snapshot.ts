@@ -25,7 +25,9 @@ export interface InventorySnapshot {
   readonly memoryModules: Facts[];
   readonly disks: Facts[];
   readonly networkInterfaces: Facts[];
-  /** Installed software. Empty until the software collectors (dpkg, rpm, registry…) land. */
+  /** Pending OS updates and reboot (`manager`, `pending`, `security`, `rebootRequired`). */
+  readonly updates: Facts;
+  /** Installed software from every source present (dpkg, rpm, apk, snap, flatpak…). */
   readonly software: Software[];
 }
 
@@ -34,6 +36,10 @@ export interface InventoryDeps {
   si: InventorySi;
   clock: () => number;
   log?: DropLog;
+  /** Installed software; absent means none is collected. */
+  software?: () => Promise<Software[]>;
+  /** Pending updates; absent means none is collected. */
+  updates?: () => Promise<Facts>;
 }
 
 // Only stable facts: anything that moves on its own (link state, current clock speed, disk
@@ -121,17 +127,20 @@ export async function collectInventory(deps: InventoryDeps): Promise<InventorySn
       return undefined;
     });
   const { si } = deps;
-  const [system, bios, chassis, os, cpu, memLayout, diskLayout, nics, uuid] = await Promise.all([
-    settle('system', () => si.system()),
-    settle('bios', () => si.bios()),
-    settle('chassis', () => si.chassis()),
-    settle('osInfo', () => si.osInfo()),
-    settle('cpu', () => si.cpu()),
-    settle('memLayout', () => si.memLayout()),
-    settle('diskLayout', () => si.diskLayout()),
-    settle('networkInterfaces', () => si.networkInterfaces()),
-    settle('uuid', () => si.uuid()),
-  ]);
+  const [system, bios, chassis, os, cpu, memLayout, diskLayout, nics, uuid, software, updates] =
+    await Promise.all([
+      settle('system', () => si.system()),
+      settle('bios', () => si.bios()),
+      settle('chassis', () => si.chassis()),
+      settle('osInfo', () => si.osInfo()),
+      settle('cpu', () => si.cpu()),
+      settle('memLayout', () => si.memLayout()),
+      settle('diskLayout', () => si.diskLayout()),
+      settle('networkInterfaces', () => si.networkInterfaces()),
+      settle('uuid', () => si.uuid()),
+      settle('software', deps.software ?? (async () => [])),
+      settle('updates', deps.updates ?? (async () => ({}))),
+    ]);
   const list = <T extends object>(items: T[] | undefined, keys: Parameters<typeof pickFacts>[1]) =>
     (items ?? []).slice(0, LIMITS.maxListItems).map((item) => pickFacts(item, keys, log));
   return {
@@ -151,6 +160,7 @@ export async function collectInventory(deps: InventoryDeps): Promise<InventorySn
       nics?.filter((n) => !n.internal),
       NIC_KEYS,
     ),
-    software: [],
+    updates: updates ?? {},
+    software: software ?? [],
   };
 }

@@ -31,6 +31,8 @@ export const inventorySchema = z.object({
   hardware: facts.optional(),
   os: facts.optional(),
   cpu: facts.optional(),
+  /** Pending OS updates: `manager`, `pending`, `security` (null: unknown), `rebootRequired`. */
+  updates: facts.optional(),
   memoryModules: list(facts).optional(),
   disks: list(facts).optional(),
   networkInterfaces: list(facts).optional(),

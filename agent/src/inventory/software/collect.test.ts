@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { type InventoryIo, SYSTEM_INVENTORY_IO } from '../io.js';
+import { collectSoftware } from './collect.js';
+import { DPKG_STATUS_PATH, parseDpkgStatus } from './dpkg.js';
+
+const onDebian = existsSync(DPKG_STATUS_PATH);
+// dpkg-query's own `${Field}` syntax, built so it is not mistaken for a template placeholder.
+const dpkgField = (field: string) => `\${${field}}`;
+
+describe('the real dpkg database of this machine', () => {
+  // This project's development and CI machines are Debian; elsewhere there is nothing to compare.
+  it.runIf(onDebian)('lists the same packages and versions as dpkg-query -W', async () => {
+    const bytes = await SYSTEM_INVENTORY_IO.readFile(DPKG_STATUS_PATH);
+    const parsed = parseDpkgStatus(new TextDecoder().decode(bytes));
+    const query = execFileSync(
+      'dpkg-query',
+      ['-W', '-f', `${['db:Status-Status', 'Package', 'Version'].map(dpkgField).join('\\t')}\\n`],
+      {
+        encoding: 'utf8',
+      },
+    )
+      .split('\n')
+      .filter((line) => line.startsWith('installed\t'))
+      .map((line) => line.slice('installed\t'.length))
+      .sort();
+    expect(parsed.length).toBeGreaterThan(0);
+    expect(parsed.map((s) => `${s.name}\t${s.version}`).sort()).toEqual(query);
+    expect(parsed.find((s) => s.name === 'bash')).toMatchObject({ source: 'dpkg' });
+  });
+
+  it.runIf(onDebian)('is what collectSoftware gathers on linux', async () => {
+    const list = await collectSoftware({ io: SYSTEM_INVENTORY_IO, platform: 'linux' });
+    expect(list.some((s) => s.name === 'bash' && s.source === 'dpkg')).toBe(true);
+  });
+});
+
+describe('collectSoftware', () => {
+  const io = (over: Partial<InventoryIo>): InventoryIo => ({
+    readFile: async () => undefined,
+    exists: async () => false,
+    exec: async () => ({ ok: false, reason: 'missing', message: 'no' }),
+    ...over,
+  });
+
+  it('runs a command only for a source present on the machine', async () => {
+    const ran: string[] = [];
+    await collectSoftware({
+      io: io({
+        exists: async (path) => path === '/var/lib/rpm',
+        exec: async (file) => {
+          ran.push(file);
+          return { ok: true, code: 0, stdout: 'bash\t0\t5.1-1\t1\tV\tx86_64\n' };
+        },
+      }),
+      platform: 'linux',
+    });
+    expect(ran).toEqual(['rpm']);
+  });
+
+  it('keeps the other sources when one fails, and logs the failure', async () => {
+    const logged: string[] = [];
+    const list = await collectSoftware({
+      io: io({
+        exists: async () => true,
+        readFile: async (path) =>
+          path === DPKG_STATUS_PATH
+            ? new TextEncoder().encode('Package: a\nStatus: install ok installed\nVersion: 1\n')
+            : undefined,
+        exec: async () => ({ ok: false, reason: 'timeout', message: 'slow' }),
+      }),
+      platform: 'linux',
+      log: (msg) => logged.push(msg),
+    });
+    expect(list).toEqual([{ name: 'a', version: '1', source: 'dpkg' }]);
+    expect(logged).toContain('software source failed');
+  });
+});

@@ -12,7 +12,7 @@ export function startCli(prefix, bin, args) {
   const [cmd, ...rest] =
     prefix.length > 0 ? [...prefix, process.execPath, bin, ...args] : [process.execPath, bin, ...args];
   const child = spawn(cmd, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const proc = { child, output: '' };
+  const proc = { child, output: '', exited: new Promise((resolve) => child.once('exit', resolve)) };
   child.stdout.on('data', (chunk) => {
     proc.output += chunk;
   });

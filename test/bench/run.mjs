@@ -4,7 +4,7 @@
 // send→commit latency, memory per connected agent) and the real agent's own footprint.
 // Hub and load generator are pinned to different cores when `taskset` exists.
 // Results: bench/results/<timestamp>.json and a table on stdout (also bench/results/latest.md).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -136,10 +136,10 @@ const t0 = performance.now();
 await sleep(windowSec * 1000);
 const hubCpuPct = ((cpuSecondsOf(hub.child.pid) - cpu0) / ((performance.now() - t0) / 1000)) * 100;
 const hubRssLoaded = rssBytesOf(hub.child.pid);
-await new Promise((resolve) => sim.child.once('exit', resolve));
+await sim.exited;
 const summary = JSON.parse(readFileSync(simJson, 'utf8'));
 hub.child.kill('SIGTERM');
-await new Promise((resolve) => hub.child.once('exit', resolve));
+await hub.exited;
 const reportsPerSec = summary.messages.ackedPerSec;
 const ingest = {
   agents: opts.agents,

@@ -12,7 +12,8 @@ import { migrateToLatest, openSqlite } from './db/connect.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { defaultIncidentRuntime } from './incidents/runtime.js';
 import { parseSlaSettings } from './incidents/sla/parse-settings.js';
-import { createAgentSocket } from './ingest/agent-socket.js';
+import { SESSION_LIMIT_DEFAULTS } from './ingest/agent-session.js';
+import { createAgentSocket, HANDSHAKE_LIMIT_DEFAULTS } from './ingest/agent-socket.js';
 import { createLiveSessions } from './ingest/live-sessions.js';
 import { createNotifications, type Notifications } from './notify/notifications.js';
 import { notificationSettings } from './notify/settings.js';
@@ -32,6 +33,20 @@ export interface RunningHub {
 export type StartResult =
   | { ok: true; hub: RunningHub }
   | { ok: false; code: 'MIGRATION_FAILED' | 'LISTEN_FAILED' | 'TLS_FAILED'; error: unknown };
+
+/** Per-agent, handshake and rotation bounds from the config, defaults where it is silent. */
+function ingestLimits(config: HubConfig) {
+  const rate = config.agentRateLimit ?? SESSION_LIMIT_DEFAULTS.messagesPerSec;
+  const perAddress = config.maxHandshakesPerAddress ?? HANDSHAKE_LIMIT_DEFAULTS.perAddress;
+  return {
+    limits: { ...SESSION_LIMIT_DEFAULTS, messagesPerSec: rate, messageBurst: rate * 4 },
+    handshakes: { perAddress, total: perAddress * 32 },
+    rotation: {
+      everyMs: (config.credentialRotationDays ?? 90) * 86_400_000,
+      graceMs: (config.credentialGraceHours ?? 24) * 3_600_000,
+    },
+  };
+}
 
 /** Open the database, migrate it, and serve the API and the agents' socket on one port. */
 export async function startHub(
@@ -71,13 +86,17 @@ export async function startHub(
     },
   };
   const policy = hubPolicy(config);
-  const sessions = createLiveSessions();
+  const sessions = createLiveSessions(base.clock);
   const agentSocket = createAgentSocket(deps, sessions, {
     helloTimeoutMs: config.helloTimeoutSec * 1000,
     heartbeatIntervalMs: config.heartbeatIntervalSec * 1000,
     policyFor: () => policy,
+    ...ingestLimits(config),
   });
-  const app = createApp(deps, sessions, agentSocket.routes, { notifications });
+  const app = createApp(deps, sessions, agentSocket.routes, {
+    notifications,
+    ...(config.enrolRateLimit !== undefined && { enrolPerMinute: config.enrolRateLimit }),
+  });
 
   let stop: () => Promise<void> = async () => {};
   let sweeper: IncidentSweeper | undefined;

@@ -52,6 +52,7 @@ export {
 export { type ApiErrorBody, ERROR_CODES, type ErrorCode } from './errors/error-codes.js';
 export { DEFAULT_POLICY, type Policy, policySchema } from './policy/policy.js';
 export { type CheckStateMessage, checkStateSchema } from './protocol/agent/check-state.js';
+export { type CredentialSavedMessage, credentialSavedSchema } from './protocol/agent/credential-saved.js';
 export { type Hello, helloSchema } from './protocol/agent/hello.js';
 export {
   type InventoryMessage,
@@ -72,11 +73,13 @@ export {
   type RawFrame,
 } from './protocol/codec.js';
 export { type AckMessage, ackSchema } from './protocol/hub/ack.js';
+export { type CredentialMessage, credentialMessageSchema } from './protocol/hub/credential.js';
 export { type ErrorMessage, errorMessageSchema } from './protocol/hub/error.js';
 export { type PolicyMessage, policyMessageSchema } from './protocol/hub/policy.js';
 export { type WelcomeMessage, welcomeSchema } from './protocol/hub/welcome.js';
 export { LIMITS } from './protocol/limits.js';
 export {
+  type AgentControlMessage,
   type AgentDataMessage,
   type AgentMessage,
   type AgentMessageType,

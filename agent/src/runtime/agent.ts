@@ -49,6 +49,8 @@ export interface AgentDeps<S> {
   /** The last policy saved in the state dir, applied until the hub sends its own. */
   readonly savedPolicy?: Policy;
   readonly savePolicy: (policy: Policy) => Promise<void>;
+  /** Persist a secret the hub rotated to (credentials.json); without it rotations are never confirmed. */
+  readonly saveSecret?: (secret: string) => Promise<boolean>;
   readonly writeStatus?: (status: RuntimeStatus) => Promise<void>;
   readonly log: Log;
   readonly clock: () => number;
@@ -322,6 +324,9 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
     random: deps.random,
     heartbeatIntervalMs: deps.heartbeatIntervalSec * 1000,
     ...(deps.ca && { ca: [...deps.ca] }),
+    ...(deps.saveSecret && {
+      saveSecret: (message) => deps.saveSecret?.(message.secret) ?? Promise.resolve(false),
+    }),
     ...deps.connection,
   });
 

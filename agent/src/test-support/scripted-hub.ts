@@ -100,7 +100,7 @@ export async function startScriptedHub(options: ScriptedHubOptions = {}): Promis
             }),
           );
         }
-        if (!(options.commit ?? true)) return;
+        if (message.type === 'credentialSaved' || !(options.commit ?? true)) return;
         const top = commit(message.bootId, message.seq);
         if (options.autoAck ?? true)
           ws.send(encodeMessage({ type: 'ack', bootId: message.bootId, seq: top }));

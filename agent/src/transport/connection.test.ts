@@ -69,7 +69,7 @@ function sendSample(h: Harness, at: number): void {
   h.connection.flush();
 }
 
-const dataSeqs = (messages: AgentMessage[]) => messages.flatMap((m) => (m.type === 'hello' ? [] : [m.seq]));
+const dataSeqs = (messages: AgentMessage[]) => messages.flatMap((m) => ('seq' in m ? [m.seq] : []));
 
 describe('createConnection', () => {
   it('sends hello first and becomes ready on welcome, reporting the policy', async () => {

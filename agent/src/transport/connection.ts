@@ -1,6 +1,7 @@
 import {
   CLOSE_CODES,
   type CloseCodeName,
+  type CredentialMessage,
   closeCodeName,
   closeReason,
   decodeHubMessage,
@@ -59,6 +60,11 @@ export interface ConnectionOptions {
   readonly restartSpreadMs?: number;
   /** Trusted CA certificates (PEM) for a `wss://` hub; replaces Node's bundled list, so callers add it. */
   readonly ca?: string[];
+  /**
+   * Save a rotated secret durably; true once it is on disk. Only then does the connection confirm
+   * it to the hub (which stops accepting the old one) and use it in later hellos.
+   */
+  readonly saveSecret?: (message: CredentialMessage) => Promise<boolean>;
 }
 
 /** One agent↔hub link that reconnects by itself until closed or refused for good. */
@@ -102,6 +108,28 @@ export function createConnection(options: ConnectionOptions): Connection {
     grace: undefined as NodeJS.Timeout | undefined,
   };
   const closeWaiters: Array<() => void> = [];
+  // The secret the hub rotated to, once saved; it replaces the one `options.hello()` knows.
+  let rotatedSecret: string | undefined;
+
+  function buildHello(): Hello {
+    const base = options.hello();
+    const credential =
+      rotatedSecret === undefined ? base.credential : { ...base.credential, secret: rotatedSecret };
+    return { ...base, credential, type: 'hello', bootId: outbox.bootId };
+  }
+
+  async function onCredential(ws: WebSocket, message: CredentialMessage): Promise<void> {
+    const saved = (await options.saveSecret?.(message).catch(() => false)) ?? false;
+    if (!saved) {
+      // Unconfirmed, the old secret stays valid until previousValidUntil; the hub re-sends at the next hello.
+      log.error('could not save the rotated secret', { previousValidUntil: message.previousValidUntil });
+      return;
+    }
+    rotatedSecret = message.secret;
+    log.info('agent secret rotated and saved', { previousValidUntil: message.previousValidUntil });
+    if (ws.readyState === WebSocket.OPEN)
+      send(ws, encodeMessage({ type: 'credentialSaved', agentId: message.agentId }));
+  }
 
   function clearSocketTimers(): void {
     clearTimeout(timers.welcome);
@@ -191,6 +219,9 @@ export function createConnection(options: ConnectionOptions): Connection {
       case 'policy':
         options.onEvent({ type: 'policy', policy: message.policy, source: 'push' });
         break;
+      case 'credential':
+        void onCredential(ws, message);
+        break;
       case 'error':
         log.warn('hub reported an error', { code: message.code, message: message.message, seq: message.seq });
         options.onEvent({ type: 'hubError', error: message });
@@ -237,7 +268,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     socket = ws;
     ws.on('open', () => {
       state = 'handshaking';
-      send(ws, encodeMessage({ ...options.hello(), type: 'hello', bootId: outbox.bootId }));
+      send(ws, encodeMessage(buildHello()));
       timers.welcome = setTimeout(() => {
         log.warn('no welcome from hub in time', { afterMs: welcomeTimeoutMs });
         closeSocket(ws, CLOSE_CODES.PROTOCOL_ERROR.code, 'no welcome in time');

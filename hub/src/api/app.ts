@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { HubDeps } from '../config/deps.js';
 import type { LiveSessions } from '../ingest/live-sessions.js';
 import { createTargetGuard } from '../notify/target-guard.js';
+import { rateLimitByAddress } from '../security/rate-limit.js';
 import { ApiError } from './api-error.js';
 import { type AuthEnv, bearerAuth } from './middleware/bearer-auth.js';
 import { calendarRoutes } from './routes/calendars.js';
@@ -27,6 +28,8 @@ const MAX_BODY_BYTES = 256 * 1024;
 export interface AppOptions {
   /** Defaults to a guard with no allowlist, no SMTP, and no worker to wake. */
   notifications?: NotificationsApi;
+  /** Enrolment attempts per minute per remote address (default 10); over it, 429 RATE_LIMITED. */
+  enrolPerMinute?: number;
 }
 
 /**
@@ -77,6 +80,7 @@ export function createApp(
       },
     }),
   );
+  api.use('/enrol', rateLimitByAddress(options.enrolPerMinute ?? 10, deps.clock));
   api.route('/enrol', enrolRoutes(deps));
   api.use(bearerAuth(deps));
   api.route('/hosts', hostsRoutes(deps, sessions));

@@ -12,7 +12,16 @@ import {
   type RawFrame,
 } from '@vigie/shared';
 import type { HubDeps } from '../config/deps.js';
+import {
+  confirmSecretSaved,
+  type RotationSettings,
+  rotateSecret,
+  rotationDue,
+} from '../identity/rotation.js';
+import { findAgent } from '../repositories/agents.js';
 import { markDisconnected } from '../repositories/hosts.js';
+import { hashSecret } from '../security/secrets.js';
+import { createTokenBucket } from '../security/token-bucket.js';
 import { authenticateHello } from './authenticate-hello.js';
 import { commitDataMessage, type SenderIdentity } from './commit-data-message.js';
 import { storeFor } from './handlers/index.js';
@@ -24,7 +33,24 @@ export interface SessionSocket {
   close(code: number, reason: string): void;
   pause(): void;
   resume(): void;
+  /** Bytes queued but not yet written to the peer (`ws` has it; fakes may leave it out). */
+  readonly bufferedAmount?: number;
 }
+
+/** Bounds that protect the hub from one hostile or broken agent. */
+export interface SessionLimits {
+  /** Sustained messages per second from one agent, and the burst allowed above it. */
+  readonly messagesPerSec: number;
+  readonly messageBurst: number;
+  /** An agent that leaves more than this unread in our send buffer is dropped (slow consumer). */
+  readonly maxBufferedBytes: number;
+}
+
+export const SESSION_LIMIT_DEFAULTS: SessionLimits = {
+  messagesPerSec: 50,
+  messageBurst: 200,
+  maxBufferedBytes: 4 * 1024 * 1024,
+};
 
 export interface SessionOptions {
   readonly helloTimeoutMs: number;
@@ -32,6 +58,10 @@ export interface SessionOptions {
   readonly maxInFlight: number;
   readonly policyFor: (hostId: string) => Policy;
   readonly remoteAddress: string;
+  readonly limits?: SessionLimits;
+  readonly rotation?: RotationSettings;
+  /** Called once when the socket stops being an unauthenticated handshake (ready or closed). */
+  readonly onHandshakeDone?: () => void;
 }
 
 type Phase = 'awaiting-hello' | 'authenticating' | 'ready' | 'closed';
@@ -51,6 +81,10 @@ export function createAgentSession(
   let live: LiveSession | undefined;
   let chain: Promise<void> = Promise.resolve();
   let inFlight = 0;
+  let heldSecretHash: string | undefined;
+  let handshakeDone = false;
+  const limits = options.limits ?? SESSION_LIMIT_DEFAULTS;
+  const bucket = createTokenBucket({ perSec: limits.messagesPerSec, burst: limits.messageBurst }, deps.clock);
   const log = deps.log.child({ remote: options.remoteAddress });
   const helloTimer = setTimeout(
     () => fail('HELLO_TIMEOUT', `no hello within ${options.helloTimeoutMs} ms`),
@@ -59,8 +93,20 @@ export function createAgentSession(
 
   const isClosed = () => phase === 'closed';
 
+  function endHandshake(): void {
+    if (handshakeDone) return;
+    handshakeDone = true;
+    options.onHandshakeDone?.();
+  }
+
   function send(message: HubMessage): void {
-    if (phase !== 'closed') socket.send(encodeMessage(message));
+    if (phase === 'closed') return;
+    // An agent that stopped reading would make the hub buffer without bound.
+    if ((socket.bufferedAmount ?? 0) > limits.maxBufferedBytes) {
+      fail('SLOW_CONSUMER', `${socket.bufferedAmount} bytes unread`);
+      return;
+    }
+    socket.send(encodeMessage(message));
   }
 
   function fail(code: CloseCodeName, detail: string): void {
@@ -71,19 +117,52 @@ export function createAgentSession(
     socket.close(CLOSE_CODES[code].code, closeReason(`${CLOSE_CODES[code].reason}: ${detail}`));
     phase = 'closed';
     clearTimeout(helloTimer);
+    endHandshake();
+  }
+
+  /** Send a new secret if one is due (or the agent came back with its previous one). */
+  async function rotateIfDue(force: boolean): Promise<boolean> {
+    if (!sender || !heldSecretHash || !options.rotation || isClosed()) return false;
+    const agent = await findAgent(deps.db, sender.agentId);
+    if (!agent || (!force && !rotationDue(agent, options.rotation, deps.clock()))) return false;
+    const message = await rotateSecret(
+      deps.db,
+      deps.random,
+      agent.id,
+      heldSecretHash,
+      options.rotation,
+      deps.clock(),
+    );
+    if (!message || isClosed()) return false;
+    log.info({ agentId: agent.id, previousValidUntil: message.previousValidUntil }, 'agent secret rotated');
+    send(message);
+    return true;
   }
 
   async function onHello(hello: Hello): Promise<void> {
     clearTimeout(helloTimer);
-    const outcome = await authenticateHello(deps, hello);
+    const outcome = await authenticateHello(deps, hello, options.remoteAddress);
     // The socket may have closed while the database answered.
     if (isClosed()) return;
     if (!outcome.ok) return fail(outcome.close, outcome.detail);
     sender = { agentId: outcome.agent.id, hostId: outcome.agent.host_id };
     const agentId = outcome.agent.id;
-    live = { agentId, kick: (close) => fail(close, 'by the hub') };
+    heldSecretHash = hashSecret(hello.credential.secret);
+    live = {
+      agentId,
+      kick: (close) => fail(close, 'by the hub'),
+      rotate: () => {
+        const result = chain.then(() => rotateIfDue(false));
+        chain = result.then(
+          () => {},
+          () => {},
+        );
+        return result.catch(() => false);
+      },
+    };
     sessions.register(live);
     phase = 'ready';
+    endHandshake();
     log.info(
       { agentId, hostId: sender.hostId, bootId: hello.bootId, ackedSeq: outcome.ackedSeq },
       'agent connected',
@@ -96,11 +175,22 @@ export function createAgentSession(
       ackedSeq: outcome.ackedSeq,
       policy: options.policyFor(sender.hostId),
     });
+    // Back with the previous secret: the new one never reached its disk, so it gets another.
+    await rotateIfDue(outcome.usedPreviousSecret);
+  }
+
+  async function onCredentialSaved(claimed: string): Promise<void> {
+    if (!sender) return;
+    // Identity is the connection's; a message naming another agent is a violation, not a request.
+    if (claimed !== sender.agentId) return fail('PROTOCOL_ERROR', 'credentialSaved for another agent');
+    if (await confirmSecretSaved(deps.db, sender.agentId))
+      log.info({ agentId: sender.agentId }, 'agent saved its new secret; the previous one is refused now');
   }
 
   async function onData(message: AgentDataMessage): Promise<void> {
     if (!sender) return;
     const outcome = await commitDataMessage(deps, sender, message, storeFor(message, sender, deps));
+    sessions.storage.succeeded();
     if (outcome.status === 'stored' && outcome.gapFrom !== undefined) {
       log.warn(
         { agentId: sender.agentId, bootId: message.bootId, from: outcome.gapFrom, to: message.seq - 1 },
@@ -121,6 +211,7 @@ export function createAgentSession(
       .catch((error: unknown) => {
         // Not acknowledged, so the agent keeps the message and sends it again after reconnecting.
         log.error({ err: error, agentId: sender?.agentId }, 'could not store agent message');
+        sessions.storage.failed(error);
         fail('STORAGE_UNAVAILABLE', 'store failed');
       })
       .finally(() => {
@@ -133,6 +224,11 @@ export function createAgentSession(
     /** Handle one inbound frame. */
     receive(frame: RawFrame): void {
       if (phase === 'closed') return;
+      // Counted before decoding: garbage costs the sender as much as data does.
+      if (!bucket.take()) {
+        fail('RATE_LIMITED', `over ${limits.messagesPerSec} messages/s`);
+        return;
+      }
       const decoded = decodeAgentMessage(frame);
       if (!decoded.ok) {
         fail(decoded.error.code, decoded.error.detail);
@@ -145,6 +241,9 @@ export function createAgentSession(
         } else fail('DUPLICATE_HELLO', 'hello after hello');
       } else if (phase === 'awaiting-hello') {
         fail('HELLO_REQUIRED', `got ${decoded.value.type}`);
+      } else if (decoded.value.type === 'credentialSaved') {
+        const claimed = decoded.value.agentId;
+        enqueue(() => onCredentialSaved(claimed));
       } else {
         // Frames pipelined behind the hello wait in the chain until authentication is done.
         const message = decoded.value;
@@ -157,6 +256,7 @@ export function createAgentSession(
       const wasReady = sender !== undefined;
       phase = 'closed';
       clearTimeout(helloTimer);
+      endHandshake();
       if (!live || !sender) return;
       const current = sessions.unregister(live);
       log.info({ agentId: sender.agentId, code }, 'agent disconnected');

@@ -1,18 +1,31 @@
 import { upgradeWebSocket } from '@hono/node-server';
 import type { Policy } from '@vigie/shared';
-import { LIMITS } from '@vigie/shared';
+import { CLOSE_CODES, LIMITS } from '@vigie/shared';
 import { Hono } from 'hono';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { HubDeps } from '../config/deps.js';
-import { type AgentSession, createAgentSession } from './agent-session.js';
+import { ROTATION_DEFAULTS, type RotationSettings } from '../identity/rotation.js';
+import { type AgentSession, createAgentSession, type SessionLimits } from './agent-session.js';
 import type { LiveSessions } from './live-sessions.js';
 
 const CLOSE_GRACE_MS = 2000;
+/** How often live sessions are checked for a secret due for rotation (they may live for weeks). */
+const ROTATION_SWEEP_MS = 3_600_000;
+
+/** Unauthenticated sockets (awaiting or checking hello) allowed at once, per address and overall. */
+export interface HandshakeLimits {
+  readonly perAddress: number;
+  readonly total: number;
+}
+export const HANDSHAKE_LIMIT_DEFAULTS: HandshakeLimits = { perAddress: 16, total: 512 };
 
 export interface AgentSocketOptions {
   readonly helloTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly policyFor: (hostId: string) => Policy;
+  readonly limits?: SessionLimits;
+  readonly handshakes?: HandshakeLimits;
+  readonly rotation?: RotationSettings;
 }
 
 /**
@@ -28,6 +41,19 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
   });
   const alive = new WeakMap<WebSocket, boolean>();
   const open = new Set<AgentSession>();
+  const handshakeLimits = options.handshakes ?? HANDSHAKE_LIMIT_DEFAULTS;
+  const rotation = options.rotation ?? ROTATION_DEFAULTS;
+  // Handshakes in progress by remote address: a peer opening sockets without saying hello must
+  // not pin the hub's memory and database until the hello deadline of each.
+  const handshaking = new Map<string, number>();
+  let handshakingTotal = 0;
+  const rotationSweep = setInterval(
+    () => {
+      for (const live of sessions.all()) void live.rotate();
+    },
+    Math.min(ROTATION_SWEEP_MS, Math.max(1000, rotation.everyMs)),
+  );
+  rotationSweep.unref();
 
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
@@ -50,6 +76,14 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       return {
         onOpen(_event, ws) {
           const raw = ws.raw as WebSocket;
+          const mine = handshaking.get(remoteAddress) ?? 0;
+          if (mine >= handshakeLimits.perAddress || handshakingTotal >= handshakeLimits.total) {
+            deps.log.warn({ remote: remoteAddress, mine, total: handshakingTotal }, 'too many handshakes');
+            raw.close(CLOSE_CODES.TOO_MANY_HANDSHAKES.code, CLOSE_CODES.TOO_MANY_HANDSHAKES.reason);
+            return;
+          }
+          handshaking.set(remoteAddress, mine + 1);
+          handshakingTotal += 1;
           alive.set(raw, true);
           raw.on('pong', () => alive.set(raw, true));
           session = createAgentSession(deps, sessions, raw, {
@@ -57,6 +91,14 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
             maxInFlight: 64,
             policyFor: options.policyFor,
             remoteAddress,
+            ...(options.limits && { limits: options.limits }),
+            rotation,
+            onHandshakeDone: () => {
+              handshakingTotal -= 1;
+              const left = (handshaking.get(remoteAddress) ?? 1) - 1;
+              if (left <= 0) handshaking.delete(remoteAddress);
+              else handshaking.set(remoteAddress, left);
+            },
           });
           open.add(session);
         },
@@ -79,6 +121,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
     /** Stop the heartbeat, tell every agent the hub is restarting, wait for stores in flight. */
     async close(): Promise<void> {
       clearInterval(heartbeat);
+      clearInterval(rotationSweep);
       for (const live of sessions.all()) live.kick('SERVICE_RESTART');
       await Promise.allSettled([...open].map((session) => session.drained()));
       // Agents normally answer the close frame at once; one that does not must not hold the exit.

@@ -1,16 +1,22 @@
-/** What the hub needs of a live agent connection to supersede or kick it. */
+import { createStorageHealth } from './storage-health.js';
+
+/** What the hub needs of a live agent connection to supersede, kick or re-key it. */
 export interface LiveSession {
   readonly agentId: string;
   kick(close: 'SUPERSEDED' | 'CREDENTIAL_REVOKED' | 'SERVICE_RESTART'): void;
+  /** Rotate the agent's secret now if a rotation is due or requested; resolves true if one was sent. */
+  rotate(): Promise<boolean>;
 }
 
 /**
  * The sessions connected to this hub instance, by agent. One per agent: a new connection of the
  * same agent replaces the old one (the agent reconnected before the old socket timed out).
+ * It also carries the instance's storage health, which ingest updates and /healthz reads.
  */
-export function createLiveSessions() {
+export function createLiveSessions(clock: () => number = Date.now) {
   const byAgent = new Map<string, LiveSession>();
   return {
+    storage: createStorageHealth(clock),
     /** Register a session; the one it replaces, if any, is kicked. */
     register(session: LiveSession): void {
       const previous = byAgent.get(session.agentId);

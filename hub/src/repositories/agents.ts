@@ -1,10 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { AgentsTable } from '../db/tables/agents.js';
 
 export type AgentRow = Selectable<AgentsTable>;
 
-export async function insertAgent(db: Kysely<Database>, agent: AgentRow): Promise<void> {
+export async function insertAgent(db: Kysely<Database>, agent: Insertable<AgentsTable>): Promise<void> {
   await db.insertInto('agents').values(agent).execute();
 }
 

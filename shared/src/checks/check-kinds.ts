@@ -18,6 +18,11 @@ export const CHECK_KINDS = {
   'clock.drift': { where: 'agent', category: 'system', label: 'Clock drift' },
   'host.silent': { where: 'hub', category: 'availability', label: 'Host silent' },
   'site.silent': { where: 'hub', category: 'availability', label: 'Many hosts of a site silent' },
+  'security.duplicate-identity': {
+    where: 'hub',
+    category: 'security',
+    label: 'Agent credential used from another machine',
+  },
 } as const satisfies Record<string, { where: 'agent' | 'hub'; category: string; label: string }>;
 
 export type CheckKind = keyof typeof CHECK_KINDS;

@@ -23,6 +23,9 @@ export const CLOSE_CODES = {
   HEARTBEAT_TIMEOUT: { code: 4021, reason: 'no pong in time', reconnect: 'backoff' },
   SERVICE_RESTART: { code: 4030, reason: 'hub restarting', reconnect: 'backoff' },
   STORAGE_UNAVAILABLE: { code: 4031, reason: 'hub storage unavailable', reconnect: 'backoff' },
+  RATE_LIMITED: { code: 4032, reason: 'too many messages from this agent', reconnect: 'backoff' },
+  TOO_MANY_HANDSHAKES: { code: 4033, reason: 'too many connections awaiting hello', reconnect: 'backoff' },
+  SLOW_CONSUMER: { code: 4034, reason: 'agent does not read what the hub sends', reconnect: 'backoff' },
 } as const satisfies Record<string, { code: number; reason: string; reconnect: 'backoff' | 'never' }>;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;

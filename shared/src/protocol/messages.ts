@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { checkStateSchema } from './agent/check-state.js';
+import { credentialSavedSchema } from './agent/credential-saved.js';
 import { helloSchema } from './agent/hello.js';
 import { inventorySchema } from './agent/inventory.js';
 import { metricsSchema } from './agent/metrics.js';
 import { metricsGapSchema } from './agent/metrics-gap.js';
 import { ackSchema } from './hub/ack.js';
+import { credentialMessageSchema } from './hub/credential.js';
 import { errorMessageSchema } from './hub/error.js';
 import { policyMessageSchema } from './hub/policy.js';
 import { welcomeSchema } from './hub/welcome.js';
@@ -16,11 +18,14 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
   checkStateSchema,
   inventorySchema,
   metricsGapSchema,
+  credentialSavedSchema,
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 export type AgentMessageType = AgentMessage['type'];
 /** Agent messages that carry data and therefore `(bootId, seq)`. */
-export type AgentDataMessage = Exclude<AgentMessage, { type: 'hello' }>;
+export type AgentDataMessage = Exclude<AgentMessage, { type: 'hello' | 'credentialSaved' }>;
+/** Agent messages about the connection itself: no `(bootId, seq)`, never stored as data. */
+export type AgentControlMessage = Extract<AgentMessage, { type: 'hello' | 'credentialSaved' }>;
 
 /** Everything a hub may send, discriminated by `type`. */
 export const hubMessageSchema = z.discriminatedUnion('type', [
@@ -28,6 +33,7 @@ export const hubMessageSchema = z.discriminatedUnion('type', [
   ackSchema,
   policyMessageSchema,
   errorMessageSchema,
+  credentialMessageSchema,
 ]);
 export type HubMessage = z.infer<typeof hubMessageSchema>;
 export type HubMessageType = HubMessage['type'];

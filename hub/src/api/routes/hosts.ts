@@ -2,6 +2,7 @@ import { HOST_ROLES } from '@vigie/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
+import { requestRotation } from '../../identity/rotation.js';
 import type { LiveSessions } from '../../ingest/live-sessions.js';
 import { revokeHostAgents } from '../../repositories/agents.js';
 import { listCheckStates } from '../../repositories/check-states.js';
@@ -130,6 +131,23 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
     for (const agentId of revoked) sessions.get(agentId)?.kick('CREDENTIAL_REVOKED');
     deps.log.info({ hostId: host.id, agents: revoked, by: c.var.user.userName }, 'agent credentials revoked');
     return c.json({ hostId: host.id, revokedAgents: revoked });
+  });
+
+  // The new secret travels only on the agent's authenticated socket: sent now if it is connected,
+  // else at its next hello. `delivered` says which.
+  app.post('/:id/rotate-credential', requireRole(), async (c) => {
+    const host = await findHost(deps.db, c.req.param('id'));
+    if (!host) throw new ApiError('NOT_FOUND', 'No such host');
+    const agentIds = await requestRotation(deps.db, host.id, deps.clock());
+    const agents = [];
+    for (const agentId of agentIds) {
+      agents.push({ agentId, delivered: (await sessions.get(agentId)?.rotate()) ?? false });
+    }
+    deps.log.info(
+      { hostId: host.id, agents, by: c.var.user.userName },
+      'agent credential rotation requested',
+    );
+    return c.json({ hostId: host.id, agents });
   });
 
   return app;

@@ -4,6 +4,7 @@ import * as incidents from './2026-11-25-incidents.js';
 import * as notifications from './2026-11-25-notifications.js';
 import * as delivery from './2026-11-26-delivery.js';
 import * as escalation from './2026-11-27-escalation.js';
+import * as identity from './2026-11-28-identity.js';
 
 /**
  * Every migration, by name; names sort in the order they apply (ISO date prefix). Listed in code
@@ -15,4 +16,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-25-notifications': notifications,
   '2026-11-26-delivery': delivery,
   '2026-11-27-escalation': escalation,
+  '2026-11-28-identity': identity,
 };

@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 export interface AgentsTable {
   id: string;
   host_id: string;
@@ -8,6 +10,13 @@ export interface AgentsTable {
   enrolment_token_id: string | null;
   enrolled_at: number;
   revoked_at: number | null;
+  /** Hash of the secret replaced by the last rotation, valid until the expiry below (grace window). */
+  previous_secret_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  previous_secret_expires_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When the secret was last rotated (null: never, the enrolment secret). */
+  secret_rotated_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** An admin asked for a rotation the agent has not received yet. */
+  rotation_requested_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Per-boot delivery state: the highest seq committed for each (agent, boot). */

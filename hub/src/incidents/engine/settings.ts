@@ -75,6 +75,8 @@ export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = Object.freeze<Inciden
   ],
   impactFallback: 1,
   routing: [
+    // A credential used from two machines is a breach suspicion on any host, not a fault of one.
+    { name: 'security', categories: ['security'], level: 'N3' },
     { name: 'server silent', checks: ['host.silent'], roles: ['server'], level: 'N3' },
     { name: 'site silent', checks: ['site.silent'], level: 'N3' },
     {

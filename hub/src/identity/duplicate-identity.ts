@@ -1,0 +1,52 @@
+import type { HubDeps } from '../config/deps.js';
+import type { Signal } from '../incidents/engine/types.js';
+import { dedupKey, hostFacts } from '../incidents/facts.js';
+import { handleSignal } from '../incidents/handle-signal.js';
+import { defaultIncidentRuntime } from '../incidents/runtime.js';
+import { findHost } from '../repositories/hosts.js';
+
+export const DUPLICATE_IDENTITY_CHECK = 'security.duplicate-identity';
+
+/** Where the refused hello came from: only what the hub observed, nothing the peer claimed. */
+export interface DuplicateIdentityAttempt {
+  readonly agentId: string;
+  readonly hostId: string;
+  readonly remoteAddress: string;
+}
+
+/**
+ * Open (or add an occurrence to) the host's "duplicate identity" security incident: a valid secret
+ * came with another machine's fingerprint, so the credential was copied. One incident per agent;
+ * nothing the impostor sent (hostname, fingerprint, data) is stored, only where it came from.
+ */
+export async function reportDuplicateIdentity(
+  deps: Pick<HubDeps, 'db' | 'clock' | 'incidents' | 'log'>,
+  attempt: DuplicateIdentityAttempt,
+): Promise<{ incidentId: string | null }> {
+  const host = await findHost(deps.db, attempt.hostId);
+  if (!host) return { incidentId: null };
+  const now = deps.clock();
+  const signal: Signal = {
+    // Keyed by agent, not host: a host re-enrolled under a new agent is a new credential to judge.
+    key: dedupKey(host.client, host.id, DUPLICATE_IDENTITY_CHECK, attempt.agentId),
+    client: host.client,
+    site: host.site,
+    host: hostFacts(host),
+    check: DUPLICATE_IDENTITY_CHECK,
+    resource: attempt.agentId,
+    state: 'critical',
+    observedAt: now,
+    value: null,
+    threshold: null,
+    message: `credential of agent ${attempt.agentId} presented by another machine from ${attempt.remoteAddress}`,
+  };
+  const runtime = deps.incidents ?? defaultIncidentRuntime();
+  const outcome = await deps.db
+    .transaction()
+    .execute((trx) => handleSignal(trx, runtime, signal, now, 'hub'));
+  deps.log.warn(
+    { agentId: attempt.agentId, hostId: host.id, remote: attempt.remoteAddress, ...outcome },
+    'duplicate agent identity',
+  );
+  return { incidentId: outcome.incidentId };
+}

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Policy } from '@vigie/shared';
 import { createBootRecordFile } from '../checks/reboot.js';
 import { createCredentialStore } from '../credentials/credential-store.js';
+import { saveRotatedSecret } from '../credentials/rotate-secret.js';
 import { createStatusFile } from '../credentials/status-file.js';
 import { startAgent } from '../runtime/agent.js';
 import { openSpool } from '../spool/spool.js';
@@ -101,6 +102,7 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
     sampler: wiring.sampler(log),
     inventory: wiring.inventory(log),
     savePolicy: (next) => store.writePolicy(next),
+    saveSecret: (secret) => saveRotatedSecret(store, credentials.value.agentId, secret),
     writeStatus: (status) => statusFile.write(status),
     bootRecord: createBootRecordFile(config.stateDir),
     log,

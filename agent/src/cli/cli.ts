@@ -4,8 +4,10 @@ import type { CliContext } from './context.js';
 import { enrollCommand } from './enroll-command.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { HELP, type HelpTopic } from './help.js';
+import { installCommand } from './install-command.js';
 import { runCommand } from './run-command.js';
 import { statusCommand } from './status-command.js';
+import { uninstallCommand } from './uninstall-command.js';
 
 const STRING = { type: 'string' } as const;
 const BOOLEAN = { type: 'boolean' } as const;
@@ -36,7 +38,19 @@ const OPTIONS = {
     'insecure-allow-plaintext': BOOLEAN,
     help: HELP_FLAG,
   },
-  status: { 'state-dir': STRING, config: STRING, json: BOOLEAN, help: HELP_FLAG },
+  status: { 'state-dir': STRING, config: STRING, json: BOOLEAN, root: STRING, help: HELP_FLAG },
+  install: {
+    hub: STRING,
+    token: STRING,
+    role: STRING,
+    ca: STRING,
+    root: STRING,
+    artefact: STRING,
+    'insecure-allow-plaintext': BOOLEAN,
+    force: BOOLEAN,
+    help: HELP_FLAG,
+  },
+  uninstall: { root: STRING, purge: BOOLEAN, help: HELP_FLAG },
 } as const;
 
 type Command = keyof typeof OPTIONS;
@@ -45,6 +59,8 @@ const ALIASES: Readonly<Record<string, Command>> = {
   enrol: 'enroll',
   run: 'run',
   status: 'status',
+  install: 'install',
+  uninstall: 'uninstall',
 };
 
 function usageError(context: CliContext, message: string, topic?: HelpTopic): ExitCode {
@@ -121,7 +137,27 @@ export async function cli(argv: readonly string[], context: CliContext): Promise
           stateDir: values['state-dir'],
           config: values.config,
           json: values.json ?? false,
+          root: values.root,
         });
+      }
+      case 'install': {
+        const { values } = parse('install', rest);
+        if (values.help) break;
+        return await installCommand(context, {
+          hub: values.hub,
+          token: values.token,
+          role: values.role,
+          ca: values.ca,
+          root: values.root,
+          artefact: values.artefact,
+          insecureAllowPlaintext: values['insecure-allow-plaintext'],
+          force: values.force ?? false,
+        });
+      }
+      case 'uninstall': {
+        const { values } = parse('uninstall', rest);
+        if (values.help) break;
+        return await uninstallCommand(context, { root: values.root, purge: values.purge ?? false });
       }
     }
   } catch (error) {

@@ -2,6 +2,7 @@ import type { AgentConfig, ConfigFlags } from '../config/config.js';
 import { type ConfigSources, loadConfig } from '../config/config.js';
 import type { FingerprintResult } from '../identity/fingerprint.js';
 import type { HostInfo } from '../identity/host-info.js';
+import type { ServiceHost } from '../install/service-host.js';
 import type { Log, LogLevel } from '../logger.js';
 import type { AgentDeps, InventorySource, Sampler } from '../runtime/agent.js';
 import type { Scheduler } from '../runtime/scheduler.js';
@@ -38,6 +39,8 @@ export interface CliWiring {
 export interface CliContext {
   readonly io: CliIo;
   readonly wiring: CliWiring;
+  /** The service manager for install/uninstall/status; defaults to this machine's. */
+  readonly service?: ServiceHost;
 }
 
 /** Loads the config for a command, printing errors; a bad option is a usage error, the rest config. */

@@ -38,13 +38,18 @@ Usage:
   vigie-agent enroll --hub URL --token TOKEN [--role server|workstation] [--state-dir DIR] [--force]
   vigie-agent run [--config FILE] [--state-dir DIR] [--metrics-interval S] [--log-level LEVEL]
   vigie-agent status [--state-dir DIR] [--json]
+  vigie-agent install --hub URL --token TOKEN [--role ROLE] [--ca FILE] [--root DIR]
+  vigie-agent uninstall [--purge] [--root DIR]
   vigie-agent help [command]
   vigie-agent --version
 
 Commands:
   enroll   trade an enrolment token for this agent's own credential (alias: enrol)
   run      collect and report until stopped (what the system service runs)
-  status   show enrolment and when the agent last reached its hub
+  status   show enrolment, when the agent last reached its hub, and the service state
+  install  enrol, then install and start the agent as a system service (systemd, launchd,
+           Windows service)
+  uninstall  stop and remove the service (the state dir stays unless --purge)
   help     show help for a command
 
 Config file (JSON, ${DEFAULT_CONFIG_FILE} by default): keys hubUrl, stateDir, logLevel, role,
@@ -124,6 +129,46 @@ Exit codes:
   0   enrolled
   1   not enrolled
   78  state files unreadable or corrupt, or invalid configuration
+`,
+  install: `Usage: vigie-agent install --hub URL --token TOKEN [options]
+
+Enrols this machine (as enroll does; a machine already enrolled with this hub keeps its
+credential), then installs the agent as a system service and starts it:
+  Linux    /opt/vigie-agent/, /etc/vigie/agent.json, a hardened systemd unit
+           /etc/systemd/system/vigie-agent.service (runs as root in a sandbox, state in
+           /var/lib/vigie-agent, no restart on exit 78), systemctl enable --now
+  macOS    /opt/vigie-agent/, /etc/vigie/agent.json, /Library/LaunchDaemons/com.vigie.agent.plist
+  Windows  C:\\Program Files\\Vigie, C:\\ProgramData\\Vigie\\agent.json, service vigie-agent (sc.exe)
+Run it from the single-file build (node vigie-agent.mjs install …) or the single executable: the
+file itself is what gets installed. Must run as root (Administrator on Windows).
+
+Options:
+  --hub URL          the hub's base URL
+  --token TOKEN      enrolment token (or VIGIE_ENROLMENT_TOKEN, which keeps it out of ps)
+  --role ROLE        server | workstation
+  --ca FILE          also trust this CA (PEM) for an https:// hub; copied to /etc/vigie/hub-ca.pem
+  --root DIR         write every file under DIR instead of / (to try it out, and for tests)
+  --artefact FILE    install this vigie-agent.mjs or executable instead of the running one
+  --insecure-allow-plaintext
+                     allow http:// to a hub that is not on this machine
+  --force            enrol again even if already enrolled
+  -h, --help         show this help
+
+Environment:
+  ${'VIGIE_INSTALL_FAKE_RUNNER=FILE'.padEnd(32)}record service-manager commands in FILE, run none (tests)
+
+${EXIT_CODES_TEXT}
+`,
+  uninstall: `Usage: vigie-agent uninstall [--purge] [--root DIR]
+
+Stops and unregisters the service, and removes the installed files and config. The state
+directory (credential, unsent data) stays so a re-install keeps this agent's identity;
+--purge removes it too.
+
+Options:
+  --purge            also remove the state directory
+  --root DIR         the root given to install --root
+  -h, --help         show this help
 `,
 } as const;
 

@@ -1,5 +1,8 @@
 import { createCredentialStore } from '../credentials/credential-store.js';
 import { createStatusFile } from '../credentials/status-file.js';
+import { readServiceState, type ServiceState } from '../install/apply-plan.js';
+import { systemServiceHost } from '../install/service-host.js';
+import { isServicePlatform } from '../install/service-layout.js';
 import { type CliContext, configOrExit } from './context.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 
@@ -7,18 +10,30 @@ export interface StatusFlags {
   readonly stateDir?: string;
   readonly config?: string;
   readonly json: boolean;
+  /** Where `install --root` put the service files (tests). */
+  readonly root?: string;
+}
+
+async function serviceState(
+  context: CliContext,
+  root: string | undefined,
+): Promise<ServiceState | undefined> {
+  const host = context.service ?? systemServiceHost(context.io.env);
+  return isServicePlatform(host.platform) ? readServiceState(host.platform, root, host.runner) : undefined;
 }
 
 /** `vigie-agent status`: enrolment, policy revision, last contact with the hub. */
-export async function statusCommand({ io }: CliContext, flags: StatusFlags): Promise<ExitCode> {
+export async function statusCommand(context: CliContext, flags: StatusFlags): Promise<ExitCode> {
+  const { io } = context;
   const loaded = await configOrExit(io, { stateDir: flags.stateDir, configFile: flags.config });
   if (!loaded.ok) return loaded.exitCode;
   const { stateDir } = loaded.config;
   const store = createCredentialStore(stateDir);
-  const [credentials, policy, runtime] = await Promise.all([
+  const [credentials, policy, runtime, service] = await Promise.all([
     store.readCredentials(),
     store.readPolicy(),
     createStatusFile(stateDir).read(),
+    serviceState(context, flags.root),
   ]);
   for (const result of [credentials, policy, runtime]) {
     if (!result.ok && result.reason !== 'missing') {
@@ -39,6 +54,7 @@ export async function statusCommand({ io }: CliContext, flags: StatusFlags): Pro
     lastConnectedAt: runtime.ok ? runtime.value.lastConnectedAt : undefined,
     lastAckAt: runtime.ok ? runtime.value.lastAckAt : undefined,
     pid: runtime.ok ? runtime.value.pid : undefined,
+    service,
   };
   if (flags.json) {
     io.stdout(`${JSON.stringify(report)}\n`);
@@ -59,6 +75,14 @@ export async function statusCommand({ io }: CliContext, flags: StatusFlags): Pro
         ['last connected', report.lastConnectedAt ?? 'never'],
         ['last ack', report.lastAckAt ?? 'never'],
       );
+    }
+    if (service) {
+      const state = service.installed
+        ? service.running
+          ? 'installed, running'
+          : 'installed, not running'
+        : 'not installed';
+      rows.push(['service', service.detail ? `${state} (${service.detail})` : state]);
     }
     io.stdout(rows.map(([key, value]) => `${`${key}:`.padEnd(17)}${value}\n`).join(''));
   }

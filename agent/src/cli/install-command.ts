@@ -1,0 +1,119 @@
+import { createCredentialStore } from '../credentials/credential-store.js';
+import { applyInstall } from '../install/apply-plan.js';
+import { type Artefact, planInstall } from '../install/install-plan.js';
+import { type ServiceHost, systemServiceHost } from '../install/service-host.js';
+import {
+  isServicePlatform,
+  type ServicePlatform,
+  serviceLayout,
+  underRoot,
+} from '../install/service-layout.js';
+import type { CliContext } from './context.js';
+import { enrollCommand } from './enroll-command.js';
+import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+
+export interface InstallFlags {
+  readonly hub?: string;
+  readonly token?: string;
+  readonly role?: string;
+  readonly ca?: string;
+  readonly root?: string;
+  readonly artefact?: string;
+  readonly insecureAllowPlaintext?: boolean;
+  readonly force: boolean;
+}
+
+type Checked = { ok: true; host: ServiceHost; platform: ServicePlatform } | { ok: false; exitCode: ExitCode };
+
+/** The service host, if this platform has a service manager and this user may change it. */
+export function serviceHostOrExit(context: CliContext, command: string, root: string | undefined): Checked {
+  const host = context.service ?? systemServiceHost(context.io.env);
+  if (!isServicePlatform(host.platform)) {
+    context.io.stderr(`vigie-agent ${command}: no service manager support on ${host.platform}\n`);
+    return { ok: false, exitCode: EXIT_CODES.FAILURE };
+  }
+  // Windows has no uid: the service manager itself refuses a non-administrator.
+  if (root === undefined && host.platform !== 'win32' && !context.io.isRoot) {
+    context.io.stderr(`vigie-agent ${command}: must run as root (sudo), or with --root DIR to try it out\n`);
+    return { ok: false, exitCode: EXIT_CODES.FAILURE };
+  }
+  return { ok: true, host, platform: host.platform };
+}
+
+function artefactFor(flags: InstallFlags, host: ServiceHost): Artefact | undefined {
+  if (flags.artefact === undefined) return host.artefact;
+  return /\.(mjs|js)$/.test(flags.artefact)
+    ? { kind: 'script', path: flags.artefact, node: host.node }
+    : { kind: 'binary', path: flags.artefact };
+}
+
+/** `vigie-agent install`: enrol (unless already enrolled with this hub), then install and start the service. */
+export async function installCommand(context: CliContext, flags: InstallFlags): Promise<ExitCode> {
+  const { io } = context;
+  const checked = serviceHostOrExit(context, 'install', flags.root);
+  if (!checked.ok) return checked.exitCode;
+  const { host, platform } = checked;
+  const artefact = artefactFor(flags, host);
+  if (!artefact) {
+    io.stderr(
+      'vigie-agent install: run install from the single-file build (vigie-agent.mjs) or the single ' +
+        'executable, or name one with --artefact FILE\n',
+    );
+    return EXIT_CODES.USAGE;
+  }
+  const hubUrl = flags.hub ?? io.env.VIGIE_HUB_URL;
+  if (!hubUrl) {
+    io.stderr('vigie-agent install: missing --hub URL (or VIGIE_HUB_URL)\n');
+    return EXIT_CODES.USAGE;
+  }
+  let caPem: string | undefined;
+  if (flags.ca !== undefined) {
+    caPem = await io.readConfigFile(flags.ca);
+    if (caPem === undefined) {
+      io.stderr(`vigie-agent install: CA file ${flags.ca} not found\n`);
+      return EXIT_CODES.CONFIG;
+    }
+  }
+  const layout = serviceLayout(platform);
+  const stateDir = underRoot(flags.root, layout.stateDir);
+  // Enrol first: a refused token leaves nothing installed. A machine already enrolled with this hub
+  // (a re-install) keeps its credential and so its history.
+  const existing = await createCredentialStore(stateDir).readCredentials();
+  if (existing.ok && existing.value.hubUrl === hubUrl && !flags.force) {
+    io.stdout(
+      `already enrolled with ${hubUrl} as agent ${existing.value.agentId}; keeping that credential\n`,
+    );
+  } else {
+    const enrolled = await enrollCommand(context, {
+      hub: hubUrl,
+      token: flags.token,
+      role: flags.role,
+      stateDir,
+      ca: flags.ca,
+      insecureAllowPlaintext: flags.insecureAllowPlaintext,
+      force: flags.force,
+    });
+    if (enrolled !== EXIT_CODES.OK) return enrolled;
+  }
+  const plan = planInstall({
+    platform,
+    artefact,
+    config: {
+      hubUrl,
+      ...(flags.role !== undefined && { role: flags.role }),
+      ...(flags.insecureAllowPlaintext && { insecureAllowPlaintext: true }),
+    },
+    ...(caPem !== undefined && { caPem }),
+  });
+  const applied = await applyInstall(plan, flags.root, host.runner);
+  if (!applied.ok) {
+    io.stderr(`vigie-agent install: ${applied.message}\n`);
+    return EXIT_CODES.FAILURE;
+  }
+  const where = layout.serviceFile ?? 'Windows service vigie-agent';
+  io.stdout(
+    `installed ${underRoot(flags.root, plan.files[0]?.path ?? layout.installDir)}\n` +
+      `service ${where}${flags.root === undefined ? '' : ` (under ${flags.root})`} enabled and started\n`,
+  );
+  return EXIT_CODES.OK;
+}

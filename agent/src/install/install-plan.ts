@@ -1,0 +1,150 @@
+import { launchdPlist } from './launchd-plist.js';
+import {
+  SERVICE_LABEL,
+  SERVICE_NAME,
+  type ServiceLayout,
+  type ServicePlatform,
+  serviceLayout,
+} from './service-layout.js';
+import { systemdUnit } from './systemd-unit.js';
+import { type Command, windowsServiceCommands, windowsServiceRemoval } from './windows-service.js';
+
+/** What gets installed: the single-file build (run by a Node) or the single executable. */
+export type Artefact =
+  | { readonly kind: 'script'; readonly path: string; readonly node: string }
+  | { readonly kind: 'binary'; readonly path: string };
+
+/** The agent config written to the layout's config file; it holds no secret (that is in the state dir). */
+export interface ServiceConfig {
+  readonly hubUrl: string;
+  readonly role?: string;
+  readonly insecureAllowPlaintext?: boolean;
+}
+
+export interface PlannedFile {
+  readonly path: string;
+  readonly mode: number;
+  readonly contents?: string;
+  /** Copy this local file instead of writing `contents`. */
+  readonly copyFrom?: string;
+}
+
+/** Everything `install` does, as data: tests read it, `applyInstall` carries it out. */
+export interface InstallPlan {
+  readonly layout: ServiceLayout;
+  readonly dirs: ReadonlyArray<{ readonly path: string; readonly mode: number }>;
+  readonly files: readonly PlannedFile[];
+  /** What the service runs. */
+  readonly programArguments: readonly string[];
+  readonly commands: readonly Command[];
+}
+
+export interface InstallInput {
+  readonly platform: ServicePlatform;
+  readonly artefact: Artefact;
+  readonly config: ServiceConfig;
+  /** PEM of an extra CA for the hub, copied next to the config. */
+  readonly caPem?: string;
+}
+
+/** The files, directories and service-manager commands that install the agent on `platform`. */
+export function planInstall(input: InstallInput): InstallPlan {
+  const layout = serviceLayout(input.platform);
+  const { join } = layout.path;
+  const isWindows = input.platform === 'win32';
+  const installed =
+    input.artefact.kind === 'script'
+      ? join(layout.installDir, 'vigie-agent.mjs')
+      : join(layout.installDir, isWindows ? 'vigie-agent.exe' : 'vigie-agent');
+  const run = ['run', '--config', layout.configFile];
+  const programArguments =
+    input.artefact.kind === 'script' ? [input.artefact.node, installed, ...run] : [installed, ...run];
+  const config = {
+    hubUrl: input.config.hubUrl,
+    stateDir: layout.stateDir,
+    ...(input.config.role !== undefined && { role: input.config.role }),
+    ...(input.config.insecureAllowPlaintext && { insecureAllowPlaintext: true }),
+    ...(input.caPem !== undefined && { caFile: layout.caFile }),
+  };
+  const files: PlannedFile[] = [
+    { path: installed, mode: 0o755, copyFrom: input.artefact.path },
+    { path: layout.configFile, mode: 0o644, contents: `${JSON.stringify(config, null, 2)}\n` },
+  ];
+  if (input.caPem !== undefined) files.push({ path: layout.caFile, mode: 0o644, contents: input.caPem });
+  const dirs = [
+    { path: layout.installDir, mode: 0o755 },
+    { path: layout.path.dirname(layout.configFile), mode: 0o755 },
+    { path: layout.stateDir, mode: 0o700 },
+  ];
+  let commands: Command[];
+  switch (input.platform) {
+    case 'linux':
+      files.push({
+        path: layout.serviceFile ?? '',
+        mode: 0o644,
+        contents: systemdUnit({ execStart: programArguments, stateDir: layout.stateDir }),
+      });
+      commands = [
+        ['systemctl', 'daemon-reload'],
+        ['systemctl', 'enable', '--now', SERVICE_NAME],
+      ];
+      break;
+    case 'darwin':
+      files.push({
+        path: layout.serviceFile ?? '',
+        mode: 0o644,
+        contents: launchdPlist({ programArguments, logFile: '/var/log/vigie-agent.log' }),
+      });
+      commands = [['launchctl', 'bootstrap', 'system', layout.serviceFile ?? '']];
+      break;
+    case 'win32':
+      commands = windowsServiceCommands(programArguments);
+      break;
+  }
+  return { layout, dirs, files, programArguments, commands };
+}
+
+/** Everything `uninstall` does: stop and unregister, then remove files (the state dir on purge). */
+export interface UninstallPlan {
+  readonly stop: readonly Command[];
+  readonly remove: readonly string[];
+  readonly after: readonly Command[];
+}
+
+/** Reverses `planInstall`; keeps the state dir (credential, spool) unless `purge`. */
+export function planUninstall(platform: ServicePlatform, purge: boolean): UninstallPlan {
+  const layout = serviceLayout(platform);
+  const remove = [layout.installDir, layout.configFile, layout.caFile];
+  if (layout.serviceFile) remove.unshift(layout.serviceFile);
+  if (purge) remove.push(layout.stateDir);
+  switch (platform) {
+    case 'linux':
+      return {
+        stop: [['systemctl', 'disable', '--now', SERVICE_NAME]],
+        remove,
+        after: [['systemctl', 'daemon-reload']],
+      };
+    case 'darwin':
+      return { stop: [['launchctl', 'bootout', `system/${SERVICE_LABEL}`]], remove, after: [] };
+    case 'win32':
+      return { stop: windowsServiceRemoval(), remove, after: [] };
+  }
+}
+
+/** Commands that tell whether the service is installed and running, with how to read them. */
+export function statusCommands(platform: ServicePlatform): { installed: Command; running: Command } {
+  switch (platform) {
+    case 'linux':
+      return {
+        installed: ['systemctl', 'is-enabled', SERVICE_NAME],
+        running: ['systemctl', 'is-active', SERVICE_NAME],
+      };
+    case 'darwin':
+      return {
+        installed: ['launchctl', 'print', `system/${SERVICE_LABEL}`],
+        running: ['launchctl', 'print', `system/${SERVICE_LABEL}`],
+      };
+    case 'win32':
+      return { installed: ['sc.exe', 'query', SERVICE_NAME], running: ['sc.exe', 'query', SERVICE_NAME] };
+  }
+}

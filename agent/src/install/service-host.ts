@@ -1,0 +1,27 @@
+import { isSea } from 'node:sea';
+import { type CommandRunner, FAKE_RUNNER_ENV, recordingRunner, systemRunner } from './command-runner.js';
+import type { Artefact } from './install-plan.js';
+
+/** The machine `install`, `uninstall` and `status` act on; tests pass a fake. */
+export interface ServiceHost {
+  /** `process.platform`; only linux, darwin and win32 can install a service. */
+  readonly platform: string;
+  readonly runner: CommandRunner;
+  /** The Node running this process, for a service that runs the single-file build. */
+  readonly node: string;
+  /** The file this process runs from, when it is an installable artefact. */
+  readonly artefact?: Artefact;
+}
+
+/** This process: the single executable installs itself, the single-file build too (with this Node). */
+export function systemServiceHost(env: Readonly<Record<string, string | undefined>>): ServiceHost {
+  const fake = env[FAKE_RUNNER_ENV];
+  const runner = fake ? recordingRunner(fake) : systemRunner();
+  const script = process.argv[1];
+  const artefact: Artefact | undefined = isSea()
+    ? { kind: 'binary', path: process.execPath }
+    : script?.endsWith('.mjs')
+      ? { kind: 'script', path: script, node: process.execPath }
+      : undefined;
+  return { platform: process.platform, runner, node: process.execPath, ...(artefact && { artefact }) };
+}

@@ -5,6 +5,7 @@ export {
   type Credentials,
   createCredentialStore,
 } from './credentials/credential-store.js';
+export { saveRotatedSecret } from './credentials/rotate-secret.js';
 export { createStatusFile, type RuntimeStatus } from './credentials/status-file.js';
 export { type EnrolResult, enrol } from './enrol/enrol.js';
 export {

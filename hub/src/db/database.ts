@@ -13,6 +13,14 @@ import type {
 import type { HostsTable } from './tables/hosts.js';
 import type { HeldSignalsTable, IncidentEventsTable, IncidentsTable } from './tables/incidents.js';
 import type { InventoriesTable, InventoryChunksTable } from './tables/inventories.js';
+import type {
+  HostUpdatesTable,
+  HostWarrantiesTable,
+  InventoryChangesTable,
+  InventorySignalsTable,
+  InventorySoftwareTable,
+  LicencesTable,
+} from './tables/inventory-history.js';
 import type { KbArticlesTable } from './tables/kb-articles.js';
 import type { MaintenanceWindowsTable } from './tables/maintenance-windows.js';
 import type { NotificationChannelsTable } from './tables/notification-channels.js';
@@ -33,6 +41,12 @@ export interface Database {
   check_states: CheckStatesTable;
   inventories: InventoriesTable;
   inventory_chunks: InventoryChunksTable;
+  inventory_software: InventorySoftwareTable;
+  inventory_changes: InventoryChangesTable;
+  inventory_signals: InventorySignalsTable;
+  host_updates: HostUpdatesTable;
+  host_warranties: HostWarrantiesTable;
+  licences: LicencesTable;
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   held_signals: HeldSignalsTable;

@@ -1,7 +1,13 @@
 import type { InventoryMessage } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { completeChunks, replaceInventory, storeInventoryChunk } from '../../repositories/inventories.js';
+import { recordSnapshot } from '../../inventory/record-snapshot.js';
+import {
+  completeChunks,
+  findInventory,
+  replaceInventory,
+  storeInventoryChunk,
+} from '../../repositories/inventories.js';
 import type { SenderIdentity } from '../commit-data-message.js';
 
 type ChunkBody = Omit<InventoryMessage, 'type' | 'bootId' | 'seq'>;
@@ -11,7 +17,7 @@ const LIST_SECTIONS = ['memoryModules', 'disks', 'networkInterfaces', 'software'
 export function assembleSnapshot(chunks: ChunkBody[]): Record<string, unknown> {
   const snapshot: Record<string, unknown> = {};
   for (const chunk of chunks) {
-    for (const key of ['hardware', 'os', 'cpu'] as const) {
+    for (const key of ['hardware', 'os', 'cpu', 'updates'] as const) {
       if (chunk[key] !== undefined) snapshot[key] = chunk[key];
     }
     for (const key of LIST_SECTIONS) {
@@ -23,7 +29,10 @@ export function assembleSnapshot(chunks: ChunkBody[]): Record<string, unknown> {
   return snapshot;
 }
 
-/** Keep a chunk; when the last chunk of a snapshot arrives, it becomes the host's inventory. */
+/**
+ * Keep a chunk; when the last chunk of a snapshot arrives, it becomes the host's inventory, its
+ * changes since the previous one are recorded and its software becomes searchable.
+ */
 export async function storeInventory(
   trx: Kysely<Database>,
   sender: SenderIdentity,
@@ -42,6 +51,12 @@ export async function storeInventory(
   const payloads = await completeChunks(trx, sender.hostId, message.hash, message.chunks);
   if (!payloads) return;
   const snapshot = assembleSnapshot(payloads.map((payload) => JSON.parse(payload) as ChunkBody));
+  const previous = await findInventory(trx, sender.hostId);
+  // A resent snapshot (same hash) is not a change.
+  if (previous?.hash !== message.hash) {
+    const before = previous ? (JSON.parse(previous.payload) as Record<string, unknown>) : undefined;
+    await recordSnapshot(trx, sender.hostId, before, snapshot, receivedAt);
+  }
   await replaceInventory(trx, {
     host_id: sender.hostId,
     hash: message.hash,

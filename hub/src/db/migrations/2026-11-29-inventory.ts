@@ -1,0 +1,96 @@
+import { type Kysely, sql } from 'kysely';
+
+// Frozen in time (see the foundation migration): Kysely<any>, portable column types.
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the app's current types
+export async function up(db: Kysely<any>): Promise<void> {
+  // Each host's installed software, one row per entry of its current snapshot, so a fleet search
+  // is an indexed query rather than a scan of every snapshot's JSON.
+  await db.schema
+    .createTable('inventory_software')
+    .addColumn('host_id', 'text', (c) => c.notNull().references('hosts.id').onDelete('cascade'))
+    // Names compare case-insensitively (`Bash` finds `bash`) and the index serves that.
+    .addColumn('name', 'text', (c) => c.notNull().modifyEnd(sql`collate nocase`))
+    .addColumn('version', 'text', (c) => c.notNull())
+    .addColumn('publisher', 'text')
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('installed_at', 'bigint')
+    .execute();
+  await db.schema.createIndex('inventory_software_host').on('inventory_software').column('host_id').execute();
+  await db.schema.createIndex('inventory_software_name').on('inventory_software').column('name').execute();
+
+  // What changed between a host's snapshots; `security` flags changes an admin must look at.
+  await db.schema
+    .createTable('inventory_changes')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('host_id', 'text', (c) => c.notNull().references('hosts.id').onDelete('cascade'))
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('field', 'text', (c) => c.notNull())
+    .addColumn('old_value', 'text')
+    .addColumn('new_value', 'text')
+    .addColumn('security', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .createIndex('inventory_changes_host')
+    .on('inventory_changes')
+    .columns(['host_id', 'at'])
+    .execute();
+
+  // Pending updates per host, and since when the hub has seen security updates pending.
+  await db.schema
+    .createTable('host_updates')
+    .addColumn('host_id', 'text', (c) => c.primaryKey().references('hosts.id').onDelete('cascade'))
+    .addColumn('manager', 'text')
+    .addColumn('pending', 'integer')
+    .addColumn('security', 'integer')
+    .addColumn('reboot_required', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('security_since', 'bigint')
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('host_warranties')
+    .addColumn('host_id', 'text', (c) => c.primaryKey().references('hosts.id').onDelete('cascade'))
+    .addColumn('purchased_at', 'bigint')
+    .addColumn('warranty_until', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('licences')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('client', 'text')
+    .addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('name_pattern', 'text', (c) => c.notNull())
+    .addColumn('publisher_pattern', 'text')
+    .addColumn('seats', 'integer', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint')
+    .addColumn('notes', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+
+  // The last stage each hub-side inventory signal was sent at, so an hourly sweep signals a
+  // stage once (and again daily only to keep its incident from going stale).
+  await db.schema
+    .createTable('inventory_signals')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('stage', 'text', (c) => c.notNull())
+    .addColumn('signalled_at', 'bigint', (c) => c.notNull())
+    .execute();
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: see up()
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const table of [
+    'inventory_signals',
+    'licences',
+    'host_warranties',
+    'host_updates',
+    'inventory_changes',
+    'inventory_software',
+  ])
+    await db.schema.dropTable(table).execute();
+}

@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { recordHostUpdates, type UpdateFacts } from '../repositories/host-updates.js';
+import { insertInventoryChanges } from '../repositories/inventory-changes.js';
+import { replaceHostSoftware } from '../repositories/inventory-software.js';
+import { diffInventory } from './diff.js';
+import { type FactsView, snapshotView } from './snapshot-view.js';
+
+function updateFacts(updates: FactsView): UpdateFacts | undefined {
+  if (Object.keys(updates).length === 0) return undefined;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return {
+    manager: typeof updates.manager === 'string' ? updates.manager : null,
+    pending: num(updates.pending),
+    security: num(updates.security),
+    rebootRequired: updates.rebootRequired === true,
+  };
+}
+
+/**
+ * Everything a new complete snapshot changes besides the stored JSON: the changes since the
+ * previous snapshot (none for the first, which is the baseline), the host's software rows for
+ * fleet search, and its pending updates. Runs in the caller's transaction.
+ */
+export async function recordSnapshot(
+  trx: Kysely<Database>,
+  hostId: string,
+  previous: Record<string, unknown> | undefined,
+  next: Record<string, unknown>,
+  now: number,
+): Promise<{ changes: number }> {
+  const after = snapshotView(next);
+  const changes = previous === undefined ? [] : diffInventory(snapshotView(previous), after);
+  await insertInventoryChanges(trx, hostId, now, changes);
+  await replaceHostSoftware(trx, hostId, after.software);
+  const updates = updateFacts(after.updates);
+  if (updates) await recordHostUpdates(trx, hostId, updates, now);
+  return { changes: changes.length };
+}

@@ -1,0 +1,111 @@
+import type { Software } from '@vigie/shared';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { InventorySoftwareTable } from '../db/tables/inventory-history.js';
+
+export type InventorySoftwareRow = Selectable<InventorySoftwareTable>;
+
+// 6 bound values per row; 500 rows stays far under SQLite's variable limit.
+const BATCH = 500;
+
+/** Replace a host's software rows with its current snapshot's list. */
+export async function replaceHostSoftware(
+  db: Kysely<Database>,
+  hostId: string,
+  software: readonly Software[],
+): Promise<void> {
+  await db.deleteFrom('inventory_software').where('host_id', '=', hostId).execute();
+  for (let i = 0; i < software.length; i += BATCH) {
+    await db
+      .insertInto('inventory_software')
+      .values(
+        software.slice(i, i + BATCH).map((s) => ({
+          host_id: hostId,
+          name: s.name,
+          version: s.version,
+          publisher: s.publisher ?? null,
+          source: s.source,
+          installed_at: s.installedAt ?? null,
+        })),
+      )
+      .execute();
+  }
+}
+
+/** How to pick software across the fleet. */
+export interface SoftwareFilter {
+  /** Exact name, case-insensitive. */
+  readonly name?: string | undefined;
+  /** Part of the name, case-insensitive. */
+  readonly contains?: string | undefined;
+  readonly version?: string | undefined;
+  readonly client?: string | undefined;
+  readonly limit: number;
+  readonly offset?: number | undefined;
+}
+
+/** One installation with its host. */
+export interface FleetSoftwareRow extends InventorySoftwareRow {
+  hostname: string;
+  client: string;
+  site: string;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Installations matching the filter, with their host, ordered by name, host and version. */
+export async function searchSoftware(
+  db: Kysely<Database>,
+  filter: SoftwareFilter,
+): Promise<FleetSoftwareRow[]> {
+  let query = db
+    .selectFrom('inventory_software as s')
+    .innerJoin('hosts as h', 'h.id', 's.host_id')
+    .select([
+      's.host_id',
+      's.name',
+      's.version',
+      's.publisher',
+      's.source',
+      's.installed_at',
+      'h.hostname',
+      'h.client',
+      'h.site',
+    ]);
+  if (filter.name !== undefined) query = query.where('s.name', '=', filter.name);
+  if (filter.contains !== undefined)
+    query = query.where(sql<boolean>`s.name like ${`%${escapeLike(filter.contains)}%`} escape '\\'`);
+  if (filter.version !== undefined) query = query.where('s.version', '=', filter.version);
+  if (filter.client !== undefined) query = query.where('h.client', '=', filter.client);
+  return query
+    .orderBy('s.name')
+    .orderBy('h.hostname')
+    .orderBy('s.version')
+    .limit(filter.limit)
+    .offset(filter.offset ?? 0)
+    .execute();
+}
+
+/** A `*` glob (case-insensitive) as a LIKE pattern, other LIKE wildcards taken literally. */
+export function globToLike(glob: string): string {
+  return glob.split('*').map(escapeLike).join('%');
+}
+
+/** Hosts (of one client, or all) with software matching a licence's name and publisher globs. */
+export async function hostsMatching(
+  db: Kysely<Database>,
+  match: { namePattern: string; publisherPattern: string | null; client: string | null },
+): Promise<{ host_id: string; hostname: string }[]> {
+  let query = db
+    .selectFrom('inventory_software as s')
+    .innerJoin('hosts as h', 'h.id', 's.host_id')
+    .select(['s.host_id', 'h.hostname'])
+    .distinct()
+    .where(sql<boolean>`s.name like ${globToLike(match.namePattern)} escape '\\'`);
+  if (match.publisherPattern !== null)
+    query = query.where(
+      sql<boolean>`coalesce(s.publisher, '') like ${globToLike(match.publisherPattern)} escape '\\'`,
+    );
+  if (match.client !== null) query = query.where('h.client', '=', match.client);
+  return query.orderBy('h.hostname').execute();
+}

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
+import { createArtefactStore } from './artefacts/artefact-store.js';
 import type { HubConfig } from './config/config.js';
 import type { HubDeps } from './config/deps.js';
 import { parseIncidentSettings, silenceSettings } from './config/incident-settings.js';
@@ -95,6 +96,8 @@ export async function startHub(
   });
   const app = createApp(deps, sessions, agentSocket.routes, {
     notifications,
+    artefacts: createArtefactStore(config.agentArtefactsDir),
+    ...(config.publicUrl !== undefined && { publicUrl: config.publicUrl }),
     ...(config.enrolRateLimit !== undefined && { enrolPerMinute: config.enrolRateLimit }),
   });
 

@@ -1,12 +1,14 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { type ArtefactStore, createArtefactStore } from '../artefacts/artefact-store.js';
 import type { HubDeps } from '../config/deps.js';
 import type { LiveSessions } from '../ingest/live-sessions.js';
 import { createTargetGuard } from '../notify/target-guard.js';
 import { rateLimitByAddress } from '../security/rate-limit.js';
 import { ApiError } from './api-error.js';
 import { type AuthEnv, bearerAuth } from './middleware/bearer-auth.js';
+import { artefactListRoutes, downloadRoutes } from './routes/artefacts.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { enrolRoutes } from './routes/enrol.js';
 import { enrolmentTokenRoutes } from './routes/enrolment-tokens.js';
@@ -15,6 +17,7 @@ import { gapsRoutes } from './routes/gaps.js';
 import { healthRoutes } from './routes/health.js';
 import { hostsRoutes } from './routes/hosts.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { installCommandRoutes, installScriptRoutes } from './routes/install-scripts.js';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows.js';
 import { type NotificationsApi, notificationChannelRoutes } from './routes/notification-channels.js';
 import { oncallRoutes } from './routes/oncall.js';
@@ -30,6 +33,10 @@ export interface AppOptions {
   notifications?: NotificationsApi;
   /** Enrolment attempts per minute per remote address (default 10); over it, 429 RATE_LIMITED. */
   enrolPerMinute?: number;
+  /** Agent artefacts served at /downloads; defaults to agent/dist-bundle of this checkout. */
+  artefacts?: ArtefactStore;
+  /** The URL agents reach the hub at, for install scripts; defaults to each request's origin. */
+  publicUrl?: string;
 }
 
 /**
@@ -70,6 +77,13 @@ export function createApp(
 
   app.route('/healthz', healthRoutes(deps, sessions));
   if (agentSocket) app.route('/api/v1/agent/ws', agentSocket);
+  // Artefacts and installers are public: they hold no secret, and the machine being installed
+  // has nothing to authenticate with yet.
+  const artefacts = options.artefacts ?? createArtefactStore();
+  const install = options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl };
+  app.route('/api/v1/agent/artefacts', artefactListRoutes(artefacts));
+  app.route('/downloads', downloadRoutes(artefacts));
+  app.route('/', installScriptRoutes(artefacts, install));
 
   const api = new Hono<AuthEnv>();
   api.use(
@@ -86,6 +100,7 @@ export function createApp(
   api.route('/hosts', hostsRoutes(deps, sessions));
   api.route('/hosts', gapsRoutes(deps));
   api.route('/enrolment-tokens', enrolmentTokenRoutes(deps));
+  api.route('/enrolment-tokens', installCommandRoutes(deps, install));
   api.route('/incidents', incidentRoutes(deps));
   api.route('/problems', problemRoutes(deps));
   api.route('/escalation-policies', escalationPolicyRoutes(deps));

@@ -47,6 +47,10 @@ Options:
                                 [env VIGIE_HOST_SILENT_GRACE, default 3 heartbeat intervals]
   --tls-cert <file>             PEM certificate (chain): serve HTTPS/WSS   [env VIGIE_HUB_TLS_CERT]
   --tls-key <file>              PEM private key of that certificate        [env VIGIE_HUB_TLS_KEY]
+  --public-url <url>            URL agents reach the hub at, written into install scripts
+                                [env VIGIE_HUB_PUBLIC_URL, default: the URL each request came to]
+  --agent-artefacts <dir>       Agent artefacts served at /downloads
+                                [env VIGIE_AGENT_ARTEFACTS_DIR, default agent/dist-bundle]
 
 The hub logs JSON lines on stdout and prints 'listening <url>' on stderr when ready.
 SIGINT/SIGTERM close agents' sockets with "service restart" (4030) and exit 0.`,

@@ -51,6 +51,8 @@ function config(flags: Record<string, string | boolean | undefined>): HubConfig 
       policy: str('policy'),
       tlsCert: str('tls-cert'),
       tlsKey: str('tls-key'),
+      publicUrl: str('public-url'),
+      agentArtefactsDir: str('agent-artefacts'),
     },
     process.env,
   );
@@ -84,6 +86,8 @@ async function start(args: string[]): Promise<number> {
     policy: { type: 'string' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
+    'public-url': { type: 'string' },
+    'agent-artefacts': { type: 'string' },
   });
   if (values.help) return help('start');
   const cfg = config(values);

@@ -97,6 +97,13 @@ const configSchema = z.object({
   /** PEM certificate (chain) and key files: with both, the hub serves HTTPS and WSS. */
   tlsCert: z.string().min(1).max(4096).optional(),
   tlsKey: z.string().min(1).max(4096).optional(),
+  /** The URL agents reach the hub at, for install scripts and commands (default: the request's origin). */
+  publicUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
+  /** Directory of the agent artefacts served at /downloads (default: agent/dist-bundle of this checkout). */
+  agentArtefactsDir: z.string().min(1).max(4096).optional(),
 });
 
 function incidentRulesError(text: string): string {
@@ -145,6 +152,8 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
   enrolRateLimit: 'VIGIE_HUB_ENROL_RATE_LIMIT',
   tlsCert: 'VIGIE_HUB_TLS_CERT',
   tlsKey: 'VIGIE_HUB_TLS_KEY',
+  publicUrl: 'VIGIE_HUB_PUBLIC_URL',
+  agentArtefactsDir: 'VIGIE_AGENT_ARTEFACTS_DIR',
 };
 
 /** The CLI flag of a setting: `hostSilentGraceSec` is `--host-silent-grace`. */

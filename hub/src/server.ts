@@ -12,6 +12,8 @@ import { readTlsFiles } from './config/tls.js';
 import { migrateToLatest, openSqlite } from './db/connect.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { defaultIncidentRuntime } from './incidents/runtime.js';
+import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS } from './inventory/updates-sweep.js';
+import { type InventorySweeper, startInventorySweeper } from './licences/scheduler.js';
 import { parseSlaSettings } from './incidents/sla/parse-settings.js';
 import { SESSION_LIMIT_DEFAULTS } from './ingest/agent-session.js';
 import { createAgentSocket, HANDSHAKE_LIMIT_DEFAULTS } from './ingest/agent-socket.js';
@@ -103,6 +105,7 @@ export async function startHub(
 
   let stop: () => Promise<void> = async () => {};
   let sweeper: IncidentSweeper | undefined;
+  let inventorySweeper: InventorySweeper | undefined;
   const listening = await new Promise<{ ok: true; port: number } | { ok: false; error: unknown }>(
     (resolve) => {
       const server = serve({
@@ -117,6 +120,7 @@ export async function startHub(
       server.once('listening', () => resolve({ ok: true, port: (server.address() as AddressInfo).port }));
       stop = async () => {
         await sweeper?.stop();
+        await inventorySweeper?.stop();
         await agentSocket.close();
         // After the sockets: their last commits may have queued notices (delivered next start).
         await notifications.worker.stop();
@@ -145,6 +149,17 @@ export async function startHub(
     intervalMs: (config.incidentSweepIntervalSec ?? 5) * 1000,
     clock: deps.clock,
     log: runtime.log,
+  });
+  // Security updates pending too long, licence and warranty expiry, licence compliance.
+  inventorySweeper = startInventorySweeper({
+    db,
+    runtime: deps.incidents ?? defaultIncidentRuntime(),
+    clock: deps.clock,
+    log: runtime.log,
+    securityUpdatesMaxAgeMs:
+      config.securityUpdatesMaxAgeDays === undefined
+        ? DEFAULT_SECURITY_UPDATES_MAX_AGE_MS
+        : config.securityUpdatesMaxAgeDays * 86_400_000,
   });
   let closing: Promise<void> | undefined;
   return {

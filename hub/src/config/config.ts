@@ -45,6 +45,8 @@ const configSchema = z.object({
   incidentSweepIntervalSec: z.coerce.number().min(0.01).max(3600).optional(),
   /** How long a disconnected host may stay unheard before it is silent (default 3 heartbeats). */
   hostSilentGraceSec: z.coerce.number().min(0.01).max(86_400).optional(),
+  /** Days security updates may stay pending (from the hub's first sight) before an N1 ticket (14). */
+  securityUpdatesMaxAgeDays: z.coerce.number().min(0).max(3650).optional(),
   /** Incident settings as JSON, or `@file.json`: priority matrix, routing, windows, timeouts. */
   incidentRules: z
     .string()
@@ -142,6 +144,7 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
   smtpFrom: 'VIGIE_SMTP_FROM',
   incidentSweepIntervalSec: 'VIGIE_INCIDENT_SWEEP_INTERVAL',
   hostSilentGraceSec: 'VIGIE_HOST_SILENT_GRACE',
+  securityUpdatesMaxAgeDays: 'VIGIE_SECURITY_UPDATES_MAX_AGE_DAYS',
   incidentRules: 'VIGIE_INCIDENT_RULES',
   slaRules: 'VIGIE_SLA_RULES',
   policy: 'VIGIE_HUB_POLICY',

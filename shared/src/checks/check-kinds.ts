@@ -23,6 +23,10 @@ export const CHECK_KINDS = {
     category: 'security',
     label: 'Agent credential used from another machine',
   },
+  'updates.security': { where: 'hub', category: 'system', label: 'Security updates pending too long' },
+  'licence.expiry': { where: 'hub', category: 'asset', label: 'Licence expiring' },
+  'licence.compliance': { where: 'hub', category: 'asset', label: 'Licence over-deployed' },
+  'warranty.expiry': { where: 'hub', category: 'asset', label: 'Hardware warranty expiring' },
 } as const satisfies Record<string, { where: 'agent' | 'hub'; category: string; label: string }>;
 
 export type CheckKind = keyof typeof CHECK_KINDS;

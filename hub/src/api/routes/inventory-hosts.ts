@@ -1,0 +1,105 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { HubDeps } from '../../config/deps.js';
+import { findHostUpdates } from '../../repositories/host-updates.js';
+import { findHost } from '../../repositories/hosts.js';
+import { listInventoryChanges } from '../../repositories/inventory-changes.js';
+import { findWarranty, setWarranty } from '../../repositories/warranties.js';
+import { ApiError } from '../api-error.js';
+import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { parseJsonBody, parseQuery } from '../validate.js';
+
+const changesQuery = z.object({
+  from: z.coerce.number().int().min(0).optional(),
+  security: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(500),
+});
+
+const warrantyBody = z.strictObject({
+  /** Epoch ms, or an ISO date. */
+  warrantyUntil: z.union([z.number().int().min(0), z.iso.date().transform((d) => Date.parse(d))]),
+  purchasedAt: z
+    .union([z.number().int().min(0), z.iso.date().transform((d) => Date.parse(d)), z.null()])
+    .optional(),
+});
+
+/** /api/v1/hosts/:id/…: a host's inventory changes, pending updates and warranty. */
+export function inventoryHostRoutes(deps: HubDeps) {
+  const app = new Hono<AuthEnv>();
+
+  const host = async (id: string) => {
+    const row = await findHost(deps.db, id);
+    if (!row) throw new ApiError('NOT_FOUND', 'No such host');
+    return row;
+  };
+
+  app.get('/:id/inventory/changes', async (c) => {
+    const { id } = await host(c.req.param('id'));
+    const query = parseQuery(c, changesQuery);
+    const rows = await listInventoryChanges(deps.db, id, {
+      from: query.from,
+      securityOnly: query.security === 'true',
+      limit: query.limit,
+    });
+    return c.json({
+      hostId: id,
+      changes: rows.map((r) => ({
+        at: Number(r.at),
+        kind: r.kind,
+        field: r.field,
+        old: r.old_value,
+        new: r.new_value,
+        security: r.security === 1,
+      })),
+    });
+  });
+
+  app.get('/:id/updates', async (c) => {
+    const { id } = await host(c.req.param('id'));
+    const row = await findHostUpdates(deps.db, id);
+    if (!row) return c.json({ hostId: id, updates: null });
+    return c.json({
+      hostId: id,
+      updates: {
+        manager: row.manager,
+        pending: row.pending,
+        security: row.security,
+        rebootRequired: row.reboot_required === 1,
+        securitySince: row.security_since === null ? null : Number(row.security_since),
+        updatedAt: Number(row.updated_at),
+      },
+    });
+  });
+
+  app.get('/:id/warranty', async (c) => {
+    const { id } = await host(c.req.param('id'));
+    const row = await findWarranty(deps.db, id);
+    return c.json({
+      hostId: id,
+      warranty: row
+        ? {
+            warrantyUntil: Number(row.warranty_until),
+            purchasedAt: row.purchased_at === null ? null : Number(row.purchased_at),
+          }
+        : null,
+    });
+  });
+
+  app.put('/:id/warranty', requireRole(), async (c) => {
+    const { id } = await host(c.req.param('id'));
+    const body = await parseJsonBody(c, warrantyBody);
+    await setWarranty(
+      deps.db,
+      id,
+      { warrantyUntil: body.warrantyUntil, purchasedAt: body.purchasedAt ?? null },
+      deps.clock(),
+    );
+    deps.log.info({ hostId: id, by: c.var.user.userName, ...body }, 'host warranty set');
+    return c.json({
+      hostId: id,
+      warranty: { warrantyUntil: body.warrantyUntil, purchasedAt: body.purchasedAt ?? null },
+    });
+  });
+
+  return app;
+}

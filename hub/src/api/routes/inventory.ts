@@ -1,0 +1,79 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { HubDeps } from '../../config/deps.js';
+import { toCsv } from '../../inventory/csv.js';
+import { type FleetSoftwareRow, searchSoftware } from '../../repositories/inventory-software.js';
+import { ApiError } from '../api-error.js';
+import type { AuthEnv } from '../middleware/bearer-auth.js';
+import { parseQuery } from '../validate.js';
+
+/** Most rows one CSV export carries; beyond that, page with `offset`. */
+const MAX_EXPORT_ROWS = 100_000;
+
+const softwareQuery = z.object({
+  name: z.string().min(1).max(256).optional(),
+  contains: z.string().min(1).max(256).optional(),
+  version: z.string().max(256).optional(),
+  client: z.string().max(256).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_EXPORT_ROWS).default(1000),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+
+function view(row: FleetSoftwareRow) {
+  return {
+    hostId: row.host_id,
+    hostname: row.hostname,
+    client: row.client,
+    site: row.site,
+    name: row.name,
+    version: row.version,
+    publisher: row.publisher,
+    source: row.source,
+    installedAt: row.installed_at === null ? null : Number(row.installed_at),
+  };
+}
+
+/** /api/v1/inventory: fleet-wide software search and its CSV export. */
+export function inventoryRoutes(deps: HubDeps) {
+  const app = new Hono<AuthEnv>();
+
+  const search = (query: z.infer<typeof softwareQuery>) => {
+    if (query.name === undefined && query.contains === undefined && query.client === undefined)
+      throw new ApiError('VALIDATION_FAILED', 'give `name`, `contains` or `client`');
+    return searchSoftware(deps.db, query);
+  };
+
+  // Which hosts have X (optionally at version Y, of one client).
+  app.get('/software', async (c) => {
+    const query = parseQuery(c, softwareQuery);
+    const rows = await search(query);
+    const hosts = new Set(rows.map((r) => r.host_id)).size;
+    return c.json({ hosts, count: rows.length, software: rows.map(view) });
+  });
+
+  app.get('/software.csv', async (c) => {
+    const query = parseQuery(c, softwareQuery);
+    const rows = await search(query);
+    const csv = toCsv(
+      ['hostname', 'client', 'site', 'name', 'version', 'publisher', 'source', 'installed_at'],
+      rows.map((r) => [
+        r.hostname,
+        r.client,
+        r.site,
+        r.name,
+        r.version,
+        r.publisher,
+        r.source,
+        iso(r.installed_at),
+      ]),
+    );
+    return c.body(csv, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="software.csv"',
+    });
+  });
+
+  return app;
+}

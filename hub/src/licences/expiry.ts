@@ -1,0 +1,39 @@
+import type { Severity } from '../incidents/engine/types.js';
+
+/** Days before an expiry at which a ticket is raised (or raised in priority). */
+export const DEFAULT_EXPIRY_STAGES = [90, 30, 7, 0] as const;
+
+const DAY_MS = 86_400_000;
+
+/** Where an item stands: the stage it reached and the whole days left (negative once expired). */
+export interface ExpiryStage {
+  readonly stage: number;
+  readonly daysLeft: number;
+}
+
+/**
+ * The stage an expiry date has reached at `now`: the smallest stage not below the days left
+ * (6 days left → the 7-day stage; expired → the 0 stage). Undefined before the first stage.
+ */
+export function expiryStage(
+  expiresAt: number,
+  now: number,
+  stages: readonly number[] = DEFAULT_EXPIRY_STAGES,
+): ExpiryStage | undefined {
+  const daysLeft = Math.ceil((expiresAt - now) / DAY_MS);
+  const reached = stages.filter((s) => daysLeft <= s);
+  if (reached.length === 0) return undefined;
+  return { stage: Math.min(...reached), daysLeft };
+}
+
+/** A warning while a month or more is left; critical (a higher priority) from a week out. */
+export function expirySeverity(stage: number): Severity {
+  return stage <= 7 ? 'critical' : 'warning';
+}
+
+/** The ticket's text for a stage. */
+export function expiryMessage(what: string, at: ExpiryStage): string {
+  if (at.daysLeft < 0) return `${what} expired ${-at.daysLeft} day(s) ago`;
+  if (at.daysLeft === 0) return `${what} expires today`;
+  return `${what} expires in ${at.daysLeft} day(s) (${at.stage}-day stage)`;
+}

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BUNDLE = join(root, 'agent', 'dist-bundle', 'vigie-agent.mjs');
+const { version } = JSON.parse(readFileSync(join(root, 'agent', 'package.json'), 'utf8')) as {
+  version: string;
+};
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vigie-artefact-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the agent as an artefact', () => {
+  it('runs as a single file with no node_modules anywhere near it', async () => {
+    const copy = join(dir, 'vigie-agent.mjs');
+    copyFileSync(BUNDLE, copy);
+    const options = { cwd: dir, env: { PATH: process.env.PATH ?? '' } };
+    expect((await run(process.execPath, [copy, '--version'], options)).stdout).toBe(`${version}\n`);
+    const status = await run(
+      process.execPath,
+      [copy, 'status', '--state-dir', join(dir, 'state'), '--json'],
+      options,
+    ).then(
+      ({ stdout }) => stdout,
+      (error: { code: number; stdout: string }) => (error.code === 1 ? error.stdout : Promise.reject(error)),
+    );
+    expect(JSON.parse(status)).toMatchObject({ enrolled: false, stateDir: join(dir, 'state') });
+  });
+
+  it.runIf(process.platform === 'linux' && process.arch === 'x64')(
+    'builds a linux-x64 single executable that runs --version and --help without node',
+    async () => {
+      const binary = join(dir, 'vigie-agent-linux-x64');
+      await run(process.execPath, [join(root, 'agent', 'build', 'sea.mjs')], {
+        env: { ...process.env, VIGIE_SEA_OUT: binary },
+      });
+      const env = { PATH: '/nonexistent' };
+      expect((await run(binary, ['--version'], { cwd: dir, env })).stdout).toBe(`${version}\n`);
+      const help = await run(binary, ['--help'], { cwd: dir, env });
+      expect(help.stdout).toMatch(/vigie-agent install --hub URL --token TOKEN/);
+      expect(help.stderr).toBe('');
+    },
+    60_000,
+  );
+});

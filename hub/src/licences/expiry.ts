@@ -1,3 +1,4 @@
+import type { Scale } from '../incidents/engine/settings.js';
 import type { Severity } from '../incidents/engine/types.js';
 
 /** Days before an expiry at which a ticket is raised (or raised in priority). */
@@ -29,6 +30,16 @@ export function expiryStage(
 /** A warning while a month or more is left; critical (a higher priority) from a week out. */
 export function expirySeverity(stage: number): Severity {
   return stage <= 7 ? 'critical' : 'warning';
+}
+
+/**
+ * Impact of an expiry with no host to judge it by: it grows as the date nears, so the ticket
+ * opened at 90 days is low priority and its priority rises when it turns critical at 7 days.
+ */
+export function expiryImpact(stage: number): Scale {
+  if (stage <= 0) return 4;
+  if (stage <= 7) return 3;
+  return stage <= 30 ? 2 : 1;
 }
 
 /** The ticket's text for a stage. */

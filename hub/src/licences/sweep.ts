@@ -7,7 +7,7 @@ import { signalStage } from '../inventory/stage-signal.js';
 import { listLicences } from '../repositories/licences.js';
 import { listWarranties } from '../repositories/warranties.js';
 import { licenceCompliance } from './compliance.js';
-import { DEFAULT_EXPIRY_STAGES, expiryMessage, expirySeverity, expiryStage } from './expiry.js';
+import { DEFAULT_EXPIRY_STAGES, expiryImpact, expiryMessage, expirySeverity, expiryStage } from './expiry.js';
 
 /** Licences bound to no client are the whole fleet's; their tickets carry this client. */
 export const FLEET_CLIENT = '*';
@@ -47,8 +47,9 @@ export async function sweepLicences(
   stages: readonly number[] = DEFAULT_EXPIRY_STAGES,
 ): Promise<{ signalled: number }> {
   let signalled = 0;
-  const send = async (signal: Signal, stage: string) => {
-    if (await signalStage(db, runtime, { ...signal, observedAt: now }, stage, now)) signalled += 1;
+  const send = async (signal: Signal, stage: string, expiry?: number) => {
+    const impact = expiry === undefined ? {} : { impact: expiryImpact(expiry) };
+    if (await signalStage(db, runtime, { ...signal, observedAt: now, ...impact }, stage, now)) signalled += 1;
   };
 
   for (const licence of await listLicences(db)) {
@@ -65,6 +66,7 @@ export async function sweepLicences(
         at ? expiryMessage(`Licence ${licence.product}`, at) : `Licence ${licence.product} not expiring soon`,
       ),
       at ? `stage:${at.stage}` : 'ok',
+      at?.stage,
     );
     const compliance = await licenceCompliance(db, licence);
     const over = compliance.overDeployed > 0;
@@ -99,6 +101,7 @@ export async function sweepLicences(
           : `Warranty of ${warranty.hostname} not expiring soon`,
       ),
       at ? `stage:${at.stage}` : 'ok',
+      at?.stage,
     );
   }
   return { signalled };

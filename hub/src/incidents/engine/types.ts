@@ -27,6 +27,8 @@ export interface Signal {
   readonly value: number | null;
   readonly threshold: number | null;
   readonly message: string | null;
+  /** Impact set by a hub-side check that has no host to judge it by (licence expiry stages). */
+  readonly impact?: Scale;
 }
 
 /** The slice of an incident row the engine decides on. */

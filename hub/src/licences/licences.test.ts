@@ -1,0 +1,213 @@
+import type { Software } from '@vigie/shared';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createUserWithToken } from '../access/create-user.js';
+import { createApp } from '../api/app.js';
+import type { HubDeps } from '../config/deps.js';
+import { defaultIncidentRuntime, type IncidentRuntime } from '../incidents/runtime.js';
+import { addHost, timelineKinds } from '../incidents/testing.js';
+import { createLiveSessions } from '../ingest/live-sessions.js';
+import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS, sweepSecurityUpdates } from '../inventory/updates-sweep.js';
+import { recordHostUpdates } from '../repositories/host-updates.js';
+import { replaceHostSoftware } from '../repositories/inventory-software.js';
+import { createTestDeps } from '../test-support/test-hub.js';
+import { expiryStage } from './expiry.js';
+import { sweepLicences } from './sweep.js';
+
+const DAY = 86_400_000;
+const T0 = 1_764_000_000_000;
+let now = T0;
+let deps: HubDeps;
+let runtime: IncidentRuntime;
+let app: ReturnType<typeof createApp>;
+let admin: string;
+
+const send = (method: string, path: string, body?: unknown) =>
+  app.request(path, {
+    method,
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+
+interface LicenceAnswer {
+  licence: { id: string; seats: number; compliance: Record<string, number> };
+  items: { type: string; label: string }[];
+}
+const json = async (res: Response) => (await res.json()) as LicenceAnswer;
+
+const incidentsOf = (check: string) =>
+  deps.db.selectFrom('incidents').selectAll().where('check', '=', check).orderBy('opened_at').execute();
+
+async function createLicence(body: Record<string, unknown>): Promise<string> {
+  const res = await send('POST', '/api/v1/licences', body);
+  expect(res.status).toBe(201);
+  return (await json(res)).licence.id;
+}
+
+beforeEach(async () => {
+  now = T0;
+  deps = await createTestDeps(() => now);
+  runtime = defaultIncidentRuntime();
+  app = createApp(deps, createLiveSessions());
+  const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
+  if (!a.ok) throw new Error('admin');
+  admin = a.token;
+});
+
+describe('expiryStage', () => {
+  it.each([
+    [120, undefined],
+    [90, 90],
+    [31, 90],
+    [30, 30],
+    [6, 7],
+    [0, 0],
+    [-3, 0],
+  ])('%i days left → stage %s', (days, stage) => {
+    expect(expiryStage(T0 + days * DAY, T0)?.stage).toBe(stage);
+  });
+});
+
+describe('licence compliance', () => {
+  it('counts 7 installations matched by pattern against 5 seats and opens one over-deployment ticket', async () => {
+    for (let i = 0; i < 7; i++) {
+      const host = await addHost(deps.db);
+      const software: Software[] = [
+        {
+          name: `Example Office ${2019 + (i % 3)}`,
+          version: '16',
+          publisher: 'Example Corp',
+          source: 'registry',
+        },
+      ];
+      await replaceHostSoftware(deps.db, host, software);
+    }
+    const id = await createLicence({
+      product: 'Example Office',
+      namePattern: 'example office*',
+      publisherPattern: 'Example*',
+      seats: 5,
+    });
+    const body = await json(await send('GET', `/api/v1/licences/${id}`));
+    expect(body.licence.compliance).toMatchObject({ seats: 5, used: 7, unused: 0, overDeployed: 2 });
+
+    await sweepLicences(deps.db, runtime, now);
+    await sweepLicences(deps.db, runtime, now + 3_600_000);
+    const tickets = await incidentsOf('licence.compliance');
+    expect(tickets).toHaveLength(1);
+    expect(tickets[0]).toMatchObject({ state: 'new', host_id: null, resource: id });
+  });
+});
+
+describe('licence expiry', () => {
+  it('opens one ticket at the 7-day stage for an expiry in 6 days, not repeated on the next daily run', async () => {
+    await createLicence({
+      product: 'AV Suite',
+      kind: 'antivirus',
+      namePattern: 'AV*',
+      seats: 10,
+      expiresAt: T0 + 6 * DAY,
+    });
+    await sweepLicences(deps.db, runtime, now);
+    now += DAY;
+    await sweepLicences(deps.db, runtime, now);
+    const tickets = await incidentsOf('licence.expiry');
+    expect(tickets).toHaveLength(1);
+    expect(tickets[0]).toMatchObject({ severity: 'critical' });
+    expect(tickets[0]?.title ?? '').not.toBe('');
+  });
+
+  it('keeps one ticket per licence from the 90-day stage on, raising its priority at 7 days', async () => {
+    await createLicence({
+      product: 'CAD',
+      namePattern: 'CAD*',
+      seats: 1,
+      expiresAt: T0 + 100 * DAY,
+      client: 'acme',
+    });
+    const at = async (day: number) => {
+      now = T0 + day * DAY;
+      await sweepLicences(deps.db, runtime, now);
+    };
+    await at(0);
+    expect(await incidentsOf('licence.expiry')).toHaveLength(0);
+    await at(10); // 90 days left
+    const [opened] = await incidentsOf('licence.expiry');
+    expect(opened).toMatchObject({ severity: 'warning' });
+    await at(70); // 30 days left
+    await at(93); // 7 days left
+    await at(100); // expires today
+    const tickets = await incidentsOf('licence.expiry');
+    expect(tickets).toHaveLength(1);
+    expect(tickets[0]).toMatchObject({ severity: 'critical' });
+    expect(Number(tickets[0]?.priority)).toBeGreaterThan(Number(opened?.priority));
+    const kinds = await timelineKinds(deps.db, tickets[0]?.id ?? '');
+    expect(kinds.filter((k) => k === 'priority_raised')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'occurrence').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('lists expiring licences and warranties in the calendar, soonest first', async () => {
+    const host = await addHost(deps.db);
+    await createLicence({ product: 'Far', namePattern: 'x', seats: 1, expiresAt: T0 + 200 * DAY });
+    await createLicence({ product: 'Soon', namePattern: 'y', seats: 1, expiresAt: '2025-12-01' });
+    const put = await send('PUT', `/api/v1/hosts/${host}/warranty`, { warrantyUntil: T0 + 3 * DAY });
+    expect(put.status).toBe(200);
+    const body = await json(await send('GET', '/api/v1/licences/calendar?days=90'));
+    expect(body.items.map((i) => `${i.type}:${i.label}`)).toEqual([
+      `warranty:host-${host.split('_').at(-1)}`,
+      'licence:Soon',
+    ]);
+  });
+
+  it('opens a warranty ticket for a host whose warranty ends within 30 days', async () => {
+    const host = await addHost(deps.db);
+    await send('PUT', `/api/v1/hosts/${host}/warranty`, { warrantyUntil: T0 + 20 * DAY });
+    await sweepLicences(deps.db, runtime, now);
+    expect(await incidentsOf('warranty.expiry')).toMatchObject([{ severity: 'warning', host_id: null }]);
+  });
+});
+
+describe('licences CRUD', () => {
+  it('is for admins only', async () => {
+    const t = await createUserWithToken(deps, { name: 'tech', role: 'n1' });
+    if (!t.ok) throw new Error('tech');
+    const res = await app.request('/api/v1/licences', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ product: 'x', namePattern: 'x', seats: 1 }),
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('updates and deletes', async () => {
+    const id = await createLicence({ product: 'X', namePattern: 'x*', seats: 1 });
+    expect((await json(await send('PATCH', `/api/v1/licences/${id}`, { seats: 3 }))).licence.seats).toBe(3);
+    expect((await send('DELETE', `/api/v1/licences/${id}`)).status).toBe(204);
+    expect((await send('GET', `/api/v1/licences/${id}`)).status).toBe(404);
+  });
+});
+
+describe('security updates pending too long', () => {
+  it('opens one N1 ticket once security updates have waited the configured age, and recovers', async () => {
+    const host = await addHost(deps.db, { role: 'server' });
+    const facts = { manager: 'apt', pending: 5, security: 2, rebootRequired: true };
+    await recordHostUpdates(deps.db, host, facts, T0);
+    await recordHostUpdates(deps.db, host, { ...facts, security: 3 }, T0 + 5 * DAY);
+    await sweepSecurityUpdates(deps.db, runtime, DEFAULT_SECURITY_UPDATES_MAX_AGE_MS, T0 + 13 * DAY);
+    expect(await incidentsOf('updates.security')).toHaveLength(0);
+    await sweepSecurityUpdates(deps.db, runtime, DEFAULT_SECURITY_UPDATES_MAX_AGE_MS, T0 + 14 * DAY);
+    await sweepSecurityUpdates(
+      deps.db,
+      runtime,
+      DEFAULT_SECURITY_UPDATES_MAX_AGE_MS,
+      T0 + 14 * DAY + 3_600_000,
+    );
+    const [ticket, ...more] = await incidentsOf('updates.security');
+    expect(more).toHaveLength(0);
+    expect(ticket).toMatchObject({ level: 'N1', severity: 'warning', host_id: host });
+
+    await recordHostUpdates(deps.db, host, { ...facts, security: 0 }, T0 + 15 * DAY);
+    await sweepSecurityUpdates(deps.db, runtime, DEFAULT_SECURITY_UPDATES_MAX_AGE_MS, T0 + 15 * DAY);
+    const [after] = await incidentsOf('updates.security');
+    expect(after?.recovered_at).not.toBeNull();
+  });
+});

@@ -108,4 +108,22 @@ describe('toInventoryChunks', () => {
     for (const [i, c] of chunks.entries())
       expect(inventorySchema.safeParse(stamp(c, i + 1)).success).toBe(true);
   });
+
+  it('keeps every chunk under the frame limit when entries are as long as the wire allows', async () => {
+    const snap = await collectInventory({ si: fakeSi(recorded()), clock: () => 1000 });
+    const long = 'é'.repeat(LIMITS.maxNameLength);
+    const software: Software[] = Array.from({ length: 5000 }, (_, i) => ({
+      name: `${i}${long}`.slice(0, LIMITS.maxNameLength),
+      version: long,
+      publisher: long,
+      source: 'registry',
+    }));
+    const chunks = toInventoryChunks({ ...snap, software }, 'abcdef0123456789');
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.flatMap((c) => c.software ?? [])).toHaveLength(5000);
+    for (const [i, c] of chunks.entries()) {
+      expect(Buffer.byteLength(JSON.stringify(stamp(c, i + 1)))).toBeLessThan(LIMITS.maxFrameBytes);
+      expect(inventorySchema.safeParse(stamp(c, i + 1)).success).toBe(true);
+    }
+  });
 });

@@ -17,6 +17,13 @@ export interface HandshakeLimits {
   readonly perAddress: number;
   readonly total: number;
 }
+/** Hourly, or the rotation period when shorter; with a period of 0 requests are still honoured hourly. */
+function rotationSweepMs(rotation: RotationSettings): number {
+  return rotation.everyMs > 0
+    ? Math.min(ROTATION_SWEEP_MS, Math.max(1000, rotation.everyMs))
+    : ROTATION_SWEEP_MS;
+}
+
 export const HANDSHAKE_LIMIT_DEFAULTS: HandshakeLimits = { perAddress: 16, total: 512 };
 
 export interface AgentSocketOptions {
@@ -47,12 +54,9 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
   // not pin the hub's memory and database until the hello deadline of each.
   const handshaking = new Map<string, number>();
   let handshakingTotal = 0;
-  const rotationSweep = setInterval(
-    () => {
-      for (const live of sessions.all()) void live.rotate();
-    },
-    Math.min(ROTATION_SWEEP_MS, Math.max(1000, rotation.everyMs)),
-  );
+  const rotationSweep = setInterval(() => {
+    for (const live of sessions.all()) void live.rotate();
+  }, rotationSweepMs(rotation));
   rotationSweep.unref();
 
   const heartbeat = setInterval(() => {

@@ -3,6 +3,7 @@ import { createSampler } from '../collectors/index.js';
 import { machineFingerprint, SYSTEM_FINGERPRINT_DEPS } from '../identity/fingerprint.js';
 import { readHostInfo, systemHostInfoDeps } from '../identity/host-info.js';
 import {
+  collectAntivirus,
   collectInventory,
   collectSoftware,
   collectUpdates,
@@ -25,6 +26,7 @@ export const SYSTEM_WIRING: CliWiring = {
         log: log.debug,
         software: () => collectSoftware({ io, platform, log: log.debug }),
         updates: () => collectUpdates({ io, platform, log: log.debug }),
+        antivirus: () => collectAntivirus({ io, platform, log: log.debug }),
       });
     },
     hash: hashInventory,

@@ -47,6 +47,7 @@ export function toInventoryChunks(snapshot: InventorySnapshot, hash: string): In
     os: snapshot.os,
     // Only when known, so a hub of an older build sees the same chunk as before.
     ...(Object.keys(snapshot.updates).length > 0 ? { updates: snapshot.updates } : {}),
+    ...(Object.keys(snapshot.antivirus).length > 0 ? { antivirus: snapshot.antivirus } : {}),
     cpu: snapshot.cpu,
     memoryModules: snapshot.memoryModules.slice(0, LIMITS.maxListItems),
     disks: snapshot.disks.slice(0, LIMITS.maxListItems),

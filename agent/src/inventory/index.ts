@@ -1,5 +1,7 @@
 // The agent's inventory: what a machine is (hardware, OS, software, pending updates), sent only
 // when its hash changes.
+
+export { collectAntivirus } from './antivirus/collect.js';
 export { type InventoryChunk, toInventoryChunks } from './chunks.js';
 export type { Facts } from './facts.js';
 export { hashInventory } from './hash.js';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, readFile } from 'node:fs/promises';
+import { access, open, readFile } from 'node:fs/promises';
 
 /** A command's outcome: ran (whatever its exit code), or could not run / did not finish. */
 export type ExecResult =
@@ -8,8 +8,8 @@ export type ExecResult =
 
 /** The file and process access the software and update collectors need; tests pass fakes. */
 export interface InventoryIo {
-  /** The file's bytes, or undefined when it cannot be read. */
-  readFile(path: string): Promise<Uint8Array | undefined>;
+  /** The file's bytes (at most `maxBytes` from its start), or undefined when it cannot be read. */
+  readFile(path: string, maxBytes?: number): Promise<Uint8Array | undefined>;
   exists(path: string): Promise<boolean>;
   exec(file: string, args: readonly string[]): Promise<ExecResult>;
 }
@@ -18,9 +18,21 @@ export interface InventoryIo {
 const EXEC_TIMEOUT_MS = 120_000;
 const EXEC_MAX_BUFFER = 64 * 1024 * 1024;
 
+async function readHead(path: string, maxBytes: number): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(maxBytes);
+    const { bytesRead } = await file.read(buffer, 0, maxBytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
 /** The real machine: files read as they are, commands run without a shell in the C locale. */
 export const SYSTEM_INVENTORY_IO: InventoryIo = {
-  readFile: (path) => readFile(path).catch(() => undefined),
+  readFile: (path, maxBytes) =>
+    (maxBytes === undefined ? readFile(path) : readHead(path, maxBytes)).catch(() => undefined),
   exists: (path) =>
     access(path).then(
       () => true,

@@ -27,6 +27,8 @@ export interface InventorySnapshot {
   readonly networkInterfaces: Facts[];
   /** Pending OS updates and reboot (`manager`, `pending`, `security`, `rebootRequired`). */
   readonly updates: Facts;
+  /** The antivirus found (`product`, `enabled`, `signaturesAt`…); empty when none. */
+  readonly antivirus: Facts;
   /** Installed software from every source present (dpkg, rpm, apk, snap, flatpak…). */
   readonly software: Software[];
 }
@@ -40,6 +42,8 @@ export interface InventoryDeps {
   software?: () => Promise<Software[]>;
   /** Pending updates; absent means none is collected. */
   updates?: () => Promise<Facts>;
+  /** Antivirus facts; absent means none is collected. */
+  antivirus?: () => Promise<Facts>;
 }
 
 // Only stable facts: anything that moves on its own (link state, current clock speed, disk
@@ -127,7 +131,7 @@ export async function collectInventory(deps: InventoryDeps): Promise<InventorySn
       return undefined;
     });
   const { si } = deps;
-  const [system, bios, chassis, os, cpu, memLayout, diskLayout, nics, uuid, software, updates] =
+  const [system, bios, chassis, os, cpu, memLayout, diskLayout, nics, uuid, software, updates, antivirus] =
     await Promise.all([
       settle('system', () => si.system()),
       settle('bios', () => si.bios()),
@@ -140,6 +144,7 @@ export async function collectInventory(deps: InventoryDeps): Promise<InventorySn
       settle('uuid', () => si.uuid()),
       settle('software', deps.software ?? (async () => [])),
       settle('updates', deps.updates ?? (async () => ({}))),
+      settle('antivirus', deps.antivirus ?? (async () => ({}))),
     ]);
   const list = <T extends object>(items: T[] | undefined, keys: Parameters<typeof pickFacts>[1]) =>
     (items ?? []).slice(0, LIMITS.maxListItems).map((item) => pickFacts(item, keys, log));
@@ -161,6 +166,7 @@ export async function collectInventory(deps: InventoryDeps): Promise<InventorySn
       NIC_KEYS,
     ),
     updates: updates ?? {},
+    antivirus: antivirus ?? {},
     software: software ?? [],
   };
 }

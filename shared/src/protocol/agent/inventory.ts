@@ -33,6 +33,8 @@ export const inventorySchema = z.object({
   cpu: facts.optional(),
   /** Pending OS updates: `manager`, `pending`, `security` (null: unknown), `rebootRequired`. */
   updates: facts.optional(),
+  /** Antivirus: `product`, `enabled`, `signaturesAt` (epoch ms), `signaturesUpToDate`. */
+  antivirus: facts.optional(),
   memoryModules: list(facts).optional(),
   disks: list(facts).optional(),
   networkInterfaces: list(facts).optional(),

@@ -14,6 +14,7 @@ import type { HostsTable } from './tables/hosts.js';
 import type { HeldSignalsTable, IncidentEventsTable, IncidentsTable } from './tables/incidents.js';
 import type { InventoriesTable, InventoryChunksTable } from './tables/inventories.js';
 import type {
+  HostAntivirusTable,
   HostUpdatesTable,
   HostWarrantiesTable,
   InventoryChangesTable,
@@ -46,6 +47,7 @@ export interface Database {
   inventory_signals: InventorySignalsTable;
   host_updates: HostUpdatesTable;
   host_warranties: HostWarrantiesTable;
+  host_antivirus: HostAntivirusTable;
   licences: LicencesTable;
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;

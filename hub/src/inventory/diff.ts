@@ -20,6 +20,8 @@ const SECURITY_FACTS = new Set([
 ]);
 // Facts that change on their own and say nothing about the machine.
 const IGNORED_FACTS = new Set([
+  'antivirus.signaturesAt',
+  'antivirus.signaturesVersion',
   'updates.pending',
   'updates.security',
   'updates.manager',

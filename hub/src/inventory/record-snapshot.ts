@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { recordHostAntivirus } from '../repositories/host-antivirus.js';
 import { recordHostUpdates, type UpdateFacts } from '../repositories/host-updates.js';
 import { insertInventoryChanges } from '../repositories/inventory-changes.js';
 import { replaceHostSoftware } from '../repositories/inventory-software.js';
@@ -35,5 +36,25 @@ export async function recordSnapshot(
   await replaceHostSoftware(trx, hostId, after.software);
   const updates = updateFacts(after.updates);
   if (updates) await recordHostUpdates(trx, hostId, updates, now);
+  const av = after.antivirus;
+  if (typeof av.product === 'string') {
+    const at =
+      typeof av.signaturesAt === 'number'
+        ? av.signaturesAt
+        : typeof av.updatedAt === 'number'
+          ? av.updatedAt
+          : null;
+    await recordHostAntivirus(
+      trx,
+      hostId,
+      {
+        product: av.product,
+        enabled: typeof av.enabled === 'boolean' ? av.enabled : null,
+        signaturesAt: at,
+        upToDate: typeof av.signaturesUpToDate === 'boolean' ? av.signaturesUpToDate : null,
+      },
+      now,
+    );
+  }
   return { changes: changes.length };
 }

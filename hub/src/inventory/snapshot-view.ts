@@ -10,6 +10,7 @@ export interface SnapshotView {
   readonly os: FactsView;
   readonly cpu: FactsView;
   readonly updates: FactsView;
+  readonly antivirus: FactsView;
   readonly memoryModules: readonly FactsView[];
   readonly disks: readonly FactsView[];
   readonly networkInterfaces: readonly FactsView[];
@@ -28,6 +29,7 @@ export function snapshotView(snapshot: Record<string, unknown>): SnapshotView {
     os: facts(snapshot.os),
     cpu: facts(snapshot.cpu),
     updates: facts(snapshot.updates),
+    antivirus: facts(snapshot.antivirus),
     memoryModules: list(snapshot.memoryModules),
     disks: list(snapshot.disks),
     networkInterfaces: list(snapshot.networkInterfaces),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import type { IncidentRuntime } from '../incidents/runtime.js';
+import { sweepAntivirus } from '../inventory/antivirus-sweep.js';
 import { sweepSecurityUpdates } from '../inventory/updates-sweep.js';
 import { sweepLicences } from './sweep.js';
 
@@ -22,7 +23,7 @@ export interface InventorySweepOptions {
   readonly securityUpdatesMaxAgeMs: number;
 }
 
-/** One pass: security updates pending too long, licence expiry and compliance, warranties. */
+/** One pass: security updates pending too long, antivirus, licence expiry and compliance, warranties. */
 export async function runInventorySweep(
   options: InventorySweepOptions,
   now: number,
@@ -33,8 +34,9 @@ export async function runInventorySweep(
     options.securityUpdatesMaxAgeMs,
     now,
   );
+  const antivirus = await sweepAntivirus(options.db, options.runtime, now);
   const licences = await sweepLicences(options.db, options.runtime, now);
-  return { signalled: updates.signalled + licences.signalled };
+  return { signalled: updates.signalled + antivirus.signalled + licences.signalled };
 }
 
 /**

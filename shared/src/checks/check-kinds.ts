@@ -27,6 +27,7 @@ export const CHECK_KINDS = {
   'licence.expiry': { where: 'hub', category: 'asset', label: 'Licence expiring' },
   'licence.compliance': { where: 'hub', category: 'asset', label: 'Licence over-deployed' },
   'warranty.expiry': { where: 'hub', category: 'asset', label: 'Hardware warranty expiring' },
+  'antivirus.stale': { where: 'hub', category: 'system', label: 'Antivirus off or signatures stale' },
 } as const satisfies Record<string, { where: 'agent' | 'hub'; category: string; label: string }>;
 
 export type CheckKind = keyof typeof CHECK_KINDS;

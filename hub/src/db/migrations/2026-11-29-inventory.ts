@@ -49,6 +49,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
 
+  // The antivirus each host reported, and how old its signatures are.
+  await db.schema
+    .createTable('host_antivirus')
+    .addColumn('host_id', 'text', (c) => c.primaryKey().references('hosts.id').onDelete('cascade'))
+    .addColumn('product', 'text', (c) => c.notNull())
+    .addColumn('enabled', 'integer')
+    .addColumn('signatures_at', 'bigint')
+    .addColumn('up_to_date', 'integer')
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+
   await db.schema
     .createTable('host_warranties')
     .addColumn('host_id', 'text', (c) => c.primaryKey().references('hosts.id').onDelete('cascade'))
@@ -88,6 +99,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'inventory_signals',
     'licences',
     'host_warranties',
+    'host_antivirus',
     'host_updates',
     'inventory_changes',
     'inventory_software',

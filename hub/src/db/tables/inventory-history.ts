@@ -46,6 +46,16 @@ export interface HostUpdatesTable {
   updated_at: number;
 }
 
+/** The antivirus a host reported; null columns are what it could not tell. */
+export interface HostAntivirusTable {
+  host_id: string;
+  product: string;
+  enabled: number | null;
+  signatures_at: number | null;
+  up_to_date: number | null;
+  updated_at: number;
+}
+
 /** A host's hardware warranty. */
 export interface HostWarrantiesTable {
   host_id: string;

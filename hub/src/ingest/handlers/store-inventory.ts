@@ -17,7 +17,7 @@ const LIST_SECTIONS = ['memoryModules', 'disks', 'networkInterfaces', 'software'
 export function assembleSnapshot(chunks: ChunkBody[]): Record<string, unknown> {
   const snapshot: Record<string, unknown> = {};
   for (const chunk of chunks) {
-    for (const key of ['hardware', 'os', 'cpu', 'updates'] as const) {
+    for (const key of ['hardware', 'os', 'cpu', 'updates', 'antivirus'] as const) {
       if (chunk[key] !== undefined) snapshot[key] = chunk[key];
     }
     for (const key of LIST_SECTIONS) {

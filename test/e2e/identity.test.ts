@@ -345,6 +345,36 @@ describe('limits against hostile peers', () => {
     polite.ws.close();
   });
 
+  it('refuses 1000 bad-secret hellos with AUTH_FAILED while a legitimate agent keeps being served', async () => {
+    hub = await startTestHub();
+    credential = await enrolOne();
+    const good = await openRawAgent(hub.url);
+    good.send(helloFor(credential));
+    await good.next('welcome');
+    const codes = new Map<number, number>();
+    const started = Date.now();
+    let next = 0;
+    // Eight at a time: under the per-address handshake cap, so every refusal is AUTH_FAILED.
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < 1000) {
+          next += 1;
+          const attempt = await openRawAgent(hub.url);
+          attempt.send(
+            helloFor({ agentId: credential.agentId, secret: `vgs_wrong_${next}_${'x'.repeat(20)}` }),
+          );
+          const code = await attempt.closed();
+          codes.set(code, (codes.get(code) ?? 0) + 1);
+        }
+      }),
+    );
+    measure('1000 bad-secret hellos refused', Date.now() - started);
+    expect(Object.fromEntries(codes)).toEqual({ [CLOSE_CODES.AUTH_FAILED.code]: 1000 });
+    good.send({ type: 'metrics', bootId: 'boot_raw_00001', seq: 1, samples: [{ at: Date.now() }] });
+    expect((await good.next('ack')).seq).toBe(1);
+    good.ws.close();
+  });
+
   it('caps unauthenticated sockets per address, and frees the slot when one says hello', async () => {
     hub = await startTestHub({ maxHandshakesPerAddress: 3 });
     credential = await enrolOne();

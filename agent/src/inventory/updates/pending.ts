@@ -7,7 +7,7 @@ export interface PendingUpdate {
 
 /** What a package manager says is waiting; `security` is null when it cannot tell. */
 export interface PendingUpdates {
-  readonly manager: 'apt' | 'dnf' | 'yum';
+  readonly manager: 'apt' | 'dnf' | 'yum' | 'windows-update';
   readonly pending: number;
   readonly security: number | null;
   readonly packages: readonly PendingUpdate[];

@@ -4,6 +4,7 @@ import type { ExecResult, InventoryIo } from '../io.js';
 import { parseAptListUpgradable, parseAptSimulate } from './apt.js';
 import { collectUpdates } from './collect.js';
 import { parseCheckUpdate } from './dnf.js';
+import { parseWindowsUpdate } from './windows-update.js';
 
 const fixture = (name: string) => readFileSync(new URL(`__fixtures__/${name}`, import.meta.url), 'utf8');
 
@@ -72,5 +73,22 @@ describe('collectUpdates', () => {
 
   it('tells nothing on a platform it does not know', async () => {
     expect(await collectUpdates({ io: fakeIo([], {}), platform: 'win32' })).toEqual({});
+  });
+});
+
+describe('parseWindowsUpdate', () => {
+  it('counts pending updates, security ones by severity or category', () => {
+    const updates = parseWindowsUpdate(fixture('windows-update.json'));
+    expect(updates).toMatchObject({ manager: 'windows-update', pending: 4, security: 2 });
+    expect(updates?.packages.map((p) => p.version)).toEqual(['KB5035853', 'KB2267602', 'KB5035924', '']);
+  });
+
+  it('reads the lone object ConvertTo-Json prints for one update, and nothing as none', () => {
+    expect(parseWindowsUpdate(fixture('windows-update-single.json'))).toMatchObject({
+      pending: 1,
+      security: 0,
+    });
+    expect(parseWindowsUpdate('')).toMatchObject({ pending: 0, security: 0 });
+    expect(parseWindowsUpdate('Exception from HRESULT: 0x8024402C')).toBeUndefined();
   });
 });

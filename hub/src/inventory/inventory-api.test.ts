@@ -115,6 +115,8 @@ describe('GET /api/v1/inventory/software', () => {
     expect(old.software).toMatchObject([{ hostId: b, version: '5.1', client: 'acme' }]);
     expect((await json('/api/v1/inventory/software?contains=bash')).count).toBe(3);
     expect((await json('/api/v1/inventory/software?name=bash&client=other')).count).toBe(0);
+    const below = await json('/api/v1/inventory/software?name=bash&below=5.2~');
+    expect(below.software.map((s) => s.hostId)).toEqual([b]);
   });
 
   it('stores hostile names verbatim and matches LIKE wildcards literally', async () => {

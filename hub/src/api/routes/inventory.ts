@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { toCsv } from '../../inventory/csv.js';
+import { compareVersions } from '../../inventory/version-compare.js';
 import { type FleetSoftwareRow, searchSoftware } from '../../repositories/inventory-software.js';
 import { ApiError } from '../api-error.js';
 import type { AuthEnv } from '../middleware/bearer-auth.js';
@@ -14,6 +15,8 @@ const softwareQuery = z.object({
   name: z.string().min(1).max(256).optional(),
   contains: z.string().min(1).max(256).optional(),
   version: z.string().max(256).optional(),
+  /** Only installations older than this version (dpkg ordering), e.g. to find unpatched hosts. */
+  below: z.string().min(1).max(256).optional(),
   client: z.string().max(256).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_EXPORT_ROWS).default(1000),
   offset: z.coerce.number().int().min(0).default(0),
@@ -39,10 +42,16 @@ function view(row: FleetSoftwareRow) {
 export function inventoryRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
 
-  const search = (query: z.infer<typeof softwareQuery>) => {
+  const search = async (query: z.infer<typeof softwareQuery>) => {
     if (query.name === undefined && query.contains === undefined && query.client === undefined)
       throw new ApiError('VALIDATION_FAILED', 'give `name`, `contains` or `client`');
-    return searchSoftware(deps.db, query);
+    if (query.below === undefined) return searchSoftware(deps.db, query);
+    // Versions do not sort as text: filter after the query, then page.
+    const { below } = query;
+    const rows = await searchSoftware(deps.db, { ...query, limit: MAX_EXPORT_ROWS, offset: 0 });
+    return rows
+      .filter((r) => compareVersions(r.version, below) < 0)
+      .slice(query.offset, query.offset + query.limit);
   };
 
   // Which hosts have X (optionally at version Y, of one client).

@@ -252,6 +252,8 @@ describe('credential rotation', () => {
     await again.next('welcome');
     const resent = await again.next('credential');
     expect(resent.secret).not.toBe(sent.secret);
+    // Coming back with the old secret does not extend its life.
+    expect(resent.previousValidUntil).toBe(sent.previousValidUntil);
     again.ws.close();
     await again.closed();
 

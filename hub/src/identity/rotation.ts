@@ -1,7 +1,7 @@
 import type { CredentialMessage } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { AgentRow } from '../repositories/agents.js';
+import { type AgentRow, findAgent } from '../repositories/agents.js';
 import { generateSecret, hashSecret, type RandomBytes, TOKEN_PREFIXES } from '../security/secrets.js';
 
 /** When secrets rotate: every `everyMs` (0: only on request), the old one valid `graceMs` more. */
@@ -31,11 +31,10 @@ export async function rotateSecret(
   random: RandomBytes,
   agentId: string,
   heldHash: string,
-  settings: RotationSettings,
+  previousValidUntil: number,
   now: number,
 ): Promise<CredentialMessage | undefined> {
   const secret = generateSecret(TOKEN_PREFIXES.agentSecret, random);
-  const previousValidUntil = now + settings.graceMs;
   const updated = await db
     .updateTable('agents')
     .set({
@@ -50,6 +49,28 @@ export async function rotateSecret(
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return undefined;
   return { type: 'credential', agentId, secret, previousValidUntil };
+}
+
+/**
+ * Rotate the secret of an authenticated agent if it is due, or `force`d (it came back with its
+ * previous secret, so the last new one never reached its disk). A re-rotation keeps the first
+ * grace deadline: reconnecting with an old secret must not keep it alive forever.
+ */
+export async function rotateIfDue(
+  deps: { db: Kysely<Database>; random: RandomBytes; clock: () => number },
+  agentId: string,
+  heldHash: string,
+  settings: RotationSettings,
+  force: boolean,
+): Promise<CredentialMessage | undefined> {
+  const agent = await findAgent(deps.db, agentId);
+  const now = deps.clock();
+  if (!agent || (!force && !rotationDue(agent, settings, now))) return undefined;
+  const stillPrevious = agent.previous_secret_hash === heldHash && agent.previous_secret_expires_at !== null;
+  const previousValidUntil = stillPrevious
+    ? Number(agent.previous_secret_expires_at)
+    : now + settings.graceMs;
+  return rotateSecret(deps.db, deps.random, agent.id, heldHash, previousValidUntil, now);
 }
 
 /** The agent saved its new secret: the previous one is refused from now on. */

@@ -12,13 +12,7 @@ import {
   type RawFrame,
 } from '@vigie/shared';
 import type { HubDeps } from '../config/deps.js';
-import {
-  confirmSecretSaved,
-  type RotationSettings,
-  rotateSecret,
-  rotationDue,
-} from '../identity/rotation.js';
-import { findAgent } from '../repositories/agents.js';
+import { confirmSecretSaved, type RotationSettings, rotateIfDue } from '../identity/rotation.js';
 import { markDisconnected } from '../repositories/hosts.js';
 import { hashSecret } from '../security/secrets.js';
 import { createTokenBucket } from '../security/token-bucket.js';
@@ -121,20 +115,14 @@ export function createAgentSession(
   }
 
   /** Send a new secret if one is due (or the agent came back with its previous one). */
-  async function rotateIfDue(force: boolean): Promise<boolean> {
+  async function rotateNow(force: boolean): Promise<boolean> {
     if (!sender || !heldSecretHash || !options.rotation || isClosed()) return false;
-    const agent = await findAgent(deps.db, sender.agentId);
-    if (!agent || (!force && !rotationDue(agent, options.rotation, deps.clock()))) return false;
-    const message = await rotateSecret(
-      deps.db,
-      deps.random,
-      agent.id,
-      heldSecretHash,
-      options.rotation,
-      deps.clock(),
-    );
+    const message = await rotateIfDue(deps, sender.agentId, heldSecretHash, options.rotation, force);
     if (!message || isClosed()) return false;
-    log.info({ agentId: agent.id, previousValidUntil: message.previousValidUntil }, 'agent secret rotated');
+    log.info(
+      { agentId: sender.agentId, previousValidUntil: message.previousValidUntil },
+      'agent secret rotated',
+    );
     send(message);
     return true;
   }
@@ -152,7 +140,7 @@ export function createAgentSession(
       agentId,
       kick: (close) => fail(close, 'by the hub'),
       rotate: () => {
-        const result = chain.then(() => rotateIfDue(false));
+        const result = chain.then(() => rotateNow(false));
         chain = result.then(
           () => {},
           () => {},
@@ -176,7 +164,7 @@ export function createAgentSession(
       policy: options.policyFor(sender.hostId),
     });
     // Back with the previous secret: the new one never reached its disk, so it gets another.
-    await rotateIfDue(outcome.usedPreviousSecret);
+    await rotateNow(outcome.usedPreviousSecret);
   }
 
   async function onCredentialSaved(claimed: string): Promise<void> {

@@ -138,6 +138,17 @@ describe('GET /api/v1/inventory/software', () => {
   });
 });
 
+describe('GET /api/v1/inventory/os', () => {
+  it('counts hosts per OS version', async () => {
+    await addHost(deps.db);
+    await addHost(deps.db);
+    const res = await get('/api/v1/inventory/os');
+    expect(await res.json()).toEqual({
+      os: [{ platform: 'linux', distro: 'Debian', release: '12', hosts: 2 }],
+    });
+  });
+});
+
 describe('GET /api/v1/inventory/software.csv', () => {
   it('exports CSV with formula starts neutralised and separators quoted', async () => {
     const host = await addHost(deps.db);

@@ -86,6 +86,16 @@ export async function searchSoftware(
     .execute();
 }
 
+/** OS versions in the fleet (or one client) and how many hosts run each, most common first. */
+export async function countOsVersions(db: Kysely<Database>, client: string | undefined) {
+  let query = db
+    .selectFrom('hosts')
+    .select(['os_platform', 'os_distro', 'os_release', (eb) => eb.fn.countAll<number>().as('hosts')])
+    .groupBy(['os_platform', 'os_distro', 'os_release']);
+  if (client !== undefined) query = query.where('client', '=', client);
+  return query.orderBy('hosts', 'desc').orderBy('os_distro').orderBy('os_release').execute();
+}
+
 /** A `*` glob (case-insensitive) as a LIKE pattern, other LIKE wildcards taken literally. */
 export function globToLike(glob: string): string {
   return glob.split('*').map(escapeLike).join('%');

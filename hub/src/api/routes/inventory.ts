@@ -3,7 +3,11 @@ import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { toCsv } from '../../inventory/csv.js';
 import { compareVersions } from '../../inventory/version-compare.js';
-import { type FleetSoftwareRow, searchSoftware } from '../../repositories/inventory-software.js';
+import {
+  countOsVersions,
+  type FleetSoftwareRow,
+  searchSoftware,
+} from '../../repositories/inventory-software.js';
 import { ApiError } from '../api-error.js';
 import type { AuthEnv } from '../middleware/bearer-auth.js';
 import { parseQuery } from '../validate.js';
@@ -38,7 +42,7 @@ function view(row: FleetSoftwareRow) {
   };
 }
 
-/** /api/v1/inventory: fleet-wide software search and its CSV export. */
+/** /api/v1/inventory: fleet-wide software search and its CSV export, OS versions in the fleet. */
 export function inventoryRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
 
@@ -60,6 +64,19 @@ export function inventoryRoutes(deps: HubDeps) {
     const rows = await search(query);
     const hosts = new Set(rows.map((r) => r.host_id)).size;
     return c.json({ hosts, count: rows.length, software: rows.map(view) });
+  });
+
+  // Which OS versions are in the fleet, and how many hosts of each.
+  app.get('/os', async (c) => {
+    const rows = await countOsVersions(deps.db, c.req.query('client'));
+    return c.json({
+      os: rows.map((r) => ({
+        platform: r.os_platform,
+        distro: r.os_distro,
+        release: r.os_release,
+        hosts: Number(r.hosts),
+      })),
+    });
   });
 
   app.get('/software.csv', async (c) => {

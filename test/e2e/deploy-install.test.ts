@@ -125,14 +125,19 @@ describe('install and enrol from the hub alone', () => {
     expect(host.client).toBe('acme');
     console.info(`install.sh to first report: ${firstReportMs} ms`);
 
-    const status = await runCli(installed, ['status', '--state-dir', stateDir, '--root', root, '--json'], {
-      VIGIE_INSTALL_FAKE_RUNNER: recorded,
-    });
-    expect(JSON.parse(status.output)).toMatchObject({
-      enrolled: true,
-      lastConnectedAt: expect.any(String),
-      service: { installed: true, running: false },
-    });
+    // The agent records its first contact in state.json shortly after the hub sees it.
+    const status = await pollUntil(
+      async () => {
+        const run = await runCli(installed, ['status', '--state-dir', stateDir, '--root', root, '--json'], {
+          VIGIE_INSTALL_FAKE_RUNNER: recorded,
+        });
+        const report = JSON.parse(run.output) as { lastConnectedAt?: string };
+        return report.lastConnectedAt ? report : undefined;
+      },
+      15_000,
+      'status showing the last contact',
+    );
+    expect(status).toMatchObject({ enrolled: true, service: { installed: true, running: false } });
 
     await stopAll();
     const removed = await runCli(installed, ['uninstall', '--root', root, '--purge'], {

@@ -50,6 +50,15 @@ describe('the agent as an artefact', () => {
       const help = await run(binary, ['--help'], { cwd: dir, env });
       expect(help.stdout).toMatch(/vigie-agent install --hub URL --token TOKEN/);
       expect(help.stderr).toBe('');
+      const status = await run(binary, ['status', '--state-dir', join(dir, 'state'), '--json'], {
+        cwd: dir,
+        env,
+      }).then(
+        ({ stdout }) => stdout,
+        (error: { code: number; stdout: string }) =>
+          error.code === 1 ? error.stdout : Promise.reject(error),
+      );
+      expect(JSON.parse(status)).toMatchObject({ enrolled: false });
     },
     60_000,
   );

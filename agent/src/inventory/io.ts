@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, open, readFile } from 'node:fs/promises';
+import { access, open, readFile, stat } from 'node:fs/promises';
 
 /** A command's outcome: ran (whatever its exit code), or could not run / did not finish. */
 export type ExecResult =
@@ -11,6 +11,8 @@ export interface InventoryIo {
   /** The file's bytes (at most `maxBytes` from its start), or undefined when it cannot be read. */
   readFile(path: string, maxBytes?: number): Promise<Uint8Array | undefined>;
   exists(path: string): Promise<boolean>;
+  /** The file's modification time (epoch ms), or undefined when it cannot be read. */
+  mtime(path: string): Promise<number | undefined>;
   exec(file: string, args: readonly string[]): Promise<ExecResult>;
 }
 
@@ -37,6 +39,11 @@ export const SYSTEM_INVENTORY_IO: InventoryIo = {
     access(path).then(
       () => true,
       () => false,
+    ),
+  mtime: (path) =>
+    stat(path).then(
+      (s) => Math.round(s.mtimeMs),
+      () => undefined,
     ),
   exec: (file, args) =>
     new Promise((resolve) => {

@@ -62,6 +62,7 @@ describe('collectAntivirus', () => {
       platform: 'linux',
       io: {
         exists: async () => true,
+        mtime: async () => undefined,
         exec: async () => ({ ok: false, reason: 'missing', message: '' }),
         readFile: async (path, maxBytes) => {
           asked.push(maxBytes);

@@ -30,6 +30,14 @@ describe('the real dpkg database of this machine', () => {
     expect(parsed.find((s) => s.name === 'bash')).toMatchObject({ source: 'dpkg' });
   });
 
+  it.runIf(onDebian)('dates every package from its file list', async () => {
+    const list = await collectSoftware({ io: SYSTEM_INVENTORY_IO, platform: 'linux' });
+    const dpkg = list.filter((s) => s.source === 'dpkg');
+    expect(dpkg.every((s) => typeof s.installedAt === 'number' && s.installedAt > Date.UTC(2000, 0, 1))).toBe(
+      true,
+    );
+  });
+
   it.runIf(onDebian)('is what collectSoftware gathers on linux', async () => {
     const list = await collectSoftware({ io: SYSTEM_INVENTORY_IO, platform: 'linux' });
     expect(list.some((s) => s.name === 'bash' && s.source === 'dpkg')).toBe(true);
@@ -39,6 +47,7 @@ describe('the real dpkg database of this machine', () => {
 describe('collectSoftware', () => {
   const io = (over: Partial<InventoryIo>): InventoryIo => ({
     readFile: async () => undefined,
+    mtime: async () => undefined,
     exists: async () => false,
     exec: async () => ({ ok: false, reason: 'missing', message: 'no' }),
     ...over,

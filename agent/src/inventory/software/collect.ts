@@ -2,7 +2,7 @@ import type { Software } from '@vigie/shared';
 import type { DropLog } from '../facts.js';
 import type { InventoryIo } from '../io.js';
 import { APK_DB_PATH, parseApkInstalled } from './apk.js';
-import { DPKG_STATUS_PATH, parseDpkgStatus } from './dpkg.js';
+import { DPKG_STATUS_PATH, parseDpkgPackages } from './dpkg.js';
 import { FLATPAK_ARGS, parseFlatpakList } from './flatpak.js';
 import { parseMacApplications, SYSTEM_PROFILER_ARGS } from './macos-applications.js';
 import { boundSoftware } from './records.js';
@@ -22,13 +22,23 @@ export interface SoftwareSource {
   readonly probe: string;
   readonly read?: string;
   readonly exec?: readonly [file: string, args: readonly string[]];
-  readonly parse: (text: string) => Software[];
+  readonly parse: (text: string, io: InventoryIo) => Promise<Software[]> | Software[];
+}
+
+// dpkg keeps no install date; the mtime of a package's file list is when it was last unpacked.
+async function dpkgWithInstallTimes(text: string, io: InventoryIo): Promise<Software[]> {
+  return Promise.all(
+    parseDpkgPackages(text).map(async ({ software, listFile }) => {
+      const at = await io.mtime(listFile);
+      return at === undefined ? software : { ...software, installedAt: at };
+    }),
+  );
 }
 
 /** The sources per platform; a machine may have several (dpkg plus snap, rpm plus flatpak). */
 export const SOFTWARE_SOURCES: Readonly<Record<string, readonly SoftwareSource[]>> = {
   linux: [
-    { name: 'dpkg', probe: DPKG_STATUS_PATH, read: DPKG_STATUS_PATH, parse: parseDpkgStatus },
+    { name: 'dpkg', probe: DPKG_STATUS_PATH, read: DPKG_STATUS_PATH, parse: dpkgWithInstallTimes },
     { name: 'apk', probe: APK_DB_PATH, read: APK_DB_PATH, parse: parseApkInstalled },
     { name: 'rpm', probe: '/var/lib/rpm', exec: ['rpm', RPM_ARGS], parse: parseRpmQuery },
     { name: 'snap', probe: '/run/snapd.socket', exec: ['snap', SNAP_ARGS], parse: parseSnapList },
@@ -52,7 +62,7 @@ async function readSource(io: InventoryIo, source: SoftwareSource, log: DropLog)
       log('software source unreadable', { source: source.name, path: source.read });
       return [];
     }
-    return source.parse(new TextDecoder().decode(bytes));
+    return source.parse(new TextDecoder().decode(bytes), io);
   }
   if (!source.exec) return [];
   const [file, args] = source.exec;
@@ -61,7 +71,7 @@ async function readSource(io: InventoryIo, source: SoftwareSource, log: DropLog)
     log('software source failed', { source: source.name, ...(result.ok ? { code: result.code } : result) });
     return [];
   }
-  return source.parse(result.stdout);
+  return source.parse(result.stdout, io);
 }
 
 /**

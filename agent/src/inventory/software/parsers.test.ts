@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseApkInstalled } from './apk.js';
-import { parseDpkgStatus } from './dpkg.js';
+import { parseDpkgPackages, parseDpkgStatus } from './dpkg.js';
 import { parseFlatpakList } from './flatpak.js';
 import { parseMacApplications } from './macos-applications.js';
 import { boundSoftware } from './records.js';
@@ -33,6 +33,14 @@ describe('parseDpkgStatus', () => {
         publisher: 'Some "Quoted" Maintainer <q@example.org>',
         source: 'dpkg',
       },
+    ]);
+  });
+
+  it('names the file list of Multi-Arch: same packages with their architecture', () => {
+    expect(parseDpkgPackages(fixture('dpkg-status.txt')).map((p) => p.listFile)).toEqual([
+      '/var/lib/dpkg/info/vigie-tools.list',
+      '/var/lib/dpkg/info/libexample1:amd64.list',
+      '/var/lib/dpkg/info/held-package.list',
     ]);
   });
 

@@ -47,6 +47,7 @@ function fakeIo(files: string[], commands: Record<string, ExecResult>): Inventor
   return {
     readFile: async () => undefined,
     exists: async (path) => files.includes(path),
+    mtime: async () => undefined,
     exec: async (file) => commands[file] ?? { ok: false, reason: 'missing', message: file },
   };
 }

@@ -409,4 +409,25 @@ describe('limits against hostile peers', () => {
     expect(statuses.slice(5)).toEqual([429, 429, 429]);
     expect((await api('/hosts')).status).toBe(200);
   });
+
+  it('does not count successful enrolments: a site behind one address enrols more machines than the limit', async () => {
+    hub = await startTestHub({ enrolRateLimit: 2 });
+    const { token } = await createEnrolmentToken(hub.deps, {
+      client: 'acme',
+      site: 'nat',
+      maxUses: 6,
+      ttlMs: 60_000,
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const res = await fetch(`${hub.url}/api/v1/enrol`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, fingerprint: `${FINGERPRINT}${i}`, hostname: `pc-${i}`, os: OS }),
+      });
+      statuses.push(res.status);
+      await res.body?.cancel();
+    }
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 201]);
+  });
 });

@@ -8,12 +8,20 @@ export interface BucketOptions {
 export function createTokenBucket(options: BucketOptions, clock: () => number) {
   let tokens = options.burst;
   let last = clock();
+  const refill = () => {
+    const now = clock();
+    tokens = Math.min(options.burst, tokens + ((now - last) / 1000) * options.perSec);
+    last = now;
+  };
   return {
+    /** Whether `cost` tokens are there, without spending them. */
+    has(cost = 1): boolean {
+      refill();
+      return tokens >= cost;
+    },
     /** Spend `cost` tokens if there are enough; refills first from the time elapsed. */
     take(cost = 1): boolean {
-      const now = clock();
-      tokens = Math.min(options.burst, tokens + ((now - last) / 1000) * options.perSec);
-      last = now;
+      refill();
       if (tokens < cost) return false;
       tokens -= cost;
       return true;
@@ -44,6 +52,10 @@ export function createKeyedBuckets(options: BucketOptions & { maxKeys: number },
       }
       entry.lastUsed = now;
       return entry.bucket.take(cost);
+    },
+    /** Whether `key` still has `cost` tokens (a key never seen has a full bucket). */
+    has(key: string, cost = 1): boolean {
+      return buckets.get(key)?.bucket.has(cost) ?? true;
     },
     get size(): number {
       return buckets.size;

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'no
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AGENT_BIN, HUB_BIN, pollUntil, runCli, startProcess, stopAll } from '../support/processes.js';
+import { startHub, type TestHub } from '../support/hub-fixture.js';
+import { AGENT_BIN, pollUntil, runCli, startProcess, stopAll } from '../support/processes.js';
 
 interface HostView {
   id: string;
@@ -12,16 +13,9 @@ interface HostView {
 }
 
 let dir: string;
+let hub: TestHub;
 let hubUrl: string;
-let adminToken: string;
-
-async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${hubUrl}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json', ...init.headers },
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
+const api = <T>(path: string, init?: RequestInit) => hub.api<T>(path, init);
 
 async function enrolAgent(stateDir: string): Promise<void> {
   const created = await api<{ token: string }>('/api/v1/enrolment-tokens', {
@@ -43,22 +37,8 @@ async function enrolAgent(stateDir: string): Promise<void> {
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigie-e2e-'));
-  const db = join(dir, 'hub.db');
-  const user = await runCli(HUB_BIN, ['user', 'create', 'admin', '--role', 'admin', '--db', db, '--quiet']);
-  expect(user.code, user.output).toBe(0);
-  adminToken = user.output.trim();
-  const hub = startProcess(HUB_BIN, [
-    'start',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '0',
-    '--db',
-    db,
-    '--metrics-interval',
-    '1',
-  ]);
-  hubUrl = (await hub.waitFor(/listening (http:\/\/\S+)/))[1]!;
+  hub = await startHub(dir, { args: ['--metrics-interval', '1'] });
+  hubUrl = hub.url;
 });
 
 afterEach(async () => {

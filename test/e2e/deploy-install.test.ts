@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HUB_BIN, pollUntil, runCli, startProcess, stopAll } from '../support/processes.js';
+import { startHub, type TestHub } from '../support/hub-fixture.js';
+import { pollUntil, runCli, startProcess, stopAll } from '../support/processes.js';
 
 interface HostView {
   id: string;
@@ -14,16 +15,9 @@ interface HostView {
 }
 
 let dir: string;
+let hub: TestHub;
 let hubUrl: string;
-let adminToken: string;
-
-async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${hubUrl}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json', ...init.headers },
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
+const api = <T>(path: string, init?: RequestInit) => hub.api<T>(path, init);
 
 /** Runs a shell command line; resolves with its exit code and output whatever the code. */
 function sh(command: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
@@ -45,22 +39,8 @@ function sh(command: string, env: NodeJS.ProcessEnv): Promise<{ code: number | n
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigie-deploy-'));
-  const db = join(dir, 'hub.db');
-  const user = await runCli(HUB_BIN, ['user', 'create', 'admin', '--role', 'admin', '--db', db, '--quiet']);
-  expect(user.code, user.output).toBe(0);
-  adminToken = user.output.trim();
-  const hub = startProcess(HUB_BIN, [
-    'start',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '0',
-    '--db',
-    db,
-    '--metrics-interval',
-    '1',
-  ]);
-  hubUrl = (await hub.waitFor(/listening (http:\/\/\S+)/))[1]!;
+  hub = await startHub(dir, { args: ['--metrics-interval', '1'] });
+  hubUrl = hub.url;
 });
 
 afterEach(async () => {

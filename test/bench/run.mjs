@@ -58,6 +58,18 @@ for (const [key, value] of Object.entries(opts)) {
   }
 }
 
+/** `vigie-hub start` on a free loopback port with its own database, quiet logs. */
+const hubArgs = (dbFile) => [
+  'start',
+  '--host',
+  '127.0.0.1',
+  '--port',
+  '0',
+  '--db',
+  dbFile,
+  '--log-level',
+  'warn',
+];
 const pin = (core) =>
   existsSync('/usr/bin/taskset') && cpus().length > 1 ? ['taskset', '-c', String(core)] : [];
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
@@ -84,17 +96,7 @@ const admin = spawnSync(
 );
 if (admin.status !== 0) throw new Error(`user create failed: ${admin.stderr}`);
 const token = admin.stdout.trim();
-const hub = startCli(pin(0), HUB, [
-  'start',
-  '--host',
-  '127.0.0.1',
-  '--port',
-  '0',
-  '--db',
-  db,
-  '--log-level',
-  'warn',
-]);
+const hub = startCli(pin(0), HUB, hubArgs(db));
 children.push(hub.child);
 const url = (await waitForLine(hub, /listening (\S+)/, 20_000))[1];
 await sleep(2000);
@@ -161,17 +163,7 @@ const ingest = {
 // 3. The real agent on this machine, at the stock 10 s interval.
 log(`real agent for ${opts.agentSeconds} s…`);
 const db2 = join(work, 'hub2.db');
-const hub2 = startCli(pin(0), HUB, [
-  'start',
-  '--host',
-  '127.0.0.1',
-  '--port',
-  '0',
-  '--db',
-  db2,
-  '--log-level',
-  'warn',
-]);
+const hub2 = startCli(pin(0), HUB, hubArgs(db2));
 children.push(hub2.child);
 const url2 = (await waitForLine(hub2, /listening (\S+)/, 20_000))[1];
 const enrolToken = execFileSync(process.execPath, [HUB, 'token', 'create', '--db', db2, '--quiet'], {

@@ -90,3 +90,14 @@ export {
 } from './protocol/messages.js';
 export * from './protocol/sample.js';
 export { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from './protocol/version.js';
+export {
+  type AgentUpdate,
+  type AnnouncedArtefact,
+  agentUpdateSchema,
+  agentVersionSchema,
+  announcedArtefactSchema,
+  artefactSignatureSchema,
+  artefactSignedText,
+  MAX_ARTEFACT_BYTES,
+  signingPublicKeySchema,
+} from './update/agent-update.js';

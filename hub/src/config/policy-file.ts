@@ -15,6 +15,7 @@ export const policyOverridesSchema = z.strictObject({
   processesIntervalSec: policySchema.shape.processesIntervalSec.optional(),
   services: policySchema.shape.services.optional(),
   checks: z.array(checkRuleSchema).max(LIMITS.maxListItems).optional(),
+  autoUpdate: policySchema.shape.autoUpdate,
 });
 export type PolicyOverrides = z.infer<typeof policyOverridesSchema>;
 

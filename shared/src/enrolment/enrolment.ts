@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HOST_ROLES, osInfoSchema } from '../domain/host.js';
 import { agentId, fingerprint, name } from '../protocol/primitives.js';
+import { signingPublicKeySchema } from '../update/agent-update.js';
 
 /** POST /api/v1/enrol: an agent trades an enrolment token for its own credential. */
 export const enrolRequestSchema = z.object({
@@ -18,5 +19,7 @@ export const enrolResponseSchema = z.object({
   /** Shown once; the hub keeps only its hash. */
   secret: z.string().min(16).max(256),
   hostId: z.string().min(1).max(64),
+  /** The hub's ed25519 key for agent updates, pinned by the agent (absent: the hub signs nothing). */
+  signingKey: signingPublicKeySchema.optional(),
 });
 export type EnrolResponse = z.infer<typeof enrolResponseSchema>;

@@ -24,6 +24,12 @@ export const policySchema = z.object({
    * rather than defaulted so `Policy` values written before checks existed still type-check.
    */
   checks: checkRulesSchema.optional(),
+  /**
+   * Install the agent version the hub announces (signed, verified against the key pinned at
+   * enrolment, rolled back if it cannot reach the hub). Absent means off: an admin opts in,
+   * globally or per client/site/role, so a bad build never reaches a fleet nobody chose to update.
+   */
+  autoUpdate: z.boolean().optional(),
 });
 export type Policy = z.infer<typeof policySchema>;
 

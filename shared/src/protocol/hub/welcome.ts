@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { policySchema } from '../../policy/policy.js';
+import { agentUpdateSchema } from '../../update/agent-update.js';
 import { epochMs } from '../primitives.js';
 
 /** The hub accepted the hello; data messages may flow. */
@@ -12,5 +13,7 @@ export const welcomeSchema = z.object({
   /** Highest seq of the agent's current boot already committed (0 if none). */
   ackedSeq: z.number().int().min(0),
   policy: policySchema,
+  /** The agent version this hub serves, signed; absent when it serves none or signs nothing (0017). */
+  agentUpdate: agentUpdateSchema.optional(),
 });
 export type WelcomeMessage = z.infer<typeof welcomeSchema>;

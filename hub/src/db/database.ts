@@ -1,5 +1,6 @@
 import type { AgentBootsTable, AgentsTable } from './tables/agents.js';
 import type { CheckStatesTable } from './tables/check-states.js';
+import type { ConsoleSessionsTable } from './tables/console-sessions.js';
 import type { DeliveryEventsTable, MetricGapsTable } from './tables/delivery.js';
 import type { EnrolmentTokensTable } from './tables/enrolment-tokens.js';
 import type {
@@ -34,6 +35,7 @@ import type { ApiTokensTable, UsersTable } from './tables/users.js';
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
+  console_sessions: ConsoleSessionsTable;
   enrolment_tokens: EnrolmentTokensTable;
   hosts: HostsTable;
   agents: AgentsTable;

@@ -6,6 +6,7 @@ import * as delivery from './2026-11-26-delivery.js';
 import * as escalation from './2026-11-27-escalation.js';
 import * as identity from './2026-11-28-identity.js';
 import * as inventory from './2026-11-29-inventory.js';
+import * as webConsole from './2026-11-30-console.js';
 
 /**
  * Every migration, by name; names sort in the order they apply (ISO date prefix). Listed in code
@@ -19,4 +20,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-27-escalation': escalation,
   '2026-11-28-identity': identity,
   '2026-11-29-inventory': inventory,
+  '2026-11-30-console': webConsole,
 };

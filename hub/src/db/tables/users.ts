@@ -9,6 +9,8 @@ export interface UsersTable {
   role: UserRole;
   created_at: number;
   disabled_at: number | null;
+  /** Console password (scrypt, see console/security/password.ts); NULL: API tokens only. */
+  password_hash: string | null;
 }
 
 export interface ApiTokensTable {

@@ -51,6 +51,22 @@ export {
 } from './enrolment/enrolment.js';
 export { type ApiErrorBody, ERROR_CODES, type ErrorCode } from './errors/error-codes.js';
 export { DEFAULT_POLICY, type Policy, policySchema } from './policy/policy.js';
+export {
+  checkOverridesSchema,
+  POLICY_LAYER_SCOPES,
+  type PolicyLayerScope,
+  type PolicyLayerSettings,
+  policyLayerSchema,
+} from './policy/layer.js';
+export {
+  type EffectivePolicy,
+  type LayerName,
+  layerName,
+  mergeOverride,
+  type PolicyLayer,
+  type PolicyProblem,
+  resolvePolicy,
+} from './policy/resolve.js';
 export { type CheckStateMessage, checkStateSchema } from './protocol/agent/check-state.js';
 export { type CredentialSavedMessage, credentialSavedSchema } from './protocol/agent/credential-saved.js';
 export { type Hello, helloSchema } from './protocol/agent/hello.js';

@@ -50,7 +50,6 @@ export {
   enrolResponseSchema,
 } from './enrolment/enrolment.js';
 export { type ApiErrorBody, ERROR_CODES, type ErrorCode } from './errors/error-codes.js';
-export { DEFAULT_POLICY, type Policy, policySchema } from './policy/policy.js';
 export {
   checkOverridesSchema,
   POLICY_LAYER_SCOPES,
@@ -58,6 +57,7 @@ export {
   type PolicyLayerSettings,
   policyLayerSchema,
 } from './policy/layer.js';
+export { DEFAULT_POLICY, type Policy, policySchema } from './policy/policy.js';
 export {
   type EffectivePolicy,
   type LayerName,

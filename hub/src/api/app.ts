@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import type { ArtefactSigner } from '../artefacts/artefact-signer.js';
 import { type ArtefactStore, createArtefactStore } from '../artefacts/artefact-store.js';
 import type { HubDeps } from '../config/deps.js';
 import type { LiveSessions } from '../ingest/live-sessions.js';
@@ -38,6 +39,8 @@ export interface AppOptions {
   enrolPerMinute?: number;
   /** Agent artefacts served at /downloads; defaults to agent/dist-bundle of this checkout. */
   artefacts?: ArtefactStore;
+  /** Signs the artefacts; its public key goes to agents at enrolment. Absent: nothing is signed. */
+  signer?: ArtefactSigner;
   /** The URL agents reach the hub at, for install scripts; defaults to each request's origin. */
   publicUrl?: string;
 }
@@ -84,8 +87,8 @@ export function createApp(
   // has nothing to authenticate with yet.
   const artefacts = options.artefacts ?? createArtefactStore();
   const install = options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl };
-  app.route('/api/v1/agent/artefacts', artefactListRoutes(artefacts));
-  app.route('/downloads', downloadRoutes(artefacts));
+  app.route('/api/v1/agent/artefacts', artefactListRoutes(artefacts, options.signer));
+  app.route('/downloads', downloadRoutes(artefacts, options.signer));
   app.route('/', installScriptRoutes(artefacts, install));
 
   const api = new Hono<AuthEnv>();
@@ -98,7 +101,7 @@ export function createApp(
     }),
   );
   api.use('/enrol', rateLimitByAddress(options.enrolPerMinute ?? 10, deps.clock));
-  api.route('/enrol', enrolRoutes(deps));
+  api.route('/enrol', enrolRoutes(deps, options.signer?.publicKey));
   api.use(bearerAuth(deps));
   api.route('/hosts', hostsRoutes(deps, sessions));
   api.route('/hosts', gapsRoutes(deps));

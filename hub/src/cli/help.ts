@@ -51,6 +51,8 @@ Options:
                                 [env VIGIE_HUB_PUBLIC_URL, default: the URL each request came to]
   --agent-artefacts <dir>       Agent artefacts served at /downloads
                                 [env VIGIE_AGENT_ARTEFACTS_DIR, default agent/dist-bundle]
+  --signing-key <file>          ed25519 key (PKCS#8 PEM) signing agent updates; created 0600 if missing
+                                [env VIGIE_HUB_SIGNING_KEY, default agent-signing-key.pem beside --db]
 
 The hub logs JSON lines on stdout and prints 'listening <url>' on stderr when ready.
 SIGINT/SIGTERM close agents' sockets with "service restart" (4030) and exit 0.`,

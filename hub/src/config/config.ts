@@ -106,6 +106,8 @@ const configSchema = z.object({
     .optional(),
   /** Directory of the agent artefacts served at /downloads (default: agent/dist-bundle of this checkout). */
   agentArtefactsDir: z.string().min(1).max(4096).optional(),
+  /** ed25519 private key (PKCS#8 PEM) signing the artefacts; default beside the SQLite file, created 0600. */
+  signingKey: z.string().min(1).max(4096).optional(),
 });
 
 function incidentRulesError(text: string): string {
@@ -157,6 +159,7 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
   tlsKey: 'VIGIE_HUB_TLS_KEY',
   publicUrl: 'VIGIE_HUB_PUBLIC_URL',
   agentArtefactsDir: 'VIGIE_AGENT_ARTEFACTS_DIR',
+  signingKey: 'VIGIE_HUB_SIGNING_KEY',
 };
 
 /** The CLI flag of a setting: `hostSilentGraceSec` is `--host-silent-grace`. */

@@ -1,5 +1,6 @@
 import {
   type AgentDataMessage,
+  type AgentUpdate,
   CLOSE_CODES,
   type CloseCodeName,
   closeReason,
@@ -51,6 +52,8 @@ export interface SessionOptions {
   /** Messages waiting for their commit before the socket stops being read. */
   readonly maxInFlight: number;
   readonly policyFor: (hostId: string) => Policy;
+  /** The signed agent version this hub serves, put in every welcome (0017). */
+  readonly agentUpdate?: () => Promise<AgentUpdate | undefined>;
   readonly remoteAddress: string;
   readonly limits?: SessionLimits;
   readonly rotation?: RotationSettings;
@@ -133,6 +136,11 @@ export function createAgentSession(
     // The socket may have closed while the database answered.
     if (isClosed()) return;
     if (!outcome.ok) return fail(outcome.close, outcome.detail);
+    const agentUpdate = await options.agentUpdate?.().catch((error: Error) => {
+      log.warn({ err: error }, 'cannot read the agent artefacts to announce');
+      return undefined;
+    });
+    if (isClosed()) return;
     sender = { agentId: outcome.agent.id, hostId: outcome.agent.host_id };
     const agentId = outcome.agent.id;
     heldSecretHash = hashSecret(hello.credential.secret);
@@ -162,6 +170,7 @@ export function createAgentSession(
       serverTime: deps.clock(),
       ackedSeq: outcome.ackedSeq,
       policy: options.policyFor(sender.hostId),
+      ...(agentUpdate && { agentUpdate }),
     });
     // Back with the previous secret: the new one never reached its disk, so it gets another.
     await rotateNow(outcome.usedPreviousSecret);

@@ -1,5 +1,5 @@
 import { upgradeWebSocket } from '@hono/node-server';
-import type { Policy } from '@vigie/shared';
+import type { AgentUpdate, Policy } from '@vigie/shared';
 import { CLOSE_CODES, LIMITS } from '@vigie/shared';
 import { Hono } from 'hono';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -30,6 +30,8 @@ export interface AgentSocketOptions {
   readonly helloTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly policyFor: (hostId: string) => Policy;
+  /** The signed agent version announced in every welcome (0017). */
+  readonly agentUpdate?: () => Promise<AgentUpdate | undefined>;
   readonly limits?: SessionLimits;
   readonly handshakes?: HandshakeLimits;
   readonly rotation?: RotationSettings;
@@ -94,6 +96,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
             helloTimeoutMs: options.helloTimeoutMs,
             maxInFlight: 64,
             policyFor: options.policyFor,
+            ...(options.agentUpdate && { agentUpdate: options.agentUpdate }),
             remoteAddress,
             ...(options.limits && { limits: options.limits }),
             rotation,

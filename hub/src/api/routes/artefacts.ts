@@ -1,20 +1,32 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
+import type { ArtefactSigner } from '../../artefacts/artefact-signer.js';
 import { ARTEFACTS, type Artefact, type ArtefactStore } from '../../artefacts/artefact-store.js';
 import { ApiError } from '../api-error.js';
 
-function view(artefact: Artefact) {
+function view(artefact: Artefact, signer: ArtefactSigner | undefined) {
   const { path: _path, ...rest } = artefact;
-  return { ...rest, url: `/downloads/${artefact.name}` };
+  return {
+    ...rest,
+    url: `/downloads/${artefact.name}`,
+    ...(signer && { signature: signer.signature(artefact), signatureUrl: `/downloads/${artefact.name}.sig` }),
+  };
 }
 
-/** GET /api/v1/agent/artefacts: what this hub serves, with size and sha256; public, like the files. */
-export function artefactListRoutes(store: ArtefactStore) {
+/**
+ * GET /api/v1/agent/artefacts: what this hub serves, with size, sha256 and (when the hub signs)
+ * the ed25519 signature and the public key to check it with; public, like the files.
+ */
+export function artefactListRoutes(store: ArtefactStore, signer?: ArtefactSigner) {
   const app = new Hono();
   app.get('/', async (c) => {
     const artefacts = await store.list();
-    return c.json({ version: artefacts[0]?.version ?? null, artefacts: artefacts.map(view) });
+    return c.json({
+      version: artefacts[0]?.version ?? null,
+      ...(signer && { signingKey: signer.publicKey }),
+      artefacts: artefacts.map((artefact) => view(artefact, signer)),
+    });
   });
   return app;
 }
@@ -24,10 +36,21 @@ export function artefactListRoutes(store: ArtefactStore) {
  * credential is minted at enrolment), and a machine being installed has nothing to authenticate
  * with yet. The ETag is the sha256, so caches revalidate cheaply and installers can cross-check.
  */
-export function downloadRoutes(store: ArtefactStore) {
+export function downloadRoutes(store: ArtefactStore, signer?: ArtefactSigner) {
   const app = new Hono();
   app.get('/:name', async (c) => {
-    const artefact = await store.get(c.req.param('name'));
+    const name = c.req.param('name');
+    // `<artefact>.sig`: the detached signature (base64url) over name, version, size and sha256.
+    if (signer && name.endsWith('.sig')) {
+      const signed = await store.get(name.slice(0, -'.sig'.length));
+      if (!signed) throw new ApiError('NOT_FOUND', 'No such agent artefact');
+      return c.text(`${signer.signature(signed)}\n`, 200, {
+        'x-vigie-agent-version': signed.version,
+        'x-checksum-sha256': signed.sha256,
+        'cache-control': 'no-cache',
+      });
+    }
+    const artefact = await store.get(name);
     if (!artefact) throw new ApiError('NOT_FOUND', 'No such agent artefact');
     const etag = `"${artefact.sha256}"`;
     const headers = {

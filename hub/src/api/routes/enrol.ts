@@ -5,8 +5,11 @@ import { enrolAgent } from '../../enrolment/enrol-agent.js';
 import { ApiError } from '../api-error.js';
 import { parseJsonBody } from '../validate.js';
 
-/** POST /api/v1/enrol: unauthenticated except by the enrolment token in the body. */
-export function enrolRoutes(deps: HubDeps) {
+/**
+ * POST /api/v1/enrol: unauthenticated except by the enrolment token in the body. The answer
+ * carries the hub's update-signing public key, which the agent pins (0017).
+ */
+export function enrolRoutes(deps: HubDeps, signingKey?: string) {
   const app = new Hono();
   app.post('/', async (c) => {
     const request = await parseJsonBody(c, enrolRequestSchema);
@@ -19,7 +22,7 @@ export function enrolRoutes(deps: HubDeps) {
       { agentId: result.response.agentId, hostId: result.response.hostId, hostname: request.hostname },
       'agent enrolled',
     );
-    return c.json(result.response, 201);
+    return c.json({ ...result.response, ...(signingKey !== undefined && { signingKey }) }, 201);
   });
   return app;
 }

@@ -78,6 +78,14 @@ export {
 } from './protocol/agent/inventory.js';
 export { type MetricsMessage, metricsSchema } from './protocol/agent/metrics.js';
 export { type MetricsGapMessage, metricsGapSchema } from './protocol/agent/metrics-gap.js';
+export {
+  PROBE_METHODS,
+  PROBE_OUTCOMES,
+  type ProbeMethod,
+  type ProbeOutcome,
+  type ProbeResultMessage,
+  probeResultSchema,
+} from './protocol/agent/probe-result.js';
 export { CLOSE_CODES, type CloseCodeName, closeCodeName } from './protocol/close-codes.js';
 export {
   closeReason,
@@ -92,6 +100,7 @@ export { type AckMessage, ackSchema } from './protocol/hub/ack.js';
 export { type CredentialMessage, credentialMessageSchema } from './protocol/hub/credential.js';
 export { type ErrorMessage, errorMessageSchema } from './protocol/hub/error.js';
 export { type PolicyMessage, policyMessageSchema } from './protocol/hub/policy.js';
+export { type ProbesMessage, probesMessageSchema } from './protocol/hub/probes.js';
 export { type WelcomeMessage, welcomeSchema } from './protocol/hub/welcome.js';
 export { LIMITS } from './protocol/limits.js';
 export {
@@ -104,6 +113,28 @@ export {
   type HubMessageType,
   hubMessageSchema,
 } from './protocol/messages.js';
+export {
+  type AllowEntry,
+  type AllowList,
+  allowEntrySchema,
+  createAllowList,
+  probeTargets,
+  refusedTargets,
+} from './protocol/probes/allow.js';
+export {
+  isHostname,
+  MAX_PROBES_PER_AGENT,
+  PROBE_KINDS,
+  PROBES_CAPABILITY,
+  type ProbeKind,
+  type ProbeSpec,
+  type ProbeSpecInput,
+  probeHost,
+  probeId,
+  probePort,
+  probeSpecSchema,
+  urlHost,
+} from './protocol/probes/spec.js';
 export * from './protocol/sample.js';
 export { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from './protocol/version.js';
 export {

@@ -28,6 +28,10 @@ export const CHECK_KINDS = {
   'licence.compliance': { where: 'hub', category: 'asset', label: 'Licence over-deployed' },
   'warranty.expiry': { where: 'hub', category: 'asset', label: 'Hardware warranty expiring' },
   'antivirus.stale': { where: 'hub', category: 'system', label: 'Antivirus off or signatures stale' },
+  // Network probes run by a site's agents, judged on the hub (agreement between agents).
+  'probe.down': { where: 'hub', category: 'availability', label: 'Device unreachable (probe failing)' },
+  'probe.latency': { where: 'hub', category: 'performance', label: 'Device slow to answer (probe latency)' },
+  'tls.expiry': { where: 'hub', category: 'asset', label: 'TLS certificate expiring' },
 } as const satisfies Record<string, { where: 'agent' | 'hub'; category: string; label: string }>;
 
 export type CheckKind = keyof typeof CHECK_KINDS;

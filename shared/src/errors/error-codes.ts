@@ -20,6 +20,10 @@ export const ERROR_CODES = {
   CONFLICT: { status: 409, message: 'The resource changed meanwhile or conflicts with another one' },
   STORAGE_UNAVAILABLE: { status: 503, message: 'The hub cannot write to its database' },
   INTERNAL: { status: 500, message: 'Internal error' },
+  TARGET_NOT_ALLOWED: {
+    status: 422,
+    message: "The probe's target is outside the site's allowed networks and hosts",
+  },
   RATE_LIMITED: { status: 429, message: 'Too many attempts from this address; retry later' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -9,6 +9,7 @@ import { ackSchema } from './hub/ack.js';
 import { credentialMessageSchema } from './hub/credential.js';
 import { errorMessageSchema } from './hub/error.js';
 import { policyMessageSchema } from './hub/policy.js';
+import { probesMessageSchema } from './hub/probes.js';
 import { welcomeSchema } from './hub/welcome.js';
 
 /** Everything an agent may send, discriminated by `type`. */
@@ -34,6 +35,8 @@ export const hubMessageSchema = z.discriminatedUnion('type', [
   policyMessageSchema,
   errorMessageSchema,
   credentialMessageSchema,
+  // Sent only to agents whose hello announced the `probes` capability: older agents never see it.
+  probesMessageSchema,
 ]);
 export type HubMessage = z.infer<typeof hubMessageSchema>;
 export type HubMessageType = HubMessage['type'];

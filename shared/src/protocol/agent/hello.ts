@@ -19,5 +19,10 @@ export const helloSchema = z.object({
   hostname: name,
   os: osInfoSchema,
   bootId,
+  /**
+   * Optional features this agent supports (`probes`). The hub sends a message type only to agents
+   * that announced it; a hub that predates the field ignores it.
+   */
+  capabilities: z.array(z.string().min(1).max(64)).max(32).optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;

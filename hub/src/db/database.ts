@@ -1,5 +1,6 @@
 import type { AgentBootsTable, AgentsTable } from './tables/agents.js';
 import type { CheckStatesTable } from './tables/check-states.js';
+import type { ClientsTable, SitesTable, UserClientsTable } from './tables/clients.js';
 import type { ConsoleSessionsTable } from './tables/console-sessions.js';
 import type { DeliveryEventsTable, MetricGapsTable } from './tables/delivery.js';
 import type { EnrolmentTokensTable } from './tables/enrolment-tokens.js';
@@ -27,6 +28,7 @@ import type { KbArticlesTable } from './tables/kb-articles.js';
 import type { MaintenanceWindowsTable } from './tables/maintenance-windows.js';
 import type { NotificationChannelsTable } from './tables/notification-channels.js';
 import type { OutboxTable } from './tables/outbox.js';
+import type { PolicyLayersTable } from './tables/policy-layers.js';
 import type { ProblemsTable } from './tables/problems.js';
 import type { SamplesTable } from './tables/samples.js';
 import type { ApiTokensTable, UsersTable } from './tables/users.js';
@@ -67,4 +69,8 @@ export interface Database {
   user_contacts: UserContactsTable;
   oncall_schedules: OncallSchedulesTable;
   oncall_overrides: OncallOverridesTable;
+  clients: ClientsTable;
+  sites: SitesTable;
+  user_clients: UserClientsTable;
+  policy_layers: PolicyLayersTable;
 }

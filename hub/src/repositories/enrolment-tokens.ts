@@ -47,6 +47,8 @@ export async function listEnrolmentTokens(db: Kysely<Database>): Promise<Enrolme
       'id',
       'client',
       'site',
+      'client_id',
+      'site_id',
       'role',
       'max_uses',
       'uses',

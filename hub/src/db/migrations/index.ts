@@ -7,6 +7,7 @@ import * as escalation from './2026-11-27-escalation.js';
 import * as identity from './2026-11-28-identity.js';
 import * as inventory from './2026-11-29-inventory.js';
 import * as webConsole from './2026-11-30-console.js';
+import * as policies from './2026-12-01-policies.js';
 
 /**
  * Every migration, by name; names sort in the order they apply (ISO date prefix). Listed in code
@@ -21,4 +22,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-28-identity': identity,
   '2026-11-29-inventory': inventory,
   '2026-11-30-console': webConsole,
+  '2026-12-01-policies': policies,
 };

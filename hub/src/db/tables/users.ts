@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export const USER_ROLES = ['admin', 'n1', 'n2', 'n3', 'readonly'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -11,6 +11,8 @@ export interface UsersTable {
   disabled_at: number | null;
   /** Console password (scrypt, see console/security/password.ts); NULL: API tokens only. */
   password_hash: string | null;
+  /** 1: sees only the clients listed in user_clients; 0: every client (admins always). */
+  client_scoped: ColumnType<number, number | undefined, number>;
 }
 
 export interface ApiTokensTable {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
+import { createArtefactSigner } from './artefacts/artefact-signer.js';
 import { createArtefactStore } from './artefacts/artefact-store.js';
 import type { HubConfig } from './config/config.js';
 import type { HubDeps } from './config/deps.js';
@@ -22,6 +23,7 @@ import { createNotifications, type Notifications } from './notify/notifications.
 import { notificationSettings } from './notify/settings.js';
 import { markAllDisconnected } from './repositories/hosts.js';
 import { cryptoRandom, type RandomBytes } from './security/secrets.js';
+import { loadOrCreateSigningKey, signingKeyPath } from './security/signing-key.js';
 
 export interface RunningHub {
   readonly url: string;
@@ -35,7 +37,11 @@ export interface RunningHub {
 
 export type StartResult =
   | { ok: true; hub: RunningHub }
-  | { ok: false; code: 'MIGRATION_FAILED' | 'LISTEN_FAILED' | 'TLS_FAILED'; error: unknown };
+  | {
+      ok: false;
+      code: 'MIGRATION_FAILED' | 'LISTEN_FAILED' | 'TLS_FAILED' | 'SIGNING_KEY_FAILED';
+      error: unknown;
+    };
 
 /** Per-agent, handshake and rotation bounds from the config, defaults where it is silent. */
 function ingestLimits(config: HubConfig) {
@@ -58,6 +64,11 @@ export async function startHub(
 ): Promise<StartResult> {
   const tls = readTlsFiles(config);
   if (!tls.ok) return { ok: false, code: 'TLS_FAILED', error: new Error(tls.message) };
+  // Read before the database opens: a hub that cannot sign must not half-start (0017).
+  const keyPath = signingKeyPath(config);
+  const signingKey = keyPath === undefined ? undefined : loadOrCreateSigningKey(keyPath);
+  if (signingKey && !signingKey.ok)
+    return { ok: false, code: 'SIGNING_KEY_FAILED', error: new Error(signingKey.message) };
   const db = openSqlite(config.db);
   const migrated = await migrateToLatest(db);
   if (!migrated.ok) {
@@ -89,16 +100,26 @@ export async function startHub(
     },
   };
   const policy = hubPolicy(config);
+  const artefacts = createArtefactStore(config.agentArtefactsDir);
+  const signer = signingKey?.ok ? createArtefactSigner(artefacts, signingKey.key) : undefined;
+  if (signingKey?.ok) {
+    runtime.log.info(
+      { path: signingKey.path, publicKey: signingKey.key.publicKey, created: signingKey.created },
+      'agent update signing key',
+    );
+  } else runtime.log.warn('no --signing-key for this database: agent updates are not signed nor announced');
   const sessions = createLiveSessions(base.clock);
   const agentSocket = createAgentSocket(deps, sessions, {
     helloTimeoutMs: config.helloTimeoutSec * 1000,
     heartbeatIntervalMs: config.heartbeatIntervalSec * 1000,
     policyFor: () => policy,
+    ...(signer && { agentUpdate: () => signer.announcement() }),
     ...ingestLimits(config),
   });
   const app = createApp(deps, sessions, agentSocket.routes, {
     notifications,
-    artefacts: createArtefactStore(config.agentArtefactsDir),
+    artefacts,
+    ...(signer && { signer }),
     ...(config.publicUrl !== undefined && { publicUrl: config.publicUrl }),
     ...(config.enrolRateLimit !== undefined && { enrolPerMinute: config.enrolRateLimit }),
   });

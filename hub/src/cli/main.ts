@@ -53,6 +53,7 @@ function config(flags: Record<string, string | boolean | undefined>): HubConfig 
       tlsKey: str('tls-key'),
       publicUrl: str('public-url'),
       agentArtefactsDir: str('agent-artefacts'),
+      signingKey: str('signing-key'),
     },
     process.env,
   );
@@ -88,6 +89,7 @@ async function start(args: string[]): Promise<number> {
     'tls-key': { type: 'string' },
     'public-url': { type: 'string' },
     'agent-artefacts': { type: 'string' },
+    'signing-key': { type: 'string' },
   });
   if (values.help) return help('start');
   const cfg = config(values);

@@ -20,8 +20,10 @@ import type {
   HostUpdatesTable,
   HostWarrantiesTable,
   InventoryChangesTable,
+  InventoryHardwareTable,
   InventorySignalsTable,
   InventorySoftwareTable,
+  LicenceAuditTable,
   LicencesTable,
 } from './tables/inventory-history.js';
 import type { KbArticlesTable } from './tables/kb-articles.js';
@@ -29,6 +31,7 @@ import type { MaintenanceWindowsTable } from './tables/maintenance-windows.js';
 import type { NotificationChannelsTable } from './tables/notification-channels.js';
 import type { OutboxTable } from './tables/outbox.js';
 import type { PolicyLayersTable } from './tables/policy-layers.js';
+import type { ProbeAgentsTable, ProbeResultsTable, ProbeSitesTable, ProbesTable } from './tables/probes.js';
 import type { ProblemsTable } from './tables/problems.js';
 import type { SamplesTable } from './tables/samples.js';
 import type { ApiTokensTable, UsersTable } from './tables/users.js';
@@ -53,9 +56,15 @@ export interface Database {
   host_warranties: HostWarrantiesTable;
   host_antivirus: HostAntivirusTable;
   licences: LicencesTable;
+  licence_audit: LicenceAuditTable;
+  inventory_hardware: InventoryHardwareTable;
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   held_signals: HeldSignalsTable;
+  probe_sites: ProbeSitesTable;
+  probes: ProbesTable;
+  probe_agents: ProbeAgentsTable;
+  probe_results: ProbeResultsTable;
   problems: ProblemsTable;
   maintenance_windows: MaintenanceWindowsTable;
   kb_articles: KbArticlesTable;

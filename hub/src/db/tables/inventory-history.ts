@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** One installed-software entry of a host's current snapshot. */
 export interface InventorySoftwareTable {
@@ -62,11 +62,24 @@ export interface HostWarrantiesTable {
   purchased_at: number | null;
   warranty_until: number;
   updated_at: number;
+  vendor: string | null;
+  /** JSON array of days before the end at which a ticket is raised; null: the defaults. */
+  expiry_stages: string | null;
+  /** `manual` (API) or `csv` (import). */
+  source: string | null;
 }
 
 /** The kinds of licence an admin tracks. */
 export const LICENCE_KINDS = ['software', 'antivirus', 'os', 'support', 'saas'] as const;
 export type LicenceKind = (typeof LICENCE_KINDS)[number];
+
+/**
+ * How seats are counted: `per_device` one per host with a matching installation, `per_seat` one
+ * per matching installation, `subscription` as per device (the expiry is its renewal), `site`
+ * unlimited within its client (never over-deployed).
+ */
+export const LICENCE_MODELS = ['per_device', 'per_seat', 'subscription', 'site'] as const;
+export type LicenceModel = (typeof LICENCE_MODELS)[number];
 
 /** A licence: seats bought, matched against installed software by name (and publisher) pattern. */
 export interface LicencesTable {
@@ -82,6 +95,36 @@ export interface LicencesTable {
   expires_at: number | null;
   notes: string;
   created_at: number;
+  updated_at: number;
+  vendor: string | null;
+  model: ColumnType<LicenceModel, LicenceModel | undefined, LicenceModel>;
+  /** Stored whole; the API shows it masked and reveals it only to admins, audited. */
+  licence_key: string | null;
+  cost: number | null;
+  /** ISO 4217 code of `cost`. */
+  currency: string | null;
+  purchased_at: number | null;
+  /** JSON array of days before expiry at which a ticket is raised; null: the defaults. */
+  expiry_stages: string | null;
+}
+
+/** What was done to a licence and by whom (a key reveal above all). */
+export interface LicenceAuditTable {
+  id: string;
+  licence_id: string;
+  at: number;
+  actor: string;
+  action: 'created' | 'updated' | 'deleted' | 'key_revealed';
+}
+
+/** A host's searchable hardware facts, from its current snapshot. */
+export interface InventoryHardwareTable {
+  host_id: string;
+  serial: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  /** Installed memory (sum of modules), else what the OS sees. */
+  memory_bytes: number | null;
   updated_at: number;
 }
 

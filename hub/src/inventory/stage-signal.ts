@@ -21,15 +21,24 @@ export async function signalStage(
   stage: string,
   now: number,
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const last = await findInventorySignal(trx, signal.key);
-    if (signal.state === 'ok') {
-      if (!last || last.stage === 'ok') return false;
-    } else if (last && last.stage === stage && now - Number(last.signalled_at) < REFRESH_MS) {
-      return false;
-    }
-    await handleSignal(trx, runtime, signal, now, 'hub');
-    await recordInventorySignal(trx, signal.key, signal.state === 'ok' ? 'ok' : stage, now);
-    return true;
-  });
+  return db.transaction().execute((trx) => signalStageIn(trx, runtime, signal, stage, now));
+}
+
+/** `signalStage` inside the caller's transaction (ingest judges TLS certificate stages there). */
+export async function signalStageIn(
+  trx: Kysely<Database>,
+  runtime: IncidentRuntime,
+  signal: Signal,
+  stage: string,
+  now: number,
+): Promise<boolean> {
+  const last = await findInventorySignal(trx, signal.key);
+  if (signal.state === 'ok') {
+    if (!last || last.stage === 'ok') return false;
+  } else if (last && last.stage === stage && now - Number(last.signalled_at) < REFRESH_MS) {
+    return false;
+  }
+  await handleSignal(trx, runtime, signal, now, 'hub');
+  await recordInventorySignal(trx, signal.key, signal.state === 'ok' ? 'ok' : stage, now);
+  return true;
 }

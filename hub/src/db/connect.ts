@@ -17,7 +17,17 @@ export function openSqlite(file: string): Kysely<Database> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  SQLITE_HANDLES.set(db, sqlite);
+  return db;
+}
+
+// The ingest hot path runs prepared statements on the same connection (docs/decisions/0018).
+const SQLITE_HANDLES = new WeakMap<Kysely<Database>, SQLite.Database>();
+
+/** The better-sqlite3 connection under a database opened by `openSqlite` (undefined otherwise). */
+export function sqliteHandleOf(db: Kysely<Database>): SQLite.Database | undefined {
+  return SQLITE_HANDLES.get(db);
 }
 
 export type MigrationOutcome =

@@ -16,7 +16,7 @@ import type { HubDeps } from '../config/deps.js';
 import { confirmSecretSaved, type RotationSettings, rotateIfDue } from '../identity/rotation.js';
 import { markDisconnected } from '../repositories/hosts.js';
 import { hashSecret } from '../security/secrets.js';
-import { createTokenBucket } from '../security/token-bucket.js';
+import { createAgentRateLimit, type RateLimits } from './agent-rate-limit.js';
 import { authenticateHello } from './authenticate-hello.js';
 import { commitDataMessage, type SenderIdentity } from './commit-data-message.js';
 import { storeFor } from './handlers/index.js';
@@ -32,11 +32,11 @@ export interface SessionSocket {
   readonly bufferedAmount?: number;
 }
 
-/** Bounds that protect the hub from one hostile or broken agent. */
-export interface SessionLimits {
-  /** Sustained messages per second from one agent, and the burst allowed above it. */
-  readonly messagesPerSec: number;
-  readonly messageBurst: number;
+/**
+ * Bounds that protect the hub from one hostile or broken agent: its message and byte rate (frames
+ * over it are delayed, `maxViolations` of them in a row close the socket), and its send buffer.
+ */
+export interface SessionLimits extends RateLimits {
   /** An agent that leaves more than this unread in our send buffer is dropped (slow consumer). */
   readonly maxBufferedBytes: number;
 }
@@ -44,8 +44,19 @@ export interface SessionLimits {
 export const SESSION_LIMIT_DEFAULTS: SessionLimits = {
   messagesPerSec: 50,
   messageBurst: 200,
+  // A backlog drains at 2 batches/s of at most 512 KiB, and inventory chunks come back to back.
+  bytesPerSec: 1024 * 1024,
+  byteBurst: 8 * 1024 * 1024,
+  maxViolations: 10,
   maxBufferedBytes: 4 * 1024 * 1024,
 };
+
+/** Bytes of a frame as received (before decoding). */
+function frameBytes(frame: RawFrame): number {
+  if (typeof frame === 'string') return Buffer.byteLength(frame);
+  if (Array.isArray(frame)) return frame.reduce((sum, part) => sum + part.length, 0);
+  return frame.byteLength;
+}
 
 export interface SessionOptions {
   readonly helloTimeoutMs: number;
@@ -81,7 +92,10 @@ export function createAgentSession(
   let heldSecretHash: string | undefined;
   let handshakeDone = false;
   const limits = options.limits ?? SESSION_LIMIT_DEFAULTS;
-  const bucket = createTokenBucket({ perSec: limits.messagesPerSec, burst: limits.messageBurst }, deps.clock);
+  const rate = createAgentRateLimit(limits, deps.clock);
+  // Frames over the rate waiting for their turn; while there are any, the socket is not read.
+  let delayed = 0;
+  let paused = false;
   const log = deps.log.child({ remote: options.remoteAddress });
   const helloTimer = setTimeout(
     () => fail('HELLO_TIMEOUT', `no hello within ${options.helloTimeoutMs} ms`),
@@ -200,9 +214,31 @@ export function createAgentSession(
     send({ type: 'ack', bootId: message.bootId, seq: outcome.committedSeq });
   }
 
-  function enqueue(work: () => Promise<void>): void {
+  /** Stop reading the socket while the chain is full or frames over the rate wait, resume after. */
+  function updateFlow(): void {
+    const shouldPause = inFlight >= options.maxInFlight || delayed > 0;
+    if (shouldPause === paused || phase === 'closed') return;
+    paused = shouldPause;
+    if (paused) socket.pause();
+    else socket.resume();
+  }
+
+  function enqueue(job: () => Promise<void>, delayMs = 0): void {
     inFlight += 1;
-    if (inFlight === options.maxInFlight) socket.pause();
+    let work = job;
+    if (delayMs > 0) {
+      delayed += 1;
+      // Due at an absolute time: the wait must not add up with the time spent on earlier frames.
+      const dueAt = performance.now() + delayMs;
+      work = async () => {
+        const left = dueAt - performance.now();
+        if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+        delayed -= 1;
+        // Closed meanwhile (more violations): the agent resends what was never acknowledged.
+        if (!isClosed()) await job();
+      };
+    }
+    updateFlow();
     chain = chain
       .then(work)
       .catch((error: unknown) => {
@@ -213,7 +249,7 @@ export function createAgentSession(
       })
       .finally(() => {
         inFlight -= 1;
-        if (inFlight === options.maxInFlight - 1) socket.resume();
+        updateFlow();
       });
   }
 
@@ -222,9 +258,17 @@ export function createAgentSession(
     receive(frame: RawFrame): void {
       if (phase === 'closed') return;
       // Counted before decoding: garbage costs the sender as much as data does.
-      if (!bucket.take()) {
-        fail('RATE_LIMITED', `over ${limits.messagesPerSec} messages/s`);
+      const verdict = rate.charge(frameBytes(frame));
+      if (verdict.kind === 'close') {
+        fail('RATE_LIMITED', verdict.detail);
         return;
+      }
+      const delayMs = verdict.kind === 'delay' ? verdict.waitMs : 0;
+      if (verdict.kind === 'delay' && verdict.first) {
+        log.warn(
+          { code: 'RATE_LIMITED', agentId: sender?.agentId, over: verdict.over, delayMs },
+          'agent over its rate: frames delayed',
+        );
       }
       const decoded = decodeAgentMessage(frame);
       if (!decoded.ok) {
@@ -234,17 +278,17 @@ export function createAgentSession(
         if (phase === 'awaiting-hello') {
           // Set now, not when the chain reaches onHello, so frames pipelined behind the hello queue up.
           phase = 'authenticating';
-          enqueue(() => onHello(hello));
+          enqueue(() => onHello(hello), delayMs);
         } else fail('DUPLICATE_HELLO', 'hello after hello');
       } else if (phase === 'awaiting-hello') {
         fail('HELLO_REQUIRED', `got ${decoded.value.type}`);
       } else if (decoded.value.type === 'credentialSaved') {
         const claimed = decoded.value.agentId;
-        enqueue(() => onCredentialSaved(claimed));
+        enqueue(() => onCredentialSaved(claimed), delayMs);
       } else {
         // Frames pipelined behind the hello wait in the chain until authentication is done.
         const message = decoded.value;
-        enqueue(() => onData(message));
+        enqueue(() => onData(message), delayMs);
       }
     },
 

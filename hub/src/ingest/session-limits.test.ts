@@ -2,7 +2,7 @@ import { CLOSE_CODES, DEFAULT_POLICY, type EnrolResponse, encodeMessage } from '
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
 import { createTestDeps, enrolTestAgent, helloFor } from '../test-support/test-hub.js';
-import { createAgentSession, type SessionSocket } from './agent-session.js';
+import { createAgentSession, type SessionLimits, type SessionSocket } from './agent-session.js';
 import { createLiveSessions } from './live-sessions.js';
 
 /** A socket that records what the session does, with a send buffer the test controls. */
@@ -12,15 +12,27 @@ function fakeSocket() {
     sent,
     closedWith: undefined as number | undefined,
     bufferedAmount: 0,
+    paused: false,
+    pauses: 0,
     send: (data: string) => void sent.push(data),
     close(code: number) {
       socket.closedWith = code;
     },
-    pause() {},
-    resume() {},
+    pause() {
+      socket.paused = true;
+      socket.pauses += 1;
+    },
+    resume() {
+      socket.paused = false;
+    },
   } satisfies SessionSocket & Record<string, unknown>;
   return socket;
 }
+
+const acks = (socket: ReturnType<typeof fakeSocket>) =>
+  socket.sent
+    .map((frame) => JSON.parse(frame) as { type: string; seq?: number })
+    .filter((m) => m.type === 'ack');
 
 let deps: HubDeps;
 let credential: EnrolResponse;
@@ -32,10 +44,17 @@ beforeEach(async () => {
   credential = await enrolTestAgent(deps);
 });
 
-function session(
-  socket: SessionSocket,
-  limits = { messagesPerSec: 2, messageBurst: 4, maxBufferedBytes: 1000 },
-) {
+const LIMITS: SessionLimits = {
+  // Fast enough that a delayed frame waits milliseconds (the clock stands still unless a test moves it).
+  messagesPerSec: 200,
+  messageBurst: 4,
+  bytesPerSec: 1_000_000,
+  byteBurst: 10_000_000,
+  maxViolations: 3,
+  maxBufferedBytes: 1000,
+};
+
+function session(socket: SessionSocket, limits: SessionLimits = LIMITS) {
   return createAgentSession(
     deps,
     createLiveSessions(() => now),
@@ -50,26 +69,99 @@ function session(
   );
 }
 
-const metrics = (seq: number) =>
-  encodeMessage({ type: 'metrics', bootId: 'boot_limits_01', seq, samples: [{ at: now }] });
+const metrics = (seq: number, padding = '') =>
+  encodeMessage({
+    type: 'metrics',
+    bootId: 'boot_limits_01',
+    seq,
+    samples: [{ at: now, ...(padding && { filesystems: [filesystem(padding)] }) }],
+  });
 
-describe('session limits', () => {
-  it('closes with RATE_LIMITED once the burst is spent, and allows the sustained rate', async () => {
+const filesystem = (mount: string) => ({
+  mount,
+  device: '/dev/sda1',
+  fsType: 'ext4',
+  sizeBytes: 100,
+  usedBytes: 50,
+  freeBytes: 50,
+  usedPct: 50,
+});
+
+async function storedSamples(): Promise<number> {
+  const row = await deps.db
+    .selectFrom('samples')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describe('per-agent rate limit', () => {
+  it('delays frames over the message rate instead of dropping them: each is stored and acknowledged', async () => {
+    const socket = fakeSocket();
+    const s = session(socket);
+    s.receive(encodeMessage(helloFor(credential)));
+    // hello + 3 within the burst of 4, then 2 over it: delayed, the socket paused meanwhile.
+    for (let seq = 1; seq <= 5; seq += 1) s.receive(metrics(seq));
+    expect(socket.paused).toBe(true);
+    await s.drained();
+    expect(socket.closedWith).toBeUndefined();
+    expect(socket.paused).toBe(false);
+    expect(acks(socket).map((a) => a.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('closes with RATE_LIMITED after maxViolations frames in a row over the rate, not at the first', async () => {
     const socket = fakeSocket();
     const s = session(socket);
     s.receive(encodeMessage(helloFor(credential)));
     await s.drained();
-    for (let seq = 1; seq <= 3; seq += 1) s.receive(metrics(seq));
-    await s.drained();
-    expect(socket.closedWith).toBeUndefined();
-    now += 500; // one more token at 2/s
-    s.receive(metrics(4));
-    expect(socket.closedWith).toBeUndefined();
-    s.receive(metrics(5));
+    for (let seq = 1; seq <= 5; seq += 1) s.receive(metrics(seq));
+    expect(socket.closedWith).toBeUndefined(); // two violations so far
+    s.receive(metrics(6));
     expect(socket.closedWith).toBe(CLOSE_CODES.RATE_LIMITED.code);
+    await s.drained();
+    // Frames delayed when the socket closed are not stored: unacknowledged, the agent resends them.
+    expect(await storedSamples()).toBe(3);
   });
 
-  it('drops an agent that leaves more than the bound unread (slow consumer)', async () => {
+  it('forgives a violation once a frame comes within the rate again', async () => {
+    const socket = fakeSocket();
+    const s = session(socket);
+    s.receive(encodeMessage(helloFor(credential)));
+    let seq = 0;
+    for (let round = 0; round < 4; round += 1) {
+      // A pause long enough to refill the bucket, then two frames over the rate.
+      now += 1_000;
+      for (let i = 0; i < 6; i += 1) {
+        seq += 1;
+        s.receive(metrics(seq));
+      }
+      await s.drained();
+      expect(socket.closedWith).toBeUndefined();
+    }
+    expect(acks(socket).at(-1)?.seq).toBe(seq);
+  });
+
+  it('counts bytes too: big frames over the byte rate are delayed, then the socket is closed', async () => {
+    const socket = fakeSocket();
+    const size = Buffer.byteLength(metrics(1, 'x'.repeat(4000)));
+    // Room for the hello and five of these frames.
+    const s = session(socket, {
+      ...LIMITS,
+      messageBurst: 1000,
+      bytesPerSec: 100_000,
+      byteBurst: size * 5 + 1000,
+    });
+    s.receive(encodeMessage(helloFor(credential)));
+    for (let seq = 1; seq <= 7; seq += 1) s.receive(metrics(seq, 'x'.repeat(4000)));
+    expect(socket.paused).toBe(true);
+    expect(socket.closedWith).toBeUndefined();
+    s.receive(metrics(8, 'x'.repeat(4000)));
+    expect(socket.closedWith).toBe(CLOSE_CODES.RATE_LIMITED.code);
+  });
+});
+
+describe('slow consumer', () => {
+  it('drops an agent that leaves more than the bound unread', async () => {
     const socket = fakeSocket();
     const s = session(socket);
     s.receive(encodeMessage(helloFor(credential)));

@@ -2,6 +2,7 @@ import type { OsInfo } from '@vigie/shared';
 import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { HostsTable } from '../db/tables/hosts.js';
+import { type ClientScope, scopeCondition } from '../tenancy/client-scope.js';
 
 export type HostRow = Selectable<HostsTable>;
 
@@ -9,8 +10,16 @@ export async function insertHost(db: Kysely<Database>, host: Insertable<HostsTab
   await db.insertInto('hosts').values(host).execute();
 }
 
-export async function findHost(db: Kysely<Database>, id: string): Promise<HostRow | undefined> {
-  return db.selectFrom('hosts').selectAll().where('id', '=', id).executeTakeFirst();
+/** One host; with a scope, a host of another client is not found (the API answers 404). */
+export async function findHost(
+  db: Kysely<Database>,
+  id: string,
+  scope?: ClientScope,
+): Promise<HostRow | undefined> {
+  let query = db.selectFrom('hosts').selectAll().where('id', '=', id);
+  const condition = scopeCondition(scope, 'hosts.client');
+  if (condition) query = query.where(condition);
+  return query.executeTakeFirst();
 }
 
 export interface HostFilter {
@@ -18,6 +27,10 @@ export interface HostFilter {
   site?: string | undefined;
   /** Substring of the hostname, case-insensitive. */
   search?: string | undefined;
+  /** Role (server / workstation). */
+  role?: HostsTable['role'] | undefined;
+  /** The clients the caller may see (absent: every client). */
+  scope?: ClientScope | undefined;
 }
 
 /** Hosts with their latest health, sorted by hostname. */
@@ -25,6 +38,9 @@ export async function listHosts(db: Kysely<Database>, filter: HostFilter = {}): 
   let query = db.selectFrom('hosts').selectAll().orderBy('hostname').orderBy('id');
   if (filter.client !== undefined) query = query.where('client', '=', filter.client);
   if (filter.site !== undefined) query = query.where('site', '=', filter.site);
+  if (filter.role !== undefined) query = query.where('role', '=', filter.role);
+  const condition = scopeCondition(filter.scope, 'hosts.client');
+  if (condition) query = query.where(condition);
   if (filter.search !== undefined) {
     const escaped = filter.search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`);
     // ESCAPE is spelled out: SQLite has no default LIKE escape character (PostgreSQL's is a backslash).

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { IncidentsTable } from '../db/tables/incidents.js';
+import { type ClientScope, scopeCondition } from '../tenancy/client-scope.js';
 
 export type IncidentRow = Selectable<IncidentsTable>;
 export type IncidentChanges = Updateable<IncidentsTable>;
@@ -26,8 +27,16 @@ export async function findLastClosedIncident(
     .executeTakeFirst();
 }
 
-export async function findIncident(db: Kysely<Database>, id: string): Promise<IncidentRow | undefined> {
-  return db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+/** One incident; with a scope, an incident of another client is not found (the API answers 404). */
+export async function findIncident(
+  db: Kysely<Database>,
+  id: string,
+  scope?: ClientScope,
+): Promise<IncidentRow | undefined> {
+  let query = db.selectFrom('incidents').selectAll().where('id', '=', id);
+  const condition = scopeCondition(scope, 'incidents.client');
+  if (condition) query = query.where(condition);
+  return query.executeTakeFirst();
 }
 
 /**
@@ -154,6 +163,8 @@ export interface IncidentFilter {
   client?: string | undefined;
   /** Only open incidents (the default queue view). */
   open?: boolean | undefined;
+  /** The clients the caller may see (absent: every client). */
+  scope?: ClientScope | undefined;
   limit: number;
 }
 
@@ -172,6 +183,8 @@ export async function listIncidents(db: Kysely<Database>, filter: IncidentFilter
   if (filter.hostId !== undefined) query = query.where('host_id', '=', filter.hostId);
   if (filter.client !== undefined) query = query.where('client', '=', filter.client);
   if (filter.open === true) query = query.where('open_key', 'is not', null);
+  const condition = scopeCondition(filter.scope, 'incidents.client');
+  if (condition) query = query.where(condition);
   return query.execute();
 }
 

@@ -2,6 +2,7 @@ import type { Software } from '@vigie/shared';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { InventorySoftwareTable } from '../db/tables/inventory-history.js';
+import { type ClientScope, scopeCondition } from '../tenancy/client-scope.js';
 
 export type InventorySoftwareRow = Selectable<InventorySoftwareTable>;
 
@@ -40,6 +41,8 @@ export interface SoftwareFilter {
   readonly contains?: string | undefined;
   readonly version?: string | undefined;
   readonly client?: string | undefined;
+  /** The clients the caller may see (absent: every client). */
+  readonly scope?: ClientScope | undefined;
   readonly limit: number;
   readonly offset?: number | undefined;
 }
@@ -77,6 +80,8 @@ export async function searchSoftware(
     query = query.where(sql<boolean>`s.name like ${`%${escapeLike(filter.contains)}%`} escape '\\'`);
   if (filter.version !== undefined) query = query.where('s.version', '=', filter.version);
   if (filter.client !== undefined) query = query.where('h.client', '=', filter.client);
+  const condition = scopeCondition(filter.scope, 'h.client');
+  if (condition) query = query.where(condition);
   return query
     .orderBy('s.name')
     .orderBy('h.hostname')
@@ -87,12 +92,14 @@ export async function searchSoftware(
 }
 
 /** OS versions in the fleet (or one client) and how many hosts run each, most common first. */
-export async function countOsVersions(db: Kysely<Database>, client: string | undefined) {
+export async function countOsVersions(db: Kysely<Database>, client: string | undefined, scope?: ClientScope) {
   let query = db
     .selectFrom('hosts')
     .select(['os_platform', 'os_distro', 'os_release', (eb) => eb.fn.countAll<number>().as('hosts')])
     .groupBy(['os_platform', 'os_distro', 'os_release']);
   if (client !== undefined) query = query.where('client', '=', client);
+  const condition = scopeCondition(scope, 'hosts.client');
+  if (condition) query = query.where(condition);
   return query.orderBy('hosts', 'desc').orderBy('os_distro').orderBy('os_release').execute();
 }
 

@@ -10,7 +10,7 @@ import {
 } from './index.js';
 
 // systeminformation's answers recorded on this machine (a Debian VM in a container).
-type Recording = { [K in keyof InventorySi]: Awaited<ReturnType<InventorySi[K]>> };
+type Recording = { [K in keyof InventorySi]-?: Awaited<ReturnType<NonNullable<InventorySi[K]>>> };
 const recorded = (): Recording =>
   JSON.parse(readFileSync(new URL('__fixtures__/linux-vm.json', import.meta.url), 'utf8')) as Recording;
 

@@ -14,6 +14,8 @@ export interface InventorySi {
   diskLayout(): Promise<Systeminformation.DiskLayoutData[]>;
   networkInterfaces(): Promise<Systeminformation.NetworkInterfacesData[]>;
   uuid(): Promise<Systeminformation.UuidData>;
+  /** Total memory the OS sees (reads /proc/meminfo on Linux); optional for recorded fakes. */
+  mem?(): Promise<Pick<Systeminformation.MemData, 'total'>>;
 }
 
 /** One machine's inventory at one time; the wire splits it into chunks. */
@@ -131,21 +133,35 @@ export async function collectInventory(deps: InventoryDeps): Promise<InventorySn
       return undefined;
     });
   const { si } = deps;
-  const [system, bios, chassis, os, cpu, memLayout, diskLayout, nics, uuid, software, updates, antivirus] =
-    await Promise.all([
-      settle('system', () => si.system()),
-      settle('bios', () => si.bios()),
-      settle('chassis', () => si.chassis()),
-      settle('osInfo', () => si.osInfo()),
-      settle('cpu', () => si.cpu()),
-      settle('memLayout', () => si.memLayout()),
-      settle('diskLayout', () => si.diskLayout()),
-      settle('networkInterfaces', () => si.networkInterfaces()),
-      settle('uuid', () => si.uuid()),
-      settle('software', deps.software ?? (async () => [])),
-      settle('updates', deps.updates ?? (async () => ({}))),
-      settle('antivirus', deps.antivirus ?? (async () => ({}))),
-    ]);
+  const [
+    system,
+    bios,
+    chassis,
+    os,
+    cpu,
+    memLayout,
+    diskLayout,
+    nics,
+    uuid,
+    mem,
+    software,
+    updates,
+    antivirus,
+  ] = await Promise.all([
+    settle('system', () => si.system()),
+    settle('bios', () => si.bios()),
+    settle('chassis', () => si.chassis()),
+    settle('osInfo', () => si.osInfo()),
+    settle('cpu', () => si.cpu()),
+    settle('memLayout', () => si.memLayout()),
+    settle('diskLayout', () => si.diskLayout()),
+    settle('networkInterfaces', () => si.networkInterfaces()),
+    settle('uuid', () => si.uuid()),
+    settle('mem', async () => (si.mem ? si.mem() : undefined)),
+    settle('software', deps.software ?? (async () => [])),
+    settle('updates', deps.updates ?? (async () => ({}))),
+    settle('antivirus', deps.antivirus ?? (async () => ({}))),
+  ]);
   const list = <T extends object>(items: T[] | undefined, keys: Parameters<typeof pickFacts>[1]) =>
     (items ?? []).slice(0, LIMITS.maxListItems).map((item) => pickFacts(item, keys, log));
   return {
@@ -155,6 +171,8 @@ export async function collectInventory(deps: InventoryDeps): Promise<InventorySn
       pickFacts(bios ?? {}, BIOS_KEYS, log),
       pickFacts(chassis ?? {}, CHASSIS_KEYS, log),
       pickFacts(uuid ?? {}, [['hardware', 'hardwareUuid']], log),
+      // What the OS sees, for fleet search when the memory modules cannot be read (VMs, no root).
+      pickFacts(mem ?? {}, [['total', 'memTotal']], log),
     ),
     os: mergeFacts(pickFacts(os ?? {}, OS_KEYS, log), pickFacts(uuid ?? {}, [['os', 'machineId']], log)),
     cpu: pickFacts(cpu ?? {}, CPU_KEYS, log),

@@ -1,8 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
+import { toGlpiInventory } from '../../inventory/glpi-format.js';
+import { snapshotView } from '../../inventory/snapshot-view.js';
 import { findHostUpdates } from '../../repositories/host-updates.js';
 import { findHost } from '../../repositories/hosts.js';
+import { findInventory } from '../../repositories/inventories.js';
 import { listInventoryChanges } from '../../repositories/inventory-changes.js';
 import { findWarranty, setWarranty } from '../../repositories/warranties.js';
 import { ApiError } from '../api-error.js';
@@ -52,6 +55,21 @@ export function inventoryHostRoutes(deps: HubDeps) {
         security: r.security === 1,
       })),
     });
+  });
+
+  // The host's current inventory in GLPI's JSON inventory format, to forward to a GLPI server.
+  app.get('/:id/inventory.glpi.json', async (c) => {
+    const row = await host(c.req.param('id'));
+    const inventory = await findInventory(deps.db, row.id);
+    if (!inventory) throw new ApiError('NOT_FOUND', 'No inventory received from this host yet');
+    const view = snapshotView(JSON.parse(inventory.payload) as Record<string, unknown>);
+    const body = toGlpiInventory(
+      { id: row.id, hostname: row.hostname, agentVersion: row.agent_version },
+      view,
+    );
+    // The hostname is the agent's word: only safe characters reach the header.
+    const file = `${row.hostname.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100)}.glpi.json`;
+    return c.json(body, 200, { 'content-disposition': `attachment; filename="${file}"` });
   });
 
   app.get('/:id/updates', async (c) => {

@@ -5,6 +5,7 @@ import {
   type Policy,
   PROTOCOL_VERSION,
   type Sample,
+  type WelcomeMessage,
 } from '@vigie/shared';
 import { createClockDrift } from '../checks/clock-drift.js';
 import { type CheckChange, createLocalChecks } from '../checks/local-checks.js';
@@ -75,6 +76,9 @@ export interface AgentDeps<S> {
   readonly outbox?: Pick<OutboxOptions, 'limits' | 'window' | 'drainRatePerSec' | 'maxBatchSamples'>;
   /** An outbox the caller opened (the CLI's on-disk spool); its boot id becomes the agent's. */
   readonly spool?: Outbox;
+  /** Told of every welcome, then of the policy in force after each welcome or push (the updater). */
+  readonly onWelcome?: (welcome: WelcomeMessage) => void;
+  readonly onPolicy?: (policy: Policy) => void;
 }
 
 /** Why the agent stopped: asked to, or refused by the hub for good (exit 78 in the CLI). */
@@ -286,10 +290,12 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
         if (Math.abs(driftMs) > CLOCK_DRIFT_WARN_MS) log.warn('clock differs from the hub', { driftMs });
         log.info('connected to hub', { hostId: event.welcome.hostId, ackedSeq: event.welcome.ackedSeq });
         void writeStatus();
+        deps.onWelcome?.(event.welcome);
         break;
       }
       case 'policy':
         applyPolicy(event.policy, event.source);
+        deps.onPolicy?.(policy);
         break;
       case 'ack':
         status.lastAckAt = new Date(clock()).toISOString();

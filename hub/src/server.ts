@@ -1,6 +1,7 @@
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { LIMITS } from '@vigie/shared';
 import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import { createArtefactSigner } from './artefacts/artefact-signer.js';
@@ -46,9 +47,17 @@ export type StartResult =
 /** Per-agent, handshake and rotation bounds from the config, defaults where it is silent. */
 function ingestLimits(config: HubConfig) {
   const rate = config.agentRateLimit ?? SESSION_LIMIT_DEFAULTS.messagesPerSec;
+  const bytes = config.agentByteRateLimit ?? SESSION_LIMIT_DEFAULTS.bytesPerSec;
   const perAddress = config.maxHandshakesPerAddress ?? HANDSHAKE_LIMIT_DEFAULTS.perAddress;
   return {
-    limits: { ...SESSION_LIMIT_DEFAULTS, messagesPerSec: rate, messageBurst: rate * 4 },
+    limits: {
+      ...SESSION_LIMIT_DEFAULTS,
+      messagesPerSec: rate,
+      messageBurst: rate * 4,
+      bytesPerSec: bytes,
+      // Never under two of the largest frames, so one big inventory chunk is never a violation.
+      byteBurst: Math.max(bytes * 8, 2 * LIMITS.maxFrameBytes),
+    },
     handshakes: { perAddress, total: perAddress * 32 },
     rotation: {
       everyMs: (config.credentialRotationDays ?? 90) * 86_400_000,

@@ -81,7 +81,7 @@ const configSchema = z.object({
       },
     })
     .optional(),
-  // Identity and limits. Optional here, defaulted in server.ts (90 days, 24 h, 50/s, 16, 10/min).
+  // Identity and limits. Optional here, defaulted in server.ts (90 days, 24 h, 50/s, 1 MiB/s, 16, 10/min).
   /** Days between automatic rotations of each agent's secret (0: only when an admin asks). */
   credentialRotationDays: z.coerce.number().min(0).max(3650).optional(),
   /** How long a rotated-out secret keeps working if the agent has not confirmed the new one. */
@@ -90,8 +90,15 @@ const configSchema = z.object({
     .min(0.0001)
     .max(24 * 365)
     .optional(),
-  /** Sustained messages per second one agent may send (burst 4×); over it its socket is closed. */
+  /** Sustained messages per second one agent may send (burst 4×); over it frames are delayed, then 4032. */
   agentRateLimit: z.coerce.number().min(1).max(100_000).optional(),
+  /** Sustained bytes per second one agent may send (burst 8×, at least 2 MiB); same treatment. */
+  agentByteRateLimit: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(1024 * 1024 * 1024)
+    .optional(),
   /** Sockets still awaiting hello allowed per remote address (and 32× that overall). */
   maxHandshakesPerAddress: z.coerce.number().int().min(1).max(10_000).optional(),
   /** Enrolment attempts per minute from one remote address. */
@@ -153,6 +160,7 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
   credentialRotationDays: 'VIGIE_HUB_CREDENTIAL_ROTATION_DAYS',
   credentialGraceHours: 'VIGIE_HUB_CREDENTIAL_GRACE_HOURS',
   agentRateLimit: 'VIGIE_HUB_AGENT_RATE_LIMIT',
+  agentByteRateLimit: 'VIGIE_HUB_AGENT_BYTE_RATE_LIMIT',
   maxHandshakesPerAddress: 'VIGIE_HUB_MAX_HANDSHAKES_PER_ADDRESS',
   enrolRateLimit: 'VIGIE_HUB_ENROL_RATE_LIMIT',
   tlsCert: 'VIGIE_HUB_TLS_CERT',

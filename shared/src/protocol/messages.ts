@@ -5,6 +5,7 @@ import { helloSchema } from './agent/hello.js';
 import { inventorySchema } from './agent/inventory.js';
 import { metricsSchema } from './agent/metrics.js';
 import { metricsGapSchema } from './agent/metrics-gap.js';
+import { probeResultSchema } from './agent/probe-result.js';
 import { ackSchema } from './hub/ack.js';
 import { credentialMessageSchema } from './hub/credential.js';
 import { errorMessageSchema } from './hub/error.js';
@@ -20,6 +21,8 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
   inventorySchema,
   metricsGapSchema,
   credentialSavedSchema,
+  // Sent only by agents the hub gave probes to, so a hub that predates it never receives one.
+  probeResultSchema,
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 export type AgentMessageType = AgentMessage['type'];

@@ -1,4 +1,9 @@
 import type { HostRole, OsPlatform } from '@vigie/shared';
+import type { Generated } from 'kysely';
+
+/** `agent`: a machine running the agent; `device`: equipment probed over the network by its site's agents. */
+export const HOST_KINDS = ['agent', 'device'] as const;
+export type HostKind = (typeof HOST_KINDS)[number];
 
 export interface HostsTable {
   id: string;
@@ -26,4 +31,7 @@ export interface HostsTable {
   swap_pct: number | null;
   disk_max_pct: number | null;
   load1: number | null;
+  kind: Generated<HostKind>;
+  /** The device in front of this host (a firewall): while it is down, this host's faults are inhibited. */
+  behind: string | null;
 }

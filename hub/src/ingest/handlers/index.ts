@@ -7,6 +7,7 @@ import { storeCheckState } from './store-check-state.js';
 import { storeInventory } from './store-inventory.js';
 import { storeMetrics } from './store-metrics.js';
 import { storeMetricsGap } from './store-metrics-gap.js';
+import { storeProbeResult } from './store-probe-result.js';
 
 type Store<M> = (
   trx: Kysely<Database>,
@@ -22,6 +23,7 @@ export const STORES: { [T in AgentDataMessage['type']]: Store<Extract<AgentDataM
   checkState: storeCheckState,
   inventory: storeInventory,
   metricsGap: storeMetricsGap,
+  probeResult: storeProbeResult,
 };
 
 /** Route a data message to its store function with its narrowed type. */

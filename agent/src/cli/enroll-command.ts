@@ -92,6 +92,7 @@ export async function enrollCommand({ io, wiring }: CliContext, flags: EnrollFla
       secret: result.response.secret,
       hostId: result.response.hostId,
       enrolledAt: new Date(io.clock()).toISOString(),
+      ...(result.response.signingKey !== undefined && { hubSigningKey: result.response.signingKey }),
     });
   } catch (error) {
     io.stderr(`vigie-agent enroll: cannot save the credential: ${(error as Error).message}\n`);

@@ -11,6 +11,12 @@ export const EXIT_CODES = {
    * restart on it (systemd: RestartPreventExitStatus=78).
    */
   CONFIG: 78,
+  /**
+   * EX_TEMPFAIL (sysexits.h): a new version was installed (or rolled back) and wants a restart.
+   * Any service manager that restarts on failure restarts it (systemd Restart=on-failure, launchd
+   * KeepAlive SuccessfulExit=false, Windows failure actions); decision 0017.
+   */
+  RESTART: 75,
 } as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

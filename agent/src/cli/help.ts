@@ -7,6 +7,7 @@ const EXIT_CODES_TEXT = `Exit codes:
   0   success (run: stopped by SIGINT/SIGTERM)
   1   failure (enrolment refused, hub unreachable during enroll, I/O error)
   2   usage error (unknown command or option, missing argument)
+  75  run: a new agent version was installed (or rolled back); the service manager restarts it
   78  configuration error a human must fix: invalid config, not enrolled, or the hub
       refused the credential (wrong, revoked, other machine, agent too old)`;
 
@@ -22,6 +23,8 @@ const ENVIRONMENT_TEXT = `Environment (overridden by options, override the confi
   ${CONFIG_ENV.drainRatePerSec.padEnd(32)}backlog messages per second after an outage (default 2)
   ${CONFIG_ENV.caFile.padEnd(32)}extra CA certificate (PEM) for an https:// hub
   ${CONFIG_ENV.insecureAllowPlaintext.padEnd(32)}true: allow http:// to a non-loopback hub
+  ${CONFIG_ENV.updateDelaySec.padEnd(32)}longest random wait before fetching an update, s (default 600)
+  ${CONFIG_ENV.updateProbationSec.padEnd(32)}a new version must reach the hub within s, else rollback (default 600)
   ${CONFIG_ENV.configFile.padEnd(32)}config file (default ${DEFAULT_CONFIG_FILE} if it exists)
   ${'VIGIE_ENROLMENT_TOKEN'.padEnd(32)}enrolment token (keeps it out of the process list)`;
 

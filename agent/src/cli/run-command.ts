@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { isSea } from 'node:sea';
 import type { Policy } from '@vigie/shared';
 import { createBootRecordFile } from '../checks/reboot.js';
 import { createCredentialStore } from '../credentials/credential-store.js';
@@ -7,6 +8,8 @@ import { saveRotatedSecret } from '../credentials/rotate-secret.js';
 import { createStatusFile } from '../credentials/status-file.js';
 import { startAgent } from '../runtime/agent.js';
 import { openSpool } from '../spool/spool.js';
+import { reportedVersion, runningArtefact } from '../update/running-artefact.js';
+import { startUpdateRuntime } from '../update/update-runtime.js';
 import { AGENT_VERSION } from '../version.js';
 import { type CliContext, configOrExit } from './context.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
@@ -72,6 +75,28 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
     io.stderr(`vigie-agent run: ${trust.message}\n`);
     return EXIT_CODES.CONFIG;
   }
+  // A new version on probation that never reached the hub is undone here, before anything else.
+  const updates = await startUpdateRuntime({
+    stateDir: config.stateDir,
+    currentVersion: AGENT_VERSION,
+    running: runningArtefact({
+      isSea: isSea(),
+      execPath: process.execPath,
+      script: process.argv[1],
+      platform: process.platform,
+      arch: process.arch,
+    }),
+    pinnedKey: credentials.value.hubSigningKey,
+    hubUrl,
+    log,
+    clock: io.clock,
+    random: io.random,
+    smokeTest: (kind, file) => reportedVersion(kind, file, process.execPath),
+    ...(trust.ca && { ca: trust.ca }),
+    ...(config.updateDelaySec !== undefined && { delaySec: config.updateDelaySec }),
+    ...(config.updateProbationSec !== undefined && { probationSec: config.updateProbationSec }),
+  });
+  if (updates.restartNow) return EXIT_CODES.RESTART;
   const spoolDir = join(config.stateDir, 'spool');
   const opened = openSpool({
     dir: spoolDir,
@@ -116,7 +141,10 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
     ...(savedPolicy && { savedPolicy }),
     ...(config.metricsIntervalSec !== undefined && { metricsIntervalSec: config.metricsIntervalSec }),
     ...(wiring.scheduler && { scheduler: wiring.scheduler }),
+    onWelcome: updates.onWelcome,
+    onPolicy: updates.onPolicy,
   });
+  updates.attach(() => void agent.stop());
   const removeSignal = io.onStopSignal(() => {
     log.info('stop requested');
     void agent.stop();
@@ -124,6 +152,10 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
   const exit = await agent.exited;
   removeSignal();
   if (opened.ok) opened.spool.close();
+  if (await updates.finish(exit.reason === 'fatal')) {
+    log.info('exiting for the service manager to start the installed version', { code: EXIT_CODES.RESTART });
+    return EXIT_CODES.RESTART;
+  }
   if (exit.reason === 'stopped') {
     log.info('stopped');
     return EXIT_CODES.OK;

@@ -24,6 +24,10 @@ export interface AgentConfig {
   readonly caFile?: string;
   /** Allow http:// to a hub that is not on loopback (credentials then travel unencrypted). */
   readonly insecureAllowPlaintext: boolean;
+  /** Longest random wait before downloading an announced update (default 600; decision 0017). */
+  readonly updateDelaySec?: number;
+  /** How long a new version has to reach the hub before it is rolled back (default 600). */
+  readonly updateProbationSec?: number;
   /** The config file that was read, if any. */
   readonly configFile?: string;
 }
@@ -84,6 +88,16 @@ const FIELDS = {
     flag: '--insecure-allow-plaintext',
     schema: z.boolean(),
   },
+  updateDelaySec: {
+    env: 'VIGIE_AGENT_UPDATE_DELAY',
+    flag: '--update-delay',
+    schema: z.number().int().min(0).max(7 * 86_400),
+  },
+  updateProbationSec: {
+    env: 'VIGIE_AGENT_UPDATE_PROBATION',
+    flag: '--update-probation',
+    schema: z.number().int().min(1).max(86_400),
+  },
 } as const;
 
 export type ConfigKey = keyof typeof FIELDS;
@@ -130,6 +144,8 @@ const NUMERIC_KEYS: readonly ConfigKey[] = [
   'spoolMaxBytes',
   'spoolMaxAgeSec',
   'drainRatePerSec',
+  'updateDelaySec',
+  'updateProbationSec',
 ];
 
 // Environment and flags are strings; integers are converted before validation so the error
@@ -232,6 +248,8 @@ export async function loadConfig(sources: ConfigSources): Promise<ConfigResult> 
     ...(merged.hubUrl !== undefined && { hubUrl: merged.hubUrl }),
     ...(merged.role !== undefined && { role: merged.role }),
     ...(merged.metricsIntervalSec !== undefined && { metricsIntervalSec: merged.metricsIntervalSec }),
+    ...(merged.updateDelaySec !== undefined && { updateDelaySec: merged.updateDelaySec }),
+    ...(merged.updateProbationSec !== undefined && { updateProbationSec: merged.updateProbationSec }),
     ...(file !== undefined && { configFile }),
   };
   return { ok: true, config: Object.freeze(config) };

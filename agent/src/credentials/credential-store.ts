@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Policy, policySchema } from '@vigie/shared';
+import { type Policy, policySchema, signingPublicKeySchema } from '@vigie/shared';
 import { z } from 'zod';
 import { type ReadJsonResult, readJsonFile, writeJsonFileAtomic } from './json-file.js';
 
@@ -11,6 +11,11 @@ export const credentialsSchema = z.object({
   hostId: z.string().min(1).max(64),
   /** ISO 8601. */
   enrolledAt: z.iso.datetime(),
+  /**
+   * The hub's update-signing key, pinned at enrolment: only artefacts it signed are installed.
+   * Absent (enrolled before hubs signed, or with a hub that does not): updates are refused (0017).
+   */
+  hubSigningKey: signingPublicKeySchema.optional(),
 });
 export type Credentials = z.infer<typeof credentialsSchema>;
 

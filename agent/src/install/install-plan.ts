@@ -82,7 +82,11 @@ export function planInstall(input: InstallInput): InstallPlan {
       files.push({
         path: layout.serviceFile ?? '',
         mode: 0o644,
-        contents: systemdUnit({ execStart: programArguments, stateDir: layout.stateDir }),
+        contents: systemdUnit({
+          execStart: programArguments,
+          stateDir: layout.stateDir,
+          installDir: layout.installDir,
+        }),
       });
       commands = [
         ['systemctl', 'daemon-reload'],

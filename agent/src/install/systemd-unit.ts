@@ -5,6 +5,8 @@ export interface SystemdUnitInput {
   /** The command the service runs: executable first. */
   readonly execStart: readonly string[];
   readonly stateDir: string;
+  /** Where the artefact lives: writable so the agent can install a signed update (0017). */
+  readonly installDir?: string;
 }
 
 /**
@@ -30,10 +32,13 @@ Restart=on-failure
 RestartSec=5
 # 78 (EX_CONFIG): not enrolled, revoked, invalid config — a human must act, retrying cannot help.
 RestartPreventExitStatus=${EXIT_CODES.CONFIG}
+# ${EXIT_CODES.RESTART}: a signed update (or its rollback) is in place; start the version now installed.
+SuccessExitStatus=${EXIT_CODES.RESTART}
+RestartForceExitStatus=${EXIT_CODES.RESTART}
 TimeoutStopSec=20
 StateDirectory=vigie-agent
 StateDirectoryMode=0700
-ReadWritePaths=${input.stateDir}
+ReadWritePaths=${input.stateDir}${input.installDir === undefined ? '' : ` ${input.installDir}`}
 UMask=0077
 NoNewPrivileges=yes
 ProtectSystem=strict

@@ -9,11 +9,13 @@ import {
   type Hello,
   type HubMessage,
   type Policy,
+  PROBES_CAPABILITY,
   PROTOCOL_VERSION,
   type RawFrame,
 } from '@vigie/shared';
 import type { HubDeps } from '../config/deps.js';
 import { confirmSecretSaved, type RotationSettings, rotateIfDue } from '../identity/rotation.js';
+import { probeAssignment } from '../probes/assignment.js';
 import { markDisconnected } from '../repositories/hosts.js';
 import { hashSecret } from '../security/secrets.js';
 import { createAgentRateLimit, type RateLimits } from './agent-rate-limit.js';
@@ -158,8 +160,27 @@ export function createAgentSession(
     sender = { agentId: outcome.agent.id, hostId: outcome.agent.host_id };
     const agentId = outcome.agent.id;
     heldSecretHash = hashSecret(hello.credential.secret);
+    // Only an agent that announced probes gets the `probes` message: older ones would refuse it.
+    const runsProbes = hello.capabilities?.includes(PROBES_CAPABILITY) === true;
+    const hostId = sender.hostId;
+    const sendProbes = async (): Promise<boolean> => {
+      if (!runsProbes || isClosed()) return false;
+      const assignment = await probeAssignment(deps.db, hostId);
+      if (isClosed()) return false;
+      send(assignment);
+      return true;
+    };
     live = {
       agentId,
+      hostId,
+      refreshProbes: () => {
+        const result = chain.then(sendProbes);
+        chain = result.then(
+          () => {},
+          () => {},
+        );
+        return result.catch(() => false);
+      },
       kick: (close) => fail(close, 'by the hub'),
       rotate: () => {
         const result = chain.then(() => rotateNow(false));
@@ -186,6 +207,7 @@ export function createAgentSession(
       policy: options.policyFor(sender.hostId),
       ...(agentUpdate && { agentUpdate }),
     });
+    await sendProbes();
     // Back with the previous secret: the new one never reached its disk, so it gets another.
     await rotateNow(outcome.usedPreviousSecret);
   }
@@ -194,7 +216,7 @@ export function createAgentSession(
     if (!sender) return;
     // Identity is the connection's; a message naming another agent is a violation, not a request.
     if (claimed !== sender.agentId) return fail('PROTOCOL_ERROR', 'credentialSaved for another agent');
-    if (await confirmSecretSaved(deps.db, sender.agentId))
+    if (await confirmSecretSaved(deps.db, sender.agentId, deps.credentials))
       log.info({ agentId: sender.agentId }, 'agent saved its new secret; the previous one is refused now');
   }
 

@@ -1,3 +1,4 @@
+import type { Policy } from '@vigie/shared';
 import { createStorageHealth } from './storage-health.js';
 
 /** What the hub needs of a live agent connection to supersede, kick or re-key it. */
@@ -6,6 +7,12 @@ export interface LiveSession {
   kick(close: 'SUPERSEDED' | 'CREDENTIAL_REVOKED' | 'SERVICE_RESTART'): void;
   /** Rotate the agent's secret now if a rotation is due or requested; resolves true if one was sent. */
   rotate(): Promise<boolean>;
+  /** The agent's host (set once authenticated). */
+  readonly hostId?: string;
+  /** Send the agent its probes again (only agents that announced the capability); true if sent. */
+  refreshProbes?(): Promise<boolean>;
+  /** Send the agent a new policy (after its welcome, in order with everything else sent to it). */
+  sendPolicy?(policy: Policy): void;
 }
 
 /**

@@ -4,7 +4,21 @@ import { DEFAULT_PROBE_RULES, type ProbeRules, probeRulesSchema } from './rules.
 
 /** The spec an agent runs, rebuilt from the row (the id is the row's). */
 export function specOf(row: ProbeRow): ProbeSpec {
-  return probeSpecSchema.parse({ ...(JSON.parse(row.spec) as object), id: row.id, kind: row.kind });
+  return probeSpecSchema.parse(rawSpec(row));
+}
+
+/** The spec, or undefined for a row this version cannot read (never sent, never fatal). */
+export function readableSpec(row: ProbeRow): ProbeSpec | undefined {
+  const parsed = probeSpecSchema.safeParse(rawSpec(row));
+  return parsed.success ? parsed.data : undefined;
+}
+
+function rawSpec(row: ProbeRow): unknown {
+  try {
+    return { ...(JSON.parse(row.spec) as object), id: row.id, kind: row.kind };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The probe's rules; a row written by a future version falls back on the stock rules. */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
+import { INVENTORY_PROBE_ARG, runInventoryProbe } from '../inventory/index.js';
 import { createLogger } from '../logger.js';
 import { cli } from './cli.js';
 import type { CliIo } from './context.js';
@@ -48,5 +49,7 @@ export function processIo(): CliIo {
 
 /** Runs vigie-agent with this process's arguments and returns the exit code. */
 export function runProcess(): Promise<ExitCode> {
+  // The agent started as its own inventory probe (see inventory/probe.ts): not a user command.
+  if (process.argv[2] === INVENTORY_PROBE_ARG) return runInventoryProbe();
   return cli(process.argv.slice(2), { io: processIo(), wiring: SYSTEM_WIRING });
 }

@@ -6,6 +6,8 @@ export { type InventoryChunk, toInventoryChunks } from './chunks.js';
 export type { Facts } from './facts.js';
 export { hashInventory } from './hash.js';
 export { type ExecResult, type InventoryIo, SYSTEM_INVENTORY_IO } from './io.js';
+export { INVENTORY_PROBE_ARG, type ProbeResult } from './probe.js';
+export { collectInventoryOffLoop, runInventoryProbe } from './probe-main.js';
 export {
   collectInventory,
   type InventoryDeps,

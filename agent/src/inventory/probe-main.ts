@@ -1,0 +1,93 @@
+import { createRequire } from 'node:module';
+import * as systeminformation from 'systeminformation';
+import { collectAntivirus } from './antivirus/collect.js';
+import { toInventoryChunks } from './chunks.js';
+import { hashInventory } from './hash.js';
+import { SYSTEM_INVENTORY_IO } from './io.js';
+import {
+  collectThroughProbe,
+  INVENTORY_PROBE_ARG,
+  type ProbeCommand,
+  ProbeError,
+  type ProbeResult,
+  writeProbeOutput,
+} from './probe.js';
+import { collectInventory } from './snapshot.js';
+import { collectSoftware } from './software/collect.js';
+import { collectUpdates } from './updates/collect.js';
+
+/** This machine's inventory, hashed and chunked, collected in the current process. */
+export async function collectLocally(
+  log: (msg: string, fields?: Record<string, unknown>) => void,
+): Promise<ProbeResult> {
+  const platform = process.platform;
+  const io = SYSTEM_INVENTORY_IO;
+  const snapshot = await collectInventory({
+    si: systeminformation,
+    clock: Date.now,
+    log,
+    software: () => collectSoftware({ io, platform, log }),
+    updates: () => collectUpdates({ io, platform, log }),
+    antivirus: () => collectAntivirus({ io, platform, log }),
+  });
+  const hash = hashInventory(snapshot);
+  return { hash, chunks: toInventoryChunks(snapshot, hash) };
+}
+
+const writeStdout = (line: string) =>
+  new Promise<void>((resolve, reject) =>
+    process.stdout.write(line, (error) => (error ? reject(error) : resolve())),
+  );
+
+/** The probe process: collects, prints its lines on stdout, and says 0 (or 1 on failure). */
+export async function runInventoryProbe(): Promise<0 | 1> {
+  const logs: { msg: string; fields?: Record<string, unknown> }[] = [];
+  try {
+    const result = await collectLocally((msg, fields) => {
+      if (logs.length < 100) logs.push(fields === undefined ? { msg } : { msg, fields });
+    });
+    await writeProbeOutput(result, logs, writeStdout);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`inventory probe failed: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+// True in the single executable, where the program is the binary itself, not a script.
+function isSingleExecutable(): boolean {
+  try {
+    const sea = createRequire(import.meta.url)('node:sea') as { isSea?: () => boolean };
+    return sea.isSea?.() === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How this process starts itself as a probe: the single executable with the probe argument, or
+ * node with this script (bin, bundle) and the argument.
+ */
+export function selfProbeCommand(): ProbeCommand {
+  if (isSingleExecutable() || process.argv[1] === undefined)
+    return { file: process.execPath, args: [INVENTORY_PROBE_ARG] };
+  return { file: process.execPath, args: [process.argv[1], INVENTORY_PROBE_ARG] };
+}
+
+/**
+ * This machine's inventory collected by a probe child process, so that systeminformation's
+ * synchronous commands and the parsing of a large package list run off the agent's event loop.
+ * Collected in process only when no child can be started at all.
+ */
+export async function collectInventoryOffLoop(log: {
+  debug: (msg: string, fields?: Record<string, unknown>) => void;
+  warn: (msg: string, fields?: Record<string, unknown>) => void;
+}): Promise<ProbeResult> {
+  try {
+    return await collectThroughProbe(selfProbeCommand(), { log: (msg, fields) => log.debug(msg, fields) });
+  } catch (error) {
+    if (!(error instanceof ProbeError) || error.reason !== 'spawn') throw error;
+    log.warn('inventory probe cannot start; collecting in process', { error: error.message });
+    return collectLocally((msg, fields) => log.debug(msg, fields));
+  }
+}

@@ -1,16 +1,21 @@
+import { DEFAULT_POLICY } from '@vigie/shared';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ArtefactSigner } from '../artefacts/artefact-signer.js';
 import { type ArtefactStore, createArtefactStore } from '../artefacts/artefact-store.js';
 import type { HubDeps } from '../config/deps.js';
+import { createConsole } from '../console/console-app.js';
 import type { LiveSessions } from '../ingest/live-sessions.js';
 import { createTargetGuard } from '../notify/target-guard.js';
+import { createPolicyService, type PolicyService, policyReceivers } from '../policies/policy-service.js';
 import { rateLimitByAddress } from '../security/rate-limit.js';
+import { clientScopeMiddleware } from '../tenancy/scope-middleware.js';
 import { ApiError } from './api-error.js';
 import { type AuthEnv, bearerAuth } from './middleware/bearer-auth.js';
 import { artefactListRoutes, downloadRoutes } from './routes/artefacts.js';
 import { calendarRoutes } from './routes/calendars.js';
+import { clientRoutes, userClientRoutes } from './routes/clients.js';
 import { enrolRoutes } from './routes/enrol.js';
 import { enrolmentTokenRoutes } from './routes/enrolment-tokens.js';
 import { escalationPolicyRoutes } from './routes/escalation-policies.js';
@@ -26,7 +31,9 @@ import { maintenanceWindowRoutes } from './routes/maintenance-windows.js';
 import { type NotificationsApi, notificationChannelRoutes } from './routes/notification-channels.js';
 import { oncallRoutes } from './routes/oncall.js';
 import { outboxRoutes } from './routes/outbox.js';
+import { effectivePolicyRoutes, policyRoutes } from './routes/policies.js';
 import { kbArticleRoutes, problemRoutes } from './routes/problems.js';
+import { siteRoutes } from './routes/sites.js';
 import { slaRoutes } from './routes/sla.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -43,6 +50,8 @@ export interface AppOptions {
   signer?: ArtefactSigner;
   /** The URL agents reach the hub at, for install scripts; defaults to each request's origin. */
   publicUrl?: string;
+  /** Policy layers and their push to agents; defaults to the stock policy under the layers. */
+  policies?: PolicyService;
 }
 
 /**
@@ -90,6 +99,9 @@ export function createApp(
   app.route('/api/v1/agent/artefacts', artefactListRoutes(artefacts, options.signer));
   app.route('/downloads', downloadRoutes(artefacts, options.signer));
   app.route('/', installScriptRoutes(artefacts, install));
+  // The web console (server-rendered pages, its own session cookie and CSRF); `/` leads to it.
+  app.route('/', createConsole(deps, install));
+  app.get('/', (c) => c.redirect('/console/', 302));
 
   const api = new Hono<AuthEnv>();
   api.use(
@@ -103,9 +115,18 @@ export function createApp(
   api.use('/enrol', rateLimitByAddress(options.enrolPerMinute ?? 10, deps.clock));
   api.route('/enrol', enrolRoutes(deps, options.signer?.publicKey));
   api.use(bearerAuth(deps));
+  // Every route below sees only the clients of a client-scoped technician (tenancy/).
+  api.use(clientScopeMiddleware(deps));
+  const policies =
+    options.policies ?? createPolicyService(deps, DEFAULT_POLICY, () => policyReceivers(sessions));
   api.route('/hosts', hostsRoutes(deps, sessions));
   api.route('/hosts', gapsRoutes(deps));
   api.route('/hosts', inventoryHostRoutes(deps));
+  api.route('/hosts', effectivePolicyRoutes(deps, policies));
+  api.route('/policies', policyRoutes(deps, policies));
+  api.route('/clients', clientRoutes(deps));
+  api.route('/sites', siteRoutes(deps));
+  api.route('/users', userClientRoutes(deps));
   api.route('/inventory', inventoryRoutes(deps));
   api.route('/licences', licenceRoutes(deps));
   api.route('/enrolment-tokens', enrolmentTokenRoutes(deps));

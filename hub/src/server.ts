@@ -12,6 +12,7 @@ import { parseIncidentSettings, silenceSettings } from './config/incident-settin
 import { hubPolicy } from './config/policy-file.js';
 import { readTlsFiles } from './config/tls.js';
 import { migrateToLatest, openSqlite } from './db/connect.js';
+import { createCredentialCache } from './identity/credential-cache.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { defaultIncidentRuntime } from './incidents/runtime.js';
 import { parseSlaSettings } from './incidents/sla/parse-settings.js';
@@ -101,6 +102,7 @@ export async function startHub(
   if (!sla.ok) throw new Error(sla.message);
   const deps: HubDeps = {
     ...base,
+    credentials: createCredentialCache(db, base.clock),
     incidents: {
       settings: incidentSettings.settings,
       sla: sla.settings,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
+import type { CredentialCache } from '../identity/credential-cache.js';
 import type { IncidentRuntime } from '../incidents/runtime.js';
 import type { RandomBytes } from '../security/secrets.js';
 
@@ -12,4 +13,6 @@ export interface HubDeps {
   readonly log: Logger;
   /** Incident rules and notifier; absent means stock rules and no notifications. */
   readonly incidents?: IncidentRuntime;
+  /** Agents' credentials in memory for hellos; absent means every hello reads the database. */
+  readonly credentials?: CredentialCache;
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { type AgentRow, findAgent } from '../repositories/agents.js';
 import { generateSecret, hashSecret, type RandomBytes, TOKEN_PREFIXES } from '../security/secrets.js';
+import type { CredentialCache } from './credential-cache.js';
 
 /** When secrets rotate: every `everyMs` (0: only on request), the old one valid `graceMs` more. */
 export interface RotationSettings {
@@ -57,35 +58,50 @@ export async function rotateSecret(
  * grace deadline: reconnecting with an old secret must not keep it alive forever.
  */
 export async function rotateIfDue(
-  deps: { db: Kysely<Database>; random: RandomBytes; clock: () => number },
+  deps: { db: Kysely<Database>; random: RandomBytes; clock: () => number; credentials?: CredentialCache },
   agentId: string,
   heldHash: string,
   settings: RotationSettings,
   force: boolean,
 ): Promise<CredentialMessage | undefined> {
-  const agent = await findAgent(deps.db, agentId);
+  // Through the cache: on a hello the row was just read, and every change here forgets it.
+  const agent = deps.credentials ? await deps.credentials.get(agentId) : await findAgent(deps.db, agentId);
   const now = deps.clock();
   if (!agent || (!force && !rotationDue(agent, settings, now))) return undefined;
   const stillPrevious = agent.previous_secret_hash === heldHash && agent.previous_secret_expires_at !== null;
   const previousValidUntil = stillPrevious
     ? Number(agent.previous_secret_expires_at)
     : now + settings.graceMs;
-  return rotateSecret(deps.db, deps.random, agent.id, heldHash, previousValidUntil, now);
+  try {
+    return await rotateSecret(deps.db, deps.random, agent.id, heldHash, previousValidUntil, now);
+  } finally {
+    deps.credentials?.forget(agent.id);
+  }
 }
 
 /** The agent saved its new secret: the previous one is refused from now on. */
-export async function confirmSecretSaved(db: Kysely<Database>, agentId: string): Promise<boolean> {
+export async function confirmSecretSaved(
+  db: Kysely<Database>,
+  agentId: string,
+  credentials?: CredentialCache,
+): Promise<boolean> {
   const updated = await db
     .updateTable('agents')
     .set({ previous_secret_hash: null, previous_secret_expires_at: null })
     .where('id', '=', agentId)
     .where('previous_secret_hash', 'is not', null)
     .executeTakeFirst();
+  credentials?.forget(agentId);
   return Number(updated.numUpdatedRows) > 0;
 }
 
 /** Mark every live credential of a host for rotation; returns the agent ids marked. */
-export async function requestRotation(db: Kysely<Database>, hostId: string, now: number): Promise<string[]> {
+export async function requestRotation(
+  db: Kysely<Database>,
+  hostId: string,
+  now: number,
+  credentials?: CredentialCache,
+): Promise<string[]> {
   const rows = await db
     .updateTable('agents')
     .set({ rotation_requested_at: now })
@@ -93,5 +109,6 @@ export async function requestRotation(db: Kysely<Database>, hostId: string, now:
     .where('revoked_at', 'is', null)
     .returning('id')
     .execute();
+  for (const row of rows) credentials?.forget(row.id);
   return rows.map((row) => row.id);
 }

@@ -21,21 +21,43 @@ function matchSecret(agent: AgentRow, presented: string, now: number): 'current'
   return previous ? 'previous' : 'none';
 }
 
+/** Minimum age of a cached row before a secret that does not match it makes us read the row again. */
+const RECHECK_AFTER_MS = 1_000;
+
+/**
+ * The agent's row and which secret matched, from the credential cache when the hub has one. A
+ * cached row the secret does not match is read again (at most once a second per agent): another
+ * hub instance may have rotated the secret, while a flood of wrong secrets stays off the disk.
+ */
+async function findCredential(
+  deps: Pick<HubDeps, 'db' | 'credentials'>,
+  credential: Hello['credential'],
+  now: number,
+): Promise<{ agent: AgentRow | undefined; matched: 'current' | 'previous' | 'none' }> {
+  const cache = deps.credentials;
+  let agent = cache ? await cache.get(credential.agentId) : await findAgent(deps.db, credential.agentId);
+  let matched = agent ? matchSecret(agent, credential.secret, now) : 'none';
+  if (cache && agent && matched === 'none' && (cache.ageOf(agent.id) ?? 0) >= RECHECK_AFTER_MS) {
+    agent = await cache.get(credential.agentId, { refresh: true });
+    matched = agent ? matchSecret(agent, credential.secret, now) : 'none';
+  }
+  return { agent, matched };
+}
+
 /**
  * Decide who is on the other end of a socket. Identity comes from the credential checked here
  * and nothing else; later messages cannot claim another host. A valid credential with another
  * machine's fingerprint is refused and reported as a duplicate identity (a security incident).
  */
 export async function authenticateHello(
-  deps: Pick<HubDeps, 'db' | 'clock' | 'incidents' | 'log'>,
+  deps: Pick<HubDeps, 'db' | 'clock' | 'incidents' | 'log' | 'credentials'>,
   hello: Hello,
   remoteAddress = 'unknown',
 ): Promise<HelloOutcome> {
   if (!SUPPORTED_PROTOCOL_VERSIONS.includes(hello.protocolVersion)) {
     return { ok: false, close: 'UNSUPPORTED_VERSION', detail: `protocol ${hello.protocolVersion}` };
   }
-  const agent = await findAgent(deps.db, hello.credential.agentId);
-  const matched = agent ? matchSecret(agent, hello.credential.secret, deps.clock()) : 'none';
+  const { agent, matched } = await findCredential(deps, hello.credential, deps.clock());
   // Same answer for an unknown agent and a wrong secret, so the close code leaks nothing.
   if (!agent || matched === 'none') {
     return { ok: false, close: 'AUTH_FAILED', detail: `agent ${hello.credential.agentId}` };

@@ -13,6 +13,7 @@ import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
 import { toHostView } from './host-view.js';
+import { requestScope } from '../../tenancy/scope-middleware.js';
 
 const listQuery = z.object({
   client: z.string().max(256).optional(),
@@ -58,12 +59,12 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
   const app = new Hono<AuthEnv>();
 
   app.get('/', async (c) => {
-    const rows = await listHosts(deps.db, parseQuery(c, listQuery));
+    const rows = await listHosts(deps.db, { ...parseQuery(c, listQuery), scope: requestScope(c) });
     return c.json({ hosts: rows.map(toHostView) });
   });
 
   app.get('/:id', async (c) => {
-    const host = await findHost(deps.db, c.req.param('id'));
+    const host = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!host) throw new ApiError('NOT_FOUND', 'No such host');
     const payload = await latestSamplePayload(deps.db, host.id);
     const checks = await listCheckStates(deps.db, host.id, 50);
@@ -77,7 +78,7 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
   // Role and tags decide an incident's impact and level; client/site its dedup key and windows.
   app.patch('/:id', requireRole(), async (c) => {
     const changes = await parseJsonBody(c, patchBody);
-    const before = await findHost(deps.db, c.req.param('id'));
+    const before = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!before || !(await updateHostAdmin(deps.db, before.id, changes)))
       throw new ApiError('NOT_FOUND', 'No such host');
     const after = await findHost(deps.db, before.id);
@@ -100,7 +101,7 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
   });
 
   app.get('/:id/metrics', async (c) => {
-    const host = await findHost(deps.db, c.req.param('id'));
+    const host = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!host) throw new ApiError('NOT_FOUND', 'No such host');
     const query = parseQuery(c, seriesQuery);
     const to = query.to ?? deps.clock();
@@ -111,7 +112,7 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
   });
 
   app.get('/:id/inventory', async (c) => {
-    const host = await findHost(deps.db, c.req.param('id'));
+    const host = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!host) throw new ApiError('NOT_FOUND', 'No such host');
     const inventory = await findInventory(deps.db, host.id);
     if (!inventory) return c.json({ hostId: host.id, inventory: null });
@@ -125,10 +126,14 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
   });
 
   app.post('/:id/revoke', requireRole(), async (c) => {
-    const host = await findHost(deps.db, c.req.param('id'));
+    const host = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!host) throw new ApiError('NOT_FOUND', 'No such host');
     const revoked = await revokeHostAgents(deps.db, host.id, deps.clock());
-    for (const agentId of revoked) sessions.get(agentId)?.kick('CREDENTIAL_REVOKED');
+    for (const agentId of revoked) {
+      // Before the kick: the agent's reconnect must find the revocation, not a cached row.
+      deps.credentials?.forget(agentId);
+      sessions.get(agentId)?.kick('CREDENTIAL_REVOKED');
+    }
     deps.log.info({ hostId: host.id, agents: revoked, by: c.var.user.userName }, 'agent credentials revoked');
     return c.json({ hostId: host.id, revokedAgents: revoked });
   });
@@ -136,9 +141,9 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
   // The new secret travels only on the agent's authenticated socket: sent now if it is connected,
   // else at its next hello. `delivered` says which.
   app.post('/:id/rotate-credential', requireRole(), async (c) => {
-    const host = await findHost(deps.db, c.req.param('id'));
+    const host = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!host) throw new ApiError('NOT_FOUND', 'No such host');
-    const agentIds = await requestRotation(deps.db, host.id, deps.clock());
+    const agentIds = await requestRotation(deps.db, host.id, deps.clock(), deps.credentials);
     const agents = [];
     for (const agentId of agentIds) {
       agents.push({ agentId, delivered: (await sessions.get(agentId)?.rotate()) ?? false });

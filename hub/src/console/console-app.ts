@@ -1,0 +1,93 @@
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { adminRoutes } from './pages/admin.js';
+import { hostRoutes } from './pages/hosts.js';
+import { incidentRoutes } from './pages/incident.js';
+import { queueRoutes } from './pages/queue.js';
+import { signInRoutes, signOutRoutes } from './pages/sign-in.js';
+import { BASE, type ConsoleDeps, type ConsoleEnv, type ConsoleOptions } from './env.js';
+import { createChangeFeed } from './live/change-feed.js';
+import { liveRoutes } from './live/live-routes.js';
+import { allow, checkCsrf, loadContext, requireSignedIn } from './security/guards.js';
+import { DEFAULT_SESSION_LIMITS, pruneSessions } from './security/sessions.js';
+import { staticRoutes } from './static-routes.js';
+import { messagePage } from './views/layout.js';
+
+const MAX_FORM_BYTES = 64 * 1024;
+const PRUNE_EVERY_MS = 3_600_000;
+
+/** Strict CSP: only this hub's own scripts, styles and connections; no inline script, no framing. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const securityHeaders: MiddlewareHandler = async function securityHeaders(c, next) {
+  await next();
+  c.header('content-security-policy', CONTENT_SECURITY_POLICY);
+  c.header('x-content-type-options', 'nosniff');
+  c.header('x-frame-options', 'DENY');
+  c.header('referrer-policy', 'same-origin');
+  if (!c.res.headers.has('cache-control')) c.header('cache-control', 'no-store');
+};
+
+/** Paths any visitor may request: the sign-in form and the static assets. Everything else is guarded. */
+export const PUBLIC_CONSOLE_PATHS: readonly string[] = [`${BASE}/sign-in`, `${BASE}/static/:file`];
+
+/**
+ * The web console, mounted at /console by the hub's app. Order matters and is the whole
+ * access policy: context → public routes → sign-in required → CSRF on every form → per-route roles.
+ */
+export function createConsole(deps: ConsoleDeps, options: ConsoleOptions = {}) {
+  const limits = options.sessions ?? DEFAULT_SESSION_LIMITS;
+  const feed = createChangeFeed(deps.db, options.livePollMs ?? 1000, deps.log);
+  let lastPrune = 0;
+
+  const app = new Hono<ConsoleEnv>().basePath(BASE);
+  app.use(securityHeaders);
+  app.use(bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text('Form too large', 413) }));
+  app.route('/static', staticRoutes());
+  app.use(loadContext(deps, limits));
+  app.use(async (_c, next) => {
+    const now = deps.clock();
+    if (now - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = now;
+      await pruneSessions(deps.db, now, limits);
+    }
+    await next();
+  });
+  app.route('/', signInRoutes(deps, limits, options.signInPerMinute ?? 10));
+
+  app.use(requireSignedIn);
+  app.use(checkCsrf);
+  app.get('/', allow('n1', 'n2', 'n3', 'readonly'), (c) => {
+    const role = c.var.user?.role;
+    const level = role === 'n2' ? 'N2' : role === 'n3' ? 'N3' : 'N1';
+    return c.redirect(`${BASE}/queue/${level}`, 303);
+  });
+  app.route('/sign-out', signOutRoutes(deps));
+  const everyone = allow('n1', 'n2', 'n3', 'readonly');
+  app.use('/queue/*', everyone);
+  app.route('/queue', queueRoutes(deps));
+  app.use('/incidents/*', everyone);
+  app.route('/incidents', incidentRoutes(deps));
+  app.use('/hosts', everyone);
+  app.use('/hosts/*', everyone);
+  app.route('/hosts', hostRoutes(deps));
+  app.use('/live', everyone);
+  app.route('/live', liveRoutes(feed));
+  app.use('/admin/*', allow());
+  app.route('/admin', adminRoutes(deps, options));
+  app.notFound((c) => {
+    const t = c.var.t;
+    return t ? c.html(messagePage(c, t('notFoundTitle'), t('notFoundText')), 404) : c.text('Not found', 404);
+  });
+  return app;
+}

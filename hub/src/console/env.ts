@@ -1,0 +1,28 @@
+import type { HubDeps } from '../config/deps.js';
+import type { ConsoleUser, SessionLimits } from './security/sessions.js';
+import type { Translate } from './i18n/i18n.js';
+
+/** What every console handler finds on its context. */
+export type ConsoleEnv = {
+  Variables: {
+    t: Translate;
+    /** Absent before sign-in; the guards make it present on every other route. */
+    user: ConsoleUser | undefined;
+  };
+};
+
+/** Console settings; defaults suit production, tests shorten the live poll. */
+export interface ConsoleOptions {
+  readonly sessions?: SessionLimits;
+  /** How often the live feed asks the database whether incidents changed (default 1000 ms). */
+  readonly livePollMs?: number;
+  /** Sign-in attempts per minute per address before 429 (default 10; only failures count). */
+  readonly signInPerMinute?: number;
+  /** The URL agents reach the hub at, for install commands; defaults to the request's origin. */
+  readonly publicUrl?: string;
+}
+
+export type ConsoleDeps = HubDeps;
+
+/** Where the console lives; every link and redirect is built from it. */
+export const BASE = '/console';

@@ -1,0 +1,68 @@
+import type { IncidentState, Priority, SupportLevel } from '@vigie/shared';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { IncidentRow } from '../../repositories/incidents.js';
+import { containsIgnoringCase } from './like.js';
+
+/** What a technician narrows a queue with; everything optional but the limit. */
+export interface QueueFilter {
+  level?: SupportLevel | undefined;
+  /** "Mine": incidents assigned to this user name. */
+  assignee?: string | undefined;
+  client?: string | undefined;
+  site?: string | undefined;
+  /** Substring of the hostname, case-insensitive. */
+  host?: string | undefined;
+  priority?: Priority | undefined;
+  /** A state; without it, open incidents only. */
+  state?: IncidentState | undefined;
+  limit: number;
+}
+
+export type QueueRow = IncidentRow & { hostname: string | null };
+
+/** The instant the incident's running SLA clock runs out (owning first, then resolving). */
+function nextDue(row: IncidentRow): number {
+  const owned = row.acknowledged_at !== null || row.assignee !== null || row.state !== 'new';
+  const due = owned ? row.sla_resolve_due_at : (row.sla_own_due_at ?? row.sla_resolve_due_at);
+  return due === null ? Number.POSITIVE_INFINITY : Number(due);
+}
+
+/**
+ * A queue with the host's name, highest priority first, then the SLA that runs out first, then
+ * the oldest. The database orders by priority and age and cuts at `limit`; the SLA tie-break is
+ * applied to that page (due times are NULL-able, and NULL ordering differs between databases).
+ */
+export async function listQueue(db: Kysely<Database>, filter: QueueFilter): Promise<QueueRow[]> {
+  let query = db
+    .selectFrom('incidents')
+    .leftJoin('hosts', 'hosts.id', 'incidents.host_id')
+    .selectAll('incidents')
+    .select('hosts.hostname as hostname')
+    .orderBy('incidents.priority', 'desc')
+    .orderBy('incidents.opened_at')
+    .limit(filter.limit);
+  if (filter.state === undefined) query = query.where('incidents.open_key', 'is not', null);
+  else query = query.where('incidents.state', '=', filter.state);
+  if (filter.level !== undefined) query = query.where('incidents.level', '=', filter.level);
+  if (filter.assignee !== undefined) query = query.where('incidents.assignee', '=', filter.assignee);
+  if (filter.client !== undefined) query = query.where('incidents.client', '=', filter.client);
+  if (filter.site !== undefined) query = query.where('incidents.site', '=', filter.site);
+  if (filter.priority !== undefined) query = query.where('incidents.priority', '=', filter.priority);
+  if (filter.host !== undefined) {
+    query = query.where(containsIgnoringCase('hosts.hostname', filter.host));
+  }
+  const rows = await query.execute();
+  return rows.sort(
+    (a, b) => b.priority - a.priority || nextDue(a) - nextDue(b) || Number(a.opened_at) - Number(b.opened_at),
+  );
+}
+
+/** A fingerprint of the incidents table that moves whenever an incident is opened or changed. */
+export async function incidentsVersion(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('incidents')
+    .select((eb) => eb.fn.max('updated_at').as('latest'))
+    .executeTakeFirst();
+  return Number(row?.latest ?? 0);
+}

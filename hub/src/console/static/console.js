@@ -1,0 +1,99 @@
+// Vigie console: the few things a server-rendered page cannot do alone. Loaded with `defer` from
+// the hub itself; the CSP forbids inline scripts, so everything is wired from data attributes.
+'use strict';
+
+(() => {
+  const BASE = '/console';
+
+  // Live updates: the hub sends a `change` event when incidents change; each element marked
+  // data-live-fragment is refetched (same URL + ?fragment=NAME) and replaced. The HTML comes
+  // escaped from the server, like the page it replaces.
+  function startLive() {
+    const parts = document.querySelectorAll('[data-live-fragment]');
+    if (parts.length === 0 || typeof EventSource === 'undefined') return;
+    const status = document.querySelector('[data-live-status]');
+    let inFlight = false;
+    let again = false;
+    async function refresh() {
+      if (inFlight) {
+        again = true;
+        return;
+      }
+      inFlight = true;
+      try {
+        for (const part of parts) {
+          const url = new URL(window.location.href);
+          url.searchParams.set('fragment', part.getAttribute('data-live-fragment'));
+          const res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'text/html' } });
+          if (res.ok) part.innerHTML = await res.text();
+        }
+        document.body.setAttribute('data-live-updated', String(Date.now()));
+      } finally {
+        inFlight = false;
+        if (again) {
+          again = false;
+          void refresh();
+        }
+      }
+    }
+    const source = new EventSource(`${BASE}/live`);
+    source.addEventListener('ready', () => {
+      document.body.setAttribute('data-live', 'on');
+      status?.classList.add('on');
+    });
+    source.addEventListener('change', () => void refresh());
+    source.addEventListener('error', () => status?.classList.remove('on'));
+  }
+
+  const COLOURS = ['#1f5fbf', '#b3261e', '#2e7d32', '#7b1fa2'];
+
+  async function drawChart(el) {
+    const host = el.getAttribute('data-host');
+    const from = el.getAttribute('data-from');
+    const to = el.getAttribute('data-to');
+    const series = el.getAttribute('data-series').split(',');
+    const labels = el.getAttribute('data-labels').split(',');
+    const threshold = el.getAttribute('data-threshold');
+    const url = `${BASE}/hosts/${encodeURIComponent(host)}/series?from=${from}&to=${to}`;
+    const res = await fetch(url, { credentials: 'same-origin' });
+    const points = res.ok ? (await res.json()).points : [];
+    if (points.length === 0 || typeof uPlot === 'undefined') {
+      el.textContent = el.getAttribute('data-empty');
+      return;
+    }
+    const xs = points.map((p) => p.at / 1000);
+    const data = [xs, ...series.map((s) => points.map((p) => p[s]))];
+    const opts = {
+      width: Math.max(320, el.clientWidth || 800),
+      height: 240,
+      series: [{}, ...series.map((s, i) => ({ label: labels[i] || s, stroke: COLOURS[i % COLOURS.length], width: 2 }))],
+      axes: [{}, {}],
+    };
+    if (threshold !== '' && threshold !== null) {
+      data.push(xs.map(() => Number(threshold)));
+      opts.series.push({ label: el.getAttribute('data-threshold-label'), stroke: '#b3261e', dash: [6, 4], width: 1 });
+    }
+    el.textContent = '';
+    // eslint-disable-next-line no-new
+    new uPlot(opts, data, el);
+    el.setAttribute('data-drawn', String(points.length));
+  }
+
+  function startCharts() {
+    for (const el of document.querySelectorAll('[data-chart]')) void drawChart(el);
+  }
+
+  // Copy buttons next to install commands.
+  function startCopy() {
+    for (const button of document.querySelectorAll('[data-copy]')) {
+      button.addEventListener('click', () => {
+        const target = document.getElementById(button.getAttribute('data-copy'));
+        if (target && navigator.clipboard) void navigator.clipboard.writeText(target.textContent);
+      });
+    }
+  }
+
+  startLive();
+  startCharts();
+  startCopy();
+})();

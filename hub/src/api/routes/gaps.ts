@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { listDeliveryEvents, listMetricGaps } from '../../repositories/delivery.js';
 import { findHost } from '../../repositories/hosts.js';
+import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import type { AuthEnv } from '../middleware/bearer-auth.js';
 import { parseQuery } from '../validate.js';
@@ -23,7 +24,7 @@ export function gapsRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
 
   app.get('/:id/gaps', async (c) => {
-    const host = await findHost(deps.db, c.req.param('id'));
+    const host = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!host) throw new ApiError('NOT_FOUND', 'No such host');
     const query = parseQuery(c, gapsQuery);
     const to = query.to ?? deps.clock();

@@ -13,6 +13,8 @@ import { listIncidentEvents } from '../../repositories/incident-events.js';
 import { findIncident, listChildren, listIncidents } from '../../repositories/incidents.js';
 import { findArticle } from '../../repositories/kb-articles.js';
 import { listSeries } from '../../repositories/samples.js';
+import { scopeAllows } from '../../tenancy/client-scope.js';
+import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
@@ -59,6 +61,7 @@ export function incidentRoutes(deps: HubDeps) {
       hostId: q.host,
       client: q.client,
       open: q.open === undefined ? undefined : q.open === 'true',
+      scope: requestScope(c),
       limit: q.limit,
     });
     const calendars = await listCalendars(deps.db);
@@ -73,7 +76,7 @@ export function incidentRoutes(deps: HubDeps) {
   });
 
   app.get('/:id', async (c) => {
-    const incident = await findIncident(deps.db, c.req.param('id'));
+    const incident = await findIncident(deps.db, c.req.param('id'), requestScope(c));
     if (!incident) throw new ApiError('NOT_FOUND', 'No such incident');
     const timeline = (await listIncidentEvents(deps.db, incident.id)).map((event) => ({
       ...event,
@@ -101,6 +104,7 @@ export function incidentRoutes(deps: HubDeps) {
 
   app.post('/', requireRole('n1', 'n2', 'n3'), async (c) => {
     const body = await parseJsonBody(c, manualBody);
+    if (!scopeAllows(requestScope(c), body.client)) throw new ApiError('NOT_FOUND', 'No such client');
     const user = c.var.user.userName;
     const result = await deps.db
       .transaction()
@@ -114,6 +118,9 @@ export function incidentRoutes(deps: HubDeps) {
     if (!(TECHNICIAN_ACTIONS as readonly string[]).includes(kind)) {
       throw new ApiError('NOT_FOUND', `No incident action ${kind}`);
     }
+    // Another client's incident does not exist for a client-scoped technician.
+    if (!(await findIncident(deps.db, c.req.param('id'), requestScope(c))))
+      throw new ApiError('NOT_FOUND', 'No such incident');
     const body = await parseJsonBody(c, actionBody);
     if (kind === 'assign' && body.assignee === undefined) {
       throw new ApiError('VALIDATION_FAILED', '`assignee` is required to assign');

@@ -8,6 +8,8 @@ import { findHost } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
 import { listInventoryChanges } from '../../repositories/inventory-changes.js';
 import { findWarranty, setWarranty } from '../../repositories/warranties.js';
+import type { ClientScope } from '../../tenancy/client-scope.js';
+import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
@@ -30,14 +32,14 @@ const warrantyBody = z.strictObject({
 export function inventoryHostRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
 
-  const host = async (id: string) => {
-    const row = await findHost(deps.db, id);
+  const host = async (id: string, scope: ClientScope) => {
+    const row = await findHost(deps.db, id, scope);
     if (!row) throw new ApiError('NOT_FOUND', 'No such host');
     return row;
   };
 
   app.get('/:id/inventory/changes', async (c) => {
-    const { id } = await host(c.req.param('id'));
+    const { id } = await host(c.req.param('id'), requestScope(c));
     const query = parseQuery(c, changesQuery);
     const rows = await listInventoryChanges(deps.db, id, {
       from: query.from,
@@ -59,7 +61,7 @@ export function inventoryHostRoutes(deps: HubDeps) {
 
   // The host's current inventory in GLPI's JSON inventory format, to forward to a GLPI server.
   app.get('/:id/inventory.glpi.json', async (c) => {
-    const row = await host(c.req.param('id'));
+    const row = await host(c.req.param('id'), requestScope(c));
     const inventory = await findInventory(deps.db, row.id);
     if (!inventory) throw new ApiError('NOT_FOUND', 'No inventory received from this host yet');
     const view = snapshotView(JSON.parse(inventory.payload) as Record<string, unknown>);
@@ -73,7 +75,7 @@ export function inventoryHostRoutes(deps: HubDeps) {
   });
 
   app.get('/:id/updates', async (c) => {
-    const { id } = await host(c.req.param('id'));
+    const { id } = await host(c.req.param('id'), requestScope(c));
     const row = await findHostUpdates(deps.db, id);
     if (!row) return c.json({ hostId: id, updates: null });
     return c.json({
@@ -90,7 +92,7 @@ export function inventoryHostRoutes(deps: HubDeps) {
   });
 
   app.get('/:id/warranty', async (c) => {
-    const { id } = await host(c.req.param('id'));
+    const { id } = await host(c.req.param('id'), requestScope(c));
     const row = await findWarranty(deps.db, id);
     return c.json({
       hostId: id,
@@ -104,7 +106,7 @@ export function inventoryHostRoutes(deps: HubDeps) {
   });
 
   app.put('/:id/warranty', requireRole(), async (c) => {
-    const { id } = await host(c.req.param('id'));
+    const { id } = await host(c.req.param('id'), requestScope(c));
     const body = await parseJsonBody(c, warrantyBody);
     await setWarranty(
       deps.db,

@@ -8,6 +8,8 @@ import {
   type FleetSoftwareRow,
   searchSoftware,
 } from '../../repositories/inventory-software.js';
+import type { ClientScope } from '../../tenancy/client-scope.js';
+import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import type { AuthEnv } from '../middleware/bearer-auth.js';
 import { parseQuery } from '../validate.js';
@@ -46,7 +48,7 @@ function view(row: FleetSoftwareRow) {
 export function inventoryRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
 
-  const search = async (query: z.infer<typeof softwareQuery>) => {
+  const search = async (query: z.infer<typeof softwareQuery> & { scope: ClientScope }) => {
     if (query.name === undefined && query.contains === undefined && query.client === undefined)
       throw new ApiError('VALIDATION_FAILED', 'give `name`, `contains` or `client`');
     if (query.below === undefined) return searchSoftware(deps.db, query);
@@ -60,7 +62,7 @@ export function inventoryRoutes(deps: HubDeps) {
 
   // Which hosts have X (optionally at version Y, of one client).
   app.get('/software', async (c) => {
-    const query = parseQuery(c, softwareQuery);
+    const query = { ...parseQuery(c, softwareQuery), scope: requestScope(c) };
     const rows = await search(query);
     const hosts = new Set(rows.map((r) => r.host_id)).size;
     return c.json({ hosts, count: rows.length, software: rows.map(view) });
@@ -68,7 +70,7 @@ export function inventoryRoutes(deps: HubDeps) {
 
   // Which OS versions are in the fleet, and how many hosts of each.
   app.get('/os', async (c) => {
-    const rows = await countOsVersions(deps.db, c.req.query('client'));
+    const rows = await countOsVersions(deps.db, c.req.query('client'), requestScope(c));
     return c.json({
       os: rows.map((r) => ({
         platform: r.os_platform,
@@ -80,7 +82,7 @@ export function inventoryRoutes(deps: HubDeps) {
   });
 
   app.get('/software.csv', async (c) => {
-    const query = parseQuery(c, softwareQuery);
+    const query = { ...parseQuery(c, softwareQuery), scope: requestScope(c) };
     const rows = await search(query);
     const csv = toCsv(
       ['hostname', 'client', 'site', 'name', 'version', 'publisher', 'source', 'installed_at'],

@@ -116,7 +116,8 @@ const LAYOUTS = {
     prepare: (db) => {
       const insert = db.prepare('insert into figures values (?, ?, ?, ?, ?, ?) on conflict do nothing');
       return (host, seq, samples) => {
-        for (const s of samples) for (const [metric, value] of figures(s)) insert.run(host, BOOT, seq, s.at, metric, value);
+        for (const s of samples)
+          for (const [metric, value] of figures(s)) insert.run(host, BOOT, seq, s.at, metric, value);
       };
     },
   },
@@ -177,7 +178,9 @@ function measure(dir, name, layout, seconds) {
   const insertReport = layout.prepare(db);
   // Samples are built outside the timed loop: the bench measures storage, not JSON building.
   const pool = Array.from({ length: 50 }, (_, i) =>
-    Array.from({ length: layout.samplesPerReport }, (_, k) => sampleAt(1_700_000_000_000 + i * 10_000 + k, i)),
+    Array.from({ length: layout.samplesPerReport }, (_, k) =>
+      sampleAt(1_700_000_000_000 + i * 10_000 + k, i),
+    ),
   );
   const tx = db.transaction((start) => {
     for (let i = 0; i < BATCH; i += 1) {
@@ -244,7 +247,11 @@ async function measureKysely(dir, seconds) {
   }
   const elapsed = (performance.now() - began) / 1000;
   await db.destroy();
-  return { layout: 'per-sample via Kysely builder', reportsPerSec: reports / elapsed, samplesPerSec: reports / elapsed };
+  return {
+    layout: 'per-sample via Kysely builder',
+    reportsPerSec: reports / elapsed,
+    samplesPerSec: reports / elapsed,
+  };
 }
 
 /** Run every layout; returns one row per layout. */

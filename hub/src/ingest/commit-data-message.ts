@@ -1,6 +1,11 @@
 import type { AgentDataMessage } from '@vigie/shared';
 import type { HubDeps } from '../config/deps.js';
-import { type CommitOutcome, commitInTransaction, type SenderIdentity, type StoreFn } from './commit-in-transaction.js';
+import {
+  type CommitOutcome,
+  commitInTransaction,
+  type SenderIdentity,
+  type StoreFn,
+} from './commit-in-transaction.js';
 import { metricsStoreFor } from './metrics-store.js';
 
 export type { CommitOutcome, SenderIdentity } from './commit-in-transaction.js';

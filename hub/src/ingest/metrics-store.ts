@@ -19,7 +19,9 @@ export interface MetricsStore {
 export function createKyselyMetricsStore(db: Kysely<Database>): MetricsStore {
   return {
     commit: (sender, message, receivedAt) =>
-      commitInTransaction(db, sender, message, receivedAt, (trx, now) => storeMetrics(trx, sender, message, now)),
+      commitInTransaction(db, sender, message, receivedAt, (trx, now) =>
+        storeMetrics(trx, sender, message, now),
+      ),
   };
 }
 

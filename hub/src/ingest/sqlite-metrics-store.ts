@@ -2,7 +2,12 @@ import type { MetricsMessage } from '@vigie/shared';
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { type CommitOutcome, type SenderIdentity, seqGapFrom, storedOutcome } from './commit-in-transaction.js';
+import {
+  type CommitOutcome,
+  type SenderIdentity,
+  seqGapFrom,
+  storedOutcome,
+} from './commit-in-transaction.js';
 import { headline } from './handlers/store-metrics.js';
 import type { MetricsStore } from './metrics-store.js';
 

@@ -1,0 +1,173 @@
+import type { MetricsMessage, Sample } from '@vigie/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HubDeps } from '../config/deps.js';
+import { sqliteHandleOf } from '../db/connect.js';
+import { findHost } from '../repositories/hosts.js';
+import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
+import type { SenderIdentity } from './commit-in-transaction.js';
+import { createKyselyMetricsStore, type MetricsStore } from './metrics-store.js';
+import { createSqliteMetricsStore } from './sqlite-metrics-store.js';
+
+const T0 = 1_764_000_000_000;
+const BOOT = 'boot_store_0001';
+
+const sample = (at: number, cpu: number): Sample => ({
+  at,
+  cpu: { usagePct: cpu, perCorePct: [cpu], load: [0.5, 0.4, 0.3] },
+  memory: {
+    totalBytes: 8e9,
+    usedBytes: 2e9,
+    availableBytes: 6e9,
+    usedPct: 25,
+    swapTotalBytes: 0,
+    swapUsedBytes: 0,
+    swapUsedPct: 0,
+  },
+  filesystems: [
+    {
+      mount: '/',
+      device: '/dev/sda1',
+      fsType: 'ext4',
+      sizeBytes: 100,
+      usedBytes: 40,
+      freeBytes: 60,
+      usedPct: 40,
+    },
+    {
+      mount: '/var',
+      device: '/dev/sda2',
+      fsType: 'ext4',
+      sizeBytes: 100,
+      usedBytes: 80,
+      freeBytes: 20,
+      usedPct: 80,
+    },
+  ],
+});
+
+const metrics = (seq: number, samples: Sample[], bootId = BOOT): MetricsMessage => ({
+  type: 'metrics',
+  bootId,
+  seq,
+  samples,
+});
+
+// Both implementations must mean the same: the generic one runs on PostgreSQL, the SQLite one is
+// what the embedded hub uses.
+const IMPLEMENTATIONS: [string, (deps: HubDeps) => MetricsStore][] = [
+  ['Kysely (any dialect)', (deps) => createKyselyMetricsStore(deps.db)],
+  ['SQLite group commit', (deps) => createSqliteMetricsStore(deps.db, sqliteHandleOf(deps.db)!)],
+];
+
+describe.each(IMPLEMENTATIONS)('metrics store: %s', (_name, makeStore) => {
+  let deps: HubDeps;
+  let sender: SenderIdentity;
+  let store: MetricsStore;
+
+  beforeEach(async () => {
+    deps = await createTestDeps(() => T0 + 60_000);
+    const credential = await enrolTestAgent(deps);
+    sender = { agentId: credential.agentId, hostId: credential.hostId };
+    store = makeStore(deps);
+  });
+
+  afterEach(async () => {
+    await deps.db.destroy();
+  });
+
+  const rows = () =>
+    deps.db
+      .selectFrom('samples')
+      .select(['seq', 'idx', 'at', 'received_at', 'cpu_pct', 'disk_max_pct', 'load1', 'payload'])
+      .orderBy('seq')
+      .orderBy('idx')
+      .execute();
+
+  it('stores one row per sample with its headline figures and the sample verbatim', async () => {
+    const s = sample(T0, 12.5);
+    expect(await store.commit(sender, metrics(1, [s]), T0 + 5)).toEqual({
+      status: 'stored',
+      committedSeq: 1,
+      newBoot: true,
+    });
+    expect(await rows()).toEqual([
+      {
+        seq: 1,
+        idx: 0,
+        at: T0,
+        received_at: T0 + 5,
+        cpu_pct: 12.5,
+        disk_max_pct: 80,
+        load1: 0.5,
+        payload: JSON.stringify(s),
+      },
+    ]);
+  });
+
+  it('answers duplicate for a resent seq and stores nothing twice', async () => {
+    await store.commit(sender, metrics(1, [sample(T0, 1)]), T0);
+    await store.commit(sender, metrics(2, [sample(T0 + 10_000, 2)]), T0);
+    expect(await store.commit(sender, metrics(1, [sample(T0, 1)]), T0)).toEqual({
+      status: 'duplicate',
+      committedSeq: 2,
+    });
+    expect((await rows()).map((r) => r.seq)).toEqual([1, 2]);
+  });
+
+  it('records a new boot and a seq gap as delivery events', async () => {
+    await store.commit(sender, metrics(1, [sample(T0, 1)]), T0);
+    expect(await store.commit(sender, metrics(4, [sample(T0 + 30_000, 1)]), T0 + 1)).toEqual({
+      status: 'stored',
+      committedSeq: 4,
+      gapFrom: 2,
+    });
+    const events = await deps.db
+      .selectFrom('delivery_events')
+      .select(['kind', 'from_seq', 'to_seq', 'at'])
+      .orderBy('kind')
+      .execute();
+    expect(events).toEqual([
+      { kind: 'boot', from_seq: 1, to_seq: 1, at: T0 },
+      { kind: 'seq_gap', from_seq: 2, to_seq: 3, at: T0 + 1 },
+    ]);
+  });
+
+  it('keeps the newest health on the host when an older backlog arrives late', async () => {
+    await store.commit(sender, metrics(1, [sample(T0 + 60_000, 70)]), T0 + 61_000);
+    await store.commit(
+      sender,
+      metrics(1, [sample(T0, 5), sample(T0 + 10_000, 6)], 'boot_store_0002'),
+      T0 + 62_000,
+    );
+    const host = await findHost(deps.db, sender.hostId);
+    expect(host).toMatchObject({ last_sample_at: T0 + 60_000, cpu_pct: 70, last_seen_at: T0 + 62_000 });
+    expect(await rows()).toHaveLength(3);
+  });
+
+  it('commits messages from many agents at once, each with its own outcome', async () => {
+    const others: SenderIdentity[] = [sender];
+    for (let i = 0; i < 5; i += 1) {
+      const credential = await enrolTestAgent(deps, `srv-${i}`, `${'ab'.repeat(15)}${i}${i}`);
+      others.push({ agentId: credential.agentId, hostId: credential.hostId });
+    }
+    const outcomes = await Promise.all([
+      ...others.map((who, i) => store.commit(who, metrics(1, [sample(T0 + i, i)]), T0)),
+      // The same agent twice in one batch: the second is a resend of the first.
+      store.commit(sender, metrics(1, [sample(T0, 0)]), T0),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual([...others.map(() => 'stored'), 'duplicate']);
+    expect(await rows()).toHaveLength(others.length);
+  });
+
+  it('fails only the message whose host is gone, the others of the batch are stored', async () => {
+    const gone: SenderIdentity = { agentId: sender.agentId, hostId: 'hst_deleted' };
+    const other = await enrolTestAgent(deps, 'srv-other', 'cd'.repeat(16));
+    const results = await Promise.allSettled([
+      store.commit(gone, metrics(1, [sample(T0, 1)], 'boot_store_0003'), T0),
+      store.commit({ agentId: other.agentId, hostId: other.hostId }, metrics(1, [sample(T0, 2)]), T0),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    const boots = await deps.db.selectFrom('agent_boots').select('boot_id').execute();
+    expect(boots).toEqual([{ boot_id: BOOT }]);
+  });
+});

@@ -107,8 +107,67 @@ async function run(label, frameFor) {
   await sleep(500);
 }
 
+/**
+ * The authentication step alone, in this process, on a SQLite file: `authenticateHello` with and
+ * without the credential cache, same database, same agents (the socket runs above include the
+ * TCP and WebSocket handshakes, which dominate).
+ */
+async function inProcess() {
+  const hubDist = join(root, 'hub', 'dist');
+  const { openSqlite, migrateToLatest, createEnrolmentToken, enrolAgent } = await import(
+    join(hubDist, 'index.js')
+  );
+  const { authenticateHello } = await import(join(hubDist, 'ingest', 'authenticate-hello.js'));
+  const { createCredentialCache } = await import(join(hubDist, 'identity', 'credential-cache.js'));
+  const { pino } = await import('pino');
+  const db = openSqlite(join(work, 'in-process.db'));
+  await migrateToLatest(db);
+  const base = {
+    db,
+    clock: Date.now,
+    random: (n) => Buffer.from(crypto.getRandomValues(new Uint8Array(n))),
+    log: pino({ level: 'silent' }),
+  };
+  const { token } = await createEnrolmentToken(base, {
+    client: 'bench',
+    site: 'bench',
+    maxUses: agentCount,
+    ttlMs: 3_600_000,
+  });
+  const enrolled = [];
+  for (let i = 0; i < agentCount; i += 1) {
+    const fingerprint = `inproc${String(i).padStart(26, '0')}`;
+    const result = await enrolAgent(base, { token, fingerprint, hostname: `inproc-${i}`, os: OS });
+    enrolled.push({ ...result.response, fingerprint });
+  }
+  const cached = { ...base, credentials: createCredentialCache(db, Date.now) };
+  for (const [label, secretOf] of [
+    ['valid secret', (a) => a.secret],
+    ['wrong secret, known agent', () => `vgs_${'x'.repeat(43)}`],
+  ]) {
+    for (const [mode, deps] of [
+      ['no cache', base],
+      ['cache', cached],
+    ]) {
+      const started = performance.now();
+      let done = 0;
+      while (performance.now() - started < 2000) {
+        const agent = enrolled[done % agentCount];
+        await authenticateHello(deps, JSON.parse(hello(agent, secretOf(agent))));
+        done += 1;
+      }
+      const rate = done / ((performance.now() - started) / 1000);
+      process.stdout.write(
+        `in process, ${`${label}, ${mode}`.padEnd(36)} ${rate.toFixed(0).padStart(7)} hello/s\n`,
+      );
+    }
+  }
+  await db.destroy();
+}
+
 process.stdout.write(`hub ${base}, ${agentCount} agents, ${parallel} in parallel, ${seconds} s per run\n`);
 await run('valid secret', (agent) => hello(agent, agent.secret));
 await run('wrong secret, known agent', (agent) => hello(agent, `vgs_${'x'.repeat(43)}`));
 await run('unknown agent id', (agent, i) => hello({ ...agent, agentId: `agt_unknown${i}` }, agent.secret));
+if (!values.hub) await inProcess();
 process.exit(0);

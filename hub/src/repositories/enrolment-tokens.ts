@@ -13,6 +13,8 @@ export async function insertEnrolmentToken(
     tokenHash: string;
     client: string;
     site: string;
+    clientId: string | null;
+    siteId: string | null;
     role: HostRole | null;
     maxUses: number;
     expiresAt: number;
@@ -28,6 +30,8 @@ export async function insertEnrolmentToken(
       token_hash: token.tokenHash,
       client: token.client,
       site: token.site,
+      client_id: token.clientId,
+      site_id: token.siteId,
       role: token.role,
       max_uses: token.maxUses,
       uses: 0,

@@ -4,14 +4,18 @@ import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { createEnrolmentToken } from '../../enrolment/create-enrolment-token.js';
 import { listEnrolmentTokens, revokeEnrolmentToken } from '../../repositories/enrolment-tokens.js';
+import { findClient, findSite } from '../../tenancy/clients.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseJsonBody } from '../validate.js';
 
 const HOUR_MS = 3_600_000;
 const createBody = z.object({
-  client: z.string().min(1).max(256).default('default'),
-  site: z.string().min(1).max(256).default('default'),
+  client: z.string().min(1).max(256).optional(),
+  site: z.string().min(1).max(256).optional(),
+  /** The client and site entities instead of their names (a site id says its client too). */
+  clientId: z.string().min(1).max(64).optional(),
+  siteId: z.string().min(1).max(64).optional(),
   role: z.enum(HOST_ROLES).optional(),
   maxUses: z.number().int().min(1).max(100_000).default(1),
   ttlHours: z
@@ -27,6 +31,8 @@ function toView(row: Awaited<ReturnType<typeof listEnrolmentTokens>>[number]) {
     id: row.id,
     client: row.client,
     site: row.site,
+    clientId: row.client_id,
+    siteId: row.site_id,
     role: row.role,
     maxUses: row.max_uses,
     uses: row.uses,
@@ -38,6 +44,27 @@ function toView(row: Awaited<ReturnType<typeof listEnrolmentTokens>>[number]) {
   };
 }
 
+/** The client and site names a token carries, from entity ids or names ('default' when silent). */
+async function tokenNames(
+  deps: HubDeps,
+  body: z.infer<typeof createBody>,
+): Promise<{ client: string; site: string }> {
+  if (body.siteId !== undefined) {
+    const site = await findSite(deps.db, body.siteId);
+    const client = site && (await findClient(deps.db, site.client_id));
+    if (!site || !client) throw new ApiError('VALIDATION_FAILED', `No site ${body.siteId}`);
+    if (body.clientId !== undefined && body.clientId !== client.id)
+      throw new ApiError('VALIDATION_FAILED', 'The site is not one of that client');
+    return { client: client.name, site: site.name };
+  }
+  if (body.clientId !== undefined) {
+    const client = await findClient(deps.db, body.clientId);
+    if (!client) throw new ApiError('VALIDATION_FAILED', `No client ${body.clientId}`);
+    return { client: client.name, site: body.site ?? 'default' };
+  }
+  return { client: body.client ?? 'default', site: body.site ?? 'default' };
+}
+
 /** /api/v1/enrolment-tokens: admins create, list and revoke the tokens agents enrol with. */
 export function enrolmentTokenRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
@@ -45,9 +72,9 @@ export function enrolmentTokenRoutes(deps: HubDeps) {
 
   app.post('/', async (c) => {
     const body = await parseJsonBody(c, createBody);
+    const names = await tokenNames(deps, body);
     const created = await createEnrolmentToken(deps, {
-      client: body.client,
-      site: body.site,
+      ...names,
       role: body.role,
       maxUses: body.maxUses,
       ttlMs: body.ttlHours * HOUR_MS,

@@ -32,6 +32,7 @@ import { type NotificationsApi, notificationChannelRoutes } from './routes/notif
 import { oncallRoutes } from './routes/oncall.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { effectivePolicyRoutes, policyRoutes } from './routes/policies.js';
+import { probeRoutes } from './routes/probes.js';
 import { kbArticleRoutes, problemRoutes } from './routes/problems.js';
 import { siteRoutes } from './routes/sites.js';
 import { slaRoutes } from './routes/sla.js';
@@ -101,7 +102,7 @@ export function createApp(
   app.route('/', installScriptRoutes(artefacts, install));
   // The web console (server-rendered pages, its own session cookie and CSRF); `/` leads to it.
   app.route('/', createConsole(deps, install));
-  app.get('/', (c) => c.redirect('/console/', 302));
+  app.get('/', (c) => c.redirect('/console', 302));
 
   const api = new Hono<AuthEnv>();
   api.use(
@@ -139,6 +140,9 @@ export function createApp(
   api.route('/sla', slaRoutes(deps));
   api.route('/kb-articles', kbArticleRoutes(deps));
   api.route('/maintenance-windows', maintenanceWindowRoutes(deps));
+  const network = probeRoutes(deps, sessions);
+  api.route('/devices', network.devices);
+  api.route('/probes', network.probes);
   const notifications = options.notifications ?? {
     guard: createTargetGuard(),
     emailConfigured: false,

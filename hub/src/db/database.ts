@@ -33,6 +33,7 @@ import type { OutboxTable } from './tables/outbox.js';
 import type { PolicyLayersTable } from './tables/policy-layers.js';
 import type { ProbeAgentsTable, ProbeResultsTable, ProbeSitesTable, ProbesTable } from './tables/probes.js';
 import type { ProblemsTable } from './tables/problems.js';
+import type { RetentionStateTable, SampleRollupsTable } from './tables/rollups.js';
 import type { SamplesTable } from './tables/samples.js';
 import type { ApiTokensTable, UsersTable } from './tables/users.js';
 
@@ -46,6 +47,8 @@ export interface Database {
   agents: AgentsTable;
   agent_boots: AgentBootsTable;
   samples: SamplesTable;
+  sample_rollups: SampleRollupsTable;
+  retention_state: RetentionStateTable;
   check_states: CheckStatesTable;
   inventories: InventoriesTable;
   inventory_chunks: InventoryChunksTable;

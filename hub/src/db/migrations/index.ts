@@ -8,6 +8,7 @@ import * as identity from './2026-11-28-identity.js';
 import * as inventory from './2026-11-29-inventory.js';
 import * as webConsole from './2026-11-30-console.js';
 import * as policies from './2026-12-01-policies.js';
+import * as retention from './2026-12-03-retention.js';
 import * as probes from './2026-12-04-probes.js';
 import * as inventoryLicences from './2026-12-06-inventory-licences.js';
 
@@ -25,6 +26,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-29-inventory': inventory,
   '2026-11-30-console': webConsole,
   '2026-12-01-policies': policies,
+  '2026-12-03-retention': retention,
   '2026-12-04-probes': probes,
   '2026-12-06-inventory-licences': inventoryLicences,
 };

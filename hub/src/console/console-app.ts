@@ -1,13 +1,13 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { BASE, type ConsoleDeps, type ConsoleEnv, type ConsoleOptions } from './env.js';
+import { createChangeFeed } from './live/change-feed.js';
+import { liveRoutes } from './live/live-routes.js';
 import { adminRoutes } from './pages/admin.js';
 import { hostRoutes } from './pages/hosts.js';
 import { incidentRoutes } from './pages/incident.js';
 import { queueRoutes } from './pages/queue.js';
 import { signInRoutes, signOutRoutes } from './pages/sign-in.js';
-import { BASE, type ConsoleDeps, type ConsoleEnv, type ConsoleOptions } from './env.js';
-import { createChangeFeed } from './live/change-feed.js';
-import { liveRoutes } from './live/live-routes.js';
 import { allow, checkCsrf, loadContext, requireSignedIn } from './security/guards.js';
 import { DEFAULT_SESSION_LIMITS, pruneSessions } from './security/sessions.js';
 import { staticRoutes } from './static-routes.js';
@@ -39,7 +39,11 @@ const securityHeaders: MiddlewareHandler = async function securityHeaders(c, nex
 };
 
 /** Paths any visitor may request: the sign-in form and the static assets. Everything else is guarded. */
-export const PUBLIC_CONSOLE_PATHS: readonly string[] = [`${BASE}/sign-in`, `${BASE}/static/:file`];
+export const PUBLIC_CONSOLE_PATHS: readonly string[] = [
+  `${BASE}/`,
+  `${BASE}/sign-in`,
+  `${BASE}/static/:file`,
+];
 
 /**
  * The web console, mounted at /console by the hub's app. Order matters and is the whole
@@ -89,5 +93,9 @@ export function createConsole(deps: ConsoleDeps, options: ConsoleOptions = {}) {
     const t = c.var.t;
     return t ? c.html(messagePage(c, t('notFoundTitle'), t('notFoundText')), 404) : c.text('Not found', 404);
   });
-  return app;
+  // Routing is strict about the trailing slash; people type both.
+  const root = new Hono<ConsoleEnv>();
+  root.get(`${BASE}/`, (c) => c.redirect(BASE, 301));
+  root.route('/', app);
+  return root;
 }

@@ -1,6 +1,6 @@
 import type { HubDeps } from '../config/deps.js';
-import type { ConsoleUser, SessionLimits } from './security/sessions.js';
 import type { Translate } from './i18n/i18n.js';
+import type { ConsoleUser, SessionLimits } from './security/sessions.js';
 
 /** What every console handler finds on its context. */
 export type ConsoleEnv = {

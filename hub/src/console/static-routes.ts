@@ -7,7 +7,10 @@ const require = createRequire(import.meta.url);
 
 /** The console's own assets live beside its source; the built hub finds them there too. */
 function staticDir(): string {
-  const candidates = [new URL('./static/', import.meta.url), new URL('../../src/console/static/', import.meta.url)];
+  const candidates = [
+    new URL('./static/', import.meta.url),
+    new URL('../../src/console/static/', import.meta.url),
+  ];
   const found = candidates.find((dir) => existsSync(new URL('console.js', dir)));
   if (!found) throw new Error('console assets not found (hub/src/console/static)');
   return fileURLToPath(found);

@@ -96,7 +96,7 @@ export const FR = {
   metricsAround: 'Métriques autour de la panne',
   chartNoData: 'Pas de métrique pour cette période.',
   chartThreshold: 'seuil',
-  recentChanges: "Changements récents sur la machine",
+  recentChanges: 'Changements récents sur la machine',
   noChanges: 'Aucun changement récent.',
   problem: 'Problème lié',
   kbArticle: 'Article N0',
@@ -113,7 +113,7 @@ export const FR = {
   act_resolve: 'Résoudre',
   act_close: 'Clore',
   act_reopen: 'Rouvrir',
-  actionRefused: "Action refusée : {reason}",
+  actionRefused: 'Action refusée : {reason}',
   actor: 'Par',
   // Fleet
   fleetTitle: 'Parc',

@@ -25,7 +25,10 @@ const tokenForm = z.object({
   site: z.string().trim().min(1).max(256),
   role: z.enum(['', ...HOST_ROLES]).optional(),
   maxUses: z.coerce.number().int().min(1).max(100_000),
-  ttlHours: z.coerce.number().min(0.01).max(24 * 366),
+  ttlHours: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 366),
   note: optionalText(1000),
 });
 const userForm = z.object({
@@ -45,7 +48,12 @@ export function adminRoutes(deps: ConsoleDeps, options: ConsoleOptions) {
     const rows =
       query.name === undefined && query.client === undefined
         ? []
-        : await searchSoftware(deps.db, { contains: query.name, client: query.client, limit: SOFTWARE_ROWS, offset: 0 });
+        : await searchSoftware(deps.db, {
+            contains: query.name,
+            client: query.client,
+            limit: SOFTWARE_ROWS,
+            offset: 0,
+          });
     const params = new URLSearchParams({
       ...(query.name ? { contains: query.name } : {}),
       ...(query.client ? { client: query.client } : {}),
@@ -60,14 +68,17 @@ export function adminRoutes(deps: ConsoleDeps, options: ConsoleOptions) {
           <label>${t('client')} <input name="client" value="${query.client ?? ''}" maxlength="256" /></label>
           <button type="submit">${t('search')}</button>
         </form>
-        ${rows.length || query.name
-          ? html`<p>${t('results', { n: rows.length, hosts })} —
+        ${
+          rows.length || query.name
+            ? html`<p>${t('results', { n: rows.length, hosts })} —
               <a href="/api/v1/inventory/software.csv?${params.toString()}" download>${t('exportCsv')}</a></p>
             <table><thead><tr><th scope="col">${t('host')}</th><th scope="col">${t('client')}</th><th scope="col">${t('name')}</th><th scope="col">${t('version')}</th><th scope="col">${t('publisher')}</th></tr></thead>
             <tbody>${rows.map(
-              (r) => html`<tr><td><a href="${BASE}/hosts/${encodeURIComponent(r.host_id)}">${r.hostname}</a></td><td>${r.client} / ${r.site}</td><td>${r.name}</td><td>${r.version}</td><td>${r.publisher ?? ''}</td></tr>`,
+              (r) =>
+                html`<tr><td><a href="${BASE}/hosts/${encodeURIComponent(r.host_id)}">${r.hostname}</a></td><td>${r.client} / ${r.site}</td><td>${r.name}</td><td>${r.version}</td><td>${r.publisher ?? ''}</td></tr>`,
             )}</tbody></table>`
-          : ''}`,
+            : ''
+        }`,
       ),
     );
   });
@@ -76,7 +87,9 @@ export function adminRoutes(deps: ConsoleDeps, options: ConsoleOptions) {
     const t = c.var.t;
     const now = deps.clock();
     const licences = await listLicences(deps.db);
-    const rows = await Promise.all(licences.map(async (l) => ({ l, compliance: await licenceCompliance(deps.db, l) })));
+    const rows = await Promise.all(
+      licences.map(async (l) => ({ l, compliance: await licenceCompliance(deps.db, l) })),
+    );
     const soon = licences
       .filter((l) => l.expires_at !== null && Number(l.expires_at) <= now + 90 * DAY_MS)
       .sort((a, b) => Number(a.expires_at) - Number(b.expires_at));
@@ -84,26 +97,32 @@ export function adminRoutes(deps: ConsoleDeps, options: ConsoleOptions) {
       page(
         c,
         t('licencesTitle'),
-        html`${rows.length
-          ? html`<table><thead><tr><th scope="col">${t('product')}</th><th scope="col">${t('client')}</th><th scope="col">${t('seats')}</th><th scope="col">${t('compliance')}</th><th scope="col">${t('expires')}</th></tr></thead>
+        html`${
+          rows.length
+            ? html`<table><thead><tr><th scope="col">${t('product')}</th><th scope="col">${t('client')}</th><th scope="col">${t('seats')}</th><th scope="col">${t('compliance')}</th><th scope="col">${t('expires')}</th></tr></thead>
             <tbody>${rows.map(
               ({ l, compliance }) => html`<tr><td>${l.product}</td><td>${l.client ?? '*'}</td>
                 <td><meter min="0" max="${Math.max(compliance.seats, compliance.used, 1)}" value="${compliance.used}"></meter> ${compliance.used} / ${compliance.seats}</td>
                 <td>${compliance.overDeployed > 0 ? html`<strong class="error">${t('overused')} (+${compliance.overDeployed})</strong>` : t('compliant')}</td>
                 <td>${l.expires_at === null ? '—' : t.dateTime(Number(l.expires_at))}</td></tr>`,
             )}</tbody></table>`
-          : html`<p>${t('noLicences')}</p>`}
+            : html`<p>${t('noLicences')}</p>`
+        }
           <h2>${t('expiringSoon')}</h2>
-          ${soon.length
-            ? html`<ul>${soon.map((l) => html`<li><time>${t.dateTime(Number(l.expires_at))}</time> — ${l.product} (${l.client ?? '*'})</li>`)}</ul>`
-            : html`<p>${t('none')}</p>`}`,
+          ${
+            soon.length
+              ? html`<ul>${soon.map((l) => html`<li><time>${t.dateTime(Number(l.expires_at))}</time> — ${l.product} (${l.client ?? '*'})</li>`)}</ul>`
+              : html`<p>${t('none')}</p>`
+          }`,
       ),
     );
   });
 
   app.get('/warranties', async (c) => {
     const t = c.var.t;
-    const rows = (await listWarranties(deps.db)).sort((a, b) => Number(a.warranty_until) - Number(b.warranty_until));
+    const rows = (await listWarranties(deps.db)).sort(
+      (a, b) => Number(a.warranty_until) - Number(b.warranty_until),
+    );
     return c.html(
       page(
         c,
@@ -111,14 +130,18 @@ export function adminRoutes(deps: ConsoleDeps, options: ConsoleOptions) {
         rows.length
           ? html`<table><thead><tr><th scope="col">${t('host')}</th><th scope="col">${t('client')}</th><th scope="col">${t('expires')}</th></tr></thead>
             <tbody>${rows.map(
-              (w) => html`<tr><td><a href="${BASE}/hosts/${encodeURIComponent(w.host_id)}">${w.hostname}</a></td><td>${w.client}</td><td>${t.dateTime(Number(w.warranty_until))}</td></tr>`,
+              (w) =>
+                html`<tr><td><a href="${BASE}/hosts/${encodeURIComponent(w.host_id)}">${w.hostname}</a></td><td>${w.client}</td><td>${t.dateTime(Number(w.warranty_until))}</td></tr>`,
             )}</tbody></table>`
           : html`<p>${t('noWarranties')}</p>`,
       ),
     );
   });
 
-  const enrolmentPage = async (c: Parameters<typeof csrfField>[0], created?: { token: string; role: string | undefined }) => {
+  const enrolmentPage = async (
+    c: Parameters<typeof csrfField>[0],
+    created?: { token: string; role: string | undefined },
+  ) => {
     const t = c.var.t;
     const now = deps.clock();
     const tokens = await listEnrolmentTokens(deps.db);
@@ -152,11 +175,15 @@ export function adminRoutes(deps: ConsoleDeps, options: ConsoleOptions) {
       <h2>${t('tokens')}</h2>
       <table><thead><tr><th scope="col">${t('client')} / ${t('site')}</th><th scope="col">${t('role')}</th><th scope="col">${t('uses')}</th><th scope="col">${t('expires')}</th><th scope="col">${t('state')}</th><th scope="col">${t('note')}</th><th scope="col"></th></tr></thead>
       <tbody>${tokens.map(
-        (row) => html`<tr><td>${row.client} / ${row.site}</td><td>${row.role ?? '—'}</td><td>${row.uses} / ${row.max_uses}</td>
+        (
+          row,
+        ) => html`<tr><td>${row.client} / ${row.site}</td><td>${row.role ?? '—'}</td><td>${row.uses} / ${row.max_uses}</td>
           <td>${t.dateTime(Number(row.expires_at))}</td><td>${state(row)}</td><td>${row.note}</td>
-          <td>${row.revoked_at === null
-            ? html`<form method="post" action="${BASE}/admin/enrolment/${encodeURIComponent(row.id)}/revoke">${csrfField(c)}<button type="submit">${t('revoke')}</button></form>`
-            : ''}</td></tr>`,
+          <td>${
+            row.revoked_at === null
+              ? html`<form method="post" action="${BASE}/admin/enrolment/${encodeURIComponent(row.id)}/revoke">${csrfField(c)}<button type="submit">${t('revoke')}</button></form>`
+              : ''
+          }</td></tr>`,
       )}</tbody></table>`,
     );
   };
@@ -223,10 +250,17 @@ export function adminRoutes(deps: ConsoleDeps, options: ConsoleOptions) {
     const result = await createConsoleUser(deps, form.data);
     if (!result.ok) {
       const message =
-        result.code === 'USER_EXISTS' ? t('userExists') : result.code === 'PASSWORD_TOO_LONG' ? t('passwordTooLong') : t('passwordTooShort');
+        result.code === 'USER_EXISTS'
+          ? t('userExists')
+          : result.code === 'PASSWORD_TOO_LONG'
+            ? t('passwordTooLong')
+            : t('passwordTooShort');
       return c.html(await usersPage(c, message), 400);
     }
-    deps.log.info({ user: form.data.name, role: form.data.role, by: c.var.user?.name }, 'console user created');
+    deps.log.info(
+      { user: form.data.name, role: form.data.role, by: c.var.user?.name },
+      'console user created',
+    );
     return c.redirect(`${BASE}/admin/users`, 303);
   });
 
@@ -238,7 +272,10 @@ export function adminRoutes(deps: ConsoleDeps, options: ConsoleOptions) {
       ...(form.data.role ? { role: form.data.role } : {}),
       ...(disabled === undefined ? {} : { disabledAt: disabled === '1' ? deps.clock() : null }),
     });
-    deps.log.info({ userId: c.req.param('id'), change: form.data, by: c.var.user?.name }, 'console user changed');
+    deps.log.info(
+      { userId: c.req.param('id'), change: form.data, by: c.var.user?.name },
+      'console user changed',
+    );
     return c.redirect(`${BASE}/admin/users`, 303);
   });
 

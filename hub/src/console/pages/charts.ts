@@ -22,7 +22,14 @@ export function seriesForCheck(check: string): string | undefined {
  */
 export function chart(
   t: Translate,
-  options: { hostId: string; from: number; to: number; series: readonly string[]; threshold?: number | null; label: string },
+  options: {
+    hostId: string;
+    from: number;
+    to: number;
+    series: readonly string[];
+    threshold?: number | null;
+    label: string;
+  },
 ): Html {
   return html`<figure class="chart">
     <div

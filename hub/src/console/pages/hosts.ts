@@ -6,7 +6,7 @@ import { findHost, type HostRow } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import type { Translate } from '../i18n/i18n.js';
-import { listFleetPage, listHostIncidents, type FleetRow } from '../queries/fleet.js';
+import { type FleetRow, listFleetPage, listHostIncidents } from '../queries/fleet.js';
 import { bucketedSeries } from '../queries/series.js';
 import { optionalText, queryOf } from '../views/fields.js';
 import { duration, pct, priorityBadge, stateLabel } from '../views/format.js';
@@ -18,7 +18,10 @@ const SOFTWARE_SHOWN = 300;
 const RANGES = { hour: 3_600_000, day: 86_400_000, month: 30 * 86_400_000 } as const;
 const RANGE_LABEL = { hour: 'rangeHour', day: 'rangeDay', month: 'rangeMonth' } as const;
 
-const listQuery = z.object({ q: optionalText(), page: z.coerce.number().int().min(1).max(100_000).default(1) });
+const listQuery = z.object({
+  q: optionalText(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+});
 const seriesQuery = z.object({
   from: z.coerce.number().int().min(0),
   to: z.coerce.number().int().min(0),
@@ -102,7 +105,9 @@ export function hostRoutes(deps: ConsoleDeps) {
     const range = parsed.success ? parsed.data.range : 'hour';
     const now = deps.clock();
     const stored = await findInventory(deps.db, host.id);
-    const inventory = stored ? snapshotView(JSON.parse(stored.payload) as Record<string, unknown>) : undefined;
+    const inventory = stored
+      ? snapshotView(JSON.parse(stored.payload) as Record<string, unknown>)
+      : undefined;
     const incidents = await listHostIncidents(deps.db, host.id, 50);
     const software = inventory ? [...inventory.software].sort((a, b) => a.name.localeCompare(b.name)) : [];
     const base = `${BASE}/hosts/${encodeURIComponent(host.id)}`;
@@ -117,24 +122,31 @@ export function hostRoutes(deps: ConsoleDeps) {
       </dl>
       <section aria-labelledby="charts-title"><h2 id="charts-title">${t('hostCharts')}</h2>
         <p class="ranges">${(Object.keys(RANGES) as Array<keyof typeof RANGES>).map(
-          (r) => html`<a href="${base}?range=${r}"${r === range ? html` aria-current="true"` : ''}>${t(RANGE_LABEL[r])}</a> `,
+          (r) =>
+            html`<a href="${base}?range=${r}"${r === range ? html` aria-current="true"` : ''}>${t(RANGE_LABEL[r])}</a> `,
         )}</p>
         ${chart(t, { hostId: host.id, from: now - RANGES[range], to: now, series: ['cpuPct', 'memPct', 'diskMaxPct'], label: `${host.hostname} — ${t(RANGE_LABEL[range])}` })}
         ${chart(t, { hostId: host.id, from: now - RANGES[range], to: now, series: ['load1'], label: `${t('load')} — ${t(RANGE_LABEL[range])}` })}
       </section>
       <section aria-labelledby="incidents-title"><h2 id="incidents-title">${t('incidentHistory')}</h2>
-        ${incidents.length
-          ? html`<ul>${incidents.map(
-              (i) => html`<li>${priorityBadge(t, i.priority)} <a href="${BASE}/incidents/${encodeURIComponent(i.id)}">${i.title}</a>
+        ${
+          incidents.length
+            ? html`<ul>${incidents.map(
+                (
+                  i,
+                ) => html`<li>${priorityBadge(t, i.priority)} <a href="${BASE}/incidents/${encodeURIComponent(i.id)}">${i.title}</a>
                 — ${stateLabel(t, i.state)}, ${i.level}, ${t.dateTime(Number(i.opened_at))}</li>`,
-            )}</ul>`
-          : html`<p>${t('none')}</p>`}
+              )}</ul>`
+            : html`<p>${t('none')}</p>`
+        }
       </section>
       <section aria-labelledby="inventory-title"><h2 id="inventory-title">${t('inventory')}</h2>
-        ${inventory
-          ? html`${factsTable('Hardware', inventory.hardware)}${factsTable(t('os'), inventory.os)}${factsTable(t('cpu'), inventory.cpu)}
+        ${
+          inventory
+            ? html`${factsTable('Hardware', inventory.hardware)}${factsTable(t('os'), inventory.os)}${factsTable(t('cpu'), inventory.cpu)}
             ${inventory.disks.map((d, i) => factsTable(`${t('disk')} ${i + 1}`, d))}`
-          : html`<p>${t('noInventory')}</p>`}
+            : html`<p>${t('noInventory')}</p>`
+        }
       </section>
       <section aria-labelledby="software-title"><h2 id="software-title">${t('software')} (${software.length})</h2>
         <table class="software"><thead><tr><th scope="col">${t('name')}</th><th scope="col">${t('version')}</th><th scope="col">${t('publisher')}</th></tr></thead>

@@ -6,12 +6,12 @@ import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
 import { applyTechnicianAction } from '../../incidents/technician-actions.js';
 import { listCalendars } from '../../repositories/business-calendars.js';
+import { findHost } from '../../repositories/hosts.js';
 import { type IncidentEventRow, listIncidentEvents } from '../../repositories/incident-events.js';
 import { findIncident, type IncidentRow } from '../../repositories/incidents.js';
 import { listInventoryChanges } from '../../repositories/inventory-changes.js';
 import { findArticle } from '../../repositories/kb-articles.js';
 import { findProblem } from '../../repositories/problems.js';
-import { findHost } from '../../repositories/hosts.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import type { Translate } from '../i18n/i18n.js';
 import { allow, TECHNICIANS } from '../security/guards.js';
@@ -61,7 +61,8 @@ function actions(c: Parameters<typeof csrfField>[0], incident: IncidentRow): Htm
       <div class="buttons">
         <button type="submit">${t('act_comment')}</button>
         ${simple.map(
-          (a) => html`<button type="submit" formaction="${base}/${a}" data-action="${a}">${t(`act_${a}`)}</button>`,
+          (a) =>
+            html`<button type="submit" formaction="${base}/${a}" data-action="${a}">${t(`act_${a}`)}</button>`,
         )}
       </div>
     </form>
@@ -89,9 +90,14 @@ export function incidentRoutes(deps: ConsoleDeps) {
     const host = incident.host_id === null ? undefined : await findHost(deps.db, incident.host_id);
     const sla = incidentSlaView(incident, await listCalendars(deps.db), now);
     const opened = events.find((e) => e.kind === 'opened');
-    const openedDetail = opened ? (JSON.parse(opened.detail) as { value?: number | null; threshold?: number | null }) : {};
+    const openedDetail = opened
+      ? (JSON.parse(opened.detail) as { value?: number | null; threshold?: number | null })
+      : {};
     const changes = host
-      ? await listInventoryChanges(deps.db, host.id, { from: Number(incident.first_occurrence_at) - CHANGES_SINCE_MS, limit: 20 })
+      ? await listInventoryChanges(deps.db, host.id, {
+          from: Number(incident.first_occurrence_at) - CHANGES_SINCE_MS,
+          limit: 20,
+        })
       : [];
     const problem = incident.problem_id ? await findProblem(deps.db, incident.problem_id) : undefined;
     const article = incident.kb_article_id ? await findArticle(deps.db, incident.kb_article_id) : undefined;
@@ -116,20 +122,26 @@ export function incidentRoutes(deps: ConsoleDeps) {
         <dt>${t('problem')}</dt><dd>${problem ? `${problem.title} (${problem.incident_count})` : t('none')}</dd>
       </dl>
       ${TECHNICIANS.includes(c.var.user?.role ?? 'readonly') || c.var.user?.role === 'admin' ? actions(c, incident) : ''}
-      ${host && series
-        ? html`<section aria-labelledby="metrics-title"><h2 id="metrics-title">${t('metricsAround')}</h2>
+      ${
+        host && series
+          ? html`<section aria-labelledby="metrics-title"><h2 id="metrics-title">${t('metricsAround')}</h2>
           ${chart(t, { hostId: host.id, from: since - CONTEXT_MS, to: incident.resolved_at === null ? now : Number(incident.resolved_at) + CONTEXT_MS, series: [series], threshold: openedDetail.threshold, label: `${incident.check} — ${host.hostname}` })}</section>`
-        : ''}
+          : ''
+      }
       <section aria-labelledby="timeline-title"><h2 id="timeline-title">${t('timeline')}</h2>
         <ol class="timeline" data-live-fragment="timeline" aria-live="polite">${timeline(t, events)}</ol></section>
       <section aria-labelledby="changes-title"><h2 id="changes-title">${t('recentChanges')}</h2>
-        ${changes.length
-          ? html`<ul>${changes.map((ch) => html`<li><time>${t.dateTime(Number(ch.at))}</time> ${ch.kind} ${ch.field}: ${ch.old_value ?? '∅'} → ${ch.new_value ?? '∅'}</li>`)}</ul>`
-          : html`<p>${t('noChanges')}</p>`}</section>
+        ${
+          changes.length
+            ? html`<ul>${changes.map((ch) => html`<li><time>${t.dateTime(Number(ch.at))}</time> ${ch.kind} ${ch.field}: ${ch.old_value ?? '∅'} → ${ch.new_value ?? '∅'}</li>`)}</ul>`
+            : html`<p>${t('noChanges')}</p>`
+        }</section>
       <section aria-labelledby="kb-title"><h2 id="kb-title">${t('kbArticle')}</h2>
-        ${article
-          ? html`<article><h3>${t.lang === 'fr' ? article.title_fr : article.title_en}</h3><p class="prewrap">${t.lang === 'fr' ? article.body_fr : article.body_en}</p></article>`
-          : html`<p>${t('none')}</p>`}</section>`;
+        ${
+          article
+            ? html`<article><h3>${t.lang === 'fr' ? article.title_fr : article.title_en}</h3><p class="prewrap">${t.lang === 'fr' ? article.body_fr : article.body_en}</p></article>`
+            : html`<p>${t('none')}</p>`
+        }</section>`;
     return c.html(page(c, incident.title, body));
   });
 

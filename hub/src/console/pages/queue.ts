@@ -5,11 +5,18 @@ import { z } from 'zod';
 import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
 import { listCalendars } from '../../repositories/business-calendars.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
+import type { Translate } from '../i18n/i18n.js';
 import { listQueue, type QueueRow } from '../queries/queue.js';
 import { optionalText, queryOf } from '../views/fields.js';
-import { currentClock, duration, priorityBadge, type SlaView, slaBadge, stateLabel } from '../views/format.js';
+import {
+  currentClock,
+  duration,
+  priorityBadge,
+  type SlaView,
+  slaBadge,
+  stateLabel,
+} from '../views/format.js';
 import { type Html, messagePage, page } from '../views/layout.js';
-import type { Translate } from '../i18n/i18n.js';
 
 const QUEUES = ['N1', 'N2', 'N3', 'mine'] as const;
 const QUEUE_LIMIT = 200;
@@ -70,9 +77,7 @@ export function queueRoutes(deps: ConsoleDeps) {
       return c.html(messagePage(c, t('notFoundTitle'), t('notFoundText')), 404);
     const filter = parsed.data;
     const rows = await listQueue(deps.db, {
-      ...(queue === 'mine'
-        ? { assignee: c.var.user?.name }
-        : { level: queue as SupportLevel }),
+      ...(queue === 'mine' ? { assignee: c.var.user?.name } : { level: queue as SupportLevel }),
       client: filter.client,
       site: filter.site,
       host: filter.host,

@@ -23,13 +23,19 @@ const signInForm = z.object({
 
 /** Only a path of this console, never another site (open redirect). */
 function safeNext(next: string | undefined): string {
-  return next && /^\/console(\/[\w\-./%?=&]*)?$/.test(next) && !next.startsWith('//') ? next : `${BASE}/`;
+  return next && /^\/console(\/[\w\-./%?=&]*)?$/.test(next) && !next.startsWith('//') ? next : BASE;
 }
 
 function signInPage(c: Context<ConsoleEnv>, deps: ConsoleDeps, error?: string, next?: string) {
   const t = c.var.t;
   const token = deps.random(24).toString('base64url');
-  setCookie(c, PRE_SESSION_COOKIE, token, { path: `${BASE}/sign-in`, httpOnly: true, sameSite: 'Strict', secure: isTls(c), maxAge: 3600 });
+  setCookie(c, PRE_SESSION_COOKIE, token, {
+    path: `${BASE}/sign-in`,
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: isTls(c),
+    maxAge: 3600,
+  });
   return page(
     c,
     t('signInTitle'),
@@ -49,7 +55,10 @@ function signInPage(c: Context<ConsoleEnv>, deps: ConsoleDeps, error?: string, n
 /** /console/sign-in and /console/sign-out. Failed attempts are limited per address. */
 export function signInRoutes(deps: ConsoleDeps, limits: SessionLimits, perMinute: number) {
   const app = new Hono<ConsoleEnv>();
-  const failures = createKeyedBuckets({ perSec: perMinute / 60, burst: perMinute, maxKeys: 10_000 }, deps.clock);
+  const failures = createKeyedBuckets(
+    { perSec: perMinute / 60, burst: perMinute, maxKeys: 10_000 },
+    deps.clock,
+  );
 
   app.get('/sign-in', (c) => {
     if (c.var.user) return c.redirect(safeNext(c.req.query('next')), 303);

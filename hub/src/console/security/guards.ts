@@ -28,7 +28,13 @@ export function loadContext(deps: ConsoleDeps, limits: SessionLimits): Middlewar
   return async function loadContext(c, next) {
     const asked = c.req.query('lang');
     if (isLang(asked)) {
-      setCookie(c, LANG_COOKIE, asked, { path: BASE, sameSite: 'Strict', httpOnly: true, secure: isTls(c), maxAge: 31_536_000 });
+      setCookie(c, LANG_COOKIE, asked, {
+        path: BASE,
+        sameSite: 'Strict',
+        httpOnly: true,
+        secure: isTls(c),
+        maxAge: 31_536_000,
+      });
     }
     const lang = isLang(asked) ? asked : (getCookie(c, LANG_COOKIE) ?? 'fr');
     c.set('t', translator(isLang(lang) ? lang : 'fr'));

@@ -37,10 +37,16 @@ export async function verifyPassword(password: string, stored: string | null | u
   const [scheme, n, r, p, salt, key] = parts;
   if (parts.length !== 6 || scheme !== 'scrypt' || !salt || !key) return false;
   const cost = { N: Number(n), r: Number(r), p: Number(p) };
-  if (![cost.N, cost.r, cost.p].every((v) => Number.isInteger(v) && v > 0) || cost.N > 1_048_576) return false;
+  if (![cost.N, cost.r, cost.p].every((v) => Number.isInteger(v) && v > 0) || cost.N > 1_048_576)
+    return false;
   const expected = Buffer.from(key, 'base64url');
   const actual = await derive(password, Buffer.from(salt, 'base64url'), cost);
-  return stored !== null && stored !== undefined && expected.length === actual.length && timingSafeEqual(expected, actual);
+  return (
+    stored !== null &&
+    stored !== undefined &&
+    expected.length === actual.length &&
+    timingSafeEqual(expected, actual)
+  );
 }
 
 /** Why a new password is refused, or undefined when it is acceptable. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { UserRole } from '../../db/tables/users.js';
-import { type RandomBytes, hashSecret } from '../../security/secrets.js';
+import { hashSecret, type RandomBytes } from '../../security/secrets.js';
 
 /** How long a console session lives: idle and absolute limits, in milliseconds. */
 export interface SessionLimits {
@@ -76,7 +76,11 @@ export async function findSession(
     return undefined;
   }
   if (now - Number(row.lastSeenAt) >= TOUCH_EVERY_MS) {
-    await db.updateTable('console_sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
+    await db
+      .updateTable('console_sessions')
+      .set({ last_seen_at: now })
+      .where('id_hash', '=', idHash)
+      .execute();
   }
   return { sessionHash: idHash, userId: row.userId, name: row.name, role: row.role, csrf: row.csrf };
 }

@@ -1,6 +1,5 @@
 // Vigie console: the few things a server-rendered page cannot do alone. Loaded with `defer` from
 // the hub itself; the CSP forbids inline scripts, so everything is wired from data attributes.
-'use strict';
 
 (() => {
   const BASE = '/console';
@@ -66,12 +65,20 @@
     const opts = {
       width: Math.max(320, el.clientWidth || 800),
       height: 240,
-      series: [{}, ...series.map((s, i) => ({ label: labels[i] || s, stroke: COLOURS[i % COLOURS.length], width: 2 }))],
+      series: [
+        {},
+        ...series.map((s, i) => ({ label: labels[i] || s, stroke: COLOURS[i % COLOURS.length], width: 2 })),
+      ],
       axes: [{}, {}],
     };
     if (threshold !== '' && threshold !== null) {
       data.push(xs.map(() => Number(threshold)));
-      opts.series.push({ label: el.getAttribute('data-threshold-label'), stroke: '#b3261e', dash: [6, 4], width: 1 });
+      opts.series.push({
+        label: el.getAttribute('data-threshold-label'),
+        stroke: '#b3261e',
+        dash: [6, 4],
+        width: 1,
+      });
     }
     el.textContent = '';
     // eslint-disable-next-line no-new

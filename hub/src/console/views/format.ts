@@ -35,7 +35,10 @@ export function stateLabel(t: Translate, state: IncidentState): string {
 
 /** The clock that matters now: time to own until someone owns it, then time to resolve. */
 export function currentClock(sla: SlaView): Clock | null {
-  if (sla.own && (sla.own.status === 'running' || sla.own.status === 'warning' || sla.own.status === 'breached'))
+  if (
+    sla.own &&
+    (sla.own.status === 'running' || sla.own.status === 'warning' || sla.own.status === 'breached')
+  )
     return sla.own;
   return sla.resolve ?? sla.own;
 }

@@ -69,7 +69,7 @@ export function page(c: Context<ConsoleEnv>, title: string, body: Html | string)
 <body>
 <a class="skip" href="#main">${t('skipToContent')}</a>
 <header>
-  <a class="brand" href="${BASE}/">${t('appName')}</a>
+  <a class="brand" href="${BASE}">${t('appName')}</a>
   ${nav(c)}
   <p class="lang">${t('language')} :
     <a href="${langHref(c, 'fr')}" lang="fr" hreflang="fr"${t.lang === 'fr' ? html` aria-current="true"` : ''}>${t('langFr')}</a>

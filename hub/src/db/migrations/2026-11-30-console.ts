@@ -22,10 +22,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // The console's live feed asks "did any incident change since?" every few seconds.
   await db.schema.createIndex('incidents_updated_at').on('incidents').column('updated_at').execute();
+  // The fleet page lists hosts by name, a page at a time, among tens of thousands.
+  await db.schema.createIndex('hosts_hostname').on('hosts').columns(['hostname', 'id']).execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('hosts_hostname').execute();
   await db.schema.dropIndex('incidents_updated_at').execute();
   await db.schema.dropTable('console_sessions').execute();
   await db.schema.alterTable('users').dropColumn('password_hash').execute();

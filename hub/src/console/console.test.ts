@@ -1,0 +1,253 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../api/app.js';
+import type { HubDeps } from '../config/deps.js';
+import type { UserRole } from '../db/tables/users.js';
+import { openByHand } from '../incidents/open-by-hand.js';
+import { defaultIncidentRuntime } from '../incidents/runtime.js';
+import { createLiveSessions } from '../ingest/live-sessions.js';
+import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
+import { CONTENT_SECURITY_POLICY, createConsole, PUBLIC_CONSOLE_PATHS } from './console-app.js';
+import { createConsoleUser } from './security/accounts.js';
+
+let now = 1_764_000_000_000;
+let deps: HubDeps;
+let app: ReturnType<typeof createApp>;
+const PASSWORD = 'correct horse battery';
+
+/** A signed-in browser: its cookie header and the session's CSRF token. */
+interface Browser {
+  cookie: string;
+  csrf: string;
+}
+
+function cookiesOf(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+async function signIn(name: string, password = PASSWORD): Promise<Browser & { status: number }> {
+  const form = await app.request('/console/sign-in');
+  const pre = cookiesOf(form);
+  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+  const res = await app.request('/console/sign-in', {
+    method: 'POST',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: name, password, _csrf: token }).toString(),
+  });
+  const cookie = cookiesOf(res)
+    .split('; ')
+    .filter((c) => c.startsWith('vigie_session='))
+    .join('; ');
+  const page = await app.request('/console/hosts', { headers: { cookie } });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  return { status: res.status, cookie, csrf };
+}
+
+function post(browser: Browser, path: string, fields: Record<string, string>) {
+  return app.request(path, {
+    method: 'POST',
+    headers: { cookie: browser.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+async function user(name: string, role: UserRole) {
+  const created = await createConsoleUser(deps, { name, role, password: PASSWORD });
+  if (!created.ok) throw new Error(created.code);
+}
+
+beforeEach(async () => {
+  now = 1_764_000_000_000;
+  deps = await createTestDeps(() => now);
+  app = createApp(deps, createLiveSessions());
+  await user('admin', 'admin');
+  await user('alice', 'n1');
+  await user('lecteur', 'readonly');
+});
+
+describe('sign-in', () => {
+  it('opens a session with an HttpOnly, SameSite=Strict cookie and lands on the N1 queue', async () => {
+    const form = await app.request('/console/sign-in');
+    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const res = await app.request('/console/sign-in', {
+      method: 'POST',
+      headers: { cookie: cookiesOf(form), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: 'alice', password: PASSWORD, _csrf: token }).toString(),
+    });
+    expect(res.status).toBe(303);
+    const session = res.headers.getSetCookie().find((c) => c.startsWith('vigie_session='));
+    expect(session).toMatch(/HttpOnly/);
+    expect(session).toMatch(/SameSite=Strict/);
+    expect(session).not.toMatch(/Secure/); // plain HTTP here; Secure is set when the hub serves TLS
+    const home = await app.request('/console', {
+      headers: {
+        cookie:
+          cookiesOf(res)
+            .split('; ')
+            .find((c) => c.startsWith('vigie_session=')) ?? '',
+      },
+    });
+    expect(home.headers.get('location')).toBe('/console/queue/N1');
+  });
+
+  it('refuses a wrong password, a disabled user and a form without its CSRF cookie', async () => {
+    expect((await signIn('alice', 'wrong password!')).status).toBe(401);
+    expect((await signIn('nobody')).status).toBe(401);
+    const res = await app.request('/console/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: 'alice', password: PASSWORD, _csrf: 'forged' }).toString(),
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('ends the session at sign-out and after the idle limit', async () => {
+    const alice = await signIn('alice');
+    expect((await app.request('/console/hosts', { headers: { cookie: alice.cookie } })).status).toBe(200);
+    now += 2 * 3_600_000 + 1;
+    const expired = await app.request('/console/hosts', { headers: { cookie: alice.cookie } });
+    expect(expired.status).toBe(303);
+    expect(expired.headers.get('location')).toMatch(/^\/console\/sign-in/);
+
+    const again = await signIn('alice');
+    expect((await post(again, '/console/sign-out', { _csrf: again.csrf })).status).toBe(303);
+    expect((await app.request('/console/hosts', { headers: { cookie: again.cookie } })).status).toBe(303);
+  });
+});
+
+describe('every console route is guarded', () => {
+  const consoleRoutes = () =>
+    createConsole(deps)
+      .routes.filter((r) => r.method !== 'ALL' && !PUBLIC_CONSOLE_PATHS.includes(r.path))
+      .map((r) => ({ method: r.method, path: r.path.replace(/:(\w+)/g, 'x') }));
+
+  it('walks the route table: nothing but sign-in and static answers without a session', async () => {
+    const routes = consoleRoutes();
+    expect(routes.length).toBeGreaterThan(15);
+    for (const route of routes) {
+      const res = await app.request(route.path, { method: route.method });
+      expect([303, 401], `${route.method} ${route.path}`).toContain(res.status);
+      if (res.status === 303) expect(res.headers.get('location')).toMatch(/^\/console\/sign-in/);
+    }
+  });
+
+  it('walks the route table as read-only and as N1: admin pages and (for read-only) every action are 403', async () => {
+    for (const name of ['lecteur', 'alice']) {
+      const browser = await signIn(name);
+      for (const route of consoleRoutes()) {
+        const isAdmin = route.path.startsWith('/console/admin');
+        const isAction = route.method === 'POST' && route.path !== '/console/sign-out';
+        if (!isAdmin && !(isAction && name === 'lecteur')) continue;
+        const res =
+          route.method === 'POST'
+            ? await post(browser, route.path, { _csrf: browser.csrf })
+            : await app.request(route.path, { headers: { cookie: browser.cookie } });
+        expect(res.status, `${name}: ${route.method} ${route.path}`).toBe(403);
+      }
+    }
+  });
+
+  it('refuses a form without the session CSRF token, and changes nothing', async () => {
+    const runtime = defaultIncidentRuntime({ random: deps.random });
+    const opened = await deps.db
+      .transaction()
+      .execute((trx) =>
+        openByHand(
+          trx,
+          runtime,
+          { client: 'acme', title: 'Imprimante', severity: 'warning' },
+          { user: 'x', now },
+        ),
+      );
+    if (!opened.ok) throw new Error(opened.code);
+    const alice = await signIn('alice');
+    const path = `/console/incidents/${opened.incident.id}/acknowledge`;
+    expect((await post(alice, path, { _csrf: 'not-the-token' })).status).toBe(403);
+    const cross = await app.request(path, {
+      method: 'POST',
+      headers: {
+        cookie: alice.cookie,
+        origin: 'https://evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ _csrf: alice.csrf }).toString(),
+    });
+    expect(cross.status).toBe(403);
+    const row = await deps.db.selectFrom('incidents').select('state').executeTakeFirstOrThrow();
+    expect(row.state).toBe('new');
+
+    expect((await post(alice, path, { _csrf: alice.csrf })).status).toBe(303);
+    const after = await deps.db
+      .selectFrom('incidents')
+      .select(['state', 'acknowledged_at'])
+      .executeTakeFirstOrThrow();
+    expect(after).toEqual({ state: 'acknowledged', acknowledged_at: now });
+    const events = await deps.db
+      .selectFrom('incident_events')
+      .select(['kind', 'actor'])
+      .orderBy('at')
+      .execute();
+    expect(events.at(-1)).toEqual({ kind: 'acknowledged', actor: 'user:alice' });
+  });
+});
+
+describe('pages', () => {
+  it('sends a strict CSP with no inline script, and escapes an attacker-chosen hostname', async () => {
+    const credential = await enrolTestAgent(deps, '<img src=x onerror=alert(1)>');
+    const admin = await signIn('admin');
+    const res = await app.request('/console/hosts', { headers: { cookie: admin.cookie } });
+    expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval/);
+    const html = await res.text();
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toMatch(/<script>|<script [^>]*>[^<]/);
+    const host = await app.request(`/console/hosts/${credential.hostId}`, {
+      headers: { cookie: admin.cookie },
+    });
+    expect(await host.text()).not.toContain('<img src=x');
+  });
+
+  it('speaks French by default and English after ?lang=en, remembered by a cookie', async () => {
+    const alice = await signIn('alice');
+    const fr = await (await app.request('/console/queue/N1', { headers: { cookie: alice.cookie } })).text();
+    expect(fr).toContain('<html lang="fr">');
+    expect(fr).toContain('File N1');
+    const en = await app.request('/console/queue/N1?lang=en', { headers: { cookie: alice.cookie } });
+    expect(await en.text()).toContain('N1 queue');
+    const lang =
+      en.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('vigie_lang='))
+        ?.split(';')[0] ?? '';
+    const later = await app.request('/console/hosts', { headers: { cookie: `${alice.cookie}; ${lang}` } });
+    expect(await later.text()).toContain('<html lang="en">');
+  });
+
+  it('lists open incidents of a level, highest priority first, with the SLA clock', async () => {
+    const runtime = defaultIncidentRuntime({ random: deps.random });
+    for (const [title, severity] of [
+      ['Faible', 'warning'],
+      ['Forte', 'critical'],
+    ] as const) {
+      await deps.db
+        .transaction()
+        .execute((trx) => openByHand(trx, runtime, { client: 'acme', title, severity }, { user: 'x', now }));
+    }
+    const alice = await signIn('alice');
+    const levels = await deps.db.selectFrom('incidents').select(['title', 'level', 'priority']).execute();
+    const level = levels[0]?.level ?? 'N1';
+    const html = await (
+      await app.request(`/console/queue/${level}?fragment=rows`, { headers: { cookie: alice.cookie } })
+    ).text();
+    const order = levels
+      .filter((l) => l.level === level)
+      .sort((a, b) => b.priority - a.priority)
+      .map((l) => l.title);
+    const shown = [...html.matchAll(/<a href="\/console\/incidents\/[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
+    expect(shown).toEqual(order);
+    expect(html).toContain('<meter');
+  });
+});

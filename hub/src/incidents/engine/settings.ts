@@ -89,6 +89,8 @@ export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = Object.freeze<Inciden
     { name: 'server disk failing', checks: ['disk.smart'], roles: ['server'], level: 'N3' },
     { name: 'very high priority on a server', roles: ['server'], minPriority: 5, level: 'N3' },
     { name: 'hardware fault', categories: ['hardware'], level: 'N2' },
+    // Licences, over-deployment and warranties are the admins' review (vendor cases: N2).
+    { name: 'assets', categories: ['asset'], level: 'N2' },
   ],
   defaultLevel: 'N1',
   reopenWindowMs: 30 * MINUTE,

@@ -9,11 +9,11 @@ import { listCheckStates } from '../../repositories/check-states.js';
 import { findHost, listHosts, updateHostAdmin } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
 import { latestSamplePayload, listSeries } from '../../repositories/samples.js';
+import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
 import { toHostView } from './host-view.js';
-import { requestScope } from '../../tenancy/scope-middleware.js';
 
 const listQuery = z.object({
   client: z.string().max(256).optional(),

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { upstreamDownIncident } from '../probes/upstream.js';
 import { findHeldSignal } from '../repositories/held-signals.js';
 import {
   countCheckOpenedSince,
@@ -37,6 +38,7 @@ export async function readSignalContext(
   const silent = await findOpenIncident(trx, dedupKey(signal.client, host.id, 'host.silent', ''));
   // A host back on line (silence recovering) no longer inhibits: its checks speak for themselves.
   const inhibitedBy = silent && silent.recovered_at === null ? silent.id : null;
+  const upstreamDown = await upstreamDownIncident(trx, host.id);
   const windows = await listEnabledWindows(trx);
   const window = activeWindow(
     windows.map((w) => ({ ...w, durationMs: Number(w.duration_ms) })),
@@ -54,6 +56,7 @@ export async function readSignalContext(
     last,
     held,
     inhibitedBy,
+    upstreamDown,
     maintenance: window?.id ?? null,
     grouping: {
       hostSiblings: siblings.map((row) => ({

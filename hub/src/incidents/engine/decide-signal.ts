@@ -19,6 +19,11 @@ export interface SignalContext {
   readonly last: IncidentFacts | undefined;
   /** Open `host.silent` incident of the signal's host: it inhibits the host's other checks. */
   readonly inhibitedBy: string | null;
+  /**
+   * Open `probe.down` incident of the device in front of the host (a firewall): it inhibits every
+   * check of the host, `host.silent` included, since nothing behind a dead firewall is heard.
+   */
+  readonly upstreamDown?: string | null;
   /** Maintenance window covering the host now. */
   readonly maintenance: string | null;
   /** A signal for this key is being held (maintenance, inhibition). */
@@ -73,6 +78,7 @@ function decideTrigger(
   if (context.inhibitedBy !== null && signal.check !== 'host.silent') {
     return { kind: 'hold', reason: 'inhibited', ref: context.inhibitedBy };
   }
+  if (context.upstreamDown) return { kind: 'hold', reason: 'inhibited', ref: context.upstreamDown };
   if (context.maintenance !== null) return { kind: 'hold', reason: 'maintenance', ref: context.maintenance };
   if (
     last?.state === 'resolved' &&

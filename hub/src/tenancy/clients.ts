@@ -201,3 +201,31 @@ export async function findUserClients(
     .execute();
   return { found: true, clientIds: rows.map((r) => r.client_id).sort() };
 }
+
+/**
+ * The client and site names that entity ids stand for, to filter rows that carry names; undefined
+ * when an id names nothing (so the filter matches nothing). Names given directly pass through.
+ */
+export async function namesForIds(
+  db: Kysely<Database>,
+  filter: {
+    client?: string | undefined;
+    site?: string | undefined;
+    clientId?: string | undefined;
+    siteId?: string | undefined;
+  },
+): Promise<{ client?: string | undefined; site?: string | undefined } | undefined> {
+  let { client, site } = filter;
+  if (filter.siteId !== undefined) {
+    const row = await findSite(db, filter.siteId);
+    const owner = row && (await findClient(db, row.client_id));
+    if (!row || !owner || (filter.clientId !== undefined && owner.id !== filter.clientId)) return undefined;
+    client = owner.name;
+    site = row.name;
+  } else if (filter.clientId !== undefined) {
+    const row = await findClient(db, filter.clientId);
+    if (!row) return undefined;
+    client = row.name;
+  }
+  return { client, site };
+}

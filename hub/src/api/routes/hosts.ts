@@ -9,6 +9,7 @@ import { listCheckStates } from '../../repositories/check-states.js';
 import { findHost, listHosts, updateHostAdmin } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
 import { latestSamplePayload, listSeries } from '../../repositories/samples.js';
+import { ensureClientSite, namesForIds } from '../../tenancy/clients.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
@@ -18,6 +19,10 @@ import { toHostView } from './host-view.js';
 const listQuery = z.object({
   client: z.string().max(256).optional(),
   site: z.string().max(256).optional(),
+  /** The client and site entities (ids) instead of their names. */
+  clientId: z.string().max(64).optional(),
+  siteId: z.string().max(64).optional(),
+  role: z.enum(HOST_ROLES).optional(),
   search: z.string().max(256).optional(),
 });
 
@@ -59,7 +64,10 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
   const app = new Hono<AuthEnv>();
 
   app.get('/', async (c) => {
-    const rows = await listHosts(deps.db, { ...parseQuery(c, listQuery), scope: requestScope(c) });
+    const query = parseQuery(c, listQuery);
+    const names = await namesForIds(deps.db, query);
+    if (!names) return c.json({ hosts: [] });
+    const rows = await listHosts(deps.db, { ...query, ...names, scope: requestScope(c) });
     return c.json({ hosts: rows.map(toHostView) });
   });
 
@@ -83,6 +91,13 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
       throw new ApiError('NOT_FOUND', 'No such host');
     const after = await findHost(deps.db, before.id);
     if (!after) throw new ApiError('NOT_FOUND', 'No such host');
+    // A new client or site name becomes an entity too, so policies and scopes can name it.
+    if (changes.client !== undefined || changes.site !== undefined)
+      await ensureClientSite(deps.db, after, {
+        now: deps.clock(),
+        random: deps.random,
+        by: c.var.user.userName,
+      });
     deps.log.info(
       {
         hostId: before.id,

@@ -25,6 +25,10 @@ export const ERROR_CODES = {
     message: "The probe's target is outside the site's allowed networks and hosts",
   },
   RATE_LIMITED: { status: 429, message: 'Too many attempts from this address; retry later' },
+  IMPORT_REJECTED: {
+    status: 422,
+    message: 'The file has invalid lines (listed in details); nothing was imported',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

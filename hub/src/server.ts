@@ -23,6 +23,7 @@ import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS } from './inventory/updates-sweep.j
 import { type InventorySweeper, startInventorySweeper } from './licences/scheduler.js';
 import { createNotifications, type Notifications } from './notify/notifications.js';
 import { notificationSettings } from './notify/settings.js';
+import { createPolicyService, policyReceivers } from './policies/policy-service.js';
 import { markAllDisconnected } from './repositories/hosts.js';
 import { cryptoRandom, type RandomBytes } from './security/secrets.js';
 import { loadOrCreateSigningKey, signingKeyPath } from './security/signing-key.js';
@@ -110,7 +111,6 @@ export async function startHub(
       random: base.random,
     },
   };
-  const policy = hubPolicy(config);
   const artefacts = createArtefactStore(config.agentArtefactsDir);
   const signer = signingKey?.ok ? createArtefactSigner(artefacts, signingKey.key) : undefined;
   if (signingKey?.ok) {
@@ -120,15 +120,18 @@ export async function startHub(
     );
   } else runtime.log.warn('no --signing-key for this database: agent updates are not signed nor announced');
   const sessions = createLiveSessions(base.clock);
+  // The `--policy` file is the defaults under the stored layers (global, client, site, role, host).
+  const policies = createPolicyService(deps, hubPolicy(config), () => policyReceivers(sessions));
   const agentSocket = createAgentSocket(deps, sessions, {
     helloTimeoutMs: config.helloTimeoutSec * 1000,
     heartbeatIntervalMs: config.heartbeatIntervalSec * 1000,
-    policyFor: () => policy,
+    policyFor: (hostId) => policies.policyFor(hostId),
     ...(signer && { agentUpdate: () => signer.announcement() }),
     ...ingestLimits(config),
   });
   const app = createApp(deps, sessions, agentSocket.routes, {
     notifications,
+    policies,
     artefacts,
     ...(signer && { signer }),
     ...(config.publicUrl !== undefined && { publicUrl: config.publicUrl }),

@@ -64,7 +64,8 @@ export interface SessionOptions {
   readonly helloTimeoutMs: number;
   /** Messages waiting for their commit before the socket stops being read. */
   readonly maxInFlight: number;
-  readonly policyFor: (hostId: string) => Policy;
+  /** The host's effective policy, for its welcome (read after the session is registered). */
+  readonly policyFor: (hostId: string) => Policy | Promise<Policy>;
   /** The signed agent version this hub serves, put in every welcome (0017). */
   readonly agentUpdate?: () => Promise<AgentUpdate | undefined>;
   readonly remoteAddress: string;
@@ -182,6 +183,10 @@ export function createAgentSession(
         return result.catch(() => false);
       },
       kick: (close) => fail(close, 'by the hub'),
+      // Chained, so a policy pushed while the welcome is being prepared goes out after it.
+      sendPolicy: (policy) => {
+        chain = chain.then(() => send({ type: 'policy', policy })).catch(() => {});
+      },
       rotate: () => {
         const result = chain.then(() => rotateNow(false));
         chain = result.then(
@@ -192,6 +197,9 @@ export function createAgentSession(
       },
     };
     sessions.register(live);
+    // Read once registered: a layer saved after this read is pushed to the session, behind the welcome.
+    const policy = await options.policyFor(hostId);
+    if (isClosed()) return;
     phase = 'ready';
     endHandshake();
     log.info(
@@ -204,7 +212,7 @@ export function createAgentSession(
       hostId: sender.hostId,
       serverTime: deps.clock(),
       ackedSeq: outcome.ackedSeq,
-      policy: options.policyFor(sender.hostId),
+      policy,
       ...(agentUpdate && { agentUpdate }),
     });
     await sendProbes();

@@ -29,7 +29,7 @@ export const HANDSHAKE_LIMIT_DEFAULTS: HandshakeLimits = { perAddress: 16, total
 export interface AgentSocketOptions {
   readonly helloTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
-  readonly policyFor: (hostId: string) => Policy;
+  readonly policyFor: (hostId: string) => Policy | Promise<Policy>;
   /** The signed agent version announced in every welcome (0017). */
   readonly agentUpdate?: () => Promise<AgentUpdate | undefined>;
   readonly limits?: SessionLimits;

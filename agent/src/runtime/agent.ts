@@ -3,6 +3,7 @@ import {
   type CloseCodeName,
   DEFAULT_POLICY,
   type Policy,
+  PROBES_CAPABILITY,
   PROTOCOL_VERSION,
   type Sample,
   type WelcomeMessage,
@@ -15,6 +16,7 @@ import type { CollectRequest } from '../collectors/collector.js';
 import type { RuntimeStatus } from '../credentials/status-file.js';
 import type { HostInfo } from '../identity/host-info.js';
 import type { Log } from '../logger.js';
+import { createProbeRunner, type ProbeRunnerDeps } from '../probes/probe-runner.js';
 import { type ConnectionEvent, type ConnectionOptions, createConnection } from '../transport/connection.js';
 import { hubWebSocketUrl } from '../transport/hub-url.js';
 import {
@@ -76,6 +78,8 @@ export interface AgentDeps<S> {
   readonly outbox?: Pick<OutboxOptions, 'limits' | 'window' | 'drainRatePerSec' | 'maxBatchSamples'>;
   /** An outbox the caller opened (the CLI's on-disk spool); its boot id becomes the agent's. */
   readonly spool?: Outbox;
+  /** How probes reach the network (tests may replace `ping` or the whole run). */
+  readonly probes?: Pick<ProbeRunnerDeps, 'ping' | 'run'>;
   /** Told of every welcome, then of the policy in force after each welcome or push (the updater). */
   readonly onWelcome?: (welcome: WelcomeMessage) => void;
   readonly onPolicy?: (policy: Policy) => void;
@@ -133,6 +137,16 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
     );
   const rebootLoaded = reboot?.load() ?? Promise.resolve();
   const status: RuntimeStatus = { pid: process.pid, startedAt: new Date(clock()).toISOString() };
+  // Network probes the hub assigns for devices of this site; results are events in the outbox.
+  const probes = createProbeRunner({
+    clock,
+    random: deps.random,
+    log,
+    report: (result) => {
+      if (outbox.enqueue(result)) connection.flush();
+    },
+    ...deps.probes,
+  });
   let settle: (exit: AgentExit) => void = () => {};
   const exited = new Promise<AgentExit>((resolve) => {
     settle = resolve;
@@ -297,6 +311,9 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
         applyPolicy(event.policy, event.source);
         deps.onPolicy?.(policy);
         break;
+      case 'probes':
+        probes.assign(event.message);
+        break;
       case 'ack':
         status.lastAckAt = new Date(clock()).toISOString();
         if (clock() - lastStatusWrite >= STATUS_WRITE_EVERY_MS) void writeStatus();
@@ -321,6 +338,7 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
         agentVersion: deps.agentVersion,
         hostname: deps.host.hostname,
         os: deps.host.os,
+        capabilities: [PROBES_CAPABILITY],
       };
     },
     outbox,
@@ -339,6 +357,7 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
   async function shutdown(exit: AgentExit): Promise<void> {
     if (stopped) return exited.then(() => {});
     stopped = true;
+    probes.stop();
     for (const cancel of cancels) cancel();
     cancels = [];
     await connection.close();

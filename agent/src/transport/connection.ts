@@ -11,6 +11,7 @@ import {
   type HubMessage,
   LIMITS,
   type Policy,
+  type ProbesMessage,
   type WelcomeMessage,
 } from '@vigie/shared';
 import WebSocket from 'ws';
@@ -22,6 +23,8 @@ import type { Outbox } from './outbox.js';
 export type ConnectionEvent =
   | { readonly type: 'connected'; readonly welcome: WelcomeMessage }
   | { readonly type: 'policy'; readonly policy: Policy; readonly source: 'welcome' | 'push' }
+  /** The probes this agent runs for its site's devices (only after announcing the capability). */
+  | { readonly type: 'probes'; readonly message: ProbesMessage }
   | { readonly type: 'ack'; readonly seq: number; readonly forgotten: number }
   | { readonly type: 'hubError'; readonly error: ErrorMessage }
   | {
@@ -218,6 +221,9 @@ export function createConnection(options: ConnectionOptions): Connection {
       }
       case 'policy':
         options.onEvent({ type: 'policy', policy: message.policy, source: 'push' });
+        break;
+      case 'probes':
+        options.onEvent({ type: 'probes', message });
         break;
       case 'credential':
         void onCredential(ws, message);

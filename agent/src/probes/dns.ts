@@ -1,0 +1,56 @@
+import { Resolver } from 'node:dns/promises';
+import { elapsedMs, errorCode, type ProbeFinding, shortMessage } from './outcome.js';
+
+type DnsSpec = {
+  name: string;
+  recordType: 'A' | 'AAAA';
+  server?: { host: string; port: number } | undefined;
+  expect: readonly string[];
+  timeoutMs: number;
+};
+
+const serverAddress = (server: { host: string; port: number }) =>
+  server.host.includes(':') ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+
+/** `dns` probe: resolve the name (at `server`, else the system's resolvers) and check the answer. */
+export async function probeDns(spec: DnsSpec): Promise<ProbeFinding> {
+  const resolver = new Resolver({ timeout: spec.timeoutMs, tries: 1 });
+  if (spec.server) resolver.setServers([serverAddress(spec.server)]);
+  const startedAt = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const lookup = spec.recordType === 'A' ? resolver.resolve4(spec.name) : resolver.resolve6(spec.name);
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(Object.assign(new Error('no answer in time'), { code: 'TIMEOUT' })),
+        spec.timeoutMs,
+      );
+    });
+    const addresses = (await Promise.race([lookup, deadline])).slice(0, 32);
+    const latencyMs = elapsedMs(startedAt, performance.now());
+    const missing = spec.expect.filter((address) => !addresses.includes(address));
+    if (addresses.length === 0 || missing.length > 0)
+      return {
+        outcome: 'fail',
+        method: 'dns',
+        latencyMs,
+        lossPct: 100,
+        addresses,
+        error: 'UNEXPECTED_ANSWER',
+        message: shortMessage(`${spec.name}: ${missing.join(', ')} missing from the answer`),
+      };
+    return { outcome: 'ok', method: 'dns', latencyMs, lossPct: 0, addresses };
+  } catch (error) {
+    resolver.cancel();
+    return {
+      outcome: 'fail',
+      method: 'dns',
+      latencyMs: null,
+      lossPct: 100,
+      error: errorCode(error),
+      message: shortMessage(`${spec.name}: ${(error as Error).message}`),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}

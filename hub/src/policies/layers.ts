@@ -1,4 +1,5 @@
 import {
+  POLICY_LAYER_SCOPES,
   type PolicyLayer,
   type PolicyLayerScope,
   type PolicyLayerSettings,
@@ -69,7 +70,8 @@ export async function layersForHost(
       eb.or(wanted.map(([scope, target]) => eb.and([eb('scope', '=', scope), eb('target', '=', target)]))),
     )
     .execute();
-  return rows.map(toLayer);
+  const rank = (layer: StoredLayer) => POLICY_LAYER_SCOPES.indexOf(layer.scope);
+  return rows.map(toLayer).sort((a, b) => rank(a) - rank(b));
 }
 
 /** The highest revision of any layer: the revision every effective policy carries (0: none yet). */

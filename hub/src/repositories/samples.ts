@@ -1,6 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { SamplesTable } from '../db/tables/samples.js';
+import { publishedTiers } from '../retention/state.js';
 
 /** Insert samples; rows already stored (a resent message) are left as they are. */
 export async function insertSamples(db: Kysely<Database>, rows: Insertable<SamplesTable>[]): Promise<void> {
@@ -27,22 +28,87 @@ export async function listSeries(
   hostId: string,
   range: { from: number; to: number; limit: number },
 ): Promise<SeriesPoint[]> {
-  return db
-    .selectFrom('samples')
+  return (await readSeries(db, hostId, range)).points;
+}
+
+/**
+ * The series from the finest resolution that still reaches back to `from`: raw samples while they
+ * are kept, else the first roll-up tier that does (1 min, 10 min, 1 h by default; a bucket's
+ * figures are the means of its samples, `at` its start). When none reaches that far, the one that
+ * reaches furthest. `stepMs` is 0 for raw samples, else the tier's bucket.
+ */
+export async function readSeries(
+  db: Kysely<Database>,
+  hostId: string,
+  range: { from: number; to: number; limit: number },
+): Promise<{ stepMs: number; points: SeriesPoint[] }> {
+  const stepMs = await tierFor(db, hostId, range.from);
+  if (stepMs === 0) {
+    const points = await db
+      .selectFrom('samples')
+      .select([
+        'at',
+        'cpu_pct as cpuPct',
+        'mem_pct as memPct',
+        'swap_pct as swapPct',
+        'disk_max_pct as diskMaxPct',
+        'load1',
+      ])
+      .where('host_id', '=', hostId)
+      .where('at', '>=', range.from)
+      .where('at', '<=', range.to)
+      .orderBy('at')
+      .limit(range.limit)
+      .execute();
+    return { stepMs, points };
+  }
+  const points = await db
+    .selectFrom('sample_rollups')
     .select([
       'at',
-      'cpu_pct as cpuPct',
-      'mem_pct as memPct',
-      'swap_pct as swapPct',
-      'disk_max_pct as diskMaxPct',
-      'load1',
+      'cpu_avg as cpuPct',
+      'mem_avg as memPct',
+      'swap_avg as swapPct',
+      'disk_max_avg as diskMaxPct',
+      'load1_avg as load1',
     ])
     .where('host_id', '=', hostId)
-    .where('at', '>=', range.from)
+    .where('step_ms', '=', stepMs)
+    .where('at', '>=', Math.floor(range.from / stepMs) * stepMs)
     .where('at', '<=', range.to)
     .orderBy('at')
     .limit(range.limit)
     .execute();
+  return { stepMs, points: points.map((p) => ({ ...p, at: Number(p.at) })) };
+}
+
+/** Which resolution serves a chart starting at `from` (see readSeries); one index seek per tier. */
+async function tierFor(db: Kysely<Database>, hostId: string, from: number): Promise<number> {
+  const rawOldest = await db
+    .selectFrom('samples')
+    .select((eb) => eb.fn.min('at').as('at'))
+    .where('host_id', '=', hostId)
+    .executeTakeFirst();
+  const candidates: { stepMs: number; oldest: number | null }[] = [
+    { stepMs: 0, oldest: rawOldest?.at == null ? null : Number(rawOldest.at) },
+  ];
+  for (const { stepMs } of await publishedTiers(db)) {
+    const row = await db
+      .selectFrom('sample_rollups')
+      .select((eb) => eb.fn.min('at').as('at'))
+      .where('host_id', '=', hostId)
+      .where('step_ms', '=', stepMs)
+      .executeTakeFirst();
+    candidates.push({ stepMs, oldest: row?.at == null ? null : Number(row.at) });
+  }
+  const present = candidates.filter((c): c is { stepMs: number; oldest: number } => c.oldest !== null);
+  const covering = present.find((c) => c.oldest <= from);
+  if (covering) return covering.stepMs;
+  // None reaches `from`: the one reaching furthest back, a coarser tier only if it reaches back
+  // past a whole bucket further (its first bucket starts before the finer tier's first sample).
+  let best = present[0];
+  for (const c of present.slice(1)) if (best && c.oldest + c.stepMs <= best.oldest) best = c;
+  return best?.stepMs ?? 0;
 }
 
 /** The newest full sample of a host, as the agent sent it. */

@@ -8,7 +8,7 @@ import { revokeHostAgents } from '../../repositories/agents.js';
 import { listCheckStates } from '../../repositories/check-states.js';
 import { findHost, listHosts, updateHostAdmin } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
-import { latestSamplePayload, listSeries } from '../../repositories/samples.js';
+import { latestSamplePayload, readSeries } from '../../repositories/samples.js';
 import { ensureClientSite, namesForIds } from '../../tenancy/clients.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
@@ -122,8 +122,9 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
     const to = query.to ?? deps.clock();
     const from = query.from ?? to - DAY_MS;
     if (from > to) throw new ApiError('VALIDATION_FAILED', '`from` is after `to`');
-    const points = await listSeries(deps.db, host.id, { from, to, limit: query.limit });
-    return c.json({ hostId: host.id, from, to, points });
+    // `stepMs`: 0 for raw samples, else the roll-up tier's bucket (the finest that reaches `from`).
+    const { stepMs, points } = await readSeries(deps.db, host.id, { from, to, limit: query.limit });
+    return c.json({ hostId: host.id, from, to, stepMs, points });
   });
 
   app.get('/:id/inventory', async (c) => {

@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../db/database.js';
+import { prune } from './prune.js';
+import { rollUp } from './rollup.js';
+import type { RetentionSettings } from './settings.js';
+import { tierStateName, writeState } from './state.js';
+
+export interface RetentionJobOptions {
+  readonly db: Kysely<Database>;
+  readonly clock: () => number;
+  readonly log: Logger;
+  readonly settings: RetentionSettings;
+}
+
+export interface RetentionReport {
+  readonly rolledUpHosts: number;
+  readonly prunedRaw: number;
+  readonly prunedRollups: number;
+}
+
+/**
+ * One pass: publish the tiers (charts read which ones exist from the database), roll up what
+ * arrived since the last pass, then prune. Rolling up first means nothing is pruned before it was
+ * rolled up, whatever the pace of the passes.
+ */
+export async function runRetentionPass(
+  db: Kysely<Database>,
+  settings: RetentionSettings,
+  now: number,
+): Promise<RetentionReport> {
+  for (const tier of settings.tiers) await writeState(db, tierStateName(tier.stepMs), tier.keepMs);
+  const rolled = await rollUp(db, settings, now);
+  const pruned = await prune(db, settings, now);
+  return { rolledUpHosts: rolled.hosts, prunedRaw: pruned.raw, prunedRollups: pruned.rollups };
+}
+
+/** A running retention job. */
+export interface RetentionJob {
+  /** Stop scheduling and wait for a pass in flight. */
+  stop(): Promise<void>;
+}
+
+/** Run a pass now and then every `settings.intervalMs`, one at a time; the timer never holds the process. */
+export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const pass = () => {
+    const began = performance.now();
+    running = runRetentionPass(options.db, options.settings, options.clock())
+      .then((report) => {
+        const ms = Math.round(performance.now() - began);
+        options.log.debug({ ...report, ms }, 'retention pass');
+      })
+      .catch((error: unknown) => options.log.error({ err: error }, 'retention pass failed'))
+      .finally(() => {
+        if (stopped) return;
+        timer = setTimeout(pass, options.settings.intervalMs);
+        timer.unref();
+      });
+  };
+  pass();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

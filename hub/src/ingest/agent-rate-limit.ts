@@ -71,3 +71,36 @@ export function createAgentRateLimit(limits: RateLimits, clock: () => number) {
     },
   };
 }
+
+export type AgentRateLimit = ReturnType<typeof createAgentRateLimit>;
+
+/**
+ * The budgets of every agent on this hub instance, by agent id, so an agent cannot get a fresh
+ * burst (nor a clean violation count) by reconnecting. A budget unused long enough to be full
+ * again is forgotten once there are more than `maxAgents`.
+ */
+export function createAgentRates(limits: RateLimits, clock: () => number, maxAgents = 100_000) {
+  const byAgent = new Map<string, { limit: AgentRateLimit; lastUsed: number }>();
+  const refillMs =
+    Math.max(limits.messageBurst / limits.messagesPerSec, limits.byteBurst / limits.bytesPerSec) * 1000;
+  return {
+    forAgent(agentId: string): AgentRateLimit {
+      const now = clock();
+      if (byAgent.size >= maxAgents) {
+        for (const [id, entry] of byAgent)
+          if (now - entry.lastUsed >= refillMs && entry.limit.violations === 0) byAgent.delete(id);
+      }
+      let entry = byAgent.get(agentId);
+      if (!entry) {
+        entry = { limit: createAgentRateLimit(limits, clock), lastUsed: now };
+        byAgent.set(agentId, entry);
+      }
+      entry.lastUsed = now;
+      return entry.limit;
+    },
+    get size(): number {
+      return byAgent.size;
+    },
+  };
+}
+export type AgentRates = ReturnType<typeof createAgentRates>;

@@ -18,7 +18,7 @@ import { confirmSecretSaved, type RotationSettings, rotateIfDue } from '../ident
 import { probeAssignment } from '../probes/assignment.js';
 import { markDisconnected } from '../repositories/hosts.js';
 import { hashSecret } from '../security/secrets.js';
-import { createAgentRateLimit, type RateLimits } from './agent-rate-limit.js';
+import { type AgentRates, createAgentRateLimit, type RateLimits } from './agent-rate-limit.js';
 import { authenticateHello } from './authenticate-hello.js';
 import { commitDataMessage, type SenderIdentity } from './commit-data-message.js';
 import { storeFor } from './handlers/index.js';
@@ -70,6 +70,8 @@ export interface SessionOptions {
   readonly agentUpdate?: () => Promise<AgentUpdate | undefined>;
   readonly remoteAddress: string;
   readonly limits?: SessionLimits;
+  /** Budgets shared by every session of an agent; without it each session has its own. */
+  readonly rates?: AgentRates;
   readonly rotation?: RotationSettings;
   /** Called once when the socket stops being an unauthenticated handshake (ready or closed). */
   readonly onHandshakeDone?: () => void;
@@ -95,7 +97,8 @@ export function createAgentSession(
   let heldSecretHash: string | undefined;
   let handshakeDone = false;
   const limits = options.limits ?? SESSION_LIMIT_DEFAULTS;
-  const rate = createAgentRateLimit(limits, deps.clock);
+  // The socket's own budget until the hello names the agent, then the agent's (across reconnects).
+  let rate = createAgentRateLimit(limits, deps.clock);
   // Frames over the rate waiting for their turn; while there are any, the socket is not read.
   let delayed = 0;
   let paused = false;
@@ -159,6 +162,7 @@ export function createAgentSession(
     });
     if (isClosed()) return;
     sender = { agentId: outcome.agent.id, hostId: outcome.agent.host_id };
+    if (options.rates) rate = options.rates.forAgent(outcome.agent.id);
     const agentId = outcome.agent.id;
     heldSecretHash = hashSecret(hello.credential.secret);
     // Only an agent that announced probes gets the `probes` message: older ones would refuse it.
@@ -196,6 +200,13 @@ export function createAgentSession(
         return result.catch(() => false);
       },
     };
+    // The same credential on a second socket (a reconnect before the old one timed out, or a
+    // replayed hello): one session per agent, the newest; never silently (docs/reliability.md).
+    if (sessions.get(agentId))
+      log.warn(
+        { agentId, code: 'SUPERSEDED' },
+        'agent already connected: the new connection replaces the old',
+      );
     sessions.register(live);
     // Read once registered: a layer saved after this read is pushed to the session, behind the welcome.
     const policy = await options.policyFor(hostId);

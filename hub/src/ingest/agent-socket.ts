@@ -5,7 +5,13 @@ import { Hono } from 'hono';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { HubDeps } from '../config/deps.js';
 import { ROTATION_DEFAULTS, type RotationSettings } from '../identity/rotation.js';
-import { type AgentSession, createAgentSession, type SessionLimits } from './agent-session.js';
+import { createAgentRates } from './agent-rate-limit.js';
+import {
+  type AgentSession,
+  createAgentSession,
+  SESSION_LIMIT_DEFAULTS,
+  type SessionLimits,
+} from './agent-session.js';
 import type { LiveSessions } from './live-sessions.js';
 
 const CLOSE_GRACE_MS = 2000;
@@ -52,6 +58,8 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
   const open = new Set<AgentSession>();
   const handshakeLimits = options.handshakes ?? HANDSHAKE_LIMIT_DEFAULTS;
   const rotation = options.rotation ?? ROTATION_DEFAULTS;
+  // Per agent, not per socket: reconnecting gives neither a fresh burst nor a clean record.
+  const rates = createAgentRates(options.limits ?? SESSION_LIMIT_DEFAULTS, deps.clock);
   // Handshakes in progress by remote address: a peer opening sockets without saying hello must
   // not pin the hub's memory and database until the hello deadline of each.
   const handshaking = new Map<string, number>();
@@ -99,6 +107,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
             ...(options.agentUpdate && { agentUpdate: options.agentUpdate }),
             remoteAddress,
             ...(options.limits && { limits: options.limits }),
+            rates,
             rotation,
             onHandshakeDone: () => {
               handshakingTotal -= 1;

@@ -2,6 +2,7 @@ import { CLOSE_CODES, DEFAULT_POLICY, type EnrolResponse, encodeMessage } from '
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
 import { createTestDeps, enrolTestAgent, helloFor } from '../test-support/test-hub.js';
+import { type AgentRates, createAgentRates } from './agent-rate-limit.js';
 import { createAgentSession, type SessionLimits, type SessionSocket } from './agent-session.js';
 import { createLiveSessions } from './live-sessions.js';
 
@@ -54,7 +55,7 @@ const LIMITS: SessionLimits = {
   maxBufferedBytes: 1000,
 };
 
-function session(socket: SessionSocket, limits: SessionLimits = LIMITS) {
+function session(socket: SessionSocket, limits: SessionLimits = LIMITS, rates?: AgentRates) {
   return createAgentSession(
     deps,
     createLiveSessions(() => now),
@@ -65,6 +66,7 @@ function session(socket: SessionSocket, limits: SessionLimits = LIMITS) {
       policyFor: () => DEFAULT_POLICY,
       remoteAddress: '192.0.2.1',
       limits,
+      ...(rates && { rates }),
     },
   );
 }
@@ -157,6 +159,46 @@ describe('per-agent rate limit', () => {
     expect(socket.closedWith).toBeUndefined();
     s.receive(metrics(8, 'x'.repeat(4000)));
     expect(socket.closedWith).toBe(CLOSE_CODES.RATE_LIMITED.code);
+  });
+});
+
+describe('per-agent budget across reconnects', () => {
+  it('gives a reconnecting flooder neither a fresh burst nor a clean record', async () => {
+    const rates = createAgentRates(LIMITS, () => now);
+    const first = fakeSocket();
+    const s1 = session(first, LIMITS, rates);
+    s1.receive(encodeMessage(helloFor(credential)));
+    await s1.drained();
+    for (let seq = 1; seq <= 7; seq += 1) s1.receive(metrics(seq));
+    expect(first.closedWith).toBe(CLOSE_CODES.RATE_LIMITED.code);
+    s1.closed(CLOSE_CODES.RATE_LIMITED.code);
+    await s1.drained();
+    const second = fakeSocket();
+    const s2 = session(second, LIMITS, rates);
+    s2.receive(encodeMessage(helloFor(credential)));
+    await s2.drained();
+    s2.receive(metrics(8));
+    expect(second.closedWith).toBe(CLOSE_CODES.RATE_LIMITED.code);
+  });
+
+  it('lets an agent back in once its budget refilled', async () => {
+    const rates = createAgentRates(LIMITS, () => now);
+    const first = fakeSocket();
+    const s1 = session(first, LIMITS, rates);
+    s1.receive(encodeMessage(helloFor(credential)));
+    await s1.drained();
+    for (let seq = 1; seq <= 7; seq += 1) s1.receive(metrics(seq));
+    s1.closed(CLOSE_CODES.RATE_LIMITED.code);
+    await s1.drained();
+    now += 1_000;
+    const second = fakeSocket();
+    const s2 = session(second, LIMITS, rates);
+    s2.receive(encodeMessage(helloFor(credential)));
+    await s2.drained();
+    s2.receive(metrics(8));
+    await s2.drained();
+    expect(second.closedWith).toBeUndefined();
+    expect(acks(second).map((a) => a.seq)).toEqual([8]);
   });
 });
 

@@ -54,6 +54,7 @@ function config(flags: Record<string, string | boolean | undefined>): HubConfig 
       publicUrl: str('public-url'),
       agentArtefactsDir: str('agent-artefacts'),
       signingKey: str('signing-key'),
+      retention: str('retention'),
     },
     process.env,
   );
@@ -90,6 +91,7 @@ async function start(args: string[]): Promise<number> {
     'public-url': { type: 'string' },
     'agent-artefacts': { type: 'string' },
     'signing-key': { type: 'string' },
+    retention: { type: 'string' },
   });
   if (values.help) return help('start');
   const cfg = config(values);

@@ -2,6 +2,7 @@ import { DEFAULT_POLICY } from '@vigie/shared';
 import { z } from 'zod';
 import { parseSlaSettings } from '../incidents/sla/parse-settings.js';
 import { parseAllowlist } from '../notify/target-guard.js';
+import { parseRetentionSpec } from '../retention/settings.js';
 import { parseIncidentSettings } from './incident-settings.js';
 import { readPolicyFile } from './policy-file.js';
 
@@ -115,6 +116,17 @@ const configSchema = z.object({
   agentArtefactsDir: z.string().min(1).max(4096).optional(),
   /** ed25519 private key (PKCS#8 PEM) signing the artefacts; default beside the SQLite file, created 0600. */
   signingKey: z.string().min(1).max(4096).optional(),
+  /** How long each resolution of the metrics is kept: `raw=6h,1m=2d,10m=60d,1h=2y` (retention/settings.ts). */
+  retention: z
+    .string()
+    .max(1024)
+    .refine((text) => parseRetentionSpec(text).ok, {
+      error: (issue) => {
+        const parsed = parseRetentionSpec(String(issue.input));
+        return parsed.ok ? 'invalid retention' : parsed.error;
+      },
+    })
+    .optional(),
 });
 
 function incidentRulesError(text: string): string {
@@ -168,6 +180,7 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
   publicUrl: 'VIGIE_HUB_PUBLIC_URL',
   agentArtefactsDir: 'VIGIE_AGENT_ARTEFACTS_DIR',
   signingKey: 'VIGIE_HUB_SIGNING_KEY',
+  retention: 'VIGIE_RETENTION',
 };
 
 /** The CLI flag of a setting: `hostSilentGraceSec` is `--host-silent-grace`. */

@@ -16,6 +16,17 @@ export default defineConfig({
         },
       },
       {
+        // The hub's unit suites again on PostgreSQL: each test its own schema in a database made
+        // for the run (hub/src/test-support/test-database.ts). Needs PostgreSQL at 127.0.0.1:5432.
+        extends: true,
+        test: {
+          name: 'hub-pg',
+          include: ['hub/src/**/*.test.ts'],
+          env: { VIGIE_TEST_DB: 'postgres' },
+          globalSetup: ['hub/src/test-support/pg-global-setup.ts'],
+        },
+      },
+      {
         extends: true,
         test: { name: 'e2e', include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
       },

@@ -11,7 +11,7 @@ import type { HubDeps } from './config/deps.js';
 import { parseIncidentSettings, silenceSettings } from './config/incident-settings.js';
 import { hubPolicy } from './config/policy-file.js';
 import { readTlsFiles } from './config/tls.js';
-import { migrateToLatest, openSqlite } from './db/connect.js';
+import { migrateToLatest, openDatabase } from './db/connect.js';
 import { createCredentialCache } from './identity/credential-cache.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { defaultIncidentRuntime } from './incidents/runtime.js';
@@ -25,8 +25,6 @@ import { createNotifications, type Notifications } from './notify/notifications.
 import { notificationSettings } from './notify/settings.js';
 import { createPolicyService, policyReceivers } from './policies/policy-service.js';
 import { markAllDisconnected } from './repositories/hosts.js';
-import { type RetentionJob, startRetentionJob } from './retention/job.js';
-import { parseRetentionSpec, RETENTION_DEFAULTS } from './retention/settings.js';
 import { cryptoRandom, type RandomBytes } from './security/secrets.js';
 import { loadOrCreateSigningKey, signingKeyPath } from './security/signing-key.js';
 
@@ -82,7 +80,7 @@ export async function startHub(
   const signingKey = keyPath === undefined ? undefined : loadOrCreateSigningKey(keyPath);
   if (signingKey && !signingKey.ok)
     return { ok: false, code: 'SIGNING_KEY_FAILED', error: new Error(signingKey.message) };
-  const db = openSqlite(config.db);
+  const db = openDatabase(config.db);
   const migrated = await migrateToLatest(db);
   if (!migrated.ok) {
     await db.destroy();
@@ -143,7 +141,6 @@ export async function startHub(
   let stop: () => Promise<void> = async () => {};
   let sweeper: IncidentSweeper | undefined;
   let inventorySweeper: InventorySweeper | undefined;
-  let retention: RetentionJob | undefined;
   const listening = await new Promise<{ ok: true; port: number } | { ok: false; error: unknown }>(
     (resolve) => {
       const server = serve({
@@ -159,7 +156,6 @@ export async function startHub(
       stop = async () => {
         await sweeper?.stop();
         await inventorySweeper?.stop();
-        await retention?.stop();
         await agentSocket.close();
         // After the sockets: their last commits may have queued notices (delivered next start).
         await notifications.worker.stop();
@@ -199,14 +195,6 @@ export async function startHub(
       config.securityUpdatesMaxAgeDays === undefined
         ? DEFAULT_SECURITY_UPDATES_MAX_AGE_MS
         : config.securityUpdatesMaxAgeDays * 86_400_000,
-  });
-  // Metrics roll-ups and pruning (docs/decisions/0018).
-  const retentionSpec = config.retention === undefined ? undefined : parseRetentionSpec(config.retention);
-  retention = startRetentionJob({
-    db,
-    clock: deps.clock,
-    log: runtime.log,
-    settings: retentionSpec?.ok ? retentionSpec.value : RETENTION_DEFAULTS,
   });
   let closing: Promise<void> | undefined;
   return {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { HOST_ROLES, type HostRole } from '@vigie/shared';
 import { createUserWithToken } from '../access/create-user.js';
 import { type HubConfig, loadHubConfig } from '../config/config.js';
-import { migrateToLatest, openSqlite } from '../db/connect.js';
+import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { USER_ROLES, type UserRole } from '../db/tables/users.js';
 import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
 import { createLogger } from '../logger.js';
@@ -54,7 +54,6 @@ function config(flags: Record<string, string | boolean | undefined>): HubConfig 
       publicUrl: str('public-url'),
       agentArtefactsDir: str('agent-artefacts'),
       signingKey: str('signing-key'),
-      retention: str('retention'),
     },
     process.env,
   );
@@ -64,9 +63,9 @@ function config(flags: Record<string, string | boolean | undefined>): HubConfig 
 
 async function withDatabase<T>(
   cfg: HubConfig,
-  work: (db: ReturnType<typeof openSqlite>) => Promise<T>,
+  work: (db: ReturnType<typeof openDatabase>) => Promise<T>,
 ): Promise<T> {
-  const db = openSqlite(cfg.db);
+  const db = openDatabase(cfg.db);
   try {
     const migrated = await migrateToLatest(db);
     if (!migrated.ok) throw migrated.error;
@@ -91,7 +90,6 @@ async function start(args: string[]): Promise<number> {
     'public-url': { type: 'string' },
     'agent-artefacts': { type: 'string' },
     'signing-key': { type: 'string' },
-    retention: { type: 'string' },
   });
   if (values.help) return help('start');
   const cfg = config(values);
@@ -128,7 +126,7 @@ async function migrate(args: string[]): Promise<number> {
   const { values } = parse(args, {});
   if (values.help) return help('migrate');
   const cfg = config(values);
-  const db = openSqlite(cfg.db);
+  const db = openDatabase(cfg.db);
   const migrated = await migrateToLatest(db);
   await db.destroy();
   if (!migrated.ok) {

@@ -1,9 +1,51 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
 import type { Database } from './database.js';
+import { engineOf, engineOfUrl } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { PgTextPlugin } from './pg-text-plugin.js';
+
+/**
+ * Open the hub's database: PostgreSQL for a `postgres://…` URL (several hub instances may share
+ * it), else the embedded SQLite file at that path (`:memory:` for a throwaway one).
+ */
+export function openDatabase(url: string, options: PoolOptions = {}): Kysely<Database> {
+  return engineOfUrl(url) === 'postgres' ? openPostgres(url, options) : openSqlite(url);
+}
+
+export interface PoolOptions {
+  /** Connections at most (default 10). */
+  readonly poolSize?: number;
+  /** Idle connections close after this long (default 10 s; tests use less). */
+  readonly idleTimeoutMs?: number;
+}
+
+// int8 (bigint: every time in ms, counts) and numeric (sums) arrive as strings by default, since
+// they may exceed 2^53; the hub's values never do, and the code expects numbers as on SQLite.
+const NUMBER_OIDS = new Set([20, 1700]);
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    NUMBER_OIDS.has(oid) && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** A pool on PostgreSQL whose numbers come back as numbers (see NUMBER_OIDS). */
+export function openPostgres(url: string, options: PoolOptions = {}): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
+    types: pgTypes,
+  });
+  // An idle client losing its server (restart, failover) must not crash the hub; the pool
+  // replaces it and the next query reports the error to its caller.
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PgTextPlugin()] });
+}
 
 /** Open (creating if needed) the embedded SQLite database: WAL, foreign keys, a busy timeout. */
 export function openSqlite(file: string): Kysely<Database> {
@@ -39,8 +81,16 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOu
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+    // Kysely looks for its bookkeeping tables in every schema it can see; on PostgreSQL pin them
+    // to the schema the hub works in, or a second hub schema in the same database is never migrated.
+    ...(engineOf(db) === 'postgres' && { migrationTableSchema: await currentSchema(db) }),
   });
   const { error, results } = await migrator.migrateToLatest();
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   return error ? { ok: false, error, applied } : { ok: true, applied };
+}
+
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? 'public';
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.js';
 import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import { addHost, sendCheck } from '../incidents/testing.js';
+import { testEngine } from '../test-support/test-database.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import { claimDueRuns, claimDueRunsQuery, upsertRun } from './incident-escalations.js';
 
@@ -24,13 +25,14 @@ describe('claiming escalation runs', () => {
     );
   });
 
-  it('is one UPDATE … RETURNING on SQLite; a second claim at the same instant gets nothing until the lease ends', async () => {
+  it('is one UPDATE … RETURNING (locking on PostgreSQL); a second claim at the same instant gets nothing until the lease ends', async () => {
     const now = Date.UTC(2026, 10, 25, 12);
     const deps = await createTestDeps(() => now);
     const host = await addHost(deps.db);
     const { incidentId } = await sendCheck(deps, defaultIncidentRuntime(), host, 'cpu.busy', 'warning');
     const { sql } = claimDueRunsQuery(deps.db, claim('clm_a', now)).compile();
-    expect(sql).not.toContain('for update');
+    if (testEngine() === 'postgres') expect(sql).toContain('for update skip locked');
+    else expect(sql).not.toContain('for update');
     await upsertRun(deps.db, {
       incidentId: incidentId ?? '',
       level: 'N1',

@@ -1,6 +1,7 @@
 import type { Software } from '@vigie/shared';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import { equalsIgnoringCase, likeIgnoringCase } from '../db/dialect.js';
 import type { InventorySoftwareTable } from '../db/tables/inventory-history.js';
 import { type ClientScope, scopeCondition } from '../tenancy/client-scope.js';
 
@@ -75,9 +76,9 @@ export async function searchSoftware(
       'h.client',
       'h.site',
     ]);
-  if (filter.name !== undefined) query = query.where('s.name', '=', filter.name);
+  if (filter.name !== undefined) query = query.where(equalsIgnoringCase(db, sql.ref('s.name'), filter.name));
   if (filter.contains !== undefined)
-    query = query.where(sql<boolean>`s.name like ${`%${escapeLike(filter.contains)}%`} escape '\\'`);
+    query = query.where(likeIgnoringCase(db, sql.ref('s.name'), `%${escapeLike(filter.contains)}%`));
   if (filter.version !== undefined) query = query.where('s.version', '=', filter.version);
   if (filter.client !== undefined) query = query.where('h.client', '=', filter.client);
   const condition = scopeCondition(filter.scope, 'h.client');
@@ -118,10 +119,10 @@ export async function hostsMatching(
     .innerJoin('hosts as h', 'h.id', 's.host_id')
     .select(['s.host_id', 'h.hostname'])
     .distinct()
-    .where(sql<boolean>`s.name like ${globToLike(match.namePattern)} escape '\\'`);
+    .where(likeIgnoringCase(db, sql.ref('s.name'), globToLike(match.namePattern)));
   if (match.publisherPattern !== null)
     query = query.where(
-      sql<boolean>`coalesce(s.publisher, '') like ${globToLike(match.publisherPattern)} escape '\\'`,
+      likeIgnoringCase(db, sql`coalesce(s.publisher, '')`, globToLike(match.publisherPattern)),
     );
   if (match.client !== null) query = query.where('h.client', '=', match.client);
   return query.orderBy('h.hostname').execute();

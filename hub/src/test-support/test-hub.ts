@@ -3,27 +3,29 @@ import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import type { HubConfig } from '../config/config.js';
 import type { HubDeps } from '../config/deps.js';
-import { migrateToLatest, openSqlite } from '../db/connect.js';
 import type { Database } from '../db/database.js';
 import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
 import { cryptoRandom } from '../security/secrets.js';
 import { type RunningHub, startHub } from '../server.js';
+import { createTestDatabase, testDatabaseUrl } from './test-database.js';
 
-/** A fresh in-memory database with the real migrations, and silent deps around it. */
+/**
+ * A fresh database with the real migrations (in-memory SQLite, or its own PostgreSQL schema when
+ * VIGIE_TEST_DB=postgres), and silent deps around it.
+ */
 export async function createTestDeps(clock: () => number = Date.now): Promise<HubDeps> {
-  const db: Kysely<Database> = openSqlite(':memory:');
-  const migrated = await migrateToLatest(db);
-  if (!migrated.ok) throw migrated.error;
+  const db: Kysely<Database> = await createTestDatabase();
   return { db, clock, random: cryptoRandom, log: pino({ level: 'silent' }) };
 }
 
-/** A real hub on a free loopback port with its own in-memory database. */
+/** A real hub on a free loopback port with its own database (see createTestDeps). */
 export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<RunningHub> {
+  const database = overrides.db === undefined ? await testDatabaseUrl() : undefined;
   const config: HubConfig = {
     host: '127.0.0.1',
     port: 0,
-    db: ':memory:',
+    db: database?.url ?? ':memory:',
     logLevel: 'silent',
     heartbeatIntervalSec: 30,
     helloTimeoutSec: 5,
@@ -31,8 +33,20 @@ export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<
     ...overrides,
   };
   const started = await startHub(config, { log: pino({ level: config.logLevel }) });
-  if (!started.ok) throw started.error;
-  return started.hub;
+  if (!started.ok) {
+    await database?.release();
+    throw started.error;
+  }
+  if (!database) return started.hub;
+  const hub = started.hub;
+  let closing: Promise<void> | undefined;
+  return {
+    ...hub,
+    close: () => {
+      closing ??= hub.close().then(database.release);
+      return closing;
+    },
+  };
 }
 
 export const TEST_FINGERPRINT = 'f1f2f3f4f5f6f7f8f9f0a1a2a3a4a5a6';

@@ -1,6 +1,9 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { autoIncrementKey, textIgnoringCase } from '../dialect.js';
 
-// Frozen in time (see the foundation migration): Kysely<any>, portable column types.
+// Frozen in time (see the foundation migration): Kysely<any>, portable column types. The two
+// engine-specific columns go through the dialect helpers, which emit exactly the SQLite DDL this
+// migration always had and the PostgreSQL equivalent.
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the app's current types
 export async function up(db: Kysely<any>): Promise<void> {
@@ -10,7 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('inventory_software')
     .addColumn('host_id', 'text', (c) => c.notNull().references('hosts.id').onDelete('cascade'))
     // Names compare case-insensitively (`Bash` finds `bash`) and the index serves that.
-    .addColumn('name', 'text', (c) => c.notNull().modifyEnd(sql`collate nocase`))
+    .addColumn('name', 'text', (c) => textIgnoringCase(db, c.notNull()))
     .addColumn('version', 'text', (c) => c.notNull())
     .addColumn('publisher', 'text')
     .addColumn('source', 'text', (c) => c.notNull())
@@ -22,7 +25,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // What changed between a host's snapshots; `security` flags changes an admin must look at.
   await db.schema
     .createTable('inventory_changes')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', 'integer', autoIncrementKey(db))
     .addColumn('host_id', 'text', (c) => c.notNull().references('hosts.id').onDelete('cascade'))
     .addColumn('at', 'bigint', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())

@@ -1,0 +1,74 @@
+import {
+  type ColumnDefinitionBuilder,
+  type Expression,
+  type Kysely,
+  PostgresAdapter,
+  type RawBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
+
+// The few places where SQLite and PostgreSQL must be told apart. Everything else is Kysely's
+// builder and means the same on both (docs/decisions/0015-postgresql-and-several-hubs.md).
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** The app's Kysely<Database>, a transaction, or a migration's Kysely<any>: all say their engine. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations are typed Kysely<any> on purpose
+type AnyDb = Kysely<any>;
+
+/** `postgres://…` / `postgresql://…` selects PostgreSQL; a path (or `:memory:`) selects SQLite. */
+export function engineOfUrl(url: string): Engine {
+  return /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite';
+}
+
+/** Which engine a database (or a transaction on it) runs on, from the adapter Kysely was given. */
+export function engineOf(db: AnyDb): Engine {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+/**
+ * `column LIKE pattern` ignoring ASCII case on both engines: SQLite's LIKE already does, PostgreSQL
+ * needs ILIKE. The pattern escapes with a backslash.
+ */
+export function likeIgnoringCase(
+  db: AnyDb,
+  column: Expression<unknown>,
+  pattern: string,
+): RawBuilder<SqlBool> {
+  return engineOf(db) === 'postgres'
+    ? sql<SqlBool>`${column} ilike ${pattern} escape '\\'`
+    : sql<SqlBool>`${column} like ${pattern} escape '\\'`;
+}
+
+/**
+ * `column = value` ignoring case: on SQLite the column's `collate nocase` does it (and its index
+ * serves it); on PostgreSQL `lower(column) = lower(value)`, served by an index on lower(column).
+ */
+export function equalsIgnoringCase(
+  db: AnyDb,
+  column: Expression<unknown>,
+  value: string,
+): RawBuilder<SqlBool> {
+  return engineOf(db) === 'postgres'
+    ? sql<SqlBool>`lower(${column}) = lower(${value})`
+    : sql<SqlBool>`${column} = ${value}`;
+}
+
+// ---- for migrations (they must stay frozen in what they produce on each engine) ----
+
+/** An integer key the database numbers: `autoincrement` on SQLite, an identity on PostgreSQL. */
+export function autoIncrementKey(db: AnyDb) {
+  return (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder =>
+    engineOf(db) === 'postgres'
+      ? c.primaryKey().generatedByDefaultAsIdentity()
+      : c.primaryKey().autoIncrement();
+}
+
+/**
+ * A text column compared ignoring case: `collate nocase` on SQLite; on PostgreSQL plain text,
+ * queries use {@link likeIgnoringCase} and the engine-specific index of the migration.
+ */
+export function textIgnoringCase(db: AnyDb, c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
+  return engineOf(db) === 'postgres' ? c : c.modifyEnd(sql`collate nocase`);
+}

@@ -36,6 +36,7 @@ import { probeRoutes } from './routes/probes.js';
 import { kbArticleRoutes, problemRoutes } from './routes/problems.js';
 import { siteRoutes } from './routes/sites.js';
 import { slaRoutes } from './routes/sla.js';
+import { warrantyRoutes } from './routes/warranties.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -130,6 +131,7 @@ export function createApp(
   api.route('/users', userClientRoutes(deps));
   api.route('/inventory', inventoryRoutes(deps));
   api.route('/licences', licenceRoutes(deps));
+  api.route('/warranties', warrantyRoutes(deps));
   api.route('/enrolment-tokens', enrolmentTokenRoutes(deps));
   api.route('/enrolment-tokens', installCommandRoutes(deps, install));
   api.route('/incidents', incidentRoutes(deps));

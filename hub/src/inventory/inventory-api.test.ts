@@ -138,6 +138,35 @@ describe('GET /api/v1/inventory/software', () => {
   });
 });
 
+describe('GET /api/v1/inventory/hosts?ramBelowGb=', () => {
+  it('lists hosts with less memory than asked, from installed modules or else what the OS sees', async () => {
+    const GIB = 1024 ** 3;
+    const [small, vm, big, none] = [
+      await addHost(deps.db),
+      await addHost(deps.db),
+      await addHost(deps.db),
+      await addHost(deps.db),
+    ];
+    await sendInventory(small, { memoryModules: [{ size: 2 * GIB }, { size: 2 * GIB }] }, 'hash-000a');
+    await sendInventory(vm, { hardware: { memTotal: 7.6 * GIB } }, 'hash-000b');
+    await sendInventory(
+      big,
+      { memoryModules: [{ size: 16 * GIB }], hardware: { memTotal: 15.5 * GIB } },
+      'hash-000c',
+    );
+    await sendInventory(none, { hardware: {} }, 'hash-000d');
+    const res = await get('/api/v1/inventory/hosts?ramBelowGb=8');
+    const body = (await res.json()) as { hosts: { hostId: string; memoryGb: number }[] };
+    expect(body.hosts.map((h) => [h.hostId, h.memoryGb])).toEqual([
+      [small, 4],
+      [vm, 7.6],
+    ]);
+    expect((await get('/api/v1/inventory/hosts?ramBelowGb=8&client=other')).status).toBe(200);
+    expect((await get('/api/v1/inventory/hosts')).status).toBe(400);
+    expect((await get('/api/v1/inventory/hosts?ramBelowGb=-1')).status).toBe(400);
+  });
+});
+
 describe('GET /api/v1/inventory/os', () => {
   it('counts hosts per OS version', async () => {
     await addHost(deps.db);

@@ -3,9 +3,28 @@ import type { Database } from '../db/database.js';
 import { recordHostAntivirus } from '../repositories/host-antivirus.js';
 import { recordHostUpdates, type UpdateFacts } from '../repositories/host-updates.js';
 import { insertInventoryChanges } from '../repositories/inventory-changes.js';
+import { replaceHostHardware } from '../repositories/inventory-hardware.js';
 import { replaceHostSoftware } from '../repositories/inventory-software.js';
 import { diffInventory } from './diff.js';
-import { type FactsView, snapshotView } from './snapshot-view.js';
+import { type FactsView, type SnapshotView, snapshotView } from './snapshot-view.js';
+
+const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+
+/** What the fleet is searched by: serial (warranty files), maker and model, memory. */
+export function hardwareFacts(view: SnapshotView) {
+  const installed = view.memoryModules.reduce(
+    (sum, m) => sum + (typeof m.size === 'number' && Number.isFinite(m.size) ? m.size : 0),
+    0,
+  );
+  const seen = view.hardware.memTotal;
+  return {
+    serial: text(view.hardware.serial),
+    manufacturer: text(view.hardware.manufacturer),
+    model: text(view.hardware.model),
+    // Installed modules when they can be read, else what the OS sees (VMs, no root).
+    memory_bytes: installed > 0 ? installed : typeof seen === 'number' && seen > 0 ? seen : null,
+  };
+}
 
 function updateFacts(updates: FactsView): UpdateFacts | undefined {
   if (Object.keys(updates).length === 0) return undefined;
@@ -34,6 +53,7 @@ export async function recordSnapshot(
   const changes = previous === undefined ? [] : diffInventory(snapshotView(previous), after);
   await insertInventoryChanges(trx, hostId, now, changes);
   await replaceHostSoftware(trx, hostId, after.software);
+  await replaceHostHardware(trx, hostId, hardwareFacts(after), now);
   const updates = updateFacts(after.updates);
   if (updates) await recordHostUpdates(trx, hostId, updates, now);
   const av = after.antivirus;

@@ -1,15 +1,23 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { LicenceModel } from '../db/tables/inventory-history.js';
 import { hostsMatching } from '../repositories/inventory-software.js';
 import type { LicenceRow } from '../repositories/licences.js';
 
-/** Seats bought against seats used (one per host with a matching installation). */
+/** Seats bought against seats used, counted as the licence's model says. */
 export interface Compliance {
+  readonly model: LicenceModel;
   readonly seats: number;
   readonly used: number;
-  readonly unused: number;
+  /** Null for a site licence: it has no seat count to leave unused. */
+  readonly unused: number | null;
   readonly overDeployed: number;
-  readonly hosts: readonly { hostId: string; hostname: string }[];
+  readonly hosts: readonly { hostId: string; hostname: string; installations: number }[];
+}
+
+/** Seats a set of matching hosts takes: one per host, or one per installation for per-seat. */
+export function seatsUsed(model: LicenceModel, hosts: readonly { installations: number }[]): number {
+  return model === 'per_seat' ? hosts.reduce((sum, h) => sum + h.installations, 0) : hosts.length;
 }
 
 /** Counts a licence's seats in use from the fleet's current inventories. */
@@ -19,12 +27,16 @@ export async function licenceCompliance(db: Kysely<Database>, licence: LicenceRo
     publisherPattern: licence.publisher_pattern,
     client: licence.client,
   });
-  const used = hosts.length;
+  const model = licence.model;
+  const used = seatsUsed(model, hosts);
+  const site = model === 'site';
   return {
+    model,
     seats: licence.seats,
     used,
-    unused: Math.max(0, licence.seats - used),
-    overDeployed: Math.max(0, used - licence.seats),
-    hosts: hosts.map((h) => ({ hostId: h.host_id, hostname: h.hostname })),
+    unused: site ? null : Math.max(0, licence.seats - used),
+    // A site licence covers every installation of its client.
+    overDeployed: site ? 0 : Math.max(0, used - licence.seats),
+    hosts: hosts.map((h) => ({ hostId: h.host_id, hostname: h.hostname, installations: h.installations })),
   };
 }

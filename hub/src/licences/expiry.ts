@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Scale } from '../incidents/engine/settings.js';
 import type { Severity } from '../incidents/engine/types.js';
 
@@ -47,4 +48,22 @@ export function expiryMessage(what: string, at: ExpiryStage): string {
   if (at.daysLeft < 0) return `${what} expired ${-at.daysLeft} day(s) ago`;
   if (at.daysLeft === 0) return `${what} expires today`;
   return `${what} expires in ${at.daysLeft} day(s) (${at.stage}-day stage)`;
+}
+
+/** Stages as an admin gives them per item: whole days, at most 8, any order. */
+export const expiryStagesSchema = z
+  .array(z.number().int().min(0).max(3650))
+  .min(1)
+  .max(8)
+  .transform((days) => [...new Set(days)].sort((a, b) => b - a));
+
+/** An item's own stages (stored as JSON), or the defaults when it has none or they are unreadable. */
+export function stagesOf(stored: string | null): readonly number[] {
+  if (stored === null) return DEFAULT_EXPIRY_STAGES;
+  try {
+    const parsed = expiryStagesSchema.safeParse(JSON.parse(stored));
+    return parsed.success ? parsed.data : DEFAULT_EXPIRY_STAGES;
+  } catch {
+    return DEFAULT_EXPIRY_STAGES;
+  }
 }

@@ -4,7 +4,7 @@ import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { defaultIncidentRuntime, type IncidentRuntime } from '../incidents/runtime.js';
-import { addHost, timelineKinds } from '../incidents/testing.js';
+import { addHost } from '../incidents/testing.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
 import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS, sweepSecurityUpdates } from '../inventory/updates-sweep.js';
 import { recordHostUpdates } from '../repositories/host-updates.js';
@@ -116,7 +116,7 @@ describe('licence expiry', () => {
     expect(tickets[0]?.title ?? '').not.toBe('');
   });
 
-  it('keeps one ticket per licence from the 90-day stage on, raising its priority at 7 days', async () => {
+  it('opens one ticket per stage (90, 30, 7, 0 days), each once, recovering the stage it supersedes', async () => {
     await createLicence({
       product: 'CAD',
       namePattern: 'CAD*',
@@ -131,18 +131,45 @@ describe('licence expiry', () => {
     await at(0);
     expect(await incidentsOf('licence.expiry')).toHaveLength(0);
     await at(10); // 90 days left
-    const [opened] = await incidentsOf('licence.expiry');
-    expect(opened).toMatchObject({ severity: 'warning' });
+    await at(11); // the next daily run: nothing new
+    const [first, ...none] = await incidentsOf('licence.expiry');
+    expect(none).toHaveLength(0);
+    expect(first).toMatchObject({ severity: 'warning', level: 'N2', recovered_at: null });
+    expect(first?.resource).toMatch(/:stage-90$/);
+
     await at(70); // 30 days left
     await at(93); // 7 days left
+    await at(94);
     await at(100); // expires today
     const tickets = await incidentsOf('licence.expiry');
-    expect(tickets).toHaveLength(1);
-    expect(tickets[0]).toMatchObject({ severity: 'critical' });
-    expect(Number(tickets[0]?.priority)).toBeGreaterThan(Number(opened?.priority));
-    const kinds = await timelineKinds(deps.db, tickets[0]?.id ?? '');
-    expect(kinds.filter((k) => k === 'priority_raised')).toHaveLength(1);
-    expect(kinds.filter((k) => k === 'occurrence').length).toBeGreaterThanOrEqual(3);
+    expect(tickets.map((t) => t.resource.split(':').at(-1))).toEqual([
+      'stage-90',
+      'stage-30',
+      'stage-7',
+      'stage-0',
+    ]);
+    // Each ticket but the current stage's has had its recovery: the newer stage supersedes it.
+    expect(tickets.map((t) => t.recovered_at !== null)).toEqual([true, true, true, false]);
+    expect(tickets.map((t) => t.severity)).toEqual(['warning', 'warning', 'critical', 'critical']);
+    const priorities = tickets.map((t) => Number(t.priority));
+    expect(priorities[3]).toBeGreaterThan(priorities[0] ?? 0);
+  });
+
+  it('uses a licence’s own stages instead of the defaults', async () => {
+    await createLicence({
+      product: 'VPN',
+      namePattern: 'vpn*',
+      seats: 1,
+      expiresAt: T0 + 50 * DAY,
+      expiryStages: [14, 60, 0],
+    });
+    await sweepLicences(deps.db, runtime, now);
+    const [ticket] = await incidentsOf('licence.expiry');
+    expect(ticket?.resource).toMatch(/:stage-60$/);
+    const body = (await (await send('GET', '/api/v1/licences')).json()) as {
+      licences: { expiryStages: number[] }[];
+    };
+    expect(body.licences[0]?.expiryStages).toEqual([60, 14, 0]);
   });
 
   it('lists expiring licences and warranties in the calendar, soonest first', async () => {
@@ -183,6 +210,118 @@ describe('licences CRUD', () => {
     expect((await json(await send('PATCH', `/api/v1/licences/${id}`, { seats: 3 }))).licence.seats).toBe(3);
     expect((await send('DELETE', `/api/v1/licences/${id}`)).status).toBe(204);
     expect((await send('GET', `/api/v1/licences/${id}`)).status).toBe(404);
+  });
+});
+
+describe('licence seats by model', () => {
+  async function installOnHosts(hosts: number, perHost: string[]) {
+    for (let i = 0; i < hosts; i++) {
+      const host = await addHost(deps.db);
+      await replaceHostSoftware(
+        deps.db,
+        host,
+        perHost.map((name) => ({ name, version: '1', source: 'registry' })),
+      );
+    }
+  }
+  const compliance = async (id: string) =>
+    (
+      (await (await send('GET', `/api/v1/licences/${id}`)).json()) as {
+        licence: { compliance: Record<string, unknown> };
+      }
+    ).licence.compliance;
+
+  it('counts one seat per host per device, one per installation per seat, and none over for a site', async () => {
+    await installOnHosts(3, ['Editor Pro', 'Editor Pro Viewer']);
+    const device = await createLicence({
+      product: 'E',
+      namePattern: 'editor pro*',
+      seats: 4,
+      model: 'per_device',
+    });
+    const seat = await createLicence({
+      product: 'E',
+      namePattern: 'editor pro*',
+      seats: 4,
+      model: 'per_seat',
+    });
+    const site = await createLicence({ product: 'E', namePattern: 'editor pro*', seats: 0, model: 'site' });
+    expect(await compliance(device)).toMatchObject({
+      model: 'per_device',
+      used: 3,
+      unused: 1,
+      overDeployed: 0,
+    });
+    expect(await compliance(seat)).toMatchObject({ model: 'per_seat', used: 6, unused: 0, overDeployed: 2 });
+    expect(await compliance(site)).toMatchObject({ model: 'site', used: 3, unused: null, overDeployed: 0 });
+    await sweepLicences(deps.db, runtime, now);
+    expect((await incidentsOf('licence.compliance')).map((t) => t.resource)).toEqual([seat]);
+  });
+
+  it('routes the over-deployment ticket to N2, where admins review licences', async () => {
+    await installOnHosts(2, ['Suite']);
+    await createLicence({ product: 'Suite', namePattern: 'suite', seats: 1 });
+    await sweepLicences(deps.db, runtime, now);
+    expect(await incidentsOf('licence.compliance')).toMatchObject([{ level: 'N2', state: 'new' }]);
+  });
+});
+
+describe('licence keys', () => {
+  const KEY = 'ABCDE-FGHIJ-KLMNO-PQRST-7H2KD';
+
+  it('stores the key whole, shows it masked, and reveals it only to admins, recording who asked', async () => {
+    const res = await send('POST', '/api/v1/licences', {
+      product: 'Office',
+      vendor: 'Example Corp',
+      namePattern: 'office*',
+      seats: 10,
+      key: KEY,
+      cost: 1234.5,
+      currency: 'EUR',
+      purchasedAt: '2025-01-15',
+    });
+    const created = (await res.json()) as { licence: Record<string, unknown> };
+    expect(created.licence).toMatchObject({
+      keyMasked: '****H2KD',
+      vendor: 'Example Corp',
+      cost: 1234.5,
+      currency: 'EUR',
+      purchasedAt: Date.parse('2025-01-15'),
+      model: 'per_device',
+    });
+    const id = created.licence.id as string;
+    const listed = await (await send('GET', '/api/v1/licences')).text();
+    expect(listed).not.toContain(KEY);
+    expect(await (await send('GET', `/api/v1/licences/${id}`)).text()).not.toContain(KEY);
+
+    const tech = await createUserWithToken(deps, { name: 'tech', role: 'n2' });
+    if (!tech.ok) throw new Error('tech');
+    const asTech = await app.request(`/api/v1/licences/${id}/key/reveal`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tech.token}` },
+    });
+    expect(asTech.status).toBe(403);
+
+    now += 60_000;
+    const revealed = await send('POST', `/api/v1/licences/${id}/key/reveal`);
+    expect(await revealed.json()).toEqual({ id, key: KEY });
+    const audit = (await (await send('GET', `/api/v1/licences/${id}/audit`)).json()) as {
+      audit: { action: string; actor: string; at: number }[];
+    };
+    expect(audit.audit).toEqual([
+      { at: now, actor: 'admin', action: 'key_revealed' },
+      { at: T0, actor: 'admin', action: 'created' },
+    ]);
+  });
+
+  it('masks a short key entirely and answers 404 to a reveal without a key', async () => {
+    const id = await createLicence({ product: 'Tool', namePattern: 'tool', seats: 1, key: 'SHORT-1' });
+    const body = (await (await send('GET', `/api/v1/licences/${id}`)).json()) as {
+      licence: { keyMasked: string };
+    };
+    expect(body.licence.keyMasked).toBe('****');
+    const none = await createLicence({ product: 'Free', namePattern: 'free', seats: 1 });
+    expect((await send('POST', `/api/v1/licences/${none}/key/reveal`)).status).toBe(404);
   });
 });
 

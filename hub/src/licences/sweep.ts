@@ -7,7 +7,8 @@ import { signalStage } from '../inventory/stage-signal.js';
 import { listLicences } from '../repositories/licences.js';
 import { listWarranties } from '../repositories/warranties.js';
 import { licenceCompliance } from './compliance.js';
-import { DEFAULT_EXPIRY_STAGES, expiryImpact, expiryMessage, expirySeverity, expiryStage } from './expiry.js';
+import { stagesOf } from './expiry.js';
+import { signalExpiryStage } from './stage-tickets.js';
 
 /** Licences bound to no client are the whole fleet's; their tickets carry this client. */
 export const FLEET_CLIENT = '*';
@@ -35,73 +36,65 @@ const signalFor = (
 });
 
 /**
- * One pass over licences and warranties at `now`: an expiry ticket per item (`licence.expiry`,
- * `warranty.expiry`) opened at the first stage reached and raised in priority from 7 days, an
- * over-deployment ticket (`licence.compliance`) while more hosts use a licence than it has seats.
- * Idempotent within a day: a stage is signalled once.
+ * One pass over licences and warranties at `now`: one expiry ticket per item and stage
+ * (`licence.expiry`, `warranty.expiry`; see stage-tickets.ts), and an over-deployment ticket
+ * (`licence.compliance`) while a licence's seats in use exceed those bought. Idempotent within a
+ * day: a stage is signalled once.
  */
 export async function sweepLicences(
   db: Kysely<Database>,
   runtime: IncidentRuntime,
   now: number,
-  stages: readonly number[] = DEFAULT_EXPIRY_STAGES,
 ): Promise<{ signalled: number }> {
   let signalled = 0;
-  const send = async (signal: Signal, stage: string, expiry?: number) => {
-    const impact = expiry === undefined ? {} : { impact: expiryImpact(expiry) };
-    if (await signalStage(db, runtime, { ...signal, observedAt: now, ...impact }, stage, now)) signalled += 1;
-  };
 
   for (const licence of await listLicences(db)) {
     const client = licence.client ?? FLEET_CLIENT;
-    const at = licence.expires_at === null ? undefined : expiryStage(Number(licence.expires_at), now, stages);
-    await send(
-      signalFor(
+    signalled += await signalExpiryStage(
+      db,
+      runtime,
+      {
         client,
-        'licence',
-        'licence.expiry',
-        licence.id,
-        at ? expirySeverity(at.stage) : 'ok',
-        at?.daysLeft ?? null,
-        at ? expiryMessage(`Licence ${licence.product}`, at) : `Licence ${licence.product} not expiring soon`,
-      ),
-      at ? `stage:${at.stage}` : 'ok',
-      at?.stage,
+        owner: 'licence',
+        check: 'licence.expiry',
+        id: licence.id,
+        label: `Licence ${licence.product}`,
+        expiresAt: licence.expires_at === null ? null : Number(licence.expires_at),
+        stages: stagesOf(licence.expiry_stages),
+      },
+      now,
     );
     const compliance = await licenceCompliance(db, licence);
     const over = compliance.overDeployed > 0;
-    await send(
-      signalFor(
-        client,
-        'licence',
-        'licence.compliance',
-        licence.id,
-        over ? 'warning' : 'ok',
-        compliance.used,
-        over
-          ? `Licence ${licence.product}: ${compliance.used} installations for ${compliance.seats} seats`
-          : `Licence ${licence.product} within its seats`,
-      ),
-      `over:${compliance.used}`,
+    const signal = signalFor(
+      client,
+      'licence',
+      'licence.compliance',
+      licence.id,
+      over ? 'warning' : 'ok',
+      compliance.used,
+      over
+        ? `Licence ${licence.product}: ${compliance.used} seats in use for ${compliance.seats} bought (${compliance.model})`
+        : `Licence ${licence.product} within its seats`,
     );
+    if (await signalStage(db, runtime, { ...signal, observedAt: now }, `over:${compliance.used}`, now))
+      signalled += 1;
   }
 
   for (const warranty of await listWarranties(db)) {
-    const at = expiryStage(Number(warranty.warranty_until), now, stages);
-    await send(
-      signalFor(
-        warranty.client,
-        warranty.host_id,
-        'warranty.expiry',
-        '',
-        at ? expirySeverity(at.stage) : 'ok',
-        at?.daysLeft ?? null,
-        at
-          ? expiryMessage(`Warranty of ${warranty.hostname}`, at)
-          : `Warranty of ${warranty.hostname} not expiring soon`,
-      ),
-      at ? `stage:${at.stage}` : 'ok',
-      at?.stage,
+    signalled += await signalExpiryStage(
+      db,
+      runtime,
+      {
+        client: warranty.client,
+        owner: warranty.host_id,
+        check: 'warranty.expiry',
+        id: '',
+        label: `Warranty of ${warranty.hostname}`,
+        expiresAt: Number(warranty.warranty_until),
+        stages: stagesOf(warranty.expiry_stages),
+      },
+      now,
     );
   }
   return { signalled };

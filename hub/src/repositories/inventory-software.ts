@@ -109,21 +109,26 @@ export function globToLike(glob: string): string {
   return glob.split('*').map(escapeLike).join('%');
 }
 
-/** Hosts (of one client, or all) with software matching a licence's name and publisher globs. */
+/**
+ * Hosts (of one client, or all) with software matching a licence's name and publisher globs, and
+ * how many matching installations each has.
+ */
 export async function hostsMatching(
   db: Kysely<Database>,
   match: { namePattern: string; publisherPattern: string | null; client: string | null },
-): Promise<{ host_id: string; hostname: string }[]> {
+): Promise<{ host_id: string; hostname: string; installations: number }[]> {
   let query = db
     .selectFrom('inventory_software as s')
     .innerJoin('hosts as h', 'h.id', 's.host_id')
-    .select(['s.host_id', 'h.hostname'])
-    .distinct()
+    .select(['s.host_id', 'h.hostname', (eb) => eb.fn.countAll<number | string>().as('installations')])
+    .groupBy(['s.host_id', 'h.hostname'])
     .where(likeIgnoringCase(db, sql.ref('s.name'), globToLike(match.namePattern)));
   if (match.publisherPattern !== null)
     query = query.where(
       likeIgnoringCase(db, sql`coalesce(s.publisher, '')`, globToLike(match.publisherPattern)),
     );
   if (match.client !== null) query = query.where('h.client', '=', match.client);
-  return query.orderBy('h.hostname').execute();
+  const rows = await query.orderBy('h.hostname').execute();
+  // PostgreSQL counts as bigint, which its driver returns as text.
+  return rows.map((r) => ({ ...r, installations: Number(r.installations) }));
 }

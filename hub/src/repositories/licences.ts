@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { LicencesTable } from '../db/tables/inventory-history.js';
+import type { LicenceAuditTable, LicencesTable } from '../db/tables/inventory-history.js';
 
 export type LicenceRow = Selectable<LicencesTable>;
 
@@ -34,4 +34,22 @@ export async function updateLicence(
 export async function deleteLicence(db: Kysely<Database>, id: string): Promise<boolean> {
   const result = await db.deleteFrom('licences').where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+export type LicenceAuditRow = Selectable<LicenceAuditTable>;
+
+/** Record what someone did to a licence (a key reveal above all). */
+export async function insertLicenceAudit(db: Kysely<Database>, row: LicenceAuditRow): Promise<void> {
+  await db.insertInto('licence_audit').values(row).execute();
+}
+
+/** A licence's audit trail, newest first. */
+export async function listLicenceAudit(db: Kysely<Database>, licenceId: string): Promise<LicenceAuditRow[]> {
+  return db
+    .selectFrom('licence_audit')
+    .selectAll()
+    .where('licence_id', '=', licenceId)
+    .orderBy('at', 'desc')
+    .orderBy('id')
+    .execute();
 }

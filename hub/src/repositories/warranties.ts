@@ -4,14 +4,32 @@ import type { HostWarrantiesTable } from '../db/tables/inventory-history.js';
 
 export type WarrantyRow = Selectable<HostWarrantiesTable>;
 
-/** Set (or replace) a host's warranty end and purchase date. */
+/** A host's warranty as an admin enters or imports it. */
+export interface WarrantyInput {
+  readonly warrantyUntil: number;
+  readonly purchasedAt: number | null;
+  readonly vendor?: string | null;
+  /** JSON array of days (see licences/expiry.ts); null: the defaults. */
+  readonly expiryStages?: string | null;
+  readonly source?: 'manual' | 'csv';
+}
+
+/** Set (or replace) a host's warranty end, purchase date, vendor and stages. */
 export async function setWarranty(
   db: Kysely<Database>,
   hostId: string,
-  warranty: { warrantyUntil: number; purchasedAt: number | null },
+  warranty: WarrantyInput,
   now: number,
 ): Promise<void> {
-  const row = { warranty_until: warranty.warrantyUntil, purchased_at: warranty.purchasedAt, updated_at: now };
+  const row = {
+    warranty_until: warranty.warrantyUntil,
+    purchased_at: warranty.purchasedAt,
+    vendor: warranty.vendor ?? null,
+    source: warranty.source ?? 'manual',
+    updated_at: now,
+    // An import says nothing of stages: a host's own stages stay.
+    ...(warranty.expiryStages === undefined ? {} : { expiry_stages: warranty.expiryStages }),
+  };
   await db
     .insertInto('host_warranties')
     .values({ host_id: hostId, ...row })
@@ -28,6 +46,15 @@ export async function listWarranties(db: Kysely<Database>) {
   return db
     .selectFrom('host_warranties as w')
     .innerJoin('hosts as h', 'h.id', 'w.host_id')
-    .select(['w.host_id', 'w.warranty_until', 'w.purchased_at', 'h.hostname', 'h.client'])
+    .select([
+      'w.host_id',
+      'w.warranty_until',
+      'w.purchased_at',
+      'w.vendor',
+      'w.expiry_stages',
+      'w.source',
+      'h.hostname',
+      'h.client',
+    ])
     .execute();
 }

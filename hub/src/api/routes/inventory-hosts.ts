@@ -3,11 +3,12 @@ import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { toGlpiInventory } from '../../inventory/glpi-format.js';
 import { snapshotView } from '../../inventory/snapshot-view.js';
+import { expiryStagesSchema, stagesOf } from '../../licences/expiry.js';
 import { findHostUpdates } from '../../repositories/host-updates.js';
 import { findHost } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
 import { listInventoryChanges } from '../../repositories/inventory-changes.js';
-import { findWarranty, setWarranty } from '../../repositories/warranties.js';
+import { findWarranty, setWarranty, type WarrantyRow } from '../../repositories/warranties.js';
 import type { ClientScope } from '../../tenancy/client-scope.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
@@ -26,6 +27,9 @@ const warrantyBody = z.strictObject({
   purchasedAt: z
     .union([z.number().int().min(0), z.iso.date().transform((d) => Date.parse(d)), z.null()])
     .optional(),
+  vendor: z.string().trim().min(1).max(256).nullable().optional(),
+  /** Days before the end at which a ticket is raised; null: the defaults (90, 30, 7, 0). */
+  expiryStages: expiryStagesSchema.nullable().optional(),
 });
 
 /** /api/v1/hosts/:id/…: a host's inventory changes, pending updates and warranty. */
@@ -91,18 +95,18 @@ export function inventoryHostRoutes(deps: HubDeps) {
     });
   });
 
+  const warrantyView = (row: WarrantyRow) => ({
+    warrantyUntil: Number(row.warranty_until),
+    purchasedAt: row.purchased_at === null ? null : Number(row.purchased_at),
+    vendor: row.vendor,
+    expiryStages: stagesOf(row.expiry_stages),
+    source: row.source,
+  });
+
   app.get('/:id/warranty', async (c) => {
     const { id } = await host(c.req.param('id'), requestScope(c));
     const row = await findWarranty(deps.db, id);
-    return c.json({
-      hostId: id,
-      warranty: row
-        ? {
-            warrantyUntil: Number(row.warranty_until),
-            purchasedAt: row.purchased_at === null ? null : Number(row.purchased_at),
-          }
-        : null,
-    });
+    return c.json({ hostId: id, warranty: row ? warrantyView(row) : null });
   });
 
   app.put('/:id/warranty', requireRole(), async (c) => {
@@ -111,14 +115,18 @@ export function inventoryHostRoutes(deps: HubDeps) {
     await setWarranty(
       deps.db,
       id,
-      { warrantyUntil: body.warrantyUntil, purchasedAt: body.purchasedAt ?? null },
+      {
+        warrantyUntil: body.warrantyUntil,
+        purchasedAt: body.purchasedAt ?? null,
+        vendor: body.vendor ?? null,
+        expiryStages: body.expiryStages ? JSON.stringify(body.expiryStages) : null,
+        source: 'manual',
+      },
       deps.clock(),
     );
     deps.log.info({ hostId: id, by: c.var.user.userName, ...body }, 'host warranty set');
-    return c.json({
-      hostId: id,
-      warranty: { warrantyUntil: body.warrantyUntil, purchasedAt: body.purchasedAt ?? null },
-    });
+    const row = await findWarranty(deps.db, id);
+    return c.json({ hostId: id, warranty: row ? warrantyView(row) : null });
   });
 
   return app;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { toCsv } from '../../inventory/csv.js';
 import { compareVersions } from '../../inventory/version-compare.js';
+import { hostsWithMemoryBelow } from '../../repositories/inventory-hardware.js';
 import {
   countOsVersions,
   type FleetSoftwareRow,
@@ -28,6 +29,14 @@ const softwareQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+const GIB = 1024 ** 3;
+const hostsQuery = z.object({
+  /** GiB, as memory is sold (8 → hosts with less than 8 GiB). */
+  ramBelowGb: z.coerce.number().positive().max(1_000_000),
+  client: z.string().max(256).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_EXPORT_ROWS).default(1000),
+});
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
 function view(row: FleetSoftwareRow) {
@@ -44,7 +53,10 @@ function view(row: FleetSoftwareRow) {
   };
 }
 
-/** /api/v1/inventory: fleet-wide software search and its CSV export, OS versions in the fleet. */
+/**
+ * /api/v1/inventory: fleet-wide software search and its CSV export, hosts below a memory size,
+ * OS versions in the fleet.
+ */
 export function inventoryRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
 
@@ -66,6 +78,30 @@ export function inventoryRoutes(deps: HubDeps) {
     const rows = await search(query);
     const hosts = new Set(rows.map((r) => r.host_id)).size;
     return c.json({ hosts, count: rows.length, software: rows.map(view) });
+  });
+
+  // Which hosts have less than N GiB of memory (installed modules, else what the OS sees).
+  app.get('/hosts', async (c) => {
+    const query = parseQuery(c, hostsQuery);
+    const rows = await hostsWithMemoryBelow(deps.db, {
+      bytes: Math.round(query.ramBelowGb * GIB),
+      client: query.client,
+      limit: query.limit,
+      scope: requestScope(c),
+    });
+    return c.json({
+      count: rows.length,
+      hosts: rows.map((r) => ({
+        hostId: r.host_id,
+        hostname: r.hostname,
+        client: r.client,
+        site: r.site,
+        manufacturer: r.manufacturer,
+        model: r.model,
+        memoryBytes: Number(r.memory_bytes),
+        memoryGb: Math.round((Number(r.memory_bytes) / GIB) * 10) / 10,
+      })),
+    });
   });
 
   // Which OS versions are in the fleet, and how many hosts of each.

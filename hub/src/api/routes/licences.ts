@@ -1,14 +1,22 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
-import { LICENCE_KINDS } from '../../db/tables/inventory-history.js';
 import { licenceCompliance } from '../../licences/compliance.js';
-import { expiryStage } from '../../licences/expiry.js';
+import { expiryStage, stagesOf } from '../../licences/expiry.js';
+import {
+  licenceColumns,
+  licenceCreateBody,
+  licencePatchBody,
+  licenceView,
+} from '../../licences/licence-view.js';
 import {
   deleteLicence,
   findLicence,
   insertLicence,
+  insertLicenceAudit,
+  type LicenceAuditRow,
   type LicenceRow,
+  listLicenceAudit,
   listLicences,
   updateLicence,
 } from '../../repositories/licences.js';
@@ -19,52 +27,25 @@ import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
 
 const DAY_MS = 86_400_000;
-const date = z.union([z.number().int().min(0), z.iso.date().transform((d) => Date.parse(d))]);
-// `*` is the only wildcard; the rest is matched literally, case-insensitively.
-const pattern = z.string().trim().min(1).max(256);
-
-const fields = {
-  product: z.string().trim().min(1).max(256),
-  kind: z.enum(LICENCE_KINDS).default('software'),
-  namePattern: pattern,
-  publisherPattern: pattern.nullable().optional(),
-  seats: z.number().int().min(0).max(10_000_000),
-  expiresAt: date.nullable().optional(),
-  client: z.string().trim().min(1).max(256).nullable().optional(),
-  notes: z.string().max(4096).optional(),
-};
-const createBody = z.strictObject(fields);
-const patchBody = z
-  .strictObject({ ...fields, kind: z.enum(LICENCE_KINDS), seats: fields.seats })
-  .partial()
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to change' });
 
 const calendarQuery = z.object({ days: z.coerce.number().int().min(0).max(3650).default(90) });
-
-function view(row: LicenceRow) {
-  return {
-    id: row.id,
-    client: row.client,
-    product: row.product,
-    kind: row.kind,
-    namePattern: row.name_pattern,
-    publisherPattern: row.publisher_pattern,
-    seats: row.seats,
-    expiresAt: row.expires_at === null ? null : Number(row.expires_at),
-    notes: row.notes,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
 
 /** /api/v1/licences: licences with their compliance (CRUD for admins) and the expiry calendar. */
 export function licenceRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
 
   const withCompliance = async (row: LicenceRow) => ({
-    ...view(row),
+    ...licenceView(row),
     compliance: await licenceCompliance(deps.db, row),
   });
+  const audit = (licenceId: string, actor: string, action: LicenceAuditRow['action']) =>
+    insertLicenceAudit(deps.db, {
+      id: generateId('aud', deps.random),
+      licence_id: licenceId,
+      at: deps.clock(),
+      actor,
+      action,
+    });
 
   app.get('/', async (c) => {
     const client = c.req.query('client');
@@ -86,6 +67,7 @@ export function licenceRoutes(deps: HubDeps) {
           label: l.product,
           client: l.client,
           expiresAt: Number(l.expires_at),
+          stages: stagesOf(l.expiry_stages),
         })),
       ...(await listWarranties(deps.db))
         .filter((w) => Number(w.warranty_until) <= until)
@@ -95,12 +77,13 @@ export function licenceRoutes(deps: HubDeps) {
           label: w.hostname,
           client: w.client,
           expiresAt: Number(w.warranty_until),
+          stages: stagesOf(w.expiry_stages),
         })),
     ]
-      .map((item) => ({
+      .map(({ stages, ...item }) => ({
         ...item,
         daysLeft: Math.ceil((item.expiresAt - now) / DAY_MS),
-        stage: expiryStage(item.expiresAt, now)?.stage ?? null,
+        stage: expiryStage(item.expiresAt, now, stages)?.stage ?? null,
       }))
       .sort((a, b) => a.expiresAt - b.expiresAt);
     return c.json({ days, items });
@@ -113,22 +96,24 @@ export function licenceRoutes(deps: HubDeps) {
   });
 
   app.post('/', requireRole(), async (c) => {
-    const body = await parseJsonBody(c, createBody);
+    const body = await parseJsonBody(c, licenceCreateBody);
     const now = deps.clock();
     const id = generateId('lic', deps.random);
     await insertLicence(deps.db, {
       id,
-      client: body.client ?? null,
+      client: null,
+      publisher_pattern: null,
+      expires_at: null,
+      notes: '',
+      ...licenceColumns(body),
       product: body.product,
       kind: body.kind,
       name_pattern: body.namePattern,
-      publisher_pattern: body.publisherPattern ?? null,
       seats: body.seats,
-      expires_at: body.expiresAt ?? null,
-      notes: body.notes ?? '',
       created_at: now,
       updated_at: now,
     });
+    await audit(id, c.var.user.userName, 'created');
     deps.log.info({ licenceId: id, by: c.var.user.userName, product: body.product }, 'licence created');
     const row = await findLicence(deps.db, id);
     if (!row) throw new ApiError('NOT_FOUND', 'No such licence');
@@ -136,30 +121,50 @@ export function licenceRoutes(deps: HubDeps) {
   });
 
   app.patch('/:id', requireRole(), async (c) => {
-    const body = await parseJsonBody(c, patchBody);
+    const body = await parseJsonBody(c, licencePatchBody);
     const id = c.req.param('id');
-    const changed = await updateLicence(deps.db, id, {
-      ...(body.product !== undefined ? { product: body.product } : {}),
-      ...(body.kind !== undefined ? { kind: body.kind } : {}),
-      ...(body.namePattern !== undefined ? { name_pattern: body.namePattern } : {}),
-      ...(body.publisherPattern !== undefined ? { publisher_pattern: body.publisherPattern } : {}),
-      ...(body.seats !== undefined ? { seats: body.seats } : {}),
-      ...(body.expiresAt !== undefined ? { expires_at: body.expiresAt } : {}),
-      ...(body.client !== undefined ? { client: body.client } : {}),
-      ...(body.notes !== undefined ? { notes: body.notes } : {}),
-      updated_at: deps.clock(),
-    });
+    const changed = await updateLicence(deps.db, id, { ...licenceColumns(body), updated_at: deps.clock() });
     const row = changed ? await findLicence(deps.db, id) : undefined;
     if (!row) throw new ApiError('NOT_FOUND', 'No such licence');
-    deps.log.info({ licenceId: id, by: c.var.user.userName, changes: body }, 'licence updated');
+    await audit(id, c.var.user.userName, 'updated');
+    // The key never reaches the log, not even when it is the thing that changed.
+    const { key: _key, ...logged } = body;
+    deps.log.info(
+      {
+        licenceId: id,
+        by: c.var.user.userName,
+        changes: { ...logged, ...(_key === undefined ? {} : { key: '***' }) },
+      },
+      'licence updated',
+    );
     return c.json({ licence: await withCompliance(row) });
   });
 
   app.delete('/:id', requireRole(), async (c) => {
     const id = c.req.param('id');
     if (!(await deleteLicence(deps.db, id))) throw new ApiError('NOT_FOUND', 'No such licence');
+    await audit(id, c.var.user.userName, 'deleted');
     deps.log.info({ licenceId: id, by: c.var.user.userName }, 'licence deleted');
     return c.body(null, 204);
+  });
+
+  // The whole key, for admins only, each time recorded with who asked.
+  app.post('/:id/key/reveal', requireRole(), async (c) => {
+    const row = await findLicence(deps.db, c.req.param('id'));
+    if (!row) throw new ApiError('NOT_FOUND', 'No such licence');
+    if (row.licence_key === null) throw new ApiError('NOT_FOUND', 'This licence has no key');
+    await audit(row.id, c.var.user.userName, 'key_revealed');
+    deps.log.info({ licenceId: row.id, by: c.var.user.userName }, 'licence key revealed');
+    return c.json({ id: row.id, key: row.licence_key });
+  });
+
+  app.get('/:id/audit', requireRole(), async (c) => {
+    const id = c.req.param('id');
+    const rows = await listLicenceAudit(deps.db, id);
+    return c.json({
+      licenceId: id,
+      audit: rows.map((r) => ({ at: Number(r.at), actor: r.actor, action: r.action })),
+    });
   });
 
   return app;

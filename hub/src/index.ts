@@ -2,6 +2,7 @@ export { createUserWithToken } from './access/create-user.js';
 export { createApp } from './api/app.js';
 export { CONFIG_ENV, type HubConfig, loadHubConfig } from './config/config.js';
 export type { HubDeps } from './config/deps.js';
+export { createConsoleUser, setUserPassword } from './console/security/accounts.js';
 export { migrateToLatest, openDatabase, openSqlite } from './db/connect.js';
 export type { Database } from './db/database.js';
 export { createEnrolmentToken } from './enrolment/create-enrolment-token.js';

@@ -16,7 +16,8 @@ export async function bucketedSeries(
   range: { from: number; to: number },
 ): Promise<SeriesPoint[]> {
   const bucketMs = Math.max(1000, Math.ceil((range.to - range.from) / MAX_CHART_POINTS));
-  const bucket = sql<number>`(${sql.ref('at')} / ${bucketMs})`;
+  // Inlined (an integer computed here), so SELECT and GROUP BY hold the same expression for PostgreSQL.
+  const bucket = sql<number>`(${sql.ref('at')} / ${sql.lit(bucketMs)})`;
   const rows = await db
     .selectFrom('samples')
     .select((eb) => [

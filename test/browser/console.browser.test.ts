@@ -1,0 +1,227 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConsoleUser, createEnrolmentToken, enrolAgent, type RunningHub, startHub } from '@vigie/hub';
+import { PROTOCOL_VERSION } from '@vigie/shared';
+import { pino } from 'pino';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRawAgent, type RawAgent } from '../support/raw-agent.js';
+import { ARTIFACTS, launchChromium } from './chromium.js';
+
+// A real hub in this process (SQLite file in a temp dir, port 0), a hand-driven agent socket that
+// reports a host with a hostile name and a failing check, and Debian's Chromium driving the console.
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+const PASSWORD = 'mot de passe solide';
+const BOOT = 'boot_browser_01';
+
+let dir: string;
+let hub: RunningHub;
+let agent: RawAgent;
+let browser: { context: BrowserContext; close(): Promise<void> };
+let hostId: string;
+let seq = 0;
+const dialogs: string[] = [];
+
+/** Sign in as `name` in a browser that forgets any earlier session first. */
+async function signIn(page: Page, name: string) {
+  await browser.context.clearCookies();
+  await page.goto(`${hub.url}/console/sign-in`);
+  await page.getByLabel('Identifiant').fill(name);
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL(/\/console\/queue\//);
+}
+
+function newPage(): Promise<Page> {
+  return browser.context.newPage().then((page) => {
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    return page;
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'vigie-browser-'));
+  const started = await startHub(
+    {
+      host: '127.0.0.1',
+      port: 0,
+      db: join(dir, 'hub.db'),
+      logLevel: 'silent',
+      heartbeatIntervalSec: 30,
+      helloTimeoutSec: 5,
+      metricsIntervalSec: 10,
+    },
+    { log: pino({ level: 'silent' }) },
+  );
+  if (!started.ok) throw started.error;
+  hub = started.hub;
+  for (const [name, role] of [
+    ['alice', 'n1'],
+    ['admin', 'admin'],
+  ] as const) {
+    const created = await createConsoleUser(hub.deps, { name, role, password: PASSWORD });
+    if (!created.ok) throw new Error(created.code);
+  }
+
+  // The agent's word for its hostname is stored verbatim: here, markup that would run if unescaped.
+  const { token } = await createEnrolmentToken(hub.deps, {
+    client: 'acme',
+    site: 'lyon',
+    maxUses: 1,
+    ttlMs: 3_600_000,
+  });
+  const os = {
+    platform: 'win32',
+    distro: 'Microsoft Windows 11 Pro',
+    release: '10.0.22631',
+    kernel: '10.0.22631',
+    arch: 'x64',
+  } as const;
+  const fingerprint = 'b1b2b3b4b5b6b7b8b9b0c1c2c3c4c5c6';
+  const enrolled = await enrolAgent(hub.deps, { token, fingerprint, hostname: HOSTILE, os });
+  if (!enrolled.ok) throw new Error(enrolled.code);
+  hostId = enrolled.response.hostId;
+  agent = await openRawAgent(hub.url);
+  agent.send({
+    type: 'hello',
+    protocolVersion: PROTOCOL_VERSION,
+    bootId: BOOT,
+    credential: { agentId: enrolled.response.agentId, secret: enrolled.response.secret },
+    fingerprint,
+    agentVersion: '0.1.0-browser',
+    hostname: HOSTILE,
+    os,
+  });
+  await agent.next('welcome');
+  // A few minutes of history for the charts: the disk filling up.
+  const now = Date.now();
+  const samples = Array.from({ length: 30 }, (_, i) => ({
+    at: now - (30 - i) * 10_000,
+    cpu: { usagePct: 10 + i, perCorePct: [10 + i] },
+    filesystems: [
+      {
+        mount: 'C:\\',
+        device: 'C:',
+        fsType: 'NTFS',
+        sizeBytes: 100e9,
+        usedBytes: (80 + i / 2) * 1e9,
+        freeBytes: (20 - i / 2) * 1e9,
+        usedPct: 80 + i / 2,
+      },
+    ],
+  }));
+  seq += 1;
+  agent.send({ type: 'metrics', bootId: BOOT, seq, samples });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  agent?.ws.close();
+  await hub?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the web console in Chromium', () => {
+  it('signs in, shows an auto-opened incident live in the N1 queue, acknowledges it, and the timeline says so', async () => {
+    const page = await newPage();
+    await signIn(page, 'alice');
+    expect(page.url()).toMatch(/\/console\/queue\/N1$/);
+    await expect.poll(() => page.locator('body').getAttribute('data-live'), { timeout: 20_000 }).toBe('on');
+    // Marks this very document: a reload or a navigation would lose it.
+    await page.evaluate(() => {
+      (globalThis as unknown as { stillHere: boolean }).stillHere = true;
+    });
+
+    seq += 1;
+    agent.send({
+      type: 'checkState',
+      bootId: BOOT,
+      seq,
+      at: Date.now(),
+      check: 'fs.usage',
+      resource: 'C:\\',
+      state: 'warning',
+      previous: 'ok',
+      value: 94.5,
+      threshold: 90,
+    });
+    await agent.next('ack');
+    const row = page.locator('#queue-rows tr[data-incident]');
+    await row.first().waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as { stillHere?: boolean }).stillHere)).toBe(
+      true,
+    );
+    await expect.poll(() => row.count()).toBe(1);
+    await expect.poll(async () => (await row.first().innerText()).includes(HOSTILE)).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'queue-n1-live.png'), fullPage: true });
+
+    await row.first().getByRole('link').click();
+    await page.waitForURL(/\/console\/incidents\//);
+    await page.getByRole('button', { name: 'Prendre en compte' }).click();
+    await page.waitForURL(/\/console\/incidents\/[^?]+$/);
+    const timeline = page.locator('ol.timeline');
+    await expect.poll(() => timeline.innerText()).toContain('acknowledged');
+    await expect.poll(() => timeline.innerText()).toContain('user:alice');
+    expect(await page.locator('dd[data-state]').getAttribute('data-state')).toBe('acknowledged');
+    // The chart around the fault is drawn from the host's samples, with the threshold.
+    await expect
+      .poll(() => page.locator('[data-chart]').first().getAttribute('data-drawn'), { timeout: 20_000 })
+      .not.toBeNull();
+    await page.screenshot({ path: join(ARTIFACTS, 'incident-acknowledged.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('shows a hostname made of markup as text, and no script of it runs', async () => {
+    const page = await newPage();
+    await signIn(page, 'alice');
+    await page.goto(`${hub.url}/console/hosts`);
+    await expect.poll(() => page.locator('[data-hostname]').first().innerText()).toBe(HOSTILE);
+    await page.goto(`${hub.url}/console/hosts/${hostId}`);
+    await expect.poll(() => page.locator('h1').innerText()).toBe(HOSTILE);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'host-hostile-name.png'), fullPage: true });
+    expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses admin pages to an N1 technician and shows them to an admin', async () => {
+    const page = await newPage();
+    await signIn(page, 'alice');
+    for (const path of ['/console/admin/users', '/console/admin/enrolment', '/console/admin/inventory']) {
+      const res = await page.goto(`${hub.url}${path}`);
+      expect(res?.status(), path).toBe(403);
+    }
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Accès refusé');
+    await page.close();
+
+    const admin = await newPage();
+    await signIn(admin, 'admin');
+    const res = await admin.goto(`${hub.url}/console/admin/enrolment`);
+    expect(res?.status()).toBe(200);
+    await admin.getByRole('button', { name: 'Créer un jeton' }).click();
+    await expect
+      .poll(() => admin.locator('#cmd-linux').innerText())
+      .toMatch(/install\.sh'? \| sudo sh -s -- --token '?vge_/);
+    await admin.screenshot({ path: join(ARTIFACTS, 'admin-enrolment.png'), fullPage: true });
+    await admin.close();
+  });
+
+  it('switches to English and keeps it', async () => {
+    const page = await newPage();
+    await signIn(page, 'alice');
+    await page.getByRole('link', { name: 'English' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    await expect.poll(() => page.locator('h1').innerText()).toBe('N1 queue');
+    await page.getByRole('link', { name: 'Fleet' }).click();
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Fleet');
+    await page.screenshot({ path: join(ARTIFACTS, 'fleet-english.png'), fullPage: true });
+    expect(dialogs).toEqual([]);
+    await page.close();
+  });
+});

@@ -9,7 +9,9 @@ export async function insertSamples(db: Kysely<Database>, rows: Insertable<Sampl
   await db
     .insertInto('samples')
     .values(rows)
-    .onConflict((oc) => oc.columns(['host_id', 'boot_id', 'seq', 'idx']).doNothing())
+    // No conflict target: the key is (host_id, boot_id, seq, idx) on SQLite and also holds the
+    // partition column received_at on PostgreSQL (migration 2026-12-05-pg-partitions).
+    .onConflict((oc) => oc.doNothing())
     .execute();
 }
 

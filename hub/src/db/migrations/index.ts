@@ -10,6 +10,7 @@ import * as webConsole from './2026-11-30-console.js';
 import * as policies from './2026-12-01-policies.js';
 import * as retention from './2026-12-03-retention.js';
 import * as probes from './2026-12-04-probes.js';
+import * as pgPartitions from './2026-12-05-pg-partitions.js';
 import * as inventoryLicences from './2026-12-06-inventory-licences.js';
 
 /**
@@ -28,5 +29,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-01-policies': policies,
   '2026-12-03-retention': retention,
   '2026-12-04-probes': probes,
+  '2026-12-05-pg-partitions': pgPartitions,
   '2026-12-06-inventory-licences': inventoryLicences,
 };

@@ -54,7 +54,7 @@ Options:
   --signing-key <file>          ed25519 key (PKCS#8 PEM) signing agent updates; created 0600 if missing
                                 [env VIGIE_HUB_SIGNING_KEY, default agent-signing-key.pem beside --db]
   --retention <spec>            How long metrics are kept, raw then per roll-up tier
-                                [env VIGIE_RETENTION, default raw=6h,1m=2d,10m=60d,1h=2y]
+                                [env VIGIE_RETENTION, default raw=2h,1m=2d,10m=60d,1h=2y]
 
 The hub logs JSON lines on stdout and prints 'listening <url>' on stderr when ready.
 SIGINT/SIGTERM close agents' sockets with "service restart" (4030) and exit 0.`,

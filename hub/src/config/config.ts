@@ -116,7 +116,7 @@ const configSchema = z.object({
   agentArtefactsDir: z.string().min(1).max(4096).optional(),
   /** ed25519 private key (PKCS#8 PEM) signing the artefacts; default beside the SQLite file, created 0600. */
   signingKey: z.string().min(1).max(4096).optional(),
-  /** How long each resolution of the metrics is kept: `raw=6h,1m=2d,10m=60d,1h=2y` (retention/settings.ts). */
+  /** How long each resolution of the metrics is kept: `raw=2h,1m=2d,10m=60d,1h=2y` (retention/settings.ts). */
   retention: z
     .string()
     .max(1024)

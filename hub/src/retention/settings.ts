@@ -27,11 +27,12 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /**
- * Raw for 6 hours (a report every 10 s is ~1.5 KB, so a day of raw is ~13 MB per host), then 1 min
- * for 2 days, 10 min for 60 days and 1 h for 2 years. See docs/decisions/0018.
+ * Raw for 2 hours (a report every 10 s is ~1.5 KB on disk, so each hour of raw is ~0.5 MB per host:
+ * 5 GB for 10 000 hosts), then 1 min for 2 days, 10 min for 60 days and 1 h for 2 years. Charts of
+ * more than the last 2 hours read the roll-ups. See docs/decisions/0018.
  */
 export const RETENTION_DEFAULTS: RetentionSettings = {
-  rawMs: 6 * HOUR,
+  rawMs: 2 * HOUR,
   tiers: [
     { stepMs: MINUTE, keepMs: 2 * DAY },
     { stepMs: 10 * MINUTE, keepMs: 60 * DAY },
@@ -46,7 +47,7 @@ export const RETENTION_DEFAULTS: RetentionSettings = {
 export type SpecResult = { ok: true; value: RetentionSettings } | { ok: false; error: string };
 
 /**
- * Parse `raw=6h,1m=2d,10m=60d,1h=2y` (the `--retention` flag): how long raw samples are kept, then
+ * Parse `raw=2h,1m=2d,10m=60d,1h=2y` (the `--retention` flag): how long raw samples are kept, then
  * one `step=keep` per tier. Steps must grow, each a multiple of the previous one, and each tier
  * must be kept longer than the one before it.
  */

@@ -2,6 +2,7 @@
 // `npm start`: the hub on an embedded SQLite file and an agent for this machine reporting into it.
 // Everything lives in ./var (database, admin token, agent state, logs); a second run reuses it.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   createWriteStream,
@@ -18,6 +19,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const varDir = join(root, 'var');
 const db = join(varDir, 'vigie-hub.db');
 const adminTokenFile = join(varDir, 'admin-token');
+const adminPasswordFile = join(varDir, 'admin-password');
 const agentState = join(varDir, 'agent');
 const hubBin = join(root, 'hub', 'bin', 'vigie-hub.js');
 const agentBin = join(root, 'agent', 'bin', 'vigie-agent.js');
@@ -37,8 +39,8 @@ function fail(message) {
   process.exit(1);
 }
 
-function runCli(bin, args) {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+function runCli(bin, args, input) {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input });
   return { ok: result.status === 0, out: result.stdout.trim(), err: result.stderr.trim() };
 }
 
@@ -63,18 +65,46 @@ function stopAll() {
   for (const child of children) child.kill('SIGTERM');
 }
 
+function writeSecret(file, value) {
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+// The web console's admin password: made here, kept in var/ beside the token, printed at start.
+const consolePassword = existsSync(adminPasswordFile)
+  ? readFileSync(adminPasswordFile, 'utf8').trim()
+  : randomBytes(12).toString('base64url');
+
+let adminName = 'admin';
+
 function adminToken() {
   if (existsSync(adminTokenFile)) return readFileSync(adminTokenFile, 'utf8').trim();
   // The token file was deleted but the user may still exist: make a fresh admin then.
   for (const name of ['admin', `admin-${Date.now()}`]) {
-    const created = runCli(hubBin, ['user', 'create', name, '--role', 'admin', '--db', db, '--quiet']);
+    const args = ['user', 'create', name, '--role', 'admin', '--password-stdin', '--db', db, '--quiet'];
+    const created = runCli(hubBin, args, consolePassword);
     if (created.ok) {
-      writeFileSync(adminTokenFile, `${created.out}\n`, { mode: 0o600 });
-      chmodSync(adminTokenFile, 0o600);
+      adminName = name;
+      writeSecret(adminTokenFile, created.out);
+      writeSecret(adminPasswordFile, consolePassword);
       return created.out;
     }
   }
   fail('could not create an admin user');
+}
+
+function consoleLogin() {
+  // A var/ from before the console: give 'admin' a console password once.
+  if (!existsSync(adminPasswordFile)) {
+    const set = runCli(
+      hubBin,
+      ['user', 'set-password', adminName, '--password-stdin', '--db', db],
+      consolePassword,
+    );
+    if (!set.ok) return undefined;
+    writeSecret(adminPasswordFile, consolePassword);
+  }
+  return { user: adminName, password: consolePassword };
 }
 
 async function startHub() {
@@ -144,6 +174,7 @@ async function waitForHost(url, token) {
 }
 
 const token = adminToken();
+const login = consoleLogin();
 const hub = await startHub();
 if (!existsSync(join(agentState, 'credentials.json'))) enrolAgent(hub.url);
 let agent = startAgent();
@@ -167,6 +198,8 @@ hub.child.once('exit', (code) => {
 const host = await waitForHost(hub.url, token);
 say('');
 say(`Vigie hub     ${hub.url}   (health: ${hub.url}/healthz)`);
+say(`Web console   ${hub.url}/console`);
+if (login) say(`  sign in as  ${login.user} / ${login.password}   (also in var/admin-password)`);
 say(`Admin token   ${token}   (also in var/admin-token)`);
 say(`Try           curl -H "Authorization: Bearer ${token}" ${hub.url}/api/v1/hosts`);
 if (host) {

@@ -158,7 +158,7 @@ describe('the web console in Chromium', () => {
       true,
     );
     await expect.poll(() => row.count()).toBe(1);
-    await expect.poll(async () => (await row.first().innerText()).includes(HOSTILE)).toBe(true);
+    await expect.poll(async () => (await row.first().textContent()).includes(HOSTILE)).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'queue-n1-live.png'), fullPage: true });
 
     await row.first().getByRole('link').click();
@@ -166,8 +166,8 @@ describe('the web console in Chromium', () => {
     await page.getByRole('button', { name: 'Prendre en compte' }).click();
     await page.waitForURL(/\/console\/incidents\/[^?]+$/);
     const timeline = page.locator('ol.timeline');
-    await expect.poll(() => timeline.innerText()).toContain('acknowledged');
-    await expect.poll(() => timeline.innerText()).toContain('user:alice');
+    await expect.poll(() => timeline.textContent()).toContain('acknowledged');
+    await expect.poll(() => timeline.textContent()).toContain('user:alice');
     expect(await page.locator('dd[data-state]').getAttribute('data-state')).toBe('acknowledged');
     // The chart around the fault is drawn from the host's samples, with the threshold.
     await expect
@@ -181,9 +181,9 @@ describe('the web console in Chromium', () => {
     const page = await newPage();
     await signIn(page, 'alice');
     await page.goto(`${hub.url}/console/hosts`);
-    await expect.poll(() => page.locator('[data-hostname]').first().innerText()).toBe(HOSTILE);
+    await expect.poll(() => page.locator('[data-hostname]').first().textContent()).toBe(HOSTILE);
     await page.goto(`${hub.url}/console/hosts/${hostId}`);
-    await expect.poll(() => page.locator('h1').innerText()).toBe(HOSTILE);
+    await expect.poll(() => page.locator('h1').textContent()).toBe(HOSTILE);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'host-hostile-name.png'), fullPage: true });
     expect(dialogs).toEqual([]);
@@ -197,7 +197,7 @@ describe('the web console in Chromium', () => {
       const res = await page.goto(`${hub.url}${path}`);
       expect(res?.status(), path).toBe(403);
     }
-    await expect.poll(() => page.locator('h1').innerText()).toBe('Accès refusé');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Accès refusé');
     await page.close();
 
     const admin = await newPage();
@@ -206,7 +206,7 @@ describe('the web console in Chromium', () => {
     expect(res?.status()).toBe(200);
     await admin.getByRole('button', { name: 'Créer un jeton' }).click();
     await expect
-      .poll(() => admin.locator('#cmd-linux').innerText())
+      .poll(() => admin.locator('#cmd-linux').textContent())
       .toMatch(/install\.sh'? \| sudo sh -s -- --token '?vge_/);
     await admin.screenshot({ path: join(ARTIFACTS, 'admin-enrolment.png'), fullPage: true });
     await admin.close();
@@ -217,9 +217,9 @@ describe('the web console in Chromium', () => {
     await signIn(page, 'alice');
     await page.getByRole('link', { name: 'English' }).click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
-    await expect.poll(() => page.locator('h1').innerText()).toBe('N1 queue');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('N1 queue');
     await page.getByRole('link', { name: 'Fleet' }).click();
-    await expect.poll(() => page.locator('h1').innerText()).toBe('Fleet');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Fleet');
     await page.screenshot({ path: join(ARTIFACTS, 'fleet-english.png'), fullPage: true });
     expect(dialogs).toEqual([]);
     await page.close();

@@ -12,6 +12,7 @@ Commands:
   token list            List enrolment tokens
   token revoke <id>     Revoke an enrolment token
   user create <name>    Create a user and print its API bearer token (once)
+  user set-password <name>  Set a user's web console password (from standard input)
   help [command]        Show help for a command
 
 Common options:
@@ -73,8 +74,11 @@ Applies pending database migrations and exits. 'start' does the same on its own.
   vigie-agent enroll --hub <hub url> --token <token>
 Defaults: client 'default', site 'default', 1 use, valid 168 hours (7 days).`,
 
-  user: `Usage: vigie-hub user create <name> --role admin|n1|n2|n3|readonly [--db <path>] [--quiet]
+  user: `Usage: vigie-hub user create <name> --role admin|n1|n2|n3|readonly [--password-stdin] [--db <path>] [--quiet]
+       vigie-hub user set-password <name> --password-stdin [--db <path>]
 
-Creates a user and prints its API bearer token once (with --quiet, only the token). Use it as
-'Authorization: Bearer <token>' on /api/v1.`,
+'create' makes a user and prints its API bearer token once (with --quiet, only the token). Use it as
+'Authorization: Bearer <token>' on /api/v1. With --password-stdin, the password piped on standard
+input (10 to 256 characters) also lets the user sign in to the web console at /console.
+'set-password' sets or replaces that password and signs the user out of the console everywhere.`,
 } as const;

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { HOST_ROLES, type HostRole } from '@vigie/shared';
 import { createUserWithToken } from '../access/create-user.js';
 import { type HubConfig, loadHubConfig } from '../config/config.js';
+import { setUserPassword } from '../console/security/accounts.js';
+import { passwordProblem } from '../console/security/password.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { USER_ROLES, type UserRole } from '../db/tables/users.js';
 import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
@@ -54,6 +56,7 @@ function config(flags: Record<string, string | boolean | undefined>): HubConfig 
       publicUrl: str('public-url'),
       agentArtefactsDir: str('agent-artefacts'),
       signingKey: str('signing-key'),
+      retention: str('retention'),
     },
     process.env,
   );
@@ -90,6 +93,7 @@ async function start(args: string[]): Promise<number> {
     'public-url': { type: 'string' },
     'agent-artefacts': { type: 'string' },
     'signing-key': { type: 'string' },
+    retention: { type: 'string' },
   });
   if (values.help) return help('start');
   const cfg = config(values);
@@ -210,18 +214,49 @@ async function token(args: string[]): Promise<number> {
   throw new UsageError(`unknown token action '${action}'`);
 }
 
+/** The password piped on standard input, without its final newline (never a flag: flags end up in `ps`). */
+async function readPasswordFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
 async function user(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { role: { type: 'string' } });
+  const { values, positionals } = parse(args, {
+    role: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+  });
   const [action, name] = positionals;
-  if (values.help || action !== 'create')
+  if (values.help || (action !== 'create' && action !== 'set-password'))
     return action === undefined || values.help ? help('user') : usage(`unknown user action '${action}'`);
-  if (!name) throw new UsageError('user create needs a name');
+  if (!name) throw new UsageError(`user ${action} needs a name`);
+  if (action === 'set-password' && !values['password-stdin'])
+    throw new UsageError('user set-password reads the password from --password-stdin');
+  const password = values['password-stdin'] ? await readPasswordFromStdin() : undefined;
+  const cfg = config(values);
+  if (action === 'set-password') {
+    const set = await withDatabase(cfg, (db) => setUserPassword(db, name, password ?? ''));
+    if (!set.ok) {
+      process.stderr.write(`vigie-hub: cannot set the password of '${name}': ${set.code}\n`);
+      return EXIT.failure;
+    }
+    if (!values.quiet) process.stdout.write(`console password of ${name} set\n`);
+    return EXIT.ok;
+  }
   const role = (values.role ?? '') as UserRole;
   if (!USER_ROLES.includes(role)) throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}`);
-  const cfg = config(values);
-  const created = await withDatabase(cfg, (db) =>
-    createUserWithToken({ db, clock: Date.now, random: cryptoRandom }, { name, role }),
-  );
+  if (password !== undefined) {
+    const problem = passwordProblem(password);
+    if (problem)
+      throw new UsageError(`the password is ${problem === 'TOO_SHORT' ? 'too short' : 'too long'}`);
+  }
+  const created = await withDatabase(cfg, async (db) => {
+    const result = await createUserWithToken({ db, clock: Date.now, random: cryptoRandom }, { name, role });
+    if (result.ok && password !== undefined) await setUserPassword(db, name, password);
+    return result;
+  });
   if (!created.ok) {
     process.stderr.write(`vigie-hub: a user named '${name}' already exists\n`);
     return EXIT.failure;

@@ -55,6 +55,24 @@ export function equalsIgnoringCase(
     : sql<SqlBool>`${column} = ${value}`;
 }
 
+/**
+ * Serialise the transactions that work on one key until they end: on PostgreSQL a transaction
+ * -scoped advisory lock on the key's hash (several hub instances, a pool of connections); on
+ * SQLite nothing, since its writers are serialised already. Must run inside a transaction.
+ */
+export async function lockKeyForTransaction(trx: AnyDb, key: string): Promise<void> {
+  if (engineOf(trx) !== 'postgres') return;
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}
+
+/** Like {@link lockKeyForTransaction} but never waits: false when another transaction holds it. */
+export async function tryLockKeyForTransaction(trx: AnyDb, key: string): Promise<boolean> {
+  if (engineOf(trx) !== 'postgres') return true;
+  const { rows } = await sql<{ locked: boolean }>`
+    select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as locked`.execute(trx);
+  return rows[0]?.locked === true;
+}
+
 // ---- for migrations (they must stay frozen in what they produce on each engine) ----
 
 /** An integer key the database numbers: `autoincrement` on SQLite, an identity on PostgreSQL. */

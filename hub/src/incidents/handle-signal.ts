@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { lockKeyForTransaction } from '../db/dialect.js';
 import type { IncidentSource } from '../db/tables/incidents.js';
 import { holdSignal, releaseHeldSignal } from '../repositories/held-signals.js';
 import { insertIncidentEvent } from '../repositories/incident-events.js';
@@ -28,6 +29,9 @@ export async function handleSignal(
   now: number,
   source: IncidentSource = 'agent',
 ): Promise<SignalOutcome> {
+  // Signals of one key wait for each other (several hub instances on PostgreSQL), so each decides
+  // on what the previous one committed: fifty identical faults make one ticket, fifty occurrences.
+  await lockKeyForTransaction(trx, signal.key);
   // Two tries: if another writer opened the key between our read and our insert, the unique
   // index refused ours and the second read sees theirs (an occurrence, not a second ticket).
   for (let attempt = 0; attempt < 2; attempt++) {

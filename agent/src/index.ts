@@ -14,6 +14,12 @@ export {
   SYSTEM_FINGERPRINT_DEPS,
 } from './identity/fingerprint.js';
 export { type HostInfo, readHostInfo, systemHostInfoDeps } from './identity/host-info.js';
+export {
+  hashInventory,
+  type InventoryChunk,
+  type InventorySnapshot,
+  toInventoryChunks,
+} from './inventory/index.js';
 export { createLogger, type Log, type LogLevel, SILENT_LOG } from './logger.js';
 export {
   type AgentDeps,

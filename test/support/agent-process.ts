@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestHub } from './hub-fixture.js';
+import { AGENT_BIN, type RunningProcess, runCli, startProcess } from './processes.js';
+
+/** Enrol this machine into `hub` (client `e2e`, site `lab`) without starting the agent; returns its agent id. */
+export async function enrolAgentState(
+  hub: TestHub,
+  stateDir: string,
+): Promise<{ agentId: string; hostId: string }> {
+  const created = await hub.api<{ token: string }>('/api/v1/enrolment-tokens', {
+    method: 'POST',
+    body: JSON.stringify({ client: 'e2e', site: 'lab', maxUses: 1, ttlHours: 1 }),
+  });
+  if (created.status !== 201) throw new Error(`enrolment token: ${JSON.stringify(created.body)}`);
+  const enrolled = await runCli(AGENT_BIN, [
+    'enroll',
+    '--hub',
+    hub.url,
+    '--token',
+    created.body.token,
+    '--state-dir',
+    stateDir,
+  ]);
+  if (enrolled.code !== 0) throw new Error(`enroll failed: ${enrolled.output}`);
+  const credentials = JSON.parse(readFileSync(join(stateDir, 'credentials.json'), 'utf8')) as {
+    agentId: string;
+    hostId: string;
+  };
+  return { agentId: credentials.agentId, hostId: credentials.hostId };
+}
+
+/** `vigie-agent run` against `hubUrl` (a fault proxy, usually), a sample a second. */
+export function runAgent(stateDir: string, hubUrl: string, args: string[] = []): RunningProcess {
+  return startProcess(
+    AGENT_BIN,
+    ['run', '--state-dir', stateDir, '--metrics-interval', '1', '--log-level', 'info', ...args],
+    // `run` has no --hub flag: the environment overrides the URL saved at enrolment.
+    { VIGIE_HUB_URL: hubUrl },
+  );
+}
+
+/** SIGKILL by pid and wait for the exit: what a crash or a power cut does to the process. */
+export async function killHard(target: RunningProcess): Promise<void> {
+  const pid = target.child.pid;
+  if (pid === undefined) throw new Error('no pid');
+  process.kill(pid, 'SIGKILL');
+  const exit = await target.exited(10_000);
+  if (exit !== 'SIGKILL') throw new Error(`expected SIGKILL, got ${exit}`);
+}
+
+/** Occurrences of `pattern` in a process's output so far. */
+export function countLines(target: RunningProcess, pattern: RegExp): number {
+  return target
+    .output()
+    .split('\n')
+    .filter((line) => pattern.test(line)).length;
+}

@@ -24,7 +24,11 @@ export function pickFacts(
     const value = factValue(record[from]);
     if (value === undefined) continue;
     if (typeof value === 'string' && value.length > LIMITS.maxTextLength) {
-      log('inventory fact too long, left out', { fact: to, length: value.length });
+      log('inventory fact too long, left out', {
+        limit: 'INVENTORY_FACT_TOO_LONG',
+        fact: to,
+        length: value.length,
+      });
       continue;
     }
     out[to] = value;

@@ -57,7 +57,10 @@ describe('collectInventory', () => {
     const log = vi.fn();
     const snap = await collectInventory({ si: fakeSi(rec), clock: () => 1000, log });
     expect(snap.hardware).not.toHaveProperty('serial');
-    expect(log).toHaveBeenCalledWith(expect.any(String), expect.objectContaining({ fact: 'serial' }));
+    expect(log).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ fact: 'serial', limit: 'INVENTORY_FACT_TOO_LONG' }),
+    );
   });
 
   it('leaves out the part whose source fails', async () => {

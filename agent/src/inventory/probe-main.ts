@@ -84,10 +84,13 @@ export async function collectInventoryOffLoop(log: {
   warn: (msg: string, fields?: Record<string, unknown>) => void;
 }): Promise<ProbeResult> {
   try {
-    return await collectThroughProbe(selfProbeCommand(), { log: (msg, fields) => log.debug(msg, fields) });
+    // What a bound left out is worth a warning (`limit` names the bound); the rest is detail.
+    const forward = (msg: string, fields?: Record<string, unknown>) =>
+      (fields?.limit === undefined ? log.debug : log.warn)(msg, fields);
+    return await collectThroughProbe(selfProbeCommand(), { log: forward });
   } catch (error) {
     if (!(error instanceof ProbeError) || error.reason !== 'spawn') throw error;
     log.warn('inventory probe cannot start; collecting in process', { error: error.message });
-    return collectLocally((msg, fields) => log.debug(msg, fields));
+    return collectLocally((msg, fields) => (fields?.limit === undefined ? log.debug : log.warn)(msg, fields));
   }
 }

@@ -85,4 +85,19 @@ describe('collectSoftware', () => {
     expect(list).toEqual([{ name: 'a', version: '1', source: 'dpkg' }]);
     expect(logged).toContain('software source failed');
   });
+
+  it('leaves out an entry with a 16 kB name, keeps the rest verbatim, and logs the bound it broke', async () => {
+    const logged: Record<string, unknown>[] = [];
+    const status = `Package: ${'x'.repeat(16_384)}\nStatus: install ok installed\nVersion: 1\n\nPackage: b<script>\nStatus: install ok installed\nVersion: 2\n`;
+    const list = await collectSoftware({
+      io: io({
+        exists: async (path) => path === DPKG_STATUS_PATH,
+        readFile: async () => new TextEncoder().encode(status),
+      }),
+      platform: 'linux',
+      log: (_msg, fields) => logged.push(fields ?? {}),
+    });
+    expect(list).toEqual([{ name: 'b<script>', version: '2', source: 'dpkg' }]);
+    expect(logged).toContainEqual({ limit: 'INVENTORY_ENTRY_OUT_OF_BOUNDS', count: 1 });
+  });
 });

@@ -95,7 +95,15 @@ export async function collectSoftware(deps: {
     ),
   );
   const bounded = boundSoftware(lists.flat(), MAX_SOFTWARE);
-  if (bounded.invalid > 0) log('software entries out of bounds, left out', { count: bounded.invalid });
-  if (bounded.overflow > 0) log('too many software entries, rest left out', { count: bounded.overflow });
+  if (bounded.invalid > 0)
+    log('software entries out of bounds, left out', {
+      limit: 'INVENTORY_ENTRY_OUT_OF_BOUNDS',
+      count: bounded.invalid,
+    });
+  if (bounded.overflow > 0)
+    log('too many software entries, rest left out', {
+      limit: 'INVENTORY_TOO_MANY_ENTRIES',
+      count: bounded.overflow,
+    });
   return bounded.items;
 }

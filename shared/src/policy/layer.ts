@@ -88,5 +88,7 @@ export const policyLayerSchema = z.strictObject({
   services: policySchema.shape.services.optional(),
   checks: checkOverridesSchema.optional(),
   maintenanceWindows: list(windowId).optional(),
+  /** Signed agent updates on or off for the hosts this layer reaches (0017). */
+  autoUpdate: policySchema.shape.autoUpdate,
 });
 export type PolicyLayerSettings = z.infer<typeof policyLayerSchema>;

@@ -104,6 +104,9 @@ export function resolvePolicy(
     }
   }
   let maintenanceWindows: readonly string[] = [];
+  // Optional in a policy (absent = off), so not one of TOP_KEYS.
+  let autoUpdate = defaults.autoUpdate;
+  if (autoUpdate !== undefined) claim(sources, '/autoUpdate', autoUpdate, 'defaults');
   const problems: PolicyProblem[] = [];
 
   const ordered = [...layers].sort(
@@ -116,6 +119,10 @@ export function resolvePolicy(
       if (settings[key] === undefined) continue;
       top[key] = settings[key];
       claim(sources, `/${key}`, settings[key], name);
+    }
+    if (settings.autoUpdate !== undefined) {
+      autoUpdate = settings.autoUpdate;
+      claim(sources, '/autoUpdate', settings.autoUpdate, name);
     }
     if (settings.maintenanceWindows !== undefined) {
       maintenanceWindows = settings.maintenanceWindows;
@@ -152,6 +159,7 @@ export function resolvePolicy(
     inventoryCron: top.inventoryCron as string,
     services: top.services as string[],
     checks: [...checks.values()].flat(),
+    ...(autoUpdate !== undefined && { autoUpdate }),
   };
   return { policy, maintenanceWindows, sources: Object.fromEntries(sources), problems };
 }

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { PolicyLayerSettings } from '../policy/layer.js';
+import { DEFAULT_POLICY } from '../policy/policy.js';
+import { type PolicyLayer, resolvePolicy } from '../policy/resolve.js';
 import { welcomeSchema } from '../protocol/hub/welcome.js';
 import { agentUpdateSchema, artefactSignedText } from './agent-update.js';
 
@@ -52,5 +55,29 @@ describe('agent update announcement', () => {
     expect(artefactSignedText({ name: 'vigie-agent.mjs', version: '0.2.0', size: 10, sha256: 'ab' })).toBe(
       'vigie-agent-artefact/1\nname=vigie-agent.mjs\nversion=0.2.0\nsize=10\nsha256=ab\n',
     );
+  });
+});
+
+describe('autoUpdate in policy layers', () => {
+  const layer = (
+    scope: PolicyLayer['scope'],
+    target: string,
+    settings: PolicyLayerSettings,
+  ): PolicyLayer => ({
+    scope,
+    target,
+    settings,
+  });
+
+  it('is off unless a layer turns it on, and the narrowest layer wins', () => {
+    expect(resolvePolicy(DEFAULT_POLICY, [], 1).policy.autoUpdate).toBeUndefined();
+    const layers = [
+      layer('global', '', { autoUpdate: true }),
+      layer('role', 'server', { autoUpdate: false }),
+    ];
+    const resolved = resolvePolicy(DEFAULT_POLICY, layers, 2);
+    expect(resolved.policy.autoUpdate).toBe(false);
+    expect(resolved.sources['/autoUpdate']).toBe('role:server');
+    expect(resolvePolicy({ ...DEFAULT_POLICY, autoUpdate: true }, [], 3).policy.autoUpdate).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import {
   MAX_PROBATION_STARTS,
   previousPath,
   REFUSED_FOR_MS,
+  stagedPath,
 } from './install-journal.js';
 
 const PROBATION_MS = 600_000;
@@ -92,5 +93,15 @@ describe('swap, probation and rollback', () => {
     expect(await journal.isRefused('0.2.0', 'cd'.repeat(32), now + REFUSED_FOR_MS - 1)).toBe(true);
     expect(await journal.isRefused('0.2.0', 'ef'.repeat(32), now)).toBe(false);
     expect(await journal.isRefused('0.2.0', 'cd'.repeat(32), now + REFUSED_FOR_MS)).toBe(false);
+  });
+});
+
+describe('staged file name', () => {
+  it('keeps the extension, so a staged single-file build still runs as an ES module', () => {
+    expect(stagedPath('/opt/vigie-agent/vigie-agent.mjs')).toBe('/opt/vigie-agent/vigie-agent.new.mjs');
+    expect(stagedPath('/opt/vigie-agent/vigie-agent')).toBe('/opt/vigie-agent/vigie-agent.new');
+    expect(stagedPath('C:/Program Files/Vigie/vigie-agent.exe')).toBe(
+      'C:/Program Files/Vigie/vigie-agent.new.exe',
+    );
   });
 });

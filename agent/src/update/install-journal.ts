@@ -1,5 +1,5 @@
 import { chmod, copyFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeJsonFileAtomic } from '../credentials/json-file.js';
 import type { UpdateErrorCode } from './update-errors.js';
@@ -65,7 +65,11 @@ export interface InstallJournal {
 }
 
 export const previousPath = (target: string) => `${target}.previous`;
-export const stagedPath = (target: string) => `${target}.new`;
+/** Beside the target, keeping its extension: Node runs `x.new` as CommonJS, `x.new.mjs` as a module. */
+export const stagedPath = (target: string) => {
+  const ext = extname(target);
+  return `${target.slice(0, target.length - ext.length)}.new${ext}`;
+};
 
 /** The journal in `<stateDir>/update/`. */
 export function createInstallJournal(stateDir: string): InstallJournal {

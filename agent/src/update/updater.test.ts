@@ -109,7 +109,7 @@ describe('updater', () => {
     u.policy(allowed);
     u.announced(announcement());
     served = Buffer.from(NEW);
-    served[served.length - 2] ^= 0x20;
+    served.writeUInt8(served.readUInt8(served.length - 2) ^ 0x20, served.length - 2);
     await fireTimers(u);
     expect(restarts).toEqual([]);
     expect(readFileSync(target, 'utf8')).toBe('// vigie-agent 0.1.0\n');

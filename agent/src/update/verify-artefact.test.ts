@@ -24,7 +24,7 @@ describe('verifying an update artefact', () => {
   it('refuses tampered bytes of the same size: the checksum differs from the signed one', async () => {
     const artefact = announce(BYTES, '0.2.0', hub.privateKey);
     const tampered = Buffer.from(BYTES);
-    tampered[tampered.length - 3] ^= 0x01;
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 3) ^ 0x01, tampered.length - 3);
     writeFileSync(join(dir, 'a'), tampered);
     expect(await verifyArtefactFile(join(dir, 'a'), artefact)).toMatchObject({
       ok: false,

@@ -89,6 +89,19 @@ describe.runIf(existsSync('/var/lib/dpkg/status'))(
       expect(body.inventory.software.filter((s) => s.source === 'dpkg')).toHaveLength(installed);
       expect(body.inventory.updates).toMatchObject({ manager: 'apt', rebootRequired: expect.any(Boolean) });
 
+      // The same inventory as GLPI reads it.
+      const glpi = await api<{
+        action: string;
+        itemtype: string;
+        content: { softwares: { name: string; version?: string; from?: string }[]; operatingsystem: object };
+      }>(`/api/v1/hosts/${hits[0]?.hostId}/inventory.glpi.json`);
+      expect(glpi.status).toBe(200);
+      expect(glpi.body).toMatchObject({ action: 'inventory', itemtype: 'Computer' });
+      expect(glpi.body.content.softwares.filter((s) => s.from === 'dpkg')).toHaveLength(installed);
+      expect(glpi.body.content.softwares).toContainEqual(
+        expect.objectContaining({ name: 'bash', version: bashVersion }),
+      );
+
       const csv = await fetch(`${hubUrl}/api/v1/inventory/software.csv?name=bash`, {
         headers: { authorization: `Bearer ${adminToken}` },
       });

@@ -77,7 +77,7 @@ export function selfProbeCommand(): ProbeCommand {
 /**
  * This machine's inventory collected by a probe child process, so that systeminformation's
  * synchronous commands and the parsing of a large package list run off the agent's event loop.
- * Collected in process only when no child can be started at all.
+ * Collected in process only when the child cannot start or ends without a result.
  */
 export async function collectInventoryOffLoop(log: {
   debug: (msg: string, fields?: Record<string, unknown>) => void;
@@ -89,8 +89,10 @@ export async function collectInventoryOffLoop(log: {
       (fields?.limit === undefined ? log.debug : log.warn)(msg, fields);
     return await collectThroughProbe(selfProbeCommand(), { log: forward });
   } catch (error) {
-    if (!(error instanceof ProbeError) || error.reason !== 'spawn') throw error;
-    log.warn('inventory probe cannot start; collecting in process', { error: error.message });
+    // A probe that cannot start, or dies, must not cost the inventory: collect in process then
+    // (stalling the loop once). One that hangs or floods is not retried in process.
+    if (!(error instanceof ProbeError) || (error.reason !== 'spawn' && error.reason !== 'exit')) throw error;
+    log.warn('inventory probe failed; collecting in process', { reason: error.reason, error: error.message });
     return collectLocally((msg, fields) => (fields?.limit === undefined ? log.debug : log.warn)(msg, fields));
   }
 }

@@ -1,3 +1,4 @@
+import type { AgentSessionsTable } from './tables/agent-sessions.js';
 import type { AgentBootsTable, AgentsTable } from './tables/agents.js';
 import type { CheckStatesTable } from './tables/check-states.js';
 import type { ClientsTable, SitesTable, UserClientsTable } from './tables/clients.js';
@@ -46,6 +47,7 @@ export interface Database {
   hosts: HostsTable;
   agents: AgentsTable;
   agent_boots: AgentBootsTable;
+  agent_sessions: AgentSessionsTable;
   samples: SamplesTable;
   sample_rollups: SampleRollupsTable;
   retention_state: RetentionStateTable;

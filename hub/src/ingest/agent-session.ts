@@ -13,10 +13,10 @@ import {
   PROTOCOL_VERSION,
   type RawFrame,
 } from '@vigie/shared';
+import { claimAgentSession, releaseAgentSession } from '../cluster/agent-sessions.js';
 import type { HubDeps } from '../config/deps.js';
 import { confirmSecretSaved, type RotationSettings, rotateIfDue } from '../identity/rotation.js';
 import { probeAssignment } from '../probes/assignment.js';
-import { markDisconnected } from '../repositories/hosts.js';
 import { hashSecret } from '../security/secrets.js';
 import { type AgentRates, createAgentRateLimit, type RateLimits } from './agent-rate-limit.js';
 import { authenticateHello } from './authenticate-hello.js';
@@ -168,6 +168,17 @@ export function createAgentSession(
     // Only an agent that announced probes gets the `probes` message: older ones would refuse it.
     const runsProbes = hello.capabilities?.includes(PROBES_CAPABILITY) === true;
     const hostId = sender.hostId;
+    // This instance holds the agent now (a new epoch): its socket on another instance is stale.
+    const epoch = await claimAgentSession(deps.db, {
+      agentId,
+      hostId,
+      instanceId: sessions.instanceId,
+      now: deps.clock(),
+    });
+    if (isClosed()) {
+      await releaseAgentSession(deps.db, { agentId, hostId, epoch, now: deps.clock() });
+      return;
+    }
     const sendProbes = async (): Promise<boolean> => {
       if (!runsProbes || isClosed()) return false;
       const assignment = await probeAssignment(deps.db, hostId);
@@ -178,6 +189,7 @@ export function createAgentSession(
     live = {
       agentId,
       hostId,
+      epoch,
       refreshProbes: () => {
         const result = chain.then(sendProbes);
         chain = result.then(
@@ -342,11 +354,13 @@ export function createAgentSession(
       if (!live || !sender) return;
       const current = sessions.unregister(live);
       log.info({ agentId: sender.agentId, code }, 'agent disconnected');
-      // A superseded session must not mark the host offline: its replacement is connected.
+      // A superseded session must not mark the host offline: its replacement is connected,
+      // here or (a newer epoch) on another hub instance.
       if (wasReady && current) {
-        const hostId = sender.hostId;
+        const release = { agentId: sender.agentId, hostId: sender.hostId, epoch: live.epoch ?? 0 };
         chain = chain
-          .then(() => markDisconnected(deps.db, hostId, deps.clock()))
+          .then(() => releaseAgentSession(deps.db, { ...release, now: deps.clock() }))
+          .then(() => {})
           .catch((error: unknown) => {
             log.error({ err: error }, 'could not mark host disconnected');
           });

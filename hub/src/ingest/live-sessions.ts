@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { Policy } from '@vigie/shared';
 import { createStorageHealth } from './storage-health.js';
 
 /** What the hub needs of a live agent connection to supersede, kick or re-key it. */
 export interface LiveSession {
   readonly agentId: string;
+  /** The agent's session epoch this socket holds (agent_sessions); a newer one makes it stale. */
+  readonly epoch?: number;
   kick(close: 'SUPERSEDED' | 'CREDENTIAL_REVOKED' | 'SERVICE_RESTART'): void;
   /** Rotate the agent's secret now if a rotation is due or requested; resolves true if one was sent. */
   rotate(): Promise<boolean>;
@@ -20,10 +23,12 @@ export interface LiveSession {
  * same agent replaces the old one (the agent reconnected before the old socket timed out).
  * It also carries the instance's storage health, which ingest updates and /healthz reads.
  */
-export function createLiveSessions(clock: () => number = Date.now) {
+export function createLiveSessions(clock: () => number = Date.now, instanceId: string = randomUUID()) {
   const byAgent = new Map<string, LiveSession>();
   return {
     storage: createStorageHealth(clock),
+    /** This hub instance, as agent_sessions names it (several instances share PostgreSQL). */
+    instanceId,
     /** Register a session; the one it replaces, if any, is kicked. */
     register(session: LiveSession): void {
       const previous = byAgent.get(session.agentId);

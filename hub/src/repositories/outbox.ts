@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import { engineOf } from '../db/dialect.js';
 import type { OutboxState, OutboxTable } from '../db/tables/outbox.js';
 
 export type OutboxRow = Selectable<OutboxTable>;
@@ -62,7 +63,8 @@ export async function claimDueDeliveries(db: Kysely<Database>, options: ClaimOpt
     .where('state', 'in', ['pending', 'sending'])
     .where('next_attempt_at', '<=', options.now)
     .orderBy('next_attempt_at')
-    .limit(options.limit);
+    .limit(options.limit)
+    .$if(engineOf(db) === 'postgres', (qb) => qb.forUpdate().skipLocked());
   return db
     .updateTable('outbox')
     .set((eb) => ({

@@ -1,0 +1,95 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { markDisconnected } from '../repositories/hosts.js';
+import { publish } from './notify.js';
+
+/**
+ * Record that this instance now holds the agent's socket: the agent's epoch goes up by one
+ * (whichever instance held it before), and the other instances are told so they close their
+ * stale socket (LISTEN/NOTIFY on PostgreSQL; the periodic check covers a missed notification).
+ * Returns the new epoch.
+ */
+export async function claimAgentSession(
+  db: Kysely<Database>,
+  session: { agentId: string; hostId: string; instanceId: string; now: number },
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('agent_sessions')
+      .values({
+        agent_id: session.agentId,
+        host_id: session.hostId,
+        epoch: 1,
+        instance_id: session.instanceId,
+        connected_at: session.now,
+        disconnected_at: null,
+      })
+      .onConflict((oc) =>
+        oc.column('agent_id').doUpdateSet((eb) => ({
+          epoch: eb('agent_sessions.epoch', '+', 1),
+          host_id: session.hostId,
+          instance_id: session.instanceId,
+          connected_at: session.now,
+          disconnected_at: null,
+        })),
+      )
+      .returning('epoch')
+      .executeTakeFirstOrThrow();
+    const epoch = Number(row.epoch);
+    await publish(trx, { kind: 'session', agentId: session.agentId, epoch, instanceId: session.instanceId });
+    return epoch;
+  });
+}
+
+/**
+ * The socket of this epoch closed: mark the host disconnected, unless a newer connection of the
+ * agent (here or on another instance) already took over — then the host is not down at all.
+ * True when this was still the agent's current session.
+ */
+export async function releaseAgentSession(
+  db: Kysely<Database>,
+  session: { agentId: string; hostId: string; epoch: number; now: number },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const released = await trx
+      .updateTable('agent_sessions')
+      .set({ disconnected_at: session.now })
+      .where('agent_id', '=', session.agentId)
+      .where('epoch', '=', session.epoch)
+      .where('disconnected_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(released.numUpdatedRows) !== 1) return false;
+    await markDisconnected(trx, session.hostId, session.now);
+    return true;
+  });
+}
+
+/** Why a live session of this instance must close. */
+export type StaleReason = 'SUPERSEDED' | 'CREDENTIAL_REVOKED';
+
+/**
+ * Of this instance's live sessions (agent → epoch), those that must close: the agent connected
+ * since to another instance (a newer epoch), or its credential was revoked.
+ */
+export async function findStaleSessions(
+  db: Kysely<Database>,
+  live: ReadonlyMap<string, number>,
+): Promise<{ agentId: string; reason: StaleReason }[]> {
+  if (live.size === 0) return [];
+  const stale: { agentId: string; reason: StaleReason }[] = [];
+  const ids = [...live.keys()];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('agents')
+      .leftJoin('agent_sessions', 'agent_sessions.agent_id', 'agents.id')
+      .select(['agents.id', 'agents.revoked_at', 'agent_sessions.epoch'])
+      .where('agents.id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const row of rows) {
+      if (row.revoked_at !== null) stale.push({ agentId: row.id, reason: 'CREDENTIAL_REVOKED' });
+      else if (row.epoch !== null && Number(row.epoch) > (live.get(row.id) ?? 0))
+        stale.push({ agentId: row.id, reason: 'SUPERSEDED' });
+    }
+  }
+  return stale;
+}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection, hubWebSocketUrl, openSpool, SILENT_LOG } from '@vigie/agent';
 import Database from 'better-sqlite3';
@@ -146,12 +147,18 @@ export function reconcile(dbPath: string, agentId: string, frames: readonly Seen
 /**
  * After the agent process stopped: send what its spool still holds (sent but not acknowledged
  * when it stopped, or never sent) through `proxyUrl` with the agent's own spool and connection
- * code, the way its next start would, and wait until the spool is empty. The credential and
- * identity are the ones of the agent's captured `hello`.
+ * code, the way its next start would, and wait until the spool is empty. The identity is the
+ * agent's captured `hello`, with the secret of its credentials file.
  */
 export async function drainSpool(stateDir: string, proxyUrl: string, capturedHello: string): Promise<number> {
   const hello = JSON.parse(capturedHello) as Record<string, unknown> & { type?: string; bootId?: string };
-  const { type: _type, bootId: _bootId, ...identity } = hello;
+  const { type: _type, bootId: _bootId, ...captured } = hello;
+  // The secret on disk now: the hub may have rotated it since the hello was captured.
+  const saved = JSON.parse(readFileSync(join(stateDir, 'credentials.json'), 'utf8')) as {
+    agentId: string;
+    secret: string;
+  };
+  const identity = { ...captured, credential: { agentId: saved.agentId, secret: saved.secret } };
   const opened = openSpool({
     dir: join(stateDir, 'spool'),
     bootId: `boot-drain-${Date.now()}`,

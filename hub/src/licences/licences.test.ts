@@ -94,7 +94,7 @@ describe('licence compliance', () => {
     await sweepLicences(deps.db, runtime, now + 3_600_000);
     const tickets = await incidentsOf('licence.compliance');
     expect(tickets).toHaveLength(1);
-    expect(tickets[0]).toMatchObject({ state: 'new', host_id: null, resource: id });
+    expect(tickets[0]).toMatchObject({ state: 'new', host_id: null, resource: id, level: 'N2' });
   });
 });
 
@@ -112,7 +112,8 @@ describe('licence expiry', () => {
     await sweepLicences(deps.db, runtime, now);
     const tickets = await incidentsOf('licence.expiry');
     expect(tickets).toHaveLength(1);
-    expect(tickets[0]).toMatchObject({ severity: 'critical' });
+    expect(tickets[0]).toMatchObject({ severity: 'critical', level: 'N2', recovered_at: null });
+    expect(tickets[0]?.resource).toMatch(/:stage-7$/);
     expect(tickets[0]?.title ?? '').not.toBe('');
   });
 

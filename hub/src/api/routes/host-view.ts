@@ -4,6 +4,8 @@ import type { HostRow } from '../../repositories/hosts.js';
 export function toHostView(row: HostRow) {
   return {
     id: row.id,
+    /** `agent`, or `device` for equipment probed by its site's agents (see /api/v1/devices). */
+    kind: row.kind,
     hostname: row.hostname,
     client: row.client,
     site: row.site,

@@ -6,13 +6,14 @@ import type { ArtefactSigner } from '../artefacts/artefact-signer.js';
 import { type ArtefactStore, createArtefactStore } from '../artefacts/artefact-store.js';
 import type { HubDeps } from '../config/deps.js';
 import { createConsole } from '../console/console-app.js';
+import { sessionOrBearerAuth } from '../console/security/api-session.js';
 import type { LiveSessions } from '../ingest/live-sessions.js';
 import { createTargetGuard } from '../notify/target-guard.js';
 import { createPolicyService, type PolicyService, policyReceivers } from '../policies/policy-service.js';
 import { rateLimitByAddress } from '../security/rate-limit.js';
 import { clientScopeMiddleware } from '../tenancy/scope-middleware.js';
 import { ApiError } from './api-error.js';
-import { type AuthEnv, bearerAuth } from './middleware/bearer-auth.js';
+import type { AuthEnv } from './middleware/bearer-auth.js';
 import { artefactListRoutes, downloadRoutes } from './routes/artefacts.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { clientRoutes, userClientRoutes } from './routes/clients.js';
@@ -116,12 +117,13 @@ export function createApp(
   );
   api.use('/enrol', rateLimitByAddress(options.enrolPerMinute ?? 10, deps.clock));
   api.route('/enrol', enrolRoutes(deps, options.signer?.publicKey));
-  api.use(bearerAuth(deps));
+  // Bearer tokens; the console's session cookie also opens reads (CSV exports from the console).
+  api.use(sessionOrBearerAuth(deps));
   // Every route below sees only the clients of a client-scoped technician (tenancy/).
   api.use(clientScopeMiddleware(deps));
   const policies =
     options.policies ?? createPolicyService(deps, DEFAULT_POLICY, () => policyReceivers(sessions));
-  api.route('/hosts', hostsRoutes(deps, sessions));
+  api.route('/hosts', hostsRoutes(deps, sessions, policies));
   api.route('/hosts', gapsRoutes(deps));
   api.route('/hosts', inventoryHostRoutes(deps));
   api.route('/hosts', effectivePolicyRoutes(deps, policies));

@@ -5,9 +5,10 @@ import type { UserRole } from '../db/tables/users.js';
 import { openByHand } from '../incidents/open-by-hand.js';
 import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
+import { insertClient, setUserClients } from '../tenancy/clients.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import { CONTENT_SECURITY_POLICY, createConsole, PUBLIC_CONSOLE_PATHS } from './console-app.js';
-import { createConsoleUser } from './security/accounts.js';
+import { createConsoleUser, updateUserAccess } from './security/accounts.js';
 
 let now = 1_764_000_000_000;
 let deps: HubDeps;
@@ -95,6 +96,13 @@ describe('sign-in', () => {
   it('refuses a wrong password, a disabled user and a form without its CSRF cookie', async () => {
     expect((await signIn('alice', 'wrong password!')).status).toBe(401);
     expect((await signIn('nobody')).status).toBe(401);
+    const alice = await deps.db
+      .selectFrom('users')
+      .select('id')
+      .where('name', '=', 'alice')
+      .executeTakeFirstOrThrow();
+    await updateUserAccess(deps.db, alice.id, { disabledAt: now });
+    expect((await signIn('alice')).status).toBe(401);
     const res = await app.request('/console/sign-in', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -249,5 +257,67 @@ describe('pages', () => {
     const shown = [...html.matchAll(/<a href="\/console\/incidents\/[^"]+">([^<]+)<\/a>/g)].map((m) => m[1]);
     expect(shown).toEqual(order);
     expect(html).toContain('<meter');
+  });
+
+  it('shows a client-scoped technician only its clients, in queues and by address', async () => {
+    const runtime = defaultIncidentRuntime({ random: deps.random });
+    const ids: Record<string, string> = {};
+    for (const client of ['acme', 'globex']) {
+      await insertClient(deps.db, `cli_${client}`, { name: client, note: '', createdBy: null, now });
+      const opened = await deps.db
+        .transaction()
+        .execute((trx) =>
+          openByHand(
+            trx,
+            runtime,
+            { client, title: `Panne ${client}`, severity: 'warning' },
+            { user: 'x', now },
+          ),
+        );
+      if (!opened.ok) throw new Error(opened.code);
+      ids[client] = opened.incident.id;
+    }
+    await user('bob', 'n1');
+    const bob = await deps.db
+      .selectFrom('users')
+      .select('id')
+      .where('name', '=', 'bob')
+      .executeTakeFirstOrThrow();
+    await setUserClients(deps.db, bob.id, ['cli_acme']);
+    const browser = await signIn('bob');
+    const level = (await deps.db.selectFrom('incidents').select('level').executeTakeFirstOrThrow()).level;
+    const rows = await (
+      await app.request(`/console/queue/${level}?fragment=rows`, { headers: { cookie: browser.cookie } })
+    ).text();
+    expect(rows).toContain('Panne acme');
+    expect(rows).not.toContain('Panne globex');
+    const hidden = await app.request(`/console/incidents/${ids.globex}`, {
+      headers: { cookie: browser.cookie },
+    });
+    expect(hidden.status).toBe(404);
+    const act = await post(browser, `/console/incidents/${ids.globex}/acknowledge`, { _csrf: browser.csrf });
+    expect(act.status).toBe(404);
+    const state = await deps.db
+      .selectFrom('incidents')
+      .select('state')
+      .where('id', '=', ids.globex ?? '')
+      .executeTakeFirstOrThrow();
+    expect(state.state).toBe('new');
+  });
+
+  it('opens API reads (the CSV export link) to the session cookie, never API writes', async () => {
+    const admin = await signIn('admin');
+    const csv = await app.request('/api/v1/inventory/software.csv?contains=bash', {
+      headers: { cookie: admin.cookie },
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const write = await app.request('/api/v1/enrolment-tokens', {
+      method: 'POST',
+      headers: { cookie: admin.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ client: 'acme', site: 'lyon' }),
+    });
+    expect(write.status).toBe(401);
+    expect((await app.request('/api/v1/hosts')).status).toBe(401);
   });
 });

@@ -1,4 +1,5 @@
 import type { HubDeps } from '../config/deps.js';
+import type { ClientScope } from '../tenancy/client-scope.js';
 import type { Translate } from './i18n/i18n.js';
 import type { ConsoleUser, SessionLimits } from './security/sessions.js';
 
@@ -8,6 +9,8 @@ export type ConsoleEnv = {
     t: Translate;
     /** Absent before sign-in; the guards make it present on every other route. */
     user: ConsoleUser | undefined;
+    /** The clients the user may see (client-scoped technicians); every client before sign-in. */
+    scope: ClientScope;
   };
 };
 

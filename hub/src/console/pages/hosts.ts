@@ -1,9 +1,10 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { snapshotView } from '../../inventory/snapshot-view.js';
 import { findHost, type HostRow } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
+import { scopeAllows } from '../../tenancy/client-scope.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import type { Translate } from '../i18n/i18n.js';
 import { type FleetRow, listFleetPage, listHostIncidents } from '../queries/fleet.js';
@@ -55,6 +56,11 @@ function factsTable(title: string, facts: Readonly<Record<string, unknown>>): Ht
 /** /console/hosts — the fleet, one host's charts, inventory, software and incident history. */
 export function hostRoutes(deps: ConsoleDeps) {
   const app = new Hono<ConsoleEnv>();
+  // A host of a client outside the user's scope does not exist for them.
+  const visibleHost = async (c: Context<ConsoleEnv>) => {
+    const host = await findHost(deps.db, c.req.param('id') ?? '');
+    return host && scopeAllows(c.var.scope, host.client) ? host : undefined;
+  };
 
   app.get('/', async (c) => {
     const t = c.var.t;
@@ -62,6 +68,7 @@ export function hostRoutes(deps: ConsoleDeps) {
     const query = parsed.success ? parsed.data : { q: undefined, page: 1 };
     const { rows, more } = await listFleetPage(deps.db, {
       search: query.q,
+      scope: c.var.scope,
       offset: (query.page - 1) * PAGE_SIZE,
       limit: PAGE_SIZE,
     });
@@ -92,14 +99,14 @@ export function hostRoutes(deps: ConsoleDeps) {
 
   app.get('/:id/series', async (c) => {
     const parsed = seriesQuery.safeParse(queryOf(c.req.url));
-    const host = await findHost(deps.db, c.req.param('id'));
+    const host = await visibleHost(c);
     if (!host || !parsed.success || parsed.data.from > parsed.data.to) return c.json({ points: [] }, 404);
     return c.json({ points: await bucketedSeries(deps.db, host.id, parsed.data) });
   });
 
   app.get('/:id', async (c) => {
     const t = c.var.t;
-    const host = await findHost(deps.db, c.req.param('id'));
+    const host = await visibleHost(c);
     if (!host) return c.html(messagePage(c, t('notFoundTitle'), t('notFoundText')), 404);
     const parsed = hostQuery.safeParse(queryOf(c.req.url));
     const range = parsed.success ? parsed.data.range : 'hour';

@@ -12,6 +12,7 @@ import { findIncident, type IncidentRow } from '../../repositories/incidents.js'
 import { listInventoryChanges } from '../../repositories/inventory-changes.js';
 import { findArticle } from '../../repositories/kb-articles.js';
 import { findProblem } from '../../repositories/problems.js';
+import { scopeAllows } from '../../tenancy/client-scope.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import type { Translate } from '../i18n/i18n.js';
 import { allow, TECHNICIANS } from '../security/guards.js';
@@ -81,7 +82,8 @@ export function incidentRoutes(deps: ConsoleDeps) {
 
   app.get('/:id', async (c) => {
     const t = c.var.t;
-    const incident = await findIncident(deps.db, c.req.param('id'));
+    const found = await findIncident(deps.db, c.req.param('id'));
+    const incident = found && scopeAllows(c.var.scope, found.client) ? found : undefined;
     if (!incident) return c.html(messagePage(c, t('notFoundTitle'), t('notFoundText')), 404);
     const events = await listIncidentEvents(deps.db, incident.id);
     if (c.req.query('fragment') === 'timeline') return c.html(timeline(t, events));
@@ -158,6 +160,9 @@ export function incidentRoutes(deps: ConsoleDeps) {
       return c.redirect(`${back}?refused=VALIDATION_FAILED`, 303);
     const action = (kind === 'assign' ? { kind, assignee, text } : { kind, text }) as TechnicianAction;
     const user = c.var.user?.name ?? 'unknown';
+    const target = await findIncident(deps.db, id);
+    if (!target || !scopeAllows(c.var.scope, target.client))
+      return c.html(messagePage(c, t('notFoundTitle'), t('notFoundText')), 404);
     const result = await deps.db
       .transaction()
       .execute((trx) => applyTechnicianAction(trx, runtime, id, action, { user, now: deps.clock() }));

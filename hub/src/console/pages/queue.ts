@@ -83,6 +83,7 @@ export function queueRoutes(deps: ConsoleDeps) {
       host: filter.host,
       priority: filter.priority,
       state: filter.state,
+      scope: c.var.scope,
       limit: QUEUE_LIMIT,
     });
     const calendars = await listCalendars(deps.db);

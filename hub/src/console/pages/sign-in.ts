@@ -85,7 +85,8 @@ export function signInRoutes(deps: ConsoleDeps, limits: SessionLimits, perMinute
     const session = await openSession(deps.db, deps.random, user.id, deps.clock(), limits);
     deleteCookie(c, PRE_SESSION_COOKIE, { path: `${BASE}/sign-in` });
     setCookie(c, SESSION_COOKIE, session.token, {
-      path: BASE,
+      // The whole hub: the API accepts it for reads (console/security/api-session.ts).
+      path: '/',
       httpOnly: true,
       sameSite: 'Strict',
       secure: isTls(c),
@@ -104,7 +105,7 @@ export function signOutRoutes(deps: ConsoleDeps) {
   app.post('/', async (c) => {
     const user = c.var.user;
     if (user) await closeSession(deps.db, user.sessionHash);
-    deleteCookie(c, SESSION_COOKIE, { path: BASE });
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect(`${BASE}/sign-in`, 303);
   });
   return app;

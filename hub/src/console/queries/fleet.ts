@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { HostRow } from '../../repositories/hosts.js';
+import { type ClientScope, scopeCondition } from '../../tenancy/client-scope.js';
 import { containsIgnoringCase } from './like.js';
 
 export type FleetRow = HostRow & { openIncidents: number };
@@ -12,7 +13,7 @@ export type FleetRow = HostRow & { openIncidents: number };
  */
 export async function listFleetPage(
   db: Kysely<Database>,
-  filter: { search?: string | undefined; offset: number; limit: number },
+  filter: { search?: string | undefined; scope?: ClientScope | undefined; offset: number; limit: number },
 ): Promise<{ rows: FleetRow[]; more: boolean }> {
   let query = db
     .selectFrom('hosts')
@@ -21,6 +22,8 @@ export async function listFleetPage(
     .orderBy('id')
     .limit(filter.limit + 1)
     .offset(filter.offset);
+  const scoped = scopeCondition(filter.scope, 'hosts.client');
+  if (scoped) query = query.where(scoped);
   if (filter.search !== undefined) query = query.where(containsIgnoringCase('hostname', filter.search));
   const hosts = await query.execute();
   const more = hosts.length > filter.limit;

@@ -2,6 +2,7 @@ import type { IncidentState, Priority, SupportLevel } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { IncidentRow } from '../../repositories/incidents.js';
+import { type ClientScope, scopeCondition } from '../../tenancy/client-scope.js';
 import { containsIgnoringCase } from './like.js';
 
 /** What a technician narrows a queue with; everything optional but the limit. */
@@ -16,6 +17,8 @@ export interface QueueFilter {
   priority?: Priority | undefined;
   /** A state; without it, open incidents only. */
   state?: IncidentState | undefined;
+  /** Only these clients' incidents (a client-scoped technician). */
+  scope?: ClientScope | undefined;
   limit: number;
 }
 
@@ -44,6 +47,8 @@ export async function listQueue(db: Kysely<Database>, filter: QueueFilter): Prom
     .limit(filter.limit);
   if (filter.state === undefined) query = query.where('incidents.open_key', 'is not', null);
   else query = query.where('incidents.state', '=', filter.state);
+  const scoped = scopeCondition(filter.scope, 'incidents.client');
+  if (scoped) query = query.where(scoped);
   if (filter.level !== undefined) query = query.where('incidents.level', '=', filter.level);
   if (filter.assignee !== undefined) query = query.where('incidents.assignee', '=', filter.assignee);
   if (filter.client !== undefined) query = query.where('incidents.client', '=', filter.client);

@@ -2,6 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { UserRole } from '../../db/tables/users.js';
+import { ALL_CLIENTS } from '../../tenancy/client-scope.js';
+import { loadClientScope } from '../../tenancy/load-scope.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import { isLang, LANG_COOKIE, translator } from '../i18n/i18n.js';
 import { messagePage } from '../views/layout.js';
@@ -42,6 +44,7 @@ export function loadContext(deps: ConsoleDeps, limits: SessionLimits): Middlewar
     const user =
       token && token.length <= 128 ? await findSession(deps.db, token, deps.clock(), limits) : undefined;
     c.set('user', user);
+    c.set('scope', user ? await loadClientScope(deps.db, user) : ALL_CLIENTS);
     await next();
   };
 }

@@ -1,8 +1,10 @@
 import type { ProbeResultMessage } from '@vigie/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
+import { siteKey } from '../incidents/engine/grouping.js';
 import { dedupKey } from '../incidents/facts.js';
 import { releaseHeldSignals } from '../incidents/jobs/held-release.js';
+import { sweepHostSilence } from '../incidents/jobs/host-silence.js';
 import { defaultIncidentRuntime, type IncidentRuntime } from '../incidents/runtime.js';
 import { addHost, sendCheck } from '../incidents/testing.js';
 import { storeProbeResult } from '../ingest/handlers/store-probe-result.js';
@@ -235,5 +237,25 @@ describe('hosts behind a device', () => {
     await result(agentA, 'prb_1', 'ok');
     await releaseHeldSignals(deps.db, runtime, now);
     expect(await findOpenIncident(deps.db, dedupKey('acme', server, 'host.silent', ''))).toBeDefined();
+  });
+
+  it('make no site silent when they all go quiet behind the down device', async () => {
+    const behind = [];
+    for (let i = 0; i < 3; i++) behind.push(await addHost(deps.db, { role: 'server', lastSeenAt: now }));
+    await setHostsBehind(deps.db, device, behind);
+    await addProbe('prb_1', [agentA]);
+    await result(agentA, 'prb_1', 'fail');
+    const down = await findOpenIncident(deps.db, downKey('prb_1'));
+    expect(down).toBeDefined();
+
+    now += 60_000;
+    await sweepHostSilence(deps.db, runtime, { graceMs: 10_000, connectedGraceMs: 30_000 }, now);
+    expect(await findOpenIncident(deps.db, siteKey('acme', 'paris'))).toBeUndefined();
+    for (const host of behind) {
+      expect(await findOpenIncident(deps.db, dedupKey('acme', host, 'host.silent', ''))).toBeUndefined();
+      expect(await findHeldSignal(deps.db, dedupKey('acme', host, 'host.silent', ''))).toMatchObject({
+        reason_ref: down?.id,
+      });
+    }
   });
 });

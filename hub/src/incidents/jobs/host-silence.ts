@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { upstreamDownIncident } from '../../probes/upstream.js';
 import { listSilentHosts } from '../../repositories/host-silence.js';
 import { findHost, type HostRow } from '../../repositories/hosts.js';
 import { insertIncidentEvent } from '../../repositories/incident-events.js';
@@ -51,8 +52,13 @@ export async function sweepHostSilence(
   let opened = 0;
   let recovered = 0;
 
+  // Hosts behind a device that is down are that device's outage, not their site's: their own
+  // silences are held as inhibited by the device's incident, and they do not make a site silent.
+  const countable = [];
+  for (const host of silent)
+    if (host.behind === null || (await upstreamDownIncident(db, host.id)) === null) countable.push(host);
   for (const [key, members] of silentSites(
-    silent.map((h) => ({ hostId: h.id, client: h.client, site: h.site })),
+    countable.map((h) => ({ hostId: h.id, client: h.client, site: h.site })),
     runtime.settings,
   )) {
     const first = members[0];

@@ -151,6 +151,21 @@ describe('policy layers over the API', () => {
     });
   });
 
+  it('pushes the new effective policy when an admin moves a host to another role', async () => {
+    await api('PUT', '/policies/roles/workstation', { metricsIntervalSec: 60 });
+    const acme = await connect('acme');
+    expect(acme.policy.metricsIntervalSec).toBe(10);
+    const patched = await fetch(`${hub.url}/api/v1/hosts/${agents.acme.hostId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'workstation' }),
+    });
+    expect(patched.status).toBe(200);
+    const pushed = (await acme.peer.next()) as PolicyMessage;
+    expect(pushed.type).toBe('policy');
+    expect(pushed.policy).toMatchObject({ revision: 1, metricsIntervalSec: 60 });
+  });
+
   describe('refuses', () => {
     const cases: Array<[string, string, unknown, number, string]> = [
       ['an interval out of range', '/policies/global', { metricsIntervalSec: 0 }, 400, 'VALIDATION_FAILED'],
@@ -173,6 +188,13 @@ describe('policy layers over the API', () => {
       ],
       ['a role that does not exist', '/policies/roles/printer', { metricsIntervalSec: 5 }, 404, 'NOT_FOUND'],
       ['a host that does not exist', '/policies/hosts/hst_nope', { metricsIntervalSec: 5 }, 404, 'NOT_FOUND'],
+      [
+        'a maintenance window that does not exist',
+        '/policies/global',
+        { maintenanceWindows: ['mw_nope'] },
+        400,
+        'VALIDATION_FAILED',
+      ],
     ];
     for (const [why, path, body, status, code] of cases) {
       it(why, async () => {

@@ -104,6 +104,14 @@ export function createPolicyService(
     ): Promise<SaveLayerResult> {
       const chain = await chainFor(layer.scope, layer.target);
       if (!chain.found) return { ok: false, code: 'NOT_FOUND', message: `no ${layer.scope} ${layer.target}` };
+      for (const id of layer.settings.maintenanceWindows ?? []) {
+        const window = await db
+          .selectFrom('maintenance_windows')
+          .select('id')
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (!window) return { ok: false, code: 'VALIDATION_FAILED', message: `no maintenance window ${id}` };
+      }
       const trial = resolvePolicy(defaults, [...chain.below, layer], 0);
       const own = trial.problems.filter(
         (p) => p.layer === (layer.scope === 'global' ? 'global' : `${layer.scope}:${layer.target}`),

@@ -1,9 +1,11 @@
 import { HOST_ROLES } from '@vigie/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { publish } from '../../cluster/notify.js';
 import type { HubDeps } from '../../config/deps.js';
 import { requestRotation } from '../../identity/rotation.js';
 import type { LiveSessions } from '../../ingest/live-sessions.js';
+import type { PolicyService } from '../../policies/policy-service.js';
 import { revokeHostAgents } from '../../repositories/agents.js';
 import { listCheckStates } from '../../repositories/check-states.js';
 import { findHost, listHosts, updateHostAdmin } from '../../repositories/hosts.js';
@@ -60,7 +62,7 @@ const seriesQuery = z.object({
 });
 
 /** /api/v1/hosts: the fleet, one host and its admin settings, metrics, inventory, revocation. */
-export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
+export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: PolicyService) {
   const app = new Hono<AuthEnv>();
 
   app.get('/', async (c) => {
@@ -98,6 +100,9 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
         random: deps.random,
         by: c.var.user.userName,
       });
+    // Another client, site or role may mean other policy layers: the agent gets its new policy now.
+    if (changes.client !== undefined || changes.site !== undefined || changes.role !== undefined)
+      await policies?.push({ scope: 'host', target: after.id });
     deps.log.info(
       {
         hostId: before.id,
@@ -149,6 +154,8 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions) {
       // Before the kick: the agent's reconnect must find the revocation, not a cached row.
       deps.credentials?.forget(agentId);
       sessions.get(agentId)?.kick('CREDENTIAL_REVOKED');
+      // The agent may be connected to another hub instance (PostgreSQL): it closes the socket too.
+      await publish(deps.db, { kind: 'revoked', agentId });
     }
     deps.log.info({ hostId: host.id, agents: revoked, by: c.var.user.userName }, 'agent credentials revoked');
     return c.json({ hostId: host.id, revokedAgents: revoked });

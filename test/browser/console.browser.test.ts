@@ -13,6 +13,7 @@ import { ARTIFACTS, launchChromium } from './chromium.js';
 // reports a host with a hostile name and a failing check, and Debian's Chromium driving the console.
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
+const HOSTILE_PROCESS = '<svg onload=alert(2)>';
 const PASSWORD = 'mot de passe solide';
 const BOOT = 'boot_browser_01';
 
@@ -103,6 +104,17 @@ beforeAll(async () => {
   const samples = Array.from({ length: 30 }, (_, i) => ({
     at: now - (30 - i) * 10_000,
     cpu: { usagePct: 10 + i, perCorePct: [10 + i] },
+    ...(i === 29
+      ? {
+          processes: {
+            total: 120,
+            running: 2,
+            topByCpu: [
+              { pid: 4242, name: HOSTILE_PROCESS, user: 'SYSTEM', cpuPct: 87.5, memBytes: 512 * 1_048_576 },
+            ],
+          },
+        }
+      : {}),
     filesystems: [
       {
         mount: 'C:\\',
@@ -158,7 +170,7 @@ describe('the web console in Chromium', () => {
       true,
     );
     await expect.poll(() => row.count()).toBe(1);
-    await expect.poll(async () => (await row.first().textContent()).includes(HOSTILE)).toBe(true);
+    await expect.poll(() => row.first().textContent()).toContain(HOSTILE);
     await page.screenshot({ path: join(ARTIFACTS, 'queue-n1-live.png'), fullPage: true });
 
     await row.first().getByRole('link').click();
@@ -166,9 +178,11 @@ describe('the web console in Chromium', () => {
     await page.getByRole('button', { name: 'Prendre en compte' }).click();
     await page.waitForURL(/\/console\/incidents\/[^?]+$/);
     const timeline = page.locator('ol.timeline');
-    await expect.poll(() => timeline.textContent()).toContain('acknowledged');
+    await timeline.locator('li[data-kind="acknowledged"]').waitFor();
     await expect.poll(() => timeline.textContent()).toContain('user:alice');
     expect(await page.locator('dd[data-state]').getAttribute('data-state')).toBe('acknowledged');
+    // What ran at the time, from the sample nearest the fault; its name is text too.
+    await expect.poll(() => page.locator('table.processes').first().textContent()).toContain(HOSTILE_PROCESS);
     // The chart around the fault is drawn from the host's samples, with the threshold.
     await expect
       .poll(() => page.locator('[data-chart]').first().getAttribute('data-drawn'), { timeout: 20_000 })

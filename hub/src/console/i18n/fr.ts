@@ -195,8 +195,39 @@ export const FR = {
   role_n2: 'Technicien N2',
   role_n3: 'Expert N3',
   role_readonly: 'Lecture seule',
+  topProcesses: 'Processus au moment de la panne',
+  noProcesses: "L'agent n'a pas envoyé de liste de processus autour de la panne.",
+  processesAt: 'relevé du {at}',
+  process: 'Processus',
+  pid: 'PID',
+  processUser: 'Utilisateur',
+  cpuPct: 'CPU %',
+  memoryMb: 'Mémoire (Mo)',
+  ev_opened: 'Ouvert',
+  ev_occurrence: 'Nouvelle occurrence',
+  ev_recovering: 'Rétablissement constaté',
+  ev_resolved: 'Résolu',
+  ev_closed: 'Clos',
+  ev_reopened: 'Rouvert',
+  ev_acknowledged: 'Pris en compte',
+  ev_assigned: 'Assigné',
+  ev_comment: 'Commentaire',
+  ev_pending: 'Mis en attente',
+  ev_escalated: 'Escaladé',
+  ev_deescalated: 'Désescaladé',
+  ev_sla_warning: 'Alerte SLA (75 %)',
+  ev_sla_breached: 'SLA dépassé',
+  ev_child_attached: 'Incident rattaché',
+  ev_problem_linked: 'Lié à un problème',
+  ev_followed_by: 'Suivi par un nouvel incident',
+  ev_escalation_notified: "Notification d'escalade",
   yes: 'oui',
   no: 'non',
 } as const;
 
 export type MessageKey = keyof typeof FR;
+
+/** For keys built at run time (`ev_<kind>`): whether the dictionary has it. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(FR, key);
+}

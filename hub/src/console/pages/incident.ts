@@ -1,3 +1,4 @@
+import type { ProcessInfo } from '@vigie/shared';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
@@ -14,7 +15,9 @@ import { findArticle } from '../../repositories/kb-articles.js';
 import { findProblem } from '../../repositories/problems.js';
 import { scopeAllows } from '../../tenancy/client-scope.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
+import { isMessageKey } from '../i18n/fr.js';
 import type { Translate } from '../i18n/i18n.js';
+import { type ProcessesAt, topProcessesAround } from '../queries/processes.js';
 import { allow, TECHNICIANS } from '../security/guards.js';
 import { optionalText } from '../views/fields.js';
 import { duration, priorityBadge, slaBadge, stateLabel } from '../views/format.js';
@@ -39,11 +42,40 @@ function detailText(detail: string): string {
   }
 }
 
+function eventLabel(t: Translate, kind: string): string {
+  const key = `ev_${kind}`;
+  return isMessageKey(key) ? t(key) : kind;
+}
+
+function processTable(t: Translate, title: string, rows: readonly ProcessInfo[]): Html {
+  if (rows.length === 0) return html``;
+  return html`<table class="processes"><caption>${title}</caption>
+    <thead><tr><th scope="col">${t('process')}</th><th scope="col">${t('pid')}</th><th scope="col">${t('processUser')}</th>
+      <th scope="col">${t('cpuPct')}</th><th scope="col">${t('memoryMb')}</th></tr></thead>
+    <tbody>${rows.map(
+      (
+        p,
+      ) => html`<tr><td>${p.name}</td><td>${p.pid}</td><td>${p.user ?? ''}</td><td>${p.cpuPct.toFixed(1)}</td>
+        <td>${(p.memBytes / 1_048_576).toFixed(0)}</td></tr>`,
+    )}</tbody></table>`;
+}
+
+function processesSection(t: Translate, processes: ProcessesAt | undefined): Html {
+  return html`<section aria-labelledby="processes-title"><h2 id="processes-title">${t('topProcesses')}</h2>
+    ${
+      processes
+        ? html`<p>${t('processesAt', { at: t.dateTime(processes.at) })}</p>
+        ${processTable(t, `${t('process')} — ${t('cpuPct')}`, processes.topByCpu)}
+        ${processTable(t, `${t('process')} — ${t('memoryMb')}`, processes.topByMemory)}`
+        : html`<p>${t('noProcesses')}</p>`
+    }</section>`;
+}
+
 export function timeline(t: Translate, events: readonly IncidentEventRow[]): Html {
   return html`${events.map(
     (e) => html`<li data-kind="${e.kind}">
       <time datetime="${new Date(Number(e.at)).toISOString()}">${t.dateTime(Number(e.at))}</time>
-      <strong>${e.kind}</strong> <span class="actor">${t('actor')} ${e.actor}</span>
+      <strong data-kind="${e.kind}">${eventLabel(t, e.kind)}</strong> <span class="actor">${t('actor')} ${e.actor}</span>
       <div class="detail">${detailText(e.detail)}</div>
     </li>`,
   )}`;
@@ -104,6 +136,9 @@ export function incidentRoutes(deps: ConsoleDeps) {
     const problem = incident.problem_id ? await findProblem(deps.db, incident.problem_id) : undefined;
     const article = incident.kb_article_id ? await findArticle(deps.db, incident.kb_article_id) : undefined;
     const series = seriesForCheck(incident.check);
+    const processes = host
+      ? await topProcessesAround(deps.db, host.id, Number(incident.first_occurrence_at))
+      : undefined;
     const since = Number(incident.first_occurrence_at);
     const refused = c.req.query('refused');
 
@@ -130,6 +165,7 @@ export function incidentRoutes(deps: ConsoleDeps) {
           ${chart(t, { hostId: host.id, from: since - CONTEXT_MS, to: incident.resolved_at === null ? now : Number(incident.resolved_at) + CONTEXT_MS, series: [series], threshold: openedDetail.threshold, label: `${incident.check} — ${host.hostname}` })}</section>`
           : ''
       }
+      ${host ? processesSection(t, processes) : ''}
       <section aria-labelledby="timeline-title"><h2 id="timeline-title">${t('timeline')}</h2>
         <ol class="timeline" data-live-fragment="timeline" aria-live="polite">${timeline(t, events)}</ol></section>
       <section aria-labelledby="changes-title"><h2 id="changes-title">${t('recentChanges')}</h2>

@@ -158,6 +158,20 @@ describe('/api/v1/devices and /api/v1/probes', () => {
       );
   });
 
+  it('keeps each agent under five probe runs a second, so the hub’s message rate never cuts it off', async () => {
+    const device = await siteWithDevice();
+    for (let i = 0; i < 5; i++)
+      await json(
+        await call('POST', '/api/v1/probes', tcpProbe(device, { name: `p${i}`, intervalSec: 1 })),
+        201,
+      );
+    const refused = await json<{ error: { code: string; details: { message: string }[] } }>(
+      await call('POST', '/api/v1/probes', tcpProbe(device, { name: 'one too many', intervalSec: 1 })),
+      400,
+    );
+    expect(refused.error.details[0]?.message).toMatch(/6\.0 probes a second/);
+  });
+
   it('resolves what a probe left open when it is disabled', async () => {
     const device = await siteWithDevice();
     const probe = await json<{ id: string }>(await call('POST', '/api/v1/probes', tcpProbe(device)), 201);

@@ -182,11 +182,18 @@ async function checkTargets(db: Kysely<Database>, device: HostRow, spec: ProbeSp
     );
 }
 
-/** The agents must be agent hosts of the device's site, each under its probe cap. */
+/**
+ * Probe results an agent may be asked to send per second, all its probes together: well under the
+ * hub's per-agent message rate (50/s by default), which closes the socket of an agent above it.
+ */
+export const MAX_PROBE_RUNS_PER_SEC = 5;
+
+/** The agents must be agent hosts of the device's site, each under its probe count and rate caps. */
 async function checkAgents(
   db: Kysely<Database>,
   device: HostRow,
   agents: readonly string[],
+  intervalSec: number,
   probeId?: string,
 ): Promise<void> {
   const candidates = new Set(await listProbingCandidates(db, device.client, device.site));
@@ -199,6 +206,15 @@ async function checkAgents(
     const running = (await listProbesRunBy(db, id)).filter((p) => p.id !== probeId);
     if (running.length >= MAX_PROBES_PER_AGENT)
       throw invalid(`agents.${index}`, `${id} already runs ${MAX_PROBES_PER_AGENT} probes`);
+    const rate = running.reduce(
+      (sum, row) => sum + 1 / (readableSpec(row)?.intervalSec ?? 1),
+      1 / intervalSec,
+    );
+    if (rate > MAX_PROBE_RUNS_PER_SEC)
+      throw invalid(
+        `agents.${index}`,
+        `${id} would run ${rate.toFixed(1)} probes a second (at most ${MAX_PROBE_RUNS_PER_SEC}): lengthen intervals`,
+      );
   }
 }
 
@@ -339,7 +355,7 @@ export function probeRoutes(deps: HubDeps, sessions: LiveSessions) {
     const { spec, meta } = parseProbeBody(raw);
     const device = await findHost(deps.db, meta.device);
     if (device?.kind !== 'device') throw invalid('device', 'no such device');
-    await checkAgents(deps.db, device, meta.agents);
+    await checkAgents(deps.db, device, meta.agents, spec.intervalSec);
     await checkTargets(deps.db, device, spec);
     const now = deps.clock();
     const id = generateId('prb', deps.random);
@@ -404,8 +420,10 @@ export function probeRoutes(deps: HubDeps, sessions: LiveSessions) {
     const body = await parseJsonBody(c, probePatch);
     const device = await deviceOr404(deps.db, probe.device_host_id);
     const before = (await listProbeAgents(deps.db, probe.id)).map((a) => a.host_id);
-    if (body.agents) await checkAgents(deps.db, device, body.agents, probe.id);
     const spec = readableSpec(probe);
+    const interval = body.intervalSec ?? spec?.intervalSec ?? 30;
+    if (body.agents || body.intervalSec !== undefined)
+      await checkAgents(deps.db, device, body.agents ?? before, interval, probe.id);
     const timing = body.intervalSec !== undefined || body.timeoutMs !== undefined;
     if (timing && !spec) throw new ApiError('CONFLICT', 'This probe was written by another version');
     const now = deps.clock();

@@ -6,12 +6,16 @@ import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import { createArtefactSigner } from './artefacts/artefact-signer.js';
 import { createArtefactStore } from './artefacts/artefact-store.js';
+import { type Cluster, startCluster } from './cluster/cluster.js';
+import { createDatabaseClock } from './cluster/database-clock.js';
 import type { HubConfig } from './config/config.js';
 import type { HubDeps } from './config/deps.js';
 import { parseIncidentSettings, silenceSettings } from './config/incident-settings.js';
 import { hubPolicy } from './config/policy-file.js';
 import { readTlsFiles } from './config/tls.js';
 import { migrateToLatest, openDatabase } from './db/connect.js';
+import { engineOf } from './db/dialect.js';
+import { ensureSamplePartitions } from './db/sample-partitions.js';
 import { createCredentialCache } from './identity/credential-cache.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { defaultIncidentRuntime } from './incidents/runtime.js';
@@ -87,12 +91,18 @@ export async function startHub(
     return { ok: false, code: 'MIGRATION_FAILED', error: migrated.error };
   }
   if (migrated.applied.length > 0) runtime.log.info({ migrations: migrated.applied }, 'database migrated');
-  await markAllDisconnected(db);
+  // On PostgreSQL other hub instances may hold agents' sockets right now: their hosts stay
+  // connected (agent_sessions says who holds them), and every instance uses the database's clock.
+  const dbClock = engineOf(db) === 'postgres' ? createDatabaseClock(db) : undefined;
+  if (dbClock) {
+    await dbClock.sync();
+    await ensureSamplePartitions(db, dbClock.now());
+  } else await markAllDisconnected(db);
 
   const base: HubDeps = {
     db,
     log: runtime.log,
-    clock: runtime.clock ?? Date.now,
+    clock: runtime.clock ?? dbClock?.now ?? Date.now,
     random: runtime.random ?? cryptoRandom,
   };
   const notifications = createNotifications(base, notificationSettings(config));
@@ -141,6 +151,7 @@ export async function startHub(
   let stop: () => Promise<void> = async () => {};
   let sweeper: IncidentSweeper | undefined;
   let inventorySweeper: InventorySweeper | undefined;
+  let cluster: Cluster | undefined;
   const listening = await new Promise<{ ok: true; port: number } | { ok: false; error: unknown }>(
     (resolve) => {
       const server = serve({
@@ -154,6 +165,7 @@ export async function startHub(
       server.once('error', (error) => resolve({ ok: false, error }));
       server.once('listening', () => resolve({ ok: true, port: (server.address() as AddressInfo).port }));
       stop = async () => {
+        await cluster?.stop();
         await sweeper?.stop();
         await inventorySweeper?.stop();
         await agentSocket.close();
@@ -177,6 +189,15 @@ export async function startHub(
   const url = `${tls.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
   runtime.log.info({ url, db: config.db }, 'hub listening');
   notifications.worker.start();
+  // Several instances on PostgreSQL: stale sockets closed, revocations heard (LISTEN/NOTIFY).
+  if (dbClock)
+    cluster = startCluster(deps, {
+      url: config.db,
+      sessions,
+      clock: dbClock,
+      checkIntervalMs: Math.min(5000, config.heartbeatIntervalSec * 1000),
+      log: runtime.log,
+    });
   sweeper = startIncidentSweeper({
     db,
     runtime: deps.incidents ?? defaultIncidentRuntime(),

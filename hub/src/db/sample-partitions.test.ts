@@ -29,12 +29,12 @@ describe('sample partitions', () => {
     async () => {
       const deps = await createTestDeps(() => T0);
       const { hostId } = await enrolTestAgent(deps);
-      expect(await ensureSamplePartitions(deps.db, T0, 1)).toEqual([
+      expect(await ensureSamplePartitions(deps.db, T0 - DAY, 2)).toEqual([
         'samples_d20261204',
         'samples_d20261205',
         'samples_d20261206',
       ]);
-      expect(await ensureSamplePartitions(deps.db, T0, 1)).toEqual([]);
+      expect(await ensureSamplePartitions(deps.db, T0 - DAY, 2)).toEqual([]);
       await insertSamples(deps.db, [
         sample(hostId, 1, T0 - DAY),
         sample(hostId, 2, T0),
@@ -51,11 +51,19 @@ describe('sample partitions', () => {
         { part: 'samples_d20261205', n: 1 },
         { part: 'samples_d20261206', n: 1 },
       ]);
+      await insertSamples(deps.db, [sample(hostId, 4, T0 - 30 * DAY)]);
+      expect(
+        (
+          await sql<{
+            part: string;
+          }>`select tableoid::regclass::text as part from samples where seq = 4`.execute(deps.db)
+        ).rows,
+      ).toEqual([{ part: 'samples_default' }]);
 
       // The cutoff inside 5 December drops only the 4th, whole.
       expect(await dropSamplePartitionsBefore(deps.db, T0)).toBe(1);
       const left = await deps.db.selectFrom('samples').select('seq').orderBy('seq').execute();
-      expect(left.map((r) => r.seq)).toEqual([2, 3]);
+      expect(left.map((r) => r.seq)).toEqual([2, 3, 4]);
     },
   );
 

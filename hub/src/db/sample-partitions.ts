@@ -27,8 +27,8 @@ async function partitionNames(db: Kysely<Database>): Promise<string[]> {
 }
 
 /**
- * Make sure the days from yesterday to `daysAhead` days after `now` have their partition, so what
- * arrives never lands in the default one. Several hubs may run it at once: a creation that lost
+ * Make sure the days from today to `daysAhead` days after `now` have their partition, so what
+ * arrives never lands in the default one (past days are not made again: retention drops them). Several hubs may run it at once: a creation that lost
  * the race is fine. Returns the partitions created.
  */
 export async function ensureSamplePartitions(
@@ -40,7 +40,7 @@ export async function ensureSamplePartitions(
   const existing = new Set(await partitionNames(db));
   const created: string[] = [];
   const today = Math.floor(now / DAY_MS) * DAY_MS;
-  for (let day = today - DAY_MS; day <= today + daysAhead * DAY_MS; day += DAY_MS) {
+  for (let day = today; day <= today + daysAhead * DAY_MS; day += DAY_MS) {
     const name = dayName(day);
     if (existing.has(name)) continue;
     try {

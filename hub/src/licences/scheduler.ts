@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { runTickAlone } from '../cluster/tick-lock.js';
 import type { Database } from '../db/database.js';
 import type { IncidentRuntime } from '../incidents/runtime.js';
 import { sweepAntivirus } from '../inventory/antivirus-sweep.js';
@@ -49,9 +50,10 @@ export function startInventorySweeper(options: InventorySweepOptions): Inventory
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const pass = () => {
-    running = runInventorySweep(options, options.clock())
-      .then((report) => {
-        if (report.signalled > 0) options.log.info(report, 'inventory sweep');
+    // One instance at a time sweeps (several hubs on PostgreSQL); the others skip this tick.
+    running = runTickAlone(options.db, 'inventory-sweep', () => runInventorySweep(options, options.clock()))
+      .then((tick) => {
+        if (tick.ran && tick.value.signalled > 0) options.log.info(tick.value, 'inventory sweep');
       })
       .catch((error: unknown) => options.log.error({ err: error }, 'inventory sweep failed'))
       .finally(() => {

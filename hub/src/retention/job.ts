@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { runTickAlone } from '../cluster/tick-lock.js';
 import type { Database } from '../db/database.js';
 import { prune } from './prune.js';
 import { rollUp } from './rollup.js';
@@ -48,10 +49,13 @@ export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
   let running: Promise<void> = Promise.resolve();
   const pass = () => {
     const began = performance.now();
-    running = runRetentionPass(options.db, options.settings, options.clock())
-      .then((report) => {
+    // One instance at a time (several hubs on PostgreSQL); the others skip this pass.
+    running = runTickAlone(options.db, 'retention', () =>
+      runRetentionPass(options.db, options.settings, options.clock()),
+    )
+      .then((tick) => {
         const ms = Math.round(performance.now() - began);
-        options.log.debug({ ...report, ms }, 'retention pass');
+        if (tick.ran) options.log.debug({ ...tick.value, ms }, 'retention pass');
       })
       .catch((error: unknown) => options.log.error({ err: error }, 'retention pass failed'))
       .finally(() => {

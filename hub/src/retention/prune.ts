@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { dropSamplePartitionsBefore } from '../db/sample-partitions.js';
 import type { RetentionSettings } from './settings.js';
 
 /** Let the event loop run (ingest, API) between two deletes. */
@@ -15,8 +16,9 @@ export async function prune(
   settings: RetentionSettings,
   now: number,
 ): Promise<{ raw: number; rollups: number }> {
-  let raw = 0;
   const rawCutoff = now - settings.rawMs;
+  // PostgreSQL: whole days of arrival older than the cutoff go as partitions (no-op on SQLite).
+  let raw = await dropSamplePartitionsBefore(db, rawCutoff);
   for (;;) {
     const oldest = await db
       .selectFrom('samples')

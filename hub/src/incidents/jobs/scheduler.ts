@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { runTickAlone } from '../../cluster/tick-lock.js';
 import type { Database } from '../../db/database.js';
 import type { IncidentRuntime } from '../runtime.js';
 import type { SilenceOptions } from './host-silence.js';
@@ -31,10 +32,13 @@ export function startIncidentSweeper(options: {
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
-      running = runIncidentSweep(options.db, options.runtime, options.silence, options.clock())
-        .then((report) => {
-          if (Object.values(report).some((count) => count > 0)) {
-            options.log.info(report, 'incident sweep');
+      // One instance at a time sweeps (several hubs on PostgreSQL); the others skip this tick.
+      running = runTickAlone(options.db, 'incident-sweep', () =>
+        runIncidentSweep(options.db, options.runtime, options.silence, options.clock()),
+      )
+        .then((tick) => {
+          if (tick.ran && Object.values(tick.value).some((count) => count > 0)) {
+            options.log.info(tick.value, 'incident sweep');
           }
         })
         .catch((error: unknown) => options.log.error({ err: error }, 'incident sweep failed'))

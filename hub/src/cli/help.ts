@@ -40,8 +40,8 @@ Options:
   --metrics-interval <s>        Metrics interval in the policy sent to agents [env VIGIE_METRICS_INTERVAL,
                                 default the policy file's metricsIntervalSec, else 10]
   --policy <file>               JSON policy overrides sent to every agent: metricsIntervalSec,
-                                processesIntervalSec, services, checks (rules replace the stock
-                                rule of their kind)                         [env VIGIE_HUB_POLICY]
+                                processesIntervalSec, services, autoUpdate, checks (rules replace
+                                the stock rule of their kind)               [env VIGIE_HUB_POLICY]
   --incident-sweep-interval <s> Run host-silent checks and incident timers every s seconds
                                 [env VIGIE_INCIDENT_SWEEP_INTERVAL, default 5]
   --host-silent-grace <s>       A disconnected host unheard this long is silent

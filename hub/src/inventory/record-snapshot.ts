@@ -22,7 +22,13 @@ export function hardwareFacts(view: SnapshotView) {
     manufacturer: text(view.hardware.manufacturer),
     model: text(view.hardware.model),
     // Installed modules when they can be read, else what the OS sees (VMs, no root).
-    memory_bytes: installed > 0 ? installed : typeof seen === 'number' && seen > 0 ? seen : null,
+    // bigint column: whole bytes, whatever the agent sent.
+    memory_bytes:
+      Math.round(installed) > 0
+        ? Math.round(installed)
+        : typeof seen === 'number' && seen >= 1
+          ? Math.round(seen)
+          : null,
   };
 }
 

@@ -50,7 +50,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('memory_bytes', 'bigint')
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('inventory_hardware_serial').on('inventory_hardware').column('serial').execute();
+  await db.schema
+    .createIndex('inventory_hardware_serial')
+    .on('inventory_hardware')
+    .column('serial')
+    .execute();
   await db.schema
     .createIndex('inventory_hardware_memory')
     .on('inventory_hardware')
@@ -87,7 +91,7 @@ async function backfillHardware(db: Kysely<any>): Promise<void> {
         serial: text(hardware.serial),
         manufacturer: text(hardware.manufacturer),
         model: text(hardware.model),
-        memory_bytes: installed > 0 ? installed : null,
+        memory_bytes: Math.round(installed) > 0 ? Math.round(installed) : null,
         updated_at: Number(row.received_at),
       })
       .execute();

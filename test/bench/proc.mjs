@@ -7,11 +7,14 @@ const TICKS_PER_SEC = 100; // USER_HZ on mainstream Linux; Node cannot read sysc
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Start `node bin args…`, prefixed by `prefix` (e.g. taskset -c 0). */
-export function startCli(prefix, bin, args) {
-  const [cmd, ...rest] =
-    prefix.length > 0 ? [...prefix, process.execPath, bin, ...args] : [process.execPath, bin, ...args];
-  const child = spawn(cmd, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Start `node bin args…` (or `bin args…` with `raw`), prefixed by `prefix` (e.g. taskset -c 0). */
+export function startCli(prefix, bin, args, { raw = false, env, stdin = false } = {}) {
+  const command = raw ? [bin, ...args] : [process.execPath, bin, ...args];
+  const [cmd, ...rest] = [...prefix, ...command];
+  const child = spawn(cmd, rest, {
+    stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const proc = { child, output: '', exited: new Promise((resolve) => child.once('exit', resolve)) };
   child.stdout.on('data', (chunk) => {
     proc.output += chunk;
@@ -34,11 +37,22 @@ export async function waitForLine(proc, pattern, deadlineMs) {
   throw new Error(`no ${pattern} within ${deadlineMs} ms:\n${proc.output}`);
 }
 
-/** User + system CPU seconds of a pid (taskset execs node, so the pid is node's). */
-export function cpuSecondsOf(pid) {
+/**
+ * User + system CPU seconds of a pid (taskset execs node, so the pid is node's); with `children`,
+ * plus those of the child processes it has waited for.
+ */
+export function cpuSecondsOf(pid, { children = false } = {}) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SEC;
+  const own = Number(fields[11]) + Number(fields[12]);
+  return (children ? own + Number(fields[13]) + Number(fields[14]) : own) / TICKS_PER_SEC;
+}
+
+/** CPU seconds the pid's waited-for children used (0 means no child ran, or none finished). */
+export function childCpuSecondsOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SEC;
 }
 
 /** Resident set size of a pid in bytes. */

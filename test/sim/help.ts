@@ -31,7 +31,8 @@ Durations: a number of seconds, or 250ms, 30s, 2m, 1h.
 Fault commands (typed on stdin while running, or scheduled with --fault). N is a count of agents,
 P% a share of the whole fleet, all every eligible agent:
 ${FAULT_USAGE}
-Other stdin commands: status (progress now), help, quit (summary and exit).
+Other stdin commands: status (progress now), mark (start a latency window), mark? (print
+"mark {json}": send→ack latency since the mark, acked and sent so far), help, quit (summary and exit).
 Progress counts frozen agents as connected until their socket closes.
 Every injection is logged with its time and the hosts hit, and listed in the summary.
 

@@ -16,8 +16,16 @@ function listenToStdin(sim: Simulation, stop: (reason: string) => void): () => v
     if (line === '') return;
     if (line === 'quit' || line === 'exit' || line === 'stop') return stop('quit');
     if (line === 'status') return void process.stdout.write(`${sim.progress()}\n`);
+    // A benchmark's window: `mark` starts it, `mark?` prints `mark {latency…}` since then.
+    if (line === 'mark') return void sim.stats.markLatency.reset();
+    if (line === 'mark?')
+      return void process.stdout.write(
+        `mark ${JSON.stringify({ ...sim.stats.markLatency.snapshot(), acked: sim.stats.acked, sent: sim.stats.metricsSent + sim.stats.checkStatesSent })}\n`,
+      );
     if (line === 'help')
-      return void process.stdout.write(`fault commands:\n${FAULT_USAGE}\nstatus | help | quit\n`);
+      return void process.stdout.write(
+        `fault commands:\n${FAULT_USAGE}\nstatus | mark | mark? | help | quit\n`,
+      );
     const injected = sim.inject(line, 'stdin');
     if (!injected.ok) process.stdout.write(`? ${injected.error} (type help)\n`);
   });

@@ -166,6 +166,7 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
       const latency = t - pendingTimes.shift()!;
       stats.latency.record(latency);
       stats.windowLatency.record(latency);
+      stats.markLatency.record(latency);
     }
   }
 

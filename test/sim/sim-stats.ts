@@ -24,6 +24,8 @@ export interface SimStats {
   readonly latency: LatencyHistogram;
   /** Send→ack latency since the last progress line. */
   readonly windowLatency: LatencyHistogram;
+  /** Send→ack latency since the last `mark` command (a benchmark's measurement window). */
+  readonly markLatency: LatencyHistogram;
 }
 
 /** Fresh counters for one run. */
@@ -44,6 +46,7 @@ export function createSimStats(): SimStats {
     closeCodes: new Map(),
     latency: createLatencyHistogram(),
     windowLatency: createLatencyHistogram(),
+    markLatency: createLatencyHistogram(),
   };
 }
 

@@ -1,0 +1,128 @@
+// Fault → ticket: faults injected by the simulator (agents killed, frozen, a metric pushed over
+// its threshold), matched with the incidents the hub opened for those hosts; p99 of the delay.
+// The hub runs with short detection settings (heartbeat, grace, sweep), written into the results.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { sleep, startCli, waitForLine } from './proc.mjs';
+import { startSim } from './sim.mjs';
+
+export const FAULT_HUB = { heartbeatSec: 2, graceSec: 2, sweepSec: 1, breachForSec: 4, intervalSec: 2 };
+
+/** `opts`: { perKind (faults of each kind), batch (faults per injection), everySec, settleSec }. */
+export async function measureFaults(ctx, opts) {
+  const db = join(ctx.work, 'faults-hub.db');
+  const token = ctx.createAdmin(db);
+  const policy = join(ctx.work, 'faults-policy.json');
+  writeFileSync(
+    policy,
+    JSON.stringify({
+      metricsIntervalSec: FAULT_HUB.intervalSec,
+      checks: [
+        {
+          kind: 'cpu.busy',
+          enabled: true,
+          direction: 'above',
+          warning: { trigger: 90, clear: 80 },
+          critical: null,
+          forSec: FAULT_HUB.breachForSec,
+          clearForSec: FAULT_HUB.breachForSec,
+        },
+      ],
+    }),
+  );
+  const args = [
+    ...ctx.hubArgs(db),
+    '--heartbeat-interval',
+    String(FAULT_HUB.heartbeatSec),
+    '--host-silent-grace',
+    String(FAULT_HUB.graceSec),
+    '--incident-sweep-interval',
+    String(FAULT_HUB.sweepSec),
+    '--policy',
+    policy,
+  ];
+  // Every fault must be its own ticket: no storm ticket, no site grouping.
+  const env = {
+    ...ctx.hubEnv,
+    VIGIE_INCIDENT_RULES: JSON.stringify({ stormCap: 100_000, siteSilentMinHosts: 100_000 }),
+  };
+  const hub = startCli(ctx.pin(0), ctx.hubBin, args, { env });
+  ctx.children.push(hub.child);
+  const url = (await waitForLine(hub, /listening (\S+)/, 20_000))[1];
+
+  // Breaches first, then kills and freezes interleaved: a breached agent must not be killed
+  // before its ticket opens.
+  const rounds = Math.ceil(opts.perKind / opts.batch);
+  const start = opts.settleSec;
+  const faults = [];
+  for (let r = 0; r < rounds; r += 1)
+    faults.push(`at=${start + r * opts.everySec}s breach ${opts.batch} cpu=99 for=60s`);
+  const killStart = start + rounds * opts.everySec + opts.settleSec;
+  for (let r = 0; r < rounds; r += 1) {
+    faults.push(`at=${killStart + r * opts.everySec}s kill ${opts.batch}`);
+    faults.push(`at=${killStart + r * opts.everySec + opts.everySec / 2}s freeze ${opts.batch}`);
+  }
+  const agents = Math.ceil(opts.perKind * 3 * 1.2);
+  const durationSec =
+    killStart + rounds * opts.everySec + 3 * FAULT_HUB.heartbeatSec + FAULT_HUB.graceSec + opts.settleSec;
+  ctx.log(`fault → ticket: ${agents} agents, ${opts.perKind} faults of each kind over ${durationSec} s…`);
+  const { done } = startSim(ctx, {
+    url,
+    token,
+    agents,
+    intervalMs: FAULT_HUB.intervalSec * 1000,
+    durationSec,
+    rampSec: 5,
+    name: 'faults',
+    extra: ['--sites', String(Math.ceil(agents / 20)), ...faults.flatMap((f) => ['--fault', f])],
+  });
+  const summary = await done;
+  await sleep(1000);
+  hub.child.kill('SIGTERM');
+  await hub.exited;
+  return { settings: FAULT_HUB, ...matchTickets(db, summary.faults) };
+}
+
+const CHECK_OF = { kill: 'host.silent', freeze: 'host.silent', breach: 'cpu.busy' };
+
+/** For each host hit by a fault, the first incident of the matching check opened after it. */
+function matchTickets(dbFile, faults) {
+  const db = new Database(dbFile, { readonly: true });
+  const first = db.prepare(
+    'select min(opened_at) as opened from incidents where host_id = ? and "check" = ? and opened_at >= ?',
+  );
+  const byKind = {};
+  for (const fault of faults) {
+    const check = CHECK_OF[fault.kind];
+    if (!check) continue;
+    byKind[fault.kind] ??= { injected: 0, ticketed: 0, delaysMs: [] };
+    const kind = byKind[fault.kind];
+    for (const host of fault.hosts) {
+      kind.injected += 1;
+      const row = first.get(host.hostId, check, fault.at);
+      if (row?.opened == null) continue;
+      kind.ticketed += 1;
+      // A breach is due only once its rule's `for` has run.
+      const due = fault.kind === 'breach' ? fault.at + FAULT_HUB.breachForSec * 1000 : fault.at;
+      kind.delaysMs.push(row.opened - due);
+    }
+  }
+  db.close();
+  const stats = {};
+  for (const [kind, k] of Object.entries(byKind)) {
+    const sorted = k.delaysMs.sort((a, b) => a - b);
+    const pct = (p) =>
+      sorted.length === 0
+        ? null
+        : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+    stats[kind] = {
+      injected: k.injected,
+      ticketed: k.ticketed,
+      p50Ms: pct(50),
+      p99Ms: pct(99),
+      maxMs: sorted.at(-1) ?? null,
+    };
+  }
+  return { byKind: stats };
+}

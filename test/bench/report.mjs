@@ -1,0 +1,144 @@
+// The results as a Markdown table: each figure beside its target (issue 6).
+
+const f = (n, d = 1) => (n === null || n === undefined || Number.isNaN(n) ? '–' : Number(n).toFixed(d));
+const MiB = 2 ** 20;
+
+/** One row per figure; a phase that failed or was skipped shows why. */
+export function formatTable(r) {
+  const rows = [];
+  const row = (figure, measured, target = '') => rows.push(`| ${figure} | ${measured} | ${target} |`);
+  const failed = (name) => {
+    if (!r[name]) row(name, 'skipped');
+    else if (r[name].error) row(name, `failed: ${r[name].error.split('\n')[0].slice(0, 200)}`);
+    else return false;
+    return true;
+  };
+
+  if (!failed('layout')) {
+    row('raw better-sqlite3, 100-row transactions', `${f(r.layout.raw.rowsPerSec, 0)} rows/s`, 'baseline');
+    for (const l of r.layout.layouts)
+      row(
+        `storage layout: ${l.layout}`,
+        `${f(l.reportsPerSec, 0)} reports/s${l.bytesPerSample ? `, ${f(l.bytesPerSample, 0)} B/sample` : ''}`,
+        l.layout === 'per-sample' ? 'the hub’s layout' : '',
+      );
+  }
+  if (!failed('ingest')) {
+    const i = r.ingest.ingest;
+    row(
+      `hub ingest, ${i.agents} agents / ${i.intervalSec} s`,
+      `${f(i.reportsPerSec)} reports/s acked (peak ${i.connectedPeak} connected)`,
+    );
+    row(
+      'hub CPU',
+      `${f(i.hubCpuPctOfOneCore)} % of one core (${f(i.hubCpuMsPerReport, 3)} ms/report)`,
+      '≤ 15 % at 10 000 agents / 10 s',
+    );
+    row('hub CPU projected to 10 000 agents / 10 s', `${f(i.projectedCpuPctAt10kAgents)} %`, '≤ 15 %');
+    row(
+      'send→commit p50 / p99 / max',
+      `${f(i.latencyMs.p50)} / ${f(i.latencyMs.p99)} / ${f(i.latencyMs.max)} ms`,
+      'p99 ≤ 250 ms',
+    );
+    row(
+      'hub memory per connected agent',
+      `${f(i.hubMemoryPerAgentKiB)} KiB (RSS ${f(i.hubRssIdleMiB)} → ${f(i.hubRssLoadedMiB)} MiB)`,
+      '≤ 64 KiB',
+    );
+    const a = r.ingest.api;
+    row(
+      `fleet overview GET /api/v1/hosts (${a.fleetHosts} hosts) p50 / p97.5 / p99`,
+      `${f(a.fleetOverview.latencyMs.p50)} / ${f(a.fleetOverview.latencyMs.p97_5)} / ${f(a.fleetOverview.latencyMs.p99)} ms (${f(a.fleetOverview.bytesPerResponse / 1024, 0)} KiB)`,
+      'p95 ≤ 100 ms',
+    );
+    row(
+      `one host’s 30-day chart (${a.hostChart30d.points} points, step ${f(a.hostChart30d.stepMs / 60_000, 0)} min) p50 / p97.5 / p99`,
+      `${f(a.hostChart30d.latencyMs.p50)} / ${f(a.hostChart30d.latencyMs.p97_5)} / ${f(a.hostChart30d.latencyMs.p99)} ms`,
+      'p95 ≤ 150 ms',
+    );
+    const s = r.ingest.storage;
+    row('raw sample on disk (row + 3 indexes)', `${f(s.rawBytesPerSample, 0)} B`);
+    row(
+      'bytes written per host per day (raw, pruned after its window)',
+      `${f(s.rawBytesWrittenPerHostPerDay / MiB)} MiB`,
+    );
+    row(
+      'bytes retained per host per day (10 min + 1 h roll-ups)',
+      `${f(s.retainedBytesPerHostPerDay / 1024)} KiB`,
+    );
+    row(
+      `bytes per host after ${s.days} days (raw window + every tier)`,
+      `${f(s.bytesPerHostAfterDays / MiB, 2)} MiB`,
+    );
+    row(
+      `database for 10 000 hosts after ${s.days} days`,
+      `${f(s.dbBytesFor10kHostsAfterDays / 2 ** 30, 2)} GiB`,
+    );
+  }
+  if (!failed('ceiling')) {
+    const c = r.ceiling;
+    for (const s of c.steps)
+      row(
+        `ceiling step ${s.targetPerSec}/s`,
+        `sent ${f(s.sentPerSec, 0)}/s, acked ${f(s.ackedPerSec, 0)}/s, p99 ${f(s.p99Ms)} ms, hub ${f(s.hubCpuPct)} % CPU`,
+      );
+    row(
+      `stress ceiling on one core (p99 ≤ ${c.p99LimitMs} ms)`,
+      `${f(c.ceilingReportsPerSec, 0)} reports/s (limited by: ${c.limitedBy})`,
+      '≥ 10 000 reports/s',
+    );
+    if (r.layout?.raw && c.ceilingReportsPerSec)
+      row(
+        'ceiling / raw better-sqlite3 inserts',
+        `${f((c.ceilingReportsPerSec / r.layout.raw.rowsPerSec) * 100)} %`,
+        '≥ 25 %',
+      );
+  }
+  if (!failed('faults')) {
+    const s = r.faults.settings;
+    const targets = {
+      kill: '≤ 5 s',
+      freeze: `≤ 3 heartbeats + 5 s = ${3 * s.heartbeatSec + 5} s`,
+      breach: `≤ one interval + 1 s = ${s.intervalSec + 1} s`,
+    };
+    for (const [kind, k] of Object.entries(r.faults.byKind))
+      row(
+        `fault → ticket: ${kind} (${k.ticketed}/${k.injected} ticketed)`,
+        `p50 ${f(k.p50Ms / 1000, 2)} s, p99 ${f(k.p99Ms / 1000, 2)} s, max ${f(k.maxMs / 1000, 2)} s`,
+        targets[kind] ?? '',
+      );
+  }
+  if (!failed('footprint')) {
+    const a = r.footprint.agent;
+    const n = r.footprint.nodeExporter;
+    row(
+      `agent CPU (${f(r.footprint.seconds / 60)} min at ${r.footprint.intervalSec} s)`,
+      `${f(a.cpuMsPerCycle)} ms/cycle incl. children (${f(a.cpuPctOfOneCore, 2)} % of a core)`,
+      n.cpuMsPerScrape ? `≤ 2× node_exporter = ${f(2 * n.cpuMsPerScrape)} ms` : '',
+    );
+    row(
+      'agent RSS (max)',
+      `${f(a.rssMiB)} (${f(a.rssMaxMiB)}) MiB`,
+      n.rssMaxMiB ? `≤ 3× node_exporter = ${f(3 * n.rssMaxMiB)} MiB and ≤ 60 MB` : '≤ 60 MB',
+    );
+    row('agent child processes (CPU of reaped children)', `${f(a.childCpuSec, 2)} s`, '0 in the fast cycle');
+    row(
+      'agent event-loop delay p99 / max',
+      a.eventLoopDelayMs ? `${f(a.eventLoopDelayMs.p99)} / ${f(a.eventLoopDelayMs.max)} ms` : '–',
+      'p99 ≤ 10 ms',
+    );
+    row(
+      'agent report size mean / max',
+      a.report ? `${f(a.report.meanBytes, 0)} / ${a.report.maxBytes} B` : '–',
+      '≤ 1 KB',
+    );
+    if (n.error) row('node_exporter', `unavailable: ${n.error.slice(0, 200)}`);
+    else
+      row(
+        `node_exporter ${n.version} (${n.scrapes} scrapes)`,
+        `${f(n.cpuMsPerScrape)} ms CPU/scrape, RSS ${f(n.rssMiB)} (${f(n.rssMaxMiB)}) MiB, ${f(n.bytesPerScrape / 1024)} KiB/scrape`,
+        'baseline',
+      );
+  }
+  return `| figure | measured | target |\n|---|---|---|\n${rows.join('\n')}\n\nRun took ${r.durationSec} s.\n`;
+}

@@ -320,4 +320,37 @@ describe('pages', () => {
     expect(write.status).toBe(401);
     expect((await app.request('/api/v1/hosts')).status).toBe(401);
   });
+
+  it('gives admins a service report per client and period, as a page and as CSV', async () => {
+    const runtime = defaultIncidentRuntime({ random: deps.random });
+    const opened = await deps.db
+      .transaction()
+      .execute((trx) =>
+        openByHand(
+          trx,
+          runtime,
+          { client: 'acme', title: 'Panne', severity: 'critical' },
+          { user: 'x', now },
+        ),
+      );
+    if (!opened.ok) throw new Error(opened.code);
+    const admin = await signIn('admin');
+    const day = new Date(now).toISOString().slice(0, 10);
+    const next = new Date(now + 86_400_000).toISOString().slice(0, 10);
+    const page = await app.request(`/console/admin/report?client=acme&from=${day}&to=${next}`, {
+      headers: { cookie: admin.cookie },
+    });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('1 incidents ouverts sur la période');
+    const csv = await app.request(`/console/admin/report?client=acme&from=${day}&to=${next}&format=csv`, {
+      headers: { cookie: admin.cookie },
+    });
+    const text = await csv.text();
+    expect(text.split(/\r?\n/)[0]).toBe('metric,key,value');
+    expect(text).toMatch(/total,,1/);
+    const other = await app.request(`/console/admin/report?client=globex&from=${day}&to=${next}&format=csv`, {
+      headers: { cookie: admin.cookie },
+    });
+    expect(await other.text()).toMatch(/total,,0/);
+  });
 });

@@ -32,7 +32,8 @@ function nav(c: Context<ConsoleEnv>): Html {
           ${link(`${BASE}/admin/licences`, t('navLicences'))}
           ${link(`${BASE}/admin/warranties`, t('navWarranties'))}
           ${link(`${BASE}/admin/enrolment`, t('navEnrolment'))}
-          ${link(`${BASE}/admin/users`, t('navUsers'))}</li>`
+          ${link(`${BASE}/admin/users`, t('navUsers'))}
+          ${link(`${BASE}/admin/report`, t('navReport'))}</li>`
       : '';
   return html`<nav aria-label="${t('navMain')}">
     <ul>

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { type ReportIncident, serviceReport } from './service-report.js';
+
+const MIN = 60_000;
+const incident = (overrides: Partial<ReportIncident>): ReportIncident => ({
+  priority: 3,
+  level: 'N1',
+  check: 'fs.usage',
+  resource: '/var',
+  opened_at: 0,
+  acknowledged_at: null,
+  resolved_at: null,
+  sla_own_due_at: null,
+  sla_own_breached_at: null,
+  sla_resolve_due_at: null,
+  sla_resolve_breached_at: null,
+  ...overrides,
+});
+
+describe('serviceReport', () => {
+  it('gives median and p90 times to acknowledge and resolve, SLA compliance and the counts', () => {
+    const rows = Array.from({ length: 10 }, (_, i) =>
+      incident({
+        priority: i < 2 ? 5 : 3,
+        level: i < 2 ? 'N3' : 'N1',
+        check: i < 7 ? 'fs.usage' : 'host.silent',
+        resource: i < 7 ? '/var' : '',
+        acknowledged_at: (i + 1) * MIN,
+        resolved_at: i < 5 ? (i + 1) * 10 * MIN : null,
+        sla_own_due_at: 30 * MIN,
+        sla_own_breached_at: i === 9 ? 30 * MIN : null,
+      }),
+    );
+    const report = serviceReport(rows);
+    expect(report.total).toBe(10);
+    expect(report.byPriority).toEqual([
+      ['P5', 2],
+      ['P3', 8],
+    ]);
+    expect(report.byLevel).toEqual([
+      ['N1', 8],
+      ['N3', 2],
+    ]);
+    expect(report.topFaults[0]).toEqual(['fs.usage /var', 7]);
+    expect(report.toAcknowledge).toEqual({ count: 10, medianMs: 5 * MIN, p90Ms: 9 * MIN });
+    expect(report.toResolve).toEqual({ count: 5, medianMs: 30 * MIN, p90Ms: 50 * MIN });
+    expect(report.slaOwnMetPct).toBe(90);
+    expect(report.slaResolveMetPct).toBeNull();
+  });
+
+  it('says nothing rather than zero when there is nothing to measure', () => {
+    expect(serviceReport([])).toMatchObject({
+      total: 0,
+      toAcknowledge: { count: 0, medianMs: null, p90Ms: null },
+      slaOwnMetPct: null,
+    });
+  });
+});

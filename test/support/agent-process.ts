@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import type { TestHub } from './hub-fixture.js';
 import { AGENT_BIN, type RunningProcess, runCli, startProcess } from './processes.js';
 
-/** Enrol this machine into `hub` (client `e2e`, site `lab`) without starting the agent; returns its agent id. */
+/** Enrol this machine into `hub` (site `lab`; two agents of one machine need two clients) without starting the agent; returns its agent id. */
 export async function enrolAgentState(
   hub: TestHub,
   stateDir: string,
+  client = 'e2e',
 ): Promise<{ agentId: string; hostId: string }> {
   const created = await hub.api<{ token: string }>('/api/v1/enrolment-tokens', {
     method: 'POST',
-    body: JSON.stringify({ client: 'e2e', site: 'lab', maxUses: 1, ttlHours: 1 }),
+    body: JSON.stringify({ client, site: 'lab', maxUses: 1, ttlHours: 1 }),
   });
   if (created.status !== 201) throw new Error(`enrolment token: ${JSON.stringify(created.body)}`);
   const enrolled = await runCli(AGENT_BIN, [

@@ -40,6 +40,17 @@ describe('artefact signer', () => {
     );
   });
 
+  it('reads the disk once per few seconds however many agents say hello', async () => {
+    let now = 0;
+    const signer = createArtefactSigner(createArtefactStore(dir), key, () => now);
+    expect((await signer.announcement())?.version).toBe('1.2.3');
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify({ version: '1.2.4' }));
+    now = 4_999;
+    expect((await signer.announcement())?.version).toBe('1.2.3');
+    now = 5_000;
+    expect((await signer.announcement())?.version).toBe('1.2.4');
+  });
+
   it('announces nothing without a manifest version to compare', async () => {
     await rm(join(dir, 'manifest.json'));
     expect(await createArtefactSigner(createArtefactStore(dir), key).announcement()).toBeUndefined();

@@ -12,9 +12,17 @@ export interface ArtefactSigner {
   announcement(): Promise<AgentUpdate | undefined>;
 }
 
+/** How long one announcement serves every welcome: a reconnect storm reads the disk once. */
+const ANNOUNCEMENT_TTL_MS = 5_000;
+
 /** A signer for the artefacts of `store`; signatures are cached per artefact content. */
-export function createArtefactSigner(store: ArtefactStore, key: SigningKey): ArtefactSigner {
+export function createArtefactSigner(
+  store: ArtefactStore,
+  key: SigningKey,
+  clock: () => number = Date.now,
+): ArtefactSigner {
   const cache = new Map<string, string>();
+  let recent: { at: number; value: Promise<AgentUpdate | undefined> } | undefined;
 
   function signature(artefact: Artefact): string {
     const text = artefactSignedText(artefact);
@@ -31,24 +39,36 @@ export function createArtefactSigner(store: ArtefactStore, key: SigningKey): Art
   return {
     publicKey: key.publicKey,
     signature,
-    async announcement() {
-      const artefacts = await store.list();
-      const version = artefacts[0]?.version;
-      // No manifest (a development checkout that never bundled): nothing an agent could compare.
-      if (version === undefined || !agentVersionSchema.safeParse(version).success) return undefined;
-      return {
-        version,
-        artefacts: artefacts.map((artefact) => ({
-          name: artefact.name,
-          kind: artefact.kind,
-          platform: artefact.platform,
-          arch: artefact.arch,
-          url: `/downloads/${artefact.name}`,
-          size: artefact.size,
-          sha256: artefact.sha256,
-          signature: signature(artefact),
-        })),
-      };
+    announcement() {
+      const now = clock();
+      if (recent && now - recent.at < ANNOUNCEMENT_TTL_MS) return recent.value;
+      const value = announce();
+      recent = { at: now, value };
+      // A failed read is not cached: the next welcome tries again.
+      value.catch(() => {
+        recent = undefined;
+      });
+      return value;
     },
   };
+
+  async function announce(): Promise<AgentUpdate | undefined> {
+    const artefacts = await store.list();
+    const version = artefacts[0]?.version;
+    // No manifest (a development checkout that never bundled): nothing an agent could compare.
+    if (version === undefined || !agentVersionSchema.safeParse(version).success) return undefined;
+    return {
+      version,
+      artefacts: artefacts.map((artefact) => ({
+        name: artefact.name,
+        kind: artefact.kind,
+        platform: artefact.platform,
+        arch: artefact.arch,
+        url: `/downloads/${artefact.name}`,
+        size: artefact.size,
+        sha256: artefact.sha256,
+        signature: signature(artefact),
+      })),
+    };
+  }
 }

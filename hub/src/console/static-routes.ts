@@ -22,6 +22,7 @@ export function staticRoutes() {
   const files: Record<string, { body: string; type: string }> = {
     'console.js': { body: readFileSync(`${dir}console.js`, 'utf8'), type: 'text/javascript; charset=utf-8' },
     'console.css': { body: readFileSync(`${dir}console.css`, 'utf8'), type: 'text/css; charset=utf-8' },
+    'favicon.svg': { body: readFileSync(`${dir}favicon.svg`, 'utf8'), type: 'image/svg+xml' },
     'uplot.js': {
       body: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
       type: 'text/javascript; charset=utf-8',

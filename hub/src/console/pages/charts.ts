@@ -23,6 +23,8 @@ export function seriesForCheck(check: string): string | undefined {
 export function chart(
   t: Translate,
   options: {
+    /** Redraw every this many seconds, the window sliding to now (the host page's "hour"). */
+    refreshSec?: number;
     hostId: string;
     from: number;
     to: number;
@@ -40,6 +42,7 @@ export function chart(
       data-series="${options.series.join(',')}"
       data-labels="${options.series.map((s) => seriesLabel(t, s)).join(',')}"
       data-threshold="${options.threshold ?? ''}"
+      data-refresh="${options.refreshSec ?? ''}"
       data-threshold-label="${t('chartThreshold')}"
       data-empty="${t('chartNoData')}"
       role="img"

@@ -132,8 +132,8 @@ export function hostRoutes(deps: ConsoleDeps) {
           (r) =>
             html`<a href="${base}?range=${r}"${r === range ? html` aria-current="true"` : ''}>${t(RANGE_LABEL[r])}</a> `,
         )}</p>
-        ${chart(t, { hostId: host.id, from: now - RANGES[range], to: now, series: ['cpuPct', 'memPct', 'diskMaxPct'], label: `${host.hostname} — ${t(RANGE_LABEL[range])}` })}
-        ${chart(t, { hostId: host.id, from: now - RANGES[range], to: now, series: ['load1'], label: `${t('load')} — ${t(RANGE_LABEL[range])}` })}
+        ${chart(t, { refreshSec: range === 'hour' ? 15 : undefined, hostId: host.id, from: now - RANGES[range], to: now, series: ['cpuPct', 'memPct', 'diskMaxPct'], label: `${host.hostname} — ${t(RANGE_LABEL[range])}` })}
+        ${chart(t, { refreshSec: range === 'hour' ? 15 : undefined, hostId: host.id, from: now - RANGES[range], to: now, series: ['load1'], label: `${t('load')} — ${t(RANGE_LABEL[range])}` })}
       </section>
       <section aria-labelledby="incidents-title"><h2 id="incidents-title">${t('incidentHistory')}</h2>
         ${

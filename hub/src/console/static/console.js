@@ -48,42 +48,59 @@
 
   async function drawChart(el) {
     const host = el.getAttribute('data-host');
-    const from = el.getAttribute('data-from');
-    const to = el.getAttribute('data-to');
     const series = el.getAttribute('data-series').split(',');
     const labels = el.getAttribute('data-labels').split(',');
     const threshold = el.getAttribute('data-threshold');
-    const url = `${BASE}/hosts/${encodeURIComponent(host)}/series?from=${from}&to=${to}`;
-    const res = await fetch(url, { credentials: 'same-origin' });
-    const points = res.ok ? (await res.json()).points : [];
-    if (points.length === 0 || typeof uPlot === 'undefined') {
+    const refreshSec = Number(el.getAttribute('data-refresh') || 0);
+    const span = Number(el.getAttribute('data-to')) - Number(el.getAttribute('data-from'));
+    let plot;
+
+    async function load(from, to) {
+      const url = `${BASE}/hosts/${encodeURIComponent(host)}/series?from=${from}&to=${to}`;
+      const res = await fetch(url, { credentials: 'same-origin' });
+      const points = res.ok ? (await res.json()).points : [];
+      const xs = points.map((p) => p.at / 1000);
+      const data = [xs, ...series.map((s) => points.map((p) => p[s]))];
+      if (threshold !== '' && threshold !== null) data.push(xs.map(() => Number(threshold)));
+      return { points, data };
+    }
+
+    const first = await load(el.getAttribute('data-from'), el.getAttribute('data-to'));
+    if (first.points.length === 0 || typeof uPlot === 'undefined') {
       el.textContent = el.getAttribute('data-empty');
-      return;
+    } else {
+      const opts = {
+        width: Math.max(320, el.clientWidth || 800),
+        height: 240,
+        series: [
+          {},
+          ...series.map((s, i) => ({ label: labels[i] || s, stroke: COLOURS[i % COLOURS.length], width: 2 })),
+        ],
+        axes: [{}, {}],
+      };
+      if (threshold !== '' && threshold !== null) {
+        opts.series.push({
+          label: el.getAttribute('data-threshold-label'),
+          stroke: '#b3261e',
+          dash: [6, 4],
+          width: 1,
+        });
+      }
+      el.textContent = '';
+      plot = new uPlot(opts, first.data, el);
+      el.setAttribute('data-drawn', String(first.points.length));
     }
-    const xs = points.map((p) => p.at / 1000);
-    const data = [xs, ...series.map((s) => points.map((p) => p[s]))];
-    const opts = {
-      width: Math.max(320, el.clientWidth || 800),
-      height: 240,
-      series: [
-        {},
-        ...series.map((s, i) => ({ label: labels[i] || s, stroke: COLOURS[i % COLOURS.length], width: 2 })),
-      ],
-      axes: [{}, {}],
-    };
-    if (threshold !== '' && threshold !== null) {
-      data.push(xs.map(() => Number(threshold)));
-      opts.series.push({
-        label: el.getAttribute('data-threshold-label'),
-        stroke: '#b3261e',
-        dash: [6, 4],
-        width: 1,
-      });
+    // Live charts: the window slides to now; the server buckets, so each refresh is small.
+    if (refreshSec > 0) {
+      setInterval(async () => {
+        const to = Date.now();
+        const next = await load(to - span, to);
+        if (plot && next.points.length > 0) {
+          plot.setData(next.data);
+          el.setAttribute('data-drawn', String(next.points.length));
+        }
+      }, refreshSec * 1000);
     }
-    el.textContent = '';
-    // eslint-disable-next-line no-new
-    new uPlot(opts, data, el);
-    el.setAttribute('data-drawn', String(points.length));
   }
 
   function startCharts() {

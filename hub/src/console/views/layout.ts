@@ -62,6 +62,7 @@ export function page(c: Context<ConsoleEnv>, title: string, body: Html | string)
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <title>${title} · ${t('appName')}</title>
+<link rel="icon" href="${BASE}/static/favicon.svg" type="image/svg+xml" />
 <link rel="stylesheet" href="${BASE}/static/console.css" />
 <link rel="stylesheet" href="${BASE}/static/uplot.css" />
 <script src="${BASE}/static/uplot.js" defer></script>

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { SamplesTable } from '../db/tables/samples.js';
 import { publishedTiers } from '../retention/state.js';
@@ -82,6 +82,74 @@ export async function readSeries(
     .limit(range.limit)
     .execute();
   return { stepMs, points: points.map((p) => ({ ...p, at: Number(p.at) })) };
+}
+
+/**
+ * At most `maxPoints` buckets of the resolution `readSeries` would pick (raw, else the roll-up tier
+ * that reaches `from`): means per bucket, and the maximum for the fullest filesystem (a spike to
+ * 100 % must not average away). `at` is each bucket's first instant. For charts drawn at a fixed
+ * width, e.g. the console's.
+ */
+export async function readBucketedSeries(
+  db: Kysely<Database>,
+  hostId: string,
+  range: { from: number; to: number },
+  maxPoints: number,
+): Promise<{ stepMs: number; points: SeriesPoint[] }> {
+  const stepMs = await tierFor(db, hostId, range.from);
+  const unit = stepMs === 0 ? 1000 : stepMs;
+  const bucketMs = Math.max(unit, Math.ceil((range.to - range.from) / maxPoints / unit) * unit);
+  // Inlined (an integer computed here), so SELECT and GROUP BY hold the same expression on PostgreSQL.
+  const bucket = sql<number>`(${sql.ref('at')} / ${sql.lit(bucketMs)})`;
+  const rows =
+    stepMs === 0
+      ? await db
+          .selectFrom('samples')
+          .select((eb) => [
+            bucket.as('bucket'),
+            eb.fn.min('at').as('at'),
+            eb.fn.avg('cpu_pct').as('cpuPct'),
+            eb.fn.avg('mem_pct').as('memPct'),
+            eb.fn.avg('swap_pct').as('swapPct'),
+            eb.fn.max('disk_max_pct').as('diskMaxPct'),
+            eb.fn.avg('load1').as('load1'),
+          ])
+          .where('host_id', '=', hostId)
+          .where('at', '>=', range.from)
+          .where('at', '<=', range.to)
+          .groupBy(bucket)
+          .orderBy(bucket)
+          .execute()
+      : await db
+          .selectFrom('sample_rollups')
+          .select((eb) => [
+            bucket.as('bucket'),
+            eb.fn.min('at').as('at'),
+            eb.fn.avg('cpu_avg').as('cpuPct'),
+            eb.fn.avg('mem_avg').as('memPct'),
+            eb.fn.avg('swap_avg').as('swapPct'),
+            eb.fn.max('disk_max_max').as('diskMaxPct'),
+            eb.fn.avg('load1_avg').as('load1'),
+          ])
+          .where('host_id', '=', hostId)
+          .where('step_ms', '=', stepMs)
+          .where('at', '>=', Math.floor(range.from / stepMs) * stepMs)
+          .where('at', '<=', range.to)
+          .groupBy(bucket)
+          .orderBy(bucket)
+          .execute();
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    stepMs,
+    points: rows.map((r) => ({
+      at: Number(r.at),
+      cpuPct: num(r.cpuPct),
+      memPct: num(r.memPct),
+      swapPct: num(r.swapPct),
+      diskMaxPct: num(r.diskMaxPct),
+      load1: num(r.load1),
+    })),
+  };
 }
 
 /** Which resolution serves a chart starting at `from` (see readSeries); one index seek per tier. */

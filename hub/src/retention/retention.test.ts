@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
-import { readSeries } from '../repositories/samples.js';
+import { readBucketedSeries, readSeries } from '../repositories/samples.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import { runRetentionPass } from './job.js';
 import { prune } from './prune.js';
@@ -221,6 +221,15 @@ describe('charts read the finest tier that reaches back to the start of the rang
     });
     // Nothing reaches a year back: the tier that reaches furthest.
     expect((await chart(now - 365 * DAY)).stepMs).toBe(10 * MIN);
+
+    // Drawn at a fixed width: at most that many buckets, from the same tier.
+    const drawn = await readBucketedSeries(deps.db, hostId, { from: now - 3 * DAY, to: now }, 72);
+    expect(drawn.stepMs).toBe(10 * MIN);
+    expect(drawn.points).toHaveLength(72);
+    expect(drawn.points[0]).toMatchObject({ at: T0, memPct: 50, diskMaxPct: 70 });
+    const recent = await readBucketedSeries(deps.db, hostId, { from: now - HOUR, to: now }, 30);
+    expect(recent).toMatchObject({ stepMs: 0 });
+    expect(recent.points).toHaveLength(30);
   });
 
   it('reads raw samples when no tier reaches further back, whatever the range', async () => {

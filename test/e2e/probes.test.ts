@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startAgent, startHub, type TestAgent, type TestHub } from '../support/hub-fixture.js';
+import { measure, startAgent, startHub, type TestAgent, type TestHub } from '../support/hub-fixture.js';
 import { holdsFor, pollUntil, stopAll } from '../support/processes.js';
 
 // Devices probed by a real agent process against targets this test starts on loopback.
@@ -103,6 +103,7 @@ describe('network probes run by a site agent against a device', () => {
     const port = await listen(listener);
     await close(listener);
 
+    const createdAt = Date.now();
     const probe = await addProbe(hub, {
       device,
       name: 'firewall admin port',
@@ -128,6 +129,10 @@ describe('network probes run by a site agent against a device', () => {
       level: 'N3',
     });
     expect(await hub.incidents(agent.hostId, 'probe.down')).toHaveLength(0);
+    measure(
+      'probe added on a closed port → device incident (every 1 s, for 2 s)',
+      incident.opened_at - createdAt,
+    );
     // The agent keeps reporting the closed port every second: occurrences, never a second ticket.
     await holdsFor(
       async () => expect(await hub.incidents(device, 'probe.down')).toHaveLength(1),
@@ -135,6 +140,7 @@ describe('network probes run by a site agent against a device', () => {
       'one incident while the port stays closed',
     );
 
+    const reopenedAt = Date.now();
     await listen(
       createServer((socket) => socket.destroy()),
       port,
@@ -148,6 +154,10 @@ describe('network probes run by a site agent against a device', () => {
       'the probe.down incident resolved',
     );
     expect(resolved).toMatchObject({ id: incident.id, resolution: 'auto' });
+    measure(
+      'port open again → device incident resolved (clear for 1 s, no quiet period)',
+      (resolved.resolved_at ?? 0) - reopenedAt,
+    );
     expect(await hub.incidents(device, 'probe.down')).toHaveLength(1);
   });
 

@@ -103,7 +103,7 @@ export function createApp(
   app.route('/downloads', downloadRoutes(artefacts, options.signer));
   app.route('/', installScriptRoutes(artefacts, install));
   // The web console (server-rendered pages, its own session cookie and CSRF); `/` leads to it.
-  app.route('/', createConsole(deps, install));
+  app.route('/', createConsole(deps, { ...install, agentSessions: sessions }));
   app.get('/', (c) => c.redirect('/console', 302));
 
   const api = new Hono<AuthEnv>();

@@ -353,4 +353,13 @@ describe('pages', () => {
     });
     expect(await other.text()).toMatch(/total,,0/);
   });
+
+  it('lets an admin revoke a host's agent from its page', async () => {
+    const credential = await enrolTestAgent(deps);
+    const admin = await signIn('admin');
+    const res = await post(admin, `/console/admin/hosts/${credential.hostId}/revoke`, { _csrf: admin.csrf });
+    expect(res.status).toBe(303);
+    const agent = await deps.db.selectFrom('agents').select('revoked_at').executeTakeFirstOrThrow();
+    expect(agent.revoked_at).toBe(now);
+  });
 });

@@ -1,4 +1,5 @@
 import type { HubDeps } from '../config/deps.js';
+import type { LiveSessions } from '../ingest/live-sessions.js';
 import type { ClientScope } from '../tenancy/client-scope.js';
 import type { Translate } from './i18n/i18n.js';
 import type { ConsoleUser, SessionLimits } from './security/sessions.js';
@@ -23,6 +24,8 @@ export interface ConsoleOptions {
   readonly signInPerMinute?: number;
   /** The URL agents reach the hub at, for install commands; defaults to the request's origin. */
   readonly publicUrl?: string;
+  /** The agents connected now, so revoking a host's agent also closes its socket. */
+  readonly agentSessions?: LiveSessions;
 }
 
 export type ConsoleDeps = HubDeps;

@@ -230,6 +230,8 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   openProblems: 'Open problems',
   count: 'Count',
   allClients: 'All clients',
+  revokeAgent: "Revoke this host's agent",
+  agentsRevoked: '{n} agent(s) revoked: the host must enrol again to report.',
   yes: 'yes',
   no: 'no',
 };

@@ -240,6 +240,8 @@ export const FR = {
   openProblems: 'Problèmes ouverts',
   count: 'Nombre',
   allClients: 'Tous les clients',
+  revokeAgent: "Révoquer l'agent de cette machine",
+  agentsRevoked: '{n} agent(s) révoqué(s) : la machine doit être réinscrite pour reprendre ses rapports.',
   yes: 'oui',
   no: 'non',
 } as const;

@@ -6,7 +6,9 @@ import { installCommands } from '../../artefacts/install-commands.js';
 import { USER_ROLES } from '../../db/tables/users.js';
 import { createEnrolmentToken } from '../../enrolment/create-enrolment-token.js';
 import { licenceCompliance } from '../../licences/compliance.js';
+import { revokeHostAgents } from '../../repositories/agents.js';
 import { listEnrolmentTokens, revokeEnrolmentToken } from '../../repositories/enrolment-tokens.js';
+import { findHost } from '../../repositories/hosts.js';
 import { searchSoftware } from '../../repositories/inventory-software.js';
 import { listLicences } from '../../repositories/licences.js';
 import { listWarranties } from '../../repositories/warranties.js';
@@ -205,6 +207,19 @@ export function adminRoutes(deps: ConsoleDeps, options: ConsoleOptions) {
     });
     // The token is shown in this response only (no redirect: it must not sit in a URL or a log).
     return c.html(await enrolmentPage(c, { token: created.token, role }), 201);
+  });
+
+  // Revoking a host's agents: their credentials stop working and a connected one is closed now.
+  app.post('/hosts/:id/revoke', async (c) => {
+    const host = await findHost(deps.db, c.req.param('id'));
+    if (!host) return c.html(page(c, c.var.t('notFoundTitle'), html`<p>${c.var.t('notFoundText')}</p>`), 404);
+    const revoked = await revokeHostAgents(deps.db, host.id, deps.clock());
+    for (const agentId of revoked) options.agentSessions?.get(agentId)?.kick('CREDENTIAL_REVOKED');
+    deps.log.info(
+      { hostId: host.id, agents: revoked, by: c.var.user?.name },
+      'agent credentials revoked (console)',
+    );
+    return c.redirect(`${BASE}/hosts/${encodeURIComponent(host.id)}?revoked=${revoked.length}`, 303);
   });
 
   app.post('/enrolment/:id/revoke', async (c) => {

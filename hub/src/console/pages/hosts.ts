@@ -11,7 +11,7 @@ import { type FleetRow, listFleetPage, listHostIncidents } from '../queries/flee
 import { bucketedSeries } from '../queries/series.js';
 import { optionalText, queryOf } from '../views/fields.js';
 import { duration, pct, priorityBadge, stateLabel } from '../views/format.js';
-import { type Html, messagePage, page } from '../views/layout.js';
+import { csrfField, type Html, messagePage, page } from '../views/layout.js';
 import { chart } from './charts.js';
 
 const PAGE_SIZE = 50;
@@ -118,7 +118,15 @@ export function hostRoutes(deps: ConsoleDeps) {
     const incidents = await listHostIncidents(deps.db, host.id, 50);
     const software = inventory ? [...inventory.software].sort((a, b) => a.name.localeCompare(b.name)) : [];
     const base = `${BASE}/hosts/${encodeURIComponent(host.id)}`;
+    const revoked = c.req.query('revoked');
     const body = html`
+      ${revoked ? html`<p role="status" class="notice">${t('agentsRevoked', { n: Number(revoked) || 0 })}</p>` : ''}
+      ${
+        c.var.user?.role === 'admin'
+          ? html`<form method="post" action="${BASE}/admin/hosts/${encodeURIComponent(host.id)}/revoke">${csrfField(c)}
+            <button type="submit">${t('revokeAgent')}</button></form>`
+          : ''
+      }
       <dl class="facts">
         <dt>${t('state')}</dt><dd>${status(t, host)}</dd>
         <dt>${t('client')} / ${t('site')}</dt><dd>${host.client} / ${host.site}</dd>

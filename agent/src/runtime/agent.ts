@@ -143,6 +143,9 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
     random: deps.random,
     log,
     report: (result) => {
+      // Taken while the hub cannot hear us, a result would arrive stale (the hub ignores it) and
+      // would crowd check states out of the spool during a long outage: it is not kept.
+      if (connection.state !== 'ready') return;
       if (outbox.enqueue(result)) connection.flush();
     },
     ...deps.probes,

@@ -132,6 +132,12 @@ export function createAgentSession(
     const level = code === 'SERVICE_RESTART' || code === 'SUPERSEDED' ? 'info' : 'warn';
     log[level]({ close: code, agentId: sender?.agentId, detail }, 'closing agent connection');
     socket.close(CLOSE_CODES[code].code, closeReason(`${CLOSE_CODES[code].reason}: ${detail}`));
+    // A paused socket would never read the peer's answer to our close frame: the close handshake
+    // would hang until ws' 30 s timeout. What arrives from now on is read and ignored.
+    if (paused) {
+      paused = false;
+      socket.resume();
+    }
     phase = 'closed';
     clearTimeout(helloTimer);
     endHandshake();

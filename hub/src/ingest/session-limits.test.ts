@@ -118,8 +118,11 @@ describe('per-agent rate limit', () => {
     await s.drained();
     for (let seq = 1; seq <= 5; seq += 1) s.receive(metrics(seq));
     expect(socket.closedWith).toBeUndefined(); // two violations so far
+    expect(socket.paused).toBe(true);
     s.receive(metrics(6));
     expect(socket.closedWith).toBe(CLOSE_CODES.RATE_LIMITED.code);
+    // Reading again, or the peer's answer to the close frame would never be read.
+    expect(socket.paused).toBe(false);
     await s.drained();
     // Frames delayed when the socket closed are not stored: unacknowledged, the agent resends them.
     expect(await storedSamples()).toBe(3);

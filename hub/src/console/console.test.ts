@@ -354,7 +354,7 @@ describe('pages', () => {
     expect(await other.text()).toMatch(/total,,0/);
   });
 
-  it('lets an admin revoke a host's agent from its page', async () => {
+  it("lets an admin revoke a host's agent from its page", async () => {
     const credential = await enrolTestAgent(deps);
     const admin = await signIn('admin');
     const res = await post(admin, `/console/admin/hosts/${credential.hostId}/revoke`, { _csrf: admin.csrf });

@@ -191,6 +191,14 @@ describe('a probe result', () => {
     expect((await listProbeAgents(deps.db, 'prb_1')).map((a) => a.host_id)).toEqual([agentA]);
   });
 
+  it('of a disabled probe is kept as history and judges nothing', async () => {
+    await addProbe('prb_1', [agentA]);
+    await deps.db.updateTable('probes').set({ enabled: 0 }).where('id', '=', 'prb_1').execute();
+    await result(agentA, 'prb_1', 'fail');
+    expect(await deps.db.selectFrom('probe_results').selectAll().execute()).toHaveLength(1);
+    expect(await downIncidents()).toHaveLength(0);
+  });
+
   it('waits for the rule’s duration on the agent’s own clock before the fault counts', async () => {
     await addProbe('prb_1', [agentA], { ...quick, down: { ...quick.down, forSec: 30 } });
     await result(agentA, 'prb_1', 'fail');

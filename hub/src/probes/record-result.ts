@@ -75,8 +75,9 @@ export async function recordProbeResult(
   if (!stored) return;
   await pruneProbeResults(trx, probe.id, receivedAt - PROBE_RESULT_RETENTION_MS);
   const last = { last_outcome: message.outcome, last_error: message.error ?? null };
-  // The agent refused to probe (its allowlist disagrees with ours): no opinion on the device.
-  if (message.outcome === 'refused') {
+  // The agent refused to probe (its allowlist disagrees with ours): no opinion on the device. A
+  // disabled probe's last results, still in flight, are history only: its incidents were retired.
+  if (message.outcome === 'refused' || probe.enabled !== 1) {
     await updateProbeAgent(trx, probe.id, sender.hostId, last);
     return;
   }

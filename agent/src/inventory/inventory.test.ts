@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type InventoryMessage, inventorySchema, LIMITS, type Software } from '@vigie/shared';
+import type { Systeminformation } from 'systeminformation';
 import { describe, expect, it, vi } from 'vitest';
 import {
   collectInventory,
@@ -28,6 +29,43 @@ function fakeSi(rec: Recording): InventorySi {
   };
 }
 
+const disk: Systeminformation.DiskLayoutData = {
+  device: '/dev/sda',
+  type: 'SSD',
+  name: 'Samsung SSD 860',
+  vendor: 'Samsung',
+  size: 500e9,
+  bytesPerSector: 512,
+  totalCylinders: 0,
+  totalHeads: 0,
+  totalSectors: 0,
+  totalTracks: 0,
+  tracksPerCylinder: 0,
+  sectorsPerTrack: 0,
+  firmwareRevision: 'RVT04B6Q',
+  serialNum: 'S3Z',
+  interfaceType: 'SATA',
+  smartStatus: 'unknown',
+  temperature: null,
+};
+const noBattery: Systeminformation.BatteryData = {
+  hasBattery: false,
+  cycleCount: 0,
+  isCharging: false,
+  designedCapacity: 0,
+  maxCapacity: 0,
+  currentCapacity: 0,
+  voltage: 0,
+  capacityUnit: '',
+  percent: 0,
+  timeRemaining: 0,
+  acConnected: true,
+  type: '',
+  model: '',
+  manufacturer: '',
+  serial: '',
+};
+
 const stamp = (chunk: Omit<InventoryMessage, 'bootId' | 'seq'>, seq: number): InventoryMessage => ({
   ...chunk,
   bootId: 'boot-0001',
@@ -49,6 +87,53 @@ describe('collectInventory', () => {
     expect(snap.hardware).not.toHaveProperty('manufacturer');
     expect(snap.networkInterfaces.every((n) => n.iface !== 'lo')).toBe(true);
     expect(snap.software).toEqual([]);
+  });
+
+  it('adds the first graphics controller, the battery’s wear, the time zone and SMART status', async () => {
+    const si: InventorySi = {
+      ...fakeSi(recorded()),
+      diskLayout: async () => [{ ...disk, smartStatus: 'Ok' }],
+      graphics: async () => ({
+        controllers: [
+          {
+            vendor: 'Intel Corporation',
+            model: 'UHD Graphics 620',
+            vram: 128,
+            bus: 'Onboard',
+            vramDynamic: true,
+          },
+          { vendor: 'NVIDIA', model: 'MX150', vram: 2048, bus: 'PCIe', vramDynamic: false },
+        ],
+      }),
+      battery: async () => ({
+        ...noBattery,
+        hasBattery: true,
+        designedCapacity: 57000,
+        maxCapacity: 45600,
+        capacityUnit: 'mWh',
+        type: 'Li-ion',
+        model: 'DELL 7FHHV',
+      }),
+    };
+    const snap = await collectInventory({ si, clock: () => 1000, timezone: () => 'Europe/Paris' });
+    expect(snap.hardware).toMatchObject({
+      gpuModel: 'UHD Graphics 620',
+      gpuVendor: 'Intel Corporation',
+      gpuVramMb: 128,
+      gpuCount: 2,
+      batteryDesignCapacity: 57000,
+      batteryMaxCapacity: 45600,
+      batteryCapacityUnit: 'mWh',
+      batteryChemistry: 'Li-ion',
+    });
+    expect(snap.hardware).not.toHaveProperty('batteryPercent');
+    expect(snap.os).toMatchObject({ timezone: 'Europe/Paris' });
+    expect(snap.disks[0]).toMatchObject({ smartStatus: 'Ok' });
+    const desktop = await collectInventory({
+      si: { ...si, battery: async () => noBattery },
+      clock: () => 1000,
+    });
+    expect(Object.keys(desktop.hardware).filter((k) => k.startsWith('battery'))).toEqual([]);
   });
 
   it('drops (never truncates) a fact longer than the wire allows, and logs it', async () => {

@@ -29,6 +29,7 @@ export async function collectLocally(
     software: () => collectSoftware({ io, platform, log }),
     updates: () => collectUpdates({ io, platform, log }),
     antivirus: () => collectAntivirus({ io, platform, log }),
+    timezone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
   });
   const hash = hashInventory(snapshot);
   return { hash, chunks: toInventoryChunks(snapshot, hash) };

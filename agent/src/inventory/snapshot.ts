@@ -16,6 +16,10 @@ export interface InventorySi {
   uuid(): Promise<Systeminformation.UuidData>;
   /** Total memory the OS sees (reads /proc/meminfo on Linux); optional for recorded fakes. */
   mem?(): Promise<Pick<Systeminformation.MemData, 'total'>>;
+  /** Graphics controllers (lspci on Linux); optional for recorded fakes. */
+  graphics?(): Promise<Pick<Systeminformation.GraphicsData, 'controllers'>>;
+  /** The battery, if any (/sys on Linux); optional for recorded fakes. */
+  battery?(): Promise<Systeminformation.BatteryData>;
 }
 
 /** One machine's inventory at one time; the wire splits it into chunks. */
@@ -46,6 +50,8 @@ export interface InventoryDeps {
   updates?: () => Promise<Facts>;
   /** Antivirus facts; absent means none is collected. */
   antivirus?: () => Promise<Facts>;
+  /** The machine's IANA time zone (`Europe/Paris`); absent means not collected. */
+  timezone?: () => string;
 }
 
 // Only stable facts: anything that moves on its own (link state, current clock speed, disk
@@ -121,7 +127,35 @@ const DISK_KEYS = [
   'firmwareRevision',
   'serialNum',
   'interfaceType',
+  'smartStatus',
 ] as const;
+// Design against full capacity tells the battery's wear; the charge level is not inventory.
+const BATTERY_KEYS = [
+  ['designedCapacity', 'batteryDesignCapacity'],
+  ['maxCapacity', 'batteryMaxCapacity'],
+  ['capacityUnit', 'batteryCapacityUnit'],
+  ['type', 'batteryChemistry'],
+  ['model', 'batteryModel'],
+  ['manufacturer', 'batteryManufacturer'],
+  ['serial', 'batterySerial'],
+] as const;
+
+/** The first graphics controller as facts, and how many there are. */
+function gpuFacts(controllers: readonly Systeminformation.GraphicsControllerData[], log: DropLog): Facts {
+  const [first] = controllers;
+  if (!first) return {};
+  const facts = pickFacts(
+    first,
+    [
+      ['model', 'gpuModel'],
+      ['vendor', 'gpuVendor'],
+      ['vram', 'gpuVramMb'],
+    ],
+    log,
+  );
+  return { ...facts, gpuCount: controllers.length };
+}
+
 const NIC_KEYS = ['iface', 'ifaceName', 'mac', 'ip4', 'ip6', 'type', 'virtual', 'mtu', 'dhcp'] as const;
 
 /** Collects a hardware and OS inventory through systeminformation; a failing call leaves its part empty. */
@@ -144,6 +178,8 @@ export async function collectInventory(deps: InventoryDeps): Promise<InventorySn
     nics,
     uuid,
     mem,
+    graphics,
+    battery,
     software,
     updates,
     antivirus,
@@ -158,6 +194,8 @@ export async function collectInventory(deps: InventoryDeps): Promise<InventorySn
     settle('networkInterfaces', () => si.networkInterfaces()),
     settle('uuid', () => si.uuid()),
     settle('mem', async () => (si.mem ? si.mem() : undefined)),
+    settle('graphics', async () => (si.graphics ? si.graphics() : undefined)),
+    settle('battery', async () => (si.battery ? si.battery() : undefined)),
     settle('software', deps.software ?? (async () => [])),
     settle('updates', deps.updates ?? (async () => ({}))),
     settle('antivirus', deps.antivirus ?? (async () => ({}))),
@@ -173,8 +211,14 @@ export async function collectInventory(deps: InventoryDeps): Promise<InventorySn
       pickFacts(uuid ?? {}, [['hardware', 'hardwareUuid']], log),
       // What the OS sees, for fleet search when the memory modules cannot be read (VMs, no root).
       pickFacts(mem ?? {}, [['total', 'memTotal']], log),
+      gpuFacts(graphics?.controllers ?? [], log),
+      battery?.hasBattery ? pickFacts(battery, BATTERY_KEYS, log) : {},
     ),
-    os: mergeFacts(pickFacts(os ?? {}, OS_KEYS, log), pickFacts(uuid ?? {}, [['os', 'machineId']], log)),
+    os: mergeFacts(
+      pickFacts(os ?? {}, OS_KEYS, log),
+      pickFacts(uuid ?? {}, [['os', 'machineId']], log),
+      pickFacts({ timezone: deps.timezone?.() }, ['timezone'], log),
+    ),
     cpu: pickFacts(cpu ?? {}, CPU_KEYS, log),
     memoryModules: list(memLayout, MEMORY_KEYS),
     disks: list(diskLayout, DISK_KEYS),

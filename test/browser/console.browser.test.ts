@@ -238,4 +238,27 @@ describe('the web console in Chromium', () => {
     expect(dialogs).toEqual([]);
     await page.close();
   });
+
+  it('works from the keyboard alone: sign-in fields in order, a skip link first on every page', async () => {
+    const page = await newPage();
+    await browser.context.clearCookies();
+    await page.goto(`${hub.url}/console/sign-in`);
+    // The username field has the focus on arrival; Tab goes to the password, Enter submits.
+    await page.keyboard.type('alice');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/queue\/N1$/);
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = (
+        globalThis as unknown as {
+          document: { activeElement: { textContent: string; getAttribute(n: string): string } };
+        }
+      ).document.activeElement;
+      return { text: el.textContent, href: el.getAttribute('href') };
+    });
+    expect(focused).toEqual({ text: 'Aller au contenu', href: '#main' });
+    await page.close();
+  });
 });

@@ -191,6 +191,25 @@ describe('a probe result', () => {
     expect((await listProbeAgents(deps.db, 'prb_1')).map((a) => a.host_id)).toEqual([agentA]);
   });
 
+  it('opens probe.latency when the agents agree the device answers slowly', async () => {
+    const slow = {
+      warning: { trigger: 100, clear: 50 },
+      critical: null,
+      forSec: 0,
+      clearForSec: 0,
+      direction: 'above' as const,
+    };
+    await addProbe('prb_1', [agentA, agentB], { ...quick, latency: slow });
+    await result(agentA, 'prb_1', 'ok', { latencyMs: 150 });
+    await result(agentB, 'prb_1', 'ok', { latencyMs: 20 });
+    const key = dedupKey('acme', device, 'probe.latency', 'prb_1');
+    expect(await findOpenIncident(deps.db, key)).toBeUndefined();
+    now += 10_000;
+    await result(agentB, 'prb_1', 'ok', { latencyMs: 180 });
+    expect(await findOpenIncident(deps.db, key)).toMatchObject({ severity: 'warning', host_id: device });
+    expect(await downIncidents()).toHaveLength(0);
+  });
+
   it('of a disabled probe is kept as history and judges nothing', async () => {
     await addProbe('prb_1', [agentA]);
     await deps.db.updateTable('probes').set({ enabled: 0 }).where('id', '=', 'prb_1').execute();

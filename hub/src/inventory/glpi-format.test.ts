@@ -8,7 +8,7 @@ import { addHost } from '../incidents/testing.js';
 import { storeInventory } from '../ingest/handlers/store-inventory.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
 import { createTestDeps } from '../test-support/test-hub.js';
-import { glpiDateTime, toGlpiInventory } from './glpi-format.js';
+import { glpiDateTime, timezone, toGlpiInventory } from './glpi-format.js';
 import { type GlpiInventory, glpiInventorySchema } from './glpi-schema.js';
 import { snapshotView } from './snapshot-view.js';
 
@@ -89,6 +89,13 @@ describe('toGlpiInventory', () => {
       HOST,
       snapshotView({
         hardware: {
+          gpuModel: 'UHD Graphics 620',
+          gpuVendor: 'Intel Corporation',
+          gpuVramMb: 128,
+          batteryDesignCapacity: 57_000,
+          batteryMaxCapacity: 45_600,
+          batteryCapacityUnit: 'mWh',
+          batteryChemistry: 'Li-ion',
           manufacturer: 'Dell Inc.',
           model: 'OptiPlex 7090',
           serial: 'ABC123',
@@ -170,6 +177,29 @@ describe('toGlpiInventory', () => {
     ]);
     expect(glpi.content.softwares).toEqual([{ name: '<script>"x"</script>\n', from: 'registry' }]);
     expect(glpi.content.operatingsystem).toMatchObject({ kernel_name: 'win32', dns_domain: 'corp.example' });
+    expect(glpi.content.videos).toEqual([
+      { name: 'UHD Graphics 620', chipset: 'Intel Corporation', memory: 128 },
+    ]);
+    expect(glpi.content.batteries).toEqual([
+      { capacity: 57_000, real_capacity: 45_600, chemistry: 'Li-ion' },
+    ]);
+  });
+
+  it('gives a time zone its offset at the time of export, and leaves out an unknown zone', () => {
+    expect(timezone('Europe/Paris', Date.UTC(2026, 0, 15))).toEqual({
+      name: 'Europe/Paris',
+      offset: '+0100',
+    });
+    expect(timezone('Europe/Paris', Date.UTC(2026, 6, 15))).toEqual({
+      name: 'Europe/Paris',
+      offset: '+0200',
+    });
+    expect(timezone('America/St_Johns', Date.UTC(2026, 0, 15))).toEqual({
+      name: 'America/St_Johns',
+      offset: '-0330',
+    });
+    expect(timezone('Etc/UTC')).toEqual({ name: 'Etc/UTC', offset: '+0000' });
+    expect(timezone('<script>')).toBeUndefined();
   });
 
   it('writes dates as GLPI does, in UTC', () => {

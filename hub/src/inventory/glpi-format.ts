@@ -112,7 +112,46 @@ function operatingSystem(os: FactsView) {
     name: distro,
     service_pack: str(os.servicepack),
     version: release,
+    timezone: timezone(str(os.timezone)),
   });
+}
+
+/** GLPI's `{name, offset: "+0100"}` for an IANA zone, its offset now; undefined for an unknown zone. */
+export function timezone(name: string | undefined, at = Date.now()) {
+  if (name === undefined) return undefined;
+  try {
+    const part = new Intl.DateTimeFormat('en-US', { timeZone: name, timeZoneName: 'longOffset' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value;
+    const match = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(part ?? '');
+    if (!match) return undefined;
+    return { name, offset: match[1] ? `${match[1]}${match[2]}${match[3]}` : '+0000' };
+  } catch {
+    return undefined;
+  }
+}
+
+function videos(hw: FactsView) {
+  const name = str(hw.gpuModel);
+  if (name === undefined) return [];
+  return [compact({ name, chipset: str(hw.gpuVendor), memory: int(hw.gpuVramMb) })];
+}
+
+function batteries(hw: FactsView) {
+  const design = num(hw.batteryDesignCapacity);
+  if (design === undefined) return [];
+  // GLPI counts in mWh; a capacity in mAh is left out rather than converted at a guessed voltage.
+  const mWh = str(hw.batteryCapacityUnit)?.toLowerCase() === 'mwh';
+  return [
+    compact({
+      capacity: mWh ? Math.round(design) : undefined,
+      real_capacity: mWh ? int(hw.batteryMaxCapacity) : undefined,
+      chemistry: str(hw.batteryChemistry),
+      manufacturer: str(hw.batteryManufacturer),
+      name: str(hw.batteryModel),
+      serial: str(hw.batterySerial),
+    }),
+  ];
 }
 
 function cpus(cpu: FactsView, os: FactsView) {
@@ -235,6 +274,8 @@ export function toGlpiInventory(host: GlpiHost, view: SnapshotView): GlpiInvento
         }),
       ),
       antivirus: antivirus(view.antivirus),
+      videos: videos(view.hardware),
+      batteries: batteries(view.hardware),
     },
   };
 }

@@ -59,6 +59,7 @@ const operatingsystem = z.strictObject({
   name: z.string().optional(),
   service_pack: z.string().optional(),
   version: z.string().optional(),
+  timezone: z.strictObject({ name: z.string(), offset: z.string().regex(/^[+-][0-9]{4}$/) }).optional(),
 });
 
 const cpu = z.strictObject({
@@ -121,6 +122,24 @@ const software = z.strictObject({
   install_date: dateOrDateTime.optional(),
 });
 
+const video = z.strictObject({
+  name: z.string().optional(),
+  chipset: z.string().optional(),
+  /** MB */
+  memory: int.optional(),
+});
+
+const battery = z.strictObject({
+  /** mWh, by design */
+  capacity: int.optional(),
+  /** mWh, what it holds now */
+  real_capacity: int.optional(),
+  chemistry: z.string().optional(),
+  manufacturer: z.string().optional(),
+  name: z.string().optional(),
+  serial: z.string().optional(),
+});
+
 const antivirus = z.strictObject({
   name: z.string().optional(),
   company: z.string().optional(),
@@ -148,6 +167,8 @@ export const glpiInventorySchema = z.strictObject({
     networks: z.array(network).optional(),
     softwares: z.array(software).optional(),
     antivirus: z.array(antivirus).optional(),
+    videos: z.array(video).optional(),
+    batteries: z.array(battery).optional(),
   }),
 });
 export type GlpiInventory = z.infer<typeof glpiInventorySchema>;

@@ -8,6 +8,7 @@ import { hostRoutes } from './pages/hosts.js';
 import { incidentRoutes } from './pages/incident.js';
 import { queueRoutes } from './pages/queue.js';
 import { reportRoutes } from './pages/report.js';
+import { settingsRoutes } from './pages/settings.js';
 import { signInRoutes, signOutRoutes } from './pages/sign-in.js';
 import { allow, checkCsrf, loadContext, requireSignedIn } from './security/guards.js';
 import { DEFAULT_SESSION_LIMITS, pruneSessions } from './security/sessions.js';
@@ -91,6 +92,7 @@ export function createConsole(deps: ConsoleDeps, options: ConsoleOptions = {}) {
   app.use('/admin/*', allow());
   app.route('/admin', adminRoutes(deps, options));
   app.route('/admin/report', reportRoutes(deps));
+  app.route('/admin/settings', settingsRoutes(deps));
   app.notFound((c) => {
     const t = c.var.t;
     return t ? c.html(messagePage(c, t('notFoundTitle'), t('notFoundText')), 404) : c.text('Not found', 404);

@@ -5,6 +5,8 @@ import type { UserRole } from '../db/tables/users.js';
 import { openByHand } from '../incidents/open-by-hand.js';
 import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
+import { insertMaintenanceWindow } from '../repositories/maintenance-windows.js';
+import { insertChannel } from '../repositories/notification-channels.js';
 import { insertClient, setUserClients } from '../tenancy/clients.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import { CONTENT_SECURITY_POLICY, createConsole, PUBLIC_CONSOLE_PATHS } from './console-app.js';
@@ -361,5 +363,38 @@ describe('pages', () => {
     expect(res.status).toBe(303);
     const agent = await deps.db.selectFrom('agents').select('revoked_at').executeTakeFirstOrThrow();
     expect(agent.revoked_at).toBe(now);
+  });
+
+  it("shows admins the maintenance windows and channels, never a channel's URL or secret", async () => {
+    await insertMaintenanceWindow(deps.db, {
+      id: 'mw_1',
+      scope: 'client',
+      target: 'acme',
+      cron: '0 22 * * 6',
+      duration_ms: 2 * 3_600_000,
+      timezone: 'Europe/Paris',
+      reason: 'Sauvegarde <b>hebdo</b>',
+      created_by: 'admin',
+      created_at: now,
+      disabled_at: null,
+    });
+    await insertChannel(deps.db, {
+      id: 'ch_1',
+      name: 'Astreinte',
+      kind: 'webhook',
+      config: { url: 'https://hooks.example/secret-path', secret: 'very-secret-value-123456' },
+      levels: ['N3'],
+      noticeKinds: ['opened'],
+      enabled: true,
+      createdAt: now,
+    });
+    const admin = await signIn('admin');
+    const html = await (
+      await app.request('/console/admin/settings', { headers: { cookie: admin.cookie } })
+    ).text();
+    expect(html).toContain('Sauvegarde &lt;b&gt;hebdo&lt;/b&gt;');
+    expect(html).toContain('Astreinte');
+    expect(html).not.toContain('secret-path');
+    expect(html).not.toContain('very-secret-value');
   });
 });

@@ -278,6 +278,16 @@ describe('hosts behind a device', () => {
     now += 60_000;
     await sweepHostSilence(deps.db, runtime, { graceMs: 10_000, connectedGraceMs: 30_000 }, now);
     expect(await findOpenIncident(deps.db, siteKey('acme', 'paris'))).toBeUndefined();
+    // A second sweep says nothing more: the device's timeline holds one note per host behind it.
+    now += 5000;
+    await sweepHostSilence(deps.db, runtime, { graceMs: 10_000, connectedGraceMs: 30_000 }, now);
+    const notes = await deps.db
+      .selectFrom('incident_events')
+      .selectAll()
+      .where('incident_id', '=', down?.id ?? '')
+      .where('kind', '=', 'inhibited_occurrence')
+      .execute();
+    expect(notes).toHaveLength(3);
     for (const host of behind) {
       expect(await findOpenIncident(deps.db, dedupKey('acme', host, 'host.silent', ''))).toBeUndefined();
       expect(await findHeldSignal(deps.db, dedupKey('acme', host, 'host.silent', ''))).toMatchObject({

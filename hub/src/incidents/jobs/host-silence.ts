@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { upstreamDownIncident } from '../../probes/upstream.js';
+import { findHeldSignal } from '../../repositories/held-signals.js';
 import { listSilentHosts } from '../../repositories/host-silence.js';
 import { findHost, type HostRow } from '../../repositories/hosts.js';
 import { insertIncidentEvent } from '../../repositories/incident-events.js';
@@ -54,7 +55,7 @@ export async function sweepHostSilence(
 
   // Hosts behind a device that is down are that device's outage, not their site's: their own
   // silences are held as inhibited by the device's incident, and they do not make a site silent.
-  const countable = [];
+  const countable: HostRow[] = [];
   for (const host of silent)
     if (host.behind === null || (await upstreamDownIncident(db, host.id)) === null) countable.push(host);
   for (const [key, members] of silentSites(
@@ -94,7 +95,10 @@ export async function sweepHostSilence(
 
   for (const host of silent) {
     await db.transaction().execute(async (trx) => {
-      if (await findOpenIncident(trx, dedupKey(host.client, host.id, 'host.silent', ''))) return;
+      const key = dedupKey(host.client, host.id, 'host.silent', '');
+      if (await findOpenIncident(trx, key)) return;
+      // Already held behind a down device: saying it again each sweep would only fill its timeline.
+      if (!countable.includes(host) && (await findHeldSignal(trx, key))) return;
       const outcome = await handleSignal(trx, runtime, silentSignal(host, 'critical', now), now, 'hub');
       if (outcome.decision === 'open' || outcome.decision === 'reopen') opened += 1;
     });

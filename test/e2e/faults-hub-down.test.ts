@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openSpool, SILENT_LOG } from '@vigie/agent';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { countLines, enrolAgentState, killHard, runAgent } from '../support/agent-process.js';
+import { enrolAgentState, killHard, runAgent, waitForLines } from '../support/agent-process.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { measure, startHub } from '../support/hub-fixture.js';
 import { HUB_BIN, pollUntil, startProcess, stopAll } from '../support/processes.js';
@@ -76,11 +76,7 @@ describe('hub down for a while, then back', () => {
     relay.refuse(true);
     const agent = runAgent(stateDir, relay.url);
     // Longer than several backoff steps (full jitter under 1, 2, 4 s ceilings).
-    await pollUntil(
-      async () => (countLines(agent, /disconnected from hub/) >= 3 ? true : undefined),
-      30_000,
-      'three failed reconnects',
-    );
+    await waitForLines(agent, /disconnected from hub/, 3, 60_000);
 
     const policyFile = join(dir, 'firing-policy.json');
     writeFileSync(policyFile, JSON.stringify(FIRING_POLICY));

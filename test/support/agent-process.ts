@@ -57,3 +57,20 @@ export function countLines(target: RunningProcess, pattern: RegExp): number {
     .split('\n')
     .filter((line) => pattern.test(line)).length;
 }
+
+/** Wait until `pattern` occurred `count` times in a process's output; the error carries the output. */
+export async function waitForLines(
+  target: RunningProcess,
+  pattern: RegExp,
+  count: number,
+  deadlineMs: number,
+) {
+  const deadline = Date.now() + deadlineMs;
+  while (countLines(target, pattern) < count) {
+    if (Date.now() > deadline || target.child.exitCode !== null)
+      throw new Error(
+        `${count}× ${pattern} not seen within ${deadlineMs} ms; output:\n${target.output().slice(-4000)}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

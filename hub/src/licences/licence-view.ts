@@ -1,5 +1,6 @@
+import type { Updateable } from 'kysely';
 import { z } from 'zod';
-import { LICENCE_KINDS, LICENCE_MODELS } from '../db/tables/inventory-history.js';
+import { LICENCE_KINDS, LICENCE_MODELS, type LicencesTable } from '../db/tables/inventory-history.js';
 import type { LicenceRow } from '../repositories/licences.js';
 import { expiryStagesSchema, stagesOf } from './expiry.js';
 
@@ -40,28 +41,25 @@ export const licencePatchBody = z
 type Body = Partial<z.infer<typeof licenceCreateBody>>;
 
 /** The columns a (partial) body sets; absent fields are left alone. */
-export function licenceColumns(body: Body) {
-  const set = <T>(value: T | undefined, column: string) => (value === undefined ? {} : { [column]: value });
-  return {
-    ...set(body.product, 'product'),
-    ...set(body.vendor, 'vendor'),
-    ...set(body.kind, 'kind'),
-    ...set(body.model, 'model'),
-    ...set(body.namePattern, 'name_pattern'),
-    ...set(body.publisherPattern, 'publisher_pattern'),
-    ...set(body.seats, 'seats'),
-    ...set(body.key, 'licence_key'),
-    ...set(body.cost, 'cost'),
-    ...set(body.currency, 'currency'),
-    ...set(body.purchasedAt, 'purchased_at'),
-    ...set(body.expiresAt, 'expires_at'),
-    ...set(
-      body.expiryStages === undefined ? undefined : body.expiryStages && JSON.stringify(body.expiryStages),
-      'expiry_stages',
-    ),
-    ...set(body.client, 'client'),
-    ...set(body.notes, 'notes'),
-  };
+export function licenceColumns(body: Body): Updateable<LicencesTable> {
+  const columns: Updateable<LicencesTable> = {};
+  if (body.product !== undefined) columns.product = body.product;
+  if (body.vendor !== undefined) columns.vendor = body.vendor;
+  if (body.kind !== undefined) columns.kind = body.kind;
+  if (body.model !== undefined) columns.model = body.model;
+  if (body.namePattern !== undefined) columns.name_pattern = body.namePattern;
+  if (body.publisherPattern !== undefined) columns.publisher_pattern = body.publisherPattern;
+  if (body.seats !== undefined) columns.seats = body.seats;
+  if (body.key !== undefined) columns.licence_key = body.key;
+  if (body.cost !== undefined) columns.cost = body.cost;
+  if (body.currency !== undefined) columns.currency = body.currency;
+  if (body.purchasedAt !== undefined) columns.purchased_at = body.purchasedAt;
+  if (body.expiresAt !== undefined) columns.expires_at = body.expiresAt;
+  if (body.expiryStages !== undefined)
+    columns.expiry_stages = body.expiryStages === null ? null : JSON.stringify(body.expiryStages);
+  if (body.client !== undefined) columns.client = body.client;
+  if (body.notes !== undefined) columns.notes = body.notes;
+  return columns;
 }
 
 /**

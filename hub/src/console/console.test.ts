@@ -113,6 +113,13 @@ describe('sign-in', () => {
     expect(res.status).toBe(403);
   });
 
+  it('answers 429 after ten failed sign-ins a minute from one address, and lets it try again later', async () => {
+    for (let i = 0; i < 10; i += 1) expect((await signIn('alice', `wrong password ${i}`)).status).toBe(401);
+    expect((await signIn('alice')).status).toBe(429);
+    now += 60_000;
+    expect((await signIn('alice')).status).toBe(303);
+  });
+
   it('ends the session at sign-out and after the idle limit', async () => {
     const alice = await signIn('alice');
     expect((await app.request('/console/hosts', { headers: { cookie: alice.cookie } })).status).toBe(200);

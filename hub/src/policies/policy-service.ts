@@ -10,9 +10,14 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import type { LiveSession } from '../ingest/live-sessions.js';
-import { findClient, findSite } from '../tenancy/clients.js';
-import { hostEntities, hostPolicy, layerReaches } from './host-policy.js';
-import { currentRevision, findLayer, layersForHost, saveLayer } from './layers.js';
+import { findClient, findSite, listClients, listSites } from '../tenancy/clients.js';
+import { hostPolicy, layerReaches } from './host-policy.js';
+import { currentRevision, findLayer, listLayers, saveLayer } from './layers.js';
+
+/** Host rows read per query when pushing (bounded `in (…)` lists). */
+const HOSTS_PER_QUERY = 500;
+
+const layerKey = (a: string, b: string) => `${a}\u0000${b}`;
 
 /** A connected agent the hub can send a new policy to (a live session). */
 export interface PolicyReceiver {
@@ -65,22 +70,57 @@ export function createPolicyService(
 
   /** Send the effective policy to every connected agent the changed layer reaches. */
   async function push(change: { scope: PolicyLayerScope; target: string }): Promise<number> {
-    const live = [...receivers()];
-    if (live.length === 0) return 0;
+    const byHost = new Map<string, PolicyReceiver[]>();
+    for (const receiver of receivers()) {
+      byHost.set(receiver.hostId, [...(byHost.get(receiver.hostId) ?? []), receiver]);
+    }
+    if (byHost.size === 0) return 0;
+    // Everything the resolution needs, read once: a global change may reach thousands of agents.
     const revision = await currentRevision(db);
+    const layers = new Map(
+      (await listLayers(db)).map((layer) => [layerKey(layer.scope, layer.target), layer]),
+    );
+    const clientIds = new Map((await listClients(db)).map((client) => [client.name, client.id]));
+    const siteIds = new Map(
+      (await listSites(db)).map((site) => [layerKey(site.client_id, site.name), site.id]),
+    );
+    const resolved = new Map<string, Policy>();
     let pushed = 0;
-    for (const receiver of live) {
-      const host = await db
+    const hostIds = [...byHost.keys()];
+    for (let at = 0; at < hostIds.length; at += HOSTS_PER_QUERY) {
+      const hosts = await db
         .selectFrom('hosts')
         .select(['id', 'client', 'site', 'role'])
-        .where('id', '=', receiver.hostId)
-        .executeTakeFirst();
-      if (!host) continue;
-      const ids = await hostEntities(db, host);
-      if (!layerReaches(change, { ...host, ...ids })) continue;
-      const layers = await layersForHost(db, { id: host.id, role: host.role, ...ids });
-      receiver.sendPolicy(resolvePolicy(defaults, layers, revision).policy);
-      pushed += 1;
+        .where('id', 'in', hostIds.slice(at, at + HOSTS_PER_QUERY))
+        .execute();
+      for (const host of hosts) {
+        const clientId = clientIds.get(host.client);
+        const siteId = clientId === undefined ? undefined : siteIds.get(layerKey(clientId, host.site));
+        if (!layerReaches(change, { ...host, clientId, siteId })) continue;
+        const own = (
+          [
+            ['global', ''],
+            ['client', clientId],
+            ['site', siteId],
+            ['role', host.role],
+            ['host', host.id],
+          ] as const
+        ).flatMap(([scope, target]) => {
+          const layer = target === undefined ? undefined : layers.get(layerKey(scope, target));
+          return layer ? [layer] : [];
+        });
+        // Hosts with the same layers get the same policy: resolve each combination once.
+        const combination = own.map((layer) => layerKey(layer.scope, layer.target)).join('\u0001');
+        let policy = resolved.get(combination);
+        if (!policy) {
+          policy = resolvePolicy(defaults, own, revision).policy;
+          resolved.set(combination, policy);
+        }
+        for (const receiver of byHost.get(host.id) ?? []) {
+          receiver.sendPolicy(policy);
+          pushed += 1;
+        }
+      }
     }
     return pushed;
   }

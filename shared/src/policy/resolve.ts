@@ -56,17 +56,23 @@ export function layerName(layer: Pick<PolicyLayer, 'scope' | 'target'>): LayerNa
 }
 
 /** Record `layer` as the source of every leaf of `value` under `path`, forgetting what it replaced. */
-function claim(sources: Map<string, LayerName>, path: string, value: Json, layer: LayerName): void {
+function claim(
+  sources: Map<string, LayerName>,
+  path: string,
+  value: Json,
+  layer: LayerName,
+  replaces = true,
+): void {
   if (isObject(value) && Object.keys(value).length > 0) {
     // An object merges: siblings keep their source, but a leaf here (a null level) is one no more.
     sources.delete(path);
     for (const [key, child] of Object.entries(value)) {
-      if (child !== undefined) claim(sources, `${path}/${key}`, child, layer);
+      if (child !== undefined) claim(sources, `${path}/${key}`, child, layer, replaces);
     }
     return;
   }
-  // A leaf replaces whatever was below it.
-  for (const key of [...sources.keys()]) if (key.startsWith(`${path}/`)) sources.delete(key);
+  // A leaf replaces whatever was below it (nothing is, while the defaults are laid down).
+  if (replaces) for (const key of [...sources.keys()]) if (key.startsWith(`${path}/`)) sources.delete(key);
   sources.set(path, layer);
 }
 
@@ -91,7 +97,7 @@ export function resolvePolicy(
     inventoryCron: defaults.inventoryCron,
     services: defaults.services,
   };
-  for (const key of TOP_KEYS) claim(sources, `/${key}`, top[key], 'defaults');
+  for (const key of TOP_KEYS) claim(sources, `/${key}`, top[key], 'defaults', false);
   // Rules grouped by kind, in the order effectiveRules gives (several rules of a kind stay in order).
   const checks = new Map<RuleKind, CheckRule[]>();
   for (const rule of effectiveRules(defaults.checks)) {
@@ -100,7 +106,7 @@ export function resolvePolicy(
   for (const [kind, rules] of checks) {
     for (const rule of rules) {
       const { kind: _kind, ...fields } = rule;
-      claim(sources, `/checks/${kind}`, fields, 'defaults');
+      claim(sources, `/checks/${kind}`, fields, 'defaults', false);
     }
   }
   let maintenanceWindows: readonly string[] = [];

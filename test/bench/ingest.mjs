@@ -39,7 +39,7 @@ export async function measureIngest(ctx, opts) {
   // Enrolment happens before the ramp starts; the run is long enough for ramp, one settling
   // interval, the CPU window and the API measurements.
   const cpuWindowSec = opts.cpuWindowSec;
-  const durationSec = rampSec + opts.intervalSec + cpuWindowSec + 2 * opts.apiSeconds + 15;
+  const durationSec = rampSec + opts.intervalSec + cpuWindowSec + 2 * opts.apiSeconds + (opts.tailSec ?? 15);
   const { sim, done } = startSim(ctx, {
     url,
     token,

@@ -42,6 +42,11 @@ const writeStdout = (line: string) =>
 
 /** The probe process: collects, prints its lines on stdout, and says 0 (or 1 on failure). */
 export async function runInventoryProbe(): Promise<0 | 1> {
+  // The agent holds this pipe open while it waits; when it ends (the agent stopped or died), the
+  // collection has nobody to report to.
+  process.stdin.on('end', () => process.exit(1));
+  process.stdin.on('error', () => process.exit(1));
+  process.stdin.resume();
   const logs: { msg: string; fields?: Record<string, unknown> }[] = [];
   try {
     const result = await collectLocally((msg, fields) => {
@@ -52,6 +57,9 @@ export async function runInventoryProbe(): Promise<0 | 1> {
   } catch (error) {
     process.stderr.write(`inventory probe failed: ${(error as Error).message}\n`);
     return 1;
+  } finally {
+    process.stdin.removeAllListeners('end');
+    process.stdin.destroy();
   }
 }
 

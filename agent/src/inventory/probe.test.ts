@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,18 @@ describe('collecting the inventory through a probe process', () => {
     }
     expect(result.chunks[0]?.os).toMatchObject({ platform: process.platform });
   }, 120_000);
+
+  it('stops a probe whose agent went away (its stdin closed) without a result', async () => {
+    const child = spawn(process.execPath, [probeBundle], { stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stdin.end();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(out).not.toContain('"kind":"done"');
+  });
 
   it('passes the probe’s logs on and returns its chunks in order', async () => {
     const chunk = (i: number) => ({

@@ -59,7 +59,8 @@ export function collectThroughProbe(
   const log = options.log ?? (() => {});
   return new Promise((resolve, reject) => {
     const child = spawn(command.file, [...command.args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // stdin stays open and silent: the probe stops when it closes (this process went away).
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
       windowsHide: true,
     });

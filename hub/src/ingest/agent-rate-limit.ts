@@ -42,7 +42,7 @@ function debtBucket(perSec: number, burst: number, clock: () => number) {
  * costs the sender as much as data). A frame over the budget is delayed, not dropped: dropping a
  * data frame would leave a seq the agent only resends after a reconnect, and a later frame's ack
  * would cover it. Each frame over the budget is a violation; a frame within it clears the count;
- * `maxViolations` in a row close the socket (docs/decisions/0019-agent-rate-limit.md).
+ * `maxViolations` in a row close the socket (docs/decisions/0019-rate-limits-credential-cache-replayed-hellos.md).
  */
 export function createAgentRateLimit(limits: RateLimits, clock: () => number) {
   const messages = debtBucket(limits.messagesPerSec, limits.messageBurst, clock);

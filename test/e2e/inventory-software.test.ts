@@ -87,6 +87,22 @@ describe.runIf(existsSync('/var/lib/dpkg/status'))(
         inventory: { software: SoftwareHit[]; updates?: Record<string, unknown> };
       }>(`/api/v1/hosts/${hits[0]?.hostId}/inventory`);
       expect(body.inventory.software.filter((s) => s.source === 'dpkg')).toHaveLength(installed);
+      // Every package at the version dpkg knows, as the API serves it.
+      const known = execFileSync(
+        'dpkg-query',
+        ['-W', '-f', `${['db:Status-Status', 'Package', 'Version'].map(dpkgField).join('\t')}\n`],
+        { encoding: 'utf8' },
+      )
+        .split('\n')
+        .filter((line) => line.startsWith('installed\t'))
+        .map((line) => line.slice('installed\t'.length))
+        .sort();
+      expect(
+        body.inventory.software
+          .filter((s) => s.source === 'dpkg')
+          .map((s) => `${s.name}\t${s.version}`)
+          .sort(),
+      ).toEqual(known);
       expect(body.inventory.updates).toMatchObject({ manager: 'apt', rebootRequired: expect.any(Boolean) });
 
       // The same inventory as GLPI reads it.

@@ -32,6 +32,9 @@ import { markAllDisconnected } from './repositories/hosts.js';
 import { cryptoRandom, type RandomBytes } from './security/secrets.js';
 import { loadOrCreateSigningKey, signingKeyPath } from './security/signing-key.js';
 
+/** How often each instance checks whether another one saved a policy layer. */
+const POLICY_WATCH_MS = 5000;
+
 export interface RunningHub {
   readonly url: string;
   readonly port: number;
@@ -132,6 +135,8 @@ export async function startHub(
   const sessions = createLiveSessions(base.clock);
   // The `--policy` file is the defaults under the stored layers (global, client, site, role, host).
   const policies = createPolicyService(deps, hubPolicy(config), () => policyReceivers(sessions));
+  // Layers saved through another hub instance (shared PostgreSQL) reach this one's agents too.
+  const policyWatch = policies.watch(POLICY_WATCH_MS);
   const agentSocket = createAgentSocket(deps, sessions, {
     helloTimeoutMs: config.helloTimeoutSec * 1000,
     heartbeatIntervalMs: config.heartbeatIntervalSec * 1000,
@@ -167,6 +172,7 @@ export async function startHub(
       stop = async () => {
         await cluster?.stop();
         await sweeper?.stop();
+        await policyWatch.stop();
         await inventorySweeper?.stop();
         await agentSocket.close();
         // After the sockets: their last commits may have queued notices (delivered next start).

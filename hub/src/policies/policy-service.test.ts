@@ -119,4 +119,29 @@ describe('createPolicyService: push', () => {
     // An unknown host (deleted meanwhile) gets the defaults at the current revision.
     expect(await service.policyFor('hst_nope')).toEqual({ ...DEFAULT_POLICY, revision: 1 });
   });
+
+  it('lets another hub instance on the same database notice a saved layer and send only what changed', async () => {
+    // Two instances: `a` has no agent connected, `b` has two.
+    const toB: Array<[string, Policy]> = [];
+    const receiversB = ['hst_0000', 'hst_0001'].map((hostId) => ({
+      hostId,
+      sendPolicy: (p: Policy) => toB.push([hostId, p]),
+    }));
+    const a = createPolicyService(deps, DEFAULT_POLICY, () => []);
+    const b = createPolicyService(deps, DEFAULT_POLICY, () => receiversB);
+    const watch = b.watch(60_000);
+    try {
+      for (const r of receiversB) await b.policyFor(r.hostId); // their welcomes
+      expect(await watch.check()).toBe(0); // first look: nothing to compare with
+      await a.save(
+        { scope: 'host', target: 'hst_0001', settings: { metricsIntervalSec: 7 } },
+        { now: 1, by: null },
+      );
+      expect(await watch.check()).toBe(1);
+      expect(toB).toEqual([['hst_0001', expect.objectContaining({ revision: 1, metricsIntervalSec: 7 })]]);
+      expect(await watch.check()).toBe(0); // nothing new
+    } finally {
+      await watch.stop();
+    }
+  });
 });

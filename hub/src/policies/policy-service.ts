@@ -68,8 +68,18 @@ export function createPolicyService(
     }
   }
 
-  /** Send the effective policy to every connected agent the changed layer reaches. */
-  async function push(change: { scope: PolicyLayerScope; target: string }): Promise<number> {
+  // What each host was last sent (its policy but the revision), so a re-check sends only changes.
+  const sent = new Map<string, string>();
+  const contentOf = (policy: Policy) => JSON.stringify({ ...policy, revision: 0 });
+
+  /**
+   * Send the effective policy to every connected agent the changed layer reaches; with
+   * `onlyChanged`, only to those whose policy differs from what this instance last sent them.
+   */
+  async function push(
+    change: { scope: PolicyLayerScope; target: string },
+    options: { onlyChanged?: boolean } = {},
+  ): Promise<number> {
     const byHost = new Map<string, PolicyReceiver[]>();
     for (const receiver of receivers()) {
       byHost.set(receiver.hostId, [...(byHost.get(receiver.hostId) ?? []), receiver]);
@@ -116,6 +126,9 @@ export function createPolicyService(
           policy = resolvePolicy(defaults, own, revision).policy;
           resolved.set(combination, policy);
         }
+        const content = contentOf(policy);
+        if (options.onlyChanged && sent.get(host.id) === content) continue;
+        sent.set(host.id, content);
         for (const receiver of byHost.get(host.id) ?? []) {
           receiver.sendPolicy(policy);
           pushed += 1;
@@ -131,7 +144,44 @@ export function createPolicyService(
     /** The policy an agent receives in its welcome. */
     async policyFor(hostId: string): Promise<Policy> {
       const view = await hostPolicy(db, defaults, hostId);
-      return view ? view.effective.policy : { ...defaults, revision: await currentRevision(db) };
+      const policy = view ? view.effective.policy : { ...defaults, revision: await currentRevision(db) };
+      sent.set(hostId, contentOf(policy));
+      return policy;
+    },
+
+    /**
+     * Notice layers saved by another hub instance (several hubs on one PostgreSQL): every
+     * `intervalMs`, compare the highest revision with the last one seen and, when it moved, send
+     * the connected agents whose policy changed. `check()` runs one comparison (tests call it).
+     */
+    watch(intervalMs: number) {
+      let seen: number | undefined;
+      let running: Promise<number> | undefined;
+      const check = (): Promise<number> => {
+        running ??= (async () => {
+          try {
+            const revision = await currentRevision(db);
+            const moved = seen !== undefined && revision > seen;
+            seen = revision;
+            return moved ? await push({ scope: 'global', target: '' }, { onlyChanged: true }) : 0;
+          } catch (error) {
+            log.warn({ err: error }, 'cannot check the policy revision');
+            return 0;
+          } finally {
+            running = undefined;
+          }
+        })();
+        return running;
+      };
+      const timer = setInterval(() => void check(), intervalMs);
+      timer.unref();
+      return {
+        check,
+        async stop(): Promise<void> {
+          clearInterval(timer);
+          await running;
+        },
+      };
     },
 
     /**

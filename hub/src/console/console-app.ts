@@ -3,7 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { BASE, type ConsoleDeps, type ConsoleEnv, type ConsoleOptions } from './env.js';
 import { createChangeFeed } from './live/change-feed.js';
 import { liveRoutes } from './live/live-routes.js';
-import { adminRoutes } from './pages/admin.js';
+import { enrolmentAdminRoutes } from './pages/admin/enrolment.js';
+import { inventoryAdminRoutes } from './pages/admin/inventory.js';
+import { userAdminRoutes } from './pages/admin/users.js';
 import { hostRoutes } from './pages/hosts.js';
 import { incidentRoutes } from './pages/incident.js';
 import { queueRoutes } from './pages/queue.js';
@@ -90,7 +92,9 @@ export function createConsole(deps: ConsoleDeps, options: ConsoleOptions = {}) {
   app.use('/live', everyone);
   app.route('/live', liveRoutes(feed));
   app.use('/admin/*', allow());
-  app.route('/admin', adminRoutes(deps, options));
+  app.route('/admin', inventoryAdminRoutes(deps));
+  app.route('/admin', enrolmentAdminRoutes(deps, options));
+  app.route('/admin', userAdminRoutes(deps));
   app.route('/admin/report', reportRoutes(deps));
   app.route('/admin/settings', settingsRoutes(deps));
   app.notFound((c) => {

@@ -1,4 +1,3 @@
-import type { ProcessInfo } from '@vigie/shared';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
@@ -8,21 +7,20 @@ import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
 import { applyTechnicianAction } from '../../incidents/technician-actions.js';
 import { listCalendars } from '../../repositories/business-calendars.js';
 import { findHost } from '../../repositories/hosts.js';
-import { type IncidentEventRow, listIncidentEvents } from '../../repositories/incident-events.js';
-import { findIncident, type IncidentRow } from '../../repositories/incidents.js';
+import { listIncidentEvents } from '../../repositories/incident-events.js';
+import { findIncident } from '../../repositories/incidents.js';
 import { listInventoryChanges } from '../../repositories/inventory-changes.js';
 import { findArticle } from '../../repositories/kb-articles.js';
 import { findProblem } from '../../repositories/problems.js';
 import { scopeAllows } from '../../tenancy/client-scope.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
-import { isMessageKey } from '../i18n/fr.js';
-import type { Translate } from '../i18n/i18n.js';
-import { type ProcessesAt, topProcessesAround } from '../queries/processes.js';
+import { topProcessesAround } from '../queries/processes.js';
 import { allow, TECHNICIANS } from '../security/guards.js';
 import { optionalText } from '../views/fields.js';
 import { duration, priorityBadge, slaBadge, stateLabel } from '../views/format.js';
-import { csrfField, type Html, messagePage, page } from '../views/layout.js';
+import { messagePage, page } from '../views/layout.js';
 import { chart, seriesForCheck } from './charts.js';
+import { actions, processesSection, timeline } from './incident-parts.js';
 
 /** Metrics shown around a fault: this long before it started, and after it ended. */
 const CONTEXT_MS = 30 * 60_000;
@@ -30,84 +28,6 @@ const CHANGES_SINCE_MS = 7 * 86_400_000;
 
 const actionForm = z.object({ text: optionalText(10_000), assignee: optionalText(256) });
 
-function detailText(detail: string): string {
-  try {
-    const value = JSON.parse(detail) as Record<string, unknown>;
-    return Object.entries(value)
-      .filter(([, v]) => v !== null && v !== undefined && v !== '')
-      .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-      .join(' · ');
-  } catch {
-    return detail;
-  }
-}
-
-function eventLabel(t: Translate, kind: string): string {
-  const key = `ev_${kind}`;
-  return isMessageKey(key) ? t(key) : kind;
-}
-
-function processTable(t: Translate, title: string, rows: readonly ProcessInfo[]): Html {
-  if (rows.length === 0) return html``;
-  return html`<table class="processes"><caption>${title}</caption>
-    <thead><tr><th scope="col">${t('process')}</th><th scope="col">${t('pid')}</th><th scope="col">${t('processUser')}</th>
-      <th scope="col">${t('cpuPct')}</th><th scope="col">${t('memoryMb')}</th></tr></thead>
-    <tbody>${rows.map(
-      (
-        p,
-      ) => html`<tr><td>${p.name}</td><td>${p.pid}</td><td>${p.user ?? ''}</td><td>${p.cpuPct.toFixed(1)}</td>
-        <td>${(p.memBytes / 1_048_576).toFixed(0)}</td></tr>`,
-    )}</tbody></table>`;
-}
-
-function processesSection(t: Translate, processes: ProcessesAt | undefined): Html {
-  return html`<section aria-labelledby="processes-title"><h2 id="processes-title">${t('topProcesses')}</h2>
-    ${
-      processes
-        ? html`<p>${t('processesAt', { at: t.dateTime(processes.at) })}</p>
-        ${processTable(t, `${t('process')} — ${t('cpuPct')}`, processes.topByCpu)}
-        ${processTable(t, `${t('process')} — ${t('memoryMb')}`, processes.topByMemory)}`
-        : html`<p>${t('noProcesses')}</p>`
-    }</section>`;
-}
-
-export function timeline(t: Translate, events: readonly IncidentEventRow[]): Html {
-  return html`${events.map(
-    (e) => html`<li data-kind="${e.kind}">
-      <time datetime="${new Date(Number(e.at)).toISOString()}">${t.dateTime(Number(e.at))}</time>
-      <strong data-kind="${e.kind}">${eventLabel(t, e.kind)}</strong> <span class="actor">${t('actor')} ${e.actor}</span>
-      <div class="detail">${detailText(e.detail)}</div>
-    </li>`,
-  )}`;
-}
-
-function actions(c: Parameters<typeof csrfField>[0], incident: IncidentRow): Html {
-  const t = c.var.t;
-  const base = `${BASE}/incidents/${encodeURIComponent(incident.id)}`;
-  const simple = TECHNICIAN_ACTIONS.filter((a) => a !== 'assign' && a !== 'comment');
-  return html`<section aria-labelledby="actions-title" class="actions">
-    <h2 id="actions-title">${t('actions')}</h2>
-    <form method="post" action="${base}/comment">
-      ${csrfField(c)}
-      <label for="comment-text">${t('comment')}</label>
-      <textarea id="comment-text" name="text" maxlength="10000" rows="3"></textarea>
-      <div class="buttons">
-        <button type="submit">${t('act_comment')}</button>
-        ${simple.map(
-          (a) =>
-            html`<button type="submit" formaction="${base}/${a}" data-action="${a}">${t(`act_${a}`)}</button>`,
-        )}
-      </div>
-    </form>
-    <form method="post" action="${base}/assign" class="assign">
-      ${csrfField(c)}
-      <label>${t('assignee')} <input name="assignee" required maxlength="256" value="${c.var.user?.name ?? ''}" /></label>
-      <button type="submit">${t('act_assign')}</button>
-    </form>
-  </section>`;
-}
-
-/** /console/incidents/:id — what, where, since, why this priority, the timeline, the metrics, the actions. */
 export function incidentRoutes(deps: ConsoleDeps) {
   const app = new Hono<ConsoleEnv>();
   const runtime = deps.incidents ?? defaultIncidentRuntime({ random: deps.random });

@@ -1,0 +1,92 @@
+import type { ProcessInfo } from '@vigie/shared';
+import { html } from 'hono/html';
+import { TECHNICIAN_ACTIONS } from '../../incidents/engine/actions.js';
+import type { IncidentEventRow } from '../../repositories/incident-events.js';
+import type { IncidentRow } from '../../repositories/incidents.js';
+import { BASE } from '../env.js';
+import { isMessageKey } from '../i18n/fr.js';
+import type { Translate } from '../i18n/i18n.js';
+import type { ProcessesAt } from '../queries/processes.js';
+import { csrfField, type Html } from '../views/layout.js';
+
+// The parts of the incident page: its timeline (also served alone to the live script), the
+// processes at the time of the fault, and the action forms.
+
+function detailText(detail: string): string {
+  try {
+    const value = JSON.parse(detail) as Record<string, unknown>;
+    return Object.entries(value)
+      .filter(([, v]) => v !== null && v !== undefined && v !== '')
+      .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join(' · ');
+  } catch {
+    return detail;
+  }
+}
+
+function eventLabel(t: Translate, kind: string): string {
+  const key = `ev_${kind}`;
+  return isMessageKey(key) ? t(key) : kind;
+}
+
+function processTable(t: Translate, title: string, rows: readonly ProcessInfo[]): Html {
+  if (rows.length === 0) return html``;
+  return html`<table class="processes"><caption>${title}</caption>
+    <thead><tr><th scope="col">${t('process')}</th><th scope="col">${t('pid')}</th><th scope="col">${t('processUser')}</th>
+      <th scope="col">${t('cpuPct')}</th><th scope="col">${t('memoryMb')}</th></tr></thead>
+    <tbody>${rows.map(
+      (
+        p,
+      ) => html`<tr><td>${p.name}</td><td>${p.pid}</td><td>${p.user ?? ''}</td><td>${p.cpuPct.toFixed(1)}</td>
+        <td>${(p.memBytes / 1_048_576).toFixed(0)}</td></tr>`,
+    )}</tbody></table>`;
+}
+
+export function processesSection(t: Translate, processes: ProcessesAt | undefined): Html {
+  return html`<section aria-labelledby="processes-title"><h2 id="processes-title">${t('topProcesses')}</h2>
+    ${
+      processes
+        ? html`<p>${t('processesAt', { at: t.dateTime(processes.at) })}</p>
+        ${processTable(t, `${t('process')} — ${t('cpuPct')}`, processes.topByCpu)}
+        ${processTable(t, `${t('process')} — ${t('memoryMb')}`, processes.topByMemory)}`
+        : html`<p>${t('noProcesses')}</p>`
+    }</section>`;
+}
+
+export function timeline(t: Translate, events: readonly IncidentEventRow[]): Html {
+  return html`${events.map(
+    (e) => html`<li data-kind="${e.kind}">
+      <time datetime="${new Date(Number(e.at)).toISOString()}">${t.dateTime(Number(e.at))}</time>
+      <strong data-kind="${e.kind}">${eventLabel(t, e.kind)}</strong> <span class="actor">${t('actor')} ${e.actor}</span>
+      <div class="detail">${detailText(e.detail)}</div>
+    </li>`,
+  )}`;
+}
+
+export function actions(c: Parameters<typeof csrfField>[0], incident: IncidentRow): Html {
+  const t = c.var.t;
+  const base = `${BASE}/incidents/${encodeURIComponent(incident.id)}`;
+  const simple = TECHNICIAN_ACTIONS.filter((a) => a !== 'assign' && a !== 'comment');
+  return html`<section aria-labelledby="actions-title" class="actions">
+    <h2 id="actions-title">${t('actions')}</h2>
+    <form method="post" action="${base}/comment">
+      ${csrfField(c)}
+      <label for="comment-text">${t('comment')}</label>
+      <textarea id="comment-text" name="text" maxlength="10000" rows="3"></textarea>
+      <div class="buttons">
+        <button type="submit">${t('act_comment')}</button>
+        ${simple.map(
+          (a) =>
+            html`<button type="submit" formaction="${base}/${a}" data-action="${a}">${t(`act_${a}`)}</button>`,
+        )}
+      </div>
+    </form>
+    <form method="post" action="${base}/assign" class="assign">
+      ${csrfField(c)}
+      <label>${t('assignee')} <input name="assignee" required maxlength="256" value="${c.var.user?.name ?? ''}" /></label>
+      <button type="submit">${t('act_assign')}</button>
+    </form>
+  </section>`;
+}
+
+/** /console/incidents/:id — what, where, since, why this priority, the timeline, the metrics, the actions. */

@@ -9,6 +9,7 @@ import { createLiveSessions } from '../ingest/live-sessions.js';
 import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS, sweepSecurityUpdates } from '../inventory/updates-sweep.js';
 import { recordHostUpdates } from '../repositories/host-updates.js';
 import { replaceHostSoftware } from '../repositories/inventory-software.js';
+import { insertClient, setUserClients } from '../tenancy/clients.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import { expiryStage } from './expiry.js';
 import { sweepLicences } from './sweep.js';
@@ -264,6 +265,42 @@ describe('licence seats by model', () => {
     await createLicence({ product: 'Suite', namePattern: 'suite', seats: 1 });
     await sweepLicences(deps.db, runtime, now);
     expect(await incidentsOf('licence.compliance')).toMatchObject([{ level: 'N2', state: 'new' }]);
+  });
+});
+
+describe('licences of a client-scoped technician', () => {
+  it('shows only the licences of the technician’s clients, not fleet-wide ones that name every client’s hosts', async () => {
+    await insertClient(deps.db, 'cli_acme', { name: 'acme', note: '', createdBy: null, now });
+    const mine = await createLicence({
+      product: 'Acme CAD',
+      namePattern: 'cad',
+      seats: 1,
+      client: 'acme',
+      expiresAt: T0 + DAY,
+    });
+    const theirs = await createLicence({
+      product: 'Globex ERP',
+      namePattern: 'erp',
+      seats: 1,
+      client: 'globex',
+      expiresAt: T0 + DAY,
+    });
+    const fleet = await createLicence({
+      product: 'Fleet AV',
+      namePattern: 'av',
+      seats: 1,
+      expiresAt: T0 + DAY,
+    });
+    const tech = await createUserWithToken(deps, { name: 'scoped', role: 'n2' });
+    if (!tech.ok) throw new Error('tech');
+    await setUserClients(deps.db, tech.userId, ['cli_acme']);
+    const as = (path: string) => app.request(path, { headers: { authorization: `Bearer ${tech.token}` } });
+    const list = (await (await as('/api/v1/licences')).json()) as { licences: { id: string }[] };
+    expect(list.licences.map((l) => l.id)).toEqual([mine]);
+    expect((await as(`/api/v1/licences/${theirs}`)).status).toBe(404);
+    expect((await as(`/api/v1/licences/${fleet}`)).status).toBe(404);
+    const calendar = (await (await as('/api/v1/licences/calendar')).json()) as { items: { id: string }[] };
+    expect(calendar.items.map((i) => i.id)).toEqual([mine]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { licenceCompliance } from '../../licences/compliance.js';
@@ -22,6 +22,8 @@ import {
 } from '../../repositories/licences.js';
 import { listWarranties } from '../../repositories/warranties.js';
 import { generateId } from '../../security/secrets.js';
+import { scopeAllows } from '../../tenancy/client-scope.js';
+import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
@@ -47,9 +49,16 @@ export function licenceRoutes(deps: HubDeps) {
       action,
     });
 
+  // A client-scoped technician sees only licences of their clients: a fleet-wide licence's
+  // compliance names hosts of every client.
+  const visible = (c: Context, client: string | null) => {
+    const scope = requestScope(c);
+    return client === null ? scope.all : scopeAllows(scope, client);
+  };
+
   app.get('/', async (c) => {
     const client = c.req.query('client');
-    const rows = await listLicences(deps.db, client);
+    const rows = (await listLicences(deps.db, client)).filter((l) => visible(c, l.client));
     return c.json({ licences: await Promise.all(rows.map(withCompliance)) });
   });
 
@@ -60,7 +69,7 @@ export function licenceRoutes(deps: HubDeps) {
     const until = now + days * DAY_MS;
     const items = [
       ...(await listLicences(deps.db))
-        .filter((l) => l.expires_at !== null && Number(l.expires_at) <= until)
+        .filter((l) => l.expires_at !== null && Number(l.expires_at) <= until && visible(c, l.client))
         .map((l) => ({
           type: 'licence' as const,
           id: l.id,
@@ -70,7 +79,7 @@ export function licenceRoutes(deps: HubDeps) {
           stages: stagesOf(l.expiry_stages),
         })),
       ...(await listWarranties(deps.db))
-        .filter((w) => Number(w.warranty_until) <= until)
+        .filter((w) => Number(w.warranty_until) <= until && visible(c, w.client))
         .map((w) => ({
           type: 'warranty' as const,
           id: w.host_id,
@@ -91,7 +100,7 @@ export function licenceRoutes(deps: HubDeps) {
 
   app.get('/:id', async (c) => {
     const row = await findLicence(deps.db, c.req.param('id'));
-    if (!row) throw new ApiError('NOT_FOUND', 'No such licence');
+    if (!row || !visible(c, row.client)) throw new ApiError('NOT_FOUND', 'No such licence');
     return c.json({ licence: await withCompliance(row) });
   });
 

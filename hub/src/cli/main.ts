@@ -108,8 +108,11 @@ async function start(args: string[]): Promise<number> {
   if ((await countUsers(hub.deps.db)) === 0) {
     const admin = await createUserWithToken(hub.deps, { name: 'admin', role: 'admin' });
     if (admin.ok) {
+      // A console password too, so the person starting the hub can sign in at /console.
+      const password = cryptoRandom(12).toString('base64url');
+      await setUserPassword(hub.deps.db, 'admin', password);
       process.stderr.write(
-        `\nFirst start: created user 'admin'. Its API token, shown only this once:\n\n  ${admin.token}\n\n`,
+        `\nFirst start: created user 'admin', shown only this once:\n\n  API token         ${admin.token}\n  console password  ${password}   (${hub.url}/console)\n\n`,
       );
     }
   }

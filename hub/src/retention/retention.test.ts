@@ -42,25 +42,38 @@ afterEach(async () => {
 });
 
 /** A raw sample as ingest stores it: `at` on the agent's clock, `received` on the hub's. */
-async function addSample(at: number, cpu: number, options: { received?: number; host?: string } = {}) {
+function sampleRow(at: number, cpu: number, options: { received?: number; host?: string } = {}) {
   seq += 1;
+  return {
+    host_id: options.host ?? hostId,
+    boot_id: 'boot_retention',
+    seq,
+    idx: 0,
+    at,
+    received_at: options.received ?? at + 100,
+    cpu_pct: cpu,
+    mem_pct: 50,
+    swap_pct: null,
+    disk_max_pct: 70,
+    load1: 1,
+    payload: '{}',
+  };
+}
+
+async function addSample(at: number, cpu: number, options: { received?: number; host?: string } = {}) {
   await deps.db
     .insertInto('samples')
-    .values({
-      host_id: options.host ?? hostId,
-      boot_id: 'boot_retention',
-      seq,
-      idx: 0,
-      at,
-      received_at: options.received ?? at + 100,
-      cpu_pct: cpu,
-      mem_pct: 50,
-      swap_pct: null,
-      disk_max_pct: 70,
-      load1: 1,
-      payload: '{}',
-    })
+    .values(sampleRow(at, cpu, options))
     .execute();
+}
+
+/** Many samples, a few hundred rows per statement (PostgreSQL answers each insert over the network). */
+async function addSamples(rows: ReturnType<typeof sampleRow>[]) {
+  for (let i = 0; i < rows.length; i += 500)
+    await deps.db
+      .insertInto('samples')
+      .values(rows.slice(i, i + 500))
+      .execute();
 }
 
 const rollups = (stepMs: number, host = hostId) =>
@@ -85,7 +98,9 @@ const rawCount = async () =>
 describe('roll-up', () => {
   it('turns raw samples into 1 min, 10 min and 1 h buckets with the mean and the maximum', async () => {
     // Every 10 s for 20 minutes, CPU = the minute number (0…19) plus 0…5 within the minute.
-    for (let i = 0; i < 120; i += 1) await addSample(T0 + i * 10_000, Math.floor(i / 6) + (i % 6));
+    await addSamples(
+      Array.from({ length: 120 }, (_, i) => sampleRow(T0 + i * 10_000, Math.floor(i / 6) + (i % 6))),
+    );
     now = T0 + 20 * MIN + 10_000;
     expect((await rollUp(deps.db, SETTINGS, now)).hosts).toBe(1);
 
@@ -151,7 +166,7 @@ describe('roll-up', () => {
 
 describe('pruning', () => {
   it('deletes raw samples past their retention but keeps their roll-ups, then ages the tiers out', async () => {
-    for (let i = 0; i < 30; i += 1) await addSample(T0 + i * MIN, i);
+    await addSamples(Array.from({ length: 30 }, (_, i) => sampleRow(T0 + i * MIN, i)));
     now = T0 + 30 * MIN;
     await runRetentionPass(deps.db, SETTINGS, now);
     expect(await rawCount()).toBe(30);
@@ -186,7 +201,7 @@ describe('pruning', () => {
   });
 
   it('deletes in slices, each a short statement', async () => {
-    for (let i = 0; i < 60; i += 1) await addSample(T0 + i * MIN, 1);
+    await addSamples(Array.from({ length: 60 }, (_, i) => sampleRow(T0 + i * MIN, 1)));
     now = T0 + DAY;
     // 60 minutes of samples in 10-minute slices.
     expect((await prune(deps.db, SETTINGS, now)).raw).toBe(60);
@@ -197,7 +212,7 @@ describe('pruning', () => {
 describe('charts read the finest tier that reaches back to the start of the range', () => {
   it('raw for a recent range, 1 min past the raw retention, 10 min and 1 h further back', async () => {
     // A sample every minute for 3 days, rolled up and pruned as the hub would.
-    for (let i = 0; i < 3 * 24 * 60; i += 1) await addSample(T0 + i * MIN, i % 100);
+    await addSamples(Array.from({ length: 3 * 24 * 60 }, (_, i) => sampleRow(T0 + i * MIN, i % 100)));
     now = T0 + 3 * DAY;
     await runRetentionPass(deps.db, SETTINGS, now);
 

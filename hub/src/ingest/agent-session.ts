@@ -102,6 +102,9 @@ export function createAgentSession(
   // Frames over the rate waiting for their turn; while there are any, the socket is not read.
   let delayed = 0;
   let paused = false;
+  // Sizes of the frames received before the agent's budget applies (charged to it once known).
+  const unattributed: number[] = [];
+  let attributed = false;
   const log = deps.log.child({ remote: options.remoteAddress });
   const helloTimer = setTimeout(
     () => fail('HELLO_TIMEOUT', `no hello within ${options.helloTimeoutMs} ms`),
@@ -156,6 +159,29 @@ export function createAgentSession(
     return true;
   }
 
+  /**
+   * Switch to the agent's own budget, and charge it with every frame this socket received before
+   * the hello was checked: frames pipelined behind a hello would otherwise get a fresh burst on
+   * every reconnect. False if that closed the socket.
+   */
+  async function chargeAgent(agentId: string): Promise<boolean> {
+    const frames = unattributed.splice(0, unattributed.length);
+    attributed = true;
+    if (!options.rates) return true;
+    rate = options.rates.forAgent(agentId);
+    let waitMs = 0;
+    for (const size of frames) {
+      const verdict = rate.charge(size);
+      if (verdict.kind === 'close') {
+        fail('RATE_LIMITED', verdict.detail);
+        return false;
+      }
+      if (verdict.kind === 'delay') waitMs = Math.max(waitMs, verdict.waitMs);
+    }
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    return !isClosed();
+  }
+
   async function onHello(hello: Hello): Promise<void> {
     clearTimeout(helloTimer);
     const outcome = await authenticateHello(deps, hello, options.remoteAddress);
@@ -167,8 +193,8 @@ export function createAgentSession(
       return undefined;
     });
     if (isClosed()) return;
+    if (!(await chargeAgent(outcome.agent.id))) return;
     sender = { agentId: outcome.agent.id, hostId: outcome.agent.host_id };
-    if (options.rates) rate = options.rates.forAgent(outcome.agent.id);
     const agentId = outcome.agent.id;
     heldSecretHash = hashSecret(hello.credential.secret);
     // Only an agent that announced probes gets the `probes` message: older ones would refuse it.
@@ -317,7 +343,9 @@ export function createAgentSession(
     receive(frame: RawFrame): void {
       if (phase === 'closed') return;
       // Counted before decoding: garbage costs the sender as much as data does.
-      const verdict = rate.charge(frameBytes(frame));
+      const size = frameBytes(frame);
+      if (!attributed) unattributed.push(size);
+      const verdict = rate.charge(size);
       if (verdict.kind === 'close') {
         fail('RATE_LIMITED', verdict.detail);
         return;

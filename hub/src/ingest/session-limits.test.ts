@@ -184,6 +184,27 @@ describe('per-agent budget across reconnects', () => {
     expect(second.closedWith).toBe(CLOSE_CODES.RATE_LIMITED.code);
   });
 
+  it('charges the agent for frames pipelined behind its hello, before it was authenticated', async () => {
+    const rates = createAgentRates(LIMITS, () => now);
+    const first = fakeSocket();
+    const s1 = session(first, LIMITS, rates);
+    s1.receive(encodeMessage(helloFor(credential)));
+    await s1.drained();
+    for (let seq = 1; seq <= 7; seq += 1) s1.receive(metrics(seq));
+    s1.closed(CLOSE_CODES.RATE_LIMITED.code);
+    await s1.drained();
+    const stored = await storedSamples();
+    // Within the new socket's own budget, but not within the agent's: refused once it is known.
+    const second = fakeSocket();
+    const s2 = session(second, LIMITS, rates);
+    s2.receive(encodeMessage(helloFor(credential)));
+    s2.receive(metrics(8));
+    s2.receive(metrics(9));
+    await s2.drained();
+    expect(second.closedWith).toBe(CLOSE_CODES.RATE_LIMITED.code);
+    expect(await storedSamples()).toBe(stored);
+  });
+
   it('lets an agent back in once its budget refilled', async () => {
     const rates = createAgentRates(LIMITS, () => now);
     const first = fakeSocket();

@@ -191,6 +191,23 @@ writeFileSync(
   join(dir, 'latest.md'),
   `# Benchmark ${result.at}${quick ? ' (--quick)' : ''}\n\n\`${JSON.stringify(result.versions)}\`\n\n${table}`,
 );
+// A full run also refreshes the figures in docs/benchmarks.md (between its two markers).
+if (!quick) {
+  const doc = join(root, 'docs', 'benchmarks.md');
+  const [begin, end] = ['<!-- bench:latest -->', '<!-- /bench:latest -->'];
+  const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
+  if (text.includes(begin) && text.includes(end)) {
+    const command = [
+      'npm run bench',
+      ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
+    ].join(' ');
+    const section = `${begin}\nLast full run: ${result.at}, \`${command}\`, ${result.durationSec} s.\n\n\`${JSON.stringify(result.versions)}\`\n\n${table}${end}`;
+    writeFileSync(
+      doc,
+      text.slice(0, text.indexOf(begin)) + section + text.slice(text.indexOf(end) + end.length),
+    );
+  }
+}
 process.stdout.write(`\n${table}`);
 // A phase that broke fails the run (CI keeps the bench working); slow figures never do.
 const broken = ['layout', 'ingest', 'ceiling', 'faults', 'footprint'].filter((name) => result[name]?.error);

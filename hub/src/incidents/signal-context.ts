@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { withPolicyWindows } from '../policies/policy-windows.js';
 import { upstreamDownIncident } from '../probes/upstream.js';
 import { findHeldSignal } from '../repositories/held-signals.js';
 import {
@@ -39,7 +40,13 @@ export async function readSignalContext(
   // A host back on line (silence recovering) no longer inhibits: its checks speak for themselves.
   const inhibitedBy = silent && silent.recovered_at === null ? silent.id : null;
   const upstreamDown = await upstreamDownIncident(trx, host.id);
-  const windows = await listEnabledWindows(trx);
+  // Windows in force, and those the host's policy layers name (policies/policy-windows.ts).
+  const windows = await withPolicyWindows(trx, await listEnabledWindows(trx), {
+    id: host.id,
+    client: signal.client,
+    site: signal.site,
+    role: host.role,
+  });
   const window = activeWindow(
     windows.map((w) => ({ ...w, durationMs: Number(w.duration_ms) })),
     { id: host.id, client: signal.client, site: signal.site, tags: host.tags },

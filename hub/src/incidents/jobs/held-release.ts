@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { withPolicyWindows } from '../../policies/policy-windows.js';
 import { type HeldSignalRow, listHeldSignals, releaseHeldSignal } from '../../repositories/held-signals.js';
 import { findHost } from '../../repositories/hosts.js';
 import { insertIncidentEvent } from '../../repositories/incident-events.js';
@@ -58,8 +59,9 @@ async function stillHeld(
   const host = row.host_id === null ? undefined : await findHost(trx, row.host_id);
   if (!host) return false;
   const facts = hostFacts(host);
+  const judged = await withPolicyWindows(trx, windows, host);
   return (
-    activeWindow(windows, { id: host.id, client: host.client, site: host.site, tags: facts.tags }, now) !==
+    activeWindow(judged, { id: host.id, client: host.client, site: host.site, tags: facts.tags }, now) !==
     null
   );
 }

@@ -74,11 +74,13 @@ Applies pending database migrations and exits. 'start' does the same on its own.
   vigie-agent enroll --hub <hub url> --token <token>
 Defaults: client 'default', site 'default', 1 use, valid 168 hours (7 days).`,
 
-  user: `Usage: vigie-hub user create <name> --role admin|n1|n2|n3|readonly [--password-stdin] [--db <path>] [--quiet]
+  user: `Usage: vigie-hub user create <name> --role admin|n1|n2|n3|readonly [--clients <name>,…] [--password-stdin] [--db <path>] [--quiet]
        vigie-hub user set-password <name> --password-stdin [--db <path>]
 
 'create' makes a user and prints its API bearer token once (with --quiet, only the token). Use it as
 'Authorization: Bearer <token>' on /api/v1. With --password-stdin, the password piped on standard
 input (10 to 256 characters) also lets the user sign in to the web console at /console.
+With --clients, the user sees only those clients' hosts, incidents and inventory (names of existing
+clients; PUT /api/v1/users/:id/clients changes it later).
 'set-password' sets or replaces that password and signs the user out of the console everywhere.`,
 } as const;

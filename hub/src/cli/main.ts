@@ -12,6 +12,7 @@ import { listEnrolmentTokens, revokeEnrolmentToken } from '../repositories/enrol
 import { countUsers } from '../repositories/users.js';
 import { cryptoRandom } from '../security/secrets.js';
 import { startHub } from '../server.js';
+import { findClientByName, setUserClients } from '../tenancy/clients.js';
 import { HUB_VERSION } from '../version.js';
 import { HELP } from './help.js';
 
@@ -230,6 +231,7 @@ async function user(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     role: { type: 'string' },
     'password-stdin': { type: 'boolean' },
+    clients: { type: 'string' },
   });
   const [action, name] = positionals;
   if (values.help || (action !== 'create' && action !== 'set-password'))
@@ -255,13 +257,31 @@ async function user(args: string[]): Promise<number> {
     if (problem)
       throw new UsageError(`the password is ${problem === 'TOO_SHORT' ? 'too short' : 'too long'}`);
   }
+  // --clients limits a technician to these clients (names); admins are never limited.
+  const clientNames = values.clients
+    ?.split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  if (clientNames !== undefined && role === 'admin')
+    throw new UsageError('--clients does not apply to admins');
   const created = await withDatabase(cfg, async (db) => {
+    const clientIds: string[] = [];
+    for (const clientName of clientNames ?? []) {
+      const client = await findClientByName(db, clientName);
+      if (!client) return { ok: false, code: 'UNKNOWN_CLIENT', client: clientName } as const;
+      clientIds.push(client.id);
+    }
     const result = await createUserWithToken({ db, clock: Date.now, random: cryptoRandom }, { name, role });
     if (result.ok && password !== undefined) await setUserPassword(db, name, password);
+    if (result.ok && clientNames !== undefined) await setUserClients(db, result.userId, clientIds);
     return result;
   });
   if (!created.ok) {
-    process.stderr.write(`vigie-hub: a user named '${name}' already exists\n`);
+    process.stderr.write(
+      created.code === 'UNKNOWN_CLIENT'
+        ? `vigie-hub: no client named '${created.client}'\n`
+        : `vigie-hub: a user named '${name}' already exists\n`,
+    );
     return EXIT.failure;
   }
   process.stdout.write(

@@ -343,6 +343,7 @@ describe('pages', () => {
         ),
       );
     if (!opened.ok) throw new Error(opened.code);
+    await enrolTestAgent(deps); // a Linux server of acme, never silent: 100 % available
     const admin = await signIn('admin');
     const day = new Date(now).toISOString().slice(0, 10);
     const next = new Date(now + 86_400_000).toISOString().slice(0, 10);
@@ -357,6 +358,7 @@ describe('pages', () => {
     const text = await csv.text();
     expect(text.split(/\r?\n/)[0]).toBe('metric,key,value');
     expect(text).toMatch(/total,,1/);
+    expect(text).toMatch(/availability_pct,srv-test-01,100/);
     const other = await app.request(`/console/admin/report?client=globex&from=${day}&to=${next}&format=csv`, {
       headers: { cookie: admin.cookie },
     });

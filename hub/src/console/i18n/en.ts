@@ -244,6 +244,9 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   kindCol: 'Kind',
   notices: 'Notices',
   steps: 'Steps',
+  serverAvailability: 'Server availability',
+  availability: 'Availability',
+  downtime: 'Downtime',
   yes: 'yes',
   no: 'no',
 };

@@ -254,6 +254,9 @@ export const FR = {
   kindCol: 'Type',
   notices: 'Avis',
   steps: 'Étapes',
+  serverAvailability: 'Disponibilité des serveurs',
+  availability: 'Disponibilité',
+  downtime: 'Indisponibilité',
   yes: 'oui',
   no: 'non',
 } as const;

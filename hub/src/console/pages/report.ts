@@ -5,7 +5,13 @@ import { toCsv } from '../../inventory/csv.js';
 import { listProblems } from '../../repositories/problems.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import type { Translate } from '../i18n/i18n.js';
-import { reportIncidents, type ServiceReport, serviceReport } from '../report/service-report.js';
+import {
+  reportIncidents,
+  type ServerAvailability,
+  type ServiceReport,
+  serverAvailability,
+  serviceReport,
+} from '../report/service-report.js';
 import { optionalText, queryOf } from '../views/fields.js';
 import { duration } from '../views/format.js';
 import { type Html, page } from '../views/layout.js';
@@ -34,7 +40,7 @@ function countTable(t: Translate, title: string, rows: ReadonlyArray<[string, nu
     )}</tbody></table>`;
 }
 
-function csvOf(report: ServiceReport): string {
+function csvOf(report: ServiceReport, servers: readonly ServerAvailability[]): string {
   const rows: Array<[string, string, string | number | null]> = [
     ['total', '', report.total],
     ...report.byPriority.map(([k, n]) => ['priority', k, n] as [string, string, number]),
@@ -46,6 +52,7 @@ function csvOf(report: ServiceReport): string {
     ['time_to_resolve_ms', 'p90', report.toResolve.p90Ms],
     ['sla_own_met_pct', '', report.slaOwnMetPct],
     ['sla_resolve_met_pct', '', report.slaResolveMetPct],
+    ...servers.map((s) => ['availability_pct', s.hostname, s.availabilityPct] as [string, string, number]),
   ];
   return toCsv(['metric', 'key', 'value'], rows);
 }
@@ -62,8 +69,9 @@ export function reportRoutes(deps: ConsoleDeps) {
     const to = query.to ?? Date.parse(`${isoDay(deps.clock() + DAY_MS)}T00:00:00Z`);
     const from = query.from ?? to - 30 * DAY_MS;
     const report = serviceReport(await reportIncidents(deps.db, { client: query.client, from, to }));
+    const servers = await serverAvailability(deps.db, { client: query.client, from, to });
     if (query.format === 'csv') {
-      return c.body(csvOf(report), 200, {
+      return c.body(csvOf(report, servers), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="vigie-report-${isoDay(from)}-${isoDay(to)}.csv"`,
       });
@@ -100,6 +108,18 @@ export function reportRoutes(deps: ConsoleDeps) {
           <tr><th scope="row">${t('slaOwn')}</th><td>${pct(report.slaOwnMetPct)}</td></tr>
           <tr><th scope="row">${t('slaResolve')}</th><td>${pct(report.slaResolveMetPct)}</td></tr>
         </tbody></table>
+        <table class="report"><caption>${t('serverAvailability')}</caption>
+          <thead><tr><th scope="col">${t('host')}</th><th scope="col">${t('availability')}</th><th scope="col">${t('downtime')}</th></tr></thead>
+          <tbody>${
+            servers.length
+              ? servers.map(
+                  (
+                    s,
+                  ) => html`<tr><th scope="row"><a href="${BASE}/hosts/${encodeURIComponent(s.hostId)}">${s.hostname}</a></th>
+                  <td><meter min="0" max="100" low="99" optimum="100" value="${s.availabilityPct}"></meter> ${s.availabilityPct} %</td><td>${span(s.downMs)}</td></tr>`,
+                )
+              : html`<tr><td colspan="3">${t('none')}</td></tr>`
+          }</tbody></table>
         ${countTable(t, t('byPriority'), report.byPriority, report.total)}
         ${countTable(t, t('byLevel'), report.byLevel, report.total)}
         ${countTable(t, t('byKind'), report.byCheck, report.total)}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ReportIncident, serviceReport } from './service-report.js';
+import { availabilityPct, type ReportIncident, serviceReport } from './service-report.js';
 
 const MIN = 60_000;
 const incident = (overrides: Partial<ReportIncident>): ReportIncident => ({
@@ -54,5 +54,22 @@ describe('serviceReport', () => {
       toAcknowledge: { count: 0, medianMs: null, p90Ms: null },
       slaOwnMetPct: null,
     });
+  });
+});
+
+describe('availabilityPct', () => {
+  it('counts outages clipped to the period, overlapping ones once, an open one to the end', () => {
+    const day = 24 * 60 * MIN;
+    expect(availabilityPct([], 0, day)).toEqual({ pct: 100, downMs: 0 });
+    // 1 h before the period (clipped to 30 min inside), two overlapping hours, one open for the last hour.
+    const outages = [
+      { start: -30 * MIN, end: 30 * MIN },
+      { start: 600 * MIN, end: 660 * MIN },
+      { start: 630 * MIN, end: 690 * MIN },
+      { start: day - 60 * MIN, end: null },
+    ];
+    const result = availabilityPct(outages, 0, day);
+    expect(result.downMs).toBe((30 + 90 + 60) * MIN);
+    expect(result.pct).toBe(87.5);
   });
 });

@@ -111,3 +111,70 @@ export async function reportIncidents(
   if (filter.client !== undefined) query = query.where('client', '=', filter.client);
   return query.execute();
 }
+
+/** One server's share of the period it was reachable, from its `host.silent` incidents. */
+export interface ServerAvailability {
+  readonly hostId: string;
+  readonly hostname: string;
+  readonly availabilityPct: number;
+  readonly downMs: number;
+}
+
+/**
+ * Availability over [from, to): 100 % minus the time covered by outages (each clipped to the
+ * period; an outage still open runs to `to`; overlapping outages count once). Pure.
+ */
+export function availabilityPct(
+  outages: ReadonlyArray<{ start: number; end: number | null }>,
+  from: number,
+  to: number,
+): { pct: number; downMs: number } {
+  const spans = outages
+    .map((o) => [Math.max(from, o.start), Math.min(to, o.end ?? to)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let downMs = 0;
+  let reach = from;
+  for (const [a, b] of spans) {
+    const start = Math.max(a, reach);
+    if (b > start) downMs += b - start;
+    reach = Math.max(reach, b);
+  }
+  const span = Math.max(1, to - from);
+  return { pct: Math.round((1 - downMs / span) * 10_000) / 100, downMs };
+}
+
+/** The client's servers and how available each was in [from, to), least available first. */
+export async function serverAvailability(
+  db: Kysely<Database>,
+  filter: { client?: string | undefined; from: number; to: number },
+): Promise<ServerAvailability[]> {
+  let hosts = db.selectFrom('hosts').select(['id', 'hostname']).where('role', '=', 'server').limit(5000);
+  if (filter.client !== undefined) hosts = hosts.where('client', '=', filter.client);
+  const servers = await hosts.execute();
+  if (servers.length === 0) return [];
+  const outages = await db
+    .selectFrom('incidents')
+    .select(['host_id', 'first_occurrence_at', 'resolved_at'])
+    .where('check', '=', 'host.silent')
+    .where(
+      'host_id',
+      'in',
+      servers.map((h) => h.id),
+    )
+    .where('first_occurrence_at', '<', filter.to)
+    .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>', filter.from)]))
+    .execute();
+  return servers
+    .map((host) => {
+      const own = outages
+        .filter((o) => o.host_id === host.id)
+        .map((o) => ({
+          start: Number(o.first_occurrence_at),
+          end: o.resolved_at === null ? null : Number(o.resolved_at),
+        }));
+      const { pct, downMs } = availabilityPct(own, filter.from, filter.to);
+      return { hostId: host.id, hostname: host.hostname, availabilityPct: pct, downMs };
+    })
+    .sort((a, b) => a.availabilityPct - b.availabilityPct || a.hostname.localeCompare(b.hostname));
+}

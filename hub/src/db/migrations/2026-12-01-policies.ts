@@ -79,7 +79,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     for (const site of sites) {
       await db
         .insertInto('sites')
-        .values({ id: newId('sit'), client_id: clientId, name: site, note: '', created_at: now, created_by: null })
+        .values({
+          id: newId('sit'),
+          client_id: clientId,
+          name: site,
+          note: '',
+          created_at: now,
+          created_by: null,
+        })
         .execute();
     }
   }

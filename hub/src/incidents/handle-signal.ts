@@ -8,7 +8,7 @@ import { findIncident, type IncidentRow, updateIncident } from '../repositories/
 import { decideSignal } from './engine/decide-signal.js';
 import type { Grade, Signal, SignalDecision } from './engine/types.js';
 import { startEscalation } from './escalation/runs.js';
-import { notice } from './notices.js';
+import { notice, reopenEpoch } from './notices.js';
 import { openIncident } from './open-incident.js';
 import { hostnameOf, resolveIncident } from './resolve.js';
 import type { IncidentRuntime } from './runtime.js';
@@ -164,6 +164,8 @@ async function reopen(
   if (!row) return decision.incidentId;
   const changes = {
     state: row.assignee === null ? ('new' as const) : ('acknowledged' as const),
+    // Nobody holds it any more unless it was assigned: it must be owned (and paged) again.
+    ...(row.assignee === null ? { acknowledged_at: null } : {}),
     open_key: row.dedup_key,
     resolution: null,
     resolved_at: null,
@@ -193,10 +195,14 @@ async function reopen(
     at: now,
     reason: `${signal.check} failed again within the reopen window: flapping`,
     hostname: signal.host?.hostname ?? null,
-    n: reopened.flaps,
+    n: await reopenEpoch(trx, row.id),
   });
   if (decision.regrade)
     await raised(trx, runtime, row, decision.regrade, 'severity rose on reopening', now, event);
+  // The fault is back: its level's policy pages again from the first step (children ride on
+  // their parent's). A regrade to another level has already started that level's policy.
+  const movedLevel = decision.regrade !== null && decision.regrade.level !== row.level;
+  if (reopened.parent_id === null && !movedLevel) await startEscalation(trx, runtime, reopened, now);
   return row.id;
 }
 

@@ -1,13 +1,28 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { countIncidentEvents } from '../repositories/incident-events.js';
 import type { IncidentRow } from '../repositories/incidents.js';
 import type { IncidentNotice, NoticeKind } from './notifier.js';
 import { findOnCall } from './oncall/find-on-call.js';
 import type { IncidentRuntime } from './runtime.js';
 
+/** How many times an incident was reopened: the "epoch" its delivery keys carry. */
+export async function reopenEpoch(trx: Kysely<Database>, incidentId: string): Promise<number> {
+  return countIncidentEvents(trx, incidentId, 'reopened');
+}
+
+/**
+ * A delivery key for the incident's current epoch: unchanged before any reopening, suffixed
+ * `/reopen-k` after the k-th, so receivers (and the outbox's unique key) see a restarted policy's
+ * notices as new deliveries while a retry of the same one keeps its key.
+ */
+export function epochKey(key: string, epoch: number): string {
+  return epoch === 0 ? key : `${key}/reopen-${epoch}`;
+}
+
 /**
  * Hand a notice to the notifier inside the caller's transaction. Openings and escalations are
- * keyed `incident/level` (DESIGN.md); the rest `incident/kind/n` with n counting that kind;
+ * keyed `incident/level` (DESIGN.md; escalations after a reopening carry its epoch); the rest `incident/kind/n` with n counting that kind;
  * policy steps give their own key and target. The person on call for the level told rides along.
  */
 export async function notice(
@@ -26,9 +41,11 @@ export async function notice(
 ): Promise<void> {
   const deliveryKey =
     facts.deliveryKey ??
-    (kind === 'opened' || kind === 'escalated'
+    (kind === 'opened'
       ? `${incident.id}/${incident.level}`
-      : `${incident.id}/${kind}/${facts.n ?? 1}`);
+      : kind === 'escalated'
+        ? epochKey(`${incident.id}/${incident.level}`, await reopenEpoch(trx, incident.id))
+        : `${incident.id}/${kind}/${facts.n ?? 1}`);
   const told = facts.to !== undefined && 'level' in facts.to ? facts.to.level : incident.level;
   const onCall = await findOnCall(trx, told, incident.client, facts.at);
   const body: IncidentNotice = {

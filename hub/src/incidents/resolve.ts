@@ -4,7 +4,7 @@ import { findHost } from '../repositories/hosts.js';
 import { stopRuns } from '../repositories/incident-escalations.js';
 import { insertIncidentEvent } from '../repositories/incident-events.js';
 import { findIncident, type IncidentRow, listChildren, updateIncident } from '../repositories/incidents.js';
-import { notice } from './notices.js';
+import { notice, reopenEpoch } from './notices.js';
 import type { IncidentRuntime } from './runtime.js';
 
 /** The hostname to show in a notice (hosts may have been deleted since). */
@@ -52,7 +52,8 @@ export async function resolveIncident(
     at: how.now,
     reason: how.reason,
     hostname: await hostnameOf(trx, incident.host_id),
-    n: incident.flaps + 1,
+    // One resolved notice per resolution: the first, then one after each reopening.
+    n: (await reopenEpoch(trx, incident.id)) + 1,
   });
   if (incident.parent_id !== null) await rollUpParent(trx, runtime, incident.parent_id, how.now);
   return true;

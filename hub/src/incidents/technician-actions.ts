@@ -10,7 +10,7 @@ import {
 import { decideAction, type TechnicianAction } from './engine/actions.js';
 import { startEscalation, stopEscalation } from './escalation/runs.js';
 import { incidentFacts } from './facts.js';
-import { notice } from './notices.js';
+import { notice, reopenEpoch } from './notices.js';
 import { closeIncident, hostnameOf, pausedMs, resolveIncident } from './resolve.js';
 import type { IncidentRuntime } from './runtime.js';
 import { slaResumeColumns, slaStartColumns } from './sla/incident-sla.js';
@@ -86,6 +86,9 @@ export async function applyTechnicianAction(
         : {}),
       ...(patch.reopen
         ? {
+            // Reopened unassigned: nobody owns it any more, so the time to own and the paging
+            // start again (an assignee keeps it: it goes straight back to in progress).
+            ...(patch.state === 'new' ? { acknowledged_at: null } : {}),
             open_key: row.dedup_key,
             resolved_at: null,
             resolution: null,
@@ -108,13 +111,14 @@ export async function applyTechnicianAction(
     const after = { ...row, ...changes } as IncidentRow;
     // Someone owns it now: the policy stops paging. A level change hands it to that level's policy.
     if (patch.acknowledge || patch.state === 'pending') await stopEscalation(trx, row.id, now);
-    else if (patch.level) await startEscalation(trx, runtime, after, now);
+    else if (patch.level || (patch.reopen && row.parent_id === null))
+      await startEscalation(trx, runtime, after, now);
     if (outcome.notice === 'escalated' || outcome.notice === 'reopened') {
       await notice(trx, runtime, after, outcome.notice, {
         at: now,
         reason: `${outcome.notice} by ${by.user}${action.text ? `: ${action.text}` : ''}`,
         hostname: await hostnameOf(trx, row.host_id),
-        n: row.flaps + 1,
+        n: outcome.notice === 'reopened' ? await reopenEpoch(trx, row.id) : row.flaps + 1,
       });
     }
   }

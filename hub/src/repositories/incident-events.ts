@@ -71,3 +71,18 @@ export async function listIncidentEvents(
     .limit(limit)
     .execute();
 }
+
+/** How many events of one kind an incident's timeline holds (its reopenings, for delivery keys). */
+export async function countIncidentEvents(
+  db: Kysely<Database>,
+  incidentId: string,
+  kind: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('incident_events')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('incident_id', '=', incidentId)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -46,10 +46,13 @@ export function expandPolicy(steps: readonly EscalationStep[]): Firing[] {
 
 /**
  * The delivery key of a firing: `incident/level` for the first (the same key as the opening or
- * escalation notice, so the outbox sends it once), `incident/level/step-n` for the next ones.
+ * escalation notice, so the outbox sends it once), `incident/level/step-n` for the next ones;
+ * after the incident's k-th reopening (`epoch` k) each ends in `/reopen-k`, so the restarted
+ * policy's notices are new deliveries rather than duplicates of the first run's.
  */
-export function firingKey(incidentId: string, level: SupportLevel, n: number): string {
-  return n === 1 ? `${incidentId}/${level}` : `${incidentId}/${level}/step-${n}`;
+export function firingKey(incidentId: string, level: SupportLevel, n: number, epoch = 0): string {
+  const key = n === 1 ? `${incidentId}/${level}` : `${incidentId}/${level}/step-${n}`;
+  return epoch === 0 ? key : `${key}/reopen-${epoch}`;
 }
 
 /** Whether a target names a support level (else a channel id). */

@@ -6,7 +6,7 @@ import { insertIncidentEvent } from '../../repositories/incident-events.js';
 import type { IncidentRow } from '../../repositories/incidents.js';
 import { technicianActed } from '../engine/types.js';
 import { incidentFacts } from '../facts.js';
-import { notice } from '../notices.js';
+import { notice, reopenEpoch } from '../notices.js';
 import { hostnameOf } from '../resolve.js';
 import { type IncidentRuntime, slaSettingsOf } from '../runtime.js';
 import { formatDuration } from '../sla/settings.js';
@@ -62,7 +62,7 @@ export async function fire(
 ): Promise<void> {
   const targets = firing.notify.filter((t) => !(how.skipOwnLevel && firing.n === 1 && t === incident.level));
   if (targets.length === 0) return;
-  const deliveryKey = firingKey(incident.id, incident.level, firing.n);
+  const deliveryKey = firingKey(incident.id, incident.level, firing.n, await reopenEpoch(trx, incident.id));
   const reason =
     firing.offsetMs === 0
       ? `${incident.level} escalation policy "${how.policy}": notified at once`

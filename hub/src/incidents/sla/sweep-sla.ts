@@ -8,7 +8,7 @@ import {
   listSlaCandidates,
 } from '../../repositories/incidents.js';
 import { startEscalation } from '../escalation/runs.js';
-import { notice } from '../notices.js';
+import { epochKey, notice, reopenEpoch } from '../notices.js';
 import { hostnameOf } from '../resolve.js';
 import { type IncidentRuntime, slaSettingsOf } from '../runtime.js';
 import { decideSla, type SlaStep } from './decide-sla.js';
@@ -83,7 +83,7 @@ async function warn(
     at: now,
     reason: `${step.reason}; due ${new Date(Number(dueAt)).toISOString()}`,
     hostname: await hostnameOf(trx, row.host_id),
-    deliveryKey: `${row.id}/sla_warning/${step.clock}/${row.flaps + 1}`,
+    deliveryKey: `${row.id}/sla_warning/${step.clock}/${(await reopenEpoch(trx, row.id)) + 1}`,
   });
   return true;
 }
@@ -121,7 +121,11 @@ async function breach(
     at: now,
     reason: step.reason,
     hostname: await hostnameOf(trx, row.host_id),
-    ...(step.escalateTo === null ? { deliveryKey: `${row.id}/${row.level}/sla-${step.clock}` } : {}),
+    ...(step.escalateTo === null
+      ? {
+          deliveryKey: epochKey(`${row.id}/${row.level}/sla-${step.clock}`, await reopenEpoch(trx, row.id)),
+        }
+      : {}),
   });
   if (step.escalateTo !== null) await startEscalation(trx, runtime, after, now);
   return true;

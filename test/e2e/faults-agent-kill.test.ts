@@ -45,7 +45,7 @@ describe('agent kill -9 with a non-empty spool', () => {
     const relay = await startFaultProxy(hub.url);
     proxy = relay;
     const stateDir = join(dir, 'agent');
-    const { agentId } = await enrolAgentState(hub, stateDir);
+    const { agentId, hostId } = await enrolAgentState(hub, stateDir);
     const agent = runAgent(stateDir, relay.url);
     const acks = () => relay.frames.filter((f) => f.direction === 'down' && f.type === 'ack' && !f.dropped);
     await pollUntil(
@@ -101,5 +101,7 @@ describe('agent kill -9 with a non-empty spool', () => {
     expect(sentBy(relay.frames, agentId).resent).toBeGreaterThanOrEqual(3);
     expect(result).toMatchObject({ lost: 0, duplicates: 0, seqGaps: 0, declaredGaps: 0 });
     expect(result.stored).toBe(result.sent);
+    // A crash and a restart are reconnects, not a copied credential.
+    expect(await hub.incidents(hostId, 'security.duplicate-identity')).toHaveLength(0);
   });
 });

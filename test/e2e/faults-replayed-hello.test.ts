@@ -15,8 +15,9 @@ import { drainSpool, reconcile, report } from '../support/reconcile.js';
 // data frame) on the relay and replays them on a new socket of its own. Without TLS the hub cannot
 // tell a replay from the agent reconnecting (same credential, fingerprint and boot), so the rules
 // are: one session per agent, the newest; the one it replaces is told (4020) and the hub logs a
-// warning — never two sessions at once, never silently; replayed data changes nothing; and once
-// the secret was rotated and confirmed, the captured hello is refused (4010).
+// warning — never two sessions at once, never silently; a replaced connection that was alive
+// (it answered the 4020) opens the duplicate-identity security incident; replayed data changes
+// nothing; and once the secret was rotated and confirmed, the captured hello is refused (4010).
 
 let dir: string;
 let proxy: FaultProxy | undefined;
@@ -32,7 +33,7 @@ afterEach(async () => {
 });
 
 describe('replayed handshake', () => {
-  it('a captured hello supersedes the live session, never silently; replayed data changes nothing; a rotated secret ends it', async () => {
+  it('a captured hello supersedes the live session, never silently, and opens a security incident; replayed data changes nothing; a rotated secret ends it', async () => {
     const hub = await startHub(dir, { args: ['--heartbeat-interval', '1'] });
     const dbPath = join(dir, 'hub.db');
     const relay = await startFaultProxy(hub.url);
@@ -84,6 +85,15 @@ describe('replayed handshake', () => {
       30_000,
       'the agent back',
     );
+    // Each replaced connection answered the 4020, so both were alive: one credential, two live
+    // holders. That is a security incident, not a reconnect.
+    const incident = await pollUntil(
+      async () => (await hub.incidents(hostId, 'security.duplicate-identity'))[0],
+      10_000,
+      'the duplicate-identity incident',
+    );
+    expect(incident.occurrences).toBeGreaterThanOrEqual(2);
+    await hub.process.waitFor(/DUPLICATE_SESSION/, 10_000);
 
     // Rotated (and confirmed by the agent), the captured secret is worthless.
     const rotated = await hub.api<{ agents: Array<{ delivered: boolean }> }>(

@@ -12,6 +12,11 @@ export interface DuplicateIdentityAttempt {
   readonly agentId: string;
   readonly hostId: string;
   readonly remoteAddress: string;
+  /**
+   * What gave the copy away: a valid secret with another machine's fingerprint (the default), or
+   * a connection replaced by a newer one while it was alive (two live connections, one credential).
+   */
+  readonly evidence?: 'fingerprint' | 'concurrent';
 }
 
 /**
@@ -38,7 +43,10 @@ export async function reportDuplicateIdentity(
     observedAt: now,
     value: null,
     threshold: null,
-    message: `credential of agent ${attempt.agentId} presented by another machine from ${attempt.remoteAddress}`,
+    message:
+      attempt.evidence === 'concurrent'
+        ? `credential of agent ${attempt.agentId} used by two live connections at once (the replaced one from ${attempt.remoteAddress})`
+        : `credential of agent ${attempt.agentId} presented by another machine from ${attempt.remoteAddress}`,
   };
   const runtime = deps.incidents ?? defaultIncidentRuntime();
   const outcome = await deps.db

@@ -15,6 +15,7 @@ import {
 } from '@vigie/shared';
 import { claimAgentSession, releaseAgentSession } from '../cluster/agent-sessions.js';
 import type { HubDeps } from '../config/deps.js';
+import { reportDuplicateIdentity } from '../identity/duplicate-identity.js';
 import { confirmSecretSaved, type RotationSettings, rotateIfDue } from '../identity/rotation.js';
 import { probeAssignment } from '../probes/assignment.js';
 import { hashSecret } from '../security/secrets.js';
@@ -102,6 +103,8 @@ export function createAgentSession(
   // Frames over the rate waiting for their turn; while there are any, the socket is not read.
   let delayed = 0;
   let paused = false;
+  // Why the hub closed this socket, if it did.
+  let closedAs: CloseCodeName | undefined;
   // Sizes of the frames received before the agent's budget applies (charged to it once known).
   const unattributed: number[] = [];
   let attributed = false;
@@ -131,6 +134,7 @@ export function createAgentSession(
 
   function fail(code: CloseCodeName, detail: string): void {
     if (phase === 'closed') return;
+    closedAs = code;
     // Routine closes are info; a close caused by what the agent sent is worth a warning.
     const level = code === 'SERVICE_RESTART' || code === 'SUPERSEDED' ? 'info' : 'warn';
     log[level]({ close: code, agentId: sender?.agentId, detail }, 'closing agent connection');
@@ -388,6 +392,22 @@ export function createAgentSession(
       if (!live || !sender) return;
       const current = sessions.unregister(live);
       log.info({ agentId: sender.agentId, code }, 'agent disconnected');
+      // Replaced, and the peer answered our 4020: this connection was alive, so two live
+      // connections held one credential (a replayed hello, a copied credential, or the agent
+      // running twice). A half-open socket left behind by a reconnect never answers (1006).
+      if (closedAs === 'SUPERSEDED' && code === CLOSE_CODES.SUPERSEDED.code) {
+        const attempt = {
+          agentId: sender.agentId,
+          hostId: sender.hostId,
+          remoteAddress: options.remoteAddress,
+          evidence: 'concurrent' as const,
+        };
+        log.warn({ agentId: sender.agentId, code: 'DUPLICATE_SESSION' }, 'replaced connection was alive');
+        chain = chain
+          .then(() => reportDuplicateIdentity(deps, attempt))
+          .then(() => {})
+          .catch((error: unknown) => log.error({ err: error }, 'could not report a duplicate identity'));
+      }
       // A superseded session must not mark the host offline: its replacement is connected,
       // here or (a newer epoch) on another hub instance.
       if (wasReady && current) {

@@ -78,6 +78,7 @@ export type MigrationOutcome =
 
 /** Bring the schema up to date. Startup must stop when this fails. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOutcome> {
+  if (await upToDate(db)) return { ok: true, applied: [] };
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
@@ -93,4 +94,20 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOu
 async function currentSchema(db: Kysely<Database>): Promise<string> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   return rows[0]?.schema ?? 'public';
+}
+
+/**
+ * Whether every known migration is recorded already: then a start reads one small table instead
+ * of running Kysely's migrator, whose lock and catalogue introspection (every table of every
+ * schema on PostgreSQL) cost far more. Any doubt (no table yet, an unknown name) says no.
+ */
+async function upToDate(db: Kysely<Database>): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const applied = new Set(rows.map((r) => r.name));
+    const known = Object.keys(MIGRATIONS);
+    return applied.size === known.length && known.every((name) => applied.has(name));
+  } catch {
+    return false;
+  }
 }

@@ -24,6 +24,8 @@ let browser: { context: BrowserContext; close(): Promise<void> };
 let hostId: string;
 let seq = 0;
 const dialogs: string[] = [];
+/** The machine running the suite may be busy: wait generously, poll often. */
+const PATIENT = { timeout: 20_000, interval: 100 };
 
 /** Sign in as `name` in a browser that forgets any earlier session first. */
 async function signIn(page: Page, name: string) {
@@ -144,7 +146,7 @@ describe('the web console in Chromium', () => {
     const page = await newPage();
     await signIn(page, 'alice');
     expect(page.url()).toMatch(/\/console\/queue\/N1$/);
-    await expect.poll(() => page.locator('body').getAttribute('data-live'), { timeout: 20_000 }).toBe('on');
+    await expect.poll(() => page.locator('body').getAttribute('data-live'), PATIENT).toBe('on');
     // Marks this very document: a reload or a navigation would lose it.
     await page.evaluate(() => {
       (globalThis as unknown as { stillHere: boolean }).stillHere = true;
@@ -169,8 +171,8 @@ describe('the web console in Chromium', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { stillHere?: boolean }).stillHere)).toBe(
       true,
     );
-    await expect.poll(() => row.count()).toBe(1);
-    await expect.poll(() => row.first().textContent()).toContain(HOSTILE);
+    await expect.poll(() => row.count(), PATIENT).toBe(1);
+    await expect.poll(() => row.first().textContent(), PATIENT).toContain(HOSTILE);
     await page.screenshot({ path: join(ARTIFACTS, 'queue-n1-live.png'), fullPage: true });
 
     await row.first().getByRole('link').click();
@@ -179,13 +181,15 @@ describe('the web console in Chromium', () => {
     await page.waitForURL(/\/console\/incidents\/[^?]+$/);
     const timeline = page.locator('ol.timeline');
     await timeline.locator('li[data-kind="acknowledged"]').waitFor();
-    await expect.poll(() => timeline.textContent()).toContain('user:alice');
+    await expect.poll(() => timeline.textContent(), PATIENT).toContain('user:alice');
     expect(await page.locator('dd[data-state]').getAttribute('data-state')).toBe('acknowledged');
     // What ran at the time, from the sample nearest the fault; its name is text too.
-    await expect.poll(() => page.locator('table.processes').first().textContent()).toContain(HOSTILE_PROCESS);
+    await expect
+      .poll(() => page.locator('table.processes').first().textContent(), PATIENT)
+      .toContain(HOSTILE_PROCESS);
     // The chart around the fault is drawn from the host's samples, with the threshold.
     await expect
-      .poll(() => page.locator('[data-chart]').first().getAttribute('data-drawn'), { timeout: 20_000 })
+      .poll(() => page.locator('[data-chart]').first().getAttribute('data-drawn'), PATIENT)
       .not.toBeNull();
     await page.screenshot({ path: join(ARTIFACTS, 'incident-acknowledged.png'), fullPage: true });
     await page.close();
@@ -195,9 +199,9 @@ describe('the web console in Chromium', () => {
     const page = await newPage();
     await signIn(page, 'alice');
     await page.goto(`${hub.url}/console/hosts`);
-    await expect.poll(() => page.locator('[data-hostname]').first().textContent()).toBe(HOSTILE);
+    await expect.poll(() => page.locator('[data-hostname]').first().textContent(), PATIENT).toBe(HOSTILE);
     await page.goto(`${hub.url}/console/hosts/${hostId}`);
-    await expect.poll(() => page.locator('h1').textContent()).toBe(HOSTILE);
+    await expect.poll(() => page.locator('h1').textContent(), PATIENT).toBe(HOSTILE);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'host-hostile-name.png'), fullPage: true });
     expect(dialogs).toEqual([]);
@@ -211,7 +215,7 @@ describe('the web console in Chromium', () => {
       const res = await page.goto(`${hub.url}${path}`);
       expect(res?.status(), path).toBe(403);
     }
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Accès refusé');
+    await expect.poll(() => page.locator('h1').textContent(), PATIENT).toBe('Accès refusé');
     await page.close();
 
     const admin = await newPage();
@@ -220,7 +224,7 @@ describe('the web console in Chromium', () => {
     expect(res?.status()).toBe(200);
     await admin.getByRole('button', { name: 'Créer un jeton' }).click();
     await expect
-      .poll(() => admin.locator('#cmd-linux').textContent())
+      .poll(() => admin.locator('#cmd-linux').textContent(), PATIENT)
       .toMatch(/install\.sh'? \| sudo sh -s -- --token '?vge_/);
     await admin.screenshot({ path: join(ARTIFACTS, 'admin-enrolment.png'), fullPage: true });
     await admin.close();
@@ -230,10 +234,10 @@ describe('the web console in Chromium', () => {
     const page = await newPage();
     await signIn(page, 'alice');
     await page.getByRole('link', { name: 'English' }).click();
-    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
-    await expect.poll(() => page.locator('h1').textContent()).toBe('N1 queue');
+    await expect.poll(() => page.locator('html').getAttribute('lang'), PATIENT).toBe('en');
+    await expect.poll(() => page.locator('h1').textContent(), PATIENT).toBe('N1 queue');
     await page.getByRole('link', { name: 'Fleet' }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Fleet');
+    await expect.poll(() => page.locator('h1').textContent(), PATIENT).toBe('Fleet');
     await page.screenshot({ path: join(ARTIFACTS, 'fleet-english.png'), fullPage: true });
     expect(dialogs).toEqual([]);
     await page.close();
@@ -244,8 +248,16 @@ describe('the web console in Chromium', () => {
     await browser.context.clearCookies();
     await page.goto(`${hub.url}/console/sign-in`);
     // The username field has the focus on arrival; Tab goes to the password, Enter submits.
+    const focusedId = () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement
+            .id,
+      );
+    await expect.poll(focusedId, PATIENT).toBe('username');
     await page.keyboard.type('alice');
     await page.keyboard.press('Tab');
+    await expect.poll(focusedId, PATIENT).toBe('password');
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/console\/queue\/N1$/);

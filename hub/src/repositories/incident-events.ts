@@ -86,3 +86,19 @@ export async function countIncidentEvents(
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** An incident's events of some kinds, oldest first (what the SLA clocks' history is made of). */
+export async function listIncidentEventsOfKinds(
+  db: Kysely<Database>,
+  incidentId: string,
+  kinds: readonly string[],
+): Promise<Pick<IncidentEventRow, 'at' | 'kind'>[]> {
+  return db
+    .selectFrom('incident_events')
+    .select(['at', 'kind'])
+    .where('incident_id', '=', incidentId)
+    .where('kind', 'in', [...kinds])
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
+}

@@ -69,6 +69,21 @@ export async function updateIncident(
   return Number(result.numUpdatedRows) > 0;
 }
 
+/** Open incidents of a client's site, a whole client (`site` ''), or every client (`client` ''). */
+export async function listOpenInScope(
+  db: Kysely<Database>,
+  scope: { client: string; site: string },
+): Promise<IncidentRow[]> {
+  return db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('open_key', 'is not', null)
+    .$if(scope.client !== '', (qb) => qb.where('client', '=', scope.client))
+    .$if(scope.client !== '' && scope.site !== '', (qb) => qb.where('site', '=', scope.site))
+    .orderBy('opened_at')
+    .execute();
+}
+
 /** Open incidents of a host, for grouping and inhibition. */
 export async function listOpenOnHost(db: Kysely<Database>, hostId: string): Promise<IncidentRow[]> {
   return db

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
+import { defaultIncidentRuntime } from '../../incidents/runtime.js';
+import { recomputeClocksInScopes } from '../../incidents/sla/recompute-clocks.js';
 import { calendarSchema } from '../../incidents/sla/schemas.js';
 import {
   type CalendarInput,
@@ -34,6 +36,14 @@ const conflict = () =>
 /** /api/v1/calendars: business hours for SLA clocks; anyone reads, admins write. */
 export function calendarRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
+  const runtime = deps.incidents ?? defaultIncidentRuntime();
+  /** The open incidents of these scopes run on whatever calendar applies now (same transaction). */
+  const recompute = (
+    trx: typeof deps.db,
+    scopes: { client: string; site: string }[],
+    what: string,
+    name: string,
+  ) => recomputeClocksInScopes(trx, runtime, scopes, deps.clock(), `business calendar "${name}" ${what}`);
 
   app.get('/', async (c) => c.json({ calendars: await listCalendars(deps.db), fallback: '24×7' }));
 
@@ -45,22 +55,38 @@ export function calendarRoutes(deps: HubDeps) {
 
   app.post('/', requireRole(), async (c) => {
     const input: CalendarInput = { ...(await parseJsonBody(c, body)), id: generateId('cal', deps.random) };
-    if (!(await insertCalendar(deps.db, input, deps.clock()))) throw conflict();
+    const created = await deps.db.transaction().execute(async (trx) => {
+      if (!(await insertCalendar(trx, input, deps.clock()))) return false;
+      await recompute(trx, [input], 'created', input.name);
+      return true;
+    });
+    if (!created) throw conflict();
     return c.json(await findCalendar(deps.db, input.id), 201);
   });
 
-  // Incidents already open keep their due times; new ones and resumed clocks use the new hours.
+  // Open incidents of the old and the new scope move their due times in the same transaction.
   app.put('/:id', requireRole(), async (c) => {
     const input: CalendarInput = { ...(await parseJsonBody(c, body)), id: c.req.param('id') };
-    const outcome = await updateCalendar(deps.db, input, deps.clock());
+    const outcome = await deps.db.transaction().execute(async (trx) => {
+      const before = await findCalendar(trx, input.id);
+      const result = await updateCalendar(trx, input, deps.clock());
+      if (result === 'updated')
+        await recompute(trx, before ? [before, input] : [input], 'changed', input.name);
+      return result;
+    });
     if (outcome === 'missing') throw new ApiError('NOT_FOUND', 'No such calendar');
     if (outcome === 'conflict') throw conflict();
     return c.json(await findCalendar(deps.db, input.id));
   });
 
   app.delete('/:id', requireRole(), async (c) => {
-    if (!(await deleteCalendar(deps.db, c.req.param('id'))))
-      throw new ApiError('NOT_FOUND', 'No such calendar');
+    const deleted = await deps.db.transaction().execute(async (trx) => {
+      const before = await findCalendar(trx, c.req.param('id'));
+      if (!(await deleteCalendar(trx, c.req.param('id')))) return false;
+      if (before) await recompute(trx, [before], 'deleted', before.name);
+      return true;
+    });
+    if (!deleted) throw new ApiError('NOT_FOUND', 'No such calendar');
     return c.body(null, 204);
   });
 

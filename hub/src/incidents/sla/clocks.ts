@@ -66,3 +66,39 @@ export function resumeClock(
       : addBusinessTime(now, businessTimeBetween(pausedSince, instant, calendar), calendar);
   return { targetMs: clock.targetMs, warnAt: shift(clock.warnAt), dueAt: shift(clock.dueAt) };
 }
+
+/** A span during which the clocks stood still (pending), `[from, to)`. */
+export type Pause = readonly [from: number, to: number];
+
+/** The instant `durationMs` of business time is used from `start`, skipping the pauses. */
+function usedUpAt(start: number, durationMs: number, pauses: readonly Pause[], calendar: BusinessCalendar) {
+  let remaining = durationMs;
+  let cursor = start;
+  for (const [from, to] of [...pauses].sort((a, b) => a[0] - b[0])) {
+    if (to <= cursor) continue;
+    const run = businessTimeBetween(cursor, Math.max(cursor, from), calendar);
+    if (run >= remaining) break;
+    remaining -= run;
+    cursor = Math.max(cursor, to);
+  }
+  return addBusinessTime(cursor, remaining, calendar);
+}
+
+/**
+ * A clock computed afresh from its start with this calendar: what it would be had the calendar
+ * always been this one. Closed pauses do not count; an open pause is left out, as a running
+ * pause keeps the instants of its start (resumeClock moves them on when it ends).
+ */
+export function clockFromStart(
+  targetMs: number,
+  start: number,
+  pauses: readonly Pause[],
+  warnRatio: number,
+  calendar: BusinessCalendar,
+): SlaClock {
+  return {
+    targetMs,
+    warnAt: usedUpAt(start, Math.round(targetMs * warnRatio), pauses, calendar),
+    dueAt: usedUpAt(start, targetMs, pauses, calendar),
+  };
+}

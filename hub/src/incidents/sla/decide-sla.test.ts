@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALWAYS_OPEN } from './business-time.js';
-import { resumeClock, retargetClock, startClock } from './clocks.js';
+import { clockFromStart, resumeClock, retargetClock, startClock } from './clocks.js';
 import { decideSla, type SlaFacts, slaView } from './decide-sla.js';
 import { parseSlaSettings } from './parse-settings.js';
 
@@ -98,6 +98,17 @@ describe('clocks', () => {
     });
   });
 
+  it('computed afresh from the start, skips closed pauses as resuming did', () => {
+    const started = startClock(2 * HOUR, T0, 0.75, ALWAYS_OPEN);
+    const resumed = resumeClock(started, T0 + 100 * MIN, T0 + 160 * MIN, ALWAYS_OPEN);
+    expect(clockFromStart(2 * HOUR, T0, [[T0 + 100 * MIN, T0 + 160 * MIN]], 0.75, ALWAYS_OPEN)).toEqual(
+      resumed,
+    );
+    // A pause after the due time changes nothing; an open pause is not skipped yet.
+    expect(clockFromStart(2 * HOUR, T0, [[T0 + 3 * HOUR, T0 + 4 * HOUR]], 0.75, ALWAYS_OPEN)).toEqual(
+      started,
+    );
+  });
   it('shows % used, warning, paused, breached and met', () => {
     const view = (f: SlaFacts, now: number) => slaView(f, now, ALWAYS_OPEN);
     expect(view(facts(), T0 + HOUR).own).toMatchObject({ elapsedPct: 50, status: 'running' });

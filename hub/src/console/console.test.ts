@@ -406,4 +406,38 @@ describe('pages', () => {
     expect(html).not.toContain('secret-path');
     expect(html).not.toContain('very-secret-value');
   });
+
+  it('streams a change event to an open queue when an incident opens', async () => {
+    const live = createConsole(deps, { livePollMs: 20 });
+    const alice = await signIn('alice');
+    const res = await live.request('/console/live', {
+      headers: { cookie: alice.cookie, accept: 'text/event-stream' },
+    });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let seen = '';
+    const until = async (pattern: RegExp) => {
+      while (!pattern.test(seen)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${pattern}`);
+        seen += decoder.decode(value);
+      }
+    };
+    await until(/event: ready/);
+    now += 1000;
+    const runtime = defaultIncidentRuntime({ random: deps.random });
+    await deps.db
+      .transaction()
+      .execute((trx) =>
+        openByHand(
+          trx,
+          runtime,
+          { client: 'acme', title: 'Nouveau', severity: 'warning' },
+          { user: 'x', now },
+        ),
+      );
+    await until(/event: change\ndata: \d+/);
+    await reader.cancel();
+  });
 });

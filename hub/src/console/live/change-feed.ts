@@ -4,8 +4,14 @@ import type { Database } from '../../db/database.js';
 import { incidentsVersion } from '../queries/queue.js';
 
 export interface ChangeFeed {
-  /** Call `listener` with the new version whenever incidents change; returns the unsubscribe. */
-  subscribe(listener: (version: number) => void): () => void;
+  /** The incidents' version now: what a new subscriber starts from. */
+  current(): Promise<number>;
+  /**
+   * Call `listener` with the new version whenever it differs from the last one this listener saw
+   * (starting at `since`, read before the subscriber told its page it is live: nothing is missed
+   * in between). Returns the unsubscribe.
+   */
+  subscribe(since: number, listener: (version: number) => void): () => void;
 }
 
 /**
@@ -15,9 +21,8 @@ export interface ChangeFeed {
  * `max(updated_at)` per interval (docs/decisions/0013-server-rendered-console.md).
  */
 export function createChangeFeed(db: Kysely<Database>, intervalMs: number, log: Logger): ChangeFeed {
-  const listeners = new Set<(version: number) => void>();
+  const listeners = new Map<(version: number) => void, { seen: number }>();
   let timer: NodeJS.Timeout | undefined;
-  let last: number | undefined;
   let polling = false;
 
   async function poll() {
@@ -25,8 +30,11 @@ export function createChangeFeed(db: Kysely<Database>, intervalMs: number, log: 
     polling = true;
     try {
       const version = await incidentsVersion(db);
-      if (last !== undefined && version !== last) for (const listener of listeners) listener(version);
-      last = version;
+      for (const [listener, state] of listeners) {
+        if (version === state.seen) continue;
+        state.seen = version;
+        listener(version);
+      }
     } catch (error) {
       log.warn({ err: error }, 'console live feed: poll failed');
     } finally {
@@ -35,11 +43,10 @@ export function createChangeFeed(db: Kysely<Database>, intervalMs: number, log: 
   }
 
   return {
-    subscribe(listener) {
-      listeners.add(listener);
+    current: () => incidentsVersion(db),
+    subscribe(since, listener) {
+      listeners.set(listener, { seen: since });
       if (!timer) {
-        last = undefined;
-        void poll();
         timer = setInterval(() => void poll(), intervalMs);
         timer.unref();
       }

@@ -13,7 +13,8 @@ export function liveRoutes(feed: ChangeFeed) {
     streamSSE(c, async (stream) => {
       let wake: (() => void) | undefined;
       const pending: number[] = [];
-      const unsubscribe = feed.subscribe((version) => {
+      const since = await feed.current();
+      const unsubscribe = feed.subscribe(since, (version) => {
         pending.push(version);
         wake?.();
       });
@@ -23,10 +24,13 @@ export function liveRoutes(feed: ChangeFeed) {
       });
       await stream.writeSSE({ event: 'ready', data: '0', retry: 3000 });
       while (!stream.aborted && !stream.closed) {
+        let timer: NodeJS.Timeout | undefined;
         await new Promise<void>((resolve) => {
           wake = resolve;
-          setTimeout(resolve, KEEPALIVE_MS).unref();
+          timer = setTimeout(resolve, KEEPALIVE_MS);
+          timer.unref();
         });
+        clearTimeout(timer);
         wake = undefined;
         const version = pending.splice(0).pop();
         if (stream.aborted || stream.closed) break;

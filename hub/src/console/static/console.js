@@ -39,6 +39,8 @@
     source.addEventListener('ready', () => {
       document.body.setAttribute('data-live', 'on');
       status?.classList.add('on');
+      // Whatever changed between rendering this page and (re)connecting the stream.
+      void refresh();
     });
     source.addEventListener('change', () => void refresh());
     source.addEventListener('error', () => status?.classList.remove('on'));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { publish } from '../../cluster/notify.js';
 import type { HubDeps } from '../../config/deps.js';
 import { requestRotation } from '../../identity/rotation.js';
+import { regradeOpenIncidentsForHost } from '../../incidents/regrade-host.js';
 import type { LiveSessions } from '../../ingest/live-sessions.js';
 import type { PolicyService } from '../../policies/policy-service.js';
 import { revokeHostAgents } from '../../repositories/agents.js';
@@ -103,6 +104,9 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: Po
     // Another client, site or role may mean other policy layers: the agent gets its new policy now.
     if (changes.client !== undefined || changes.site !== undefined || changes.role !== undefined)
       await policies?.push({ scope: 'host', target: after.id });
+    // Role and tags grade its open incidents: they follow now, up or down, with the reason.
+    if (changes.role !== undefined || changes.tags !== undefined)
+      await regradeOpenIncidentsForHost(deps, after.id, `host updated by ${c.var.user.userName}`);
     deps.log.info(
       {
         hostId: before.id,

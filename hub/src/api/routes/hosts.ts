@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { publish } from '../../cluster/notify.js';
 import type { HubDeps } from '../../config/deps.js';
 import { requestRotation } from '../../identity/rotation.js';
+import { resolveRevokedHostSilence } from '../../incidents/jobs/revoked-hosts.js';
 import { regradeOpenIncidentsForHost } from '../../incidents/regrade-host.js';
+import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import type { LiveSessions } from '../../ingest/live-sessions.js';
 import type { PolicyService } from '../../policies/policy-service.js';
 import { revokeHostAgents } from '../../repositories/agents.js';
@@ -161,6 +163,12 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: Po
       // The agent may be connected to another hub instance (PostgreSQL): it closes the socket too.
       await publish(deps.db, { kind: 'revoked', agentId });
     }
+    // Silent on purpose from now on: its silence ticket ends here (the sweep also sees to it).
+    await deps.db
+      .transaction()
+      .execute((trx) =>
+        resolveRevokedHostSilence(trx, deps.incidents ?? defaultIncidentRuntime(), host, deps.clock()),
+      );
     deps.log.info({ hostId: host.id, agents: revoked, by: c.var.user.userName }, 'agent credentials revoked');
     return c.json({ hostId: host.id, revokedAgents: revoked });
   });

@@ -11,6 +11,7 @@ import type { Signal } from '../engine/types.js';
 import { dedupKey, hostFacts } from '../facts.js';
 import { handleSignal } from '../handle-signal.js';
 import type { IncidentRuntime } from '../runtime.js';
+import { resolveRevokedHostSilence, revokedHostIds } from './revoked-hosts.js';
 
 /** How long a host may stay unheard before it is silent. */
 export interface SilenceOptions {
@@ -45,10 +46,16 @@ export async function sweepHostSilence(
   options: SilenceOptions,
   now: number,
 ): Promise<{ opened: number; recovered: number }> {
-  const silent = await listSilentHosts(db, {
+  const quiet = await listSilentHosts(db, {
     disconnectedBefore: now - options.graceMs,
     connectedBefore: now - options.connectedGraceMs,
   });
+  // A revoked agent is silent on purpose: never `host.silent`, nor part of a silent site.
+  const revoked = await revokedHostIds(
+    db,
+    quiet.map((host) => host.id),
+  );
+  const silent = quiet.filter((host) => !revoked.has(host.id));
   const silentIds = new Set(silent.map((host) => host.id));
   let opened = 0;
   let recovered = 0;
@@ -104,7 +111,17 @@ export async function sweepHostSilence(
     });
   }
 
-  for (const incident of await listOpenByCheck(db, 'host.silent')) {
+  const silences = await listOpenByCheck(db, 'host.silent');
+  const revokedSilences = await revokedHostIds(
+    db,
+    silences.flatMap((incident) => (incident.host_id === null ? [] : [incident.host_id])),
+  );
+  for (const incident of silences) {
+    if (incident.host_id !== null && revokedSilences.has(incident.host_id)) {
+      const host = { id: incident.host_id, client: incident.client };
+      await db.transaction().execute((trx) => resolveRevokedHostSilence(trx, runtime, host, now));
+      continue;
+    }
     if (incident.host_id === null || silentIds.has(incident.host_id) || incident.recovered_at !== null)
       continue;
     await db.transaction().execute(async (trx) => {

@@ -55,6 +55,7 @@ export function incidentRoutes(deps: ConsoleDeps) {
       : [];
     const problem = incident.problem_id ? await findProblem(deps.db, incident.problem_id) : undefined;
     const article = incident.kb_article_id ? await findArticle(deps.db, incident.kb_article_id) : undefined;
+    // The check's own series with its threshold; for other checks, the host's headline figures.
     const series = seriesForCheck(incident.check);
     const processes = host
       ? await topProcessesAround(deps.db, host.id, Number(incident.first_occurrence_at))
@@ -80,9 +81,9 @@ export function incidentRoutes(deps: ConsoleDeps) {
       </dl>
       ${TECHNICIANS.includes(c.var.user?.role ?? 'readonly') || c.var.user?.role === 'admin' ? actions(c, incident) : ''}
       ${
-        host && series
+        host
           ? html`<section aria-labelledby="metrics-title"><h2 id="metrics-title">${t('metricsAround')}</h2>
-          ${chart(t, { hostId: host.id, from: since - CONTEXT_MS, to: incident.resolved_at === null ? now : Number(incident.resolved_at) + CONTEXT_MS, series: [series], threshold: openedDetail.threshold, label: `${incident.check} — ${host.hostname}` })}</section>`
+          ${chart(t, { hostId: host.id, from: since - CONTEXT_MS, to: incident.resolved_at === null ? now : Number(incident.resolved_at) + CONTEXT_MS, series: series ? [series] : ['cpuPct', 'memPct', 'diskMaxPct'], threshold: series ? openedDetail.threshold : null, label: `${incident.check} — ${host.hostname}` })}</section>`
           : ''
       }
       ${host ? processesSection(t, processes) : ''}

@@ -24,6 +24,7 @@ export default defineConfig({
           include: ['hub/src/**/*.test.ts'],
           env: { VIGIE_TEST_DB: 'postgres' },
           globalSetup: ['hub/src/test-support/pg-global-setup.ts'],
+          setupFiles: ['hub/src/test-support/pg-test-setup.ts'],
         },
       },
       {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { expect } from 'vitest';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import type { Database } from '../db/database.js';
 
@@ -156,6 +157,7 @@ export async function createTestDatabase(): Promise<Kysely<Database>> {
     destroyed ??= destroy().then(release);
     return destroyed;
   };
+  if (testEngine() === 'postgres' && expect.getState().currentTestName !== undefined) createdInTest.add(db);
   if (copied) return db;
   const migrated = await migrateToLatest(db);
   if (!migrated.ok) {
@@ -163,4 +165,17 @@ export async function createTestDatabase(): Promise<Kysely<Database>> {
     throw migrated.error;
   }
   return db;
+}
+
+const createdInTest = new Set<Kysely<Database>>();
+
+/**
+ * Destroy the PostgreSQL databases made during the test that just ended (not those of a
+ * `beforeAll`), so their schemas are reused rather than made anew. The hub-pg project runs it
+ * after each test (pg-test-setup.ts); destroying twice is harmless.
+ */
+export async function releaseTestDatabases(): Promise<void> {
+  const dbs = [...createdInTest];
+  createdInTest.clear();
+  await Promise.all(dbs.map((db) => db.destroy()));
 }

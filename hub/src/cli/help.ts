@@ -46,6 +46,11 @@ Options:
                                 [env VIGIE_INCIDENT_SWEEP_INTERVAL, default 5]
   --host-silent-grace <s>       A disconnected host unheard this long is silent
                                 [env VIGIE_HOST_SILENT_GRACE, default 3 heartbeat intervals]
+  --incident-rules <file>       JSON incident rules: priorityMatrix, urgency, impactRules, routing,
+                                reopen/quiet/close/stale timeouts, grouping, problems; each key given
+                                replaces its default   [env VIGIE_INCIDENT_RULES: JSON or @file]
+  --sla-rules <file>            JSON SLA rules: targets per priority, warnRatio, stock escalation
+                                policies per level     [env VIGIE_SLA_RULES: JSON or @file]
   --tls-cert <file>             PEM certificate (chain): serve HTTPS/WSS   [env VIGIE_HUB_TLS_CERT]
   --tls-key <file>              PEM private key of that certificate        [env VIGIE_HUB_TLS_KEY]
   --public-url <url>            URL agents reach the hub at, written into install scripts

@@ -40,6 +40,10 @@ function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: st
 
 function config(flags: Record<string, string | boolean | undefined>): HubConfig {
   const str = (key: string) => (typeof flags[key] === 'string' ? (flags[key] as string) : undefined);
+  const file = (key: string) => {
+    const path = str(key);
+    return path === undefined ? undefined : `@${path}`;
+  };
   const result = loadHubConfig(
     {
       host: str('host'),
@@ -52,6 +56,9 @@ function config(flags: Record<string, string | boolean | undefined>): HubConfig 
       incidentSweepIntervalSec: str('incident-sweep-interval'),
       hostSilentGraceSec: str('host-silent-grace'),
       policy: str('policy'),
+      // The settings read JSON or `@file`; the flags name a file.
+      incidentRules: file('incident-rules'),
+      slaRules: file('sla-rules'),
       tlsCert: str('tls-cert'),
       tlsKey: str('tls-key'),
       publicUrl: str('public-url'),
@@ -89,6 +96,8 @@ async function start(args: string[]): Promise<number> {
     'incident-sweep-interval': { type: 'string' },
     'host-silent-grace': { type: 'string' },
     policy: { type: 'string' },
+    'incident-rules': { type: 'string' },
+    'sla-rules': { type: 'string' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'public-url': { type: 'string' },

@@ -1,4 +1,5 @@
 import type { HubDeps } from '../config/deps.js';
+import { lockKeyForTransaction } from '../db/dialect.js';
 import type { UserRole } from '../db/tables/users.js';
 import { insertApiToken } from '../repositories/api-tokens.js';
 import { findUserByName, insertUser } from '../repositories/users.js';
@@ -15,6 +16,9 @@ export async function createUserWithToken(
 ): Promise<CreateUserResult> {
   const now = deps.clock();
   return deps.db.transaction().execute(async (trx) => {
+    // Two hub instances starting on one empty PostgreSQL database both create `admin`: the second
+    // waits here, then finds the first one's user.
+    await lockKeyForTransaction(trx, `user:${input.name}`);
     if (await findUserByName(trx, input.name)) return { ok: false, code: 'USER_EXISTS' } as const;
     const userId = generateId('usr', deps.random);
     const token = generateSecret(TOKEN_PREFIXES.api, deps.random);

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createUserWithToken } from '../access/create-user.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { createLiveSessions, type LiveSession } from '../ingest/live-sessions.js';
 import { insertChannel } from '../repositories/notification-channels.js';
@@ -73,6 +74,19 @@ describe('agent sessions and their epoch', () => {
     expect(await findStaleSessions(deps.db, new Map([[agentId, onB]]))).toEqual([
       { agentId, reason: 'CREDENTIAL_REVOKED' },
     ]);
+    await deps.db.destroy();
+  });
+});
+
+describe('two instances starting at once on an empty database', () => {
+  it('create the first admin once: the other finds it', async () => {
+    const deps = { ...(await createTestDeps(() => T0)), random: cryptoRandom };
+    const outcomes = await Promise.all([
+      createUserWithToken(deps, { name: 'admin', role: 'admin' }),
+      createUserWithToken(deps, { name: 'admin', role: 'admin' }),
+    ]);
+    expect(outcomes.map((o) => o.ok).sort()).toEqual([false, true]);
+    expect(await deps.db.selectFrom('users').select('name').execute()).toEqual([{ name: 'admin' }]);
     await deps.db.destroy();
   });
 });

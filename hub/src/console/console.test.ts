@@ -440,4 +440,24 @@ describe('pages', () => {
     await until(/event: change\ndata: \d+/);
     await reader.cancel();
   });
+
+  it("offers only the actions the engine would accept in the incident's state", async () => {
+    const runtime = defaultIncidentRuntime({ random: deps.random });
+    const opened = await deps.db
+      .transaction()
+      .execute((trx) =>
+        openByHand(trx, runtime, { client: 'acme', title: 'Écran', severity: 'warning' }, { user: 'x', now }),
+      );
+    if (!opened.ok) throw new Error(opened.code);
+    const alice = await signIn('alice');
+    const path = `/console/incidents/${opened.incident.id}`;
+    const show = async () => (await app.request(path, { headers: { cookie: alice.cookie } })).text();
+    const fresh = await show();
+    expect(fresh).toContain('data-action="acknowledge"');
+    expect(fresh).not.toContain('data-action="reopen"');
+    expect((await post(alice, `${path}/resolve`, { _csrf: alice.csrf })).status).toBe(303);
+    const resolved = await show();
+    expect(resolved).toContain('data-action="reopen"');
+    expect(resolved).not.toContain('data-action="resolve"');
+  });
 });

@@ -1,6 +1,7 @@
 import type { ProcessInfo } from '@vigie/shared';
 import { html } from 'hono/html';
-import { TECHNICIAN_ACTIONS } from '../../incidents/engine/actions.js';
+import { decideAction, TECHNICIAN_ACTIONS } from '../../incidents/engine/actions.js';
+import { incidentFacts } from '../../incidents/facts.js';
 import type { IncidentEventRow } from '../../repositories/incident-events.js';
 import type { IncidentRow } from '../../repositories/incidents.js';
 import { BASE } from '../env.js';
@@ -66,7 +67,11 @@ export function timeline(t: Translate, events: readonly IncidentEventRow[]): Htm
 export function actions(c: Parameters<typeof csrfField>[0], incident: IncidentRow): Html {
   const t = c.var.t;
   const base = `${BASE}/incidents/${encodeURIComponent(incident.id)}`;
-  const simple = TECHNICIAN_ACTIONS.filter((a) => a !== 'assign' && a !== 'comment');
+  // Only what the engine would accept now (the same pure decision the action itself runs).
+  const facts = incidentFacts(incident);
+  const simple = TECHNICIAN_ACTIONS.filter(
+    (a) => a !== 'assign' && a !== 'comment' && decideAction(facts, { kind: a }).ok,
+  );
   return html`<section aria-labelledby="actions-title" class="actions">
     <h2 id="actions-title">${t('actions')}</h2>
     <form method="post" action="${base}/comment">

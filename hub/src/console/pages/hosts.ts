@@ -4,17 +4,19 @@ import { z } from 'zod';
 import { snapshotView } from '../../inventory/snapshot-view.js';
 import { findHost, type HostRow } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
+import { readBucketedSeries } from '../../repositories/samples.js';
 import { scopeAllows } from '../../tenancy/client-scope.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import type { Translate } from '../i18n/i18n.js';
 import { type FleetRow, listFleetPage, listHostIncidents } from '../queries/fleet.js';
-import { bucketedSeries } from '../queries/series.js';
 import { optionalText, queryOf } from '../views/fields.js';
 import { duration, pct, priorityBadge, stateLabel } from '../views/format.js';
 import { csrfField, type Html, messagePage, page } from '../views/layout.js';
 import { chart } from './charts.js';
 
 const PAGE_SIZE = 50;
+/** Most points a chart draws (about one per pixel column); a month of samples is bucketed to it. */
+const MAX_CHART_POINTS = 720;
 const SOFTWARE_SHOWN = 300;
 const RANGES = { hour: 3_600_000, day: 86_400_000, month: 30 * 86_400_000 } as const;
 const RANGE_LABEL = { hour: 'rangeHour', day: 'rangeDay', month: 'rangeMonth' } as const;
@@ -101,7 +103,9 @@ export function hostRoutes(deps: ConsoleDeps) {
     const parsed = seriesQuery.safeParse(queryOf(c.req.url));
     const host = await visibleHost(c);
     if (!host || !parsed.success || parsed.data.from > parsed.data.to) return c.json({ points: [] }, 404);
-    return c.json({ points: await bucketedSeries(deps.db, host.id, parsed.data) });
+    // Raw samples when they still cover the range, else the roll-up tier that does (retention).
+    const { stepMs, points } = await readBucketedSeries(deps.db, host.id, parsed.data, MAX_CHART_POINTS);
+    return c.json({ stepMs, points });
   });
 
   app.get('/:id', async (c) => {

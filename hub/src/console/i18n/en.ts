@@ -247,6 +247,9 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   serverAvailability: 'Server availability',
   availability: 'Availability',
   downtime: 'Downtime',
+  hardware: 'Hardware',
+  swap: 'Swap',
+  schedule: 'Schedule (cron)',
   yes: 'yes',
   no: 'no',
 };

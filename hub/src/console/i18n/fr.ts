@@ -257,6 +257,9 @@ export const FR = {
   serverAvailability: 'Disponibilité des serveurs',
   availability: 'Disponibilité',
   downtime: 'Indisponibilité',
+  hardware: 'Matériel',
+  swap: 'Swap',
+  schedule: 'Planification (cron)',
   yes: 'oui',
   no: 'non',
 } as const;

@@ -61,7 +61,7 @@ function seriesLabel(t: Translate, series: string): string {
     case 'diskMaxPct':
       return `${t('disk')} %`;
     case 'swapPct':
-      return 'Swap %';
+      return `${t('swap')} %`;
     default:
       return t('load');
   }

@@ -162,7 +162,7 @@ export function hostRoutes(deps: ConsoleDeps) {
       <section aria-labelledby="inventory-title"><h2 id="inventory-title">${t('inventory')}</h2>
         ${
           inventory
-            ? html`${factsTable('Hardware', inventory.hardware)}${factsTable(t('os'), inventory.os)}${factsTable(t('cpu'), inventory.cpu)}
+            ? html`${factsTable(t('hardware'), inventory.hardware)}${factsTable(t('os'), inventory.os)}${factsTable(t('cpu'), inventory.cpu)}
             ${inventory.disks.map((d, i) => factsTable(`${t('disk')} ${i + 1}`, d))}`
             : html`<p>${t('noInventory')}</p>`
         }

@@ -27,7 +27,7 @@ export function settingsRoutes(deps: ConsoleDeps) {
         <h2>${t('maintenanceWindows')}</h2>
         ${
           windows.length
-            ? html`<table><thead><tr><th scope="col">${t('scope')}</th><th scope="col">${t('target')}</th><th scope="col">cron</th>
+            ? html`<table><thead><tr><th scope="col">${t('scope')}</th><th scope="col">${t('target')}</th><th scope="col">${t('schedule')}</th>
               <th scope="col">${t('durationCol')}</th><th scope="col">${t('note')}</th></tr></thead>
               <tbody>${windows.map(
                 (

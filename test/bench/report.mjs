@@ -52,12 +52,12 @@ export function formatTable(r) {
     const a = r.ingest.api;
     row(
       `fleet overview GET /api/v1/hosts (${a.fleetHosts} hosts) p50 / p97.5 / p99`,
-      `${f(a.fleetOverview.latencyMs.p50)} / ${f(a.fleetOverview.latencyMs.p97_5)} / ${f(a.fleetOverview.latencyMs.p99)} ms (${f(a.fleetOverview.bytesPerResponse / 1024, 0)} KiB)`,
+      `${f(a.fleetOverview.latencyMs.p50)} / ${f(a.fleetOverview.latencyMs.p97_5)} / ${f(a.fleetOverview.latencyMs.p99)} ms (${f(a.fleetOverview.bytesPerResponse / 1024, 0)} KiB; ${a.fleetOverview.requests} requests, ${a.fleetOverview.errors} errors)`,
       'p95 ≤ 100 ms',
     );
     row(
       `one host’s 30-day chart (${a.hostChart30d.points} points, step ${f(a.hostChart30d.stepMs / 60_000, 0)} min) p50 / p97.5 / p99`,
-      `${f(a.hostChart30d.latencyMs.p50)} / ${f(a.hostChart30d.latencyMs.p97_5)} / ${f(a.hostChart30d.latencyMs.p99)} ms`,
+      `${f(a.hostChart30d.latencyMs.p50)} / ${f(a.hostChart30d.latencyMs.p97_5)} / ${f(a.hostChart30d.latencyMs.p99)} ms (${a.hostChart30d.requests} requests, ${a.hostChart30d.errors} errors)`,
       'p95 ≤ 150 ms',
     );
     const s = r.ingest.storage;

@@ -191,8 +191,8 @@ writeFileSync(
   join(dir, 'latest.md'),
   `# Benchmark ${result.at}${quick ? ' (--quick)' : ''}\n\n\`${JSON.stringify(result.versions)}\`\n\n${table}`,
 );
-// A full run also refreshes the figures in docs/benchmarks.md (between its two markers).
-if (!quick) {
+// A full run (nothing skipped) also refreshes the figures in docs/benchmarks.md (between its markers).
+if (!quick && skip.size === 0) {
   const doc = join(root, 'docs', 'benchmarks.md');
   const [begin, end] = ['<!-- bench:latest -->', '<!-- /bench:latest -->'];
   const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '';

@@ -21,7 +21,8 @@ export const DEFAULT_RETENTION = {
 export const seedHostId = (i) => `hst_seed_${String(i).padStart(6, '0')}`;
 
 /**
- * `hosts` rows in the fleet; the first `historyHosts` of them get `days` of history reported every
+ * `hosts` rows in the fleet (never heard from — `last_seen_at` null — so the hub does not take
+ * thousands of them for silent hosts and open incidents while it is measured); the first `historyHosts` of them get `days` of history reported every
  * `intervalMs`. Returns what was written.
  */
 export function seedFleet(
@@ -34,7 +35,7 @@ export function seedFleet(
   const insertHost = db.prepare(`insert into hosts (id, hostname, fingerprint, client, site, role, tags,
     os_platform, os_distro, os_release, os_kernel, os_arch, agent_version, first_seen_at, last_seen_at,
     connected, last_sample_at, cpu_pct, mem_pct, swap_pct, disk_max_pct, load1)
-    values (?, ?, ?, 'seed', ?, ?, '[]', 'linux', 'Debian GNU/Linux', '12', '6.1.0', 'x64', '0.1.0', ?, ?, 0, ?, ?, ?, 0, ?, ?)`);
+    values (?, ?, ?, 'seed', ?, ?, '[]', 'linux', 'Debian GNU/Linux', '12', '6.1.0', 'x64', '0.1.0', ?, null, 0, ?, ?, ?, 0, ?, ?)`);
   const insertRaw = db.prepare(`insert into samples (host_id, boot_id, seq, idx, at, received_at, cpu_pct,
     mem_pct, swap_pct, disk_max_pct, load1, payload) values (?, 'seed', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertRollup =
@@ -57,7 +58,6 @@ export function seedFleet(
         `site-${String(i % 50).padStart(2, '0')}`,
         i % 10 === 0 ? 'server' : 'workstation',
         now - days * DAY,
-        now,
         now,
         cpu,
         50,

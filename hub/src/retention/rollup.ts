@@ -40,9 +40,35 @@ export async function rollUp(
   settings: RetentionSettings,
   now: number,
 ): Promise<{ hosts: number; until: number }> {
-  const from = (await readState(db, ROLLED_UP_UNTIL)) ?? 0;
   const until = now - settings.lagMs;
-  if (until <= from) return { hosts: 0, until: from };
+  let from = (await readState(db, ROLLED_UP_UNTIL)) ?? (await oldestArrival(db)) ?? until;
+  let hosts = 0;
+  // Arrivals are taken a slice at a time (the first pass over an existing database may face days
+  // of them), so each statement reads a bounded number of samples.
+  while (from < until) {
+    const sliceEnd = Math.min(until, from + settings.rollupSliceMs);
+    hosts = Math.max(hosts, await rollUpArrivals(db, settings, from, sliceEnd));
+    await writeState(db, ROLLED_UP_UNTIL, sliceEnd);
+    from = sliceEnd;
+  }
+  return { hosts, until: Math.max(from, until) };
+}
+
+async function oldestArrival(db: Kysely<Database>): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('samples')
+    .select((eb) => eb.fn.min('received_at').as('at'))
+    .executeTakeFirst();
+  return row?.at === null || row?.at === undefined ? undefined : Number(row.at);
+}
+
+/** Roll up the samples that arrived in [from, until); returns how many hosts sent some. */
+async function rollUpArrivals(
+  db: Kysely<Database>,
+  settings: RetentionSettings,
+  from: number,
+  until: number,
+): Promise<number> {
   const touched: Touched[] = (
     await db
       .selectFrom('samples')
@@ -65,8 +91,7 @@ export async function rollUp(
     });
     await yieldToLoop();
   }
-  await writeState(db, ROLLED_UP_UNTIL, until);
-  return { hosts: touched.length, until };
+  return touched.length;
 }
 
 /** Recompute the `step` buckets of these hosts over their span, from raw (`sourceStep` 0) or a finer tier. */

@@ -18,6 +18,8 @@ export interface RetentionSettings {
   readonly lagMs: number;
   /** Hosts rolled up per statement: bounds how long one statement holds the database. */
   readonly hostsPerStatement: number;
+  /** Arrivals rolled up per round, as a span of arrival time (bounds a first pass over old data). */
+  readonly rollupSliceMs: number;
   /** Raw samples deleted per statement, as a span of arrival time. */
   readonly deleteSliceMs: number;
 }
@@ -40,8 +42,11 @@ export const RETENTION_DEFAULTS: RetentionSettings = {
   ],
   intervalMs: MINUTE,
   lagMs: 5_000,
+  // Measured with 3 000 hosts on a loaded 2-core VM: a 500-host roll-up statement holds the event
+  // loop ~50 ms; deleting 5 s of arrivals (1 500 raw rows) ~115 ms, hence 1 s slices.
   hostsPerStatement: 500,
-  deleteSliceMs: 5_000,
+  rollupSliceMs: 5 * MINUTE,
+  deleteSliceMs: 1_000,
 };
 
 export type SpecResult = { ok: true; value: RetentionSettings } | { ok: false; error: string };

@@ -33,7 +33,7 @@ Options:
   -h, --help          this text
 
 Writes bench/results/<timestamp>.json and bench/results/latest.md (--quick: under bench/results/quick/,
-not kept in git). Exits 1 if a phase failed; figures are never judged.`;
+with --skip: under bench/results/partial/; neither kept in git). Exits 1 if a phase failed; figures are never judged.`;
 
 const { values } = parseArgs({
   options: {
@@ -183,8 +183,9 @@ result.versions = {
 };
 result.durationSec = Math.round((performance.now() - began) / 1000);
 const table = formatTable(result);
-// Quick runs (CI) check that every phase works; their figures do not replace the last full run's.
-const dir = join(root, 'bench', 'results', ...(quick ? ['quick'] : []));
+// Quick runs (CI) check that every phase works, partial runs (--skip) try one phase: neither
+// replaces the last full run's figures.
+const dir = join(root, 'bench', 'results', ...(quick ? ['quick'] : skip.size > 0 ? ['partial'] : []));
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, `${result.at.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(

@@ -82,6 +82,9 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationOu
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+    // Dated migrations written side by side may land after a later-dated one was applied; each
+    // creates its own tables, so one that sorts earlier is applied rather than refused.
+    allowUnorderedMigrations: true,
     // Kysely looks for its bookkeeping tables in every schema it can see; on PostgreSQL pin them
     // to the schema the hub works in, or a second hub schema in the same database is never migrated.
     ...(engineOf(db) === 'postgres' && { migrationTableSchema: await currentSchema(db) }),

@@ -8,6 +8,7 @@ import { findIncident, type IncidentRow, updateIncident } from '../repositories/
 import { decideSignal } from './engine/decide-signal.js';
 import type { Grade, Signal, SignalDecision } from './engine/types.js';
 import { startEscalation } from './escalation/runs.js';
+import { adoptExplainedSiteSilences } from './explained-site-silence.js';
 import { notice, reopenEpoch } from './notices.js';
 import { openIncident } from './open-incident.js';
 import { hostnameOf, resolveIncident } from './resolve.js';
@@ -39,10 +40,19 @@ export async function handleSignal(
     const decision = decideSignal(signal, context, runtime.settings, now);
     if (decision.kind === 'open') {
       const row = await openIncident(trx, runtime, { ...decision, signal, source }, now);
-      if (row) return { decision: 'open', incidentId: row.id };
+      if (row) {
+        if (row.check === 'probe.down') await adoptExplainedSiteSilences(trx, runtime, row, now);
+        return { decision: 'open', incidentId: row.id };
+      }
       continue;
     }
-    return { decision: decision.kind, incidentId: await apply(trx, runtime, signal, decision, now) };
+    const incidentId = await apply(trx, runtime, signal, decision, now);
+    // A site silence opened before the device's outage was known is that outage: it joins it.
+    if (decision.kind === 'reopen' && signal.check === 'probe.down' && incidentId !== null) {
+      const row = await findIncident(trx, incidentId);
+      if (row) await adoptExplainedSiteSilences(trx, runtime, row, now);
+    }
+    return { decision: decision.kind, incidentId };
   }
   throw new Error(`incident for ${signal.key} neither opened nor found`);
 }

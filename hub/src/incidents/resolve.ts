@@ -4,6 +4,7 @@ import { findHost } from '../repositories/hosts.js';
 import { stopRuns } from '../repositories/incident-escalations.js';
 import { insertIncidentEvent } from '../repositories/incident-events.js';
 import { findIncident, type IncidentRow, listChildren, updateIncident } from '../repositories/incidents.js';
+import { releaseSiteSilences } from './explained-site-silence.js';
 import { notice, reopenEpoch } from './notices.js';
 import type { IncidentRuntime } from './runtime.js';
 
@@ -56,6 +57,7 @@ export async function resolveIncident(
     n: (await reopenEpoch(trx, incident.id)) + 1,
   });
   if (incident.parent_id !== null) await rollUpParent(trx, runtime, incident.parent_id, how.now);
+  if (incident.check === 'probe.down') await releaseSiteSilences(trx, runtime, incident, how.now);
   return true;
 }
 

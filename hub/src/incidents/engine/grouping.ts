@@ -84,3 +84,17 @@ export function siteKey(client: string, site: string): string {
 export function stormKey(client: string, check: string): string {
   return `${client}/*/${check}/storm`;
 }
+
+/**
+ * Whether a site's silence is the device's outage: once the hosts behind the down device are set
+ * aside, too few silent hosts are left to make the site silent (the sweep's own rule for hosts
+ * behind a down device, applied to a site ticket opened before the device's).
+ */
+export function siteSilenceExplained(
+  silentHostIds: readonly string[],
+  behindDevice: ReadonlySet<string>,
+  settings: IncidentSettings,
+): boolean {
+  const behind = silentHostIds.filter((id) => behindDevice.has(id)).length;
+  return behind > 0 && silentHostIds.length - behind < settings.siteSilentMinHosts;
+}

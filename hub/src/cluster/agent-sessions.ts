@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import { engineOf } from '../db/dialect.js';
 import { markDisconnected } from '../repositories/hosts.js';
 import { publish } from './notify.js';
 
@@ -92,4 +93,45 @@ export async function findStaleSessions(
     }
   }
   return stale;
+}
+
+/** How an instance names its LISTEN connection, so the others can tell it is alive. */
+export const instanceApplicationName = (instanceId: string) => `vigie-hub:${instanceId}`.slice(0, 63);
+
+/**
+ * Hosts whose agent's socket was held by an instance that is gone (killed: its connections to
+ * PostgreSQL closed, so it has no listener in pg_stat_activity) are marked disconnected, so their
+ * silence counts from what was last heard, on the usual grace. PostgreSQL only. The sessions rows
+ * stay as they are: if the instance was only reconnecting its listener, its sockets' real close
+ * still releases them, and {@link reassertLiveHosts} puts its hosts back at its next check.
+ */
+export async function disconnectGoneInstances(db: Kysely<Database>): Promise<number> {
+  if (engineOf(db) !== 'postgres') return 0;
+  const result = await sql`
+    update hosts set connected = 0
+    where connected = 1 and id in (
+      select s.host_id from agent_sessions s
+      where s.disconnected_at is null
+        and not exists (
+          select 1 from pg_stat_activity a where a.application_name = 'vigie-hub:' || s.instance_id)
+        and not exists (
+          select 1 from agent_sessions live
+          join pg_stat_activity a on a.application_name = 'vigie-hub:' || live.instance_id
+          where live.host_id = s.host_id and live.disconnected_at is null))`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** This instance's live sockets' hosts are connected (another instance may have thought it gone). */
+export async function reassertLiveHosts(db: Kysely<Database>, hostIds: readonly string[]): Promise<number> {
+  let updated = 0;
+  for (let i = 0; i < hostIds.length; i += 500) {
+    const result = await db
+      .updateTable('hosts')
+      .set({ connected: 1 })
+      .where('connected', '=', 0)
+      .where('id', 'in', hostIds.slice(i, i + 500))
+      .executeTakeFirst();
+    updated += Number(result.numUpdatedRows);
+  }
+  return updated;
 }

@@ -30,11 +30,16 @@ const until = async (probe: () => boolean, what: string): Promise<void> => {
 };
 
 /** A live session that only records how it was closed. */
-function fakeSession(agentId: string, epoch: number): LiveSession & { closedWith: string[] } {
+function fakeSession(
+  agentId: string,
+  epoch: number,
+  hostId?: string,
+): LiveSession & { closedWith: string[] } {
   const closedWith: string[] = [];
   return {
     agentId,
     epoch,
+    ...(hostId !== undefined && { hostId }),
     closedWith,
     kick: (code) => void closedWith.push(code),
     rotate: async () => false,
@@ -155,6 +160,31 @@ describe.runIf(onPostgres)('several instances on PostgreSQL', () => {
       .execute();
     await until(() => onA.closedWith.length > 0, 'the periodic check closing the stale socket');
     expect(onA.closedWith).toEqual(['SUPERSEDED']);
+  });
+
+  it('marks disconnected the hosts held by an instance that is gone, and keeps its own connected', async () => {
+    const { db, deps, a } = await twoInstances(100);
+    const kept = await enrolTestAgent(deps, 'srv-1', 'f0000000000000000000000000000001');
+    const orphaned = await enrolTestAgent(deps, 'srv-2', 'f0000000000000000000000000000002');
+    await db.updateTable('hosts').set({ connected: 1, last_seen_at: T0 }).execute();
+    // srv-1's socket is on instance a (alive: its listener is connected); srv-2's was on an
+    // instance killed a moment ago (no connection of it left in pg_stat_activity).
+    await claimAgentSession(db, { agentId: kept.agentId, hostId: kept.hostId, instanceId: 'a', now: T0 });
+    await claimAgentSession(db, { ...orphaned, instanceId: 'killed', now: T0 });
+    a.sessions.register(fakeSession(kept.agentId, 1, kept.hostId));
+    const connected = async (hostId: string) =>
+      (await db.selectFrom('hosts').select('connected').where('id', '=', hostId).executeTakeFirstOrThrow())
+        .connected;
+    const deadline = Date.now() + 10_000;
+    while ((await connected(orphaned.hostId)) !== 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await connected(orphaned.hostId)).toBe(0);
+    expect(await connected(kept.hostId)).toBe(1);
+    // Had another instance wrongly thought a gone, a puts its hosts back at its next check.
+    await db.updateTable('hosts').set({ connected: 0 }).where('id', '=', kept.hostId).execute();
+    while ((await connected(kept.hostId)) !== 1 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await connected(kept.hostId)).toBe(1);
   });
 
   it('runs a periodic tick on one instance at a time', async () => {

@@ -3,7 +3,12 @@ import type { Logger } from 'pino';
 import type { HubDeps } from '../config/deps.js';
 import { ensureSamplePartitions } from '../db/sample-partitions.js';
 import type { LiveSessions } from '../ingest/live-sessions.js';
-import { findStaleSessions } from './agent-sessions.js';
+import {
+  disconnectGoneInstances,
+  findStaleSessions,
+  instanceApplicationName,
+  reassertLiveHosts,
+} from './agent-sessions.js';
 import type { DatabaseClock } from './database-clock.js';
 import { CLUSTER_CHANNEL, type ClusterEvent, parseClusterEvent } from './notify.js';
 
@@ -62,7 +67,11 @@ export function startCluster(deps: Pick<HubDeps, 'db' | 'credentials'>, options:
 
   async function listen(): Promise<void> {
     if (stopped) return;
-    const next = new pg.Client({ connectionString: options.url });
+    // Named after the instance: the others read pg_stat_activity to know it is alive.
+    const next = new pg.Client({
+      connectionString: options.url,
+      application_name: instanceApplicationName(sessions.instanceId),
+    });
     next.on('error', (error) => {
       log.warn({ err: error }, 'cluster listener lost its connection');
       next.end().catch(() => {});
@@ -99,6 +108,9 @@ export function startCluster(deps: Pick<HubDeps, 'db' | 'credentials'>, options:
     reconnect.unref();
   }
 
+  const liveHostIds = () =>
+    sessions.all().flatMap((session) => (session.hostId === undefined ? [] : [session.hostId]));
+
   let checking: Promise<void> = Promise.resolve();
   function check(): Promise<void> {
     checking = checking.then(async () => {
@@ -111,6 +123,12 @@ export function startCluster(deps: Pick<HubDeps, 'db' | 'credentials'>, options:
         for (const stale of await findStaleSessions(deps.db, live)) {
           if (stale.reason === 'CREDENTIAL_REVOKED') deps.credentials?.forget(stale.agentId);
           sessions.get(stale.agentId)?.kick(stale.reason);
+        }
+        // Only with our own listener up: without it, the others may think us gone, and we them.
+        if (client) {
+          await reassertLiveHosts(deps.db, liveHostIds());
+          const gone = await disconnectGoneInstances(deps.db);
+          if (gone > 0) log.info({ hosts: gone }, 'hosts of a hub instance that is gone marked disconnected');
         }
         const now = options.clock.now();
         if (now - lastPartitions >= PARTITIONS_EVERY_MS) {

@@ -16,7 +16,7 @@ Commands:
   help [command]        Show help for a command
 
 Common options:
-  --db <path>           SQLite database file            [env VIGIE_HUB_DB, default ./var/vigie-hub.db]
+  --db <path|url>       SQLite file or postgres:// URL  [env VIGIE_HUB_DB, default ./var/vigie-hub.db]
   --log-level <level>   fatal|error|warn|info|debug|trace|silent   [env VIGIE_LOG_LEVEL, default info]
   -h, --help            Show help
   -v, --version         Show the version
@@ -32,7 +32,8 @@ its API token once: keep it, the hub stores only its hash.
 Options:
   --host <addr>                 Address to listen on   [env VIGIE_HUB_HOST, default 0.0.0.0]
   --port <n>                    Port (0 picks a free one) [env VIGIE_HUB_PORT, default 8420]
-  --db <path>                   SQLite database file   [env VIGIE_HUB_DB, default ./var/vigie-hub.db]
+  --db <path|url>               SQLite file or postgres:// URL (several hubs may share one PostgreSQL)
+                                [env VIGIE_HUB_DB, default ./var/vigie-hub.db]
   --log-level <level>           Log level              [env VIGIE_LOG_LEVEL, default info]
   --heartbeat-interval <s>      Ping agents every s seconds; one missed pong drops them
                                 [env VIGIE_HUB_HEARTBEAT_INTERVAL, default 30]

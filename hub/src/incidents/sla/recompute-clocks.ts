@@ -67,6 +67,17 @@ export async function recomputeClocksInScopes(
 ): Promise<number> {
   const { warnRatio } = slaSettingsOf(runtime);
   const seen = new Set<string>();
+  // One calendar lookup per (client, site), not per incident: a default calendar covers them all.
+  const calendars = new Map<string, Awaited<ReturnType<typeof calendarFor>>>();
+  const calendarOf = async (client: string, site: string) => {
+    const key = JSON.stringify([client, site]);
+    let applied = calendars.get(key);
+    if (!applied) {
+      applied = await calendarFor(trx, client, site);
+      calendars.set(key, applied);
+    }
+    return applied;
+  };
   let moved = 0;
   for (const scope of scopes) {
     for (const row of await listOpenInScope(trx, scope)) {
@@ -74,7 +85,7 @@ export async function recomputeClocksInScopes(
       seen.add(row.id);
       const stored = storedClocks(row);
       if (stored.own === null || stored.resolve === null) continue;
-      const applied = await calendarFor(trx, row.client, row.site);
+      const applied = await calendarOf(row.client, row.site);
       const { start, pauses } = await clockHistory(trx, row);
       const own = clockFromStart(stored.own.targetMs, start, pauses, warnRatio, applied.calendar);
       const resolve = clockFromStart(stored.resolve.targetMs, start, pauses, warnRatio, applied.calendar);

@@ -35,6 +35,12 @@ describe('sample partitions', () => {
         'samples_d20261206',
       ]);
       expect(await ensureSamplePartitions(deps.db, T0 - DAY, 2)).toEqual([]);
+      // Two hubs making the same days at the same instant: both succeed, each day made once.
+      const both = await Promise.all([
+        ensureSamplePartitions(deps.db, T0 + 10 * DAY, 1),
+        ensureSamplePartitions(deps.db, T0 + 10 * DAY, 1),
+      ]);
+      expect(both.flat().sort()).toEqual(['samples_d20261215', 'samples_d20261216']);
       await insertSamples(deps.db, [
         sample(hostId, 1, T0 - DAY),
         sample(hostId, 2, T0),
@@ -63,6 +69,7 @@ describe('sample partitions', () => {
       // The cutoff inside 5 December drops only the 4th, whole.
       expect(await dropSamplePartitionsBefore(deps.db, T0)).toBe(1);
       const left = await deps.db.selectFrom('samples').select('seq').orderBy('seq').execute();
+      expect(await dropSamplePartitionsBefore(deps.db, T0 + 20 * DAY)).toBe(2);
       expect(left.map((r) => r.seq)).toEqual([2, 3, 4]);
     },
   );

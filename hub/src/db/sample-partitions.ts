@@ -44,7 +44,7 @@ export async function ensureSamplePartitions(
     const name = dayName(day);
     if (existing.has(name)) continue;
     try {
-      await sql`create table if not exists ${sql.id(name)} partition of samples
+      await sql`create table ${sql.id(name)} partition of samples
         for values from (${sql.lit(day)}) to (${sql.lit(day + DAY_MS)})`.execute(db);
       created.push(name);
     } catch (error) {
@@ -56,9 +56,10 @@ export async function ensureSamplePartitions(
   return created;
 }
 
+// 23514: rows of the day already in the default partition; 42P07 / 23505: another hub is
+// creating the same partition at this instant.
 const isDefaultOverlap = (error: unknown) =>
-  (error as { code?: string } | null)?.code === '23514' ||
-  (error as { code?: string } | null)?.code === '42P07';
+  ['23514', '42P07', '23505'].includes((error as { code?: string } | null)?.code ?? '');
 
 /**
  * Drop the daily partitions whose whole day arrived before `cutoff`; retention's row deletes then

@@ -8,6 +8,7 @@ import { findIncident, type IncidentRow, updateIncident } from '../repositories/
 import { decideSignal } from './engine/decide-signal.js';
 import type { Grade, Signal, SignalDecision } from './engine/types.js';
 import { startEscalation } from './escalation/runs.js';
+import type { IncidentEventKind } from './event-kinds.js';
 import { adoptExplainedSiteSilences } from './explained-site-silence.js';
 import { notice, reopenEpoch } from './notices.js';
 import { openIncident } from './open-incident.js';
@@ -65,7 +66,7 @@ async function apply(
   now: number,
 ): Promise<string | null> {
   const actor = `rule:${signal.check}`;
-  const event = (incidentId: string | null, kind: string, detail: Record<string, unknown> = {}) =>
+  const event = (incidentId: string | null, kind: IncidentEventKind, detail: Record<string, unknown> = {}) =>
     insertIncidentEvent(trx, runtime.random, { incidentId, key: signal.key, at: now, actor, kind, detail });
   const observed = {
     state: signal.state,
@@ -127,7 +128,7 @@ async function apply(
 
 type EventWriter = (
   incidentId: string | null,
-  kind: string,
+  kind: IncidentEventKind,
   detail?: Record<string, unknown>,
 ) => Promise<void>;
 

@@ -9,6 +9,7 @@ import {
 } from '../repositories/incidents.js';
 import { decideAction, type TechnicianAction } from './engine/actions.js';
 import { startEscalation, stopEscalation } from './escalation/runs.js';
+import type { IncidentEventKind } from './event-kinds.js';
 import { incidentFacts } from './facts.js';
 import { notice, reopenEpoch } from './notices.js';
 import { closeIncident, hostnameOf, pausedMs, resolveIncident } from './resolve.js';
@@ -16,7 +17,7 @@ import type { IncidentRuntime } from './runtime.js';
 import { slaResumeColumns, slaStartColumns } from './sla/incident-sla.js';
 
 /** Timeline kind of each action, in the past tense like the engine's own events. */
-const EVENT_KIND: Readonly<Record<TechnicianAction['kind'], string>> = {
+const EVENT_KIND: Readonly<Record<TechnicianAction['kind'], IncidentEventKind>> = {
   acknowledge: 'acknowledged',
   assign: 'assigned',
   comment: 'comment',

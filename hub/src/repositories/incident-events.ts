@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { IncidentEventsTable } from '../db/tables/incidents.js';
+import type { IncidentEventKind } from '../incidents/event-kinds.js';
 import type { RandomBytes } from '../security/secrets.js';
 
 export type IncidentEventRow = Selectable<IncidentEventsTable>;
@@ -22,7 +23,7 @@ export interface TimelineEntry {
   key: string;
   at: number;
   actor: string;
-  kind: string;
+  kind: IncidentEventKind;
   detail?: Record<string, unknown>;
 }
 
@@ -76,7 +77,7 @@ export async function listIncidentEvents(
 export async function countIncidentEvents(
   db: Kysely<Database>,
   incidentId: string,
-  kind: string,
+  kind: IncidentEventKind,
 ): Promise<number> {
   const row = await db
     .selectFrom('incident_events')
@@ -91,7 +92,7 @@ export async function countIncidentEvents(
 export async function listIncidentEventsOfKinds(
   db: Kysely<Database>,
   incidentId: string,
-  kinds: readonly string[],
+  kinds: readonly IncidentEventKind[],
 ): Promise<Pick<IncidentEventRow, 'at' | 'kind'>[]> {
   return db
     .selectFrom('incident_events')

@@ -73,6 +73,25 @@ export async function tryLockKeyForTransaction(trx: AnyDb, key: string): Promise
   return rows[0]?.locked === true;
 }
 
+/** PostgreSQL's answer when it aborted a transaction to break a deadlock or a serialization conflict. */
+const TRANSIENT_CODES = new Set(['40P01', '40001']);
+
+/**
+ * Run a whole transaction again (up to `attempts` times in all) when PostgreSQL aborted it to
+ * break a deadlock between hub instances; it was rolled back, so running it again is safe. Any
+ * other error, and every error on SQLite, is the caller's.
+ */
+export async function retryTransient<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (attempt >= attempts || typeof code !== 'string' || !TRANSIENT_CODES.has(code)) throw error;
+    }
+  }
+}
+
 // ---- for migrations (they must stay frozen in what they produce on each engine) ----
 
 /** An integer key the database numbers: `autoincrement` on SQLite, an identity on PostgreSQL. */

@@ -1,6 +1,7 @@
 import type { AgentDataMessage } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { retryTransient } from '../db/dialect.js';
 import { advanceCommittedSeq, committedSeq } from '../repositories/agents.js';
 import { insertDeliveryEvent } from '../repositories/delivery.js';
 
@@ -30,27 +31,35 @@ export async function commitInTransaction(
   now: number,
   store: StoreFn,
 ): Promise<CommitOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const committed = await committedSeq(trx, sender.agentId, message.bootId);
-    if (message.seq <= committed) return { status: 'duplicate', committedSeq: committed };
-    await store(trx, now);
-    await advanceCommittedSeq(trx, sender.agentId, message.bootId, message.seq, now);
-    const event = { agent_id: sender.agentId, boot_id: message.bootId, host_id: sender.hostId, at: now };
-    const newBoot = committed === 0;
-    if (newBoot) {
-      await insertDeliveryEvent(trx, { ...event, kind: 'boot', from_seq: message.seq, to_seq: message.seq });
-    }
-    const gapFrom = seqGapFrom(committed, message.seq);
-    if (gapFrom !== undefined) {
-      await insertDeliveryEvent(trx, {
-        ...event,
-        kind: 'seq_gap',
-        from_seq: gapFrom,
-        to_seq: message.seq - 1,
-      });
-    }
-    return storedOutcome(message.seq, gapFrom, newBoot);
-  });
+  // A deadlock PostgreSQL broke between hub instances is run again rather than failing the socket.
+  return retryTransient(() =>
+    db.transaction().execute(async (trx) => {
+      const committed = await committedSeq(trx, sender.agentId, message.bootId);
+      if (message.seq <= committed) return { status: 'duplicate', committedSeq: committed };
+      await store(trx, now);
+      await advanceCommittedSeq(trx, sender.agentId, message.bootId, message.seq, now);
+      const event = { agent_id: sender.agentId, boot_id: message.bootId, host_id: sender.hostId, at: now };
+      const newBoot = committed === 0;
+      if (newBoot) {
+        await insertDeliveryEvent(trx, {
+          ...event,
+          kind: 'boot',
+          from_seq: message.seq,
+          to_seq: message.seq,
+        });
+      }
+      const gapFrom = seqGapFrom(committed, message.seq);
+      if (gapFrom !== undefined) {
+        await insertDeliveryEvent(trx, {
+          ...event,
+          kind: 'seq_gap',
+          from_seq: gapFrom,
+          to_seq: message.seq - 1,
+        });
+      }
+      return storedOutcome(message.seq, gapFrom, newBoot);
+    }),
+  );
 }
 
 /** The first missing seq when `seq` does not follow `committed` (seq 1 missing from a new boot is a gap too). */

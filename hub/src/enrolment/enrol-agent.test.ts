@@ -1,7 +1,11 @@
+import type { HostRole } from '@vigie/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
+import { defaultIncidentRuntime } from '../incidents/runtime.js';
+import { sendCheck, timelineKinds } from '../incidents/testing.js';
 import { authenticateHello } from '../ingest/authenticate-hello.js';
 import { findAgent } from '../repositories/agents.js';
+import { findIncident } from '../repositories/incidents.js';
 import { createTestDeps, helloFor } from '../test-support/test-hub.js';
 import { createEnrolmentToken } from './create-enrolment-token.js';
 import { enrolAgent } from './enrol-agent.js';
@@ -21,9 +25,15 @@ const HOUR = 3_600_000;
 let now = Date.UTC(2026, 11, 1, 8, 0);
 let deps: HubDeps;
 
-async function enrol(client = 'acme', site = 'hq', fingerprint = IMAGE_FP, hostname = 'pc-01') {
+async function enrol(
+  client = 'acme',
+  site = 'hq',
+  fingerprint = IMAGE_FP,
+  hostname = 'pc-01',
+  role?: HostRole,
+) {
   const { token } = await createEnrolmentToken(deps, { client, site, maxUses: 1, ttlMs: 24 * HOUR });
-  const result = await enrolAgent(deps, { token, fingerprint, hostname, os: OS });
+  const result = await enrolAgent(deps, { token, fingerprint, hostname, os: OS, ...(role && { role }) });
   if (!result.ok) throw new Error(result.code);
   return result;
 }
@@ -99,6 +109,29 @@ describe('enrolAgent: a re-installed machine', () => {
     expect((await findAgent(deps.db, first.response.agentId))?.revoked_at).toBe(now);
     expect(await contact(first)).toBe('CREDENTIAL_REVOKED');
     expect(await contact(again)).toBe('accepted');
+  });
+
+  it('re-grades the open tickets of its host when it comes back declaring another role', async () => {
+    const first = await enrol();
+    await deps.db.updateTable('hosts').set({ tags: '["production"]' }).execute();
+    const runtime = defaultIncidentRuntime();
+    const { incidentId } = await sendCheck(
+      deps,
+      runtime,
+      first.response.hostId,
+      'service.down',
+      'critical',
+      'nginx',
+    );
+    const before = await findIncident(deps.db, incidentId ?? '');
+    expect(before).toMatchObject({ level: 'N3' });
+    now += REATTACH_AFTER_SILENT_MS;
+    const again = await enrol('acme', 'hq', IMAGE_FP, 'pc-01', 'workstation');
+    expect(again.response.hostId).toBe(first.response.hostId);
+    const after = await findIncident(deps.db, incidentId ?? '');
+    expect(Number(after?.priority)).toBeLessThan(Number(before?.priority));
+    expect(after?.level).not.toBe('N3');
+    expect(await timelineKinds(deps.db, incidentId ?? '')).toContain('regraded');
   });
 
   it('is taken for a clone while its old host was in contact less than an hour ago', async () => {

@@ -2,6 +2,7 @@ import type { EnrolRequest, EnrolResponse, HostRole, OsInfo } from '@vigie/share
 import type { Kysely } from 'kysely';
 import type { HubDeps } from '../config/deps.js';
 import type { Database } from '../db/database.js';
+import { regradeOpenIncidentsForHost } from '../incidents/regrade-host.js';
 import { insertAgent, revokeHostAgents } from '../repositories/agents.js';
 import {
   type ConsumeResult,
@@ -36,7 +37,7 @@ function guessRole(os: OsInfo): HostRole {
  * silent: see reattach.ts and decision 0016), which gets its host, and so its history, back.
  */
 export async function enrolAgent(
-  deps: Pick<HubDeps, 'db' | 'clock' | 'random'> & Partial<Pick<HubDeps, 'credentials'>>,
+  deps: Pick<HubDeps, 'db' | 'clock' | 'random'> & Partial<Pick<HubDeps, 'credentials' | 'incidents'>>,
   request: EnrolRequest,
   options: { reattachAfterSilentMs?: number } = {},
 ): Promise<EnrolResult> {
@@ -68,6 +69,13 @@ export async function enrolAgent(
         .set({ site: token.site, ...(request.role && { role: request.role }) })
         .where('id', '=', hostId)
         .execute();
+      // A role the machine now declares grades the tickets it left open (its host.silent first).
+      if (request.role)
+        await regradeOpenIncidentsForHost(
+          { db: trx, clock: () => now, ...(deps.incidents && { incidents: deps.incidents }) },
+          hostId,
+          'machine re-enrolled',
+        );
     } else {
       hostId = generateId('hst', deps.random);
       await insertNewHost(trx, hostId, token, request, now);

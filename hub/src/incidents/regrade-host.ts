@@ -23,8 +23,8 @@ export interface RegradeReport {
  * (engine/regrade.ts: up or down, a hand-set priority and an escalated level kept), retarget the
  * SLA clocks keeping the time used, write `regraded` in the timeline with the reason, tell the
  * channels when it rose, and hand a moved ticket to its new level's escalation policy. Call it
- * after committing the change, from wherever role or tags change (the hosts API, policy layers);
- * given a transaction as `deps.db`, it runs inside it.
+ * after the change, from wherever role or tags change (PATCH /hosts/:id, PATCH /devices/:id, a
+ * re-enrolment declaring a role); given a transaction as `deps.db`, it runs inside it.
  */
 export async function regradeOpenIncidentsForHost(
   deps: Pick<HubDeps, 'db' | 'clock' | 'incidents'>,

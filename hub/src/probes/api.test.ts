@@ -3,10 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
-import { dedupKey } from '../incidents/facts.js';
+import { dedupKey, hostFacts } from '../incidents/facts.js';
 import { handleSignal } from '../incidents/handle-signal.js';
 import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
+import { findHost } from '../repositories/hosts.js';
+import { listIncidentEvents } from '../repositories/incident-events.js';
 import { findOpenIncident } from '../repositories/incidents.js';
 import type { RunningHub } from '../server.js';
 import { createTestDeps, enrolTestAgent, helloFor, startTestHub } from '../test-support/test-hub.js';
@@ -57,6 +59,36 @@ async function siteWithDevice(): Promise<string> {
     201,
   );
   return device.id;
+}
+
+/** As if the agents had agreed the probe is down and the engine had opened the ticket; its key. */
+async function probeDown(device: string, probe: string): Promise<string> {
+  const key = dedupKey('acme', device, 'probe.down', probe);
+  const row = await findHost(deps.db, device);
+  if (!row) throw new Error('no device');
+  await deps.db.transaction().execute(async (trx) => {
+    await handleSignal(
+      trx,
+      defaultIncidentRuntime({ settings: { ...defaultIncidentRuntime().settings, quietPeriodMs: 0 } }),
+      {
+        key,
+        client: 'acme',
+        site: 'paris',
+        host: hostFacts(row),
+        check: 'probe.down',
+        resource: probe,
+        state: 'critical',
+        observedAt: 0,
+        value: 100,
+        threshold: null,
+        message: null,
+      },
+      Date.now(),
+      'hub',
+    );
+    await updateProbe(trx, probe, { down_state: 'critical' });
+  });
+  return key;
 }
 
 beforeEach(async () => {
@@ -175,30 +207,7 @@ describe('/api/v1/devices and /api/v1/probes', () => {
   it('resolves what a probe left open when it is disabled', async () => {
     const device = await siteWithDevice();
     const probe = await json<{ id: string }>(await call('POST', '/api/v1/probes', tcpProbe(device)), 201);
-    // As if the agents had agreed it is down and the engine had opened the ticket.
-    const key = dedupKey('acme', device, 'probe.down', probe.id);
-    await deps.db.transaction().execute(async (trx) => {
-      await handleSignal(
-        trx,
-        defaultIncidentRuntime({ settings: { ...defaultIncidentRuntime().settings, quietPeriodMs: 0 } }),
-        {
-          key,
-          client: 'acme',
-          site: 'paris',
-          host: { id: device, hostname: 'fw-paris', role: 'server', tags: [] },
-          check: 'probe.down',
-          resource: probe.id,
-          state: 'critical',
-          observedAt: 0,
-          value: 100,
-          threshold: null,
-          message: null,
-        },
-        Date.now(),
-        'hub',
-      );
-      await updateProbe(trx, probe.id, { down_state: 'critical' });
-    });
+    const key = await probeDown(device, probe.id);
     expect(await findOpenIncident(deps.db, key)).toBeDefined();
     await json(await call('PATCH', `/api/v1/probes/${probe.id}`, { enabled: false }), 200);
     const incident = await deps.db
@@ -207,6 +216,29 @@ describe('/api/v1/devices and /api/v1/probes', () => {
       .where('dedup_key', '=', key)
       .executeTakeFirst();
     expect(incident?.recovered_at).not.toBeNull();
+  });
+
+  it('re-grades the open incidents of a device whose role or tags change, and says why in their timeline', async () => {
+    const device = await siteWithDevice();
+    const probe = await json<{ id: string }>(await call('POST', '/api/v1/probes', tcpProbe(device)), 201);
+    const key = await probeDown(device, probe.id);
+    const before = await findOpenIncident(deps.db, key);
+    // A production server down: the top of the matrix, straight to N3.
+    expect(before).toMatchObject({ priority: 5, level: 'N3' });
+    await json(await call('PATCH', `/api/v1/devices/${device}`, { role: 'workstation', tags: [] }), 200);
+    const after = await findOpenIncident(deps.db, key);
+    expect(after?.id).toBe(before?.id);
+    expect(Number(after?.priority)).toBeLessThan(Number(before?.priority));
+    expect(after?.level).not.toBe('N3');
+    const regraded = (await listIncidentEvents(deps.db, before?.id ?? '')).filter(
+      (e) => e.kind === 'regraded',
+    );
+    expect(regraded).toHaveLength(1);
+    expect(JSON.parse(regraded[0]?.detail ?? '{}')).toMatchObject({
+      reason: expect.stringContaining('device updated by admin'),
+      priority: { from: before?.priority, to: after?.priority },
+      level: { from: 'N3', to: after?.level },
+    });
   });
 
   it('deletes a probe and a device', async () => {

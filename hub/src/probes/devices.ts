@@ -57,6 +57,32 @@ export async function insertDevice(
   return id;
 }
 
+/** What an admin may change on a device; client and site stay (its probes run from that site). */
+export type DeviceChanges = Partial<Pick<NewDevice, 'hostname' | 'role' | 'tags'>>;
+
+/** Apply an admin's changes to a device; true when its role or tags changed (its grade may have). */
+export async function updateDevice(
+  db: Kysely<Database>,
+  device: Pick<HostRow, 'id' | 'role' | 'tags'>,
+  changes: DeviceChanges,
+): Promise<boolean> {
+  const tags = changes.tags === undefined ? undefined : JSON.stringify(changes.tags);
+  await db
+    .updateTable('hosts')
+    .set({
+      ...(changes.hostname !== undefined && { hostname: changes.hostname }),
+      ...(changes.role !== undefined && { role: changes.role }),
+      ...(tags !== undefined && { tags }),
+    })
+    .where('id', '=', device.id)
+    .where('kind', '=', 'device')
+    .execute();
+  return (
+    (changes.role !== undefined && changes.role !== device.role) ||
+    (tags !== undefined && tags !== device.tags)
+  );
+}
+
 export async function listDevices(
   db: Kysely<Database>,
   filter: { client?: string | undefined; site?: string | undefined } = {},

@@ -13,6 +13,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import type { Database } from '../../db/database.js';
+import { regradeOpenIncidentsForHost } from '../../incidents/regrade-host.js';
 import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import type { LiveSessions } from '../../ingest/live-sessions.js';
 import { pushProbes } from '../../probes/assignment.js';
@@ -22,6 +23,7 @@ import {
   listHostsBehind,
   listProbingCandidates,
   setHostsBehind,
+  updateDevice,
 } from '../../probes/devices.js';
 import {
   deleteProbe,
@@ -265,15 +267,15 @@ export function probeRoutes(deps: HubDeps, sessions: LiveSessions) {
   devices.patch('/:id', async (c) => {
     const device = await deviceOr404(deps.db, c.req.param('id'));
     const body = await parseJsonBody(c, devicePatch);
-    await deps.db
-      .updateTable('hosts')
-      .set({
-        ...(body.hostname !== undefined && { hostname: body.hostname }),
-        ...(body.role !== undefined && { role: body.role }),
-        ...(body.tags !== undefined && { tags: JSON.stringify(body.tags) }),
-      })
-      .where('id', '=', device.id)
-      .execute();
+    // Role and tags grade the device's open incidents (probe.down, TLS expiry): they follow at once.
+    await deps.db.transaction().execute(async (trx) => {
+      if (await updateDevice(trx, device, body))
+        await regradeOpenIncidentsForHost(
+          { db: trx, clock: deps.clock, incidents: runtime() },
+          device.id,
+          `device updated by ${c.var.user.userName}`,
+        );
+    });
     deps.log.info({ device: device.id, changes: body, by: c.var.user.userName }, 'device changed');
     return c.json(
       deviceView(await deviceOr404(deps.db, device.id), await listHostsBehind(deps.db, device.id)),

@@ -69,7 +69,10 @@ export function silentSites(
   const bySite = new Map<string, SilentHost[]>();
   for (const host of hosts) {
     const key = siteKey(host.client, host.site);
-    bySite.set(key, [...(bySite.get(key) ?? []), host]);
+    // Pushed, not copied: a site of thousands of hosts would be quadratic.
+    const members = bySite.get(key);
+    if (members) members.push(host);
+    else bySite.set(key, [host]);
   }
   for (const [key, members] of bySite) if (members.length < settings.siteSilentMinHosts) bySite.delete(key);
   return bySite;

@@ -11,6 +11,7 @@ import type { Signal } from '../engine/types.js';
 import { hostFacts } from '../facts.js';
 import { handleSignal } from '../handle-signal.js';
 import type { IncidentRuntime } from '../runtime.js';
+import { DEFAULT_SWEEP_BUDGET, yieldToEventLoop } from './slices.js';
 
 /**
  * Release held signals whose reason is over: the maintenance window ended, or the host that was
@@ -25,7 +26,8 @@ export async function releaseHeldSignals(
   const windows = (await listEnabledWindows(db)).map((w) => ({ ...w, durationMs: Number(w.duration_ms) }));
   let released = 0;
   const held = [...(await listHeldSignals(db, 'maintenance')), ...(await listHeldSignals(db, 'inhibited'))];
-  for (const row of held) {
+  for (const [index, row] of held.entries()) {
+    if (index > 0 && index % DEFAULT_SWEEP_BUDGET.sliceSize === 0) await yieldToEventLoop();
     await db.transaction().execute(async (trx) => {
       if (!(await stillHeld(trx, row, windows, now))) {
         if (!(await releaseHeldSignal(trx, row.dedup_key))) return;

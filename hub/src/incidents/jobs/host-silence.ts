@@ -12,6 +12,7 @@ import { dedupKey, hostFacts } from '../facts.js';
 import { handleSignal } from '../handle-signal.js';
 import type { IncidentRuntime } from '../runtime.js';
 import { resolveRevokedHostSilence, revokedHostIds } from './revoked-hosts.js';
+import { allowance, DEFAULT_SWEEP_BUDGET, inSlices, type SweepBudget } from './slices.js';
 
 /** How long a host may stay unheard before it is silent. */
 export interface SilenceOptions {
@@ -37,15 +38,20 @@ const silentSignal = (host: HostRow, state: 'critical' | 'ok', now: number): Sig
 
 /**
  * Open `host.silent` for hosts gone quiet (grouped under one `site.silent` when enough hosts of a
- * site are quiet at once) and recover it for hosts heard again. Each change is its own short
- * transaction; running it twice changes nothing more.
+ * site are quiet at once) and recover it for hosts heard again. The site tickets are decided
+ * first, so the hosts of a silent site open as its children. Work goes in slices of the budget's
+ * size, one transaction each with the event loop free between them, and stops at the budget's
+ * cap: what is left is `deferred` and the next sweep picks it up. Running it twice changes
+ * nothing more.
  */
 export async function sweepHostSilence(
   db: Kysely<Database>,
   runtime: IncidentRuntime,
   options: SilenceOptions,
   now: number,
-): Promise<{ opened: number; recovered: number }> {
+  budget: SweepBudget = DEFAULT_SWEEP_BUDGET,
+): Promise<{ opened: number; recovered: number; deferred: number }> {
+  const left = allowance(budget);
   const quiet = await listSilentHosts(db, {
     disconnectedBefore: now - options.graceMs,
     connectedBefore: now - options.connectedGraceMs,
@@ -57,81 +63,87 @@ export async function sweepHostSilence(
   );
   const silent = quiet.filter((host) => !revoked.has(host.id));
   const silentIds = new Set(silent.map((host) => host.id));
+  // Read once: a host whose silence is already open needs nothing (no query per host per sweep).
+  const openSilences = await listOpenByCheck(db, 'host.silent');
+  const openByHost = new Map(
+    openSilences.flatMap((row) => (row.host_id === null ? [] : [[row.host_id, row]])),
+  );
   let opened = 0;
   let recovered = 0;
 
   // Hosts behind a device that is down are that device's outage, not their site's: their own
   // silences are held as inhibited by the device's incident, and they do not make a site silent.
-  const countable: HostRow[] = [];
+  const countable = new Set<string>();
   for (const host of silent)
-    if (host.behind === null || (await upstreamDownIncident(db, host.id)) === null) countable.push(host);
-  for (const [key, members] of silentSites(
-    countable.map((h) => ({ hostId: h.id, client: h.client, site: h.site })),
-    runtime.settings,
-  )) {
+    if (host.behind === null || (await upstreamDownIncident(db, host.id)) === null) countable.add(host.id);
+  const sites = [
+    ...silentSites(
+      silent
+        .filter((h) => countable.has(h.id))
+        .map((h) => ({ hostId: h.id, client: h.client, site: h.site })),
+      runtime.settings,
+    ),
+  ];
+  await inSlices(db, sites, left, async (trx, [key, members]) => {
     const first = members[0];
-    if (!first) continue;
-    await db.transaction().execute(async (trx) => {
-      if (!(await findOpenIncident(trx, key))) {
-        await handleSignal(
-          trx,
-          runtime,
-          siteSignal(first.client, first.site, members.length, now),
-          now,
-          'hub',
-        );
-      }
-      const parent = await findOpenIncident(trx, key);
-      if (!parent) return;
-      // Host silences opened a moment before the site's count was reached join the site ticket.
-      for (const member of members) {
-        const child = await findOpenIncident(trx, dedupKey(member.client, member.hostId, 'host.silent', ''));
-        if (!child || child.parent_id !== null) continue;
-        await updateIncident(trx, child.id, { parent_id: parent.id, updated_at: now });
-        await insertIncidentEvent(trx, runtime.random, {
-          incidentId: parent.id,
-          key,
-          at: now,
-          actor: 'rule:site.silent',
-          kind: 'child_attached',
-          detail: { incidentId: child.id },
-        });
-      }
+    if (!first || (await findOpenIncident(trx, key))) return false;
+    await handleSignal(trx, runtime, siteSignal(first.client, first.site, members.length, now), now, 'hub');
+    return true;
+  });
+  // Host silences opened a moment before the site's count was reached join the site ticket.
+  const orphans = sites.flatMap(([key, members]) =>
+    members.flatMap((member) => (openByHost.get(member.hostId)?.parent_id === null ? [{ key, member }] : [])),
+  );
+  await inSlices(db, orphans, left, async (trx, { key, member }) => {
+    const parent = await findOpenIncident(trx, key);
+    const child = await findOpenIncident(trx, dedupKey(member.client, member.hostId, 'host.silent', ''));
+    if (!parent || !child || child.parent_id !== null) return false;
+    await updateIncident(trx, child.id, { parent_id: parent.id, updated_at: now });
+    await insertIncidentEvent(trx, runtime.random, {
+      incidentId: parent.id,
+      key,
+      at: now,
+      actor: 'rule:site.silent',
+      kind: 'child_attached',
+      detail: { incidentId: child.id },
     });
-  }
+    return true;
+  });
 
-  for (const host of silent) {
-    await db.transaction().execute(async (trx) => {
-      const key = dedupKey(host.client, host.id, 'host.silent', '');
-      if (await findOpenIncident(trx, key)) return;
-      // Already held behind a down device: saying it again each sweep would only fill its timeline.
-      if (!countable.includes(host) && (await findHeldSignal(trx, key))) return;
-      const outcome = await handleSignal(trx, runtime, silentSignal(host, 'critical', now), now, 'hub');
-      if (outcome.decision === 'open' || outcome.decision === 'reopen') opened += 1;
-    });
-  }
+  const unopened = silent.filter((host) => !openByHost.has(host.id));
+  await inSlices(db, unopened, left, async (trx, host) => {
+    const key = dedupKey(host.client, host.id, 'host.silent', '');
+    if (await findOpenIncident(trx, key)) return false;
+    // Already held behind a down device: saying it again each sweep would only fill its timeline.
+    if (!countable.has(host.id) && (await findHeldSignal(trx, key))) return false;
+    const outcome = await handleSignal(trx, runtime, silentSignal(host, 'critical', now), now, 'hub');
+    if (outcome.decision === 'open' || outcome.decision === 'reopen') opened += 1;
+    return true;
+  });
 
-  const silences = await listOpenByCheck(db, 'host.silent');
   const revokedSilences = await revokedHostIds(
     db,
-    silences.flatMap((incident) => (incident.host_id === null ? [] : [incident.host_id])),
+    openSilences.flatMap((incident) => (incident.host_id === null ? [] : [incident.host_id])),
   );
-  for (const incident of silences) {
-    if (incident.host_id !== null && revokedSilences.has(incident.host_id)) {
-      const host = { id: incident.host_id, client: incident.client };
-      await db.transaction().execute((trx) => resolveRevokedHostSilence(trx, runtime, host, now));
-      continue;
+  const toEnd = openSilences.filter(
+    (incident) =>
+      incident.host_id !== null &&
+      (revokedSilences.has(incident.host_id) ||
+        (!silentIds.has(incident.host_id) && incident.recovered_at === null)),
+  );
+  await inSlices(db, toEnd, left, async (trx, incident) => {
+    if (incident.host_id === null) return false;
+    if (revokedSilences.has(incident.host_id)) {
+      await resolveRevokedHostSilence(trx, runtime, { id: incident.host_id, client: incident.client }, now);
+      return true;
     }
-    if (incident.host_id === null || silentIds.has(incident.host_id) || incident.recovered_at !== null)
-      continue;
-    await db.transaction().execute(async (trx) => {
-      const host = incident.host_id === null ? undefined : await findHost(trx, incident.host_id);
-      if (!host) return;
-      await handleSignal(trx, runtime, silentSignal(host, 'ok', now), now, 'hub');
-      recovered += 1;
-    });
-  }
-  return { opened, recovered };
+    const host = await findHost(trx, incident.host_id);
+    if (!host) return false;
+    await handleSignal(trx, runtime, silentSignal(host, 'ok', now), now, 'hub');
+    recovered += 1;
+    return true;
+  });
+  return { opened, recovered, deferred: left.deferred };
 }
 
 function siteSignal(client: string, site: string, hosts: number, now: number): Signal {

@@ -5,11 +5,14 @@ import type { IncidentRuntime } from '../runtime.js';
 import { sweepSla } from '../sla/sweep-sla.js';
 import { releaseHeldSignals } from './held-release.js';
 import { type SilenceOptions, sweepHostSilence } from './host-silence.js';
+import { DEFAULT_SWEEP_BUDGET, type SweepBudget } from './slices.js';
 import { sweepTimers } from './timers.js';
 
 export interface SweepReport {
   opened: number;
   recovered: number;
+  /** Silence work left for the next sweep because this one reached its budget. */
+  deferred: number;
   released: number;
   resolved: number;
   closed: number;
@@ -25,15 +28,16 @@ export interface SweepReport {
  * One pass of the hub-side checks and timers at `now`: host silence (and site silence), held
  * signals whose window or silence ended, quiet-period resolution, staleness, closing, SLA
  * warnings and escalations, escalation policy notices. Idempotent:
- * a second pass at the same `now` changes nothing.
+ * a second pass at the same `now` changes nothing (once no silence work is deferred).
  */
 export async function runIncidentSweep(
   db: Kysely<Database>,
   runtime: IncidentRuntime,
   silence: SilenceOptions,
   now: number,
+  budget: SweepBudget = DEFAULT_SWEEP_BUDGET,
 ): Promise<SweepReport> {
-  const hosts = await sweepHostSilence(db, runtime, silence, now);
+  const hosts = await sweepHostSilence(db, runtime, silence, now, budget);
   const held = await releaseHeldSignals(db, runtime, now);
   const timers = await sweepTimers(db, runtime, now);
   // After the timers, so an incident resolved in this pass is neither warned nor escalated.

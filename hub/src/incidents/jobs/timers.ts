@@ -5,6 +5,7 @@ import { decideTick } from '../engine/decide-tick.js';
 import { incidentFacts } from '../facts.js';
 import { closeIncident, resolveIncident } from '../resolve.js';
 import type { IncidentRuntime } from '../runtime.js';
+import { DEFAULT_SWEEP_BUDGET, yieldToEventLoop } from './slices.js';
 
 /**
  * Apply what time decides: auto-resolve after the quiet period, resolve stale triggers, close
@@ -24,7 +25,9 @@ export async function sweepTimers(
   });
   let resolved = 0;
   let closed = 0;
-  for (const candidate of candidates) {
+  for (const [index, candidate] of candidates.entries()) {
+    // Thousands of silences recovering at once: let requests through now and then.
+    if (index > 0 && index % DEFAULT_SWEEP_BUDGET.sliceSize === 0) await yieldToEventLoop();
     await db.transaction().execute(async (trx) => {
       const row = await findIncident(trx, candidate.id);
       if (!row) return;

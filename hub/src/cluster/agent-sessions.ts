@@ -121,8 +121,16 @@ export async function disconnectGoneInstances(db: Kysely<Database>): Promise<num
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** This instance's live sockets' hosts are connected (another instance may have thought it gone). */
-export async function reassertLiveHosts(db: Kysely<Database>, hostIds: readonly string[]): Promise<number> {
+/**
+ * This instance's live sockets' hosts are connected (another instance may have thought it gone),
+ * as long as their session is still open here: a socket whose close is being recorded right now
+ * keeps its host disconnected.
+ */
+export async function reassertLiveHosts(
+  db: Kysely<Database>,
+  instanceId: string,
+  hostIds: readonly string[],
+): Promise<number> {
   let updated = 0;
   for (let i = 0; i < hostIds.length; i += 500) {
     const result = await db
@@ -130,6 +138,16 @@ export async function reassertLiveHosts(db: Kysely<Database>, hostIds: readonly 
       .set({ connected: 1 })
       .where('connected', '=', 0)
       .where('id', 'in', hostIds.slice(i, i + 500))
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('agent_sessions')
+            .select('agent_sessions.agent_id')
+            .whereRef('agent_sessions.host_id', '=', 'hosts.id')
+            .where('agent_sessions.instance_id', '=', instanceId)
+            .where('agent_sessions.disconnected_at', 'is', null),
+        ),
+      )
       .executeTakeFirst();
     updated += Number(result.numUpdatedRows);
   }

@@ -131,7 +131,7 @@ describe.runIf(onPostgres)('several instances on PostgreSQL', () => {
     // Connecting on B publishes the new epoch; A hears it and closes its socket.
     await claimAgentSession(db, { agentId, hostId, instanceId: 'b', now: T0 + 1 });
     await until(() => onA.closedWith.length > 0, 'A closing its socket');
-    expect(onA.closedWith).toEqual(['SUPERSEDED']);
+    expect(new Set(onA.closedWith)).toEqual(new Set(['SUPERSEDED']));
   });
 
   it('closes the socket of a revoked agent wherever it is, and the periodic check covers a lost notification', async () => {
@@ -142,7 +142,8 @@ describe.runIf(onPostgres)('several instances on PostgreSQL', () => {
     b.sessions.register(onB);
     await publish(db, { kind: 'revoked', agentId: first.agentId });
     await until(() => onB.closedWith.length > 0, 'B closing the revoked agent');
-    expect(onB.closedWith).toEqual(['CREDENTIAL_REVOKED']);
+    // A fake session stays registered when kicked, so a later check may kick it again.
+    expect(new Set(onB.closedWith)).toEqual(new Set(['CREDENTIAL_REVOKED']));
 
     // No notification at all (a listener that was reconnecting): the check reads the tables.
     const onA = fakeSession(second.agentId, 1);
@@ -159,7 +160,7 @@ describe.runIf(onPostgres)('several instances on PostgreSQL', () => {
       })
       .execute();
     await until(() => onA.closedWith.length > 0, 'the periodic check closing the stale socket');
-    expect(onA.closedWith).toEqual(['SUPERSEDED']);
+    expect(new Set(onA.closedWith)).toEqual(new Set(['SUPERSEDED']));
   });
 
   it('marks disconnected the hosts held by an instance that is gone, and keeps its own connected', async () => {

@@ -126,7 +126,7 @@ export function startCluster(deps: Pick<HubDeps, 'db' | 'credentials'>, options:
         }
         // Only with our own listener up: without it, the others may think us gone, and we them.
         if (client) {
-          await reassertLiveHosts(deps.db, liveHostIds());
+          await reassertLiveHosts(deps.db, sessions.instanceId, liveHostIds());
           const gone = await disconnectGoneInstances(deps.db);
           if (gone > 0) log.info({ hosts: gone }, 'hosts of a hub instance that is gone marked disconnected');
         }

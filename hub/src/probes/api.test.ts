@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
-import { dedupKey, hostFacts } from '../incidents/facts.js';
 import { handleSignal } from '../incidents/handle-signal.js';
 import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
@@ -13,6 +12,7 @@ import { findOpenIncident } from '../repositories/incidents.js';
 import type { RunningHub } from '../server.js';
 import { createTestDeps, enrolTestAgent, helloFor, startTestHub } from '../test-support/test-hub.js';
 import { connectPeer } from '../test-support/ws-peer.js';
+import { deviceSignal } from './device-signal.js';
 import { updateProbe } from './repository.js';
 
 let deps: HubDeps;
@@ -63,32 +63,23 @@ async function siteWithDevice(): Promise<string> {
 
 /** As if the agents had agreed the probe is down and the engine had opened the ticket; its key. */
 async function probeDown(device: string, probe: string): Promise<string> {
-  const key = dedupKey('acme', device, 'probe.down', probe);
   const row = await findHost(deps.db, device);
   if (!row) throw new Error('no device');
+  const signal = deviceSignal(row, probe, 'probe.down', {
+    state: 'critical',
+    observedAt: 0,
+    value: 100,
+    threshold: null,
+    message: null,
+  });
   await deps.db.transaction().execute(async (trx) => {
-    await handleSignal(
-      trx,
-      defaultIncidentRuntime({ settings: { ...defaultIncidentRuntime().settings, quietPeriodMs: 0 } }),
-      {
-        key,
-        client: 'acme',
-        site: 'paris',
-        host: hostFacts(row),
-        check: 'probe.down',
-        resource: probe,
-        state: 'critical',
-        observedAt: 0,
-        value: 100,
-        threshold: null,
-        message: null,
-      },
-      Date.now(),
-      'hub',
-    );
+    const runtime = defaultIncidentRuntime({
+      settings: { ...defaultIncidentRuntime().settings, quietPeriodMs: 0 },
+    });
+    await handleSignal(trx, runtime, signal, Date.now(), 'hub');
     await updateProbe(trx, probe, { down_state: 'critical' });
   });
-  return key;
+  return signal.key;
 }
 
 beforeEach(async () => {

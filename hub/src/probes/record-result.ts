@@ -1,13 +1,12 @@
 import type { CheckState, ProbeResultMessage, RuleState } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { Signal } from '../incidents/engine/types.js';
-import { dedupKey, hostFacts } from '../incidents/facts.js';
 import { handleSignal } from '../incidents/handle-signal.js';
 import type { IncidentRuntime } from '../incidents/runtime.js';
 import { findHost, type HostRow } from '../repositories/hosts.js';
 import { agreedState, isFresh, voteLifetimeMs } from './agreement.js';
 import { describeProbe } from './describe.js';
+import { deviceSignal } from './device-signal.js';
 import { foldResult } from './judge-result.js';
 import {
   findProbe,
@@ -149,13 +148,7 @@ async function judgeDevice(
       check === 'probe.down'
         ? `${message.lossPct} % loss${message.error ? ` (${message.error})` : ''}`
         : `${message.latencyMs ?? '—'} ms`;
-    const signal: Signal = {
-      key: dedupKey(device.client, device.id, check, probe.id),
-      client: device.client,
-      site: device.site,
-      host: hostFacts(device),
-      check,
-      resource: probe.id,
+    const signal = deviceSignal(device, probe.id, check, {
       state: agreed,
       observedAt: message.at,
       value: check === 'probe.down' ? message.lossPct : message.latencyMs,
@@ -164,7 +157,7 @@ async function judgeDevice(
         agreed === 'ok'
           ? `${probe.name} (${what}) answers again`
           : `${probe.name} (${what}): ${detail}; ${agreeing} probing agent(s) online agree`,
-    };
+    });
     await handleSignal(trx, runtime, signal, now, 'hub');
     signalled = true;
     await updateProbe(

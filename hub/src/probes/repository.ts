@@ -26,12 +26,26 @@ export async function listProbes(db: Kysely<Database>, filter: ProbeFilter = {})
   return query.execute();
 }
 
+/** A new probe has signalled nothing and seen no certificate yet. */
+const FRESH_PROBE_STATE = {
+  down_state: 'ok',
+  latency_state: 'ok',
+  signalled_at: null,
+  cert_not_after: null,
+  cert_seen_at: null,
+} as const satisfies Partial<Insertable<ProbesTable>>;
+
+export type NewProbe = Omit<Insertable<ProbesTable>, keyof typeof FRESH_PROBE_STATE>;
+
 export async function insertProbe(
   db: Kysely<Database>,
-  probe: Insertable<ProbesTable>,
+  probe: NewProbe,
   agentHostIds: readonly string[],
 ): Promise<void> {
-  await db.insertInto('probes').values(probe).execute();
+  await db
+    .insertInto('probes')
+    .values({ ...FRESH_PROBE_STATE, ...probe })
+    .execute();
   await setProbeAgents(db, probe.id, agentHostIds);
 }
 

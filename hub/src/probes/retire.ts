@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { dedupKey, hostFacts } from '../incidents/facts.js';
 import { handleSignal } from '../incidents/handle-signal.js';
 import type { IncidentRuntime } from '../incidents/runtime.js';
 import { findHost } from '../repositories/hosts.js';
+import { deviceSignal } from './device-signal.js';
 import type { ProbeRow } from './repository.js';
 
 /**
@@ -25,24 +25,13 @@ export async function retireProbeSignals(
   ] as const;
   for (const [check, state] of failing) {
     if (state === 'ok') continue;
-    await handleSignal(
-      trx,
-      runtime,
-      {
-        key: dedupKey(device.client, device.id, check, probe.id),
-        client: device.client,
-        site: device.site,
-        host: hostFacts(device),
-        check,
-        resource: probe.id,
-        state: 'ok',
-        observedAt: now,
-        value: null,
-        threshold: null,
-        message: `${probe.name}: ${reason}`,
-      },
-      now,
-      'hub',
-    );
+    const signal = deviceSignal(device, probe.id, check, {
+      state: 'ok',
+      observedAt: now,
+      value: null,
+      threshold: null,
+      message: `${probe.name}: ${reason}`,
+    });
+    await handleSignal(trx, runtime, signal, now, 'hub');
   }
 }

@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Scale } from '../incidents/engine/settings.js';
-import type { Signal } from '../incidents/engine/types.js';
-import { dedupKey, hostFacts } from '../incidents/facts.js';
 import type { IncidentRuntime } from '../incidents/runtime.js';
 import { signalStageIn } from '../inventory/stage-signal.js';
 import { DEFAULT_EXPIRY_STAGES, expiryMessage, expiryStage } from '../licences/expiry.js';
 import type { HostRow } from '../repositories/hosts.js';
+import { deviceSignal } from './device-signal.js';
 
 /** The licence stages (90/30/7/0 days) up to the probe's warning horizon; 0 (expired) always. */
 export function tlsStages(warnDays: number): number[] {
@@ -39,19 +38,13 @@ export async function signalTlsExpiry(
   const at = expiryStage(notAfter, now, tlsStages(warnDays));
   const grade = at ? tlsGrade(at.stage) : undefined;
   const what = `TLS certificate of ${probe.name} on ${device.hostname}`;
-  const signal: Signal = {
-    key: dedupKey(device.client, device.id, 'tls.expiry', probe.id),
-    client: device.client,
-    site: device.site,
-    host: hostFacts(device),
-    check: 'tls.expiry',
-    resource: probe.id,
+  const signal = deviceSignal(device, probe.id, 'tls.expiry', {
     state: grade?.severity ?? 'ok',
     observedAt: now,
     value: at?.daysLeft ?? Math.ceil((notAfter - now) / 86_400_000),
     threshold: at?.stage ?? null,
     message: at ? expiryMessage(what, at) : `${what} valid until ${new Date(notAfter).toISOString()}`,
     ...(grade?.impact !== undefined && { impact: grade.impact }),
-  };
+  });
   return signalStageIn(trx, runtime, signal, at ? `stage:${at.stage}` : 'ok', now);
 }

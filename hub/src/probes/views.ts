@@ -1,3 +1,4 @@
+import { hostIdentityView } from '../api/routes/host-view.js';
 import type { HostRow } from '../repositories/hosts.js';
 import { isFresh, voteLifetimeMs } from './agreement.js';
 import type { listProbeVoters, ProbeResultRow, ProbeRow } from './repository.js';
@@ -12,13 +13,7 @@ const ruleState = (json: string | null) =>
 /** A device as the API shows it. */
 export function deviceView(row: HostRow, behind: readonly string[] = []) {
   return {
-    id: row.id,
-    kind: row.kind,
-    hostname: row.hostname,
-    client: row.client,
-    site: row.site,
-    role: row.role,
-    tags: JSON.parse(row.tags) as string[],
+    ...hostIdentityView(row),
     createdAt: Number(row.first_seen_at),
     hostsBehind: behind,
   };

@@ -1,7 +1,7 @@
 import type { HostRow } from '../../repositories/hosts.js';
 
-/** A host as the API shows it: camelCase, booleans, the latest health grouped. */
-export function toHostView(row: HostRow) {
+/** What names and grades a host (or a device) in the API: where it is, its role and tags. */
+export function hostIdentityView(row: HostRow) {
   return {
     id: row.id,
     /** `agent`, or `device` for equipment probed by its site's agents (see /api/v1/devices). */
@@ -11,6 +11,13 @@ export function toHostView(row: HostRow) {
     site: row.site,
     role: row.role,
     tags: JSON.parse(row.tags) as string[],
+  };
+}
+
+/** A host as the API shows it: camelCase, booleans, the latest health grouped. */
+export function toHostView(row: HostRow) {
+  return {
+    ...hostIdentityView(row),
     os: {
       platform: row.os_platform,
       distro: row.os_distro,

@@ -19,6 +19,7 @@ import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
+import { hostTags } from './host-fields.js';
 import { toHostView } from './host-view.js';
 
 const listQuery = z.object({
@@ -31,25 +32,10 @@ const listQuery = z.object({
   search: z.string().max(256).optional(),
 });
 
-/** At most this many tags per host, each a short word: they are matched, not read. */
-export const MAX_HOST_TAGS = 32;
-const tag = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:/-]*$/u, 'letters, digits and . _ : / - only');
-
-// `production`, `infrastructure` and `vip` are the criticality tags the incident engine's
-// impact and routing rules read (incidents/engine/settings.ts); any other tag is free.
 const patchBody = z
   .strictObject({
     role: z.enum(HOST_ROLES).optional(),
-    tags: z
-      .array(tag)
-      .max(MAX_HOST_TAGS)
-      .transform((tags) => [...new Set(tags)])
-      .optional(),
+    tags: hostTags.optional(),
     client: z.string().trim().min(1).max(256).optional(),
     site: z.string().trim().min(1).max(256).optional(),
   })

@@ -50,19 +50,10 @@ import { generateId } from '../../security/secrets.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
+import { hostTags } from './host-fields.js';
 
 const scopeName = z.string().trim().min(1).max(256);
 const hostId = z.string().min(1).max(64);
-const tag = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:/-]*$/u, 'letters, digits and . _ : / - only');
-const tags = z
-  .array(tag)
-  .max(32)
-  .transform((list) => [...new Set(list)]);
 const hostname = z.string().trim().min(1).max(253);
 
 const deviceBody = z.strictObject({
@@ -71,10 +62,14 @@ const deviceBody = z.strictObject({
   site: scopeName,
   /** `server` for shared equipment (firewall, NAS): impact and routing read role and tags. */
   role: z.enum(HOST_ROLES).default('server'),
-  tags: tags.default([]),
+  tags: hostTags.default([]),
 });
 const devicePatch = z
-  .strictObject({ hostname: hostname.optional(), role: z.enum(HOST_ROLES).optional(), tags: tags.optional() })
+  .strictObject({
+    hostname: hostname.optional(),
+    role: z.enum(HOST_ROLES).optional(),
+    tags: hostTags.optional(),
+  })
   .refine((body) => Object.values(body).some((v) => v !== undefined), 'nothing to change');
 const behindBody = z.strictObject({ hosts: z.array(hostId).max(10_000) });
 const siteQuery = z.object({ client: scopeName, site: scopeName });
@@ -378,11 +373,6 @@ export function probeRoutes(deps: HubDeps, sessions: LiveSessions) {
           created_at: now,
           created_by: c.var.user.userName,
           updated_at: now,
-          down_state: 'ok',
-          latency_state: 'ok',
-          signalled_at: null,
-          cert_not_after: null,
-          cert_seen_at: null,
         },
         meta.agents,
       ),

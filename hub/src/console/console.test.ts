@@ -61,6 +61,16 @@ async function user(name: string, role: UserRole) {
   if (!created.ok) throw new Error(created.code);
 }
 
+/** An incident opened by hand, as a technician would from the API; its id. */
+async function openTicket(title: string, severity: 'warning' | 'critical', client = 'acme'): Promise<string> {
+  const runtime = defaultIncidentRuntime({ random: deps.random });
+  const opened = await deps.db
+    .transaction()
+    .execute((trx) => openByHand(trx, runtime, { client, title, severity }, { user: 'x', now }));
+  if (!opened.ok) throw new Error(opened.code);
+  return opened.incident.id;
+}
+
 beforeEach(async () => {
   now = 1_764_000_000_000;
   deps = await createTestDeps(() => now);
@@ -167,20 +177,9 @@ describe('every console route is guarded', () => {
   });
 
   it('refuses a form without the session CSRF token, and changes nothing', async () => {
-    const runtime = defaultIncidentRuntime({ random: deps.random });
-    const opened = await deps.db
-      .transaction()
-      .execute((trx) =>
-        openByHand(
-          trx,
-          runtime,
-          { client: 'acme', title: 'Imprimante', severity: 'warning' },
-          { user: 'x', now },
-        ),
-      );
-    if (!opened.ok) throw new Error(opened.code);
+    const incidentId = await openTicket('Imprimante', 'warning');
     const alice = await signIn('alice');
-    const path = `/console/incidents/${opened.incident.id}/acknowledge`;
+    const path = `/console/incidents/${incidentId}/acknowledge`;
     expect((await post(alice, path, { _csrf: 'not-the-token' })).status).toBe(403);
     const cross = await app.request(path, {
       method: 'POST',
@@ -244,15 +243,8 @@ describe('pages', () => {
   });
 
   it('lists open incidents of a level, highest priority first, with the SLA clock', async () => {
-    const runtime = defaultIncidentRuntime({ random: deps.random });
-    for (const [title, severity] of [
-      ['Faible', 'warning'],
-      ['Forte', 'critical'],
-    ] as const) {
-      await deps.db
-        .transaction()
-        .execute((trx) => openByHand(trx, runtime, { client: 'acme', title, severity }, { user: 'x', now }));
-    }
+    await openTicket('Faible', 'warning');
+    await openTicket('Forte', 'critical');
     const alice = await signIn('alice');
     const levels = await deps.db.selectFrom('incidents').select(['title', 'level', 'priority']).execute();
     const level = levels[0]?.level ?? 'N1';
@@ -269,22 +261,10 @@ describe('pages', () => {
   });
 
   it('shows a client-scoped technician only its clients, in queues and by address', async () => {
-    const runtime = defaultIncidentRuntime({ random: deps.random });
     const ids: Record<string, string> = {};
     for (const client of ['acme', 'globex']) {
       await insertClient(deps.db, `cli_${client}`, { name: client, note: '', createdBy: null, now });
-      const opened = await deps.db
-        .transaction()
-        .execute((trx) =>
-          openByHand(
-            trx,
-            runtime,
-            { client, title: `Panne ${client}`, severity: 'warning' },
-            { user: 'x', now },
-          ),
-        );
-      if (!opened.ok) throw new Error(opened.code);
-      ids[client] = opened.incident.id;
+      ids[client] = await openTicket(`Panne ${client}`, 'warning', client);
     }
     await user('bob', 'n1');
     const bob = await deps.db
@@ -331,18 +311,7 @@ describe('pages', () => {
   });
 
   it('gives admins a service report per client and period, as a page and as CSV', async () => {
-    const runtime = defaultIncidentRuntime({ random: deps.random });
-    const opened = await deps.db
-      .transaction()
-      .execute((trx) =>
-        openByHand(
-          trx,
-          runtime,
-          { client: 'acme', title: 'Panne', severity: 'critical' },
-          { user: 'x', now },
-        ),
-      );
-    if (!opened.ok) throw new Error(opened.code);
+    await openTicket('Panne', 'critical');
     await enrolTestAgent(deps); // a Linux server of acme, never silent: 100 % available
     const admin = await signIn('admin');
     const day = new Date(now).toISOString().slice(0, 10);
@@ -426,31 +395,15 @@ describe('pages', () => {
     };
     await until(/event: ready/);
     now += 1000;
-    const runtime = defaultIncidentRuntime({ random: deps.random });
-    await deps.db
-      .transaction()
-      .execute((trx) =>
-        openByHand(
-          trx,
-          runtime,
-          { client: 'acme', title: 'Nouveau', severity: 'warning' },
-          { user: 'x', now },
-        ),
-      );
+    await openTicket('Nouveau', 'warning');
     await until(/event: change\ndata: \d+/);
     await reader.cancel();
   });
 
   it("offers only the actions the engine would accept in the incident's state", async () => {
-    const runtime = defaultIncidentRuntime({ random: deps.random });
-    const opened = await deps.db
-      .transaction()
-      .execute((trx) =>
-        openByHand(trx, runtime, { client: 'acme', title: 'Écran', severity: 'warning' }, { user: 'x', now }),
-      );
-    if (!opened.ok) throw new Error(opened.code);
+    const incidentId = await openTicket('Écran', 'warning');
     const alice = await signIn('alice');
-    const path = `/console/incidents/${opened.incident.id}`;
+    const path = `/console/incidents/${incidentId}`;
     const show = async () => (await app.request(path, { headers: { cookie: alice.cookie } })).text();
     const fresh = await show();
     expect(fresh).toContain('data-action="acknowledge"');

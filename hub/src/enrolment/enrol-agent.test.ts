@@ -6,18 +6,11 @@ import { sendCheck, timelineKinds } from '../incidents/testing.js';
 import { authenticateHello } from '../ingest/authenticate-hello.js';
 import { findAgent } from '../repositories/agents.js';
 import { findIncident } from '../repositories/incidents.js';
-import { createTestDeps, helloFor } from '../test-support/test-hub.js';
+import { createTestDeps, helloFor, TEST_OS } from '../test-support/test-hub.js';
 import { createEnrolmentToken } from './create-enrolment-token.js';
 import { enrolAgent } from './enrol-agent.js';
 import { chooseReattachTarget, type HostCandidate, REATTACH_AFTER_SILENT_MS } from './reattach.js';
 
-const OS = {
-  platform: 'linux',
-  distro: 'Debian GNU/Linux',
-  release: '12',
-  kernel: '6.1.0',
-  arch: 'x64',
-} as const;
 /** The fingerprint every machine cloned from one image shares (same machine-id, same product UUID). */
 const IMAGE_FP = 'c0ffee'.repeat(6);
 const HOUR = 3_600_000;
@@ -33,7 +26,7 @@ async function enrol(
   role?: HostRole,
 ) {
   const { token } = await createEnrolmentToken(deps, { client, site, maxUses: 1, ttlMs: 24 * HOUR });
-  const result = await enrolAgent(deps, { token, fingerprint, hostname, os: OS, ...(role && { role }) });
+  const result = await enrolAgent(deps, { token, fingerprint, hostname, os: TEST_OS, ...(role && { role }) });
   if (!result.ok) throw new Error(result.code);
   return result;
 }

@@ -9,7 +9,7 @@ import {
   consumeEnrolmentToken,
   type EnrolmentToken,
 } from '../repositories/enrolment-tokens.js';
-import { insertHost } from '../repositories/hosts.js';
+import { insertHost, NO_HEALTH_YET } from '../repositories/hosts.js';
 import { generateId, generateSecret, hashSecret, TOKEN_PREFIXES } from '../security/secrets.js';
 import { chooseReattachTarget, listHostCandidates, REATTACH_AFTER_SILENT_MS } from './reattach.js';
 
@@ -125,11 +125,6 @@ async function insertNewHost(
     first_seen_at: now,
     last_seen_at: null,
     connected: 0,
-    last_sample_at: null,
-    cpu_pct: null,
-    mem_pct: null,
-    swap_pct: null,
-    disk_max_pct: null,
-    load1: null,
+    ...NO_HEALTH_YET,
   });
 }

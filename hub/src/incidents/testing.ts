@@ -2,7 +2,7 @@ import type { CheckState } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { HubDeps } from '../config/deps.js';
 import type { Database } from '../db/database.js';
-import { insertHost } from '../repositories/hosts.js';
+import { insertHost, NO_HEALTH_YET } from '../repositories/hosts.js';
 import { listIncidentEvents } from '../repositories/incident-events.js';
 import { handleCheckState } from './handle-check-state.js';
 import type { SignalOutcome } from './handle-signal.js';
@@ -47,12 +47,7 @@ export async function addHost(
     first_seen_at: 0,
     last_seen_at: host.lastSeenAt ?? null,
     connected: host.connected ? 1 : 0,
-    last_sample_at: null,
-    cpu_pct: null,
-    mem_pct: null,
-    swap_pct: null,
-    disk_max_pct: null,
-    load1: null,
+    ...NO_HEALTH_YET,
   });
   return id;
 }

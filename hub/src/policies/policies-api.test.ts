@@ -4,16 +4,9 @@ import { createUserWithToken } from '../access/create-user.js';
 import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
 import type { RunningHub } from '../server.js';
-import { helloFor, startTestHub } from '../test-support/test-hub.js';
+import { helloFor, startTestHub, TEST_OS } from '../test-support/test-hub.js';
 import { connectPeer, type Peer } from '../test-support/ws-peer.js';
 
-const OS = {
-  platform: 'linux',
-  distro: 'Debian GNU/Linux',
-  release: '12',
-  kernel: '6.1.0',
-  arch: 'x64',
-} as const;
 const ACME_FP = 'a1'.repeat(16);
 const GLOBEX_FP = 'b2'.repeat(16);
 
@@ -69,7 +62,7 @@ beforeEach(async () => {
       token: created.token,
       fingerprint,
       hostname: `${name}-1`,
-      os: OS,
+      os: TEST_OS,
     });
     if (!enrolled.ok) throw new Error(enrolled.code);
     agents[name] = { ...enrolled.response, clientId: created.clientId };

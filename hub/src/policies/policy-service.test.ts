@@ -1,6 +1,7 @@
 import { DEFAULT_POLICY, type Policy } from '@vigie/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
+import { NO_HEALTH_YET } from '../repositories/hosts.js';
 import { ensureClientSite } from '../tenancy/clients.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import { createPolicyService } from './policy-service.js';
@@ -28,12 +29,7 @@ beforeEach(async () => {
     first_seen_at: 1,
     last_seen_at: null,
     connected: 1,
-    last_sample_at: null,
-    cpu_pct: null,
-    mem_pct: null,
-    swap_pct: null,
-    disk_max_pct: null,
-    load1: null,
+    ...NO_HEALTH_YET,
   }));
   for (let at = 0; at < rows.length; at += 200)
     await deps.db

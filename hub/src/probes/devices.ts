@@ -1,7 +1,7 @@
 import type { HostRole } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { HostRow } from '../repositories/hosts.js';
+import { type HostRow, NO_HEALTH_YET } from '../repositories/hosts.js';
 import { generateId, type RandomBytes } from '../security/secrets.js';
 
 /** What an admin says about a device: the rest of a host row does not apply to it. */
@@ -45,12 +45,7 @@ export async function insertDevice(
       first_seen_at: now,
       last_seen_at: null,
       connected: 0,
-      last_sample_at: null,
-      cpu_pct: null,
-      mem_pct: null,
-      swap_pct: null,
-      disk_max_pct: null,
-      load1: null,
+      ...NO_HEALTH_YET,
       behind: null,
     })
     .execute();

@@ -6,6 +6,16 @@ import { type ClientScope, scopeCondition } from '../tenancy/client-scope.js';
 
 export type HostRow = Selectable<HostsTable>;
 
+/** The health columns of a host that has sent no sample yet (a new host, a device). */
+export const NO_HEALTH_YET = {
+  last_sample_at: null,
+  cpu_pct: null,
+  mem_pct: null,
+  swap_pct: null,
+  disk_max_pct: null,
+  load1: null,
+} as const satisfies Partial<Insertable<HostsTable>>;
+
 export async function insertHost(db: Kysely<Database>, host: Insertable<HostsTable>): Promise<void> {
   await db.insertInto('hosts').values(host).execute();
 }

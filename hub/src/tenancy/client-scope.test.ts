@@ -5,15 +5,7 @@ import type { HubDeps } from '../config/deps.js';
 import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
-import { createTestDeps } from '../test-support/test-hub.js';
-
-const OS = {
-  platform: 'linux',
-  distro: 'Debian GNU/Linux',
-  release: '12',
-  kernel: '6.1.0',
-  arch: 'x64',
-} as const;
+import { createTestDeps, TEST_OS } from '../test-support/test-hub.js';
 
 let deps: HubDeps;
 let app: ReturnType<typeof createApp>;
@@ -33,7 +25,7 @@ const call = async (path: string, token: string, method = 'GET', body?: unknown)
 
 async function enrolOn(client: string, hostname: string, fingerprint: string): Promise<string> {
   const { token } = await createEnrolmentToken(deps, { client, site: 'hq', maxUses: 1, ttlMs: 3_600_000 });
-  const enrolled = await enrolAgent(deps, { token, fingerprint, hostname, os: OS });
+  const enrolled = await enrolAgent(deps, { token, fingerprint, hostname, os: TEST_OS });
   if (!enrolled.ok) throw new Error(enrolled.code);
   return enrolled.response.hostId;
 }

@@ -4,15 +4,7 @@ import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
-import { createTestDeps } from '../test-support/test-hub.js';
-
-const OS = {
-  platform: 'linux',
-  distro: 'Debian GNU/Linux',
-  release: '12',
-  kernel: '6.1.0',
-  arch: 'x64',
-} as const;
+import { createTestDeps, TEST_OS } from '../test-support/test-hub.js';
 
 let deps: HubDeps;
 let app: ReturnType<typeof createApp>;
@@ -107,7 +99,7 @@ describe('/api/v1/clients and /api/v1/sites', () => {
       token: bySite.body.token,
       fingerprint: 'd'.repeat(32),
       hostname: 'globex-pc',
-      os: OS,
+      os: TEST_OS,
     });
     if (!enrolled.ok) throw new Error(enrolled.code);
     const hostId = enrolled.response.hostId;

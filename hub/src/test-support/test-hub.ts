@@ -51,6 +51,15 @@ export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<
 
 export const TEST_FINGERPRINT = 'f1f2f3f4f5f6f7f8f9f0a1a2a3a4a5a6';
 
+/** The machine tests enrol: a Debian server. */
+export const TEST_OS = {
+  platform: 'linux',
+  distro: 'Debian GNU/Linux',
+  release: '12',
+  kernel: '6.1.0',
+  arch: 'x64',
+} as const;
+
 /** Enrol one agent straight through the hub's service, as `vigie-agent enroll` would over HTTP. */
 export async function enrolTestAgent(
   deps: Pick<HubDeps, 'db' | 'clock' | 'random'>,
@@ -67,7 +76,7 @@ export async function enrolTestAgent(
     token,
     fingerprint,
     hostname,
-    os: { platform: 'linux', distro: 'Debian GNU/Linux', release: '12', kernel: '6.1.0', arch: 'x64' },
+    os: TEST_OS,
   });
   if (!result.ok) throw new Error(result.code);
   return result.response;
@@ -82,7 +91,7 @@ export function helloFor(credential: EnrolResponse, overrides: Partial<Hello> = 
     fingerprint: TEST_FINGERPRINT,
     agentVersion: '0.1.0-test',
     hostname: 'srv-test-01',
-    os: { platform: 'linux', distro: 'Debian GNU/Linux', release: '12', kernel: '6.1.0', arch: 'x64' },
+    os: TEST_OS,
     bootId: 'boot_test_0001',
     ...overrides,
   };

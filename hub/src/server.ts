@@ -14,7 +14,7 @@ import { parseIncidentSettings, silenceSettings } from './config/incident-settin
 import { hubPolicy } from './config/policy-file.js';
 import { readTlsFiles } from './config/tls.js';
 import { migrateToLatest, openDatabase } from './db/connect.js';
-import { engineOf } from './db/dialect.js';
+import { engineOf, redactDatabaseUrl } from './db/dialect.js';
 import { ensureSamplePartitions } from './db/sample-partitions.js';
 import { createCredentialCache } from './identity/credential-cache.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
@@ -193,7 +193,7 @@ export async function startHub(
   }
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `${tls.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
-  runtime.log.info({ url, db: config.db }, 'hub listening');
+  runtime.log.info({ url, db: redactDatabaseUrl(config.db) }, 'hub listening');
   notifications.worker.start();
   // Several instances on PostgreSQL: stale sockets closed, revocations heard (LISTEN/NOTIFY).
   if (dbClock)

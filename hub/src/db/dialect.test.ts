@@ -2,7 +2,14 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { testEngine } from '../test-support/test-database.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
-import { engineOf, engineOfUrl, equalsIgnoringCase, likeIgnoringCase, retryTransient } from './dialect.js';
+import {
+  engineOf,
+  engineOfUrl,
+  equalsIgnoringCase,
+  likeIgnoringCase,
+  redactDatabaseUrl,
+  retryTransient,
+} from './dialect.js';
 
 describe('dialect adapter', () => {
   it('picks PostgreSQL for postgres:// URLs and SQLite for a path or :memory:', () => {
@@ -10,6 +17,11 @@ describe('dialect adapter', () => {
     expect(engineOfUrl('postgresql://db/vigie')).toBe('postgres');
     expect(engineOfUrl('./var/vigie-hub.db')).toBe('sqlite');
     expect(engineOfUrl(':memory:')).toBe('sqlite');
+    expect(redactDatabaseUrl('postgres://vigie:s3cret@db:5432/vigie')).toBe(
+      'postgres://vigie:***@db:5432/vigie',
+    );
+    expect(redactDatabaseUrl('postgres://vigie@db/vigie')).toBe('postgres://vigie@db/vigie');
+    expect(redactDatabaseUrl('./var/vigie-hub.db')).toBe('./var/vigie-hub.db');
   });
 
   it('compares ignoring ASCII case the same way on both engines', async () => {

@@ -22,6 +22,18 @@ export function engineOfUrl(url: string): Engine {
   return /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite';
 }
 
+/** The database URL as logs may show it: a PostgreSQL password is masked. */
+export function redactDatabaseUrl(url: string): string {
+  if (engineOfUrl(url) !== 'postgres') return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
 /** Which engine a database (or a transaction on it) runs on, from the adapter Kysely was given. */
 export function engineOf(db: AnyDb): Engine {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';

@@ -20,6 +20,7 @@ import { clientRoutes, userClientRoutes } from './routes/clients.js';
 import { enrolRoutes } from './routes/enrol.js';
 import { enrolmentTokenRoutes } from './routes/enrolment-tokens.js';
 import { escalationPolicyRoutes } from './routes/escalation-policies.js';
+import { fleetRoutes } from './routes/fleet.js';
 import { gapsRoutes } from './routes/gaps.js';
 import { healthRoutes } from './routes/health.js';
 import { hostsRoutes } from './routes/hosts.js';
@@ -124,6 +125,7 @@ export function createApp(
   const policies =
     options.policies ?? createPolicyService(deps, DEFAULT_POLICY, () => policyReceivers(sessions));
   api.route('/hosts', hostsRoutes(deps, sessions, policies));
+  api.route('/fleet', fleetRoutes(deps));
   api.route('/hosts', gapsRoutes(deps));
   api.route('/hosts', inventoryHostRoutes(deps));
   api.route('/hosts', effectivePolicyRoutes(deps, policies));

@@ -43,9 +43,29 @@ export interface HostFilter {
   scope?: ClientScope | undefined;
 }
 
-/** Hosts with their latest health, sorted by hostname. */
-export async function listHosts(db: Kysely<Database>, filter: HostFilter = {}): Promise<HostRow[]> {
-  let query = db.selectFrom('hosts').selectAll().orderBy('hostname').orderBy('id');
+/** Where a page of hosts starts: after this host in (hostname, id) order. */
+export interface HostCursor {
+  readonly hostname: string;
+  readonly id: string;
+}
+
+/** One page of hosts by (hostname, id), the number matching the filter, and where the next starts. */
+export interface HostPage {
+  readonly rows: HostRow[];
+  readonly total: number;
+  readonly next: HostCursor | null;
+}
+
+/**
+ * Hosts with their latest health, sorted by hostname, a page at a time: a keyset on the
+ * (hostname, id) index, so the 100th page costs what the first does with 10 000 hosts. Asks one
+ * row more than `limit` to know whether a next page exists.
+ */
+export async function listHostPage(
+  db: Kysely<Database>,
+  filter: HostFilter & { after?: HostCursor | undefined; limit: number },
+): Promise<HostPage> {
+  let query = db.selectFrom('hosts');
   if (filter.client !== undefined) query = query.where('client', '=', filter.client);
   if (filter.site !== undefined) query = query.where('site', '=', filter.site);
   if (filter.role !== undefined) query = query.where('role', '=', filter.role);
@@ -56,7 +76,29 @@ export async function listHosts(db: Kysely<Database>, filter: HostFilter = {}): 
     // ESCAPE is spelled out: SQLite has no default LIKE escape character (PostgreSQL's is a backslash).
     query = query.where(sql<boolean>`lower(hostname) like ${`%${escaped}%`} escape '\\'`);
   }
-  return query.execute();
+  const counted = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const after = filter.after;
+  const rows = await (after === undefined
+    ? query
+    : query.where((eb) =>
+        eb.or([
+          eb('hostname', '>', after.hostname),
+          eb.and([eb('hostname', '=', after.hostname), eb('id', '>', after.id)]),
+        ]),
+      )
+  )
+    .selectAll()
+    .orderBy('hostname')
+    .orderBy('id')
+    .limit(filter.limit + 1)
+    .execute();
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    total: Number(counted?.n ?? 0),
+    next: rows.length > filter.limit && last ? { hostname: last.hostname, id: last.id } : null,
+  };
 }
 
 /** What a hello tells us about the host; the agent's word, refreshed at every connection. */

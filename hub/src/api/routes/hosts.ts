@@ -11,7 +11,7 @@ import type { LiveSessions } from '../../ingest/live-sessions.js';
 import type { PolicyService } from '../../policies/policy-service.js';
 import { revokeHostAgents } from '../../repositories/agents.js';
 import { listCheckStates } from '../../repositories/check-states.js';
-import { findHost, listHosts, updateHostAdmin } from '../../repositories/hosts.js';
+import { findHost, listHostPage, updateHostAdmin } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
 import { latestSamplePayload, readSeries } from '../../repositories/samples.js';
 import { ensureClientSite, namesForIds } from '../../tenancy/clients.js';
@@ -19,6 +19,7 @@ import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
+import { decodeHostCursor, encodeHostCursor } from './host-cursor.js';
 import { hostTags } from './host-fields.js';
 import { toHostView } from './host-view.js';
 
@@ -30,6 +31,17 @@ const listQuery = z.object({
   siteId: z.string().max(64).optional(),
   role: z.enum(HOST_ROLES).optional(),
   search: z.string().max(256).optional(),
+  /** A page at a time: the whole fleet in one answer was 4.3 MB and 766 ms for 10 000 hosts. */
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z
+    .string()
+    .max(2048)
+    .transform((text, ctx) => {
+      const cursor = decodeHostCursor(text);
+      if (cursor === undefined) ctx.addIssue('not a cursor this hub gave');
+      return cursor ?? z.NEVER;
+    })
+    .optional(),
 });
 
 const patchBody = z
@@ -57,9 +69,18 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: Po
   app.get('/', async (c) => {
     const query = parseQuery(c, listQuery);
     const names = await namesForIds(deps.db, query);
-    if (!names) return c.json({ hosts: [] });
-    const rows = await listHosts(deps.db, { ...query, ...names, scope: requestScope(c) });
-    return c.json({ hosts: rows.map(toHostView) });
+    if (!names) return c.json({ hosts: [], total: 0, nextCursor: null });
+    const page = await listHostPage(deps.db, {
+      ...query,
+      ...names,
+      after: query.cursor,
+      scope: requestScope(c),
+    });
+    return c.json({
+      hosts: page.rows.map(toHostView),
+      total: page.total,
+      nextCursor: page.next === null ? null : encodeHostCursor(page.next),
+    });
   });
 
   app.get('/:id', async (c) => {

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { enrolWithCli } from '../support/agent-process.js';
 import { startHub, type TestHub } from '../support/hub-fixture.js';
 import { AGENT_BIN, pollUntil, runCli, startProcess, stopAll } from '../support/processes.js';
 
@@ -23,23 +24,7 @@ afterEach(async () => {
 });
 
 async function enrolAndRun(stateDir: string): Promise<{ hostId: string; clientId: string }> {
-  const created = await hub.api<{ token: string; clientId: string }>('/api/v1/enrolment-tokens', {
-    method: 'POST',
-    body: JSON.stringify({ client: 'live', site: 'lab', role: 'server', maxUses: 1, ttlHours: 1 }),
-  });
-  expect(created.status).toBe(201);
-  const enrolled = await runCli(AGENT_BIN, [
-    'enroll',
-    '--hub',
-    hub.url,
-    '--token',
-    created.body.token,
-    '--state-dir',
-    stateDir,
-  ]);
-  expect(enrolled.code, enrolled.output).toBe(0);
-  const clients = await hub.api<{ clients: Array<{ id: string; name: string }> }>('/api/v1/clients');
-  const clientId = clients.body.clients.find((c) => c.name === 'live')?.id ?? '';
+  const { clientId } = await enrolWithCli(hub, stateDir, { client: 'live', role: 'server' });
   startProcess(AGENT_BIN, ['run', '--state-dir', stateDir]);
   const host = await pollUntil(
     async () =>

@@ -3,16 +3,29 @@ import { join } from 'node:path';
 import type { TestHub } from './hub-fixture.js';
 import { AGENT_BIN, type RunningProcess, runCli, startProcess } from './processes.js';
 
-/** Enrol this machine into `hub` (site `lab`; two agents of one machine need two clients) without starting the agent; returns its agent id. */
-export async function enrolAgentState(
+/** What the one-use enrolment token names; `site` defaults to `lab`. */
+export interface EnrolmentScope {
+  client: string;
+  site?: string;
+  role?: 'server' | 'workstation';
+}
+
+/**
+ * `vigie-agent enroll` this machine into `hub` with a fresh one-use token for `scope`, writing its
+ * credentials to `stateDir`; returns the token as created (its clientId and siteId among others).
+ */
+export async function enrolWithCli(
   hub: TestHub,
   stateDir: string,
-  client = 'e2e',
-): Promise<{ agentId: string; hostId: string }> {
-  const created = await hub.api<{ token: string }>('/api/v1/enrolment-tokens', {
-    method: 'POST',
-    body: JSON.stringify({ client, site: 'lab', maxUses: 1, ttlHours: 1 }),
-  });
+  scope: EnrolmentScope,
+): Promise<{ token: string; clientId: string; siteId: string }> {
+  const created = await hub.api<{ token: string; clientId: string; siteId: string }>(
+    '/api/v1/enrolment-tokens',
+    {
+      method: 'POST',
+      body: JSON.stringify({ site: 'lab', ...scope, maxUses: 1, ttlHours: 1 }),
+    },
+  );
   if (created.status !== 201) throw new Error(`enrolment token: ${JSON.stringify(created.body)}`);
   const enrolled = await runCli(AGENT_BIN, [
     'enroll',
@@ -24,6 +37,16 @@ export async function enrolAgentState(
     stateDir,
   ]);
   if (enrolled.code !== 0) throw new Error(`enroll failed: ${enrolled.output}`);
+  return created.body;
+}
+
+/** Enrol this machine into `hub` (site `lab`; two agents of one machine need two clients) without starting the agent; returns its agent id. */
+export async function enrolAgentState(
+  hub: TestHub,
+  stateDir: string,
+  client = 'e2e',
+): Promise<{ agentId: string; hostId: string }> {
+  await enrolWithCli(hub, stateDir, { client });
   const credentials = JSON.parse(readFileSync(join(stateDir, 'credentials.json'), 'utf8')) as {
     agentId: string;
     hostId: string;

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { enrolWithCli } from './agent-process.js';
 import { AGENT_BIN, HUB_BIN, pollUntil, type RunningProcess, runCli, startProcess } from './processes.js';
 
 /** An incident as `GET /api/v1/incidents` lists it (database columns, snake_case). */
@@ -98,21 +99,7 @@ export interface TestAgent {
  * second; resolves once the host shows up online with health.
  */
 export async function startAgent(hub: TestHub, stateDir: string, args: string[] = []): Promise<TestAgent> {
-  const created = await hub.api<{ token: string }>('/api/v1/enrolment-tokens', {
-    method: 'POST',
-    body: JSON.stringify({ client: 'e2e', site: 'lab', maxUses: 1, ttlHours: 1 }),
-  });
-  if (created.status !== 201) throw new Error(`enrolment token: ${JSON.stringify(created.body)}`);
-  const enrolled = await runCli(AGENT_BIN, [
-    'enroll',
-    '--hub',
-    hub.url,
-    '--token',
-    created.body.token,
-    '--state-dir',
-    stateDir,
-  ]);
-  if (enrolled.code !== 0) throw new Error(`enroll failed: ${enrolled.output}`);
+  await enrolWithCli(hub, stateDir, { client: 'e2e' });
   const agent = startProcess(AGENT_BIN, ['run', '--state-dir', stateDir, '--metrics-interval', '1', ...args]);
   const host = await pollUntil(
     async () => {

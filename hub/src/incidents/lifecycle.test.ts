@@ -1,11 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
 import { findIncident } from '../repositories/incidents.js';
-import { insertMaintenanceWindow } from '../repositories/maintenance-windows.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import { runIncidentSweep } from './jobs/sweep.js';
 import { defaultIncidentRuntime, type IncidentRuntime } from './runtime.js';
-import { addHost, openCountsByKey, recordingNotifier, sendCheck, timelineKinds } from './testing.js';
+import {
+  addHost,
+  addNoonPatchingWindow,
+  openCountsByKey,
+  recordingNotifier,
+  sendCheck,
+  timelineKinds,
+} from './testing.js';
 
 const MIN = 60_000;
 const START = Date.UTC(2026, 10, 25, 12, 0);
@@ -158,18 +164,7 @@ describe('incident lifecycle', () => {
 
   it('holds a fault during a maintenance window and opens its ticket when the window ends', async () => {
     const host = await addHost(deps.db, { site: 'lyon' });
-    await insertMaintenanceWindow(deps.db, {
-      id: 'mw1',
-      scope: 'site',
-      target: 'acme/lyon',
-      cron: '0 12 * * *',
-      duration_ms: 60 * MIN,
-      timezone: 'UTC',
-      reason: 'patching',
-      created_by: null,
-      created_at: 0,
-      disabled_at: null,
-    });
+    await addNoonPatchingWindow(deps.db, { id: 'mw1', scope: 'site', target: 'acme/lyon' });
     now += 10 * MIN;
     expect((await sendCheck(deps, runtime, host, 'service.down', 'critical', 'smb')).decision).toBe('hold');
     expect(await deps.db.selectFrom('incidents').selectAll().execute()).toEqual([]);
@@ -185,18 +180,7 @@ describe('incident lifecycle', () => {
 
   it('drops a fault that recovered during the window: no ticket', async () => {
     const host = await addHost(deps.db, { site: 'lyon' });
-    await insertMaintenanceWindow(deps.db, {
-      id: 'mw1',
-      scope: 'client',
-      target: 'acme',
-      cron: '0 12 * * *',
-      duration_ms: 60 * MIN,
-      timezone: 'UTC',
-      reason: 'patching',
-      created_by: null,
-      created_at: 0,
-      disabled_at: null,
-    });
+    await addNoonPatchingWindow(deps.db, { id: 'mw1', scope: 'client', target: 'acme' });
     await sendCheck(deps, runtime, host, 'service.down', 'critical', 'smb');
     await sendCheck(deps, runtime, host, 'service.down', 'ok', 'smb');
     now += 2 * 60 * MIN;

@@ -4,6 +4,7 @@ import type { HubDeps } from '../config/deps.js';
 import type { Database } from '../db/database.js';
 import { insertHost, NO_HEALTH_YET } from '../repositories/hosts.js';
 import { listIncidentEvents } from '../repositories/incident-events.js';
+import { insertMaintenanceWindow, type MaintenanceWindowRow } from '../repositories/maintenance-windows.js';
 import { handleCheckState } from './handle-check-state.js';
 import type { SignalOutcome } from './handle-signal.js';
 import type { IncidentNotice, IncidentNotifier } from './notifier.js';
@@ -100,4 +101,21 @@ export async function openCountsByKey(db: Kysely<Database>): Promise<Map<string,
 /** Timeline kinds of an incident, in order (test support). */
 export async function timelineKinds(db: Kysely<Database>, incidentId: string): Promise<string[]> {
   return (await listIncidentEvents(db, incidentId)).map((event) => event.kind);
+}
+
+/** A daily hour of patching at noon UTC over `scope`/`target`, as an admin would create it (test support). */
+export async function addNoonPatchingWindow(
+  db: Kysely<Database>,
+  window: Pick<MaintenanceWindowRow, 'id' | 'scope' | 'target'>,
+): Promise<void> {
+  await insertMaintenanceWindow(db, {
+    ...window,
+    cron: '0 12 * * *',
+    duration_ms: 3_600_000,
+    timezone: 'UTC',
+    reason: 'patching',
+    created_by: null,
+    created_at: 0,
+    disabled_at: null,
+  });
 }

@@ -1,10 +1,9 @@
 import type { Policy, PolicyMessage, WelcomeMessage } from '@vigie/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createUserWithToken } from '../access/create-user.js';
 import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
 import type { RunningHub } from '../server.js';
-import { helloFor, startTestHub, TEST_OS } from '../test-support/test-hub.js';
+import { helloFor, startTestHub, TEST_OS, userToken } from '../test-support/test-hub.js';
 import { connectPeer, type Peer } from '../test-support/ws-peer.js';
 
 const ACME_FP = 'a1'.repeat(16);
@@ -42,11 +41,8 @@ async function connect(name: 'acme' | 'globex'): Promise<{ peer: Peer; policy: P
 beforeEach(async () => {
   // The hub's policy file: the defaults under every layer.
   hub = await startTestHub({ policy: { services: ['sshd'] } });
-  const a = await createUserWithToken(hub.deps, { name: 'admin', role: 'admin' });
-  const t = await createUserWithToken(hub.deps, { name: 'tech', role: 'n2' });
-  if (!a.ok || !t.ok) throw new Error('users');
-  admin = a.token;
-  tech = t.token;
+  admin = await userToken(hub.deps, 'admin', 'admin');
+  tech = await userToken(hub.deps, 'tech', 'n2');
   for (const [name, fingerprint, role] of [
     ['acme', ACME_FP, 'server'],
     ['globex', GLOBEX_FP, 'workstation'],

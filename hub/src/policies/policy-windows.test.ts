@@ -3,8 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
 import { runIncidentSweep } from '../incidents/jobs/sweep.js';
 import { defaultIncidentRuntime, type IncidentRuntime } from '../incidents/runtime.js';
-import { addHost, sendCheck } from '../incidents/testing.js';
-import { insertMaintenanceWindow } from '../repositories/maintenance-windows.js';
+import { addHost, addNoonPatchingWindow, sendCheck } from '../incidents/testing.js';
 import { ensureClientSite } from '../tenancy/clients.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import { createPolicyService } from './policy-service.js';
@@ -21,18 +20,7 @@ beforeEach(async () => {
   deps = await createTestDeps(() => now);
   runtime = defaultIncidentRuntime();
   // A daily hour of patching at noon, created for a tag no host has: by itself it covers nothing.
-  await insertMaintenanceWindow(deps.db, {
-    id: 'mw_patching',
-    scope: 'tag',
-    target: 'nobody',
-    cron: '0 12 * * *',
-    duration_ms: 60 * MIN,
-    timezone: 'UTC',
-    reason: 'patching',
-    created_by: null,
-    created_at: 0,
-    disabled_at: null,
-  });
+  await addNoonPatchingWindow(deps.db, { id: 'mw_patching', scope: 'tag', target: 'nobody' });
 });
 
 describe('maintenance windows named by a policy layer', () => {

@@ -10,7 +10,13 @@ import { findHost } from '../repositories/hosts.js';
 import { listIncidentEvents } from '../repositories/incident-events.js';
 import { findOpenIncident } from '../repositories/incidents.js';
 import type { RunningHub } from '../server.js';
-import { createTestDeps, enrolTestAgent, helloFor, startTestHub } from '../test-support/test-hub.js';
+import {
+  createTestDeps,
+  enrolTestAgent,
+  helloFor,
+  startTestHub,
+  userToken,
+} from '../test-support/test-hub.js';
 import { connectPeer } from '../test-support/ws-peer.js';
 import { deviceSignal } from './device-signal.js';
 import { updateProbe } from './repository.js';
@@ -85,11 +91,8 @@ async function probeDown(device: string, probe: string): Promise<string> {
 beforeEach(async () => {
   deps = await createTestDeps();
   app = createApp(deps, createLiveSessions());
-  const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
-  const t = await createUserWithToken(deps, { name: 'tech', role: 'n3' });
-  if (!a.ok || !t.ok) throw new Error('users');
-  admin = a.token;
-  technician = t.token;
+  admin = await userToken(deps, 'admin', 'admin');
+  technician = await userToken(deps, 'tech', 'n3');
   agent = await enrolTestAgent(deps);
 });
 

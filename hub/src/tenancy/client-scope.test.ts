@@ -5,7 +5,7 @@ import type { HubDeps } from '../config/deps.js';
 import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
-import { createTestDeps, TEST_OS } from '../test-support/test-hub.js';
+import { createTestDeps, TEST_OS, userToken } from '../test-support/test-hub.js';
 
 let deps: HubDeps;
 let app: ReturnType<typeof createApp>;
@@ -33,10 +33,9 @@ async function enrolOn(client: string, hostname: string, fingerprint: string): P
 beforeEach(async () => {
   deps = await createTestDeps(() => Date.UTC(2026, 11, 1, 9, 0));
   app = createApp(deps, createLiveSessions());
-  const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
+  admin = await userToken(deps, 'admin', 'admin');
   const t = await createUserWithToken(deps, { name: 'acme-tech', role: 'n1' });
-  if (!a.ok || !t.ok) throw new Error('users');
-  admin = a.token;
+  if (!t.ok) throw new Error(t.code);
   tech = t.token;
   techId = t.userId;
   ids.acmeHost = await enrolOn('acme', 'acme-srv', 'a'.repeat(32));

@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
-import { createTestDeps, TEST_OS } from '../test-support/test-hub.js';
+import { createTestDeps, TEST_OS, userToken } from '../test-support/test-hub.js';
 
 let deps: HubDeps;
 let app: ReturnType<typeof createApp>;
@@ -31,11 +30,8 @@ type Site = { id: string; clientId: string; name: string };
 beforeEach(async () => {
   deps = await createTestDeps(() => Date.UTC(2026, 11, 1, 9, 0));
   app = createApp(deps, createLiveSessions());
-  const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
-  const t = await createUserWithToken(deps, { name: 'tech', role: 'n1' });
-  if (!a.ok || !t.ok) throw new Error('users');
-  admin = a.token;
-  tech = t.token;
+  admin = await userToken(deps, 'admin', 'admin');
+  tech = await userToken(deps, 'tech', 'n1');
 });
 
 describe('/api/v1/clients and /api/v1/sites', () => {

@@ -1,9 +1,11 @@
 import { type EnrolResponse, type Hello, PROTOCOL_VERSION } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
+import { createUserWithToken } from '../access/create-user.js';
 import type { HubConfig } from '../config/config.js';
 import type { HubDeps } from '../config/deps.js';
 import type { Database } from '../db/database.js';
+import type { UserRole } from '../db/tables/users.js';
 import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
 import { cryptoRandom } from '../security/secrets.js';
@@ -47,6 +49,17 @@ export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<
       return closing;
     },
   };
+}
+
+/** A user's API bearer token (test support). */
+export async function userToken(
+  deps: Pick<HubDeps, 'db' | 'clock' | 'random'>,
+  name: string,
+  role: UserRole,
+): Promise<string> {
+  const created = await createUserWithToken(deps, { name, role });
+  if (!created.ok) throw new Error(`user ${name}: ${created.code}`);
+  return created.token;
 }
 
 export const TEST_FINGERPRINT = 'f1f2f3f4f5f6f7f8f9f0a1a2a3a4a5a6';

@@ -1,10 +1,9 @@
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createUserWithToken } from '../../access/create-user.js';
 import type { HubDeps } from '../../config/deps.js';
 import { createLiveSessions } from '../../ingest/live-sessions.js';
 import { findHost } from '../../repositories/hosts.js';
-import { createTestDeps, enrolTestAgent } from '../../test-support/test-hub.js';
+import { createTestDeps, enrolTestAgent, userToken } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
 let deps: HubDeps;
@@ -28,11 +27,8 @@ beforeEach(async () => {
   const log = pino({ level: 'info' }, { write: (line: string) => logLines.push(JSON.parse(line)) });
   deps = { ...base, log };
   app = createApp(deps, createLiveSessions());
-  const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
-  const t = await createUserWithToken(deps, { name: 'tech', role: 'n3' });
-  if (!a.ok || !t.ok) throw new Error('users');
-  admin = a.token;
-  technician = t.token;
+  admin = await userToken(deps, 'admin', 'admin');
+  technician = await userToken(deps, 'tech', 'n3');
   hostId = (await enrolTestAgent(deps)).hostId;
 });
 

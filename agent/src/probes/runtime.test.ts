@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SILENT_LOG } from '../logger.js';
 import { type RunningAgent, startAgent } from '../runtime/agent.js';
 import type { Scheduler } from '../runtime/scheduler.js';
+import { testAgentIdentity } from '../test-support/agent-identity.js';
 import { type ScriptedHub, startScriptedHub, waitFor } from '../test-support/scripted-hub.js';
 
 // The agent runtime with probes: announced in hello, run when the hub assigns them, results sent.
@@ -19,14 +20,7 @@ const idle: Scheduler = { every: () => () => {}, cron: () => () => {}, validCron
 async function agentWithHub(): Promise<{ hub: ScriptedHub; agent: RunningAgent }> {
   const hub = await startScriptedHub();
   const agent = startAgent<string>({
-    hubUrl: hub.httpUrl,
-    credentials: { agentId: 'agt_0123456789', secret: 's'.repeat(32) },
-    fingerprint: 'f'.repeat(64),
-    host: {
-      hostname: 'srv-01',
-      os: { platform: 'linux', distro: 'Debian', release: '12', kernel: '6.1', arch: 'x64' },
-    },
-    agentVersion: '0.1.0',
+    ...testAgentIdentity(hub.httpUrl),
     sampler: { collect: async (): Promise<Sample> => ({ at: Date.now() }) },
     inventory: { collect: async () => 'v1', hash: () => 'hash-v1-0123', toChunks: () => [] },
     savePolicy: async () => {},

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CollectRequest } from '../collectors/collector.js';
 import type { RuntimeStatus } from '../credentials/status-file.js';
 import { SILENT_LOG } from '../logger.js';
+import { testAgentIdentity } from '../test-support/agent-identity.js';
 import {
   type ScriptedHub,
   type ScriptedHubOptions,
@@ -87,14 +88,7 @@ async function start(hubOptions: ScriptedHubOptions = {}, overrides: Partial<Age
   const saved: Policy[] = [];
   const statuses: RuntimeStatus[] = [];
   const agent = startAgent<string>({
-    hubUrl: hub.httpUrl,
-    credentials: { agentId: 'agt_0123456789', secret: 's'.repeat(32) },
-    fingerprint: 'f'.repeat(64),
-    host: {
-      hostname: 'srv-01',
-      os: { platform: 'linux', distro: 'Debian', release: '12', kernel: '6.1', arch: 'x64' },
-    },
-    agentVersion: '0.1.0',
+    ...testAgentIdentity(hub.httpUrl),
     sampler,
     inventory,
     savePolicy: async (policy) => {

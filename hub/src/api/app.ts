@@ -104,7 +104,14 @@ export function createApp(
   app.route('/downloads', downloadRoutes(artefacts, options.signer));
   app.route('/', installScriptRoutes(artefacts, install));
   // The web console (server-rendered pages, its own session cookie and CSRF); `/` leads to it.
-  app.route('/', createConsole(deps, { ...install, agentSessions: sessions }));
+  const policies =
+    options.policies ?? createPolicyService(deps, DEFAULT_POLICY, () => policyReceivers(sessions));
+  const notifications = options.notifications ?? {
+    guard: createTargetGuard(),
+    emailConfigured: false,
+    wake() {},
+  };
+  app.route('/', createConsole(deps, { ...install, agentSessions: sessions, policies, notifications }));
   app.get('/', (c) => c.redirect('/console', 302));
 
   const api = new Hono<AuthEnv>();
@@ -122,8 +129,6 @@ export function createApp(
   api.use(sessionOrBearerAuth(deps));
   // Every route below sees only the clients of a client-scoped technician (tenancy/).
   api.use(clientScopeMiddleware(deps));
-  const policies =
-    options.policies ?? createPolicyService(deps, DEFAULT_POLICY, () => policyReceivers(sessions));
   api.route('/hosts', hostsRoutes(deps, sessions, policies));
   api.route('/fleet', fleetRoutes(deps));
   api.route('/hosts', gapsRoutes(deps));
@@ -149,11 +154,6 @@ export function createApp(
   const network = probeRoutes(deps, sessions);
   api.route('/devices', network.devices);
   api.route('/probes', network.probes);
-  const notifications = options.notifications ?? {
-    guard: createTargetGuard(),
-    emailConfigured: false,
-    wake() {},
-  };
   api.route('/notification-channels', notificationChannelRoutes(deps, notifications));
   api.route('/outbox', outboxRoutes(deps, notifications));
   app.route('/api/v1', api);

@@ -19,6 +19,13 @@ export async function parseJsonBody<T>(c: Context, schema: z.ZodType<T>): Promis
   return parsed.data;
 }
 
+/** Parse a value already read (a console form turned into the API's shape) or throw VALIDATION_FAILED. */
+export function parseValue<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ApiError('VALIDATION_FAILED', undefined, issuesOf(parsed.error));
+  return parsed.data;
+}
+
 /** Parse the query string against a schema or throw VALIDATION_FAILED. */
 export function parseQuery<T>(c: Context, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(c.req.query());

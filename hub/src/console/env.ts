@@ -1,5 +1,7 @@
+import type { NotificationsApi } from '../api/routes/notification-channels.js';
 import type { HubDeps } from '../config/deps.js';
 import type { LiveSessions } from '../ingest/live-sessions.js';
+import type { PolicyService } from '../policies/policy-service.js';
 import type { ClientScope } from '../tenancy/client-scope.js';
 import type { Translate } from './i18n/i18n.js';
 import type { ConsoleUser, SessionLimits } from './security/sessions.js';
@@ -26,6 +28,10 @@ export interface ConsoleOptions {
   readonly publicUrl?: string;
   /** The agents connected now, so revoking a host's agent also closes its socket. */
   readonly agentSessions?: LiveSessions;
+  /** The API's policy service, so a layer saved here is pushed to agents the same way. */
+  readonly policies?: PolicyService;
+  /** The API's notification guard and wake-up, so channels made here are checked the same way. */
+  readonly notifications?: NotificationsApi;
 }
 
 export type ConsoleDeps = HubDeps;

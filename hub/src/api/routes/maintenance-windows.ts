@@ -28,7 +28,8 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-const createBody = z
+/** A new window as the API (JSON) and the console (form) take it. */
+export const maintenanceWindowBody = z
   .strictObject({
     scope: z.enum(MAINTENANCE_SCOPES),
     /** Host id, `client/site`, client or tag, by scope. */
@@ -48,7 +49,7 @@ const createBody = z
   });
 
 /** A window as the API shows it; `activeUntil` is set while a window is running now. */
-function windowView(row: MaintenanceWindowRow, now: number) {
+export function windowView(row: MaintenanceWindowRow, now: number) {
   const end = currentEnd({ ...row, durationMs: Number(row.duration_ms) }, now);
   return {
     id: row.id,
@@ -79,38 +80,54 @@ export function maintenanceWindowRoutes(deps: HubDeps) {
   });
 
   app.post('/', requireRole(), async (c) => {
-    const body = await parseJsonBody(c, createBody);
-    if (body.scope === 'host' && !(await findHost(deps.db, body.target)))
-      throw new ApiError('VALIDATION_FAILED', 'No such host', [{ path: 'target', message: 'no such host' }]);
-    const now = deps.clock();
-    const row: MaintenanceWindowRow = {
-      id: generateId('mnt', deps.random),
-      scope: body.scope,
-      target: body.target,
-      cron: body.cron,
-      duration_ms: body.durationMinutes * MINUTE_MS,
-      timezone: body.timezone,
-      reason: body.reason,
-      created_by: c.var.user.userName,
-      created_at: now,
-      disabled_at: null,
-    };
-    await insertMaintenanceWindow(deps.db, row);
-    deps.log.info(
-      { window: row.id, scope: row.scope, target: row.target, by: row.created_by },
-      'maintenance window created',
-    );
-    return c.json(windowView(row, now), 201);
+    const body = await parseJsonBody(c, maintenanceWindowBody);
+    const row = await createMaintenanceWindow(deps, body, c.var.user.userName);
+    return c.json(windowView(row, Number(row.created_at)), 201);
   });
 
-  // Disabled rather than deleted: held signals and timelines still name the window.
   app.delete('/:id', requireRole(), async (c) => {
-    const id = c.req.param('id');
-    if (!(await disableMaintenanceWindow(deps.db, id, deps.clock())))
-      throw new ApiError('NOT_FOUND', 'No such maintenance window');
-    deps.log.info({ window: id, by: c.var.user.userName }, 'maintenance window removed');
+    await removeMaintenanceWindow(deps, c.req.param('id'), c.var.user.userName);
     return c.body(null, 204);
   });
 
   return app;
+}
+
+/** Create a window (API and console); throws VALIDATION_FAILED for a host that does not exist. */
+export async function createMaintenanceWindow(
+  deps: HubDeps,
+  body: z.infer<typeof maintenanceWindowBody>,
+  by: string,
+): Promise<MaintenanceWindowRow> {
+  if (body.scope === 'host' && !(await findHost(deps.db, body.target)))
+    throw new ApiError('VALIDATION_FAILED', 'No such host', [{ path: 'target', message: 'no such host' }]);
+  const now = deps.clock();
+  const row: MaintenanceWindowRow = {
+    id: generateId('mnt', deps.random),
+    scope: body.scope,
+    target: body.target,
+    cron: body.cron,
+    duration_ms: body.durationMinutes * MINUTE_MS,
+    timezone: body.timezone,
+    reason: body.reason,
+    created_by: by,
+    created_at: now,
+    disabled_at: null,
+  };
+  await insertMaintenanceWindow(deps.db, row);
+  deps.log.info(
+    { window: row.id, scope: row.scope, target: row.target, by: row.created_by },
+    'maintenance window created',
+  );
+  return row;
+}
+
+/**
+ * Remove a window: it stops at once (a running one ends early) and never recurs. Disabled rather
+ * than deleted: held signals and timelines still name the window.
+ */
+export async function removeMaintenanceWindow(deps: HubDeps, id: string, by: string): Promise<void> {
+  if (!(await disableMaintenanceWindow(deps.db, id, deps.clock())))
+    throw new ApiError('NOT_FOUND', 'No such maintenance window');
+  deps.log.info({ window: id, by }, 'maintenance window removed');
 }

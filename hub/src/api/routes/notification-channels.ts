@@ -37,13 +37,14 @@ const serves = {
     .default(['opened', 'reopened', 'escalated']),
   enabled: z.boolean().default(true),
 };
-const createBody = z.discriminatedUnion('kind', [
+/** A new channel as the API (JSON) and the console (form) take it. */
+export const channelCreateBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('webhook'), config: CHANNEL_CONFIG_SCHEMAS.webhook, ...serves }),
   z.object({ kind: z.literal('slack'), config: CHANNEL_CONFIG_SCHEMAS.slack, ...serves }),
   z.object({ kind: z.literal('teams'), config: CHANNEL_CONFIG_SCHEMAS.teams, ...serves }),
   z.object({ kind: z.literal('email'), config: CHANNEL_CONFIG_SCHEMAS.email, ...serves }),
 ]);
-const patchBody = z.strictObject({
+export const channelPatchBody = z.strictObject({
   enabled: z.boolean().optional(),
   levels: serves.levels.removeDefault().optional(),
   noticeKinds: serves.noticeKinds.removeDefault().optional(),
@@ -59,19 +60,7 @@ export function notificationChannelRoutes(deps: HubDeps, notifications: Notifica
   app.use(requireRole());
 
   app.post('/', async (c) => {
-    const body = await parseJsonBody(c, createBody);
-    const url = targetUrl(body);
-    if (url !== undefined) {
-      const checked = await notifications.guard.check(url);
-      if (!checked.ok) throw invalid('config.url', checked.message);
-    }
-    if (body.kind === 'email' && !notifications.emailConfigured) {
-      throw invalid('kind', 'e-mail channels need SMTP: set VIGIE_SMTP_HOST (and VIGIE_SMTP_FROM)');
-    }
-    const id = generateId('nch', deps.random);
-    if (!(await insertChannel(deps.db, { ...body, id, createdAt: deps.clock() }))) {
-      throw invalid('name', 'a channel with this name already exists');
-    }
+    const id = await createChannel(deps, notifications, await parseJsonBody(c, channelCreateBody));
     const channel = await findChannel(deps.db, id);
     return c.json(channel ? channelView(channel) : { id }, 201);
   });
@@ -85,7 +74,7 @@ export function notificationChannelRoutes(deps: HubDeps, notifications: Notifica
   });
 
   app.patch('/:id', async (c) => {
-    const body = await parseJsonBody(c, patchBody);
+    const body = await parseJsonBody(c, channelPatchBody);
     if (!(await updateChannel(deps.db, c.req.param('id'), body))) {
       throw new ApiError('NOT_FOUND', 'No such notification channel');
     }
@@ -102,39 +91,74 @@ export function notificationChannelRoutes(deps: HubDeps, notifications: Notifica
 
   // A test notice goes through the outbox like any other, so it proves the whole path.
   app.post('/:id/test', async (c) => {
-    const channel = await findChannel(deps.db, c.req.param('id'));
-    if (!channel) throw new ApiError('NOT_FOUND', 'No such notification channel');
-    const now = deps.clock();
-    const id = generateId('dlv', deps.random);
-    const notice: IncidentNotice = {
-      kind: 'opened',
-      deliveryKey: `${TEST_KEY_PREFIX}${channel.id}/${id}`,
-      incidentId: 'test',
-      level: channel.levels[0] ?? 'N1',
-      priority: 1,
-      title: 'Test notification',
-      client: 'vigie',
-      site: 'test',
-      hostId: null,
-      hostname: null,
-      check: 'test',
-      resource: '',
-      state: 'new',
-      at: now,
-      reason: `Sent by ${c.var.user.userName} to check the channel "${channel.name}"`,
-    };
-    await enqueueDeliveries(deps.db, [
-      {
-        id,
-        deliveryKey: notice.deliveryKey,
-        channelId: channel.id,
-        payload: JSON.stringify(notice),
-        createdAt: now,
-      },
-    ]);
-    notifications.wake();
-    return c.json({ deliveryId: id, deliveryKey: notice.deliveryKey }, 202);
+    const sent = await sendTestNotice(deps, notifications, c.req.param('id'), c.var.user.userName);
+    return c.json(sent, 202);
   });
 
   return app;
+}
+
+/**
+ * Create a channel (API and console) after the target guard accepted its URL; its id. Throws
+ * VALIDATION_FAILED naming the field.
+ */
+export async function createChannel(
+  deps: HubDeps,
+  notifications: NotificationsApi,
+  body: z.infer<typeof channelCreateBody>,
+): Promise<string> {
+  const url = targetUrl(body);
+  if (url !== undefined) {
+    const checked = await notifications.guard.check(url);
+    if (!checked.ok) throw invalid('config.url', checked.message);
+  }
+  if (body.kind === 'email' && !notifications.emailConfigured) {
+    throw invalid('kind', 'e-mail channels need SMTP: set VIGIE_SMTP_HOST (and VIGIE_SMTP_FROM)');
+  }
+  const id = generateId('nch', deps.random);
+  if (!(await insertChannel(deps.db, { ...body, id, createdAt: deps.clock() }))) {
+    throw invalid('name', 'a channel with this name already exists');
+  }
+  return id;
+}
+
+/** Queue a test notice to one channel; it goes through the outbox like any other, proving the whole path. */
+export async function sendTestNotice(
+  deps: HubDeps,
+  notifications: NotificationsApi,
+  channelId: string,
+  by: string,
+): Promise<{ deliveryId: string; deliveryKey: string }> {
+  const channel = await findChannel(deps.db, channelId);
+  if (!channel) throw new ApiError('NOT_FOUND', 'No such notification channel');
+  const now = deps.clock();
+  const id = generateId('dlv', deps.random);
+  const notice: IncidentNotice = {
+    kind: 'opened',
+    deliveryKey: `${TEST_KEY_PREFIX}${channel.id}/${id}`,
+    incidentId: 'test',
+    level: channel.levels[0] ?? 'N1',
+    priority: 1,
+    title: 'Test notification',
+    client: 'vigie',
+    site: 'test',
+    hostId: null,
+    hostname: null,
+    check: 'test',
+    resource: '',
+    state: 'new',
+    at: now,
+    reason: `Sent by ${by} to check the channel "${channel.name}"`,
+  };
+  await enqueueDeliveries(deps.db, [
+    {
+      id,
+      deliveryKey: notice.deliveryKey,
+      channelId: channel.id,
+      payload: JSON.stringify(notice),
+      createdAt: now,
+    },
+  ]);
+  notifications.wake();
+  return { deliveryId: id, deliveryKey: notice.deliveryKey };
 }

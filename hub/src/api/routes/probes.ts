@@ -349,37 +349,8 @@ export function probeRoutes(deps: HubDeps, sessions: LiveSessions) {
     } catch {
       throw new ApiError('BAD_REQUEST', 'The body is not valid JSON');
     }
-    const { spec, meta } = parseProbeBody(raw);
-    const device = await findHost(deps.db, meta.device);
-    if (device?.kind !== 'device') throw invalid('device', 'no such device');
-    await checkAgents(deps.db, device, meta.agents, spec.intervalSec);
-    await checkTargets(deps.db, device, spec);
-    const now = deps.clock();
-    const id = generateId('prb', deps.random);
-    const { id: _placeholder, kind, ...target } = spec;
-    await deps.db.transaction().execute((trx) =>
-      insertProbe(
-        trx,
-        {
-          id,
-          client: device.client,
-          site: device.site,
-          device_host_id: device.id,
-          name: meta.name,
-          kind,
-          spec: JSON.stringify(target),
-          rules: JSON.stringify(meta.rules),
-          enabled: meta.enabled ? 1 : 0,
-          created_at: now,
-          created_by: c.var.user.userName,
-          updated_at: now,
-        },
-        meta.agents,
-      ),
-    );
-    const pushed = await pushProbes(sessions, meta.agents);
-    deps.log.info({ probe: id, device: device.id, kind, by: c.var.user.userName, pushed }, 'probe added');
-    return c.json(probeView(await probeOr404(deps.db, id), meta.agents), 201);
+    const { id, agents } = await addProbe(deps, sessions, raw, c.var.user.userName);
+    return c.json(probeView(await probeOr404(deps.db, id), agents), 201);
   });
 
   probes.get('/:id', async (c) => {
@@ -458,4 +429,47 @@ export function probeRoutes(deps: HubDeps, sessions: LiveSessions) {
   });
 
   return { devices, probes };
+}
+
+/**
+ * Add a probe written flat (its spec plus device, name, agents, rules, enabled) — API and console.
+ * Throws VALIDATION_FAILED, or TARGET_NOT_ALLOWED when a target is outside the site's allowlist.
+ */
+export async function addProbe(
+  deps: HubDeps,
+  sessions: LiveSessions,
+  raw: unknown,
+  by: string,
+): Promise<{ id: string; agents: string[] }> {
+  const { spec, meta } = parseProbeBody(raw);
+  const device = await findHost(deps.db, meta.device);
+  if (device?.kind !== 'device') throw invalid('device', 'no such device');
+  await checkAgents(deps.db, device, meta.agents, spec.intervalSec);
+  await checkTargets(deps.db, device, spec);
+  const now = deps.clock();
+  const id = generateId('prb', deps.random);
+  const { id: _placeholder, kind, ...target } = spec;
+  await deps.db.transaction().execute((trx) =>
+    insertProbe(
+      trx,
+      {
+        id,
+        client: device.client,
+        site: device.site,
+        device_host_id: device.id,
+        name: meta.name,
+        kind,
+        spec: JSON.stringify(target),
+        rules: JSON.stringify(meta.rules),
+        enabled: meta.enabled ? 1 : 0,
+        created_at: now,
+        created_by: by,
+        updated_at: now,
+      },
+      meta.agents,
+    ),
+  );
+  const pushed = await pushProbes(sessions, meta.agents);
+  deps.log.info({ probe: id, device: device.id, kind, by: by, pushed }, 'probe added');
+  return { id, agents: meta.agents };
 }

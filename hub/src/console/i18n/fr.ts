@@ -1,8 +1,11 @@
+import { ADMIN_FR } from './admin-fr.js';
+
 /**
  * Every string the console shows, in French (the teams Vigie is built for work in French first).
  * `en.ts` must have the same keys; the type checker holds it to that.
  */
 export const FR = {
+  ...ADMIN_FR,
   appName: 'Vigie',
   skipToContent: 'Aller au contenu',
   navMain: 'Navigation principale',

@@ -1,5 +1,5 @@
 import { Resolver } from 'node:dns/promises';
-import { elapsedMs, errorCode, type ProbeFinding, shortMessage } from './outcome.js';
+import { elapsedMs, errorCode, noAnswer, type ProbeFinding, shortMessage } from './outcome.js';
 
 type DnsSpec = {
   name: string;
@@ -42,14 +42,7 @@ export async function probeDns(spec: DnsSpec): Promise<ProbeFinding> {
     return { outcome: 'ok', method: 'dns', latencyMs, lossPct: 0, addresses };
   } catch (error) {
     resolver.cancel();
-    return {
-      outcome: 'fail',
-      method: 'dns',
-      latencyMs: null,
-      lossPct: 100,
-      error: errorCode(error),
-      message: shortMessage(`${spec.name}: ${(error as Error).message}`),
-    };
+    return noAnswer('dns', errorCode(error), `${spec.name}: ${(error as Error).message}`);
   } finally {
     clearTimeout(timer);
   }

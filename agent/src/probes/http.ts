@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { elapsedMs, errorCode, type ProbeFinding, shortMessage } from './outcome.js';
+import { elapsedMs, errorCode, noAnswer, type ProbeFinding, settleOnce } from './outcome.js';
 
 /** Body bytes read for a match; a probe is not a download. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -36,24 +36,6 @@ export function probeHttp(spec: HttpSpec): Promise<ProbeFinding> {
     const url = new URL(spec.url);
     const https = url.protocol === 'https:';
     const startedAt = performance.now();
-    let settled = false;
-    const finish = (finding: ProbeFinding) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req.destroy();
-      resolve(finding);
-    };
-    const fail = (error: string, message: string, extra: Partial<ProbeFinding> = {}) =>
-      finish({
-        outcome: 'fail',
-        method: 'http',
-        latencyMs: null,
-        lossPct: 100,
-        error,
-        message: shortMessage(message),
-        ...extra,
-      });
     const request = https ? httpsRequest : httpRequest;
     const req = request(url, {
       method: 'GET',
@@ -61,10 +43,14 @@ export function probeHttp(spec: HttpSpec): Promise<ProbeFinding> {
       headers: { 'user-agent': 'vigie-agent-probe', accept: '*/*', connection: 'close' },
       ...(https && { rejectUnauthorized: spec.tlsVerify }),
     });
-    const timer = setTimeout(
-      () => fail('TIMEOUT', `no complete answer within ${spec.timeoutMs} ms`),
+    const finish = settleOnce(
+      resolve,
+      () => req.destroy(),
       spec.timeoutMs,
+      () => noAnswer('http', 'TIMEOUT', `no complete answer within ${spec.timeoutMs} ms`),
     );
+    const fail = (error: string, message: string, extra: Partial<ProbeFinding> = {}) =>
+      finish({ ...noAnswer('http', error, message), ...extra });
     req.once('error', (error) => fail(errorCode(error), error.message));
     req.once('response', (response) => {
       const latencyMs = elapsedMs(startedAt, performance.now());

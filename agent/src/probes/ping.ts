@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import type { ProbeFinding } from './outcome.js';
+import { noAnswer, type ProbeFinding } from './outcome.js';
 import { tcpConnect } from './tcp.js';
 
 /** What a `ping` run printed, read from its summary lines. */
@@ -131,14 +131,11 @@ async function tcpPing(spec: PingSpec): Promise<ProbeFinding> {
   }
   const lossPct = Math.round(((spec.count - answers.length) / spec.count) * 1000) / 10;
   if (answers.length === 0)
-    return {
-      outcome: 'fail',
-      method: 'tcp',
-      latencyMs: null,
-      lossPct: 100,
-      error: lastError,
-      message: `no answer on TCP port ${spec.fallbackPort} (ICMP not allowed for this agent)`,
-    };
+    return noAnswer(
+      'tcp',
+      lastError,
+      `no answer on TCP port ${spec.fallbackPort} (ICMP not allowed for this agent)`,
+    );
   const avg = answers.reduce((a, b) => a + b, 0) / answers.length;
   return { outcome: 'ok', method: 'tcp', latencyMs: Math.round(avg * 10) / 10, lossPct };
 }

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { elapsedMs, errorCode, type ProbeFinding } from './outcome.js';
+import { elapsedMs, errorCode, noAnswer, type ProbeFinding, settleOnce } from './outcome.js';
 
 /** How one TCP connect attempt ended. */
 export type ConnectAttempt =
@@ -18,15 +18,12 @@ export function tcpConnect(
   return new Promise((resolve) => {
     const startedAt = monotonic();
     const socket = connect({ host, port });
-    let settled = false;
-    const finish = (attempt: ConnectAttempt) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(attempt);
-    };
-    const timer = setTimeout(() => finish({ kind: 'failed', error: 'TIMEOUT' }), timeoutMs);
+    const finish = settleOnce<ConnectAttempt>(
+      resolve,
+      () => socket.destroy(),
+      timeoutMs,
+      () => ({ kind: 'failed', error: 'TIMEOUT' }),
+    );
     socket.once('connect', () => finish({ kind: 'connected', ms: elapsedMs(startedAt, monotonic()) }));
     socket.once('error', (error) => {
       if (errorCode(error) === 'ECONNREFUSED')
@@ -46,12 +43,9 @@ export async function probeTcp(spec: {
   if (attempt.kind === 'connected')
     return { outcome: 'ok', method: 'tcp', latencyMs: attempt.ms, lossPct: 0 };
   const error = attempt.kind === 'refused' ? 'ECONNREFUSED' : attempt.error;
-  return {
-    outcome: 'fail',
-    method: 'tcp',
-    latencyMs: null,
-    lossPct: 100,
+  return noAnswer(
+    'tcp',
     error,
-    message: `${spec.host}:${spec.port}: ${error === 'ECONNREFUSED' ? 'connection refused (port closed)' : error}`,
-  };
+    `${spec.host}:${spec.port}: ${error === 'ECONNREFUSED' ? 'connection refused (port closed)' : error}`,
+  );
 }

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { connect } from 'node:tls';
-import { elapsedMs, errorCode, type ProbeFinding, shortMessage } from './outcome.js';
+import { elapsedMs, errorCode, noAnswer, type ProbeFinding, settleOnce, shortMessage } from './outcome.js';
 
 type TlsSpec = { host: string; port: number; servername?: string | undefined; timeoutMs: number };
 
@@ -19,27 +19,13 @@ export function probeTls(spec: TlsSpec): Promise<ProbeFinding> {
       rejectUnauthorized: false,
       ...(servername !== undefined && { servername }),
     });
-    let settled = false;
-    const finish = (finding: ProbeFinding) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(finding);
-    };
-    const fail = (error: string, message: string) =>
-      finish({
-        outcome: 'fail',
-        method: 'tls',
-        latencyMs: null,
-        lossPct: 100,
-        error,
-        message: shortMessage(message),
-      });
-    const timer = setTimeout(
-      () => fail('TIMEOUT', `no handshake within ${spec.timeoutMs} ms`),
+    const finish = settleOnce(
+      resolve,
+      () => socket.destroy(),
       spec.timeoutMs,
+      () => noAnswer('tls', 'TIMEOUT', `no handshake within ${spec.timeoutMs} ms`),
     );
+    const fail = (error: string, message: string) => finish(noAnswer('tls', error, message));
     socket.once('error', (error) => fail(errorCode(error), error.message));
     socket.once('secureConnect', () => {
       const latencyMs = elapsedMs(startedAt, performance.now());

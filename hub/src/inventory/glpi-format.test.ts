@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { InventoryMessage } from '@vigie/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { addHost } from '../incidents/testing.js';
 import { storeInventory } from '../ingest/handlers/store-inventory.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
-import { createTestDeps } from '../test-support/test-hub.js';
+import { createTestDeps, userToken } from '../test-support/test-hub.js';
 import { glpiDateTime, timezone, toGlpiInventory } from './glpi-format.js';
 import { type GlpiInventory, glpiInventorySchema } from './glpi-schema.js';
 import { snapshotView } from './snapshot-view.js';
@@ -30,9 +29,7 @@ beforeEach(async () => {
   now = 1_764_000_000_000;
   deps = await createTestDeps(() => now);
   app = createApp(deps, createLiveSessions());
-  const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
-  if (!a.ok) throw new Error('admin');
-  admin = a.token;
+  admin = await userToken(deps, 'admin', 'admin');
 });
 
 describe('toGlpiInventory', () => {

@@ -1,12 +1,11 @@
 import type { InventoryMessage, Software } from '@vigie/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { addHost } from '../incidents/testing.js';
 import { storeInventory } from '../ingest/handlers/store-inventory.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
-import { createTestDeps } from '../test-support/test-hub.js';
+import { createTestDeps, userToken } from '../test-support/test-hub.js';
 
 const DAY = 86_400_000;
 let now = 1_764_000_000_000;
@@ -56,9 +55,7 @@ beforeEach(async () => {
   now = 1_764_000_000_000;
   deps = await createTestDeps(() => now);
   app = createApp(deps, createLiveSessions());
-  const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
-  if (!a.ok) throw new Error('admin');
-  admin = a.token;
+  admin = await userToken(deps, 'admin', 'admin');
 });
 
 describe('GET /api/v1/hosts/:id/inventory/changes', () => {

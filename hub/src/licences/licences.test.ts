@@ -10,7 +10,7 @@ import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS, sweepSecurityUpdates } from '../in
 import { recordHostUpdates } from '../repositories/host-updates.js';
 import { replaceHostSoftware } from '../repositories/inventory-software.js';
 import { insertClient, setUserClients } from '../tenancy/clients.js';
-import { createTestDeps } from '../test-support/test-hub.js';
+import { createTestDeps, jsonRequest, userToken } from '../test-support/test-hub.js';
 import { expiryStage } from './expiry.js';
 import { sweepLicences } from './sweep.js';
 
@@ -22,12 +22,7 @@ let runtime: IncidentRuntime;
 let app: ReturnType<typeof createApp>;
 let admin: string;
 
-const send = (method: string, path: string, body?: unknown) =>
-  app.request(path, {
-    method,
-    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+const send = (method: string, path: string, body?: unknown) => jsonRequest(app, admin, method, path, body);
 
 interface LicenceAnswer {
   licence: { id: string; seats: number; compliance: Record<string, number> };
@@ -49,9 +44,7 @@ beforeEach(async () => {
   deps = await createTestDeps(() => now);
   runtime = defaultIncidentRuntime();
   app = createApp(deps, createLiveSessions());
-  const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
-  if (!a.ok) throw new Error('admin');
-  admin = a.token;
+  admin = await userToken(deps, 'admin', 'admin');
 });
 
 describe('expiryStage', () => {

@@ -6,7 +6,7 @@ import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import { addHost } from '../incidents/testing.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
 import { replaceHostHardware } from '../repositories/inventory-hardware.js';
-import { createTestDeps } from '../test-support/test-hub.js';
+import { createTestDeps, userToken } from '../test-support/test-hub.js';
 import { sweepLicences } from './sweep.js';
 import { csvRecords, MAX_WARRANTY_LINES, parseWarrantyCsv } from './warranty-csv.js';
 
@@ -49,9 +49,7 @@ beforeEach(async () => {
   now = T0;
   deps = await createTestDeps(() => now);
   app = createApp(deps, createLiveSessions());
-  const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
-  if (!a.ok) throw new Error('admin');
-  admin = a.token;
+  admin = await userToken(deps, 'admin', 'admin');
 });
 
 describe('POST /api/v1/warranties/import', () => {

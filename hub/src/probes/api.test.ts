@@ -14,6 +14,7 @@ import {
   createTestDeps,
   enrolTestAgent,
   helloFor,
+  jsonRequest,
   startTestHub,
   userToken,
 } from '../test-support/test-hub.js';
@@ -28,11 +29,7 @@ let technician: string;
 let agent: EnrolResponse;
 
 const call = (method: string, path: string, body?: unknown, token = admin) =>
-  app.request(path, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  jsonRequest(app, token, method, path, body);
 
 async function json<T>(response: Response, status: number): Promise<T> {
   const body = (await response.json()) as T;

@@ -62,6 +62,21 @@ export async function userToken(
   return created.token;
 }
 
+/** A request to an API app as the bearer of `token`, with `body` sent as JSON when given (test support). */
+export function jsonRequest(
+  app: { request: (path: string, init: RequestInit) => Response | Promise<Response> },
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Response | Promise<Response> {
+  return app.request(path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
 export const TEST_FINGERPRINT = 'f1f2f3f4f5f6f7f8f9f0a1a2a3a4a5a6';
 
 /** The machine tests enrol: a Debian server. */

@@ -3,12 +3,11 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import { type Sample, sampleSchema } from '@vigie/shared';
-import * as systeminformation from 'systeminformation';
 import type { Collector, CollectRequest } from './collector.js';
 import type { ExecFile, ReadDir, ReadText, Statfs } from './deps.js';
 import { createProcReader } from './linux/proc-reader.js';
 import { type CollectorDeps, linuxCollectors, siCollectors } from './platform.js';
-import type { SiCollect } from './si.js';
+import { lazySystemInformation, type SiCollect } from './si.js';
 import { createLogOnce, errorMessage } from './util/log-once.js';
 
 export type { Collector, CollectRequest } from './collector.js';
@@ -59,7 +58,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
     readdir: deps.readdir ?? REAL.readdir,
     statfs: deps.statfs ?? REAL.statfs,
     execFile: deps.execFile ?? REAL.execFile,
-    si: deps.si ?? systeminformation,
+    si: deps.si ?? lazySystemInformation(),
     loadavg: deps.loadavg ?? os.loadavg,
   };
   const collectors =

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import * as systeminformation from 'systeminformation';
 import { collectAntivirus } from './antivirus/collect.js';
 import { toInventoryChunks } from './chunks.js';
 import { hashInventory } from './hash.js';
@@ -22,6 +21,9 @@ export async function collectLocally(
 ): Promise<ProbeResult> {
   const platform = process.platform;
   const io = SYSTEM_INVENTORY_IO;
+  // Imported here, not at the top: the agent's main process loads this module but only its probe
+  // child (or the in-process fallback) collects, and on Linux nothing else needs systeminformation.
+  const systeminformation = await import('systeminformation');
   const snapshot = await collectInventory({
     si: systeminformation,
     clock: Date.now,

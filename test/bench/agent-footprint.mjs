@@ -1,0 +1,260 @@
+#!/usr/bin/env node
+// The agent's footprint alone, in about a minute: the built agent against a real hub at a short
+// interval, with its WebSocket traffic passing through a loopback TCP relay that measures every
+// metrics message as it travels (wire bytes, whatever the encoding). Prints RSS, CPU per cycle
+// (children included), event-loop delay (test/bench/loop-delay-preload.mjs) and report size.
+//
+//   node test/bench/agent-footprint.mjs [--seconds 60] [--interval 2] [--bundle] [--node-args "..."]
+//
+// Needs `npx turbo run build` first. The machine's load shows in CPU and event-loop figures: compare
+// runs made back to back, not against numbers from another day.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cpuSecondsOf, rssBytesOf, sleep, startCli, waitForLine } from './proc.mjs';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    interval: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '10' },
+    bundle: { type: 'boolean', default: false },
+    'node-args': { type: 'string', default: '' },
+    json: { type: 'boolean', default: false },
+    smaps: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(
+    'usage: node test/bench/agent-footprint.mjs [--seconds 60] [--interval 2] [--warmup 10] [--bundle] [--node-args "--max-semi-space-size=1"] [--json]\n',
+  );
+  process.exit(0);
+}
+const seconds = Number(values.seconds);
+const intervalSec = Number(values.interval);
+const warmupMs = Number(values.warmup) * 1000;
+const root = join(import.meta.dirname, '..', '..');
+const hubBin = join(root, 'hub', 'bin', 'vigie-hub.js');
+const agentBin = values.bundle
+  ? join(root, 'agent', 'dist-bundle', 'vigie-agent.mjs')
+  : join(root, 'agent', 'bin', 'vigie-agent.js');
+const nodeArgs = values['node-args'].split(' ').filter(Boolean);
+
+const work = mkdtempSync(join(tmpdir(), 'vigie-agent-footprint-'));
+const children = [];
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+const db = join(work, 'hub.db');
+const hub = startCli([], hubBin, [
+  'start',
+  '--host',
+  '127.0.0.1',
+  '--port',
+  '0',
+  '--db',
+  db,
+  '--log-level',
+  'warn',
+]);
+children.push(hub.child);
+const hubUrl = new URL((await waitForLine(hub, /listening (\S+)/, 30_000))[1]);
+const token = execFileSync(process.execPath, [hubBin, 'token', 'create', '--db', db, '--quiet'], {
+  encoding: 'utf8',
+}).trim();
+const state = join(work, 'agent');
+execFileSync(process.execPath, [
+  agentBin,
+  'enroll',
+  '--hub',
+  hubUrl.href,
+  '--token',
+  token,
+  '--state-dir',
+  state,
+]);
+
+const relay = await startRelay(Number(hubUrl.port));
+const loopFile = join(work, 'loop-delay.json');
+const agent = startCli(
+  [],
+  'env',
+  [
+    `VIGIE_BENCH_LOOP_DELAY_FILE=${loopFile}`,
+    `VIGIE_BENCH_LOOP_DELAY_WARMUP_MS=${warmupMs}`,
+    `VIGIE_HUB_URL=http://127.0.0.1:${relay.port}`,
+    process.execPath,
+    ...nodeArgs,
+    '--import',
+    join(import.meta.dirname, 'loop-delay-preload.mjs'),
+    agentBin,
+    'run',
+    '--state-dir',
+    state,
+    '--metrics-interval',
+    String(intervalSec),
+    '--log-level',
+    'warn',
+  ],
+  { raw: true },
+);
+children.push(agent.child);
+await sleep(warmupMs);
+if (agent.child.exitCode !== null) throw new Error(`agent exited:\n${agent.output}`);
+const pid = agent.child.pid;
+const cpu0 = cpuSecondsOf(pid, { children: true });
+const reports0 = relay.metrics.length;
+const t0 = performance.now();
+const rss = [];
+while (performance.now() - t0 < seconds * 1000) {
+  await sleep(1000);
+  rss.push(rssBytesOf(pid));
+}
+const wallSec = (performance.now() - t0) / 1000;
+const cpuSec = cpuSecondsOf(pid, { children: true }) - cpu0;
+const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+const mappings = residentByMapping(pid);
+agent.child.kill('SIGTERM');
+await agent.exited;
+hub.child.kill('SIGTERM');
+await hub.exited;
+relay.close();
+
+const sizes = relay.metrics.slice(reports0);
+const sorted = [...sizes].sort((a, b) => a - b);
+const loop = existsSync(loopFile) ? JSON.parse(readFileSync(loopFile, 'utf8')) : null;
+const cycles = wallSec / intervalSec;
+const mib = (bytes) => bytes / 2 ** 20;
+const result = {
+  agent: values.bundle ? 'bundle' : 'dist',
+  nodeArgs,
+  seconds: Math.round(wallSec),
+  intervalSec,
+  loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  rssMiB: {
+    last: mib(rss.at(-1)),
+    max: mib(Math.max(...rss)),
+    median: mib(rss.toSorted((a, b) => a - b)[rss.length >> 1]),
+  },
+  heapMiB: {
+    rssAnon: Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
+    rssFile: Number(/RssFile:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
+  },
+  cpuMsPerCycle: (cpuSec * 1000) / cycles,
+  cpuPctOfOneCore: (cpuSec / wallSec) * 100,
+  eventLoopDelayMs: loop && { p50: loop.p50, p99: loop.p99, max: loop.max },
+  reports: sizes.length,
+  reportBytes: sizes.length
+    ? {
+        mean: Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length),
+        p50: sorted[sorted.length >> 1],
+        max: sorted.at(-1),
+      }
+    : null,
+  sampleReport: relay.lastMetrics,
+};
+if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+else {
+  const f = (n, d = 1) => n.toFixed(d);
+  process.stdout.write(
+    [
+      `agent ${result.agent} ${nodeArgs.join(' ')} — ${result.seconds} s at ${intervalSec} s, load ${result.loadAverage}`,
+      `RSS last/median/max   ${f(result.rssMiB.last)} / ${f(result.rssMiB.median)} / ${f(result.rssMiB.max)} MiB (anon ${f(result.heapMiB.rssAnon)}, file ${f(result.heapMiB.rssFile)})`,
+      `CPU per cycle         ${f(result.cpuMsPerCycle)} ms (${f(result.cpuPctOfOneCore, 2)} % of one core, children included)`,
+      `event-loop delay      p50 ${f(loop?.p50 ?? Number.NaN)} ms, p99 ${f(loop?.p99 ?? Number.NaN)} ms, max ${f(loop?.max ?? Number.NaN)} ms`,
+      `metrics message       ${result.reports} sent; mean ${result.reportBytes?.mean} B, p50 ${result.reportBytes?.p50} B, max ${result.reportBytes?.max} B`,
+      '',
+    ].join('\n'),
+  );
+  if (values.smaps)
+    for (const [name, kib] of mappings.slice(0, 8))
+      process.stdout.write(`  ${(kib / 1024).toFixed(1).padStart(6)} MiB  ${name}\n`);
+  if (process.env.VIGIE_SHOW_REPORT) process.stdout.write(`${relay.lastMetrics}\n`);
+}
+
+/** Resident KiB per mapping (the node binary, the V8 heap, anonymous memory...), largest first. */
+function residentByMapping(pid) {
+  const totals = new Map();
+  let name = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) name = mapping[1] || '[anonymous]';
+    else if (line.startsWith('Rss:'))
+      totals.set(name, (totals.get(name) ?? 0) + Number(line.split(/\s+/)[1]));
+  }
+  return [...totals].sort((a, b) => b[1] - a[1]);
+}
+
+/**
+ * A TCP relay to the hub that decodes the agent→hub WebSocket frames (masked, per RFC 6455) and
+ * records the payload size of each `metrics` message.
+ */
+function startRelay(hubPort) {
+  const metrics = [];
+  const relayState = { metrics, lastMetrics: '', port: 0, close: () => server.close() };
+  const server = createServer((client) => {
+    const upstream = connect(hubPort, '127.0.0.1');
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    let buffer = Buffer.alloc(0);
+    let upgraded = false;
+    let message = [];
+    client.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      if (!upgraded) {
+        const end = buffer.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        upgraded = /^upgrade:\s*websocket/im.test(buffer.subarray(0, end).toString('latin1'));
+        buffer = upgraded ? buffer.subarray(end + 4) : Buffer.alloc(0);
+        if (!upgraded) return;
+      }
+      for (;;) {
+        if (buffer.length < 2) return;
+        const fin = (buffer[0] & 0x80) !== 0;
+        const opcode = buffer[0] & 0x0f;
+        const masked = (buffer[1] & 0x80) !== 0;
+        let length = buffer[1] & 0x7f;
+        let offset = 2;
+        if (length === 126) {
+          if (buffer.length < 4) return;
+          length = buffer.readUInt16BE(2);
+          offset = 4;
+        } else if (length === 127) {
+          if (buffer.length < 10) return;
+          length = Number(buffer.readBigUInt64BE(2));
+          offset = 10;
+        }
+        const maskAt = offset;
+        if (masked) offset += 4;
+        if (buffer.length < offset + length) return;
+        const payload = Buffer.from(buffer.subarray(offset, offset + length));
+        if (masked) for (let i = 0; i < payload.length; i++) payload[i] ^= buffer[maskAt + (i & 3)];
+        buffer = buffer.subarray(offset + length);
+        if (opcode === 1 || opcode === 2 || opcode === 0) message.push(payload);
+        if (fin && opcode <= 2) {
+          const whole = Buffer.concat(message);
+          message = [];
+          const head = whole.subarray(0, 64).toString('utf8');
+          if (/"type"\s*:\s*"metrics"/.test(head) || whole.includes('"type":"metrics"')) {
+            metrics.push(whole.length);
+            relayState.lastMetrics = whole.toString('utf8');
+          }
+        }
+      }
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      relayState.port = server.address().port;
+      resolve(relayState);
+    });
+  });
+}

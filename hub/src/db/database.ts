@@ -14,6 +14,7 @@ import type {
   UserContactsTable,
 } from './tables/escalation.js';
 import type { HostsTable } from './tables/hosts.js';
+import type { IncidentContextTable } from './tables/incident-context.js';
 import type { HeldSignalsTable, IncidentEventsTable, IncidentsTable } from './tables/incidents.js';
 import type { InventoriesTable, InventoryChunksTable } from './tables/inventories.js';
 import type {
@@ -65,6 +66,7 @@ export interface Database {
   inventory_hardware: InventoryHardwareTable;
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
+  incident_context: IncidentContextTable;
   held_signals: HeldSignalsTable;
   probe_sites: ProbeSitesTable;
   probes: ProbesTable;

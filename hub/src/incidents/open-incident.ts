@@ -9,6 +9,7 @@ import { generateId } from '../security/secrets.js';
 import { stormKey } from './engine/grouping.js';
 import type { Grade, Placement, Signal } from './engine/types.js';
 import { startEscalation } from './escalation/runs.js';
+import { captureFaultProcesses } from './fault-context.js';
 import { notice } from './notices.js';
 import { linkProblem } from './problems.js';
 import type { IncidentRuntime } from './runtime.js';
@@ -147,6 +148,9 @@ export async function openIncident(
     },
   });
   await adoptHeldEvents(trx, signal.key, row.id);
+  // A fault the agent reported (a metric rule or a check): what the host was running then.
+  if (decision.source === 'agent' && row.host_id !== null)
+    await captureFaultProcesses(trx, { id: row.id, hostId: row.host_id }, signal.observedAt, now);
   if (decision.previousId !== null) {
     await insertIncidentEvent(trx, runtime.random, {
       ...event,

@@ -14,7 +14,7 @@ import { findArticle } from '../../repositories/kb-articles.js';
 import { findProblem } from '../../repositories/problems.js';
 import { scopeAllows } from '../../tenancy/client-scope.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
-import { topProcessesAround } from '../queries/processes.js';
+import { incidentProcesses } from '../queries/processes.js';
 import { allow, TECHNICIANS } from '../security/guards.js';
 import { optionalText } from '../views/fields.js';
 import { duration, priorityBadge, slaBadge, stateLabel } from '../views/format.js';
@@ -58,7 +58,11 @@ export function incidentRoutes(deps: ConsoleDeps) {
     // The check's own series with its threshold; for other checks, the host's headline figures.
     const series = seriesForCheck(incident.check);
     const processes = host
-      ? await topProcessesAround(deps.db, host.id, Number(incident.first_occurrence_at))
+      ? await incidentProcesses(deps.db, {
+          id: incident.id,
+          hostId: host.id,
+          at: Number(incident.first_occurrence_at),
+        })
       : undefined;
     const since = Number(incident.first_occurrence_at);
     const refused = c.req.query('refused');

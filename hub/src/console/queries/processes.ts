@@ -1,47 +1,21 @@
-import type { ProcessInfo } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { findIncidentProcesses } from '../../repositories/incident-context.js';
+import { type ProcessesAt, topProcessesAround } from '../../repositories/sample-processes.js';
 
-/** How far around a fault to look for a sample that carried the top processes. */
-const WINDOW_BEFORE_MS = 10 * 60_000;
-const WINDOW_AFTER_MS = 5 * 60_000;
-const SAMPLES_SCANNED = 200;
-
-export interface ProcessesAt {
-  readonly at: number;
-  readonly topByCpu: readonly ProcessInfo[];
-  readonly topByMemory: readonly ProcessInfo[];
-}
+export type { ProcessesAt } from '../../repositories/sample-processes.js';
 
 /**
- * The top processes closest to `at`. Agents send them only on their slow cycle or when a check
- * fires, inside the sample's JSON, so a bounded window of samples is read and the nearest one that
- * has them wins (JSON is not queried in SQL: the same code runs on SQLite and PostgreSQL).
+ * The top processes of an incident: those kept when it opened (they outlive the raw samples,
+ * pruned after 2 h), else the raw sample nearest the fault (an incident opened by the hub, or
+ * before the hub kept them).
  */
-export async function topProcessesAround(
+export async function incidentProcesses(
   db: Kysely<Database>,
-  hostId: string,
-  at: number,
+  incident: { readonly id: string; readonly hostId: string; readonly at: number },
 ): Promise<ProcessesAt | undefined> {
-  const rows = await db
-    .selectFrom('samples')
-    .select(['at', 'payload'])
-    .where('host_id', '=', hostId)
-    .where('at', '>=', at - WINDOW_BEFORE_MS)
-    .where('at', '<=', at + WINDOW_AFTER_MS)
-    .orderBy('at', 'desc')
-    .limit(SAMPLES_SCANNED)
-    .execute();
-  let best: ProcessesAt | undefined;
-  for (const row of rows) {
-    const processes = (JSON.parse(row.payload) as { processes?: Partial<ProcessesAt> }).processes;
-    if (!processes?.topByCpu && !processes?.topByMemory) continue;
-    const candidate = {
-      at: Number(row.at),
-      topByCpu: processes.topByCpu ?? [],
-      topByMemory: processes.topByMemory ?? [],
-    };
-    if (!best || Math.abs(candidate.at - at) < Math.abs(best.at - at)) best = candidate;
-  }
-  return best;
+  return (
+    (await findIncidentProcesses(db, incident.id)) ??
+    (await topProcessesAround(db, incident.hostId, incident.at))
+  );
 }

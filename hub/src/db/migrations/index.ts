@@ -13,6 +13,7 @@ import * as probes from './2026-12-04-probes.js';
 import * as pgPartitions from './2026-12-05-pg-partitions.js';
 import * as inventoryLicences from './2026-12-06-inventory-licences.js';
 import * as hubSessions from './2026-12-07-hub-sessions.js';
+import * as incidentContext from './2026-12-07-incident-context.js';
 
 /**
  * Every migration, by name; names sort in the order they apply (ISO date prefix). Listed in code
@@ -33,4 +34,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-05-pg-partitions': pgPartitions,
   '2026-12-06-inventory-licences': inventoryLicences,
   '2026-12-07-hub-sessions': hubSessions,
+  '2026-12-07-incident-context': incidentContext,
 };

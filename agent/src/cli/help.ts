@@ -141,7 +141,9 @@ credential), then installs the agent as a system service and starts it:
            /etc/systemd/system/vigie-agent.service (runs as root in a sandbox, state in
            /var/lib/vigie-agent, no restart on exit 78), systemctl enable --now
   macOS    /opt/vigie-agent/, /etc/vigie/agent.json, /Library/LaunchDaemons/com.vigie.agent.plist
-  Windows  C:\\Program Files\\Vigie, C:\\ProgramData\\Vigie\\agent.json, service vigie-agent (sc.exe)
+  Windows  C:\\Program Files\\Vigie, C:\\ProgramData\\Vigie\\agent.json, service vigie-agent run by
+           the WinSW wrapper vigie-agent-service.exe (copied from winsw.exe beside the file,
+           or from the file VIGIE_SERVICE_WRAPPER names)
 Run it from the single-file build (node vigie-agent.mjs install …) or the single executable: the
 file itself is what gets installed. Must run as root (Administrator on Windows).
 

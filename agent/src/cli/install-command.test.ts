@@ -36,7 +36,9 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function harness(options: { isRoot?: boolean; active?: boolean } = {}) {
+function harness(
+  options: { isRoot?: boolean; active?: boolean; windows?: { serviceWrapper?: string } } = {},
+) {
   const commands: Command[] = [];
   const out = { stdout: '', stderr: '' };
   const runner: CommandRunner = async (command) => {
@@ -74,10 +76,13 @@ function harness(options: { isRoot?: boolean; active?: boolean } = {}) {
       }),
     },
     service: {
-      platform: 'linux',
+      platform: options.windows ? 'win32' : 'linux',
       runner,
       node: '/usr/bin/node',
       artefact: { kind: 'script', path: join(root, 'vigie-agent.mjs'), node: '/usr/bin/node' },
+      ...(options.windows?.serviceWrapper !== undefined && {
+        serviceWrapper: options.windows.serviceWrapper,
+      }),
     },
   };
   return { ctx, out, commands, run: (argv: string[]) => cli(argv, ctx) };
@@ -169,5 +174,49 @@ describe('vigie-agent install', () => {
 
     expect(await harness().run(['uninstall', '--root', root, '--purge'])).toBe(0);
     await expect(access(stateDir)).rejects.toThrow();
+  });
+});
+
+describe('vigie-agent install on Windows (the win32 plan, applied under --root)', () => {
+  const installDir = () => join(root, 'C/Program Files/Vigie');
+
+  it('installs the WinSW wrapper beside the agent, registers and starts it through the wrapper', async () => {
+    await writeFile(join(root, 'vigie-agent.mjs'), '// the agent\n');
+    await writeFile(join(root, 'winsw.exe'), 'MZ wrapper');
+    const { run, out, commands } = harness({ windows: { serviceWrapper: join(root, 'winsw.exe') } });
+    const code = await run(['install', '--hub', hubUrl, '--token', TOKEN, '--root', root]);
+    expect({ code, stderr: out.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await readFile(join(installDir(), 'vigie-agent-service.exe'), 'utf8')).toBe('MZ wrapper');
+    const xml = await readFile(join(installDir(), 'vigie-agent-service.xml'), 'utf8');
+    expect(xml).toContain('<argument>C:\\Program Files\\Vigie\\vigie-agent.mjs</argument>');
+    await access(join(installDir(), 'vigie-agent-service.exe.config'));
+    await access(join(root, 'C/ProgramData/Vigie/state/logs'));
+    const wrapper = 'C:\\Program Files\\Vigie\\vigie-agent-service.exe';
+    expect(commands).toEqual([
+      ['net.exe', 'stop', 'vigie-agent'],
+      ['sc.exe', 'delete', 'vigie-agent'],
+      [wrapper, 'install'],
+      ['sc.exe', 'config', 'vigie-agent', 'start=', 'delayed-auto'],
+      [wrapper, 'start'],
+    ]);
+
+    const removal = harness({ windows: {} });
+    expect(await removal.run(['uninstall', '--root', root])).toBe(0);
+    expect(removal.commands).toEqual([
+      ['net.exe', 'stop', 'vigie-agent'],
+      [wrapper, 'uninstall'],
+      ['sc.exe', 'delete', 'vigie-agent'],
+    ]);
+    await expect(access(installDir())).rejects.toThrow();
+    await access(join(root, 'C/ProgramData/Vigie/state/credentials.json'));
+  });
+
+  it('refuses before enrolling when the wrapper is missing', async () => {
+    await writeFile(join(root, 'vigie-agent.mjs'), '');
+    const { run, out, commands } = harness({ windows: { serviceWrapper: join(root, 'no-winsw.exe') } });
+    expect(await run(['install', '--hub', hubUrl, '--token', TOKEN, '--root', root])).toBe(2);
+    expect(out.stderr).toContain(`${join(root, 'no-winsw.exe')} not found`);
+    expect(enrolments).toBe(0);
+    expect(commands).toEqual([]);
   });
 });

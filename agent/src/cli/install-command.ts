@@ -1,6 +1,7 @@
+import { stat } from 'node:fs/promises';
 import { createCredentialStore } from '../credentials/credential-store.js';
 import { applyInstall } from '../install/apply-plan.js';
-import { type Artefact, planInstall } from '../install/install-plan.js';
+import { type Artefact, type InstallPlan, planInstall } from '../install/install-plan.js';
 import { type ServiceHost, systemServiceHost } from '../install/service-host.js';
 import {
   isServicePlatform,
@@ -40,6 +41,13 @@ export function serviceHostOrExit(context: CliContext, command: string, root: st
   return { ok: true, host, platform: host.platform };
 }
 
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+}
+
 function artefactFor(flags: InstallFlags, host: ServiceHost): Artefact | undefined {
   if (flags.artefact === undefined) return host.artefact;
   return /\.(mjs|js)$/.test(flags.artefact)
@@ -74,6 +82,31 @@ export async function installCommand(context: CliContext, flags: InstallFlags): 
       return EXIT_CODES.CONFIG;
     }
   }
+  let plan: InstallPlan;
+  try {
+    plan = planInstall({
+      platform,
+      artefact,
+      config: {
+        hubUrl,
+        ...(flags.role !== undefined && { role: flags.role }),
+        ...(flags.insecureAllowPlaintext && { insecureAllowPlaintext: true }),
+      },
+      ...(caPem !== undefined && { caPem }),
+      ...(host.serviceWrapper !== undefined && { serviceWrapper: host.serviceWrapper }),
+    });
+  } catch (error) {
+    // A path the service file format cannot carry (a line break, or '%' for WinSW).
+    io.stderr(`vigie-agent install: ${(error as Error).message}\n`);
+    return EXIT_CODES.USAGE;
+  }
+  // A file to copy that is missing (on Windows, winsw.exe beside the artefact) stops us before enrolment.
+  for (const file of plan.files) {
+    if (file.copyFrom !== undefined && !(await isFile(file.copyFrom))) {
+      io.stderr(`vigie-agent install: ${file.copyFrom} not found (needed for ${file.path})\n`);
+      return EXIT_CODES.USAGE;
+    }
+  }
   const layout = serviceLayout(platform);
   const stateDir = underRoot(flags.root, layout.stateDir);
   // Enrol first: a refused token leaves nothing installed. A machine already enrolled with this hub
@@ -95,16 +128,6 @@ export async function installCommand(context: CliContext, flags: InstallFlags): 
     });
     if (enrolled !== EXIT_CODES.OK) return enrolled;
   }
-  const plan = planInstall({
-    platform,
-    artefact,
-    config: {
-      hubUrl,
-      ...(flags.role !== undefined && { role: flags.role }),
-      ...(flags.insecureAllowPlaintext && { insecureAllowPlaintext: true }),
-    },
-    ...(caPem !== undefined && { caPem }),
-  });
   const applied = await applyInstall(plan, flags.root, host.runner);
   if (!applied.ok) {
     io.stderr(`vigie-agent install: ${applied.message}\n`);

@@ -25,12 +25,13 @@ async function runAll(
   return { ok: true };
 }
 
-/** Writes the plan's files under `root` (the real / in production), then runs its commands. */
+/** Runs the plan's `before` commands, writes its files under `root` (the real / in production), then runs its commands. */
 export async function applyInstall(
   plan: InstallPlan,
   root: string | undefined,
   runner: CommandRunner,
 ): Promise<ApplyResult> {
+  await runAll(runner, plan.before, true);
   try {
     for (const dir of plan.dirs) {
       await mkdir(underRoot(root, dir.path), { recursive: true, mode: dir.mode });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planInstall, planUninstall } from './install-plan.js';
-import { shellWord, systemdArg, windowsArg, xmlText } from './quoting.js';
+import { shellWord, systemdArg, xmlText } from './quoting.js';
 
 const SCRIPT = { kind: 'script', path: '/tmp/vigie-agent.mjs', node: '/usr/bin/node' } as const;
 const BINARY = { kind: 'binary', path: '/tmp/vigie-agent-linux-x64' } as const;
@@ -108,31 +108,9 @@ describe('planInstall', () => {
       config: CONFIG,
     });
 
-    it('creates an auto-start service whose binPath quotes each argument', () => {
-      expect(plan.commands[0]).toEqual([
-        'sc.exe',
-        'create',
-        'vigie-agent',
-        'binPath=',
-        '"C:\\Program Files\\nodejs\\node.exe" "C:\\Program Files\\Vigie\\vigie-agent.mjs" run --config C:\\ProgramData\\Vigie\\agent.json',
-        'start=',
-        'delayed-auto',
-        'DisplayName=',
-        'Vigie agent',
-      ]);
-    });
-
-    it('restarts on failure and starts the service', () => {
-      expect(plan.commands).toContainEqual([
-        'sc.exe',
-        'failure',
-        'vigie-agent',
-        'reset=',
-        '86400',
-        'actions=',
-        'restart/5000/restart/5000/restart/60000',
-      ]);
-      expect(plan.commands.at(-1)).toEqual(['sc.exe', 'start', 'vigie-agent']);
+    it('never registers node itself with sc.exe create: it cannot answer the service manager', () => {
+      expect(plan.commands.some((command) => command[1] === 'create')).toBe(false);
+      expect(plan.commands[0]).toEqual(['C:\\Program Files\\Vigie\\vigie-agent-service.exe', 'install']);
     });
   });
 });
@@ -147,12 +125,8 @@ describe('planUninstall', () => {
     expect(plan.after).toEqual([['systemctl', 'daemon-reload']]);
   });
 
-  it('boots the launchd job out and deletes the Windows service', () => {
+  it('boots the launchd job out', () => {
     expect(planUninstall('darwin', false).stop).toEqual([['launchctl', 'bootout', 'system/com.vigie.agent']]);
-    expect(planUninstall('win32', false).stop).toEqual([
-      ['sc.exe', 'stop', 'vigie-agent'],
-      ['sc.exe', 'delete', 'vigie-agent'],
-    ]);
   });
 });
 
@@ -166,11 +140,6 @@ describe('quoting hostile values', () => {
 
   it('XML: escapes markup', () => {
     expect(xmlText('</string><string>evil')).toBe('&lt;/string&gt;&lt;string&gt;evil');
-  });
-
-  it('Windows: one argument per value, quotes escaped', () => {
-    expect(windowsArg('C:\\a b\\')).toBe('"C:\\a b\\\\"');
-    expect(windowsArg('say "hi"')).toBe('"say \\"hi\\""');
   });
 
   it('POSIX shell: single quotes survive', () => {

@@ -7,7 +7,18 @@ import {
   serviceLayout,
 } from './service-layout.js';
 import { systemdUnit } from './systemd-unit.js';
-import { type Command, windowsServiceCommands, windowsServiceRemoval } from './windows-service.js';
+import {
+  type Command,
+  WRAPPER_ARTEFACT,
+  WRAPPER_EXE,
+  WRAPPER_EXE_CONFIG,
+  WRAPPER_XML,
+  windowsServiceCleanup,
+  windowsServiceCommands,
+  windowsServiceRemoval,
+  winswExeConfig,
+  winswXml,
+} from './windows-service.js';
 
 /** What gets installed: the single-file build (run by a Node) or the single executable. */
 export type Artefact =
@@ -36,6 +47,8 @@ export interface InstallPlan {
   readonly files: readonly PlannedFile[];
   /** What the service runs. */
   readonly programArguments: readonly string[];
+  /** Run before the files are written, failures tolerated (Windows: stop and drop an older service). */
+  readonly before: readonly Command[];
   readonly commands: readonly Command[];
 }
 
@@ -45,6 +58,8 @@ export interface InstallInput {
   readonly config: ServiceConfig;
   /** PEM of an extra CA for the hub, copied next to the config. */
   readonly caPem?: string;
+  /** Windows: the WinSW executable to install; by default `winsw.exe` beside the artefact. */
+  readonly serviceWrapper?: string;
 }
 
 /** The files, directories and service-manager commands that install the agent on `platform`. */
@@ -77,6 +92,7 @@ export function planInstall(input: InstallInput): InstallPlan {
     { path: layout.stateDir, mode: 0o700 },
   ];
   let commands: Command[];
+  let before: Command[] = [];
   switch (input.platform) {
     case 'linux':
       files.push({
@@ -101,11 +117,30 @@ export function planInstall(input: InstallInput): InstallPlan {
       });
       commands = [['launchctl', 'bootstrap', 'system', layout.serviceFile ?? '']];
       break;
-    case 'win32':
-      commands = windowsServiceCommands(programArguments);
+    case 'win32': {
+      const wrapper = join(layout.installDir, WRAPPER_EXE);
+      const [executable = '', ...args] = programArguments;
+      const logDir = join(layout.stateDir, 'logs');
+      dirs.push({ path: logDir, mode: 0o700 });
+      files.push(
+        {
+          path: wrapper,
+          mode: 0o755,
+          copyFrom: input.serviceWrapper ?? join(layout.path.dirname(input.artefact.path), WRAPPER_ARTEFACT),
+        },
+        { path: join(layout.installDir, WRAPPER_EXE_CONFIG), mode: 0o644, contents: winswExeConfig() },
+        {
+          path: join(layout.installDir, WRAPPER_XML),
+          mode: 0o644,
+          contents: winswXml({ executable, arguments: args, workingDirectory: layout.installDir, logDir }),
+        },
+      );
+      before = windowsServiceCleanup();
+      commands = windowsServiceCommands(wrapper);
       break;
+    }
   }
-  return { layout, dirs, files, programArguments, commands };
+  return { layout, dirs, files, programArguments, before, commands };
 }
 
 /** Everything `uninstall` does: stop and unregister, then remove files (the state dir on purge). */
@@ -131,7 +166,12 @@ export function planUninstall(platform: ServicePlatform, purge: boolean): Uninst
     case 'darwin':
       return { stop: [['launchctl', 'bootout', `system/${SERVICE_LABEL}`]], remove, after: [] };
     case 'win32':
-      return { stop: windowsServiceRemoval(), remove, after: [] };
+      // The wrapper, its XML and its .exe.config are in installDir, removed with it.
+      return {
+        stop: windowsServiceRemoval(layout.path.join(layout.installDir, WRAPPER_EXE)),
+        remove,
+        after: [],
+      };
   }
 }
 

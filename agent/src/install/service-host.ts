@@ -11,7 +11,12 @@ export interface ServiceHost {
   readonly node: string;
   /** The file this process runs from, when it is an installable artefact. */
   readonly artefact?: Artefact;
+  /** Windows: the WinSW executable to install (VIGIE_SERVICE_WRAPPER); else winsw.exe beside the artefact. */
+  readonly serviceWrapper?: string;
 }
+
+/** Environment variable naming the WinSW executable `install` copies on Windows. */
+export const SERVICE_WRAPPER_ENV = 'VIGIE_SERVICE_WRAPPER';
 
 /** This process: the single executable installs itself, the single-file build too (with this Node). */
 export function systemServiceHost(env: Readonly<Record<string, string | undefined>>): ServiceHost {
@@ -23,5 +28,12 @@ export function systemServiceHost(env: Readonly<Record<string, string | undefine
     : script?.endsWith('.mjs')
       ? { kind: 'script', path: script, node: process.execPath }
       : undefined;
-  return { platform: process.platform, runner, node: process.execPath, ...(artefact && { artefact }) };
+  const serviceWrapper = env[SERVICE_WRAPPER_ENV] || undefined;
+  return {
+    platform: process.platform,
+    runner,
+    node: process.execPath,
+    ...(artefact && { artefact }),
+    ...(serviceWrapper !== undefined && { serviceWrapper }),
+  };
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { COMMON_OPTIONS } from './bundle-options.mjs';
 import { BUNDLE_NAME, OUT_DIR, writeManifest } from './manifest.mjs';
+import { copyServiceWrapper } from './service-wrapper.mjs';
 
 const agentDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(agentDir, 'package.json'), 'utf8'));
@@ -31,6 +32,8 @@ const reported = execFileSync(process.execPath, [join(OUT_DIR, BUNDLE_NAME), '--
   encoding: 'utf8',
 }).trim();
 if (reported !== version) throw new Error(`bundle reports version ${reported}, package.json says ${version}`);
+const wrapper = copyServiceWrapper();
 const manifest = writeManifest(version, BUNDLE_NAME);
 const entry = manifest.artefacts.find((artefact) => artefact.name === BUNDLE_NAME);
 console.log(`${BUNDLE_NAME} ${version}: ${(entry.size / 1024).toFixed(0)} KiB, sha256 ${entry.sha256}`);
+console.log(`winsw.exe from ${wrapper.from}`);

@@ -7,10 +7,13 @@ import { fileURLToPath } from 'node:url';
 export const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist-bundle');
 export const BUNDLE_NAME = 'vigie-agent.mjs';
 export const SEA_NAME = 'vigie-agent-linux-x64';
+/** WinSW, which runs the agent as a Windows service; not an agent, so never offered as an update. */
+export const WRAPPER_NAME = 'winsw.exe';
 
 const KINDS = {
   [BUNDLE_NAME]: { kind: 'script', platform: 'any', arch: 'any' },
   [SEA_NAME]: { kind: 'binary', platform: 'linux', arch: 'x64' },
+  [WRAPPER_NAME]: { kind: 'service-wrapper', platform: 'win32', arch: 'any' },
 };
 
 /** Rewrites the manifest for `version`, listing every artefact present in OUT_DIR. */

@@ -40,6 +40,18 @@ describe('artefact signer', () => {
     );
   });
 
+  it('never offers the Windows service wrapper as an agent update', async () => {
+    await writeFile(join(dir, 'winsw.exe'), 'MZ wrapper');
+    const store = createArtefactStore(dir);
+    expect((await store.list()).map((artefact) => [artefact.name, artefact.kind])).toContainEqual([
+      'winsw.exe',
+      'service-wrapper',
+    ]);
+    const announcement = await createArtefactSigner(store, key).announcement();
+    expect(agentUpdateSchema.parse(announcement)).toEqual(announcement);
+    expect(announcement?.artefacts.map((artefact) => artefact.name)).toEqual(['vigie-agent.mjs']);
+  });
+
   it('reads the disk once per few seconds however many agents say hello', async () => {
     let now = 0;
     const signer = createArtefactSigner(createArtefactStore(dir), key, () => now);

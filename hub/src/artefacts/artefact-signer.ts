@@ -53,7 +53,10 @@ export function createArtefactSigner(
   };
 
   async function announce(): Promise<AgentUpdate | undefined> {
-    const artefacts = await store.list();
+    // The service wrapper is installed once by install.ps1, not swapped by the agent's updater.
+    const artefacts = (await store.list()).filter(
+      (artefact): artefact is Artefact & { kind: 'script' | 'binary' } => artefact.kind !== 'service-wrapper',
+    );
     const version = artefacts[0]?.version;
     // No manifest (a development checkout that never bundled): nothing an agent could compare.
     if (version === undefined || !agentVersionSchema.safeParse(version).success) return undefined;

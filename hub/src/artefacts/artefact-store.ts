@@ -4,13 +4,22 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The agent artefacts a hub may serve: the single-file build and the Linux x64 single executable. */
+/**
+ * The agent artefacts a hub may serve: the single-file build, the Linux x64 single executable, and
+ * WinSW, the wrapper that runs the agent as a Windows service (decision 0022; not an agent update).
+ */
 export const ARTEFACTS = {
   'vigie-agent.mjs': { kind: 'script', platform: 'any', arch: 'any', contentType: 'text/javascript' },
   'vigie-agent-linux-x64': {
     kind: 'binary',
     platform: 'linux',
     arch: 'x64',
+    contentType: 'application/octet-stream',
+  },
+  'winsw.exe': {
+    kind: 'service-wrapper',
+    platform: 'win32',
+    arch: 'any',
     contentType: 'application/octet-stream',
   },
 } as const;

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../access/create-user.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { createLiveSessions, type LiveSession } from '../ingest/live-sessions.js';
+import { pushProbes } from '../probes/assignment.js';
 import { insertChannel } from '../repositories/notification-channels.js';
 import { claimDueDeliveries, enqueueDeliveries } from '../repositories/outbox.js';
 import { cryptoRandom } from '../security/secrets.js';
@@ -186,6 +187,22 @@ describe.runIf(onPostgres)('several instances on PostgreSQL', () => {
     while ((await connected(kept.hostId)) !== 1 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await connected(kept.hostId)).toBe(1);
+  });
+
+  it('hands a probe list change to the instance holding the agent', async () => {
+    const { deps, a, b } = await twoInstances();
+    const { agentId, hostId } = await enrolTestAgent(deps);
+    let refreshed = 0;
+    b.sessions.register({
+      ...fakeSession(agentId, 1, hostId),
+      refreshProbes: async () => {
+        refreshed += 1;
+        return true;
+      },
+    });
+    // The probe was edited through instance a, which holds no socket of that host.
+    expect(await pushProbes(a.sessions, [hostId])).toBe(0);
+    await until(() => refreshed === 1, 'b sending the agent its probes again');
   });
 
   it('runs a periodic tick on one instance at a time', async () => {

@@ -10,7 +10,7 @@ import {
   reassertLiveHosts,
 } from './agent-sessions.js';
 import type { DatabaseClock } from './database-clock.js';
-import { CLUSTER_CHANNEL, type ClusterEvent, parseClusterEvent } from './notify.js';
+import { CLUSTER_CHANNEL, type ClusterEvent, PROBES_BATCH, parseClusterEvent, publish } from './notify.js';
 
 export interface ClusterOptions {
   /** The PostgreSQL URL the hub opened: the listener takes one connection of its own. */
@@ -59,6 +59,12 @@ export function startCluster(deps: Pick<HubDeps, 'db' | 'credentials'>, options:
         deps.credentials?.forget(event.agentId);
         sessions.get(event.agentId)?.kick('CREDENTIAL_REVOKED');
         return;
+      case 'probes': {
+        const wanted = new Set(event.hostIds);
+        for (const session of sessions.all())
+          if (session.hostId !== undefined && wanted.has(session.hostId)) void session.refreshProbes?.();
+        return;
+      }
       case 'changed':
         for (const listener of listeners.get(event.topic) ?? []) listener(event.id);
         return;
@@ -142,6 +148,13 @@ export function startCluster(deps: Pick<HubDeps, 'db' | 'credentials'>, options:
     return checking;
   }
 
+  sessions.reachElsewhere({
+    async refreshProbes(hostIds) {
+      for (let i = 0; i < hostIds.length; i += PROBES_BATCH)
+        await publish(deps.db, { kind: 'probes', hostIds: hostIds.slice(i, i + PROBES_BATCH) });
+    },
+  });
+
   const timer = setInterval(() => void check(), options.checkIntervalMs);
   timer.unref();
   void listen();
@@ -153,6 +166,7 @@ export function startCluster(deps: Pick<HubDeps, 'db' | 'credentials'>, options:
     handle,
     async stop() {
       stopped = true;
+      sessions.reachElsewhere({ refreshProbes: async () => {} });
       clearInterval(timer);
       if (reconnect) clearTimeout(reconnect);
       await checking;

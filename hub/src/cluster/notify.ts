@@ -6,6 +6,8 @@ import { engineOf } from '../db/dialect.js';
 // The receiver reads the database for the rest, and a periodic check covers a lost notification.
 
 export const CLUSTER_CHANNEL = 'vigie_cluster';
+/** Host ids per `probes` event: well under NOTIFY's 8000-byte payload. */
+export const PROBES_BATCH = 200;
 
 export const clusterEventSchema = z.discriminatedUnion('kind', [
   /** An agent connected to `instanceId` under `epoch`: an older socket elsewhere is stale. */
@@ -17,6 +19,8 @@ export const clusterEventSchema = z.discriminatedUnion('kind', [
   }),
   /** An agent's credential was revoked (or rotated): forget it, close its socket. */
   z.object({ kind: z.literal('revoked'), agentId: z.string().max(200) }),
+  /** The probe lists of these hosts changed: their agents connected here get theirs again. */
+  z.object({ kind: z.literal('probes'), hostIds: z.array(z.string().max(200)).max(PROBES_BATCH) }),
   /** Something another instance's agents or consoles should hear about (e.g. `policy`). */
   z.object({ kind: z.literal('changed'), topic: z.string().max(100), id: z.string().max(200) }),
 ]);

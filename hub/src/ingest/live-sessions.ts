@@ -25,10 +25,19 @@ export interface LiveSession {
  */
 export function createLiveSessions(clock: () => number = Date.now, instanceId: string = randomUUID()) {
   const byAgent = new Map<string, LiveSession>();
+  let elsewhere: Elsewhere = { refreshProbes: async () => {} };
   return {
     storage: createStorageHealth(clock),
     /** This hub instance, as agent_sessions names it (several instances share PostgreSQL). */
     instanceId,
+    /** What the other hub instances are asked to do for their sockets (nothing with one hub). */
+    get elsewhere(): Elsewhere {
+      return elsewhere;
+    },
+    /** Set by the cluster (several hubs on PostgreSQL). */
+    reachElsewhere(how: Elsewhere): void {
+      elsewhere = how;
+    },
     /** Register a session; the one it replaces, if any, is kicked. */
     register(session: LiveSession): void {
       const previous = byAgent.get(session.agentId);
@@ -53,3 +62,9 @@ export function createLiveSessions(clock: () => number = Date.now, instanceId: s
   };
 }
 export type LiveSessions = ReturnType<typeof createLiveSessions>;
+
+/** Requests for the agents connected to other hub instances (cluster/, PostgreSQL). */
+export interface Elsewhere {
+  /** Send their probe lists again to the agents of these hosts connected elsewhere. */
+  refreshProbes(hostIds: readonly string[]): Promise<void>;
+}

@@ -22,12 +22,15 @@ export async function probeAssignment(db: Kysely<Database>, hostId: string): Pro
 }
 
 /**
- * Send a fresh assignment to the connected agents of these hosts (those that run probes). Agents
- * connected to another hub instance get theirs at their next connection.
+ * Send a fresh assignment to the connected agents of these hosts (those that run probes). The
+ * hosts whose agent is not connected here are handed to the other hub instances, if any.
  */
 export async function pushProbes(sessions: LiveSessions, hostIds: readonly string[]): Promise<number> {
   const wanted = new Set(hostIds);
   const targets = sessions.all().filter((s) => s.hostId !== undefined && wanted.has(s.hostId));
   const sent = await Promise.all(targets.map((s) => s.refreshProbes?.() ?? Promise.resolve(false)));
+  const here = new Set(targets.map((s) => s.hostId));
+  const away = [...wanted].filter((hostId) => !here.has(hostId));
+  if (away.length > 0) await sessions.elsewhere.refreshProbes(away);
   return sent.filter(Boolean).length;
 }

@@ -9,9 +9,11 @@ import {
 import { systemdUnit } from './systemd-unit.js';
 import {
   type Command,
+  WINSW_LICENCE_TEXT,
   WRAPPER_ARTEFACT,
   WRAPPER_EXE,
   WRAPPER_EXE_CONFIG,
+  WRAPPER_LICENCE,
   WRAPPER_XML,
   windowsServiceCleanup,
   windowsServiceCommands,
@@ -129,6 +131,7 @@ export function planInstall(input: InstallInput): InstallPlan {
           copyFrom: input.serviceWrapper ?? join(layout.path.dirname(input.artefact.path), WRAPPER_ARTEFACT),
         },
         { path: join(layout.installDir, WRAPPER_EXE_CONFIG), mode: 0o644, contents: winswExeConfig() },
+        { path: join(layout.installDir, WRAPPER_LICENCE), mode: 0o644, contents: WINSW_LICENCE_TEXT },
         {
           path: join(layout.installDir, WRAPPER_XML),
           mode: 0o644,

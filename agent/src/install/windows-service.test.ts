@@ -156,6 +156,12 @@ describe('installing the Windows service', () => {
     ).toEqual(['v2.0.50727', 'v4.0']);
   });
 
+  it('installs the MIT licence of WinSW beside it', () => {
+    expect(contentsOf(plan, 'C:\\Program Files\\Vigie\\vigie-agent-service.LICENSE.txt')).toContain(
+      'Permission is hereby granted, free of charge',
+    );
+  });
+
   it('takes the wrapper from a named path when given one', () => {
     const named = planInstall({
       platform: 'win32',

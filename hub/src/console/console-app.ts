@@ -1,10 +1,16 @@
+import { DEFAULT_POLICY } from '@vigie/shared';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createLiveSessions } from '../ingest/live-sessions.js';
+import { createTargetGuard } from '../notify/target-guard.js';
+import { createPolicyService, policyReceivers } from '../policies/policy-service.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv, type ConsoleOptions } from './env.js';
 import { createChangeFeed } from './live/change-feed.js';
 import { liveRoutes } from './live/live-routes.js';
 import { enrolmentAdminRoutes } from './pages/admin/enrolment.js';
 import { inventoryAdminRoutes } from './pages/admin/inventory.js';
+import { policyAdminRoutes } from './pages/admin/policies.js';
+import { probeAdminRoutes } from './pages/admin/probes.js';
 import { userAdminRoutes } from './pages/admin/users.js';
 import { hostRoutes } from './pages/hosts.js';
 import { incidentRoutes } from './pages/incident.js';
@@ -57,6 +63,16 @@ export function createConsole(deps: ConsoleDeps, options: ConsoleOptions = {}) {
   const limits = options.sessions ?? DEFAULT_SESSION_LIMITS;
   const feed = createChangeFeed(deps.db, options.livePollMs ?? 1000, deps.log);
   let lastPrune = 0;
+  // The hub's app passes the API's own services; a console alone (tests) gets equivalent ones.
+  const agents = options.agentSessions;
+  const policies =
+    options.policies ??
+    createPolicyService(deps, DEFAULT_POLICY, () => (agents ? policyReceivers(agents) : []));
+  const notifications = options.notifications ?? {
+    guard: createTargetGuard(),
+    emailConfigured: false,
+    wake() {},
+  };
 
   const app = new Hono<ConsoleEnv>().basePath(BASE);
   app.use(securityHeaders);
@@ -96,7 +112,9 @@ export function createConsole(deps: ConsoleDeps, options: ConsoleOptions = {}) {
   app.route('/admin', enrolmentAdminRoutes(deps, options));
   app.route('/admin', userAdminRoutes(deps));
   app.route('/admin/report', reportRoutes(deps));
-  app.route('/admin/settings', settingsRoutes(deps));
+  app.route('/admin/settings', settingsRoutes(deps, notifications));
+  app.route('/admin/policies', policyAdminRoutes(deps, policies));
+  app.route('/admin/probes', probeAdminRoutes(deps, agents ?? createLiveSessions()));
   app.notFound((c) => {
     const t = c.var.t;
     return t ? c.html(messagePage(c, t('notFoundTitle'), t('notFoundText')), 404) : c.text('Not found', 404);

@@ -1,67 +1,254 @@
-import { Hono } from 'hono';
+import { SUPPORT_LEVELS } from '@vigie/shared';
+import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
+import { ApiError } from '../../api/api-error.js';
+import {
+  createMaintenanceWindow,
+  maintenanceWindowBody,
+  removeMaintenanceWindow,
+  windowView,
+} from '../../api/routes/maintenance-windows.js';
+import {
+  channelCreateBody,
+  channelPatchBody,
+  createChannel,
+  type NotificationsApi,
+  sendTestNotice,
+} from '../../api/routes/notification-channels.js';
+import { parseValue } from '../../api/validate.js';
+import { MAINTENANCE_SCOPES } from '../../db/tables/maintenance-windows.js';
+import { NOTICE_KINDS } from '../../incidents/notifier.js';
+import { channelView } from '../../notify/channel-config.js';
 import { listPolicies } from '../../repositories/escalation-policies.js';
 import { listEnabledWindows } from '../../repositories/maintenance-windows.js';
-import { listChannels } from '../../repositories/notification-channels.js';
-import type { ConsoleDeps, ConsoleEnv } from '../env.js';
+import { deleteChannel, listChannels, updateChannel } from '../../repositories/notification-channels.js';
+import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
+import { runAction } from '../views/action-error.js';
 import { duration } from '../views/format.js';
-import { page } from '../views/layout.js';
+import { csrfField, type Html, page } from '../views/layout.js';
+
+const SETTINGS = `${BASE}/admin/settings`;
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+const list = (value: unknown) =>
+  (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(text);
+const lines = (value: unknown) =>
+  text(value)
+    .split(/[\n,]/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+/** A number field: anything not a number stays text, for the schema to name. */
+const numberOrText = (value: string) =>
+  value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
 
 /**
- * /console/admin/settings: what the hub does with incidents beyond the stock rules — maintenance
- * windows, notification channels (never their URLs or secrets), escalation policies. Read-only
- * here; they are changed through the API (README, HTTP API).
+ * /console/admin/settings: maintenance windows, notification channels (never their URLs'
+ * secrets or HMAC keys) and escalation policies. Every form goes through the API's own schema and
+ * action (api/routes/*), so the console accepts and records exactly what the API does.
  */
-export function settingsRoutes(deps: ConsoleDeps) {
+export function settingsRoutes(deps: ConsoleDeps, notifications: NotificationsApi) {
   const app = new Hono<ConsoleEnv>();
-  app.get('/', async (c) => {
+
+  const settingsPage = async (c: Context<ConsoleEnv>, notice?: Html, form: Record<string, string> = {}) => {
     const t = c.var.t;
-    const windows = await listEnabledWindows(deps.db);
-    const channels = await listChannels(deps.db);
+    const now = deps.clock();
+    const windows = (await listEnabledWindows(deps.db)).map((row) => windowView(row, now));
+    const channels = (await listChannels(deps.db)).map(channelView);
     const policies = await listPolicies(deps.db);
-    return c.html(
-      page(
-        c,
-        t('settingsTitle'),
-        html`<p>${t('settingsReadOnly')}</p>
-        <h2>${t('maintenanceWindows')}</h2>
+    const v = (name: string, fallback = '') => form[name] ?? fallback;
+    const post = (action: string, label: string, hidden: Html | string = '') =>
+      html`<form method="post" action="${action}" class="inline">${csrfField(c)}${hidden}<button type="submit">${label}</button></form>`;
+    const checkbox = (name: string, value: string, checked: boolean, label: string) =>
+      html`<label><input type="checkbox" name="${name}" value="${value}"${checked ? html` checked` : ''} /> ${label}</label>`;
+    return page(
+      c,
+      t('settingsTitle'),
+      html`${notice ?? ''}
+        <h2 id="windows">${t('maintenanceWindows')}</h2>
         ${
           windows.length
             ? html`<table><thead><tr><th scope="col">${t('scope')}</th><th scope="col">${t('target')}</th><th scope="col">${t('schedule')}</th>
-              <th scope="col">${t('durationCol')}</th><th scope="col">${t('note')}</th></tr></thead>
+              <th scope="col">${t('durationCol')}</th><th scope="col">${t('note')}</th><th scope="col">${t('state')}</th><th scope="col"></th></tr></thead>
               <tbody>${windows.map(
                 (
                   w,
                 ) => html`<tr><td>${w.scope}</td><td>${w.target}</td><td><code>${w.cron}</code> (${w.timezone})</td>
-                  <td>${duration(Number(w.duration_ms))}</td><td>${w.reason}</td></tr>`,
+                  <td>${duration(w.durationMinutes * 60_000)}</td><td>${w.reason}</td>
+                  <td>${w.activeUntil === null ? '' : t('maintenanceRunning', { at: t.dateTime(w.activeUntil) })}</td>
+                  <td>${post(`${SETTINGS}/windows/${encodeURIComponent(w.id)}/remove`, t('maintenanceRemove'))}</td></tr>`,
               )}</tbody></table>`
             : html`<p>${t('none')}</p>`
         }
-        <h2>${t('notificationChannels')}</h2>
+        <h3>${t('maintenanceCreate')}</h3>
+        <form method="post" action="${SETTINGS}/windows" class="filters">
+          ${csrfField(c)}
+          <label>${t('scope')} <select name="scope">${MAINTENANCE_SCOPES.map((s) => html`<option value="${s}"${v('scope') === s ? html` selected` : ''}>${s}</option>`)}</select></label>
+          <label>${t('target')} <input name="target" required maxlength="256" value="${v('target')}" /></label>
+          <label>${t('maintenanceCron')} <input name="cron" required maxlength="100" value="${v('cron', '0 22 * * 6')}" /></label>
+          <label>${t('maintenanceDuration')} <input name="durationMinutes" required inputmode="numeric" size="6" value="${v('durationMinutes', '120')}" /></label>
+          <label>${t('maintenanceTimezone')} <input name="timezone" maxlength="64" value="${v('timezone', 'Europe/Paris')}" /></label>
+          <label>${t('maintenanceReason')} <input name="reason" required maxlength="500" value="${v('reason')}" /></label>
+          <button type="submit">${t('admCreate')}</button>
+        </form>
+
+        <h2 id="channels">${t('notificationChannels')}</h2>
         ${
           channels.length
-            ? html`<table><thead><tr><th scope="col">${t('name')}</th><th scope="col">${t('kindCol')}</th><th scope="col">${t('level')}</th>
-              <th scope="col">${t('notices')}</th><th scope="col">${t('state')}</th></tr></thead>
-              <tbody>${channels.map(
-                (ch) => html`<tr><td>${ch.name}</td><td>${ch.kind}</td><td>${ch.levels.join(', ')}</td>
-                  <td>${ch.noticeKinds.join(', ')}</td><td>${ch.enabled ? t('active') : t('disabled')}</td></tr>`,
-              )}</tbody></table>`
+            ? html`<table><thead><tr><th scope="col">${t('name')}</th><th scope="col">${t('kindCol')}</th><th scope="col">${t('target')}</th><th scope="col">${t('level')}</th>
+              <th scope="col">${t('notices')}</th><th scope="col">${t('state')}</th><th scope="col"></th></tr></thead>
+              <tbody>${channels.map((ch) => {
+                const path = `${SETTINGS}/channels/${encodeURIComponent(ch.id)}`;
+                const target =
+                  'recipients' in ch.config
+                    ? ch.config.recipients.join(', ')
+                    : // Only the origin: a webhook's path or query may itself be its secret.
+                      `${new URL(ch.config.url).origin}/…${'hasSecret' in ch.config && ch.config.hasSecret ? ` (${t('channelHasSecret')})` : ''}`;
+                return html`<tr><td>${ch.name}</td><td>${ch.kind}</td><td>${target}</td><td>${ch.levels.join(', ')}</td>
+                  <td>${ch.noticeKinds.join(', ')}</td><td>${ch.enabled ? t('active') : t('disabled')}</td>
+                  <td>${post(path, ch.enabled ? t('disable') : t('enable'), html`<input type="hidden" name="enabled" value="${ch.enabled ? '0' : '1'}" />`)}
+                    ${post(`${path}/test`, t('channelTest'))}
+                    ${post(`${path}/delete`, t('admDelete'))}</td></tr>`;
+              })}</tbody></table>`
             : html`<p>${t('none')}</p>`
         }
-        <h2>${t('escalationPolicies')}</h2>
+        <h3>${t('channelCreate')}</h3>
+        <form method="post" action="${SETTINGS}/channels">
+          ${csrfField(c)}
+          <p class="filters">
+          <label>${t('name')} <input name="name" required maxlength="100" value="${v('name')}" /></label>
+          <label>${t('kindCol')} <select name="kind">${(['webhook', 'email'] as const).map((k) => html`<option value="${k}"${v('kind') === k ? html` selected` : ''}>${k}</option>`)}</select></label>
+          <label>${t('channelUrl')} <input name="url" type="url" maxlength="2048" size="40" value="${v('url')}" /></label>
+          <label>${t('channelSecret')} <input name="secret" type="password" maxlength="256" autocomplete="off" /></label>
+          <label>${t('channelRecipients')} <textarea name="recipients" rows="2" cols="30">${v('recipients')}</textarea></label>
+          </p>
+          <fieldset><legend>${t('channelLevels')}</legend>${SUPPORT_LEVELS.map((l) => checkbox('levels', l, true, l))}</fieldset>
+          <fieldset><legend>${t('notices')}</legend>${NOTICE_KINDS.map((k) => checkbox('noticeKinds', k, ['opened', 'reopened', 'escalated'].includes(k), k))}</fieldset>
+          <button type="submit">${t('admCreate')}</button>
+        </form>
+
+        <h2 id="escalation">${t('escalationPolicies')}</h2>
         ${
           policies.length
             ? html`<table><thead><tr><th scope="col">${t('name')}</th><th scope="col">${t('level')}</th><th scope="col">${t('client')}</th>
               <th scope="col">${t('steps')}</th><th scope="col">${t('state')}</th></tr></thead>
               <tbody>${policies.map(
                 (p) => html`<tr><td>${p.name}</td><td>${p.level}</td><td>${p.client || '*'}</td>
-                  <td><ol>${p.steps.map((s) => html`<li>+${duration(s.waitSec * 1000)} → ${s.notify.map((n) => JSON.stringify(n)).join(', ')}</li>`)}</ol></td>
+                  <td><ol>${p.steps.map((s) => html`<li>+${duration(s.waitSec * 1000)} → ${s.notify.join(', ')}</li>`)}</ol></td>
                   <td>${p.enabled ? t('active') : t('disabled')}</td></tr>`,
               )}</tbody></table>`
             : html`<p>${t('none')}</p>`
-        }`,
-      ),
+        }
+        <p>${t('escalationStock')}</p>`,
+    );
+  };
+
+  const formValues = (form: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(form).flatMap(([k, v]) => (typeof v === 'string' && k !== 'secret' ? [[k, v]] : [])),
+    );
+  const back = (c: Context<ConsoleEnv>, anchor: string) => c.redirect(`${SETTINGS}#${anchor}`, 303);
+  const by = (c: Context<ConsoleEnv>) => c.var.user?.name ?? 'console';
+
+  app.get('/', async (c) => c.html(await settingsPage(c)));
+
+  app.post('/windows', async (c) => {
+    const form = await c.req.parseBody();
+    return runAction(
+      c,
+      async () => {
+        const body = parseValue(maintenanceWindowBody, {
+          scope: text(form.scope),
+          target: text(form.target),
+          cron: text(form.cron),
+          durationMinutes: numberOrText(text(form.durationMinutes)),
+          timezone: text(form.timezone) || undefined,
+          reason: text(form.reason),
+        });
+        await createMaintenanceWindow(deps, body, by(c));
+        return back(c, 'windows');
+      },
+      (error) => settingsPage(c, error, formValues(form)),
     );
   });
+
+  app.post('/windows/:id/remove', async (c) =>
+    runAction(
+      c,
+      async () => {
+        await removeMaintenanceWindow(deps, c.req.param('id'), by(c));
+        return back(c, 'windows');
+      },
+      (error) => settingsPage(c, error),
+    ),
+  );
+
+  app.post('/channels', async (c) => {
+    const form = await c.req.parseBody({ all: true });
+    return runAction(
+      c,
+      async () => {
+        const kind = text(form.kind);
+        const secret = text(form.secret);
+        const config =
+          kind === 'email'
+            ? { recipients: lines(form.recipients) }
+            : { url: text(form.url), ...(secret ? { secret } : {}) };
+        const body = parseValue(channelCreateBody, {
+          kind,
+          name: text(form.name),
+          config,
+          levels: list(form.levels),
+          noticeKinds: list(form.noticeKinds),
+        });
+        const id = await createChannel(deps, notifications, body);
+        deps.log.info({ channel: id, kind: body.kind, by: by(c) }, 'notification channel created');
+        return back(c, 'channels');
+      },
+      (error) => settingsPage(c, error, formValues(form)),
+    );
+  });
+
+  app.post('/channels/:id', async (c) => {
+    const form = await c.req.parseBody();
+    return runAction(
+      c,
+      async () => {
+        const patch = parseValue(channelPatchBody, { enabled: text(form.enabled) === '1' });
+        if (!(await updateChannel(deps.db, c.req.param('id'), patch)))
+          throw new ApiError('NOT_FOUND', 'No such notification channel');
+        deps.log.info(
+          { channel: c.req.param('id'), change: patch, by: by(c) },
+          'notification channel changed',
+        );
+        return back(c, 'channels');
+      },
+      (error) => settingsPage(c, error),
+    );
+  });
+
+  app.post('/channels/:id/test', async (c) =>
+    runAction(
+      c,
+      async () => {
+        const sent = await sendTestNotice(deps, notifications, c.req.param('id'), by(c));
+        const notice = html`<p role="status">${c.var.t('channelTestSent', { id: sent.deliveryId })}</p>`;
+        return c.html(await settingsPage(c, notice), 202);
+      },
+      (error) => settingsPage(c, error),
+    ),
+  );
+
+  app.post('/channels/:id/delete', async (c) =>
+    runAction(
+      c,
+      async () => {
+        if (!(await deleteChannel(deps.db, c.req.param('id'))))
+          throw new ApiError('NOT_FOUND', 'No such notification channel');
+        deps.log.info({ channel: c.req.param('id'), by: by(c) }, 'notification channel deleted');
+        return back(c, 'channels');
+      },
+      (error) => settingsPage(c, error),
+    ),
+  );
+
   return app;
 }

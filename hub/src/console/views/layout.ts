@@ -33,7 +33,9 @@ function nav(c: Context<ConsoleEnv>): Html {
           ${link(`${BASE}/admin/warranties`, t('navWarranties'))}
           ${link(`${BASE}/admin/enrolment`, t('navEnrolment'))}
           ${link(`${BASE}/admin/users`, t('navUsers'))}
+          ${link(`${BASE}/admin/policies`, t('navPolicies'))}
           ${link(`${BASE}/admin/settings`, t('navSettings'))}
+          ${link(`${BASE}/admin/probes`, t('navProbes'))}
           ${link(`${BASE}/admin/report`, t('navReport'))}</li>`
       : '';
   return html`<nav aria-label="${t('navMain')}">

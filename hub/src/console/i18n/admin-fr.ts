@@ -11,7 +11,8 @@ export const ADMIN_FR = {
   admErr_VALIDATION_FAILED: 'Valeur refusée',
   admErr_NOT_FOUND: 'Introuvable',
   admErr_CONFLICT: 'Conflit avec un élément existant',
-  admErr_TARGET_NOT_ALLOWED: "Cible hors de la liste autorisée du site : ajoutez-la d'abord à la liste du site",
+  admErr_TARGET_NOT_ALLOWED:
+    "Cible hors de la liste autorisée du site : ajoutez-la d'abord à la liste du site",
   admErr_other: 'Action refusée',
   admDelete: 'Supprimer',
   admCreate: 'Créer',
@@ -79,7 +80,7 @@ export const ADMIN_FR = {
   escalationStock: 'Sans politique, le hub applique ses escalades par défaut.',
   probesTitle: 'Équipements et sondes',
   probesIntro:
-    "Équipements sans agent (pare-feu, NAS, imprimante, lien internet) et les sondes que les agents du site lancent contre eux. Une cible doit figurer dans la liste autorisée du site.",
+    'Équipements sans agent (pare-feu, NAS, imprimante, lien internet) et les sondes que les agents du site lancent contre eux. Une cible doit figurer dans la liste autorisée du site.',
   probeDevice: 'Équipement',
   probeNoDevices: 'Aucun équipement. Ajoutez-en par l’API (POST /api/v1/devices).',
   probeNone: 'Aucune sonde.',

@@ -110,10 +110,17 @@ describe('the WinSW service definition', () => {
 
   describe('with a path holding spaces, & and non-ASCII characters', () => {
     const odd = 'C:\\Programmes & outils\\Nœud été\\node.exe';
-    const root = parsed(contentsOf(planFor(odd), XML_PATH));
+    const xml = contentsOf(planFor(odd), XML_PATH);
+    const root = parsed(xml);
 
-    it('reads back exactly as written', () => {
+    it('reads back exactly as written, & escaped as an entity (.NET refuses a bare one)', () => {
       expect(texts(root, 'executable')).toEqual([odd]);
+      expect(xml).toContain('<executable>C:\\Programmes &amp; outils\\Nœud été\\node.exe</executable>');
+    });
+
+    it('cannot be turned into markup', () => {
+      const hostile = 'C:\\x</executable><executable>C:\\evil.exe';
+      expect(texts(parsed(contentsOf(planFor(hostile), XML_PATH)), 'executable')).toEqual([hostile]);
     });
 
     it('escapes the markup characters', () => {

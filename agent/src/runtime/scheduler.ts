@@ -13,24 +13,46 @@ export interface Scheduler {
   validCron(expression: string): boolean;
 }
 
+const DAY_MS = 86_400_000;
+// Every UTC offset in use is a whole number of quarter hours: periods dividing 15 min fall on the
+// same boundaries in local time and in UTC, and need no time-zone lookup.
+const QUARTER_HOUR_MS = 900_000;
+
 /**
- * The six-field cron expression that fires exactly every `seconds`, or undefined when cron cannot
- * express that period: `*\/7` in the seconds field fires at :00, :07 … :56 and then :00 again, a
- * 4 s gap. Aligned periods keep a fleet's samples on the same timestamps, which the hub's rollups like.
+ * When a task run every `seconds` runs next, strictly after `after`. A period that divides a day
+ * falls on its multiples in local time (10 s at :00, :10 …; 6 h at 00:00, 06:00 …), as cron would:
+ * a fleet's samples then share timestamps, which the hub's rollups like. Other periods (7 s, 7 h)
+ * run every period from `after`.
  */
-export function intervalCronExpression(seconds: number): string | undefined {
-  if (!Number.isInteger(seconds) || seconds < 1) return undefined;
-  if (seconds < 60)
-    return 60 % seconds === 0 ? (seconds === 1 ? '* * * * * *' : `*/${seconds} * * * * *`) : undefined;
-  if (seconds % 60 === 0 && seconds < 3600) {
-    const minutes = seconds / 60;
-    return 60 % minutes === 0 ? `0 */${minutes} * * * *` : undefined;
-  }
-  if (seconds % 3600 === 0 && seconds < 86_400) {
-    const hours = seconds / 3600;
-    return 24 % hours === 0 ? `0 0 */${hours} * * *` : undefined;
-  }
-  return seconds === 86_400 ? '0 0 0 * * *' : undefined;
+export function nextRunAt(after: number, seconds: number, utcOffsetMs: () => number): number {
+  const periodMs = Math.round(seconds * 1000);
+  if (periodMs < 1000 || DAY_MS % periodMs !== 0) return after + periodMs;
+  const offset = QUARTER_HOUR_MS % periodMs === 0 ? 0 : utcOffsetMs();
+  return (Math.floor((after + offset) / periodMs) + 1) * periodMs - offset;
+}
+
+/**
+ * A timer per run rather than node-cron for fixed periods: node-cron formats dates through
+ * Intl.DateTimeFormat on every run, which cost CPU on each cycle and loaded ICU's time-zone
+ * data into the agent's memory (measured with test/bench/agent-footprint.mjs).
+ */
+function scheduleEvery(seconds: number, task: () => void): Cancel {
+  const localOffset = () => -new Date().getTimezoneOffset() * 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  let due = Date.now();
+  const arm = () => {
+    // From the run that was due, not from now, so late timers do not drift the schedule; after a
+    // long stall (a suspended machine) the missed runs are skipped, not replayed.
+    const now = Date.now();
+    due = nextRunAt(Math.max(due, now - seconds * 1000), seconds, localOffset);
+    if (due <= now) due = nextRunAt(now, seconds, localOffset);
+    timer = setTimeout(() => {
+      arm();
+      task();
+    }, due - now);
+  };
+  arm();
+  return () => clearTimeout(timer);
 }
 
 function scheduleCron(expression: string, task: () => void): Cancel {
@@ -40,15 +62,9 @@ function scheduleCron(expression: string, task: () => void): Cancel {
   };
 }
 
-/** node-cron for aligned periods and cron expressions; setInterval for periods cron cannot express. */
+/** Timers for fixed periods, node-cron for cron expressions (the inventory schedule). */
 export const SYSTEM_SCHEDULER: Scheduler = {
-  every(seconds, task) {
-    const expression = intervalCronExpression(seconds);
-    if (expression) return scheduleCron(expression, task);
-    // Not expressible exactly in cron (e.g. 7 s, 90 s): a plain interval keeps the period right.
-    const timer = setInterval(task, seconds * 1000);
-    return () => clearInterval(timer);
-  },
+  every: scheduleEvery,
   cron: scheduleCron,
   validCron: (expression) => cron.validate(expression),
 };

@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { runTickAlone } from '../cluster/tick-lock.js';
+import { sqliteHandleOf } from '../db/connect.js';
 import type { Database } from '../db/database.js';
 import { prune } from './prune.js';
 import { rollUp } from './rollup.js';
 import type { RetentionSettings } from './settings.js';
 import { tierStateName, writeState } from './state.js';
+import { startWalCheckpointer } from './wal-checkpoint.js';
 
 export interface RetentionJobOptions {
   readonly db: Kysely<Database>;
@@ -47,6 +49,7 @@ export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  const checkpoints = startCheckpoints(options);
   const pass = () => {
     const began = performance.now();
     // One instance at a time (several hubs on PostgreSQL); the others skip this pass.
@@ -70,6 +73,36 @@ export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
       stopped = true;
       clearTimeout(timer);
       await running;
+      await checkpoints?.stop();
+    },
+  };
+}
+
+/** How often the worker copies the WAL back into a SQLite database (each is PASSIVE, off the loop). */
+export const WAL_CHECKPOINT_EVERY_MS = 5_000;
+
+/** On SQLite, WAL checkpoints in a worker thread every few seconds, one at a time (wal-checkpoint.ts). */
+function startCheckpoints(options: RetentionJobOptions): { stop(): Promise<void> } | undefined {
+  const sqlite = sqliteHandleOf(options.db);
+  const checkpointer = sqlite && startWalCheckpointer(sqlite);
+  if (!checkpointer) return undefined;
+  let inFlight = false;
+  const timer = setInterval(() => {
+    if (inFlight) return;
+    inFlight = true;
+    checkpointer
+      .checkpoint()
+      .then((result) => options.log.trace(result, 'wal checkpoint'))
+      .catch((error: unknown) => options.log.warn({ err: error }, 'wal checkpoint failed'))
+      .finally(() => {
+        inFlight = false;
+      });
+  }, WAL_CHECKPOINT_EVERY_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await checkpointer.stop();
     },
   };
 }

@@ -103,6 +103,9 @@ const NEW_ROUTES = [
   'POST /console/admin/settings/channels/:id',
   'POST /console/admin/settings/channels/:id/test',
   'POST /console/admin/settings/channels/:id/delete',
+  'POST /console/admin/settings/escalation',
+  'POST /console/admin/settings/escalation/:id',
+  'POST /console/admin/settings/escalation/:id/delete',
   'POST /console/admin/probes',
 ];
 
@@ -366,5 +369,59 @@ describe('devices and probes', () => {
     expect(refused).toContain('192.168.1.1');
     expect(await deps.db.selectFrom('probes').select('name').execute()).toHaveLength(1);
     expect((await post(admin, '/console/admin/probes', probe, 'forged')).status).toBe(403);
+  });
+});
+
+describe('escalation policies', () => {
+  const policy = { _policy: 'new', name: 'Nuit', level: 'N2', client: '', enabled: '1' };
+
+  it('creates, edits and deletes a policy through the API schema, its steps written as text', async () => {
+    const admin = await signIn('admin');
+    const created = await post(admin, '/console/admin/settings/escalation', {
+      ...policy,
+      steps: '30 N2\n60 N3 every=30 times=2',
+    });
+    expect(created.status).toBe(303);
+    const row = await deps.db.selectFrom('escalation_policies').selectAll().executeTakeFirstOrThrow();
+    expect(JSON.parse(row.steps)).toEqual([
+      { waitSec: 1800, notify: ['N2'] },
+      { waitSec: 3600, notify: ['N3'], repeat: { everySec: 1800, times: 2 } },
+    ]);
+    const page = await (await get(admin, '/console/admin/settings')).text();
+    expect(page).toContain('60 N3 every=30 times=2');
+
+    const edited = await post(admin, `/console/admin/settings/escalation/${row.id}`, {
+      ...policy,
+      _policy: row.id,
+      steps: '15 N3',
+    });
+    expect(edited.status).toBe(303);
+    const after = await deps.db.selectFrom('escalation_policies').select('steps').executeTakeFirstOrThrow();
+    expect(JSON.parse(after.steps)).toEqual([{ waitSec: 900, notify: ['N3'] }]);
+    expect((await post(admin, `/console/admin/settings/escalation/${row.id}/delete`, {})).status).toBe(303);
+    expect(await deps.db.selectFrom('escalation_policies').selectAll().execute()).toEqual([]);
+  });
+
+  it('explains refused steps (not a number, unknown channel), escaped, and refuses without CSRF', async () => {
+    const admin = await signIn('admin');
+    const bad = await post(admin, '/console/admin/settings/escalation', {
+      ...policy,
+      steps: 'soon <i>N2</i>',
+    });
+    expect(bad.status).toBe(400);
+    const page = await bad.text();
+    expect(page).toContain('steps.0.waitSec');
+    expect(page).toContain('soon &lt;i&gt;N2&lt;/i&gt;');
+    expect(page).not.toContain('<i>N2</i>');
+    const unknown = await post(admin, '/console/admin/settings/escalation', {
+      ...policy,
+      steps: '30 nch_nope',
+    });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain('unknown channel');
+    expect(
+      (await post(admin, '/console/admin/settings/escalation', { ...policy, steps: '30 N2' }, 'x')).status,
+    ).toBe(403);
+    expect(await deps.db.selectFrom('escalation_policies').selectAll().execute()).toEqual([]);
   });
 });

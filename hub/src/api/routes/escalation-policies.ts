@@ -19,7 +19,8 @@ import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseJsonBody } from '../validate.js';
 
-const body = z.strictObject({
+/** A policy as the API (JSON) and the console (form) take it. */
+export const escalationPolicyBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   level: z.enum(SUPPORT_LEVELS),
   /** Omitted: the level's policy for every client without one of its own. */
@@ -35,20 +36,6 @@ const conflict = () =>
 export function escalationPolicyRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
 
-  const checked = async (input: z.infer<typeof body>, id: string): Promise<PolicyInput> => {
-    for (const [i, step] of input.steps.entries()) {
-      for (const target of step.notify) {
-        if (!isLevelTarget(target) && !(await findChannel(deps.db, target))) {
-          const path = `steps.${i}.notify`;
-          throw new ApiError('VALIDATION_FAILED', `No notification channel ${target}`, [
-            { path, message: 'unknown channel' },
-          ]);
-        }
-      }
-    }
-    return { ...input, id } as PolicyInput;
-  };
-
   app.get('/', async (c) => {
     const stock = slaSettingsOf(deps.incidents).escalation;
     return c.json({ policies: await listPolicies(deps.db), stock });
@@ -61,17 +48,17 @@ export function escalationPolicyRoutes(deps: HubDeps) {
   });
 
   app.post('/', requireRole(), async (c) => {
-    const policy = await checked(await parseJsonBody(c, body), generateId('esc', deps.random));
-    if (!(await insertPolicy(deps.db, policy, deps.clock()))) throw conflict();
-    return c.json(await findPolicy(deps.db, policy.id), 201);
+    const id = await saveEscalationPolicy(deps, await parseJsonBody(c, escalationPolicyBody));
+    return c.json(await findPolicy(deps.db, id), 201);
   });
 
   app.put('/:id', requireRole(), async (c) => {
-    const policy = await checked(await parseJsonBody(c, body), c.req.param('id'));
-    const outcome = await updatePolicy(deps.db, policy, deps.clock());
-    if (outcome === 'missing') throw new ApiError('NOT_FOUND', 'No such escalation policy');
-    if (outcome === 'conflict') throw conflict();
-    return c.json(await findPolicy(deps.db, policy.id));
+    const id = await saveEscalationPolicy(
+      deps,
+      await parseJsonBody(c, escalationPolicyBody),
+      c.req.param('id'),
+    );
+    return c.json(await findPolicy(deps.db, id));
   });
 
   app.delete('/:id', requireRole(), async (c) => {
@@ -81,4 +68,34 @@ export function escalationPolicyRoutes(deps: HubDeps) {
   });
 
   return app;
+}
+
+/**
+ * Create (no id) or replace a policy after checking the channels its steps name (API and
+ * console); its id. Throws VALIDATION_FAILED, NOT_FOUND or CONFLICT.
+ */
+export async function saveEscalationPolicy(
+  deps: HubDeps,
+  input: z.infer<typeof escalationPolicyBody>,
+  id?: string,
+): Promise<string> {
+  for (const [i, step] of input.steps.entries()) {
+    for (const target of step.notify) {
+      if (!isLevelTarget(target) && !(await findChannel(deps.db, target))) {
+        const path = `steps.${i}.notify`;
+        throw new ApiError('VALIDATION_FAILED', `No notification channel ${target}`, [
+          { path, message: 'unknown channel' },
+        ]);
+      }
+    }
+  }
+  const policy = { ...input, id: id ?? generateId('esc', deps.random) } as PolicyInput;
+  if (id === undefined) {
+    if (!(await insertPolicy(deps.db, policy, deps.clock()))) throw conflict();
+    return policy.id;
+  }
+  const outcome = await updatePolicy(deps.db, policy, deps.clock());
+  if (outcome === 'missing') throw new ApiError('NOT_FOUND', 'No such escalation policy');
+  if (outcome === 'conflict') throw conflict();
+  return policy.id;
 }

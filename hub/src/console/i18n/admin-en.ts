@@ -74,6 +74,7 @@ export const ADMIN_EN: Readonly<Record<keyof typeof ADMIN_FR, string>> = {
   channelTestSent: 'Test notification queued ({id}).',
   channelLevels: 'Levels',
   escalationEdit: 'Steps (one per line: minutes then targets, e.g. "30 N2" or "60 nch_…")',
+  escalationCreate: 'New escalation policy',
   escalationStock: 'Without a policy, the hub applies its stock escalations.',
   probesTitle: 'Devices and probes',
   probesIntro:

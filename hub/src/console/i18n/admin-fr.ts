@@ -77,6 +77,7 @@ export const ADMIN_FR = {
   channelTestSent: 'Notification de test mise en file ({id}).',
   channelLevels: 'Niveaux',
   escalationEdit: 'Étapes (une par ligne : minutes puis cibles, ex. « 30 N2 » ou « 60 nch_… »)',
+  escalationCreate: 'Nouvelle politique d’escalade',
   escalationStock: 'Sans politique, le hub applique ses escalades par défaut.',
   probesTitle: 'Équipements et sondes',
   probesIntro:

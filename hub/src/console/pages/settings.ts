@@ -2,6 +2,7 @@ import { SUPPORT_LEVELS } from '@vigie/shared';
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { ApiError } from '../../api/api-error.js';
+import { escalationPolicyBody, saveEscalationPolicy } from '../../api/routes/escalation-policies.js';
 import {
   createMaintenanceWindow,
   maintenanceWindowBody,
@@ -19,7 +20,7 @@ import { parseValue } from '../../api/validate.js';
 import { MAINTENANCE_SCOPES } from '../../db/tables/maintenance-windows.js';
 import { NOTICE_KINDS } from '../../incidents/notifier.js';
 import { channelView } from '../../notify/channel-config.js';
-import { listPolicies } from '../../repositories/escalation-policies.js';
+import { deletePolicy, listPolicies } from '../../repositories/escalation-policies.js';
 import { listEnabledWindows } from '../../repositories/maintenance-windows.js';
 import { deleteChannel, listChannels, updateChannel } from '../../repositories/notification-channels.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
@@ -40,6 +41,53 @@ const lines = (value: unknown) =>
 const numberOrText = (value: string) =>
   value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
 
+type StepsText = ReadonlyArray<{
+  waitSec: number;
+  notify: readonly string[];
+  repeat?: { everySec: number; times: number } | undefined;
+}>;
+
+/**
+ * Escalation steps as text, one a line: minutes to wait, then who to notify (levels N1–N3 or
+ * channel ids), then optionally `every=<minutes> times=<n>` to repeat — e.g. `30 N2 every=60 times=3`.
+ * Anything that is not a number stays text, so the API's schema names the faulty step.
+ */
+export function stepsFromText(value: string): unknown[] {
+  const minutes = (text: string) => {
+    const n = numberOrText(text);
+    return typeof n === 'number' ? n * 60 : n;
+  };
+  return value
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).filter(Boolean))
+    .filter((tokens) => tokens.length > 0)
+    .map(([wait = '', ...rest]) => {
+      const option = (name: string) => rest.find((t) => t.startsWith(`${name}=`))?.slice(name.length + 1);
+      const every = option('every');
+      const times = option('times');
+      return {
+        waitSec: minutes(wait),
+        notify: rest.filter((t) => !t.includes('=')),
+        ...(every !== undefined || times !== undefined
+          ? { repeat: { everySec: minutes(every ?? ''), times: numberOrText(times ?? '') } }
+          : {}),
+      };
+    });
+}
+
+/** The text form of stored steps (the inverse of `stepsFromText`). */
+export function stepsToText(steps: StepsText): string {
+  return steps
+    .map((s) =>
+      [
+        String(s.waitSec / 60),
+        ...s.notify,
+        ...(s.repeat ? [`every=${s.repeat.everySec / 60}`, `times=${s.repeat.times}`] : []),
+      ].join(' '),
+    )
+    .join('\n');
+}
+
 /**
  * /console/admin/settings: maintenance windows, notification channels (never their URLs'
  * secrets or HMAC keys) and escalation policies. Every form goes through the API's own schema and
@@ -59,6 +107,28 @@ export function settingsRoutes(deps: ConsoleDeps, notifications: NotificationsAp
       html`<form method="post" action="${action}" class="inline">${csrfField(c)}${hidden}<button type="submit">${label}</button></form>`;
     const checkbox = (name: string, value: string, checked: boolean, label: string) =>
       html`<label><input type="checkbox" name="${name}" value="${value}"${checked ? html` checked` : ''} /> ${label}</label>`;
+    /** A policy's fields; a form that was refused shows what was typed. */
+    const escalationFields = (
+      key: string,
+      p: {
+        name: string;
+        level: string;
+        client: string;
+        steps: StepsText;
+        enabled: boolean;
+      },
+    ) => {
+      const typed = form._policy === key;
+      const val = (name: string, stored: string) => (typed ? (form[name] ?? '') : stored);
+      return html`<fieldset><legend>${p.name || t('escalationCreate')}</legend>
+        <input type="hidden" name="_policy" value="${key}" />
+        <label>${t('name')} <input name="name" required maxlength="100" value="${val('name', p.name)}" /></label>
+        <label>${t('level')} <select name="level">${SUPPORT_LEVELS.map((l) => html`<option value="${l}"${val('level', p.level) === l ? html` selected` : ''}>${l}</option>`)}</select></label>
+        <label>${t('client')} <input name="client" maxlength="256" value="${val('client', p.client)}" placeholder="*" /></label>
+        <label><input type="checkbox" name="enabled" value="1"${(typed ? form.enabled === '1' : p.enabled) ? html` checked` : ''} /> ${t('active')}</label>
+        <label>${t('escalationEdit')} <textarea name="steps" rows="3" cols="40" required>${val('steps', stepsToText(p.steps))}</textarea></label>
+      </fieldset>`;
+    };
     return page(
       c,
       t('settingsTitle'),
@@ -126,18 +196,27 @@ export function settingsRoutes(deps: ConsoleDeps, notifications: NotificationsAp
         </form>
 
         <h2 id="escalation">${t('escalationPolicies')}</h2>
-        ${
-          policies.length
-            ? html`<table><thead><tr><th scope="col">${t('name')}</th><th scope="col">${t('level')}</th><th scope="col">${t('client')}</th>
-              <th scope="col">${t('steps')}</th><th scope="col">${t('state')}</th></tr></thead>
-              <tbody>${policies.map(
-                (p) => html`<tr><td>${p.name}</td><td>${p.level}</td><td>${p.client || '*'}</td>
-                  <td><ol>${p.steps.map((s) => html`<li>+${duration(s.waitSec * 1000)} → ${s.notify.join(', ')}</li>`)}</ol></td>
-                  <td>${p.enabled ? t('active') : t('disabled')}</td></tr>`,
-              )}</tbody></table>`
-            : html`<p>${t('none')}</p>`
-        }
-        <p>${t('escalationStock')}</p>`,
+        <p>${t('escalationStock')}</p>
+        ${policies.map((p) => {
+          const path = `${SETTINGS}/escalation/${encodeURIComponent(p.id)}`;
+          return html`<form method="post" action="${path}" class="escalation">
+            ${csrfField(c)}
+            ${escalationFields(p.id, p)}
+            <button type="submit">${t('save')}</button>
+          </form>${post(`${path}/delete`, t('admDelete'))}`;
+        })}
+        <h3>${t('escalationCreate')}</h3>
+        <form method="post" action="${SETTINGS}/escalation" class="escalation">
+          ${csrfField(c)}
+          ${escalationFields('new', {
+            name: v('name'),
+            level: v('level', 'N1'),
+            client: v('client'),
+            steps: [],
+            enabled: true,
+          })}
+          <button type="submit">${t('admCreate')}</button>
+        </form>`,
     );
   };
 
@@ -245,6 +324,37 @@ export function settingsRoutes(deps: ConsoleDeps, notifications: NotificationsAp
           throw new ApiError('NOT_FOUND', 'No such notification channel');
         deps.log.info({ channel: c.req.param('id'), by: by(c) }, 'notification channel deleted');
         return back(c, 'channels');
+      },
+      (error) => settingsPage(c, error),
+    ),
+  );
+
+  const savePolicy = (c: Context<ConsoleEnv>, id?: string) => async () => {
+    const form = await c.req.parseBody();
+    const body = parseValue(escalationPolicyBody, {
+      name: text(form.name),
+      level: text(form.level),
+      client: text(form.client),
+      steps: stepsFromText(typeof form.steps === 'string' ? form.steps : ''),
+      enabled: form.enabled === '1',
+    });
+    const saved = await saveEscalationPolicy(deps, body, id);
+    deps.log.info({ policy: saved, by: by(c) }, 'escalation policy saved');
+    return back(c, 'escalation');
+  };
+  const refused = (c: Context<ConsoleEnv>) => async (error: Html) =>
+    settingsPage(c, error, formValues(await c.req.parseBody()));
+
+  app.post('/escalation', async (c) => runAction(c, savePolicy(c), refused(c)));
+  app.post('/escalation/:id', async (c) => runAction(c, savePolicy(c, c.req.param('id')), refused(c)));
+  app.post('/escalation/:id/delete', async (c) =>
+    runAction(
+      c,
+      async () => {
+        if (!(await deletePolicy(deps.db, c.req.param('id'))))
+          throw new ApiError('NOT_FOUND', 'No such escalation policy');
+        deps.log.info({ policy: c.req.param('id'), by: by(c) }, 'escalation policy deleted');
+        return back(c, 'escalation');
       },
       (error) => settingsPage(c, error),
     ),

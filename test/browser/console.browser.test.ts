@@ -227,6 +227,18 @@ describe('the web console in Chromium', () => {
       .poll(() => admin.locator('#cmd-linux').textContent(), PATIENT)
       .toMatch(/install\.sh'? \| sudo sh -s -- --token '?vge_/);
     await admin.screenshot({ path: join(ARTIFACTS, 'admin-enrolment.png'), fullPage: true });
+
+    // Rules and thresholds: a warning threshold edited in the global layer reaches the agent.
+    await admin.goto(`${hub.url}/console/admin/policies`);
+    await admin.getByRole('link', { name: 'Globale', exact: true }).click();
+    await admin.getByLabel('cpu.busy Avertissement déclenche').fill('72');
+    await admin.getByLabel('cpu.busy Avertissement retombe').fill('65');
+    const pushed = agent.next('policy', 20_000);
+    await admin.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(() => admin.locator('[role=status]').textContent(), PATIENT).toContain('1 agent');
+    const policy = (await pushed).policy as { checks: Array<{ kind: string; warning: { trigger: number } }> };
+    expect(policy.checks.find((rule) => rule.kind === 'cpu.busy')?.warning.trigger).toBe(72);
+    await admin.screenshot({ path: join(ARTIFACTS, 'admin-policy-layer.png'), fullPage: true });
     await admin.close();
   });
 

@@ -246,7 +246,7 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   allClients: 'All clients',
   revokeAgent: "Revoke this host's agent",
   agentsRevoked: '{n} agent(s) revoked: the host must enrol again to report.',
-  navSettings: 'Rules and alerts',
+  navSettings: 'Maintenance and alerts',
   settingsTitle: 'Maintenance windows, channels and escalation',
   settingsReadOnly: 'Read-only: these settings are changed through the API (see the README).',
   maintenanceWindows: 'Active maintenance windows',

@@ -257,7 +257,7 @@ export const FR = {
   allClients: 'Tous les clients',
   revokeAgent: "Révoquer l'agent de cette machine",
   agentsRevoked: '{n} agent(s) révoqué(s) : la machine doit être réinscrite pour reprendre ses rapports.',
-  navSettings: 'Règles et alertes',
+  navSettings: 'Maintenance et alertes',
   settingsTitle: 'Fenêtres de maintenance, canaux et escalades',
   settingsReadOnly: "Consultation seulement : ces réglages se modifient par l'API (voir le README).",
   maintenanceWindows: 'Fenêtres de maintenance actives',

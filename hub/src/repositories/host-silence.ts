@@ -23,3 +23,22 @@ export async function listSilentHosts(
     )
     .execute();
 }
+
+/** An open `host.silent` incident, as the silence sweep needs it (not the whole row). */
+export interface OpenSilence {
+  readonly id: string;
+  readonly client: string;
+  readonly host_id: string | null;
+  readonly parent_id: string | null;
+  readonly recovered_at: number | null;
+}
+
+/** Every open `host.silent` incident, narrow: thousands of them while a fleet is unreachable. */
+export async function listOpenSilences(db: Kysely<Database>): Promise<OpenSilence[]> {
+  return db
+    .selectFrom('incidents')
+    .select(['id', 'client', 'host_id', 'parent_id', 'recovered_at'])
+    .where('check', '=', 'host.silent')
+    .where('open_key', 'is not', null)
+    .execute();
+}

@@ -168,7 +168,7 @@ describe('host silence sweep of a whole fleet gone quiet', () => {
       recovered: 1_500,
       deferred: 500,
     });
-    expect(yields).toBe(8);
+    expect(yields).toBeGreaterThanOrEqual(Math.ceil(1_500 / 200));
     expect(await sweepHostSilence(deps.db, runtime, silence, NOW + MIN, budget)).toMatchObject({
       recovered: 500,
       deferred: 0,

@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { upstreamDownIncident } from '../../probes/upstream.js';
 import { findHeldSignal } from '../../repositories/held-signals.js';
-import { listSilentHosts } from '../../repositories/host-silence.js';
+import { listOpenSilences, listSilentHosts } from '../../repositories/host-silence.js';
 import { findHost, type HostRow } from '../../repositories/hosts.js';
 import { insertIncidentEvent } from '../../repositories/incident-events.js';
-import { findOpenIncident, listOpenByCheck, updateIncident } from '../../repositories/incidents.js';
+import { findOpenIncident, updateIncident } from '../../repositories/incidents.js';
 import { silentSites, siteKey } from '../engine/grouping.js';
 import type { Signal } from '../engine/types.js';
 import { dedupKey, hostFacts } from '../facts.js';
@@ -64,7 +64,9 @@ export async function sweepHostSilence(
   const silent = quiet.filter((host) => !revoked.has(host.id));
   const silentIds = new Set(silent.map((host) => host.id));
   // Read once: a host whose silence is already open needs nothing (no query per host per sweep).
-  const openSilences = await listOpenByCheck(db, 'host.silent');
+  await budget.yieldToLoop();
+  const openSilences = await listOpenSilences(db);
+  await budget.yieldToLoop();
   const openByHost = new Map(
     openSilences.flatMap((row) => (row.host_id === null ? [] : [[row.host_id, row]])),
   );

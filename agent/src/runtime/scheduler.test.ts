@@ -56,6 +56,18 @@ describe('SYSTEM_SCHEDULER', () => {
     expect(runs).toBe(1);
   });
 
+  it('runs a task on a cron expression until cancelled', async () => {
+    let runs = 0;
+    const cancel = SYSTEM_SCHEDULER.cron('* * * * * *', () => {
+      runs += 1;
+    });
+    try {
+      await waitFor(() => runs >= 2, 'two runs', 3_500);
+    } finally {
+      cancel();
+    }
+  });
+
   it('validates cron expressions', () => {
     expect(SYSTEM_SCHEDULER.validCron('17 3 * * *')).toBe(true);
     expect(SYSTEM_SCHEDULER.validCron('every day')).toBe(false);

@@ -1,4 +1,5 @@
 import cron from 'node-cron';
+import { nextCronMatch, parseCron } from './cron.js';
 
 /** Cancels a scheduled task. */
 export type Cancel = () => void;
@@ -55,14 +56,43 @@ function scheduleEvery(seconds: number, task: () => void): Cancel {
   return () => clearTimeout(timer);
 }
 
-function scheduleCron(expression: string, task: () => void): Cancel {
+// setTimeout holds at most ~24.8 days; a later run is reached through intermediate wake-ups.
+const MAX_TIMER_MS = DAY_MS;
+
+/** node-cron for what `parseCron` does not handle (it formats dates through Intl: see cron.ts). */
+function scheduleNodeCron(expression: string, task: () => void): Cancel {
   const scheduled = cron.schedule(expression, task, { noOverlap: true });
   return () => {
     void scheduled.destroy();
   };
 }
 
-/** Timers for fixed periods, node-cron for cron expressions (the inventory schedule). */
+function scheduleCron(expression: string, task: () => void): Cancel {
+  const fields = parseCron(expression);
+  if (!fields) return scheduleNodeCron(expression, task);
+  let timer: NodeJS.Timeout | undefined;
+  let due: number | undefined;
+  const arm = (after: number) => {
+    due = nextCronMatch(fields, after);
+    if (due === undefined) return;
+    const now = Date.now();
+    timer = setTimeout(wake, Math.min(Math.max(0, due - now), MAX_TIMER_MS));
+  };
+  const wake = () => {
+    const now = Date.now();
+    if (due === undefined) return;
+    if (now < due) {
+      timer = setTimeout(wake, Math.min(due - now, MAX_TIMER_MS));
+      return;
+    }
+    arm(Math.max(due, now));
+    task();
+  };
+  arm(Date.now());
+  return () => clearTimeout(timer);
+}
+
+/** Timers for fixed periods and for cron expressions (the inventory schedule). */
 export const SYSTEM_SCHEDULER: Scheduler = {
   every: scheduleEvery,
   cron: scheduleCron,

@@ -214,6 +214,9 @@ describe('rules and thresholds (policy layers)', () => {
       'server',
       { services: ['nginx', 'sshd'], checks: { 'service.down': { enabled: false } } },
     ]);
+    const hostLayer = await get(admin, '/console/admin/policies/layer?scope=host&target=srv-paris-01');
+    expect(hostLayer.status).toBe(200);
+    expect(await hostLayer.text()).toContain(`name="target" value="${hostId}"`);
     expect(
       (await post(admin, '/console/admin/policies/layer', { scope: 'role', target: 'toaster' })).status,
     ).toBe(404);

@@ -29,7 +29,7 @@ export const ADMIN_EN: Readonly<Record<keyof typeof ADMIN_FR, string>> = {
   policyEdit: 'Edit',
   policyRevision: 'Revision',
   policyUpdated: 'Changed',
-  policyHostId: 'Host id',
+  policyHostId: 'id or hostname',
   policyLayerTitle: '{scope} layer {target}',
   policyIntervals: 'Intervals and inventory',
   policyMetricsInterval: 'Metrics (s)',

@@ -32,7 +32,7 @@ export const ADMIN_FR = {
   policyEdit: 'Modifier',
   policyRevision: 'Révision',
   policyUpdated: 'Modifiée',
-  policyHostId: "Identifiant d'hôte",
+  policyHostId: 'identifiant ou nom',
   policyLayerTitle: 'Couche {scope} {target}',
   policyIntervals: 'Intervalles et inventaire',
   policyMetricsInterval: 'Métriques (s)',

@@ -128,7 +128,8 @@ export function hostRoutes(deps: ConsoleDeps) {
       ${
         c.var.user?.role === 'admin'
           ? html`<form method="post" action="${BASE}/admin/hosts/${encodeURIComponent(host.id)}/revoke">${csrfField(c)}
-            <button type="submit">${t('revokeAgent')}</button></form>`
+            <button type="submit">${t('revokeAgent')}</button></form>
+            <p><a href="${BASE}/admin/policies/effective?host=${encodeURIComponent(host.id)}">${t('policyEffective')}</a></p>`
           : ''
       }
       <dl class="facts">

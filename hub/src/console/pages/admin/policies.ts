@@ -288,7 +288,16 @@ export function policyAdminRoutes(deps: ConsoleDeps, policies: PolicyService) {
   /** The layer a request names, or a 404 page. */
   const layerOf = async (scopeText: string, targetText: string) => {
     const scope = isScope(scopeText) ? scopeText : undefined;
-    const target = scope === 'global' ? '' : targetText.trim().slice(0, 256);
+    let target = scope === 'global' ? '' : targetText.trim().slice(0, 256);
+    // A host layer may be asked for by hostname too (the form says "host").
+    if (scope === 'host' && !(await findHost(deps.db, target))) {
+      const byName = await deps.db
+        .selectFrom('hosts')
+        .select('id')
+        .where('hostname', '=', target)
+        .executeTakeFirst();
+      target = byName?.id ?? target;
+    }
     const label = scope && (await describe(scope, target));
     return scope && label !== undefined ? { scope, target, label } : undefined;
   };

@@ -13,7 +13,9 @@ export function networkRates(
   const out: NetworkSample[] = [];
   for (const [iface, n] of now) {
     const was = before.get(iface);
-    if (!was) continue;
+    // An interface that has never carried a byte (a spare bridge, ifb, a down NIC) tells nothing
+    // and cost ~130 bytes per report each; it appears with its first traffic.
+    if (!was || (n.rxBytes === 0 && n.txBytes === 0)) continue;
     out.push({
       iface,
       rxBytesPerSec: ratePerSec(n.rxBytes, was.rxBytes, elapsedMs),

@@ -1,7 +1,6 @@
 import type { Collector } from './collector.js';
 import type { ReadText } from './deps.js';
 import { parseProcStat, parseUptime } from './linux/proc-stat.js';
-import { round } from './util/numbers.js';
 
 /** Boot time from /proc/stat `btime` (stable, so the hub can spot a reboot) and /proc/uptime. */
 export function createLinuxUptimeCollector(deps: { readFile: ReadText }): Collector<'uptime'> {
@@ -15,7 +14,7 @@ export function createLinuxUptimeCollector(deps: { readFile: ReadText }): Collec
       const btime = parseProcStat(statText).btime;
       const uptimeSec = parseUptime(uptimeText);
       if (btime === undefined || uptimeSec === undefined) throw new Error('no btime or uptime in /proc');
-      return { bootTime: btime * 1000, uptimeSec: round(uptimeSec) };
+      return { bootTime: btime * 1000, uptimeSec: Math.round(uptimeSec) };
     },
   };
 }

@@ -7,10 +7,10 @@ import { createSiUptimeCollector } from './uptime.si.js';
 const fast = { slow: false, services: [] };
 
 describe('uptime collectors', () => {
-  it('reads boot time from btime and uptime from /proc/uptime on Linux', async () => {
+  it('reads boot time from btime and whole seconds of uptime from /proc/uptime on Linux', async () => {
     expect(await createLinuxUptimeCollector(fakeHost(recordedProc())).collect(fast)).toEqual({
       bootTime: 1795607014000,
-      uptimeSec: 758.78,
+      uptimeSec: 759,
     });
   });
 

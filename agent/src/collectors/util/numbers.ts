@@ -14,12 +14,17 @@ export function pct(part: number, whole: number): number {
   return round(Math.min(100, Math.max(0, (part / whole) * 100)));
 }
 
-/** Per-second rate of a counter; a counter that went backwards (wrap, reset) counts as 0. */
+/**
+ * Per-second rate of a counter; a counter that went backwards (wrap, reset) counts as 0. Three
+ * significant digits at most below 1000 and whole units above: the hundredths of 28 643.36 B/s are
+ * noise that only lengthen every report.
+ */
 export function ratePerSec(current: number, previous: number, elapsedMs: number): number {
   if (!(elapsedMs > 0)) return 0;
   const delta = current - previous;
   if (!(delta > 0)) return 0;
-  return round((delta * 1000) / elapsedMs);
+  const rate = (delta * 1000) / elapsedMs;
+  return round(rate, rate >= 100 ? 0 : rate >= 10 ? 1 : 2);
 }
 
 /** A non-negative integer from a possibly missing or malformed number. */

@@ -2,7 +2,7 @@ import { Resolver } from 'node:dns/promises';
 import { elapsedMs, errorCode, noAnswer, type ProbeFinding, shortMessage } from './outcome.js';
 
 type DnsSpec = {
-  name: string;
+  query: string;
   recordType: 'A' | 'AAAA';
   server?: { host: string; port: number } | undefined;
   expect: readonly string[];
@@ -19,7 +19,7 @@ export async function probeDns(spec: DnsSpec): Promise<ProbeFinding> {
   const startedAt = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
-    const lookup = spec.recordType === 'A' ? resolver.resolve4(spec.name) : resolver.resolve6(spec.name);
+    const lookup = spec.recordType === 'A' ? resolver.resolve4(spec.query) : resolver.resolve6(spec.query);
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(Object.assign(new Error('no answer in time'), { code: 'TIMEOUT' })),
@@ -37,12 +37,12 @@ export async function probeDns(spec: DnsSpec): Promise<ProbeFinding> {
         lossPct: 100,
         addresses,
         error: 'UNEXPECTED_ANSWER',
-        message: shortMessage(`${spec.name}: ${missing.join(', ')} missing from the answer`),
+        message: shortMessage(`${spec.query}: ${missing.join(', ')} missing from the answer`),
       };
     return { outcome: 'ok', method: 'dns', latencyMs, lossPct: 0, addresses };
   } catch (error) {
     resolver.cancel();
-    return noAnswer('dns', errorCode(error), `${spec.name}: ${(error as Error).message}`);
+    return noAnswer('dns', errorCode(error), `${spec.query}: ${(error as Error).message}`);
   } finally {
     clearTimeout(timer);
   }

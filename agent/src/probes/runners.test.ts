@@ -316,7 +316,7 @@ describe('dns probe', () => {
   it('resolves at the given server and checks the expected addresses', async () => {
     const port = await dnsServer({ 'intranet.lab': '10.9.8.7' });
     const server = { host: '127.0.0.1', port };
-    const base = { name: 'intranet.lab', recordType: 'A' as const, server, timeoutMs: 1000 };
+    const base = { query: 'intranet.lab', recordType: 'A' as const, server, timeoutMs: 1000 };
     expect(await probeDns({ ...base, expect: ['10.9.8.7'] })).toMatchObject({
       outcome: 'ok',
       method: 'dns',
@@ -332,7 +332,7 @@ describe('dns probe', () => {
   it('fails with the resolver’s code for a name that does not exist', async () => {
     const port = await dnsServer({});
     const finding = await probeDns({
-      name: 'gone.lab',
+      query: 'gone.lab',
       recordType: 'A',
       server: { host: '127.0.0.1', port },
       expect: [],

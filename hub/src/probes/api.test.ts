@@ -144,6 +144,17 @@ describe('/api/v1/devices and /api/v1/probes', () => {
     expect(listed.probes).toHaveLength(1);
   });
 
+  it('keeps a dns probe’s query apart from the probe’s own name', async () => {
+    const device = await siteWithDevice();
+    const { host: _host, port: _port, ...rest } = tcpProbe(device);
+    const body = { ...rest, name: 'intranet resolves', kind: 'dns', query: 'intranet.lan' };
+    const probe = await json<Record<string, unknown>>(await call('POST', '/api/v1/probes', body), 201);
+    expect(probe).toMatchObject({
+      name: 'intranet resolves',
+      spec: { kind: 'dns', query: 'intranet.lan', recordType: 'A' },
+    });
+  });
+
   it('refuses a target outside the site allowlist with TARGET_NOT_ALLOWED, naming it', async () => {
     const device = await siteWithDevice();
     const body = await json<{ error: { code: string; details: { refused: string[] } } }>(

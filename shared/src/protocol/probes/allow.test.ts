@@ -46,9 +46,9 @@ describe('site allowlist', () => {
   it('names the targets of each kind of probe, and which of them it refuses', () => {
     const local = createAllowList(['127.0.0.1/32']);
     expect(probeTargets(spec({ kind: 'http', url: 'https://[fd00::5]:8443/health' }))).toEqual(['fd00::5']);
-    expect(probeTargets(spec({ kind: 'dns', name: 'intranet.lan' }))).toEqual([]);
+    expect(probeTargets(spec({ kind: 'dns', query: 'intranet.lan' }))).toEqual([]);
     expect(
-      refusedTargets(local, spec({ kind: 'dns', name: 'intranet.lan', server: { host: '10.0.0.53' } })),
+      refusedTargets(local, spec({ kind: 'dns', query: 'intranet.lan', server: { host: '10.0.0.53' } })),
     ).toEqual(['10.0.0.53']);
     expect(refusedTargets(local, spec({ kind: 'tcp', host: '127.0.0.1', port: 22 }))).toEqual([]);
     expect(refusedTargets(local, spec({ kind: 'ping', host: 'fw.lan' }))).toEqual(['fw.lan']);
@@ -72,7 +72,7 @@ describe('probe specs', () => {
       { kind: 'tcp', host: '10.0.0.1', port: 70_000 },
       { kind: 'http', url: 'ftp://10.0.0.1/' },
       { kind: 'http', url: 'http://user:pw@10.0.0.1/' },
-      { kind: 'dns', name: 'x.lan', server: { host: 'dns.lan' } },
+      { kind: 'dns', query: 'x.lan', server: { host: 'dns.lan' } },
     ];
     for (const input of bad)
       expect(

@@ -94,8 +94,8 @@ export const probeSpecSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('dns'),
     ...common,
-    /** The name to resolve. */
-    name: z.string().refine(isHostname, 'not a host name'),
+    /** The name to resolve (not `name`: that is the probe's own name in the API's body). */
+    query: z.string().refine(isHostname, 'not a host name'),
     recordType: z.enum(['A', 'AAAA']).default('A'),
     /** Ask this server (an address) instead of the system's resolvers. */
     server: z

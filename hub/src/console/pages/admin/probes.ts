@@ -13,11 +13,8 @@ import { csrfField, type Html, page } from '../../views/layout.js';
 
 /** Devices shown per page; the client filter narrows a large fleet. */
 const DEVICES_PER_PAGE = 100;
-/**
- * Kinds the console's form writes (one target field each). DNS probes, whose `name` field the
- * flat API body shares with the probe's own name, are added through the API.
- */
-const FORM_KINDS = ['ping', 'tcp', 'http', 'tls'] as const;
+/** Kinds the console's form writes (one target field each; a DNS probe's target is its query). */
+const FORM_KINDS = ['ping', 'tcp', 'http', 'tls', 'dns'] as const;
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 const numberOrText = (value: string) =>
   value !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
@@ -31,7 +28,9 @@ export function probeBodyFromForm(form: Record<string, unknown>): Record<string,
   const where =
     kind === 'http'
       ? { url: target }
-      : { host: target, ...(port !== '' || kind === 'tcp' ? { port: numberOrText(port) } : {}) };
+      : kind === 'dns'
+        ? { query: target }
+        : { host: target, ...(port !== '' || kind === 'tcp' ? { port: numberOrText(port) } : {}) };
   return {
     device: text(form.device),
     name: text(form.name),

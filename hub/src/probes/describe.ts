@@ -12,7 +12,7 @@ export function describeProbe(spec: ProbeSpec): string {
     case 'http':
       return `http ${spec.url}`;
     case 'dns':
-      return `dns ${spec.recordType} ${spec.name}${spec.server ? ` @${hostPort(spec.server.host, spec.server.port)}` : ''}`;
+      return `dns ${spec.recordType} ${spec.query}${spec.server ? ` @${hostPort(spec.server.host, spec.server.port)}` : ''}`;
   }
 }
 

@@ -205,6 +205,21 @@ describe.runIf(onPostgres)('several instances on PostgreSQL', () => {
     await until(() => refreshed === 1, 'b sending the agent its probes again');
   });
 
+  it('hands a rotation request to the instance holding the agent', async () => {
+    const { deps, a, b } = await twoInstances();
+    const { agentId, hostId } = await enrolTestAgent(deps);
+    let rotations = 0;
+    b.sessions.register({
+      ...fakeSession(agentId, 1, hostId),
+      rotate: async () => {
+        rotations += 1;
+        return true;
+      },
+    });
+    await a.sessions.elsewhere.rotate([agentId]);
+    await until(() => rotations === 1, 'b rotating the agent now');
+  });
+
   it('runs a periodic tick on one instance at a time', async () => {
     const deps = await createTestDeps(() => T0);
     let release: () => void = () => {};

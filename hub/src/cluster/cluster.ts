@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { HubDeps } from '../config/deps.js';
 import { ensureSamplePartitions } from '../db/sample-partitions.js';
-import type { LiveSessions } from '../ingest/live-sessions.js';
+import { type LiveSessions, NOWHERE } from '../ingest/live-sessions.js';
 import {
   disconnectGoneInstances,
   findStaleSessions,
@@ -58,6 +58,11 @@ export function startCluster(deps: Pick<HubDeps, 'db' | 'credentials'>, options:
       case 'revoked':
         deps.credentials?.forget(event.agentId);
         sessions.get(event.agentId)?.kick('CREDENTIAL_REVOKED');
+        return;
+      case 'rotate':
+        // The cached row predates the request: read it again before deciding.
+        deps.credentials?.forget(event.agentId);
+        void sessions.get(event.agentId)?.rotate();
         return;
       case 'probes': {
         const wanted = new Set(event.hostIds);
@@ -153,6 +158,9 @@ export function startCluster(deps: Pick<HubDeps, 'db' | 'credentials'>, options:
       for (let i = 0; i < hostIds.length; i += PROBES_BATCH)
         await publish(deps.db, { kind: 'probes', hostIds: hostIds.slice(i, i + PROBES_BATCH) });
     },
+    async rotate(agentIds) {
+      for (const agentId of agentIds) await publish(deps.db, { kind: 'rotate', agentId });
+    },
   });
 
   const timer = setInterval(() => void check(), options.checkIntervalMs);
@@ -166,7 +174,7 @@ export function startCluster(deps: Pick<HubDeps, 'db' | 'credentials'>, options:
     handle,
     async stop() {
       stopped = true;
-      sessions.reachElsewhere({ refreshProbes: async () => {} });
+      sessions.reachElsewhere(NOWHERE);
       clearInterval(timer);
       if (reconnect) clearTimeout(reconnect);
       await checking;

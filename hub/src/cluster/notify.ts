@@ -19,6 +19,8 @@ export const clusterEventSchema = z.discriminatedUnion('kind', [
   }),
   /** An agent's credential was revoked (or rotated): forget it, close its socket. */
   z.object({ kind: z.literal('revoked'), agentId: z.string().max(200) }),
+  /** A rotation of this agent's secret was requested: rotate it now if it is connected here. */
+  z.object({ kind: z.literal('rotate'), agentId: z.string().max(200) }),
   /** The probe lists of these hosts changed: their agents connected here get theirs again. */
   z.object({ kind: z.literal('probes'), hostIds: z.array(z.string().max(200)).max(PROBES_BATCH) }),
   /** Something another instance's agents or consoles should hear about (e.g. `policy`). */

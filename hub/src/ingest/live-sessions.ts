@@ -25,7 +25,7 @@ export interface LiveSession {
  */
 export function createLiveSessions(clock: () => number = Date.now, instanceId: string = randomUUID()) {
   const byAgent = new Map<string, LiveSession>();
-  let elsewhere: Elsewhere = { refreshProbes: async () => {} };
+  let elsewhere: Elsewhere = NOWHERE;
   return {
     storage: createStorageHealth(clock),
     /** This hub instance, as agent_sessions names it (several instances share PostgreSQL). */
@@ -67,4 +67,9 @@ export type LiveSessions = ReturnType<typeof createLiveSessions>;
 export interface Elsewhere {
   /** Send their probe lists again to the agents of these hosts connected elsewhere. */
   refreshProbes(hostIds: readonly string[]): Promise<void>;
+  /** Rotate now the secret of these agents, if connected elsewhere (a rotation was requested). */
+  rotate(agentIds: readonly string[]): Promise<void>;
 }
+
+/** One hub: there is no elsewhere. */
+export const NOWHERE: Elsewhere = Object.freeze({ refreshProbes: async () => {}, rotate: async () => {} });

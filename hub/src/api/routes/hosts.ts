@@ -190,6 +190,8 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: Po
     for (const agentId of agentIds) {
       agents.push({ agentId, delivered: (await sessions.get(agentId)?.rotate()) ?? false });
     }
+    // An agent connected to another hub instance (PostgreSQL) gets it from that instance now.
+    await sessions.elsewhere.rotate(agentIds.filter((agentId) => sessions.get(agentId) === undefined));
     deps.log.info(
       { hostId: host.id, agents, by: c.var.user.userName },
       'agent credential rotation requested',

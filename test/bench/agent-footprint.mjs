@@ -4,7 +4,7 @@
 // metrics message as it travels (wire bytes, whatever the encoding). Prints RSS, CPU per cycle
 // (children included), event-loop delay (test/bench/loop-delay-preload.mjs) and report size.
 //
-//   node test/bench/agent-footprint.mjs [--seconds 60] [--interval 2] [--bundle] [--node-args "..."]
+//   node test/bench/agent-footprint.mjs [--seconds 60] [--interval 2] [--bundle | --agent FILE] [--node-args=...]
 //
 // Needs `npx turbo run build` first. The machine's load shows in CPU and event-loop figures: compare
 // runs made back to back, not against numbers from another day.
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     interval: { type: 'string', default: '2' },
     warmup: { type: 'string', default: '10' },
     bundle: { type: 'boolean', default: false },
+    agent: { type: 'string' },
     'node-args': { type: 'string', default: '' },
     json: { type: 'boolean', default: false },
     smaps: { type: 'boolean', default: false },
@@ -30,7 +31,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'usage: node test/bench/agent-footprint.mjs [--seconds 60] [--interval 2] [--warmup 10] [--bundle] [--node-args "--max-semi-space-size=1"] [--json]\n',
+    'usage: node test/bench/agent-footprint.mjs [--seconds 60] [--interval 2] [--warmup 10] [--bundle | --agent FILE] [--node-args=--max-semi-space-size=1] [--json]\n',
   );
   process.exit(0);
 }
@@ -39,9 +40,11 @@ const intervalSec = Number(values.interval);
 const warmupMs = Number(values.warmup) * 1000;
 const root = join(import.meta.dirname, '..', '..');
 const hubBin = join(root, 'hub', 'bin', 'vigie-hub.js');
-const agentBin = values.bundle
-  ? join(root, 'agent', 'dist-bundle', 'vigie-agent.mjs')
-  : join(root, 'agent', 'bin', 'vigie-agent.js');
+const agentBin = values.agent
+  ? values.agent
+  : values.bundle
+    ? join(root, 'agent', 'dist-bundle', 'vigie-agent.mjs')
+    : join(root, 'agent', 'bin', 'vigie-agent.js');
 const nodeArgs = values['node-args'].split(' ').filter(Boolean);
 
 const work = mkdtempSync(join(tmpdir(), 'vigie-agent-footprint-'));
@@ -105,10 +108,31 @@ const agent = startCli(
   { raw: true },
 );
 children.push(agent.child);
+// An idle node with the same preload, over the same window: what the monitor and the runtime cost
+// without the agent (subtracted from the agent's CPU), and the event-loop delay the machine's load
+// alone causes.
+const controlLoopFile = join(work, 'control-loop-delay.json');
+const control = startCli(
+  [],
+  'env',
+  [
+    `VIGIE_BENCH_LOOP_DELAY_FILE=${controlLoopFile}`,
+    `VIGIE_BENCH_LOOP_DELAY_WARMUP_MS=${warmupMs}`,
+    process.execPath,
+    ...nodeArgs,
+    '--import',
+    join(import.meta.dirname, 'loop-delay-preload.mjs'),
+    '-e',
+    'setInterval(() => {}, 60_000); process.on("SIGTERM", () => process.exit(0));',
+  ],
+  { raw: true },
+);
+children.push(control.child);
 await sleep(warmupMs);
 if (agent.child.exitCode !== null) throw new Error(`agent exited:\n${agent.output}`);
 const pid = agent.child.pid;
 const cpu0 = cpuSecondsOf(pid, { children: true });
+const controlCpu0 = cpuSecondsOf(control.child.pid);
 const reports0 = relay.metrics.length;
 const t0 = performance.now();
 const rss = [];
@@ -118,10 +142,13 @@ while (performance.now() - t0 < seconds * 1000) {
 }
 const wallSec = (performance.now() - t0) / 1000;
 const cpuSec = cpuSecondsOf(pid, { children: true }) - cpu0;
+const controlCpuSec = cpuSecondsOf(control.child.pid) - controlCpu0;
 const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 const mappings = residentByMapping(pid);
 agent.child.kill('SIGTERM');
 await agent.exited;
+control.child.kill('SIGTERM');
+await control.exited;
 hub.child.kill('SIGTERM');
 await hub.exited;
 relay.close();
@@ -129,10 +156,11 @@ relay.close();
 const sizes = relay.metrics.slice(reports0);
 const sorted = [...sizes].sort((a, b) => a - b);
 const loop = existsSync(loopFile) ? JSON.parse(readFileSync(loopFile, 'utf8')) : null;
+const controlLoop = existsSync(controlLoopFile) ? JSON.parse(readFileSync(controlLoopFile, 'utf8')) : null;
 const cycles = wallSec / intervalSec;
 const mib = (bytes) => bytes / 2 ** 20;
 const result = {
-  agent: values.bundle ? 'bundle' : 'dist',
+  agent: values.agent ?? (values.bundle ? 'bundle' : 'dist'),
   nodeArgs,
   seconds: Math.round(wallSec),
   intervalSec,
@@ -147,8 +175,16 @@ const result = {
     rssFile: Number(/RssFile:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
   },
   cpuMsPerCycle: (cpuSec * 1000) / cycles,
+  /** Less what the idle control (same runtime and monitor) used over the same window. */
+  cpuMsPerCycleNet: (Math.max(0, cpuSec - controlCpuSec) * 1000) / cycles,
+  controlCpuMsPerCycle: (controlCpuSec * 1000) / cycles,
   cpuPctOfOneCore: (cpuSec / wallSec) * 100,
   eventLoopDelayMs: loop && { p50: loop.p50, p99: loop.p99, max: loop.max },
+  controlEventLoopDelayMs: controlLoop && {
+    p50: controlLoop.p50,
+    p99: controlLoop.p99,
+    max: controlLoop.max,
+  },
   reports: sizes.length,
   reportBytes: sizes.length
     ? {
@@ -166,8 +202,8 @@ else {
     [
       `agent ${result.agent} ${nodeArgs.join(' ')} — ${result.seconds} s at ${intervalSec} s, load ${result.loadAverage}`,
       `RSS last/median/max   ${f(result.rssMiB.last)} / ${f(result.rssMiB.median)} / ${f(result.rssMiB.max)} MiB (anon ${f(result.heapMiB.rssAnon)}, file ${f(result.heapMiB.rssFile)})`,
-      `CPU per cycle         ${f(result.cpuMsPerCycle)} ms (${f(result.cpuPctOfOneCore, 2)} % of one core, children included)`,
-      `event-loop delay      p50 ${f(loop?.p50 ?? Number.NaN)} ms, p99 ${f(loop?.p99 ?? Number.NaN)} ms, max ${f(loop?.max ?? Number.NaN)} ms`,
+      `CPU per cycle         ${f(result.cpuMsPerCycle)} ms (${f(result.cpuPctOfOneCore, 2)} % of one core, children included); ${f(result.cpuMsPerCycleNet)} ms net of the idle control's ${f(result.controlCpuMsPerCycle)} ms`,
+      `event-loop delay      p50 ${f(loop?.p50 ?? Number.NaN)} ms, p99 ${f(loop?.p99 ?? Number.NaN)} ms, max ${f(loop?.max ?? Number.NaN)} ms (idle control: p99 ${f(controlLoop?.p99 ?? Number.NaN)} ms, max ${f(controlLoop?.max ?? Number.NaN)} ms)`,
       `metrics message       ${result.reports} sent; mean ${result.reportBytes?.mean} B, p50 ${result.reportBytes?.p50} B, max ${result.reportBytes?.max} B`,
       '',
     ].join('\n'),

@@ -55,6 +55,23 @@ export async function measureFootprint(ctx, seconds) {
     { raw: true },
   );
   ctx.children.push(agent.child);
+  // An idle node with the same preload on the same core: the 100 Hz delay monitor alone costs a
+  // process several ms of CPU a second, which is not the agent's; its CPU is subtracted below.
+  const control = startCli(
+    ctx.pin(1),
+    'env',
+    [
+      `VIGIE_BENCH_LOOP_DELAY_WARMUP_MS=${WARMUP_MS}`,
+      `VIGIE_BENCH_LOOP_DELAY_FILE=${join(ctx.work, 'control-loop-delay.json')}`,
+      process.execPath,
+      '--import',
+      preload,
+      '-e',
+      'setInterval(() => {}, 60_000); process.on("SIGTERM", () => process.exit(0));',
+    ],
+    { raw: true },
+  );
+  ctx.children.push(control.child);
 
   const exporterBin = nodeExporterBinary(ctx.cacheDir);
   let exporter;
@@ -69,6 +86,7 @@ export async function measureFootprint(ctx, seconds) {
   const a0 = cpuSecondsOf(agentPid, { children: true });
   const ac0 = childCpuSecondsOf(agentPid);
   const e0 = exporter ? cpuSecondsOf(exporter.proc.child.pid) : 0;
+  const c0 = cpuSecondsOf(control.child.pid);
   const t0 = performance.now();
   let agentRssMax = 0;
   let exporterRssMax = 0;
@@ -87,6 +105,8 @@ export async function measureFootprint(ctx, seconds) {
   const agentCpuSec = cpuSecondsOf(agentPid, { children: true }) - a0;
   const agentChildCpuSec = childCpuSecondsOf(agentPid) - ac0;
   const exporterCpuSec = exporter ? cpuSecondsOf(exporter.proc.child.pid) - e0 : null;
+  const controlCpuSec = cpuSecondsOf(control.child.pid) - c0;
+  control.child.kill('SIGTERM');
   const agentRss = rssBytesOf(agentPid);
   const exporterRss = exporter ? rssBytesOf(exporter.proc.child.pid) : null;
   agent.child.kill('SIGTERM');
@@ -103,6 +123,8 @@ export async function measureFootprint(ctx, seconds) {
     agent: {
       cpuPctOfOneCore: (agentCpuSec / wallSec) * 100,
       cpuMsPerCycle: (agentCpuSec * 1000) / cycles,
+      /** Less the idle control's CPU (runtime + delay monitor) over the same window. */
+      cpuMsPerCycleNet: (Math.max(0, agentCpuSec - controlCpuSec) * 1000) / cycles,
       childCpuSec: agentChildCpuSec,
       rssMiB: agentRss / 2 ** 20,
       rssMaxMiB: agentRssMax / 2 ** 20,

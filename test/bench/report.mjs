@@ -117,7 +117,7 @@ export function formatTable(r) {
     const n = r.footprint.nodeExporter;
     row(
       `agent CPU (${f(r.footprint.seconds / 60)} min at ${r.footprint.intervalSec} s)`,
-      `${f(a.cpuMsPerCycle)} ms/cycle incl. children (${f(a.cpuPctOfOneCore, 2)} % of a core)`,
+      `${f(a.cpuMsPerCycle)} ms/cycle incl. children (${f(a.cpuPctOfOneCore, 2)} % of a core)${a.cpuMsPerCycleNet === undefined ? '' : `; ${f(a.cpuMsPerCycleNet)} ms net of the delay monitor (idle control)`}`,
       n.cpuMsPerScrape ? `≤ 2× node_exporter = ${f(2 * n.cpuMsPerScrape)} ms` : '',
     );
     row(

@@ -34,6 +34,10 @@ export async function measureFootprint(ctx, seconds) {
     '--state-dir',
     state,
   ]);
+  // The single file `vigie-agent install` installs (built by `npm run build`), which is what runs on
+  // machines; agent/bin (the tsc output, one module per file) weighs ~6 MiB more.
+  const bundle = join(ctx.agentBin, '..', '..', 'dist-bundle', 'vigie-agent.mjs');
+  const agentBin = existsSync(bundle) ? bundle : ctx.agentBin;
   const loopFile = join(ctx.work, 'agent-loop-delay.json');
   const preload = join(import.meta.dirname, 'loop-delay-preload.mjs');
   const agent = startCli(
@@ -45,7 +49,7 @@ export async function measureFootprint(ctx, seconds) {
       process.execPath,
       '--import',
       preload,
-      ctx.agentBin,
+      agentBin,
       'run',
       '--state-dir',
       state,

@@ -29,6 +29,8 @@ import { createNotifications, type Notifications } from './notify/notifications.
 import { notificationSettings } from './notify/settings.js';
 import { createPolicyService, policyReceivers } from './policies/policy-service.js';
 import { markAllDisconnected } from './repositories/hosts.js';
+import { type RetentionJob, startRetentionJob } from './retention/job.js';
+import { parseRetentionSpec, RETENTION_DEFAULTS } from './retention/settings.js';
 import { cryptoRandom, type RandomBytes } from './security/secrets.js';
 import { loadOrCreateSigningKey, signingKeyPath } from './security/signing-key.js';
 
@@ -157,6 +159,7 @@ export async function startHub(
   let sweeper: IncidentSweeper | undefined;
   let inventorySweeper: InventorySweeper | undefined;
   let cluster: Cluster | undefined;
+  let retention: RetentionJob | undefined;
   const listening = await new Promise<{ ok: true; port: number } | { ok: false; error: unknown }>(
     (resolve) => {
       const server = serve({
@@ -174,6 +177,7 @@ export async function startHub(
         await sweeper?.stop();
         await policyWatch.stop();
         await inventorySweeper?.stop();
+        await retention?.stop();
         await agentSocket.close();
         // After the sockets: their last commits may have queued notices (delivered next start).
         await notifications.worker.stop();
@@ -222,6 +226,14 @@ export async function startHub(
       config.securityUpdatesMaxAgeDays === undefined
         ? DEFAULT_SECURITY_UPDATES_MAX_AGE_MS
         : config.securityUpdatesMaxAgeDays * 86_400_000,
+  });
+  // Metrics roll-ups and pruning (docs/decisions/0018).
+  const retentionSpec = config.retention === undefined ? undefined : parseRetentionSpec(config.retention);
+  retention = startRetentionJob({
+    db,
+    clock: deps.clock,
+    log: runtime.log,
+    settings: retentionSpec?.ok ? retentionSpec.value : RETENTION_DEFAULTS,
   });
   let closing: Promise<void> | undefined;
   return {

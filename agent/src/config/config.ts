@@ -91,7 +91,11 @@ const FIELDS = {
   updateDelaySec: {
     env: 'VIGIE_AGENT_UPDATE_DELAY',
     flag: '--update-delay',
-    schema: z.number().int().min(0).max(7 * 86_400),
+    schema: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400),
   },
   updateProbationSec: {
     env: 'VIGIE_AGENT_UPDATE_PROBATION',

@@ -19,7 +19,7 @@ describe('planInstall', () => {
 
     it('runs the copied single-file build with this node and the installed config', () => {
       expect(unit).toContain(
-        'ExecStart="/usr/bin/node" "/opt/vigie-agent/vigie-agent.mjs" "run" "--config" "/etc/vigie/agent.json"',
+        'ExecStart="/usr/bin/node" "--lite-mode" "/opt/vigie-agent/vigie-agent.mjs" "run" "--config" "/etc/vigie/agent.json"',
       );
       expect(plan.files[0]).toEqual({
         path: '/opt/vigie-agent/vigie-agent.mjs',

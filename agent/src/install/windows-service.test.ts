@@ -56,6 +56,7 @@ describe('the WinSW service definition', () => {
     expect(texts(service, 'name')).toEqual(['Vigie agent']);
     expect(texts(service, 'executable')).toEqual([NODE]);
     expect(texts(service, 'argument')).toEqual([
+      '--lite-mode',
       'C:\\Program Files\\Vigie\\vigie-agent.mjs',
       'run',
       '--config',

@@ -13,6 +13,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['shared/src/**/*.test.ts', 'agent/src/**/*.test.ts', 'hub/src/**/*.test.ts'],
+          // What only PostgreSQL has (partitions, several instances) runs in hub-pg alone.
+          exclude: [...configDefaults.exclude, '**/*.pg.test.ts'],
         },
       },
       {
@@ -22,6 +24,8 @@ export default defineConfig({
         test: {
           name: 'hub-pg',
           include: ['hub/src/**/*.test.ts'],
+          // What only the embedded SQLite hub does (group commit) is not run again here.
+          exclude: [...configDefaults.exclude, '**/*.sqlite.test.ts'],
           env: { VIGIE_TEST_DB: 'postgres' },
           globalSetup: ['hub/src/test-support/pg-global-setup.ts'],
           setupFiles: ['hub/src/test-support/pg-test-setup.ts'],

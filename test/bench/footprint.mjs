@@ -38,6 +38,8 @@ export async function measureFootprint(ctx, seconds) {
   // machines; agent/bin (the tsc output, one module per file) weighs ~6 MiB more.
   const bundle = join(ctx.agentBin, '..', '..', 'dist-bundle', 'vigie-agent.mjs');
   const agentBin = existsSync(bundle) ? bundle : ctx.agentBin;
+  // The node flags an installed service runs with (SERVICE_NODE_FLAGS in agent/src/install/install-plan.ts).
+  const nodeFlags = ['--lite-mode'];
   const loopFile = join(ctx.work, 'agent-loop-delay.json');
   const preload = join(import.meta.dirname, 'loop-delay-preload.mjs');
   const agent = startCli(
@@ -47,6 +49,7 @@ export async function measureFootprint(ctx, seconds) {
       `VIGIE_BENCH_LOOP_DELAY_FILE=${loopFile}`,
       `VIGIE_BENCH_LOOP_DELAY_WARMUP_MS=${WARMUP_MS}`,
       process.execPath,
+      ...nodeFlags,
       '--import',
       preload,
       agentBin,
@@ -68,6 +71,7 @@ export async function measureFootprint(ctx, seconds) {
       `VIGIE_BENCH_LOOP_DELAY_WARMUP_MS=${WARMUP_MS}`,
       `VIGIE_BENCH_LOOP_DELAY_FILE=${join(ctx.work, 'control-loop-delay.json')}`,
       process.execPath,
+      ...nodeFlags,
       '--import',
       preload,
       '-e',

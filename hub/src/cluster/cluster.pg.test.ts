@@ -6,7 +6,7 @@ import { pushProbes } from '../probes/assignment.js';
 import { insertChannel } from '../repositories/notification-channels.js';
 import { claimDueDeliveries, enqueueDeliveries } from '../repositories/outbox.js';
 import { cryptoRandom } from '../security/secrets.js';
-import { testDatabaseUrl, testEngine } from '../test-support/test-database.js';
+import { testDatabaseUrl } from '../test-support/test-database.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import { claimAgentSession } from './agent-sessions.js';
 import { startCluster } from './cluster.js';
@@ -15,7 +15,6 @@ import { publish } from './notify.js';
 import { runTickAlone } from './tick-lock.js';
 
 const T0 = Date.UTC(2026, 11, 5, 12);
-const _onPostgres = testEngine() === 'postgres';
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();

@@ -1,42 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../access/create-user.js';
-import type { LiveSession } from '../ingest/live-sessions.js';
 import { cryptoRandom } from '../security/secrets.js';
-import { testEngine } from '../test-support/test-database.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import { claimAgentSession, findStaleSessions, releaseAgentSession } from './agent-sessions.js';
 
 const T0 = Date.UTC(2026, 11, 5, 12);
-const _onPostgres = testEngine() === 'postgres';
-const stops: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const stop of stops.splice(0).reverse()) await stop();
-});
-
-const _until = async (probe: () => boolean, what: string): Promise<void> => {
-  const deadline = Date.now() + 10_000;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
-
-/** A live session that only records how it was closed. */
-function _fakeSession(
-  agentId: string,
-  epoch: number,
-  hostId?: string,
-): LiveSession & { closedWith: string[] } {
-  const closedWith: string[] = [];
-  return {
-    agentId,
-    epoch,
-    ...(hostId !== undefined && { hostId }),
-    closedWith,
-    kick: (code) => void closedWith.push(code),
-    rotate: async () => false,
-  };
-}
 
 describe('agent sessions and their epoch', () => {
   it('bumps the epoch on each connect; only the current epoch marks the host disconnected', async () => {

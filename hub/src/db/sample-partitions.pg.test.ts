@@ -1,26 +1,14 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { insertSamples } from '../repositories/samples.js';
+import { sampleRow } from '../test-support/metrics-messages.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import { dropSamplePartitionsBefore, ensureSamplePartitions } from './sample-partitions.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 11, 5, 12);
 
-const sample = (hostId: string, seq: number, receivedAt: number) => ({
-  host_id: hostId,
-  boot_id: 'boot_1',
-  seq,
-  idx: 0,
-  at: receivedAt,
-  received_at: receivedAt,
-  cpu_pct: 1,
-  mem_pct: null,
-  swap_pct: null,
-  disk_max_pct: null,
-  load1: null,
-  payload: '{}',
-});
+const sample = sampleRow;
 
 describe('sample partitions', () => {
   it('stores each day of arrival in its own partition and drops whole past days', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { insertSamples } from '../repositories/samples.js';
+import { sampleRow } from '../test-support/metrics-messages.js';
 import { testEngine } from '../test-support/test-database.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import { dropSamplePartitionsBefore, ensureSamplePartitions } from './sample-partitions.js';
@@ -7,20 +8,7 @@ import { dropSamplePartitionsBefore, ensureSamplePartitions } from './sample-par
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 11, 5, 12);
 
-const sample = (hostId: string, seq: number, receivedAt: number) => ({
-  host_id: hostId,
-  boot_id: 'boot_1',
-  seq,
-  idx: 0,
-  at: receivedAt,
-  received_at: receivedAt,
-  cpu_pct: 1,
-  mem_pct: null,
-  swap_pct: null,
-  disk_max_pct: null,
-  load1: null,
-  payload: '{}',
-});
+const sample = sampleRow;
 
 describe('sample partitions', () => {
   it('stores a resent sample once on either engine; the partition helpers do nothing on SQLite', async () => {

@@ -1,68 +1,11 @@
-import type { MetricsMessage, Sample } from '@vigie/shared';
 import { describe, expect, it } from 'vitest';
-import type { HubDeps } from '../config/deps.js';
 import { sqliteHandleOf } from '../db/connect.js';
-import { testEngine } from '../test-support/test-database.js';
+import { metrics, sample } from '../test-support/metrics-messages.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import type { SenderIdentity } from './commit-in-transaction.js';
-import { createKyselyMetricsStore, type MetricsStore } from './metrics-store.js';
 import { createSqliteMetricsStore } from './sqlite-metrics-store.js';
 
 const T0 = 1_764_000_000_000;
-const BOOT = 'boot_store_0001';
-
-const sample = (at: number, cpu: number): Sample => ({
-  at,
-  cpu: { usagePct: cpu, perCorePct: [cpu], load: [0.5, 0.4, 0.3] },
-  memory: {
-    totalBytes: 8e9,
-    usedBytes: 2e9,
-    availableBytes: 6e9,
-    usedPct: 25,
-    swapTotalBytes: 0,
-    swapUsedBytes: 0,
-    swapUsedPct: 0,
-  },
-  filesystems: [
-    {
-      mount: '/',
-      device: '/dev/sda1',
-      fsType: 'ext4',
-      sizeBytes: 100,
-      usedBytes: 40,
-      freeBytes: 60,
-      usedPct: 40,
-    },
-    {
-      mount: '/var',
-      device: '/dev/sda2',
-      fsType: 'ext4',
-      sizeBytes: 100,
-      usedBytes: 80,
-      freeBytes: 20,
-      usedPct: 80,
-    },
-  ],
-});
-
-const metrics = (seq: number, samples: Sample[], bootId = BOOT): MetricsMessage => ({
-  type: 'metrics',
-  bootId,
-  seq,
-  samples,
-});
-
-// Both implementations must mean the same: the generic one runs on PostgreSQL, the SQLite one is
-// what the embedded hub uses (on a PostgreSQL test run, only the first applies).
-type Implementation = [string, (deps: HubDeps) => MetricsStore];
-const IMPLEMENTATIONS: Implementation[] = [
-  ['Kysely (any dialect)', (deps) => createKyselyMetricsStore(deps.db)],
-];
-if (testEngine() === 'sqlite')
-  IMPLEMENTATIONS.push([
-    'SQLite group commit',
-    (deps) => createSqliteMetricsStore(deps.db, sqliteHandleOf(deps.db)!),
-  ]);
 
 describe('SQLite group commit', () => {
   it('commits more messages than a batch holds at once, without waiting out the window', async () => {

@@ -1,8 +1,8 @@
-import type { MetricsMessage, Sample } from '@vigie/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
 import { sqliteHandleOf } from '../db/connect.js';
 import { findHost } from '../repositories/hosts.js';
+import { metrics, STORE_BOOT, sample } from '../test-support/metrics-messages.js';
 import { testEngine } from '../test-support/test-database.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import type { SenderIdentity } from './commit-in-transaction.js';
@@ -10,48 +10,7 @@ import { createKyselyMetricsStore, type MetricsStore } from './metrics-store.js'
 import { createSqliteMetricsStore } from './sqlite-metrics-store.js';
 
 const T0 = 1_764_000_000_000;
-const BOOT = 'boot_store_0001';
-
-const sample = (at: number, cpu: number): Sample => ({
-  at,
-  cpu: { usagePct: cpu, perCorePct: [cpu], load: [0.5, 0.4, 0.3] },
-  memory: {
-    totalBytes: 8e9,
-    usedBytes: 2e9,
-    availableBytes: 6e9,
-    usedPct: 25,
-    swapTotalBytes: 0,
-    swapUsedBytes: 0,
-    swapUsedPct: 0,
-  },
-  filesystems: [
-    {
-      mount: '/',
-      device: '/dev/sda1',
-      fsType: 'ext4',
-      sizeBytes: 100,
-      usedBytes: 40,
-      freeBytes: 60,
-      usedPct: 40,
-    },
-    {
-      mount: '/var',
-      device: '/dev/sda2',
-      fsType: 'ext4',
-      sizeBytes: 100,
-      usedBytes: 80,
-      freeBytes: 20,
-      usedPct: 80,
-    },
-  ],
-});
-
-const metrics = (seq: number, samples: Sample[], bootId = BOOT): MetricsMessage => ({
-  type: 'metrics',
-  bootId,
-  seq,
-  samples,
-});
+const BOOT = STORE_BOOT;
 
 // Both implementations must mean the same: the generic one runs on PostgreSQL, the SQLite one is
 // what the embedded hub uses (on a PostgreSQL test run, only the first applies).

@@ -383,6 +383,18 @@ export function createAgentSession(
       }
     },
 
+    /**
+     * The peer left a heartbeat unanswered. While we do not read the socket its pong is simply
+     * unread, so that is no proof of death: over its rate, the agent is closed for that
+     * (RATE_LIMITED, as it would be after more delayed frames); held back by our own slow commits,
+     * it is not at fault and stays. Answers whether the caller should terminate it as dead.
+     */
+    missedHeartbeat(): 'dead' | 'handled' {
+      if (!paused || phase === 'closed') return 'dead';
+      if (delayed > 0) fail('RATE_LIMITED', 'still over its rate when a heartbeat went unanswered');
+      return 'handled';
+    },
+
     /** The socket closed (either side). */
     closed(code: number): void {
       const wasReady = sender !== undefined;

@@ -69,10 +69,12 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
   }, rotationSweepMs(rotation));
   rotationSweep.unref();
 
+  // The session of each socket, for the heartbeat to ask whether a silent one is paused by us.
+  const sessionOf = new WeakMap<WebSocket, AgentSession>();
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
       if (alive.get(socket) === false) {
-        socket.terminate();
+        if (sessionOf.get(socket)?.missedHeartbeat() !== 'handled') socket.terminate();
         continue;
       }
       alive.set(socket, false);
@@ -116,6 +118,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
               else handshaking.set(remoteAddress, left);
             },
           });
+          sessionOf.set(raw, session);
           open.add(session);
         },
         onMessage(event) {

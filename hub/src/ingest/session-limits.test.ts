@@ -128,6 +128,20 @@ describe('per-agent rate limit', () => {
     expect(await storedSamples()).toBe(3);
   });
 
+  it('closes an agent paused for its rate as RATE_LIMITED when a heartbeat goes unanswered, not as dead', async () => {
+    const socket = fakeSocket();
+    const s = session(socket);
+    s.receive(encodeMessage(helloFor(credential)));
+    await s.drained();
+    expect(s.missedHeartbeat()).toBe('dead'); // read normally: no pong means no peer
+    for (let seq = 1; seq <= 5; seq += 1) s.receive(metrics(seq));
+    expect(socket.paused).toBe(true); // its pong now waits unread behind the delayed frames
+    expect(s.missedHeartbeat()).toBe('handled');
+    expect(socket.closedWith).toBe(CLOSE_CODES.RATE_LIMITED.code);
+    expect(socket.paused).toBe(false);
+    await s.drained();
+  });
+
   it('forgives a violation once a frame comes within the rate again', async () => {
     const socket = fakeSocket();
     const s = session(socket);

@@ -16,23 +16,17 @@ import {
   type Spool,
   type SpoolOptions,
 } from '@vigie/agent';
-import { createEnrolmentToken, createUserWithToken, enrolAgent, type RunningHub, startHub } from '@vigie/hub';
+import { createEnrolmentToken, createUserWithToken, type RunningHub } from '@vigie/hub';
 import { type EnrolResponse, PROTOCOL_VERSION } from '@vigie/shared';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { enrolInProcess, startInProcessHub, TEST_FINGERPRINT, TEST_OS } from '../support/in-process-hub.js';
 
 // In-process: a real hub (SQLite in memory, port 0 on 127.0.0.1) and the agent's real spool and
 // connection. Crashes are simulated by dropping a spool without closing it, and by copying its
 // files at a chosen instant (what a kill -9 would leave on disk).
 
-const OS = {
-  platform: 'linux',
-  distro: 'Debian GNU/Linux',
-  release: '12',
-  kernel: '6.1.0',
-  arch: 'x64',
-} as const;
-const FINGERPRINT = 'd1d2d3d4d5d6d7d8d9d0e1e2e3e4e5e6';
+const OS = TEST_OS;
+const FINGERPRINT = TEST_FINGERPRINT;
 const T0 = 1_764_000_000_000;
 
 let dir: string;
@@ -50,40 +44,12 @@ async function pollUntil(condition: () => Promise<boolean>, what: string, timeou
 }
 
 async function startTestHub(overrides: { tlsCert?: string; tlsKey?: string } = {}): Promise<RunningHub> {
-  const started = await startHub(
-    {
-      host: '127.0.0.1',
-      port: 0,
-      db: ':memory:',
-      logLevel: 'silent',
-      heartbeatIntervalSec: 30,
-      helloTimeoutSec: 5,
-      metricsIntervalSec: 10,
-      ...overrides,
-    },
-    { log: pino({ level: 'silent' }) },
-  );
-  if (!started.ok) throw started.error;
-  cleanups.push(() => started.hub.close());
-  return started.hub;
+  const hub = await startInProcessHub(overrides);
+  cleanups.push(() => hub.close());
+  return hub;
 }
 
-async function enrolOne(target: RunningHub): Promise<EnrolResponse> {
-  const { token } = await createEnrolmentToken(target.deps, {
-    client: 'acme',
-    site: 'lab',
-    maxUses: 1,
-    ttlMs: 3_600_000,
-  });
-  const result = await enrolAgent(target.deps, {
-    token,
-    fingerprint: FINGERPRINT,
-    hostname: 'srv-spool-01',
-    os: OS,
-  });
-  if (!result.ok) throw new Error(result.code);
-  return result.response;
-}
+const enrolOne = (target: RunningHub): Promise<EnrolResponse> => enrolInProcess(target, 'srv-spool-01');
 
 function spool(bootId: string, options: Partial<SpoolOptions> = {}, spoolDir = join(dir, 'spool')): Spool {
   const opened = openSpool({ dir: spoolDir, bootId, log: SILENT_LOG, clock: Date.now, ...options });

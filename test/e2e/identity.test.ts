@@ -10,24 +10,19 @@ import {
   SILENT_LOG,
   saveRotatedSecret,
 } from '@vigie/agent';
-import { createEnrolmentToken, createUserWithToken, enrolAgent, type RunningHub, startHub } from '@vigie/hub';
+import { createEnrolmentToken, createUserWithToken, type RunningHub, startHub } from '@vigie/hub';
 import { CLOSE_CODES, type EnrolResponse, PROTOCOL_VERSION } from '@vigie/shared';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { measure } from '../support/hub-fixture.js';
+import { enrolInProcess, startInProcessHub, TEST_FINGERPRINT, TEST_OS } from '../support/in-process-hub.js';
 import { helloFor, openRawAgent } from '../support/raw-agent.js';
 
 // In-process hub (SQLite in memory, port 0 on 127.0.0.1) on a clock the test moves; agents are
 // raw sockets, or the agent's real connection where rotation must reach its credentials file.
 
-const FINGERPRINT = 'd1d2d3d4d5d6d7d8d9d0e1e2e3e4e5e6';
-const OS = {
-  platform: 'linux',
-  distro: 'Debian GNU/Linux',
-  release: '12',
-  kernel: '6.1.0',
-  arch: 'x64',
-} as const;
+const FINGERPRINT = TEST_FINGERPRINT;
+const OS = TEST_OS;
 const HOUR = 3_600_000;
 
 let dir: string;
@@ -48,38 +43,15 @@ async function pollUntil(condition: () => Promise<boolean>, what: string, timeou
 }
 
 async function startTestHub(extra: Record<string, number> = {}): Promise<RunningHub> {
-  const started = await startHub(
-    {
-      host: '127.0.0.1',
-      port: 0,
-      db: ':memory:',
-      logLevel: 'silent',
-      heartbeatIntervalSec: 30,
-      helloTimeoutSec: 5,
-      metricsIntervalSec: 10,
-      ...extra,
-    },
-    { log: pino({ level: 'silent' }), clock },
-  );
-  if (!started.ok) throw started.error;
-  cleanups.push(() => started.hub.close());
-  const admin = await createUserWithToken(started.hub.deps, { name: 'admin', role: 'admin' });
+  const started = await startInProcessHub(extra, clock);
+  cleanups.push(() => started.close());
+  const admin = await createUserWithToken(started.deps, { name: 'admin', role: 'admin' });
   if (!admin.ok) throw new Error('admin');
   adminToken = admin.token;
-  return started.hub;
+  return started;
 }
 
-async function enrolOne(hostname = 'srv-id-01'): Promise<EnrolResponse> {
-  const { token } = await createEnrolmentToken(hub.deps, {
-    client: 'acme',
-    site: 'lab',
-    maxUses: 1,
-    ttlMs: HOUR,
-  });
-  const result = await enrolAgent(hub.deps, { token, fingerprint: FINGERPRINT, hostname, os: OS });
-  if (!result.ok) throw new Error(result.code);
-  return result.response;
-}
+const enrolOne = (hostname = 'srv-id-01'): Promise<EnrolResponse> => enrolInProcess(hub, hostname);
 
 const api = (path: string, init: RequestInit = {}) =>
   fetch(`${hub.url}/api/v1${path}`, {

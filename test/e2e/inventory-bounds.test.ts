@@ -1,22 +1,15 @@
 import { hashInventory, type InventorySnapshot, toInventoryChunks } from '@vigie/agent';
-import { createEnrolmentToken, createUserWithToken, enrolAgent, type RunningHub, startHub } from '@vigie/hub';
+import { createUserWithToken, type RunningHub } from '@vigie/hub';
 import { CLOSE_CODES, type EnrolResponse, LIMITS, type Software } from '@vigie/shared';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { enrolInProcess, startInProcessHub, TEST_FINGERPRINT } from '../support/in-process-hub.js';
 import { helloFor, openRawAgent, type RawAgent } from '../support/raw-agent.js';
 
 // In-process hub (SQLite in memory, port 0); the agent side is the agent's own chunker feeding a
 // raw socket, so the test controls the package list: 50 000 entries, strings at the wire's bounds,
 // hostile content, then a string four times over the bound.
 
-const FINGERPRINT = 'd1d2d3d4d5d6d7d8d9d0e1e2e3e4e5e6';
-const OS = {
-  platform: 'linux',
-  distro: 'Debian GNU/Linux',
-  release: '12',
-  kernel: '6.1.0',
-  arch: 'x64',
-} as const;
+const FINGERPRINT = TEST_FINGERPRINT;
 const PACKAGES = 50_000;
 const AT_NAME_BOUND = `${'n'.repeat(LIMITS.maxNameLength - 10)}<script>"`;
 const HOSTILE = `<script>alert('x')</script>\n\u0007"; DROP TABLE hosts;--`;
@@ -27,38 +20,13 @@ let adminToken: string;
 const cleanups: Array<() => Promise<void> | void> = [];
 
 beforeEach(async () => {
-  const started = await startHub(
-    {
-      host: '127.0.0.1',
-      port: 0,
-      db: ':memory:',
-      logLevel: 'silent',
-      heartbeatIntervalSec: 30,
-      helloTimeoutSec: 5,
-      metricsIntervalSec: 10,
-    },
-    { log: pino({ level: 'silent' }) },
-  );
-  if (!started.ok) throw started.error;
-  hub = started.hub;
-  cleanups.push(() => started.hub.close());
+  hub = await startInProcessHub();
+  const started = hub;
+  cleanups.push(() => started.close());
   const admin = await createUserWithToken(hub.deps, { name: 'admin', role: 'admin' });
   if (!admin.ok) throw new Error('admin');
   adminToken = admin.token;
-  const { token } = await createEnrolmentToken(hub.deps, {
-    client: 'acme',
-    site: 'lab',
-    maxUses: 1,
-    ttlMs: 3_600_000,
-  });
-  const enrolled = await enrolAgent(hub.deps, {
-    token,
-    fingerprint: FINGERPRINT,
-    hostname: 'big-01',
-    os: OS,
-  });
-  if (!enrolled.ok) throw new Error(enrolled.code);
-  credential = enrolled.response;
+  credential = await enrolInProcess(hub, 'big-01');
 });
 
 afterEach(async () => {

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, hubWebSocketUrl, openSpool, SILENT_LOG, type Spool } from '@vigie/agent';
-import { createEnrolmentToken, createUserWithToken, enrolAgent, startHub } from '@vigie/hub';
+import { createUserWithToken } from '@vigie/hub';
 import { PROTOCOL_VERSION } from '@vigie/shared';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { measure } from '../support/hub-fixture.js';
+import { enrolInProcess, startInProcessHub, TEST_FINGERPRINT, TEST_OS } from '../support/in-process-hub.js';
 import { holdsFor } from '../support/processes.js';
 import { type MountedTmpfs, mountTmpfs, unmountAll } from '../support/tmpfs.js';
 
@@ -14,14 +14,8 @@ import { type MountedTmpfs, mountTmpfs, unmountAll } from '../support/tmpfs.js';
 // empties: the hub must degrade, not crash, the agent must spool, and after recovery everything
 // sent must be stored exactly once (sent = stored + declared gaps). Needs root, as CI has.
 
-const FINGERPRINT = 'd1d2d3d4d5d6d7d8d9d0e1e2e3e4e5e6';
-const OS = {
-  platform: 'linux',
-  distro: 'Debian GNU/Linux',
-  release: '12',
-  kernel: '6.1.0',
-  arch: 'x64',
-} as const;
+const FINGERPRINT = TEST_FINGERPRINT;
+const OS = TEST_OS;
 const cleanups: Array<() => Promise<void> | void> = [];
 
 async function pollUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
@@ -71,20 +65,7 @@ describe('hub storage full', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const fs = await mountTmpfs(join(dir, 'db'), 24 * 1024 * 1024);
     cleanups.push(() => fs.unmount());
-    const started = await startHub(
-      {
-        host: '127.0.0.1',
-        port: 0,
-        db: join(fs.path, 'hub.db'),
-        logLevel: 'silent',
-        heartbeatIntervalSec: 30,
-        helloTimeoutSec: 5,
-        metricsIntervalSec: 10,
-      },
-      { log: pino({ level: 'silent' }) },
-    );
-    if (!started.ok) throw started.error;
-    const hub = started.hub;
+    const hub = await startInProcessHub({ db: join(fs.path, 'hub.db') });
     cleanups.push(() => hub.close());
     const admin = await createUserWithToken(hub.deps, { name: 'admin', role: 'admin' });
     if (!admin.ok) throw new Error('admin');
@@ -92,20 +73,7 @@ describe('hub storage full', () => {
       const res = await fetch(`${hub.url}${path}`, { headers: { authorization: `Bearer ${admin.token}` } });
       return { status: res.status, body: (await res.json()) as T };
     };
-    const { token } = await createEnrolmentToken(hub.deps, {
-      client: 'acme',
-      site: 'lab',
-      maxUses: 1,
-      ttlMs: 3_600_000,
-    });
-    const enrolled = await enrolAgent(hub.deps, {
-      token,
-      fingerprint: FINGERPRINT,
-      hostname: 'srv-full',
-      os: OS,
-    });
-    if (!enrolled.ok) throw new Error(enrolled.code);
-    const credential = enrolled.response;
+    const credential = await enrolInProcess(hub, 'srv-full');
 
     const opened = openSpool({
       dir: join(dir, 'spool'),

@@ -1,23 +1,16 @@
 import { createConnection, createOutbox, hubWebSocketUrl, SILENT_LOG } from '@vigie/agent';
-import { createEnrolmentToken, createUserWithToken, enrolAgent, type RunningHub, startHub } from '@vigie/hub';
+import { createUserWithToken, type RunningHub } from '@vigie/hub';
 import { type EnrolResponse, LIMITS, PROTOCOL_VERSION } from '@vigie/shared';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrolInProcess, startInProcessHub, TEST_OS } from '../support/in-process-hub.js';
 import { helloFor, openRawAgent } from '../support/raw-agent.js';
 
 // Property suite against a real hub socket (in-process, SQLite in memory, port 0 on 127.0.0.1):
 // whatever one agent sends, the hub closes with an application code (or 1009), stores only what
 // it acknowledged, pollutes no prototype, and keeps serving a well-behaved agent meanwhile.
 
-const FINGERPRINT = 'd1d2d3d4d5d6d7d8d9d0e1e2e3e4e5e6';
-const OS = {
-  platform: 'linux',
-  distro: 'Debian GNU/Linux',
-  release: '12',
-  kernel: '6.1.0',
-  arch: 'x64',
-} as const;
+const OS = TEST_OS;
 const RUNS = 300;
 
 let hub: RunningHub;
@@ -25,17 +18,8 @@ let fuzzed: EnrolResponse;
 let polite: EnrolResponse;
 let adminToken: string;
 
-async function enrolOne(hostname: string, fingerprint = FINGERPRINT): Promise<EnrolResponse> {
-  const { token } = await createEnrolmentToken(hub.deps, {
-    client: 'acme',
-    site: 'lab',
-    maxUses: 1,
-    ttlMs: 3_600_000,
-  });
-  const result = await enrolAgent(hub.deps, { token, fingerprint, hostname, os: OS });
-  if (!result.ok) throw new Error(result.code);
-  return result.response;
-}
+const enrolOne = (hostname: string, fingerprint?: string): Promise<EnrolResponse> =>
+  enrolInProcess(hub, hostname, fingerprint);
 
 async function samplesOf(hostId: string): Promise<number> {
   const row = await hub.deps.db
@@ -103,20 +87,7 @@ const frame: fc.Arbitrary<string | Buffer> = fc.oneof(
 );
 
 beforeAll(async () => {
-  const started = await startHub(
-    {
-      host: '127.0.0.1',
-      port: 0,
-      db: ':memory:',
-      logLevel: 'silent',
-      heartbeatIntervalSec: 30,
-      helloTimeoutSec: 5,
-      metricsIntervalSec: 10,
-    },
-    { log: pino({ level: 'silent' }) },
-  );
-  if (!started.ok) throw started.error;
-  hub = started.hub;
+  hub = await startInProcessHub();
   const admin = await createUserWithToken(hub.deps, { name: 'admin', role: 'admin' });
   if (!admin.ok) throw new Error('admin');
   adminToken = admin.token;

@@ -1,12 +1,4 @@
-import {
-  type ColumnDefinitionBuilder,
-  type Expression,
-  type Kysely,
-  PostgresAdapter,
-  type RawBuilder,
-  type SqlBool,
-  sql,
-} from 'kysely';
+import { type Expression, type Kysely, PostgresAdapter, type RawBuilder, type SqlBool, sql } from 'kysely';
 
 // The few places where SQLite and PostgreSQL must be told apart. Everything else is Kysely's
 // builder and means the same on both (docs/decisions/0015-postgresql-and-several-hubs.md).
@@ -102,22 +94,4 @@ export async function retryTransient<T>(run: () => Promise<T>, attempts = 3): Pr
       if (attempt >= attempts || typeof code !== 'string' || !TRANSIENT_CODES.has(code)) throw error;
     }
   }
-}
-
-// ---- for migrations (they must stay frozen in what they produce on each engine) ----
-
-/** An integer key the database numbers: `autoincrement` on SQLite, an identity on PostgreSQL. */
-export function autoIncrementKey(db: AnyDb) {
-  return (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder =>
-    engineOf(db) === 'postgres'
-      ? c.primaryKey().generatedByDefaultAsIdentity()
-      : c.primaryKey().autoIncrement();
-}
-
-/**
- * A text column compared ignoring case: `collate nocase` on SQLite; on PostgreSQL plain text,
- * queries use {@link likeIgnoringCase} and the engine-specific index of the migration.
- */
-export function textIgnoringCase(db: AnyDb, c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
-  return engineOf(db) === 'postgres' ? c : c.modifyEnd(sql`collate nocase`);
 }

@@ -1,9 +1,27 @@
-import type { Kysely } from 'kysely';
-import { autoIncrementKey, textIgnoringCase } from '../dialect.js';
+import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, sql } from 'kysely';
 
 // Frozen in time (see the foundation migration): Kysely<any>, portable column types. The two
-// engine-specific columns go through the dialect helpers, which emit exactly the SQLite DDL this
-// migration always had and the PostgreSQL equivalent.
+// engine-specific columns go through the helpers below, which emit exactly the SQLite DDL this
+// migration always had and the PostgreSQL equivalent. They are copies of db/dialect.ts's as of
+// this migration, so a later change to the live helpers cannot change what this migration did.
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the app's current types
+function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** An integer primary key the engine numbers: an identity column on PostgreSQL, AUTOINCREMENT on SQLite. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the app's current types
+function autoIncrementKey(db: Kysely<any>) {
+  return (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder =>
+    isPostgres(db) ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement();
+}
+
+/** A text column compared ignoring case: `collate nocase` on SQLite, plain text on PostgreSQL. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the app's current types
+function textIgnoringCase(db: Kysely<any>, c: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
+  return isPostgres(db) ? c : c.modifyEnd(sql`collate nocase`);
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the app's current types
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,3 +1,4 @@
+// long-file: one connection state machine (handshake, backoff, liveness) over one closure's shared state
 import {
   CLOSE_CODES,
   type CloseCodeName,

@@ -1,3 +1,4 @@
+// long-file: four subcommands (start, migrate, token, user), a short function each, and their flags
 import { parseArgs } from 'node:util';
 import { HOST_ROLES, type HostRole } from '@vigie/shared';
 import { createUserWithToken } from '../access/create-user.js';

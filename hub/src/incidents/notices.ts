@@ -1,10 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { findHost } from '../repositories/hosts.js';
 import { countIncidentEvents } from '../repositories/incident-events.js';
 import type { IncidentRow } from '../repositories/incidents.js';
 import type { IncidentNotice, NoticeKind } from './notifier.js';
 import { findOnCall } from './oncall/find-on-call.js';
 import type { IncidentRuntime } from './runtime.js';
+
+/** The hostname to show in a notice (hosts may have been deleted since). */
+export async function hostnameOf(trx: Kysely<Database>, hostId: string | null): Promise<string | null> {
+  if (hostId === null) return null;
+  return (await findHost(trx, hostId))?.hostname ?? null;
+}
 
 /** How many times an incident was reopened: the "epoch" its delivery keys carry. */
 export async function reopenEpoch(trx: Kysely<Database>, incidentId: string): Promise<number> {

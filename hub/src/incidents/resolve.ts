@@ -1,18 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { findHost } from '../repositories/hosts.js';
 import { stopRuns } from '../repositories/incident-escalations.js';
 import { insertIncidentEvent } from '../repositories/incident-events.js';
 import { findIncident, type IncidentRow, listChildren, updateIncident } from '../repositories/incidents.js';
 import { releaseSiteSilences } from './explained-site-silence.js';
-import { notice, reopenEpoch } from './notices.js';
+import { hostnameOf, notice, reopenEpoch } from './notices.js';
 import type { IncidentRuntime } from './runtime.js';
-
-/** The hostname to show in a notice (hosts may have been deleted since). */
-export async function hostnameOf(trx: Kysely<Database>, hostId: string | null): Promise<string | null> {
-  if (hostId === null) return null;
-  return (await findHost(trx, hostId))?.hostname ?? null;
-}
 
 /**
  * Resolve an open incident (guarded on the state it was read in, so a second sweep is a no-op),

@@ -11,8 +11,8 @@ import { decideAction, type TechnicianAction } from './engine/actions.js';
 import { startEscalation, stopEscalation } from './escalation/runs.js';
 import type { IncidentEventKind } from './event-kinds.js';
 import { incidentFacts } from './facts.js';
-import { notice, reopenEpoch } from './notices.js';
-import { closeIncident, hostnameOf, pausedMs, resolveIncident } from './resolve.js';
+import { hostnameOf, notice, reopenEpoch } from './notices.js';
+import { closeIncident, pausedMs, resolveIncident } from './resolve.js';
 import type { IncidentRuntime } from './runtime.js';
 import { slaResumeColumns, slaStartColumns } from './sla/incident-sla.js';
 

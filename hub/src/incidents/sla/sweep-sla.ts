@@ -8,8 +8,7 @@ import {
   listSlaCandidates,
 } from '../../repositories/incidents.js';
 import { startEscalation } from '../escalation/runs.js';
-import { epochKey, notice, reopenEpoch } from '../notices.js';
-import { hostnameOf } from '../resolve.js';
+import { epochKey, hostnameOf, notice, reopenEpoch } from '../notices.js';
 import { type IncidentRuntime, slaSettingsOf } from '../runtime.js';
 import { decideSla, type SlaStep } from './decide-sla.js';
 import { slaFactsOf } from './incident-sla.js';

@@ -20,6 +20,7 @@ import { createCredentialCache } from './identity/credential-cache.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { defaultIncidentRuntime } from './incidents/runtime.js';
 import { parseSlaSettings } from './incidents/sla/parse-settings.js';
+import { STORED_UPSTREAM } from './incidents/upstream.js';
 import { SESSION_LIMIT_DEFAULTS } from './ingest/agent-session.js';
 import { createAgentSocket, HANDSHAKE_LIMIT_DEFAULTS } from './ingest/agent-socket.js';
 import { createLiveSessions } from './ingest/live-sessions.js';
@@ -124,6 +125,7 @@ export async function startHub(
       sla: sla.settings,
       notifier: notifications.notifier,
       random: base.random,
+      upstream: STORED_UPSTREAM,
     },
   };
   const artefacts = createArtefactStore(config.agentArtefactsDir);

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { listHostsBehind } from '../probes/devices.js';
 import { insertIncidentEvent } from '../repositories/incident-events.js';
 import { findIncident, type IncidentRow, listChildren, updateIncident } from '../repositories/incidents.js';
 import { siteSilenceExplained } from './engine/grouping.js';
@@ -23,7 +22,7 @@ export async function adoptExplainedSiteSilences(
   now: number,
 ): Promise<number> {
   if (device.host_id === null || device.check !== 'probe.down') return 0;
-  const behind = new Set(await listHostsBehind(trx, device.host_id));
+  const behind = new Set(await runtime.upstream.hostsBehind(trx, device.host_id));
   if (behind.size === 0) return 0;
   const parents = await trx
     .selectFrom('incidents')

@@ -37,7 +37,7 @@ export async function handleSignal(
   // Two tries: if another writer opened the key between our read and our insert, the unique
   // index refused ours and the second read sees theirs (an occurrence, not a second ticket).
   for (let attempt = 0; attempt < 2; attempt++) {
-    const context = await readSignalContext(trx, signal, runtime.settings, now);
+    const context = await readSignalContext(trx, signal, runtime.settings, now, runtime.upstream);
     const decision = decideSignal(signal, context, runtime.settings, now);
     if (decision.kind === 'open') {
       const row = await openIncident(trx, runtime, { ...decision, signal, source }, now);

@@ -3,6 +3,7 @@ import { DEFAULT_INCIDENT_SETTINGS, type IncidentSettings } from './engine/setti
 import { NOOP_NOTIFIER } from './noop-notifier.js';
 import type { IncidentNotifier } from './notifier.js';
 import { DEFAULT_SLA_SETTINGS, type SlaSettings } from './sla/settings.js';
+import { STORED_UPSTREAM, type UpstreamState } from './upstream.js';
 
 /** What the incident effects need besides a transaction: the rules, the notifier, ids. */
 export interface IncidentRuntime {
@@ -11,6 +12,8 @@ export interface IncidentRuntime {
   readonly sla?: SlaSettings | undefined;
   readonly notifier: IncidentNotifier;
   readonly random: RandomBytes;
+  /** The devices in front of hosts: how incidents asks, without importing probes. */
+  readonly upstream: UpstreamState;
 }
 
 /** Stock settings, no notifications: what tests and a hub without notifiers get. */
@@ -20,6 +23,7 @@ export function defaultIncidentRuntime(overrides: Partial<IncidentRuntime> = {})
     sla: DEFAULT_SLA_SETTINGS,
     notifier: NOOP_NOTIFIER,
     random: cryptoRandom,
+    upstream: STORED_UPSTREAM,
     ...overrides,
   };
 }

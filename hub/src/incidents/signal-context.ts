@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { withPolicyWindows } from '../policies/policy-windows.js';
-import { upstreamDownIncident } from '../probes/upstream.js';
 import { findHeldSignal } from '../repositories/held-signals.js';
 import {
   countCheckOpenedSince,
@@ -16,6 +15,7 @@ import { activeWindow } from './engine/maintenance.js';
 import type { IncidentSettings } from './engine/settings.js';
 import type { Signal } from './engine/types.js';
 import { dedupKey, incidentFacts } from './facts.js';
+import type { UpstreamState } from './upstream.js';
 
 /** Read, inside the caller's transaction, everything the engine needs to decide on a signal. */
 export async function readSignalContext(
@@ -23,6 +23,7 @@ export async function readSignalContext(
   signal: Signal,
   settings: IncidentSettings,
   now: number,
+  upstream: UpstreamState,
 ): Promise<SignalContext> {
   const open = await findOpenIncident(trx, signal.key);
   const held = (await findHeldSignal(trx, signal.key)) !== undefined;
@@ -39,7 +40,7 @@ export async function readSignalContext(
   const silent = await findOpenIncident(trx, dedupKey(signal.client, host.id, 'host.silent', ''));
   // A host back on line (silence recovering) no longer inhibits: its checks speak for themselves.
   const inhibitedBy = silent && silent.recovered_at === null ? silent.id : null;
-  const upstreamDown = await upstreamDownIncident(trx, host.id);
+  const upstreamDown = await upstream.downIncident(trx, host.id);
   // Windows in force, and those the host's policy layers name (policies/policy-windows.ts).
   const windows = await withPolicyWindows(trx, await listEnabledWindows(trx), {
     id: host.id,

@@ -129,12 +129,4 @@ export async function setHostsBehind(
   return Number(result.numUpdatedRows);
 }
 
-export async function listHostsBehind(db: Kysely<Database>, deviceId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('hosts')
-    .select('id')
-    .where('behind', '=', deviceId)
-    .orderBy('id')
-    .execute();
-  return rows.map((row) => row.id);
-}
+export { listHostsBehind } from '../repositories/hosts.js';

@@ -173,3 +173,14 @@ export async function updateHostAdmin(
   const result = await db.updateTable('hosts').set(set).where('id', '=', hostId).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** The hosts an admin placed behind a device (`hosts.behind`), by id. */
+export async function listHostsBehind(db: Kysely<Database>, deviceId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('hosts')
+    .select('id')
+    .where('behind', '=', deviceId)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => row.id);
+}

@@ -236,3 +236,22 @@ export async function listSlaCandidates(
     .limit(limit)
     .execute();
 }
+
+/**
+ * The open, not recovering `probe.down` incident of the device in front of a host (`hosts.behind`),
+ * if any: while the firewall is down, what lies behind it cannot tell its own faults from the
+ * firewall's, so the engine holds them as inhibited by that incident.
+ */
+export async function findUpstreamDownIncident(db: Kysely<Database>, hostId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('hosts as h')
+    .innerJoin('incidents as i', 'i.host_id', 'h.behind')
+    .select('i.id')
+    .where('h.id', '=', hostId)
+    .where('i.check', '=', 'probe.down')
+    .where('i.open_key', 'is not', null)
+    .where('i.recovered_at', 'is', null)
+    .orderBy('i.opened_at')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}

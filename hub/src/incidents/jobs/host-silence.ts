@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { upstreamDownIncident } from '../../probes/upstream.js';
 import { findHeldSignal } from '../../repositories/held-signals.js';
 import { listOpenSilences, listSilentHosts } from '../../repositories/host-silence.js';
 import { findHost, type HostRow } from '../../repositories/hosts.js';
@@ -77,7 +76,8 @@ export async function sweepHostSilence(
   // silences are held as inhibited by the device's incident, and they do not make a site silent.
   const countable = new Set<string>();
   for (const host of silent)
-    if (host.behind === null || (await upstreamDownIncident(db, host.id)) === null) countable.add(host.id);
+    if (host.behind === null || (await runtime.upstream.downIncident(db, host.id)) === null)
+      countable.add(host.id);
   const sites = [
     ...silentSites(
       silent

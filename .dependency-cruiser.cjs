@@ -63,7 +63,7 @@ module.exports = {
       comment:
         'Probes (a feature) raise signals through incidents; incidents never import probes back. ' +
         'What incidents need to know about devices upstream of a host comes through the `upstream` ' +
-        'port of the IncidentRuntime, implemented in probes/ and wired where the runtime is built.',
+        'port of the IncidentRuntime (incidents/upstream.ts), wired where the runtime is built.',
       from: { path: '^hub/src/incidents/', pathNot: TEST_ONLY },
       to: { path: '^hub/src/probes/' },
     },

@@ -5,7 +5,10 @@
 /** Product code: a package's sources less its tests and test-only helpers. */
 const TEST_ONLY = ['\\.test\\.ts$', '/test-support/', '/__fixtures__/', '^hub/src/incidents/testing\\.ts$'];
 
-/** Feature folders of the hub: each owns its logic, its SQL and its pages or routes. */
+/**
+ * Feature folders of the hub: each owns its logic, its SQL and its pages or routes. Not features:
+ * config/, db/, repositories/, and security/ (ids, hashing, token buckets: primitives every layer uses).
+ */
 const HUB_FEATURES = [
   'access',
   'api',
@@ -23,7 +26,6 @@ const HUB_FEATURES = [
   'policies',
   'probes',
   'retention',
-  'security',
   'tenancy',
 ];
 

@@ -3,11 +3,11 @@ import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import type { UserRole } from '../db/tables/users.js';
 import { openByHand } from '../incidents/open-by-hand.js';
-import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
 import { insertMaintenanceWindow } from '../repositories/maintenance-windows.js';
 import { insertChannel } from '../repositories/notification-channels.js';
 import { insertClient, setUserClients } from '../tenancy/clients.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import { CONTENT_SECURITY_POLICY, createConsole, PUBLIC_CONSOLE_PATHS } from './console-app.js';
 import { createConsoleUser, updateUserAccess } from './security/accounts.js';
@@ -63,7 +63,7 @@ async function user(name: string, role: UserRole) {
 
 /** An incident opened by hand, as a technician would from the API; its id. */
 async function openTicket(title: string, severity: 'warning' | 'critical', client = 'acme'): Promise<string> {
-  const runtime = defaultIncidentRuntime({ random: deps.random });
+  const runtime = testIncidentRuntime({ random: deps.random });
   const opened = await deps.db
     .transaction()
     .execute((trx) => openByHand(trx, runtime, { client, title, severity }, { user: 'x', now }));

@@ -10,6 +10,7 @@ import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
 import { cryptoRandom } from '../security/secrets.js';
 import { type RunningHub, startHub } from '../server.js';
+import { testIncidentRuntime } from './incident-runtime.js';
 import { createTestDatabase, testDatabaseUrl } from './test-database.js';
 
 /**
@@ -18,7 +19,14 @@ import { createTestDatabase, testDatabaseUrl } from './test-database.js';
  */
 export async function createTestDeps(clock: () => number = Date.now): Promise<HubDeps> {
   const db: Kysely<Database> = await createTestDatabase();
-  return { db, clock, random: cryptoRandom, log: pino({ level: 'silent' }) };
+  // Stock rules from the hub's own factory; notices go nowhere unless a test plugs a notifier.
+  return {
+    db,
+    clock,
+    random: cryptoRandom,
+    log: pino({ level: 'silent' }),
+    incidents: testIncidentRuntime(),
+  };
 }
 
 /** A real hub on a free loopback port with its own database (see createTestDeps). */
@@ -90,7 +98,7 @@ export const TEST_OS = {
 
 /** Enrol one agent straight through the hub's service, as `vigie-agent enroll` would over HTTP. */
 export async function enrolTestAgent(
-  deps: Pick<HubDeps, 'db' | 'clock' | 'random'>,
+  deps: Pick<HubDeps, 'db' | 'clock' | 'random' | 'incidents'>,
   hostname = 'srv-test-01',
   fingerprint = TEST_FINGERPRINT,
 ): Promise<EnrolResponse> {

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../../access/create-user.js';
 import type { HubDeps } from '../../config/deps.js';
-import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import { addHost, sendCheck } from '../../incidents/testing.js';
 import { createLiveSessions } from '../../ingest/live-sessions.js';
+import { testIncidentRuntime } from '../../test-support/incident-runtime.js';
 import { createTestDeps } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
@@ -127,7 +127,7 @@ describe('GET and DELETE /api/v1/maintenance-windows', () => {
 
 describe('a window created through the API', () => {
   it('holds a fault of a covered host, and no longer once removed', async () => {
-    const runtime = defaultIncidentRuntime();
+    const runtime = testIncidentRuntime();
     const host = await addHost(deps.db);
     const created = (await (
       await send('POST', '/api/v1/maintenance-windows', { ...nightly, scope: 'host', target: host })

@@ -8,7 +8,7 @@ import { technicianActed } from '../engine/types.js';
 import { incidentFacts } from '../facts.js';
 import { notice, reopenEpoch } from '../notices.js';
 import { hostnameOf } from '../resolve.js';
-import { type IncidentRuntime, slaSettingsOf } from '../runtime.js';
+import type { IncidentRuntime } from '../runtime.js';
 import { formatDuration } from '../sla/settings.js';
 import { expandPolicy, type Firing, firingKey, isLevelTarget } from './policy.js';
 
@@ -28,7 +28,7 @@ export async function startEscalation(
   // Owned already (a technician moved it): nobody needs paging.
   if (technicianActed(incidentFacts(incident))) return stopRuns(trx, incident.id, now).then(() => undefined);
   const policy = await findPolicyFor(trx, incident.level, incident.client);
-  const steps = policy?.steps ?? slaSettingsOf(runtime).escalation[incident.level];
+  const steps = policy?.steps ?? runtime.sla.escalation[incident.level];
   const firings = expandPolicy(steps);
   for (const firing of firings.filter((f) => f.offsetMs === 0)) {
     await fire(trx, runtime, incident, firing, now, { policy: policy?.name ?? 'stock', skipOwnLevel: true });

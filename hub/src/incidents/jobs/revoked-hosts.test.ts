@@ -7,8 +7,9 @@ import { revokeHostAgents } from '../../repositories/agents.js';
 import { listHeldSignals } from '../../repositories/held-signals.js';
 import { listIncidentEvents } from '../../repositories/incident-events.js';
 import { listOpenByCheck } from '../../repositories/incidents.js';
+import { testIncidentRuntime } from '../../test-support/incident-runtime.js';
 import { createTestDeps, enrolTestAgent } from '../../test-support/test-hub.js';
-import { defaultIncidentRuntime, type IncidentRuntime } from '../runtime.js';
+import type { IncidentRuntime } from '../runtime.js';
 import { sendCheck } from '../testing.js';
 import { runIncidentSweep } from './sweep.js';
 
@@ -34,7 +35,7 @@ const lastEvent = async (id: string) => (await listIncidentEvents(deps.db, id)).
 beforeEach(async () => {
   now = START;
   deps = await createTestDeps(() => now);
-  runtime = defaultIncidentRuntime();
+  runtime = testIncidentRuntime();
 });
 
 describe('a revoked host is never silent', () => {

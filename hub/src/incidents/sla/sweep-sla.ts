@@ -10,7 +10,7 @@ import {
 import { startEscalation } from '../escalation/runs.js';
 import { epochKey, notice, reopenEpoch } from '../notices.js';
 import { hostnameOf } from '../resolve.js';
-import { type IncidentRuntime, slaSettingsOf } from '../runtime.js';
+import type { IncidentRuntime } from '../runtime.js';
 import { decideSla, type SlaStep } from './decide-sla.js';
 import { slaFactsOf } from './incident-sla.js';
 
@@ -28,7 +28,7 @@ export async function sweepSla(
   runtime: IncidentRuntime,
   now: number,
 ): Promise<{ warned: number; escalated: number }> {
-  const { warnRatio } = slaSettingsOf(runtime);
+  const { warnRatio } = runtime.sla;
   let warned = 0;
   let escalated = 0;
   for (const candidate of await listSlaCandidates(db, now)) {

@@ -5,13 +5,11 @@ import { LIMITS } from '@vigie/shared';
 import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import { createArtefactSigner } from './artefacts/artefact-signer.js';
-import { createArtefactStore } from './artefacts/artefact-store.js';
 import { type Cluster, startCluster } from './cluster/cluster.js';
 import { createDatabaseClock } from './cluster/database-clock.js';
 import type { HubConfig } from './config/config.js';
 import type { HubDeps } from './config/deps.js';
 import { silenceSettings } from './config/incident-settings.js';
-import { hubPolicy } from './config/policy-file.js';
 import { readTlsFiles } from './config/tls.js';
 import { migrateToLatest, openDatabase } from './db/connect.js';
 import { engineOf, redactDatabaseUrl } from './db/dialect.js';
@@ -19,11 +17,9 @@ import { ensureSamplePartitions } from './db/sample-partitions.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { SESSION_LIMIT_DEFAULTS } from './ingest/agent-session.js';
 import { createAgentSocket, HANDSHAKE_LIMIT_DEFAULTS } from './ingest/agent-socket.js';
-import { createLiveSessions } from './ingest/live-sessions.js';
 import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS } from './inventory/updates-sweep.js';
 import { type InventorySweeper, startInventorySweeper } from './licences/scheduler.js';
 import type { Notifications } from './notify/notifications.js';
-import { createPolicyService, policyReceivers } from './policies/policy-service.js';
 import { markAllDisconnected } from './repositories/hosts.js';
 import { type RetentionJob, startRetentionJob } from './retention/job.js';
 import { parseRetentionSpec, RETENTION_DEFAULTS } from './retention/settings.js';
@@ -102,13 +98,13 @@ export async function startHub(
   } else await markAllDisconnected(db);
 
   // The incident engine runs inside ingest transactions and queues notices through the outbox.
-  const { deps, notifications } = createHubServices(config, {
+  const services = createHubServices(config, {
     db,
     log: runtime.log,
     clock: runtime.clock ?? dbClock?.now ?? Date.now,
     random: runtime.random ?? cryptoRandom,
   });
-  const artefacts = createArtefactStore(config.agentArtefactsDir);
+  const { deps, notifications, sessions, policies, artefacts } = services;
   const signer = signingKey?.ok ? createArtefactSigner(artefacts, signingKey.key) : undefined;
   if (signingKey?.ok) {
     runtime.log.info(
@@ -116,9 +112,6 @@ export async function startHub(
       'agent update signing key',
     );
   } else runtime.log.warn('no --signing-key for this database: agent updates are not signed nor announced');
-  const sessions = createLiveSessions(deps.clock);
-  // The `--policy` file is the defaults under the stored layers (global, client, site, role, host).
-  const policies = createPolicyService(deps, hubPolicy(config), () => policyReceivers(sessions));
   // Layers saved through another hub instance (shared PostgreSQL) reach this one's agents too.
   const policyWatch = policies.watch(POLICY_WATCH_MS);
   const agentSocket = createAgentSocket(deps, sessions, {
@@ -128,10 +121,7 @@ export async function startHub(
     ...(signer && { agentUpdate: () => signer.announcement() }),
     ...ingestLimits(config),
   });
-  const app = createApp(deps, sessions, agentSocket.routes, {
-    notifications,
-    policies,
-    artefacts,
+  const app = createApp(services, agentSocket.routes, {
     ...(signer && { signer }),
     ...(config.publicUrl !== undefined && { publicUrl: config.publicUrl }),
     ...(config.enrolRateLimit !== undefined && { enrolPerMinute: config.enrolRateLimit }),

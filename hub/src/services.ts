@@ -1,16 +1,20 @@
+import { type ArtefactStore, createArtefactStore } from './artefacts/artefact-store.js';
 import type { HubConfig } from './config/config.js';
 import type { HubDeps } from './config/deps.js';
 import { parseIncidentSettings } from './config/incident-settings.js';
+import { hubPolicy } from './config/policy-file.js';
 import { createCredentialCache } from './identity/credential-cache.js';
 import type { IncidentNotifier } from './incidents/notifier.js';
 import type { IncidentRuntime } from './incidents/runtime.js';
 import { parseSlaSettings } from './incidents/sla/parse-settings.js';
+import { createLiveSessions, type LiveSessions } from './ingest/live-sessions.js';
 import {
   createNotifications,
   type NotificationOverrides,
   type Notifications,
 } from './notify/notifications.js';
 import { notificationSettings } from './notify/settings.js';
+import { createPolicyService, type PolicyService, policyReceivers } from './policies/policy-service.js';
 
 /** What the services are built on; passed in so callers (and tests) control time, ids and storage. */
 export type HubBase = Pick<HubDeps, 'db' | 'clock' | 'random' | 'log'>;
@@ -21,6 +25,12 @@ export interface HubServices {
   readonly deps: HubDeps;
   /** The outbox the incident runtime queues notices to, and its delivery worker (not started). */
   readonly notifications: Notifications;
+  /** The agents connected to this instance. */
+  readonly sessions: LiveSessions;
+  /** Policy layers over the `--policy` defaults, pushed to the connected agents they reach. */
+  readonly policies: PolicyService;
+  /** The agent artefacts served at /downloads (`--agent-artefacts`). */
+  readonly artefacts: ArtefactStore;
 }
 
 /** The incident rules and SLA settings of the configuration (`--incident-rules`, `--sla-rules`). */
@@ -38,7 +48,8 @@ export function createIncidentRuntime(
 
 /**
  * The hub's composition root: notifications, the incident runtime queuing through them, the
- * credential cache, each built once. `seams` replaces DNS, SMTP and jitter in tests.
+ * credential cache, live sessions, policies and artefacts, each built once. `seams` replaces DNS,
+ * SMTP and jitter in tests.
  */
 export function createHubServices(
   config: HubConfig,
@@ -48,5 +59,14 @@ export function createHubServices(
   const notifications = createNotifications(base, notificationSettings(config), seams);
   const incidents = createIncidentRuntime(config, { notifier: notifications.notifier, random: base.random });
   const deps: HubDeps = { ...base, credentials: createCredentialCache(base.db, base.clock), incidents };
-  return { deps, notifications };
+  const sessions = createLiveSessions(base.clock);
+  // The `--policy` file is the defaults under the stored layers (global, client, site, role, host).
+  const policies = createPolicyService(deps, hubPolicy(config), () => policyReceivers(sessions));
+  return {
+    deps,
+    notifications,
+    sessions,
+    policies,
+    artefacts: createArtefactStore(config.agentArtefactsDir),
+  };
 }

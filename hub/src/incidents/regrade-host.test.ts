@@ -2,13 +2,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
 import { createOutboxNotifier } from '../notify/outbox-notifier.js';
 import { listRuns } from '../repositories/incident-escalations.js';
 import { findIncident } from '../repositories/incidents.js';
 import { insertChannel } from '../repositories/notification-channels.js';
 import { testIncidentRuntime } from '../test-support/incident-runtime.js';
-import { createTestDeps } from '../test-support/test-hub.js';
+import { createTestDeps, testHubServices } from '../test-support/test-hub.js';
 import { regradeOpenIncidentsForHost } from './regrade-host.js';
 import { applyTechnicianAction } from './technician-actions.js';
 import { addHost, sendCheck } from './testing.js';
@@ -54,7 +53,7 @@ beforeEach(async () => {
       notifier: createOutboxNotifier({ clock: () => now, random: base.random }),
     }),
   };
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
   if (!a.ok) throw new Error('admin');
   admin = a.token;

@@ -3,10 +3,9 @@ import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { addHost } from '../incidents/testing.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
 import { replaceHostHardware } from '../repositories/inventory-hardware.js';
 import { testIncidentRuntime } from '../test-support/incident-runtime.js';
-import { createTestDeps, userToken } from '../test-support/test-hub.js';
+import { createTestDeps, testHubServices, userToken } from '../test-support/test-hub.js';
 import { sweepLicences } from './sweep.js';
 import { csvRecords, MAX_WARRANTY_LINES, parseWarrantyCsv } from './warranty-csv.js';
 
@@ -48,7 +47,7 @@ const warrantyRows = () => deps.db.selectFrom('host_warranties').selectAll().ord
 beforeEach(async () => {
   now = T0;
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   admin = await userToken(deps, 'admin', 'admin');
 });
 

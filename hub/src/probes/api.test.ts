@@ -4,7 +4,6 @@ import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { handleSignal } from '../incidents/handle-signal.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
 import { findHost } from '../repositories/hosts.js';
 import { listIncidentEvents } from '../repositories/incident-events.js';
 import { findOpenIncident } from '../repositories/incidents.js';
@@ -16,6 +15,7 @@ import {
   helloFor,
   jsonRequest,
   startTestHub,
+  testHubServices,
   userToken,
 } from '../test-support/test-hub.js';
 import { connectPeer } from '../test-support/ws-peer.js';
@@ -87,7 +87,7 @@ async function probeDown(device: string, probe: string): Promise<string> {
 
 beforeEach(async () => {
   deps = await createTestDeps();
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   admin = await userToken(deps, 'admin', 'admin');
   technician = await userToken(deps, 'tech', 'n3');
   agent = await enrolTestAgent(deps);

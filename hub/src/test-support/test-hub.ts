@@ -2,7 +2,7 @@ import { type EnrolResponse, type Hello, PROTOCOL_VERSION } from '@vigie/shared'
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { createUserWithToken } from '../access/create-user.js';
-import type { HubConfig } from '../config/config.js';
+import { type HubConfig, loadHubConfig } from '../config/config.js';
 import type { HubDeps } from '../config/deps.js';
 import type { Database } from '../db/database.js';
 import type { UserRole } from '../db/tables/users.js';
@@ -10,6 +10,7 @@ import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
 import { cryptoRandom } from '../security/secrets.js';
 import { type RunningHub, startHub } from '../server.js';
+import { createHubServices, type HubServices } from '../services.js';
 import { testIncidentRuntime } from './incident-runtime.js';
 import { createTestDatabase, testDatabaseUrl } from './test-database.js';
 
@@ -27,6 +28,21 @@ export async function createTestDeps(clock: () => number = Date.now): Promise<Hu
     log: pino({ level: 'silent' }),
     incidents: testIncidentRuntime(),
   };
+}
+
+/** The configuration of a hub started with no flag and no environment: stock everything. */
+const STOCK_CONFIG: HubConfig = (() => {
+  const loaded = loadHubConfig({}, {});
+  if (!loaded.ok) throw new Error(loaded.message);
+  return loaded.config;
+})();
+
+/**
+ * The hub's services from its own factory and a stock configuration, around the test's deps (so
+ * its incident runtime); `parts` replaces whole services.
+ */
+export function testHubServices(deps: HubDeps, parts: Partial<Omit<HubServices, 'deps'>> = {}): HubServices {
+  return { ...createHubServices(STOCK_CONFIG, deps), deps, ...parts };
 }
 
 /** A real hub on a free loopback port with its own database (see createTestDeps). */

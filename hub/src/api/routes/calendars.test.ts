@@ -4,10 +4,9 @@ import type { HubDeps } from '../../config/deps.js';
 import { runIncidentSweep } from '../../incidents/jobs/sweep.js';
 import { applyTechnicianAction } from '../../incidents/technician-actions.js';
 import { addHost, sendCheck, timelineKinds } from '../../incidents/testing.js';
-import { createLiveSessions } from '../../ingest/live-sessions.js';
 import { findIncident } from '../../repositories/incidents.js';
 import { testIncidentRuntime } from '../../test-support/incident-runtime.js';
-import { createTestDeps } from '../../test-support/test-hub.js';
+import { createTestDeps, testHubServices } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
 const MIN = 60_000;
@@ -45,7 +44,7 @@ const openP4 = async () => {
 beforeEach(async () => {
   now = OPENED;
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
   if (!a.ok) throw new Error('admin');
   admin = a.token;

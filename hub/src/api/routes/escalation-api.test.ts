@@ -2,9 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../../access/create-user.js';
 import type { HubDeps } from '../../config/deps.js';
 import { addHost, sendCheck } from '../../incidents/testing.js';
-import { createLiveSessions } from '../../ingest/live-sessions.js';
 import { testIncidentRuntime } from '../../test-support/incident-runtime.js';
-import { createTestDeps } from '../../test-support/test-hub.js';
+import { createTestDeps, testHubServices } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
 const START = Date.parse('2026-11-25T10:00:00+01:00');
@@ -25,7 +24,7 @@ const call = (method: string, path: string, token: string, body?: unknown) =>
 beforeEach(async () => {
   now = START;
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
   const t = await createUserWithToken(deps, { name: 'marie', role: 'n3' });
   if (!a.ok || !t.ok) throw new Error('users');

@@ -2,9 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../../access/create-user.js';
 import type { HubDeps } from '../../config/deps.js';
 import { addHost, sendCheck } from '../../incidents/testing.js';
-import { createLiveSessions } from '../../ingest/live-sessions.js';
 import { testIncidentRuntime } from '../../test-support/incident-runtime.js';
-import { createTestDeps } from '../../test-support/test-hub.js';
+import { createTestDeps, testHubServices } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
 let now = Date.UTC(2026, 10, 25, 12, 0);
@@ -23,7 +22,7 @@ const call = (path: string, token: string, body?: unknown) =>
 beforeEach(async () => {
   now = Date.UTC(2026, 10, 25, 12, 0);
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   const t = await createUserWithToken(deps, { name: 'marie', role: 'n1' });
   const r = await createUserWithToken(deps, { name: 'lecteur', role: 'readonly' });
   if (!t.ok || !r.ok) throw new Error('users');

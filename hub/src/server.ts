@@ -5,35 +5,27 @@ import { LIMITS } from '@vigie/shared';
 import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import { createArtefactSigner } from './artefacts/artefact-signer.js';
-import { createArtefactStore } from './artefacts/artefact-store.js';
 import { type Cluster, startCluster } from './cluster/cluster.js';
 import { createDatabaseClock } from './cluster/database-clock.js';
 import type { HubConfig } from './config/config.js';
 import type { HubDeps } from './config/deps.js';
-import { parseIncidentSettings, silenceSettings } from './config/incident-settings.js';
-import { hubPolicy } from './config/policy-file.js';
+import { silenceSettings } from './config/incident-settings.js';
 import { readTlsFiles } from './config/tls.js';
 import { migrateToLatest, openDatabase } from './db/connect.js';
 import { engineOf, redactDatabaseUrl } from './db/dialect.js';
 import { ensureSamplePartitions } from './db/sample-partitions.js';
-import { createCredentialCache } from './identity/credential-cache.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
-import { defaultIncidentRuntime } from './incidents/runtime.js';
-import { parseSlaSettings } from './incidents/sla/parse-settings.js';
-import { STORED_UPSTREAM } from './incidents/upstream.js';
 import { SESSION_LIMIT_DEFAULTS } from './ingest/agent-session.js';
 import { createAgentSocket, HANDSHAKE_LIMIT_DEFAULTS } from './ingest/agent-socket.js';
-import { createLiveSessions } from './ingest/live-sessions.js';
 import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS } from './inventory/updates-sweep.js';
 import { type InventorySweeper, startInventorySweeper } from './licences/scheduler.js';
-import { createNotifications, type Notifications } from './notify/notifications.js';
-import { notificationSettings } from './notify/settings.js';
-import { createPolicyService, policyReceivers } from './policies/policy-service.js';
+import type { Notifications } from './notify/notifications.js';
 import { markAllDisconnected } from './repositories/hosts.js';
 import { type RetentionJob, startRetentionJob } from './retention/job.js';
 import { parseRetentionSpec, RETENTION_DEFAULTS } from './retention/settings.js';
 import { cryptoRandom, type RandomBytes } from './security/secrets.js';
 import { loadOrCreateSigningKey, signingKeyPath } from './security/signing-key.js';
+import { createHubServices } from './services.js';
 
 /** How often each instance checks whether another one saved a policy layer. */
 const POLICY_WATCH_MS = 5000;
@@ -105,30 +97,14 @@ export async function startHub(
     await ensureSamplePartitions(db, dbClock.now());
   } else await markAllDisconnected(db);
 
-  const base: HubDeps = {
+  // The incident engine runs inside ingest transactions and queues notices through the outbox.
+  const services = createHubServices(config, {
     db,
     log: runtime.log,
     clock: runtime.clock ?? dbClock?.now ?? Date.now,
     random: runtime.random ?? cryptoRandom,
-  };
-  const notifications = createNotifications(base, notificationSettings(config));
-  // The incident engine runs inside ingest transactions and queues notices through the outbox.
-  const incidentSettings = parseIncidentSettings(config.incidentRules);
-  if (!incidentSettings.ok) throw new Error(incidentSettings.message);
-  const sla = parseSlaSettings(config.slaRules);
-  if (!sla.ok) throw new Error(sla.message);
-  const deps: HubDeps = {
-    ...base,
-    credentials: createCredentialCache(db, base.clock),
-    incidents: {
-      settings: incidentSettings.settings,
-      sla: sla.settings,
-      notifier: notifications.notifier,
-      random: base.random,
-      upstream: STORED_UPSTREAM,
-    },
-  };
-  const artefacts = createArtefactStore(config.agentArtefactsDir);
+  });
+  const { deps, notifications, sessions, policies, artefacts } = services;
   const signer = signingKey?.ok ? createArtefactSigner(artefacts, signingKey.key) : undefined;
   if (signingKey?.ok) {
     runtime.log.info(
@@ -136,9 +112,6 @@ export async function startHub(
       'agent update signing key',
     );
   } else runtime.log.warn('no --signing-key for this database: agent updates are not signed nor announced');
-  const sessions = createLiveSessions(base.clock);
-  // The `--policy` file is the defaults under the stored layers (global, client, site, role, host).
-  const policies = createPolicyService(deps, hubPolicy(config), () => policyReceivers(sessions));
   // Layers saved through another hub instance (shared PostgreSQL) reach this one's agents too.
   const policyWatch = policies.watch(POLICY_WATCH_MS);
   const agentSocket = createAgentSocket(deps, sessions, {
@@ -148,10 +121,7 @@ export async function startHub(
     ...(signer && { agentUpdate: () => signer.announcement() }),
     ...ingestLimits(config),
   });
-  const app = createApp(deps, sessions, agentSocket.routes, {
-    notifications,
-    policies,
-    artefacts,
+  const app = createApp(services, agentSocket.routes, {
     ...(signer && { signer }),
     ...(config.publicUrl !== undefined && { publicUrl: config.publicUrl }),
     ...(config.enrolRateLimit !== undefined && { enrolPerMinute: config.enrolRateLimit }),
@@ -212,7 +182,7 @@ export async function startHub(
     });
   sweeper = startIncidentSweeper({
     db,
-    runtime: deps.incidents ?? defaultIncidentRuntime(),
+    runtime: deps.incidents,
     silence: silenceSettings(config),
     intervalMs: (config.incidentSweepIntervalSec ?? 5) * 1000,
     clock: deps.clock,
@@ -221,7 +191,7 @@ export async function startHub(
   // Security updates pending too long, licence and warranty expiry, licence compliance.
   inventorySweeper = startInventorySweeper({
     db,
-    runtime: deps.incidents ?? defaultIncidentRuntime(),
+    runtime: deps.incidents,
     clock: deps.clock,
     log: runtime.log,
     securityUpdatesMaxAgeMs:

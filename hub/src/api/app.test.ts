@@ -2,8 +2,7 @@ import type { EnrolRequest } from '@vigie/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../access/create-user.js';
 import type { HubDeps } from '../config/deps.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
-import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
+import { createTestDeps, enrolTestAgent, testHubServices } from '../test-support/test-hub.js';
 import { createApp } from './app.js';
 
 let now = 1_764_000_000_000;
@@ -35,7 +34,7 @@ const enrolBody = (token: string): EnrolRequest => ({
 beforeEach(async () => {
   now = 1_764_000_000_000;
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   const admin = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
   const reader = await createUserWithToken(deps, { name: 'lecteur', role: 'readonly' });
   if (!admin.ok || !reader.ok) throw new Error('users');

@@ -1,16 +1,11 @@
-import { DEFAULT_POLICY } from '@vigie/shared';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ArtefactSigner } from '../artefacts/artefact-signer.js';
-import { type ArtefactStore, createArtefactStore } from '../artefacts/artefact-store.js';
-import type { HubDeps } from '../config/deps.js';
 import { createConsole } from '../console/console-app.js';
 import { sessionOrBearerAuth } from '../console/security/api-session.js';
-import type { LiveSessions } from '../ingest/live-sessions.js';
-import { createTargetGuard } from '../notify/target-guard.js';
-import { createPolicyService, type PolicyService, policyReceivers } from '../policies/policy-service.js';
 import { rateLimitByAddress } from '../security/rate-limit.js';
+import type { HubServices } from '../services.js';
 import { clientScopeMiddleware } from '../tenancy/scope-middleware.js';
 import { ApiError } from './api-error.js';
 import type { AuthEnv } from './middleware/bearer-auth.js';
@@ -42,20 +37,19 @@ import { warrantyRoutes } from './routes/warranties.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-/** Optional parts of the app; the server passes the running ones. */
+/** The services the app serves (built by services.ts); the API needs only part of notifications. */
+export type AppServices = Pick<HubServices, 'deps' | 'sessions' | 'policies' | 'artefacts'> & {
+  readonly notifications: NotificationsApi;
+};
+
+/** Optional settings of the app. */
 export interface AppOptions {
-  /** Defaults to a guard with no allowlist, no SMTP, and no worker to wake. */
-  notifications?: NotificationsApi;
   /** Enrolment attempts per minute per remote address (default 10); over it, 429 RATE_LIMITED. */
   enrolPerMinute?: number;
-  /** Agent artefacts served at /downloads; defaults to agent/dist-bundle of this checkout. */
-  artefacts?: ArtefactStore;
   /** Signs the artefacts; its public key goes to agents at enrolment. Absent: nothing is signed. */
   signer?: ArtefactSigner;
   /** The URL agents reach the hub at, for install scripts; defaults to each request's origin. */
   publicUrl?: string;
-  /** Policy layers and their push to agents; defaults to the stock policy under the layers. */
-  policies?: PolicyService;
 }
 
 /**
@@ -63,12 +57,8 @@ export interface AppOptions {
  * WebSocket route is mounted by the server (it needs the Node adapter), so tests can call
  * `app.request()` without a port.
  */
-export function createApp(
-  deps: HubDeps,
-  sessions: LiveSessions,
-  agentSocket?: Hono,
-  options: AppOptions = {},
-) {
+export function createApp(services: AppServices, agentSocket?: Hono, options: AppOptions = {}) {
+  const { deps, sessions, policies, notifications, artefacts } = services;
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -98,19 +88,11 @@ export function createApp(
   if (agentSocket) app.route('/api/v1/agent/ws', agentSocket);
   // Artefacts and installers are public: they hold no secret, and the machine being installed
   // has nothing to authenticate with yet.
-  const artefacts = options.artefacts ?? createArtefactStore();
   const install = options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl };
   app.route('/api/v1/agent/artefacts', artefactListRoutes(artefacts, options.signer));
   app.route('/downloads', downloadRoutes(artefacts, options.signer));
   app.route('/', installScriptRoutes(artefacts, install));
   // The web console (server-rendered pages, its own session cookie and CSRF); `/` leads to it.
-  const policies =
-    options.policies ?? createPolicyService(deps, DEFAULT_POLICY, () => policyReceivers(sessions));
-  const notifications = options.notifications ?? {
-    guard: createTargetGuard(),
-    emailConfigured: false,
-    wake() {},
-  };
   app.route('/', createConsole(deps, { ...install, agentSessions: sessions, policies, notifications }));
   app.get('/', (c) => c.redirect('/console', 302));
 

@@ -6,9 +6,8 @@ import { agentUpdateSchema, artefactSignedText } from '@vigie/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
 import { signingKeyFrom } from '../security/signing-key.js';
-import { createTestDeps } from '../test-support/test-hub.js';
+import { createTestDeps, testHubServices } from '../test-support/test-hub.js';
 import { createArtefactSigner } from './artefact-signer.js';
 import { createArtefactStore } from './artefact-store.js';
 
@@ -72,7 +71,7 @@ describe('artefact signer', () => {
     const deps = await createTestDeps();
     const store = createArtefactStore(dir);
     const signer = createArtefactSigner(store, key);
-    const app = createApp(deps, createLiveSessions(), undefined, { artefacts: store, signer });
+    const app = createApp(testHubServices(deps, { artefacts: store }), undefined, { signer });
     const listing = (await (await app.request('/api/v1/agent/artefacts')).json()) as {
       signingKey: string;
       artefacts: { signature: string; signatureUrl: string }[];

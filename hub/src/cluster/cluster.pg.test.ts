@@ -6,6 +6,7 @@ import { pushProbes } from '../probes/assignment.js';
 import { insertChannel } from '../repositories/notification-channels.js';
 import { claimDueDeliveries, enqueueDeliveries } from '../repositories/outbox.js';
 import { cryptoRandom } from '../security/secrets.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { testDatabaseUrl } from '../test-support/test-database.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import { claimAgentSession } from './agent-sessions.js';
@@ -65,7 +66,7 @@ describe('several instances on PostgreSQL', () => {
       stops.push(() => cluster.stop());
       return { sessions, cluster };
     };
-    const deps = { db, clock: () => T0, random: cryptoRandom };
+    const deps = { db, clock: () => T0, random: cryptoRandom, incidents: testIncidentRuntime() };
     return { db, deps, a: instance('a'), b: instance('b') };
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import { addHost, sendCheck } from '../incidents/testing.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 
 // On PostgreSQL (the hub-pg project) these transactions really run at once on several pooled
@@ -9,7 +9,7 @@ describe('one open incident per dedup key under concurrency', () => {
   it('turns 50 identical critical signals committed at once into one incident with 50 occurrences', async () => {
     const now = Date.UTC(2026, 11, 5, 12);
     const deps = await createTestDeps(() => now);
-    const runtime = defaultIncidentRuntime();
+    const runtime = testIncidentRuntime();
     const host = await addHost(deps.db, { role: 'server' });
     const outcomes = await Promise.all(
       Array.from({ length: 50 }, () => sendCheck(deps, runtime, host, 'disk.smart', 'critical')),

@@ -11,8 +11,8 @@ export interface HubDeps {
   readonly clock: () => number;
   readonly random: RandomBytes;
   readonly log: Logger;
-  /** Incident rules and notifier; absent means stock rules and no notifications. */
-  readonly incidents?: IncidentRuntime;
+  /** Incident rules and notifier, built once from the configuration (services.ts). */
+  readonly incidents: IncidentRuntime;
   /** Agents' credentials in memory for hellos; absent means every hello reads the database. */
   readonly credentials?: CredentialCache;
 }

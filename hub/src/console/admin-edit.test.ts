@@ -3,12 +3,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import type { UserRole } from '../db/tables/users.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
 import { createTargetGuard, type LookupAll } from '../notify/target-guard.js';
 import { createPolicyService } from '../policies/policy-service.js';
 import { insertDevice } from '../probes/devices.js';
 import { saveSiteAllowlist } from '../probes/repository.js';
-import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
+import { createTestDeps, enrolTestAgent, testHubServices } from '../test-support/test-hub.js';
 import { createConsole } from './console-app.js';
 import { createConsoleUser } from './security/accounts.js';
 
@@ -89,7 +88,7 @@ beforeEach(async () => {
     { hostId, sendPolicy: (policy) => pushed.push({ hostId, policy }) },
   ]);
   const notifications = { guard: createTargetGuard({ lookup }), emailConfigured: false, wake() {} };
-  app = createApp(deps, createLiveSessions(), undefined, { policies, notifications });
+  app = createApp({ ...testHubServices(deps, { policies }), notifications });
   await user('admin', 'admin');
   await user('alice', 'n1');
 });

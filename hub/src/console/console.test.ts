@@ -3,12 +3,11 @@ import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import type { UserRole } from '../db/tables/users.js';
 import { openByHand } from '../incidents/open-by-hand.js';
-import { defaultIncidentRuntime } from '../incidents/runtime.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
 import { insertMaintenanceWindow } from '../repositories/maintenance-windows.js';
 import { insertChannel } from '../repositories/notification-channels.js';
 import { insertClient, setUserClients } from '../tenancy/clients.js';
-import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
+import { createTestDeps, enrolTestAgent, testHubServices } from '../test-support/test-hub.js';
 import { CONTENT_SECURITY_POLICY, createConsole, PUBLIC_CONSOLE_PATHS } from './console-app.js';
 import { createConsoleUser, updateUserAccess } from './security/accounts.js';
 
@@ -63,7 +62,7 @@ async function user(name: string, role: UserRole) {
 
 /** An incident opened by hand, as a technician would from the API; its id. */
 async function openTicket(title: string, severity: 'warning' | 'critical', client = 'acme'): Promise<string> {
-  const runtime = defaultIncidentRuntime({ random: deps.random });
+  const runtime = testIncidentRuntime({ random: deps.random });
   const opened = await deps.db
     .transaction()
     .execute((trx) => openByHand(trx, runtime, { client, title, severity }, { user: 'x', now }));
@@ -74,7 +73,7 @@ async function openTicket(title: string, severity: 'warning' | 'critical', clien
 beforeEach(async () => {
   now = 1_764_000_000_000;
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   await user('admin', 'admin');
   await user('alice', 'n1');
   await user('lecteur', 'readonly');

@@ -1,11 +1,11 @@
 import type { HostRole } from '@vigie/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
-import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import { sendCheck, timelineKinds } from '../incidents/testing.js';
 import { authenticateHello } from '../ingest/authenticate-hello.js';
 import { findAgent } from '../repositories/agents.js';
 import { findIncident } from '../repositories/incidents.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps, helloFor, TEST_OS } from '../test-support/test-hub.js';
 import { createEnrolmentToken } from './create-enrolment-token.js';
 import { enrolAgent } from './enrol-agent.js';
@@ -107,7 +107,7 @@ describe('enrolAgent: a re-installed machine', () => {
   it('re-grades the open tickets of its host when it comes back declaring another role', async () => {
     const first = await enrol();
     await deps.db.updateTable('hosts').set({ tags: '["production"]' }).execute();
-    const runtime = defaultIncidentRuntime();
+    const runtime = testIncidentRuntime();
     const { incidentId } = await sendCheck(
       deps,
       runtime,

@@ -37,7 +37,7 @@ function guessRole(os: OsInfo): HostRole {
  * silent: see reattach.ts and decision 0016), which gets its host, and so its history, back.
  */
 export async function enrolAgent(
-  deps: Pick<HubDeps, 'db' | 'clock' | 'random'> & Partial<Pick<HubDeps, 'credentials' | 'incidents'>>,
+  deps: Pick<HubDeps, 'db' | 'clock' | 'random' | 'incidents'> & Partial<Pick<HubDeps, 'credentials'>>,
   request: EnrolRequest,
   options: { reattachAfterSilentMs?: number } = {},
 ): Promise<EnrolResult> {
@@ -72,7 +72,7 @@ export async function enrolAgent(
       // A role the machine now declares grades the tickets it left open (its host.silent first).
       if (request.role)
         await regradeOpenIncidentsForHost(
-          { db: trx, clock: () => now, ...(deps.incidents && { incidents: deps.incidents }) },
+          { db: trx, clock: () => now, incidents: deps.incidents },
           hostId,
           'machine re-enrolled',
         );

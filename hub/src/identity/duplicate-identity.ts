@@ -2,7 +2,6 @@ import type { HubDeps } from '../config/deps.js';
 import type { Signal } from '../incidents/engine/types.js';
 import { dedupKey, hostFacts } from '../incidents/facts.js';
 import { handleSignal } from '../incidents/handle-signal.js';
-import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import { findHost } from '../repositories/hosts.js';
 
 export const DUPLICATE_IDENTITY_CHECK = 'security.duplicate-identity';
@@ -48,10 +47,9 @@ export async function reportDuplicateIdentity(
         ? `credential of agent ${attempt.agentId} used by two live connections at once (the replaced one from ${attempt.remoteAddress})`
         : `credential of agent ${attempt.agentId} presented by another machine from ${attempt.remoteAddress}`,
   };
-  const runtime = deps.incidents ?? defaultIncidentRuntime();
   const outcome = await deps.db
     .transaction()
-    .execute((trx) => handleSignal(trx, runtime, signal, now, 'hub'));
+    .execute((trx) => handleSignal(trx, deps.incidents, signal, now, 'hub'));
   deps.log.warn(
     { agentId: attempt.agentId, hostId: host.id, remote: attempt.remoteAddress, ...outcome },
     'duplicate agent identity',

@@ -4,12 +4,13 @@ import { setHostsBehind } from '../probes/devices.js';
 import { findHost } from '../repositories/hosts.js';
 import { listRuns } from '../repositories/incident-escalations.js';
 import { findIncident, findOpenIncident, listOpenByCheck } from '../repositories/incidents.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import { siteKey } from './engine/grouping.js';
 import { dedupKey, hostFacts } from './facts.js';
 import { handleSignal } from './handle-signal.js';
 import { runIncidentSweep } from './jobs/sweep.js';
-import { defaultIncidentRuntime, type IncidentRuntime } from './runtime.js';
+import type { IncidentRuntime } from './runtime.js';
 import { applyTechnicianAction } from './technician-actions.js';
 import { addHost, timelineKinds } from './testing.js';
 
@@ -56,7 +57,7 @@ const probeDown = async (state: 'critical' | 'ok') => {
 beforeEach(async () => {
   now = START;
   deps = await createTestDeps(() => now);
-  runtime = defaultIncidentRuntime();
+  runtime = testIncidentRuntime();
   device = await addHost(deps.db, { role: 'server', tags: ['production'] });
   behind = [];
   // Three servers behind the firewall, last heard 5 minutes ago: the site goes silent first.

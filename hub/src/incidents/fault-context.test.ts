@@ -4,9 +4,10 @@ import type { HubDeps } from '../config/deps.js';
 import { incidentProcesses } from '../console/queries/processes.js';
 import { runRetentionPass } from '../retention/job.js';
 import { RETENTION_DEFAULTS } from '../retention/settings.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import { runIncidentSweep } from './jobs/sweep.js';
-import { defaultIncidentRuntime, type IncidentRuntime } from './runtime.js';
+import type { IncidentRuntime } from './runtime.js';
 import { recordingNotifier, sendCheck } from './testing.js';
 
 const MIN = 60_000;
@@ -53,7 +54,7 @@ async function addSample(at: number, processes?: { topByCpu: ProcessInfo[]; topB
 beforeEach(async () => {
   now = T0;
   deps = await createTestDeps(() => now);
-  runtime = defaultIncidentRuntime({ notifier: recordingNotifier() });
+  runtime = testIncidentRuntime({ notifier: recordingNotifier() });
   hostId = (await enrolTestAgent(deps)).hostId;
 });
 

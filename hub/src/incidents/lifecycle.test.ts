@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
 import { findIncident } from '../repositories/incidents.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import { runIncidentSweep } from './jobs/sweep.js';
-import { defaultIncidentRuntime, type IncidentRuntime } from './runtime.js';
+import type { IncidentRuntime } from './runtime.js';
 import {
   addHost,
   addNoonPatchingWindow,
@@ -32,7 +33,7 @@ beforeEach(async () => {
   now = START;
   deps = await createTestDeps(() => now);
   notifier = recordingNotifier();
-  runtime = defaultIncidentRuntime({ notifier });
+  runtime = testIncidentRuntime({ notifier });
 });
 
 describe('incident lifecycle', () => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import { TECHNICIAN_ACTIONS } from './engine/actions.js';
 import { runIncidentSweep } from './jobs/sweep.js';
-import { defaultIncidentRuntime } from './runtime.js';
 import { applyTechnicianAction } from './technician-actions.js';
 import { addHost, openCountsByKey, sendCheck } from './testing.js';
 
@@ -37,8 +37,8 @@ describe('one open incident per key', () => {
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 40 }), async (commands) => {
         let now = Date.UTC(2026, 10, 25, 12, 0);
         const deps = await createTestDeps(() => now);
-        const runtime = defaultIncidentRuntime({
-          settings: { ...defaultIncidentRuntime().settings, hostGroupWindowMs: 0, problemThreshold: 2 },
+        const runtime = testIncidentRuntime({
+          settings: { ...testIncidentRuntime().settings, hostGroupWindowMs: 0, problemThreshold: 2 },
         });
         const hosts = [
           await addHost(deps.db, { role: 'server', tags: ['production'], lastSeenAt: now, connected: true }),

@@ -2,14 +2,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
 import { createOutboxNotifier } from '../notify/outbox-notifier.js';
 import { listRuns } from '../repositories/incident-escalations.js';
 import { findIncident } from '../repositories/incidents.js';
 import { insertChannel } from '../repositories/notification-channels.js';
-import { createTestDeps } from '../test-support/test-hub.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
+import { createTestDeps, testHubServices } from '../test-support/test-hub.js';
 import { regradeOpenIncidentsForHost } from './regrade-host.js';
-import { defaultIncidentRuntime } from './runtime.js';
 import { applyTechnicianAction } from './technician-actions.js';
 import { addHost, sendCheck } from './testing.js';
 
@@ -50,11 +49,11 @@ beforeEach(async () => {
   const base = await createTestDeps(() => now);
   deps = {
     ...base,
-    incidents: defaultIncidentRuntime({
+    incidents: testIncidentRuntime({
       notifier: createOutboxNotifier({ clock: () => now, random: base.random }),
     }),
   };
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
   if (!a.ok) throw new Error('admin');
   admin = a.token;
@@ -74,7 +73,7 @@ beforeEach(async () => {
 describe('a host whose role or tags change re-grades its open incidents', () => {
   it('a workstation made a production server through the API: its service down goes from P2 in N1 to P5 in N3', async () => {
     const host = await addHost(deps.db);
-    const runtime = deps.incidents ?? defaultIncidentRuntime();
+    const runtime = deps.incidents;
     const { incidentId } = await sendCheck(deps, runtime, host, 'service.down', 'critical', 'nginx');
     const id = incidentId ?? '';
     expect(await row(id)).toMatchObject({ priority: 2, level: 'N1', sla_own_due_at: START + 8 * 60 * MIN });
@@ -104,7 +103,7 @@ describe('a host whose role or tags change re-grades its open incidents', () => 
 
   it('a production server made a workstation: lowered to P2 in N1, its N3 paging stopped', async () => {
     const host = await addHost(deps.db, { role: 'server', tags: ['production'] });
-    const runtime = deps.incidents ?? defaultIncidentRuntime();
+    const runtime = deps.incidents;
     const id = (await sendCheck(deps, runtime, host, 'service.down', 'critical', 'nginx')).incidentId ?? '';
     expect(await row(id)).toMatchObject({ priority: 5, level: 'N3' });
     expect(await patchHost(host, { role: 'workstation', tags: [] })).toMatchObject({ status: 200 });
@@ -115,7 +114,7 @@ describe('a host whose role or tags change re-grades its open incidents', () => 
 
   it('keeps a level a technician escalated to, and leaves a tag change that grades nothing differently alone', async () => {
     const host = await addHost(deps.db, { role: 'server', tags: ['production'] });
-    const runtime = deps.incidents ?? defaultIncidentRuntime();
+    const runtime = deps.incidents;
     const id = (await sendCheck(deps, runtime, host, 'cpu.busy', 'warning')).incidentId ?? '';
     expect(await row(id)).toMatchObject({ priority: 4, level: 'N1' });
     await deps.db

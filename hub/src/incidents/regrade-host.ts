@@ -9,7 +9,7 @@ import { regradeForHost } from './engine/regrade.js';
 import { startEscalation } from './escalation/runs.js';
 import { hostFacts, incidentFacts } from './facts.js';
 import { notice } from './notices.js';
-import { defaultIncidentRuntime, type IncidentRuntime } from './runtime.js';
+import type { IncidentRuntime } from './runtime.js';
 import { slaRetargetColumns } from './sla/incident-sla.js';
 
 /** What a regrade did: incidents looked at and incidents whose grade changed. */
@@ -31,8 +31,7 @@ export async function regradeOpenIncidentsForHost(
   hostId: string,
   reason = 'host role or tags changed',
 ): Promise<RegradeReport> {
-  const runtime = deps.incidents ?? defaultIncidentRuntime();
-  const run = (trx: Kysely<Database>) => regradeIn(trx, runtime, hostId, reason, deps.clock());
+  const run = (trx: Kysely<Database>) => regradeIn(trx, deps.incidents, hostId, reason, deps.clock());
   return deps.db.isTransaction ? run(deps.db) : deps.db.transaction().execute(run);
 }
 

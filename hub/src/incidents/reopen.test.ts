@@ -5,10 +5,11 @@ import { insertPolicy } from '../repositories/escalation-policies.js';
 import { listRuns } from '../repositories/incident-escalations.js';
 import { findIncident } from '../repositories/incidents.js';
 import { insertChannel } from '../repositories/notification-channels.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import type { TechnicianAction } from './engine/actions.js';
 import { runIncidentSweep } from './jobs/sweep.js';
-import { defaultIncidentRuntime, type IncidentRuntime } from './runtime.js';
+import type { IncidentRuntime } from './runtime.js';
 import { applyTechnicianAction } from './technician-actions.js';
 import { addHost, sendCheck, timelineKinds } from './testing.js';
 
@@ -41,7 +42,7 @@ const openN3 = async () =>
 beforeEach(async () => {
   now = START;
   deps = await createTestDeps(() => now);
-  runtime = defaultIncidentRuntime({
+  runtime = testIncidentRuntime({
     notifier: createOutboxNotifier({ clock: () => now, random: deps.random }),
   });
   await insertChannel(deps.db, {

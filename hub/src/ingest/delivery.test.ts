@@ -3,10 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
-import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
+import { createTestDeps, enrolTestAgent, testHubServices } from '../test-support/test-hub.js';
 import { commitDataMessage, type SenderIdentity } from './commit-data-message.js';
 import { storeFor } from './handlers/index.js';
-import { createLiveSessions } from './live-sessions.js';
 
 const BOOT = 'boot_delivery_01';
 const T0 = 1_764_000_000_000;
@@ -93,7 +92,7 @@ describe('delivery bookkeeping', () => {
 
   it('shows declared gaps and delivery events at /api/v1/hosts/:id/gaps', async () => {
     await commit({ type: 'metricsGap', bootId: BOOT, seq: 1, from: T0, to: T0 + 50_000, count: 6 });
-    const app = createApp(deps, createLiveSessions());
+    const app = createApp(testHubServices(deps));
     const user = await createUserWithToken(deps, { name: 'lecteur', role: 'readonly' });
     if (!user.ok) throw new Error('user');
     const headers = { authorization: `Bearer ${user.token}` };

@@ -1,9 +1,9 @@
 import type { InventoryMessage } from '@vigie/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
-import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import { addHost } from '../incidents/testing.js';
 import { storeInventory } from '../ingest/handlers/store-inventory.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import { antivirusFault, sweepAntivirus } from './antivirus-sweep.js';
 
@@ -54,7 +54,7 @@ describe('sweepAntivirus', () => {
     await report(server, { product: 'ClamAV', enabled: true, signaturesAt: T0 - 10 * DAY }, 'hash-000s');
     await report(workstation, { product: 'ClamAV', enabled: true, signaturesAt: T0 - 10 * DAY }, 'hash-000w');
     await report(fresh, { product: 'ClamAV', enabled: true, signaturesAt: T0 - DAY }, 'hash-000f');
-    const runtime = defaultIncidentRuntime();
+    const runtime = testIncidentRuntime();
     await sweepAntivirus(deps.db, runtime, T0);
     await sweepAntivirus(deps.db, runtime, T0 + 3_600_000);
     const rows = await tickets();

@@ -5,8 +5,7 @@ import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { addHost } from '../incidents/testing.js';
 import { storeInventory } from '../ingest/handlers/store-inventory.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
-import { createTestDeps, userToken } from '../test-support/test-hub.js';
+import { createTestDeps, testHubServices, userToken } from '../test-support/test-hub.js';
 import { glpiDateTime, timezone, toGlpiInventory } from './glpi-format.js';
 import { type GlpiInventory, glpiInventorySchema } from './glpi-schema.js';
 import { snapshotView } from './snapshot-view.js';
@@ -28,7 +27,7 @@ let admin: string;
 beforeEach(async () => {
   now = 1_764_000_000_000;
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   admin = await userToken(deps, 'admin', 'admin');
 });
 

@@ -4,8 +4,7 @@ import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { addHost } from '../incidents/testing.js';
 import { storeInventory } from '../ingest/handlers/store-inventory.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
-import { createTestDeps, userToken } from '../test-support/test-hub.js';
+import { createTestDeps, testHubServices, userToken } from '../test-support/test-hub.js';
 
 const DAY = 86_400_000;
 let now = 1_764_000_000_000;
@@ -54,7 +53,7 @@ const json = async (path: string) => (await (await get(path)).json()) as Answer;
 beforeEach(async () => {
   now = 1_764_000_000_000;
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   admin = await userToken(deps, 'admin', 'admin');
 });
 

@@ -3,14 +3,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
-import { defaultIncidentRuntime, type IncidentRuntime } from '../incidents/runtime.js';
+import type { IncidentRuntime } from '../incidents/runtime.js';
 import { addHost } from '../incidents/testing.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
 import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS, sweepSecurityUpdates } from '../inventory/updates-sweep.js';
 import { recordHostUpdates } from '../repositories/host-updates.js';
 import { replaceHostSoftware } from '../repositories/inventory-software.js';
 import { insertClient, setUserClients } from '../tenancy/clients.js';
-import { createTestDeps, jsonRequest, userToken } from '../test-support/test-hub.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
+import { createTestDeps, jsonRequest, testHubServices, userToken } from '../test-support/test-hub.js';
 import { expiryStage } from './expiry.js';
 import { sweepLicences } from './sweep.js';
 
@@ -42,8 +42,8 @@ async function createLicence(body: Record<string, unknown>): Promise<string> {
 beforeEach(async () => {
   now = T0;
   deps = await createTestDeps(() => now);
-  runtime = defaultIncidentRuntime();
-  app = createApp(deps, createLiveSessions());
+  runtime = testIncidentRuntime();
+  app = createApp(testHubServices(deps));
   admin = await userToken(deps, 'admin', 'admin');
 });
 

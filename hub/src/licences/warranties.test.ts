@@ -2,11 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
-import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import { addHost } from '../incidents/testing.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
 import { replaceHostHardware } from '../repositories/inventory-hardware.js';
-import { createTestDeps, userToken } from '../test-support/test-hub.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
+import { createTestDeps, testHubServices, userToken } from '../test-support/test-hub.js';
 import { sweepLicences } from './sweep.js';
 import { csvRecords, MAX_WARRANTY_LINES, parseWarrantyCsv } from './warranty-csv.js';
 
@@ -48,7 +47,7 @@ const warrantyRows = () => deps.db.selectFrom('host_warranties').selectAll().ord
 beforeEach(async () => {
   now = T0;
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   admin = await userToken(deps, 'admin', 'admin');
 });
 
@@ -72,7 +71,7 @@ describe('POST /api/v1/warranties/import', () => {
     expect(rows.find((r) => r.host_id === b)).toMatchObject({ vendor: 'Lenovo, Inc.', purchased_at: null });
 
     // B's warranty ends in 20 days: the 30-day stage ticket, for N2.
-    await sweepLicences(deps.db, defaultIncidentRuntime(), now);
+    await sweepLicences(deps.db, testIncidentRuntime(), now);
     const tickets = await deps.db
       .selectFrom('incidents')
       .selectAll()

@@ -29,7 +29,7 @@ export interface NotificationOverrides {
 
 /** Build the guard, the senders, the outbox notifier and the delivery worker (not started). */
 export function createNotifications(
-  deps: HubDeps,
+  deps: Pick<HubDeps, 'db' | 'clock' | 'random' | 'log'>,
   settings: NotificationSettings,
   overrides: NotificationOverrides = {},
 ): Notifications {

@@ -2,9 +2,10 @@ import { DEFAULT_POLICY } from '@vigie/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
 import { runIncidentSweep } from '../incidents/jobs/sweep.js';
-import { defaultIncidentRuntime, type IncidentRuntime } from '../incidents/runtime.js';
+import type { IncidentRuntime } from '../incidents/runtime.js';
 import { addHost, addNoonPatchingWindow, sendCheck } from '../incidents/testing.js';
 import { ensureClientSite } from '../tenancy/clients.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import { createPolicyService } from './policy-service.js';
 
@@ -18,7 +19,7 @@ const silence = { graceMs: 90_000, connectedGraceMs: 10 * MIN };
 beforeEach(async () => {
   now = START;
   deps = await createTestDeps(() => now);
-  runtime = defaultIncidentRuntime();
+  runtime = testIncidentRuntime();
   // A daily hour of patching at noon, created for a tag no host has: by itself it covers nothing.
   await addNoonPatchingWindow(deps.db, { id: 'mw_patching', scope: 'tag', target: 'nobody' });
 });

@@ -4,18 +4,18 @@ import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { handleSignal } from '../incidents/handle-signal.js';
-import { defaultIncidentRuntime } from '../incidents/runtime.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
 import { findHost } from '../repositories/hosts.js';
 import { listIncidentEvents } from '../repositories/incident-events.js';
 import { findOpenIncident } from '../repositories/incidents.js';
 import type { RunningHub } from '../server.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import {
   createTestDeps,
   enrolTestAgent,
   helloFor,
   jsonRequest,
   startTestHub,
+  testHubServices,
   userToken,
 } from '../test-support/test-hub.js';
 import { connectPeer } from '../test-support/ws-peer.js';
@@ -76,8 +76,8 @@ async function probeDown(device: string, probe: string): Promise<string> {
     message: null,
   });
   await deps.db.transaction().execute(async (trx) => {
-    const runtime = defaultIncidentRuntime({
-      settings: { ...defaultIncidentRuntime().settings, quietPeriodMs: 0 },
+    const runtime = testIncidentRuntime({
+      settings: { ...testIncidentRuntime().settings, quietPeriodMs: 0 },
     });
     await handleSignal(trx, runtime, signal, Date.now(), 'hub');
     await updateProbe(trx, probe, { down_state: 'critical' });
@@ -87,7 +87,7 @@ async function probeDown(device: string, probe: string): Promise<string> {
 
 beforeEach(async () => {
   deps = await createTestDeps();
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   admin = await userToken(deps, 'admin', 'admin');
   technician = await userToken(deps, 'tech', 'n3');
   agent = await enrolTestAgent(deps);

@@ -5,11 +5,12 @@ import { siteKey } from '../incidents/engine/grouping.js';
 import { dedupKey } from '../incidents/facts.js';
 import { releaseHeldSignals } from '../incidents/jobs/held-release.js';
 import { sweepHostSilence } from '../incidents/jobs/host-silence.js';
-import { defaultIncidentRuntime, type IncidentRuntime } from '../incidents/runtime.js';
+import type { IncidentRuntime } from '../incidents/runtime.js';
 import { addHost, sendCheck } from '../incidents/testing.js';
 import { storeProbeResult } from '../ingest/handlers/store-probe-result.js';
 import { findHeldSignal } from '../repositories/held-signals.js';
 import { findOpenIncident } from '../repositories/incidents.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import { insertDevice, setHostsBehind } from './devices.js';
 import { insertProbe, listProbeAgents } from './repository.js';
@@ -96,7 +97,7 @@ const setConnected = (host: string, connected: boolean) =>
 beforeEach(async () => {
   now = T0;
   deps = await createTestDeps(() => now);
-  runtime = defaultIncidentRuntime({ settings: { ...defaultIncidentRuntime().settings, quietPeriodMs: 0 } });
+  runtime = testIncidentRuntime({ settings: { ...testIncidentRuntime().settings, quietPeriodMs: 0 } });
   deps = { ...deps, incidents: runtime };
   device = await insertDevice(
     deps.db,

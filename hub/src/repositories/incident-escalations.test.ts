@@ -1,8 +1,8 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.js';
-import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import { addHost, sendCheck } from '../incidents/testing.js';
+import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { testEngine } from '../test-support/test-database.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import { claimDueRuns, claimDueRunsQuery, upsertRun } from './incident-escalations.js';
@@ -29,7 +29,7 @@ describe('claiming escalation runs', () => {
     const now = Date.UTC(2026, 10, 25, 12);
     const deps = await createTestDeps(() => now);
     const host = await addHost(deps.db);
-    const { incidentId } = await sendCheck(deps, defaultIncidentRuntime(), host, 'cpu.busy', 'warning');
+    const { incidentId } = await sendCheck(deps, testIncidentRuntime(), host, 'cpu.busy', 'warning');
     const { sql } = claimDueRunsQuery(deps.db, claim('clm_a', now)).compile();
     if (testEngine() === 'postgres') expect(sql).toContain('for update skip locked');
     else expect(sql).not.toContain('for update');

@@ -4,8 +4,7 @@ import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
-import { createTestDeps, TEST_OS, userToken } from '../test-support/test-hub.js';
+import { createTestDeps, TEST_OS, testHubServices, userToken } from '../test-support/test-hub.js';
 
 let deps: HubDeps;
 let app: ReturnType<typeof createApp>;
@@ -32,7 +31,7 @@ async function enrolOn(client: string, hostname: string, fingerprint: string): P
 
 beforeEach(async () => {
   deps = await createTestDeps(() => Date.UTC(2026, 11, 1, 9, 0));
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   admin = await userToken(deps, 'admin', 'admin');
   const t = await createUserWithToken(deps, { name: 'acme-tech', role: 'n1' });
   if (!t.ok) throw new Error(t.code);

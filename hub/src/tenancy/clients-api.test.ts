@@ -2,8 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
-import { createLiveSessions } from '../ingest/live-sessions.js';
-import { createTestDeps, TEST_OS, userToken } from '../test-support/test-hub.js';
+import { createTestDeps, TEST_OS, testHubServices, userToken } from '../test-support/test-hub.js';
 
 let deps: HubDeps;
 let app: ReturnType<typeof createApp>;
@@ -29,7 +28,7 @@ type Site = { id: string; clientId: string; name: string };
 
 beforeEach(async () => {
   deps = await createTestDeps(() => Date.UTC(2026, 11, 1, 9, 0));
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   admin = await userToken(deps, 'admin', 'admin');
   tech = await userToken(deps, 'tech', 'n1');
 });

@@ -2,7 +2,7 @@ import { type EnrolResponse, type Hello, PROTOCOL_VERSION } from '@vigie/shared'
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { createUserWithToken } from '../access/create-user.js';
-import type { HubConfig } from '../config/config.js';
+import { type HubConfig, loadHubConfig } from '../config/config.js';
 import type { HubDeps } from '../config/deps.js';
 import type { Database } from '../db/database.js';
 import type { UserRole } from '../db/tables/users.js';
@@ -10,6 +10,8 @@ import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
 import { cryptoRandom } from '../security/secrets.js';
 import { type RunningHub, startHub } from '../server.js';
+import { createHubServices, type HubServices } from '../services.js';
+import { testIncidentRuntime } from './incident-runtime.js';
 import { createTestDatabase, testDatabaseUrl } from './test-database.js';
 
 /**
@@ -18,7 +20,29 @@ import { createTestDatabase, testDatabaseUrl } from './test-database.js';
  */
 export async function createTestDeps(clock: () => number = Date.now): Promise<HubDeps> {
   const db: Kysely<Database> = await createTestDatabase();
-  return { db, clock, random: cryptoRandom, log: pino({ level: 'silent' }) };
+  // Stock rules from the hub's own factory; notices go nowhere unless a test plugs a notifier.
+  return {
+    db,
+    clock,
+    random: cryptoRandom,
+    log: pino({ level: 'silent' }),
+    incidents: testIncidentRuntime(),
+  };
+}
+
+/** The configuration of a hub started with no flag and no environment: stock everything. */
+const STOCK_CONFIG: HubConfig = (() => {
+  const loaded = loadHubConfig({}, {});
+  if (!loaded.ok) throw new Error(loaded.message);
+  return loaded.config;
+})();
+
+/**
+ * The hub's services from its own factory and a stock configuration, around the test's deps (so
+ * its incident runtime); `parts` replaces whole services.
+ */
+export function testHubServices(deps: HubDeps, parts: Partial<Omit<HubServices, 'deps'>> = {}): HubServices {
+  return { ...createHubServices(STOCK_CONFIG, deps), deps, ...parts };
 }
 
 /** A real hub on a free loopback port with its own database (see createTestDeps). */
@@ -90,7 +114,7 @@ export const TEST_OS = {
 
 /** Enrol one agent straight through the hub's service, as `vigie-agent enroll` would over HTTP. */
 export async function enrolTestAgent(
-  deps: Pick<HubDeps, 'db' | 'clock' | 'random'>,
+  deps: Pick<HubDeps, 'db' | 'clock' | 'random' | 'incidents'>,
   hostname = 'srv-test-01',
   fingerprint = TEST_FINGERPRINT,
 ): Promise<EnrolResponse> {

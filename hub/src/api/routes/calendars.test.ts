@@ -2,12 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../../access/create-user.js';
 import type { HubDeps } from '../../config/deps.js';
 import { runIncidentSweep } from '../../incidents/jobs/sweep.js';
-import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import { applyTechnicianAction } from '../../incidents/technician-actions.js';
 import { addHost, sendCheck, timelineKinds } from '../../incidents/testing.js';
-import { createLiveSessions } from '../../ingest/live-sessions.js';
 import { findIncident } from '../../repositories/incidents.js';
-import { createTestDeps } from '../../test-support/test-hub.js';
+import { testIncidentRuntime } from '../../test-support/incident-runtime.js';
+import { createTestDeps, testHubServices } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
 const MIN = 60_000;
@@ -39,13 +38,13 @@ const row = async (id: string) => {
 /** A server's CPU busy: P4 in N1, 30 min to own and 8 h to resolve. */
 const openP4 = async () => {
   const host = await addHost(deps.db, { role: 'server' });
-  return (await sendCheck(deps, defaultIncidentRuntime(), host, 'cpu.busy', 'warning')).incidentId ?? '';
+  return (await sendCheck(deps, testIncidentRuntime(), host, 'cpu.busy', 'warning')).incidentId ?? '';
 };
 
 beforeEach(async () => {
   now = OPENED;
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
   if (!a.ok) throw new Error('admin');
   admin = a.token;
@@ -86,12 +85,7 @@ describe('/api/v1/calendars and the open incidents that run on them', () => {
   it('a breach the new hours put in the future is withdrawn, and breaches again when the new due time passes', async () => {
     const id = await openP4();
     const sweep = () =>
-      runIncidentSweep(
-        deps.db,
-        defaultIncidentRuntime(),
-        { graceMs: 90_000, connectedGraceMs: 10 * MIN },
-        now,
-      );
+      runIncidentSweep(deps.db, testIncidentRuntime(), { graceMs: 90_000, connectedGraceMs: 10 * MIN }, now);
     now = OPENED + 30 * MIN;
     expect(await sweep()).toMatchObject({ escalated: 1 });
     expect(await row(id)).toMatchObject({ level: 'N2', sla_own_breached_at: now });
@@ -131,7 +125,7 @@ describe('/api/v1/calendars and the open incidents that run on them', () => {
         .execute((trx) =>
           applyTechnicianAction(
             trx,
-            defaultIncidentRuntime(),
+            testIncidentRuntime(),
             id,
             kind === 'assign' ? { kind, assignee: 'marie' } : { kind },
             { user: 'marie', now },

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
-import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import { recomputeClocksInScopes } from '../../incidents/sla/recompute-clocks.js';
 import { calendarSchema } from '../../incidents/sla/schemas.js';
 import {
@@ -36,7 +35,7 @@ const conflict = () =>
 /** /api/v1/calendars: business hours for SLA clocks; anyone reads, admins write. */
 export function calendarRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
-  const runtime = deps.incidents ?? defaultIncidentRuntime();
+  const runtime = deps.incidents;
   /** The open incidents of these scopes run on whatever calendar applies now (same transaction). */
   const recompute = (
     trx: typeof deps.db,

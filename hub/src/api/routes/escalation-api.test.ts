@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../../access/create-user.js';
 import type { HubDeps } from '../../config/deps.js';
-import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import { addHost, sendCheck } from '../../incidents/testing.js';
-import { createLiveSessions } from '../../ingest/live-sessions.js';
-import { createTestDeps } from '../../test-support/test-hub.js';
+import { testIncidentRuntime } from '../../test-support/incident-runtime.js';
+import { createTestDeps, testHubServices } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
 const START = Date.parse('2026-11-25T10:00:00+01:00');
@@ -25,7 +24,7 @@ const call = (method: string, path: string, token: string, body?: unknown) =>
 beforeEach(async () => {
   now = START;
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
   const t = await createUserWithToken(deps, { name: 'marie', role: 'n3' });
   if (!a.ok || !t.ok) throw new Error('users');
@@ -81,7 +80,7 @@ describe('escalation, calendars and on-call API', () => {
     });
     expect(created.status).toBe(201);
     const host = await addHost(deps.db, { tags: ['infrastructure'] });
-    const { incidentId } = await sendCheck(deps, defaultIncidentRuntime(), host, 'fs.usage', 'warning', '/');
+    const { incidentId } = await sendCheck(deps, testIncidentRuntime(), host, 'fs.usage', 'warning', '/');
     now = START + 60 * 60_000;
     const one = await (await call('GET', `/api/v1/incidents/${incidentId}`, tech)).json();
     expect(one).toMatchObject({

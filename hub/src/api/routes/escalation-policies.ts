@@ -3,7 +3,6 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { isLevelTarget } from '../../incidents/escalation/policy.js';
-import { slaSettingsOf } from '../../incidents/runtime.js';
 import { escalationStepsSchema } from '../../incidents/sla/schemas.js';
 import {
   deletePolicy,
@@ -37,7 +36,7 @@ export function escalationPolicyRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
 
   app.get('/', async (c) => {
-    const stock = slaSettingsOf(deps.incidents).escalation;
+    const stock = deps.incidents.sla.escalation;
     return c.json({ policies: await listPolicies(deps.db), stock });
   });
 

@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../../config/deps.js';
-import { createLiveSessions } from '../../ingest/live-sessions.js';
 import { readFleetSummary } from '../../repositories/fleet-summary.js';
 import { listHostPage } from '../../repositories/hosts.js';
 import { onlyClients } from '../../tenancy/client-scope.js';
-import { createTestDeps, userToken } from '../../test-support/test-hub.js';
+import { createTestDeps, testHubServices, userToken } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
 const NOW = Date.UTC(2026, 11, 7, 9, 0);
@@ -55,7 +54,7 @@ async function seedFleet(): Promise<void> {
 
 beforeEach(async () => {
   deps = await createTestDeps(() => NOW);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   admin = await userToken(deps, 'admin', 'admin');
   await seedFleet();
 });

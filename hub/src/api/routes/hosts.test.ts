@@ -1,9 +1,8 @@
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../../config/deps.js';
-import { createLiveSessions } from '../../ingest/live-sessions.js';
 import { findHost } from '../../repositories/hosts.js';
-import { createTestDeps, enrolTestAgent, userToken } from '../../test-support/test-hub.js';
+import { createTestDeps, enrolTestAgent, testHubServices, userToken } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
 let deps: HubDeps;
@@ -26,7 +25,7 @@ beforeEach(async () => {
   // A real logger writing into an array, so the audit line can be asserted.
   const log = pino({ level: 'info' }, { write: (line: string) => logLines.push(JSON.parse(line)) });
   deps = { ...base, log };
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   admin = await userToken(deps, 'admin', 'admin');
   technician = await userToken(deps, 'tech', 'n3');
   hostId = (await enrolTestAgent(deps)).hostId;

@@ -6,7 +6,6 @@ import type { HubDeps } from '../../config/deps.js';
 import { requestRotation } from '../../identity/rotation.js';
 import { resolveRevokedHostSilence } from '../../incidents/jobs/revoked-hosts.js';
 import { regradeOpenIncidentsForHost } from '../../incidents/regrade-host.js';
-import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import type { LiveSessions } from '../../ingest/live-sessions.js';
 import type { PolicyService } from '../../policies/policy-service.js';
 import { revokeHostAgents } from '../../repositories/agents.js';
@@ -173,9 +172,7 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: Po
     // Silent on purpose from now on: its silence ticket ends here (the sweep also sees to it).
     await deps.db
       .transaction()
-      .execute((trx) =>
-        resolveRevokedHostSilence(trx, deps.incidents ?? defaultIncidentRuntime(), host, deps.clock()),
-      );
+      .execute((trx) => resolveRevokedHostSilence(trx, deps.incidents, host, deps.clock()));
     deps.log.info({ hostId: host.id, agents: revoked, by: c.var.user.userName }, 'agent credentials revoked');
     return c.json({ hostId: host.id, revokedAgents: revoked });
   });

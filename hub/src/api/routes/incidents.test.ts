@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../../access/create-user.js';
 import type { HubDeps } from '../../config/deps.js';
-import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import { addHost, sendCheck } from '../../incidents/testing.js';
-import { createLiveSessions } from '../../ingest/live-sessions.js';
-import { createTestDeps } from '../../test-support/test-hub.js';
+import { testIncidentRuntime } from '../../test-support/incident-runtime.js';
+import { createTestDeps, testHubServices } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
 let now = Date.UTC(2026, 10, 25, 12, 0);
@@ -23,7 +22,7 @@ const call = (path: string, token: string, body?: unknown) =>
 beforeEach(async () => {
   now = Date.UTC(2026, 10, 25, 12, 0);
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   const t = await createUserWithToken(deps, { name: 'marie', role: 'n1' });
   const r = await createUserWithToken(deps, { name: 'lecteur', role: 'readonly' });
   if (!t.ok || !r.ok) throw new Error('users');
@@ -35,9 +34,9 @@ describe('/api/v1/incidents', () => {
   it('lists by priority then age, and shows one incident with its timeline, metrics and N0 article', async () => {
     const ws = await addHost(deps.db);
     const srv = await addHost(deps.db, { role: 'server', tags: ['production'] });
-    await sendCheck(deps, defaultIncidentRuntime(), ws, 'fs.usage', 'warning', '/');
+    await sendCheck(deps, testIncidentRuntime(), ws, 'fs.usage', 'warning', '/');
     now += 1000;
-    const { incidentId } = await sendCheck(deps, defaultIncidentRuntime(), srv, 'fs.usage', 'critical', '/');
+    const { incidentId } = await sendCheck(deps, testIncidentRuntime(), srv, 'fs.usage', 'critical', '/');
     const list = (await (await call('/api/v1/incidents', reader)).json()) as { incidents: { id: string }[] };
     expect(list.incidents.map((i) => i.id)[0]).toBe(incidentId);
     const filtered = await (await call('/api/v1/incidents?level=N3', reader)).json();

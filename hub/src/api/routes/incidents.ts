@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { TECHNICIAN_ACTIONS, type TechnicianAction } from '../../incidents/engine/actions.js';
 import { openByHand } from '../../incidents/open-by-hand.js';
-import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
 import { applyTechnicianAction } from '../../incidents/technician-actions.js';
 import { listCalendars } from '../../repositories/business-calendars.js';
@@ -50,7 +49,7 @@ const CONTEXT_BEFORE_MS = 30 * 60_000;
 /** /api/v1/incidents: the technicians' queues, one incident with its timeline, and actions. */
 export function incidentRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
-  const runtime = deps.incidents ?? defaultIncidentRuntime({ random: deps.random });
+  const runtime = deps.incidents;
 
   app.get('/', async (c) => {
     const q = parseQuery(c, listQuery);

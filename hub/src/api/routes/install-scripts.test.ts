@@ -9,8 +9,7 @@ import { createUserWithToken } from '../../access/create-user.js';
 import { createArtefactStore } from '../../artefacts/artefact-store.js';
 import type { HubDeps } from '../../config/deps.js';
 import { createEnrolmentToken } from '../../enrolment/create-enrolment-token.js';
-import { createLiveSessions } from '../../ingest/live-sessions.js';
-import { createTestDeps } from '../../test-support/test-hub.js';
+import { createTestDeps, testHubServices } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
 const run = promisify(execFile);
@@ -28,7 +27,7 @@ beforeEach(async () => {
   await writeFile(join(dir, 'vigie-agent.mjs'), BUNDLE);
   await writeFile(join(dir, 'manifest.json'), JSON.stringify({ version: '9.8.7' }));
   deps = await createTestDeps(() => 1_764_000_000_000);
-  app = createApp(deps, createLiveSessions(), undefined, { artefacts: createArtefactStore(dir) });
+  app = createApp(testHubServices(deps, { artefacts: createArtefactStore(dir) }));
   const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
   if (!a.ok) throw new Error('admin');
   admin = a.token;

@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../../access/create-user.js';
 import type { HubDeps } from '../../config/deps.js';
-import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import { addHost, sendCheck } from '../../incidents/testing.js';
-import { createLiveSessions } from '../../ingest/live-sessions.js';
-import { createTestDeps } from '../../test-support/test-hub.js';
+import { testIncidentRuntime } from '../../test-support/incident-runtime.js';
+import { createTestDeps, testHubServices } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
 const MIN = 60_000;
@@ -35,7 +34,7 @@ const nightly = {
 beforeEach(async () => {
   now = T0;
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
   const t = await createUserWithToken(deps, { name: 'tech', role: 'n1' });
   if (!a.ok || !t.ok) throw new Error('users');
@@ -127,7 +126,7 @@ describe('GET and DELETE /api/v1/maintenance-windows', () => {
 
 describe('a window created through the API', () => {
   it('holds a fault of a covered host, and no longer once removed', async () => {
-    const runtime = defaultIncidentRuntime();
+    const runtime = testIncidentRuntime();
     const host = await addHost(deps.db);
     const created = (await (
       await send('POST', '/api/v1/maintenance-windows', { ...nightly, scope: 'host', target: host })

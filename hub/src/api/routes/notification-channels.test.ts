@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../../access/create-user.js';
 import type { HubDeps } from '../../config/deps.js';
-import { createLiveSessions } from '../../ingest/live-sessions.js';
 import { T0, testSettings } from '../../notify/__fixtures__/notify-setup.js';
 import { startHttpReceiver } from '../../notify/__fixtures__/receivers.js';
 import { createNotifications, type Notifications } from '../../notify/notifications.js';
 import type { LookupAll } from '../../notify/target-guard.js';
-import { createTestDeps } from '../../test-support/test-hub.js';
+import { createTestDeps, testHubServices } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
 const lookup: LookupAll = async (hostname) => {
@@ -38,7 +37,7 @@ const webhook = (url: string, extra: Record<string, unknown> = {}) => ({
 beforeEach(async () => {
   deps = await createTestDeps(() => T0);
   notifications = createNotifications(deps, testSettings(), { lookup, jitter: () => 0.5 });
-  app = createApp(deps, createLiveSessions(), undefined, { notifications });
+  app = createApp(testHubServices(deps, { notifications }));
   const a = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
   const r = await createUserWithToken(deps, { name: 'tech', role: 'n1' });
   if (!a.ok || !r.ok) throw new Error('users');

@@ -14,7 +14,6 @@ import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import type { Database } from '../../db/database.js';
 import { regradeOpenIncidentsForHost } from '../../incidents/regrade-host.js';
-import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import type { LiveSessions } from '../../ingest/live-sessions.js';
 import { pushProbes } from '../../probes/assignment.js';
 import {
@@ -225,7 +224,7 @@ export function probeRoutes(deps: HubDeps, sessions: LiveSessions) {
   const probes = new Hono<AuthEnv>();
   devices.use(requireRole());
   probes.use(requireRole());
-  const runtime = () => deps.incidents ?? defaultIncidentRuntime({ random: deps.random });
+  const runtime = () => deps.incidents;
 
   devices.get('/', async (c) => {
     const query = parseQuery(c, devicesQuery);

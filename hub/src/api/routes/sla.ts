@@ -1,7 +1,6 @@
 import { PRIORITIES } from '@vigie/shared';
 import { Hono } from 'hono';
 import type { HubDeps } from '../../config/deps.js';
-import { slaSettingsOf } from '../../incidents/runtime.js';
 import { formatDuration } from '../../incidents/sla/settings.js';
 import type { AuthEnv } from '../middleware/bearer-auth.js';
 
@@ -9,7 +8,7 @@ import type { AuthEnv } from '../middleware/bearer-auth.js';
 export function slaRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
   app.get('/', (c) => {
-    const sla = slaSettingsOf(deps.incidents);
+    const { sla } = deps.incidents;
     const targets = Object.entries(sla.targets)
       .map(([priority, t]) => ({
         priority: Number(priority),

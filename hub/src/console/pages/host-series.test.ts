@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import type { HubDeps } from '../../config/deps.js';
-import { createLiveSessions } from '../../ingest/live-sessions.js';
 import { runRetentionPass } from '../../retention/job.js';
 import { RETENTION_DEFAULTS } from '../../retention/settings.js';
-import { createTestDeps, enrolTestAgent } from '../../test-support/test-hub.js';
+import { createTestDeps, enrolTestAgent, testHubServices } from '../../test-support/test-hub.js';
 import { createConsoleUser } from '../security/accounts.js';
 
 const MIN = 60_000;
@@ -50,7 +49,7 @@ async function signIn(): Promise<string> {
 beforeEach(async () => {
   now = T0;
   deps = await createTestDeps(() => now);
-  app = createApp(deps, createLiveSessions());
+  app = createApp(testHubServices(deps));
   hostId = (await enrolTestAgent(deps)).hostId;
   // Three days of a sample a minute (cpu = the day number), rolled up and pruned as the hub would.
   const rows = Array.from({ length: 3 * 24 * 60 }, (_, i) => ({

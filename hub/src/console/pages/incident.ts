@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { TECHNICIAN_ACTIONS, type TechnicianAction } from '../../incidents/engine/actions.js';
-import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
 import { applyTechnicianAction } from '../../incidents/technician-actions.js';
 import { listCalendars } from '../../repositories/business-calendars.js';
@@ -30,7 +29,7 @@ const actionForm = z.object({ text: optionalText(10_000), assignee: optionalText
 
 export function incidentRoutes(deps: ConsoleDeps) {
   const app = new Hono<ConsoleEnv>();
-  const runtime = deps.incidents ?? defaultIncidentRuntime({ random: deps.random });
+  const runtime = deps.incidents;
 
   app.get('/:id', async (c) => {
     const t = c.var.t;

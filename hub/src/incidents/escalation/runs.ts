@@ -7,7 +7,7 @@ import type { IncidentRow } from '../../repositories/incidents.js';
 import { technicianActed } from '../engine/types.js';
 import { incidentFacts } from '../facts.js';
 import { hostnameOf, notice, reopenEpoch } from '../notices.js';
-import { type IncidentRuntime, slaSettingsOf } from '../runtime.js';
+import type { IncidentRuntime } from '../runtime.js';
 import { formatDuration } from '../sla/settings.js';
 import { expandPolicy, type Firing, firingKey, isLevelTarget } from './policy.js';
 
@@ -27,7 +27,7 @@ export async function startEscalation(
   // Owned already (a technician moved it): nobody needs paging.
   if (technicianActed(incidentFacts(incident))) return stopRuns(trx, incident.id, now).then(() => undefined);
   const policy = await findPolicyFor(trx, incident.level, incident.client);
-  const steps = policy?.steps ?? slaSettingsOf(runtime).escalation[incident.level];
+  const steps = policy?.steps ?? runtime.sla.escalation[incident.level];
   const firings = expandPolicy(steps);
   for (const firing of firings.filter((f) => f.offsetMs === 0)) {
     await fire(trx, runtime, incident, firing, now, { policy: policy?.name ?? 'stock', skipOwnLevel: true });

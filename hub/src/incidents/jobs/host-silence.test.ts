@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.js';
+import { testIncidentRuntime } from '../../test-support/incident-runtime.js';
 import { createTestDeps } from '../../test-support/test-hub.js';
-import { defaultIncidentRuntime, type IncidentRuntime } from '../runtime.js';
+import type { IncidentRuntime } from '../runtime.js';
 import { recordingNotifier } from '../testing.js';
 import { sweepHostSilence } from './host-silence.js';
 import { type SweepBudget, yieldToEventLoop } from './slices.js';
@@ -77,7 +78,7 @@ let notifier: ReturnType<typeof recordingNotifier>;
 
 beforeEach(() => {
   notifier = recordingNotifier();
-  runtime = defaultIncidentRuntime({ notifier });
+  runtime = testIncidentRuntime({ notifier });
 });
 
 describe('host silence sweep of a whole fleet gone quiet', () => {
@@ -132,7 +133,7 @@ describe('host silence sweep of a whole fleet gone quiet', () => {
     const referenceNotifier = recordingNotifier();
     await sweepHostSilence(
       reference.db,
-      defaultIncidentRuntime({ notifier: referenceNotifier }),
+      testIncidentRuntime({ notifier: referenceNotifier }),
       silence,
       NOW,
       unbounded,

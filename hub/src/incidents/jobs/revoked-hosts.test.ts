@@ -2,13 +2,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../../access/create-user.js';
 import { createApp } from '../../api/app.js';
 import type { HubDeps } from '../../config/deps.js';
-import { createLiveSessions } from '../../ingest/live-sessions.js';
 import { revokeHostAgents } from '../../repositories/agents.js';
 import { listHeldSignals } from '../../repositories/held-signals.js';
 import { listIncidentEvents } from '../../repositories/incident-events.js';
 import { listOpenByCheck } from '../../repositories/incidents.js';
-import { createTestDeps, enrolTestAgent } from '../../test-support/test-hub.js';
-import { defaultIncidentRuntime, type IncidentRuntime } from '../runtime.js';
+import { testIncidentRuntime } from '../../test-support/incident-runtime.js';
+import { createTestDeps, enrolTestAgent, testHubServices } from '../../test-support/test-hub.js';
+import type { IncidentRuntime } from '../runtime.js';
 import { sendCheck } from '../testing.js';
 import { runIncidentSweep } from './sweep.js';
 
@@ -34,7 +34,7 @@ const lastEvent = async (id: string) => (await listIncidentEvents(deps.db, id)).
 beforeEach(async () => {
   now = START;
   deps = await createTestDeps(() => now);
-  runtime = defaultIncidentRuntime();
+  runtime = testIncidentRuntime();
 });
 
 describe('a revoked host is never silent', () => {
@@ -75,7 +75,7 @@ describe('a revoked host is never silent', () => {
   });
 
   it('POST /hosts/:id/revoke resolves the silence at once', async () => {
-    const app = createApp(deps, createLiveSessions());
+    const app = createApp(testHubServices(deps));
     const admin = await createUserWithToken(deps, { name: 'admin', role: 'admin' });
     if (!admin.ok) throw new Error('admin');
     const host = await quietHost('pc-lost');

@@ -5,7 +5,6 @@ import type { IncidentChanges, IncidentRow } from '../../repositories/incidents.
 import { technicianActed } from '../engine/types.js';
 import { incidentFacts } from '../facts.js';
 import type { IncidentRuntime } from '../runtime.js';
-import { slaSettingsOf } from '../runtime.js';
 import { calendarFor } from './calendar-for.js';
 import { resumeClock, retargetClock, type SlaClock, startClock } from './clocks.js';
 import type { SlaFacts, TrackedClock } from './decide-sla.js';
@@ -81,7 +80,7 @@ export async function slaStartColumns(
   incident: Pick<IncidentRow, 'client' | 'site' | 'priority'>,
   at: number,
 ): Promise<IncidentChanges> {
-  const sla = slaSettingsOf(runtime);
+  const { sla } = runtime;
   const { calendar } = await calendarFor(trx, incident.client, incident.site);
   const target = sla.targets[incident.priority];
   return {
@@ -116,7 +115,7 @@ export async function slaRetargetColumns(
   if (priority === row.priority) return {};
   if (clocks.own === null || clocks.resolve === null)
     return slaStartColumns(trx, runtime, { ...row, priority }, Number(row.opened_at));
-  const sla = slaSettingsOf(runtime);
+  const { sla } = runtime;
   const { calendar } = await calendarFor(trx, row.client, row.site);
   const target = sla.targets[priority];
   // While pending the clocks stand at the pause: retarget from there, resuming moves them on.

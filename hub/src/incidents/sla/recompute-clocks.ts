@@ -7,7 +7,7 @@ import {
   listOpenInScope,
   updateIncident,
 } from '../../repositories/incidents.js';
-import { type IncidentRuntime, slaSettingsOf } from '../runtime.js';
+import type { IncidentRuntime } from '../runtime.js';
 import { calendarFor } from './calendar-for.js';
 import { clockFromStart, type Pause, type SlaClock } from './clocks.js';
 import { storedClocks } from './incident-sla.js';
@@ -65,7 +65,7 @@ export async function recomputeClocksInScopes(
   now: number,
   reason: string,
 ): Promise<number> {
-  const { warnRatio } = slaSettingsOf(runtime);
+  const { warnRatio } = runtime.sla;
   const seen = new Set<string>();
   // One calendar lookup per (client, site), not per incident: a default calendar covers them all.
   const calendars = new Map<string, Awaited<ReturnType<typeof calendarFor>>>();

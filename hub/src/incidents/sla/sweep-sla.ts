@@ -9,7 +9,7 @@ import {
 } from '../../repositories/incidents.js';
 import { startEscalation } from '../escalation/runs.js';
 import { epochKey, hostnameOf, notice, reopenEpoch } from '../notices.js';
-import { type IncidentRuntime, slaSettingsOf } from '../runtime.js';
+import type { IncidentRuntime } from '../runtime.js';
 import { decideSla, type SlaStep } from './decide-sla.js';
 import { slaFactsOf } from './incident-sla.js';
 
@@ -27,7 +27,7 @@ export async function sweepSla(
   runtime: IncidentRuntime,
   now: number,
 ): Promise<{ warned: number; escalated: number }> {
-  const { warnRatio } = slaSettingsOf(runtime);
+  const { warnRatio } = runtime.sla;
   let warned = 0;
   let escalated = 0;
   for (const candidate of await listSlaCandidates(db, now)) {

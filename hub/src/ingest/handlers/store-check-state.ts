@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import type { HubDeps } from '../../config/deps.js';
 import type { Database } from '../../db/database.js';
 import { handleCheckState } from '../../incidents/handle-check-state.js';
-import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import { insertCheckState } from '../../repositories/check-states.js';
 import type { SenderIdentity } from '../commit-data-message.js';
 
@@ -16,7 +15,7 @@ export async function storeCheckState(
   sender: SenderIdentity,
   message: CheckStateMessage,
   receivedAt: number,
-  deps?: Pick<HubDeps, 'incidents' | 'random'>,
+  deps: Pick<HubDeps, 'incidents'>,
 ): Promise<void> {
   const stored = await insertCheckState(trx, {
     host_id: sender.hostId,
@@ -34,6 +33,5 @@ export async function storeCheckState(
   });
   // A resent message was already judged when it was first stored.
   if (!stored) return;
-  const runtime = deps?.incidents ?? defaultIncidentRuntime(deps ? { random: deps.random } : {});
-  await handleCheckState(trx, runtime, sender.hostId, message, receivedAt);
+  await handleCheckState(trx, deps.incidents, sender.hostId, message, receivedAt);
 }

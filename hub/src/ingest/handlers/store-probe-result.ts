@@ -2,7 +2,6 @@ import type { ProbeResultMessage } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { HubDeps } from '../../config/deps.js';
 import type { Database } from '../../db/database.js';
-import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import { recordProbeResult } from '../../probes/record-result.js';
 import type { SenderIdentity } from '../commit-data-message.js';
 
@@ -15,8 +14,7 @@ export async function storeProbeResult(
   sender: SenderIdentity,
   message: ProbeResultMessage,
   receivedAt: number,
-  deps?: Pick<HubDeps, 'incidents' | 'random'>,
+  deps: Pick<HubDeps, 'incidents'>,
 ): Promise<void> {
-  const runtime = deps?.incidents ?? defaultIncidentRuntime(deps ? { random: deps.random } : {});
-  await recordProbeResult(trx, runtime, sender, message, receivedAt);
+  await recordProbeResult(trx, deps.incidents, sender, message, receivedAt);
 }

@@ -15,7 +15,9 @@ import type { Log } from '../logger.js';
 import { type BackoffOptions, createBackoff } from './backoff.js';
 import { type ConnectionEvent, reportAsEvents } from './connection-events.js';
 import { dispatchHubMessage, type InboundHandlers } from './inbound.js';
+import { createLiveness } from './liveness.js';
 import type { Outbox } from './outbox.js';
+import { createSecretRotation } from './secret-rotation.js';
 
 export type { ConnectionEvent } from './connection-events.js';
 
@@ -86,6 +88,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   const restartSpreadMs = options.restartSpreadMs ?? CONNECTION_DEFAULTS.restartSpreadMs;
   const backoff = createBackoff({ ...options.backoff, random: options.random });
   const handlers = options.handlers ?? reportAsEvents(options.onEvent, log);
+  const liveness = createLiveness({ intervalMs: heartbeatIntervalMs, slackMs: heartbeatSlackMs, log });
 
   let state: ConnectionState = 'idle';
   let socket: WebSocket | undefined;
@@ -95,38 +98,30 @@ export function createConnection(options: ConnectionOptions): Connection {
     reconnect: undefined as NodeJS.Timeout | undefined,
     pace: undefined as NodeJS.Timeout | undefined,
     welcome: undefined as NodeJS.Timeout | undefined,
-    ping: undefined as NodeJS.Timeout | undefined,
-    deadline: undefined as NodeJS.Timeout | undefined,
     grace: undefined as NodeJS.Timeout | undefined,
   };
   const closeWaiters: Array<() => void> = [];
-  // The secret the hub rotated to, once saved; it replaces the one `options.hello()` knows.
-  let rotatedSecret: string | undefined;
+  const rotation = createSecretRotation(options.saveSecret, log);
 
   function buildHello(): Hello {
     const base = options.hello();
-    const credential =
-      rotatedSecret === undefined ? base.credential : { ...base.credential, secret: rotatedSecret };
-    return { ...base, credential, type: 'hello', bootId: outbox.bootId };
+    return {
+      ...base,
+      credential: rotation.credential(base.credential),
+      type: 'hello',
+      bootId: outbox.bootId,
+    };
   }
 
   async function onCredential(ws: WebSocket, message: CredentialMessage): Promise<void> {
-    const saved = (await options.saveSecret?.(message).catch(() => false)) ?? false;
-    if (!saved) {
-      // Unconfirmed, the old secret stays valid until previousValidUntil; the hub re-sends at the next hello.
-      log.error('could not save the rotated secret', { previousValidUntil: message.previousValidUntil });
-      return;
-    }
-    rotatedSecret = message.secret;
-    log.info('agent secret rotated and saved', { previousValidUntil: message.previousValidUntil });
-    if (ws.readyState === WebSocket.OPEN)
+    const saved = await rotation.receive(message);
+    if (saved && ws.readyState === WebSocket.OPEN)
       send(ws, encodeMessage({ type: 'credentialSaved', agentId: message.agentId }));
   }
 
   function clearSocketTimers(): void {
     clearTimeout(timers.welcome);
-    clearInterval(timers.ping);
-    clearTimeout(timers.deadline);
+    liveness.stop();
     clearTimeout(timers.grace);
     clearTimeout(timers.pace);
   }
@@ -156,18 +151,6 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (ws.readyState !== WebSocket.OPEN) return;
     ws.close(code, closeReason(reason));
     timers.grace = setTimeout(() => ws.terminate(), closeGraceMs);
-  }
-
-  // Liveness as in ws' own examples: any pong or frame proves the hub alive; silence for
-  // interval + slack means a half-open TCP connection that only terminate() gets rid of.
-  function armDeadline(ws: WebSocket): void {
-    clearTimeout(timers.deadline);
-    timers.deadline = setTimeout(() => {
-      log.warn('hub did not answer pings: dropping the connection', {
-        afterMs: heartbeatIntervalMs + heartbeatSlackMs,
-      });
-      ws.terminate();
-    }, heartbeatIntervalMs + heartbeatSlackMs);
   }
 
   function onWelcome(ws: WebSocket, welcome: WelcomeMessage): void {
@@ -258,15 +241,11 @@ export function createConnection(options: ConnectionOptions): Connection {
         log.warn('no welcome from hub in time', { afterMs: welcomeTimeoutMs });
         closeSocket(ws, CLOSE_CODES.PROTOCOL_ERROR.code, 'no welcome in time');
       }, welcomeTimeoutMs);
-      armDeadline(ws);
-      // ping() throws once the socket is closing; the close handshake may outlive a tick.
-      timers.ping = setInterval(() => {
-        if (ws.readyState === WebSocket.OPEN) ws.ping();
-      }, heartbeatIntervalMs);
+      liveness.start(ws);
     });
-    ws.on('pong', () => armDeadline(ws));
+    ws.on('pong', () => liveness.alive(ws));
     ws.on('message', (data) => {
-      armDeadline(ws);
+      liveness.alive(ws);
       const decoded = decodeHubMessage(data);
       if (decoded.ok) {
         onHubMessage(ws, decoded.value);

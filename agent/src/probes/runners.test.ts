@@ -1,3 +1,4 @@
+// Over 300 lines: the five runners share one openssl certificate (made once, slow) and the local listen/closedPort servers.
 import { execFileSync } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

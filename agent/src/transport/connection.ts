@@ -1,42 +1,26 @@
 // long-file: one connection state machine (handshake, backoff, liveness) over one closure's shared state
 import {
   CLOSE_CODES,
-  type CloseCodeName,
   type CredentialMessage,
   closeCodeName,
   closeReason,
   decodeHubMessage,
-  type ErrorMessage,
   encodeMessage,
   type Hello,
   type HubMessage,
   LIMITS,
-  type Policy,
-  type ProbesMessage,
   type WelcomeMessage,
 } from '@vigie/shared';
 import WebSocket from 'ws';
 import type { Log } from '../logger.js';
 import { type BackoffOptions, createBackoff } from './backoff.js';
+import { type ConnectionEvent, reportAsEvents } from './connection-events.js';
+import { dispatchHubMessage, type InboundHandlers } from './inbound.js';
+import { createLiveness } from './liveness.js';
 import type { Outbox } from './outbox.js';
+import { createSecretRotation } from './secret-rotation.js';
 
-/** What the connection tells its owner; failures travel as events, never as thrown errors. */
-export type ConnectionEvent =
-  | { readonly type: 'connected'; readonly welcome: WelcomeMessage }
-  | { readonly type: 'policy'; readonly policy: Policy; readonly source: 'welcome' | 'push' }
-  /** The probes this agent runs for its site's devices (only after announcing the capability). */
-  | { readonly type: 'probes'; readonly message: ProbesMessage }
-  | { readonly type: 'ack'; readonly seq: number; readonly forgotten: number }
-  | { readonly type: 'hubError'; readonly error: ErrorMessage }
-  | {
-      readonly type: 'disconnected';
-      readonly code: number;
-      readonly reason: string;
-      readonly retryInMs: number;
-    }
-  /** The hub refused us for good (bad or revoked credential, unsupported version): a human must act. */
-  | { readonly type: 'fatal'; readonly name: CloseCodeName; readonly code: number; readonly reason: string }
-  | { readonly type: 'closed' };
+export type { ConnectionEvent } from './connection-events.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'handshaking' | 'ready' | 'waiting' | 'stopped';
 
@@ -46,7 +30,13 @@ export interface ConnectionOptions {
   /** Builds the hello of each attempt (the outbox supplies the boot id). */
   readonly hello: () => Omit<Hello, 'type' | 'bootId'>;
   readonly outbox: Outbox;
+  /** The link's own life: connected, acks, disconnections, refusal, close. */
   readonly onEvent: (event: ConnectionEvent) => void;
+  /**
+   * Every decoded hub message, once the connection did its own part (handshake, acks, secret
+   * rotation). Default: `policy`, `probes` and `hubError` events through `onEvent`.
+   */
+  readonly handlers?: InboundHandlers;
   readonly log: Log;
   readonly clock: () => number;
   readonly random: () => number;
@@ -98,6 +88,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   const closeGraceMs = options.closeGraceMs ?? CONNECTION_DEFAULTS.closeGraceMs;
   const restartSpreadMs = options.restartSpreadMs ?? CONNECTION_DEFAULTS.restartSpreadMs;
   const backoff = createBackoff({ ...options.backoff, random: options.random });
+  const handlers = options.handlers ?? reportAsEvents(options.onEvent, log);
+  const liveness = createLiveness({ intervalMs: heartbeatIntervalMs, slackMs: heartbeatSlackMs, log });
 
   let state: ConnectionState = 'idle';
   let socket: WebSocket | undefined;
@@ -107,38 +99,30 @@ export function createConnection(options: ConnectionOptions): Connection {
     reconnect: undefined as NodeJS.Timeout | undefined,
     pace: undefined as NodeJS.Timeout | undefined,
     welcome: undefined as NodeJS.Timeout | undefined,
-    ping: undefined as NodeJS.Timeout | undefined,
-    deadline: undefined as NodeJS.Timeout | undefined,
     grace: undefined as NodeJS.Timeout | undefined,
   };
   const closeWaiters: Array<() => void> = [];
-  // The secret the hub rotated to, once saved; it replaces the one `options.hello()` knows.
-  let rotatedSecret: string | undefined;
+  const rotation = createSecretRotation(options.saveSecret, log);
 
   function buildHello(): Hello {
     const base = options.hello();
-    const credential =
-      rotatedSecret === undefined ? base.credential : { ...base.credential, secret: rotatedSecret };
-    return { ...base, credential, type: 'hello', bootId: outbox.bootId };
+    return {
+      ...base,
+      credential: rotation.credential(base.credential),
+      type: 'hello',
+      bootId: outbox.bootId,
+    };
   }
 
   async function onCredential(ws: WebSocket, message: CredentialMessage): Promise<void> {
-    const saved = (await options.saveSecret?.(message).catch(() => false)) ?? false;
-    if (!saved) {
-      // Unconfirmed, the old secret stays valid until previousValidUntil; the hub re-sends at the next hello.
-      log.error('could not save the rotated secret', { previousValidUntil: message.previousValidUntil });
-      return;
-    }
-    rotatedSecret = message.secret;
-    log.info('agent secret rotated and saved', { previousValidUntil: message.previousValidUntil });
-    if (ws.readyState === WebSocket.OPEN)
+    const saved = await rotation.receive(message);
+    if (saved && ws.readyState === WebSocket.OPEN)
       send(ws, encodeMessage({ type: 'credentialSaved', agentId: message.agentId }));
   }
 
   function clearSocketTimers(): void {
     clearTimeout(timers.welcome);
-    clearInterval(timers.ping);
-    clearTimeout(timers.deadline);
+    liveness.stop();
     clearTimeout(timers.grace);
     clearTimeout(timers.pace);
   }
@@ -170,18 +154,6 @@ export function createConnection(options: ConnectionOptions): Connection {
     timers.grace = setTimeout(() => ws.terminate(), closeGraceMs);
   }
 
-  // Liveness as in ws' own examples: any pong or frame proves the hub alive; silence for
-  // interval + slack means a half-open TCP connection that only terminate() gets rid of.
-  function armDeadline(ws: WebSocket): void {
-    clearTimeout(timers.deadline);
-    timers.deadline = setTimeout(() => {
-      log.warn('hub did not answer pings: dropping the connection', {
-        afterMs: heartbeatIntervalMs + heartbeatSlackMs,
-      });
-      ws.terminate();
-    }, heartbeatIntervalMs + heartbeatSlackMs);
-  }
-
   function onWelcome(ws: WebSocket, welcome: WelcomeMessage): void {
     clearTimeout(timers.welcome);
     state = 'ready';
@@ -196,7 +168,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     // What piled up while disconnected drains at the paced rate, behind events and live samples.
     outbox.markBacklog();
     options.onEvent({ type: 'connected', welcome });
-    options.onEvent({ type: 'policy', policy: welcome.policy, source: 'welcome' });
+    dispatchHubMessage(handlers, welcome);
     // The hub stores idempotently by (bootId, seq), so resending what it may already hold is safe.
     // Messages of an earlier boot (read back from the spool) go too: welcome.ackedSeq covers only
     // this boot, so the hub's acks to the resends are how the agent learns what it already has.
@@ -210,30 +182,20 @@ export function createConnection(options: ConnectionOptions): Connection {
       else closeSocket(ws, CLOSE_CODES.PROTOCOL_ERROR.code, `expected welcome, got ${message.type}`);
       return;
     }
-    switch (message.type) {
-      case 'welcome':
-        closeSocket(ws, CLOSE_CODES.PROTOCOL_ERROR.code, 'welcome received twice');
-        break;
-      case 'ack': {
-        const forgotten = outbox.ack(message.bootId, message.seq);
-        options.onEvent({ type: 'ack', seq: message.seq, forgotten });
-        pump();
-        break;
-      }
-      case 'policy':
-        options.onEvent({ type: 'policy', policy: message.policy, source: 'push' });
-        break;
-      case 'probes':
-        options.onEvent({ type: 'probes', message });
-        break;
-      case 'credential':
-        void onCredential(ws, message);
-        break;
-      case 'error':
-        log.warn('hub reported an error', { code: message.code, message: message.message, seq: message.seq });
-        options.onEvent({ type: 'hubError', error: message });
-        break;
+    if (message.type === 'welcome') {
+      closeSocket(ws, CLOSE_CODES.PROTOCOL_ERROR.code, 'welcome received twice');
+      return;
     }
+    // The connection's own part comes first; everything else belongs to the handlers.
+    if (message.type === 'ack') onAck(message.bootId, message.seq);
+    if (message.type === 'credential') void onCredential(ws, message);
+    dispatchHubMessage(handlers, message);
+  }
+
+  function onAck(bootId: string, seq: number): void {
+    const forgotten = outbox.ack(bootId, seq);
+    options.onEvent({ type: 'ack', seq, forgotten });
+    pump();
   }
 
   function onClose(code: number, reason: string): void {
@@ -280,15 +242,11 @@ export function createConnection(options: ConnectionOptions): Connection {
         log.warn('no welcome from hub in time', { afterMs: welcomeTimeoutMs });
         closeSocket(ws, CLOSE_CODES.PROTOCOL_ERROR.code, 'no welcome in time');
       }, welcomeTimeoutMs);
-      armDeadline(ws);
-      // ping() throws once the socket is closing; the close handshake may outlive a tick.
-      timers.ping = setInterval(() => {
-        if (ws.readyState === WebSocket.OPEN) ws.ping();
-      }, heartbeatIntervalMs);
+      liveness.start(ws);
     });
-    ws.on('pong', () => armDeadline(ws));
+    ws.on('pong', () => liveness.alive(ws));
     ws.on('message', (data) => {
-      armDeadline(ws);
+      liveness.alive(ws);
       const decoded = decodeHubMessage(data);
       if (decoded.ok) {
         onHubMessage(ws, decoded.value);

@@ -1,0 +1,82 @@
+import { DEFAULT_POLICY, type Sample } from '@vigie/shared';
+import { describe, expect, it } from 'vitest';
+import type { CheckChange } from '../checks/local-checks.js';
+import type { CollectRequest } from '../collectors/collector.js';
+import { SILENT_LOG } from '../logger.js';
+import type { OutboxItem } from '../transport/outbox.js';
+import { createMetricsCycle } from './metrics-cycle.js';
+
+const CHANGE: CheckChange = {
+  at: 7,
+  check: 'clock.drift',
+  state: 'warning',
+  previous: 'ok',
+  value: 90,
+  threshold: 60,
+};
+
+function setup(options: { changes?: CheckChange[] } = {}) {
+  const requests: CollectRequest[] = [];
+  const pending: Array<(sample: Sample) => void> = [];
+  const queued: Array<OutboxItem | CheckChange> = [];
+  const cycle = createMetricsCycle({
+    sampler: {
+      collect: (request) => {
+        requests.push(request);
+        return new Promise<Sample>((resolve) => pending.push(resolve));
+      },
+    },
+    policy: () => DEFAULT_POLICY,
+    checks: { evaluate: () => options.changes ?? [], rules: () => [] },
+    clockDrift: { observation: () => ({ kind: 'clock.drift', resource: '', value: null }) },
+    rebootLoaded: Promise.resolve(),
+    reportChange: (change) => queued.push(change),
+    queue: (item) => queued.push(item),
+    log: SILENT_LOG,
+    clock: () => 0,
+  });
+  /** Completes the oldest collection still running. */
+  const finish = async (at: number) => {
+    pending.shift()?.({ at });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  };
+  return { cycle, requests, queued, finish };
+}
+
+describe('createMetricsCycle', () => {
+  it('primes the collectors first, then sends a complete slow sample on the first fast tick', async () => {
+    const t = setup();
+    t.cycle.start();
+    await t.finish(1);
+    expect(t.queued).toEqual([]);
+    t.cycle.fast();
+    await t.finish(2);
+    expect(t.requests.map((request) => request.slow)).toEqual([true, true]);
+    expect(t.queued).toEqual([{ type: 'metrics', sample: { at: 2 } }]);
+  });
+
+  it('skips a tick while a collection is still running, keeping a slow cycle due for the next one', async () => {
+    const t = setup();
+    t.cycle.fast();
+    t.cycle.slow(true);
+    expect(t.requests).toHaveLength(1);
+    await t.finish(1);
+    t.cycle.fast();
+    expect(t.requests.map((request) => request.slow)).toEqual([false, true]);
+  });
+
+  it('lets the slow timer collect by itself only when told it is the more frequent one', async () => {
+    const t = setup();
+    t.cycle.slow(false);
+    expect(t.requests).toEqual([]);
+    t.cycle.slow(true);
+    expect(t.requests.map((request) => request.slow)).toEqual([true]);
+  });
+
+  it('queues the check changes a sample revealed before the sample itself', async () => {
+    const t = setup({ changes: [CHANGE] });
+    t.cycle.fast();
+    await t.finish(7);
+    expect(t.queued).toEqual([CHANGE, { type: 'metrics', sample: { at: 7 } }]);
+  });
+});

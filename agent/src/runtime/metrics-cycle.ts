@@ -1,0 +1,108 @@
+import type { Policy, Sample } from '@vigie/shared';
+import type { ClockDrift } from '../checks/clock-drift.js';
+import type { CheckChange, LocalChecks } from '../checks/local-checks.js';
+import { type CheckObservation, servicesToCollect } from '../checks/observations.js';
+import type { RebootCheck } from '../checks/reboot.js';
+import type { Log } from '../logger.js';
+import type { OutboxItem } from '../transport/outbox.js';
+import type { Sampler } from './agent-deps.js';
+
+/** The metrics loop: what the fast and slow timers run. */
+export interface MetricsCycle {
+  /** Primes the rate collectors; the next fast tick then sends a complete, slow sample. */
+  start(): void;
+  /** The fast timer fired: collect, with the slow collectors too when a slow cycle is due. */
+  fast(): void;
+  /** The slow timer fired: collect now when it is the more frequent timer, else ride on the next fast one. */
+  slow(ownCollection: boolean): void;
+}
+
+export interface MetricsCycleDeps {
+  readonly sampler: Sampler;
+  readonly policy: () => Policy;
+  readonly checks: Pick<LocalChecks, 'evaluate' | 'rules'>;
+  readonly clockDrift: Pick<ClockDrift, 'observation'>;
+  readonly reboot?: Pick<RebootCheck, 'observe'>;
+  /** Settles once the boot record is read; samples wait for it so a reboot is judged on it. */
+  readonly rebootLoaded: Promise<void>;
+  readonly reportChange: (change: CheckChange) => void;
+  readonly queue: (item: OutboxItem) => void;
+  readonly log: Log;
+  readonly clock: () => number;
+}
+
+/** Collects samples, evaluates the local checks on each and queues both for the hub. */
+export function createMetricsCycle(deps: MetricsCycleDeps): MetricsCycle {
+  const { log, checks } = deps;
+  let collecting = false;
+  let slowDue = false;
+
+  const collectedServices = () => servicesToCollect(deps.policy().services, checks.rules());
+
+  /** Runs one collection unless one is still running (a slow disk must not pile cycles up). */
+  async function cycle(slow: boolean): Promise<void> {
+    if (collecting) {
+      log.debug('previous collection still running; skipping this cycle', { slow });
+      if (slow) slowDue = true;
+      return;
+    }
+    collecting = true;
+    try {
+      const sample = await deps.sampler.collect({ slow, services: collectedServices() });
+      await deps.rebootLoaded;
+      // Check changes are queued before the sample that revealed them: they never wait behind it.
+      for (const change of evaluateChecks(sample)) deps.reportChange(change);
+      deps.queue({ type: 'metrics', sample });
+    } catch (error) {
+      log.warn('collection failed', { slow, error: (error as Error).message });
+    } finally {
+      collecting = false;
+    }
+  }
+
+  async function prime(): Promise<void> {
+    collecting = true;
+    try {
+      await deps.sampler.collect({ slow: true, services: collectedServices() });
+    } catch (error) {
+      log.debug('priming collection failed', { error: (error as Error).message });
+    } finally {
+      collecting = false;
+    }
+  }
+
+  function evaluateChecks(sample: Sample): CheckChange[] {
+    const now = deps.clock();
+    try {
+      const extra: CheckObservation[] = [deps.clockDrift.observation()];
+      const rebooted = deps.reboot?.observe(
+        sample,
+        now,
+        checks.rules().find((rule) => rule.kind === 'host.reboot'),
+      );
+      if (rebooted) extra.push(rebooted);
+      return checks.evaluate(sample, now, extra);
+    } catch (error) {
+      log.warn('check evaluation failed', { error: (error as Error).message });
+      return [];
+    }
+  }
+
+  return {
+    start() {
+      // The first collection only primes the rate collectors (CPU, disk and network I/O, process
+      // CPU need two readings): a sample from it would lack them.
+      void prime();
+      slowDue = true;
+    },
+    fast() {
+      const slow = slowDue;
+      slowDue = false;
+      void cycle(slow);
+    },
+    slow(ownCollection) {
+      if (ownCollection) void cycle(true);
+      else slowDue = true;
+    },
+  };
+}

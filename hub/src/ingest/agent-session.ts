@@ -22,7 +22,6 @@ import { hashSecret } from '../security/secrets.js';
 import { type AgentRates, createAgentRateLimit, type RateLimits } from './agent-rate-limit.js';
 import { authenticateHello } from './authenticate-hello.js';
 import { commitDataMessage, type SenderIdentity } from './commit-data-message.js';
-import { storeFor } from './handlers/index.js';
 import type { LiveSession, LiveSessions } from './live-sessions.js';
 
 /** The part of a WebSocket a session uses; `ws` satisfies it, tests may pass a fake. */
@@ -289,7 +288,7 @@ export function createAgentSession(
 
   async function onData(message: AgentDataMessage): Promise<void> {
     if (!sender) return;
-    const outcome = await commitDataMessage(deps, sender, message, storeFor(message, sender, deps));
+    const outcome = await commitDataMessage(deps, sender, message);
     sessions.storage.succeeded();
     if (outcome.status === 'stored' && outcome.gapFrom !== undefined) {
       log.warn(

@@ -5,7 +5,6 @@ import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import { commitDataMessage, type SenderIdentity } from './commit-data-message.js';
-import { storeFor } from './handlers/index.js';
 import { createLiveSessions } from './live-sessions.js';
 
 const BOOT = 'boot_delivery_01';
@@ -25,8 +24,7 @@ afterEach(async () => {
   await deps.db.destroy();
 });
 
-const commit = (message: AgentDataMessage) =>
-  commitDataMessage(deps, sender, message, storeFor(message, sender, deps));
+const commit = (message: AgentDataMessage) => commitDataMessage(deps, sender, message);
 
 const metrics = (seq: number, count: number, bootId = BOOT): AgentDataMessage => ({
   type: 'metrics',

@@ -4,7 +4,7 @@ import type { HubDeps } from '../../config/deps.js';
 import type { Database } from '../../db/database.js';
 import { defaultIncidentRuntime } from '../../incidents/runtime.js';
 import { recordProbeResult } from '../../probes/record-result.js';
-import type { SenderIdentity } from '../commit-data-message.js';
+import type { SenderIdentity } from '../commit-in-transaction.js';
 
 /**
  * Store a probe result and judge it (agreement between the probing agents, TLS stages) in the

@@ -20,7 +20,7 @@ import { createCredentialCache } from './identity/credential-cache.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { defaultIncidentRuntime } from './incidents/runtime.js';
 import { parseSlaSettings } from './incidents/sla/parse-settings.js';
-import { SESSION_LIMIT_DEFAULTS } from './ingest/agent-session.js';
+import { SESSION_LIMIT_DEFAULTS } from './ingest/session-flow.js';
 import { createAgentSocket, HANDSHAKE_LIMIT_DEFAULTS } from './ingest/agent-socket.js';
 import { createLiveSessions } from './ingest/live-sessions.js';
 import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS } from './inventory/updates-sweep.js';

@@ -6,13 +6,9 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { HubDeps } from '../config/deps.js';
 import { ROTATION_DEFAULTS, type RotationSettings } from '../identity/rotation.js';
 import { createAgentRates } from './agent-rate-limit.js';
-import {
-  type AgentSession,
-  createAgentSession,
-  SESSION_LIMIT_DEFAULTS,
-  type SessionLimits,
-} from './agent-session.js';
+import { type AgentSession, createAgentSession } from './agent-session.js';
 import type { LiveSessions } from './live-sessions.js';
+import { SESSION_LIMIT_DEFAULTS, type SessionLimits } from './session-flow.js';
 
 const CLOSE_GRACE_MS = 2000;
 /** How often live sessions are checked for a secret due for rotation (they may live for weeks). */

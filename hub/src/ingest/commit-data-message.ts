@@ -1,12 +1,7 @@
 import type { AgentDataMessage } from '@vigie/shared';
 import type { HubDeps } from '../config/deps.js';
-import {
-  type CommitOutcome,
-  commitInTransaction,
-  type SenderIdentity,
-  type StoreFn,
-} from './commit-in-transaction.js';
-import { metricsStoreFor } from './metrics-store.js';
+import type { CommitOutcome, SenderIdentity } from './commit-in-transaction.js';
+import { handle } from './handlers/index.js';
 
 export type { CommitOutcome, SenderIdentity } from './commit-in-transaction.js';
 
@@ -15,17 +10,13 @@ export type { CommitOutcome, SenderIdentity } from './commit-in-transaction.js';
  * else store it and move the boot's committed seq forward, in one transaction. The caller
  * acknowledges `committedSeq` only after this resolves, i.e. after the commit.
  *
- * Metrics, the hot path, go through the database's metrics store (prepared statements and group
- * commit on SQLite); every other message through `store` in a transaction of its own, where the
- * incident engine can join it.
+ * Each message type goes through its handler (handlers/index.ts): metrics through the database's
+ * metrics store, every other message in a transaction of its own.
  */
 export async function commitDataMessage(
-  deps: Pick<HubDeps, 'db' | 'clock'>,
+  deps: Pick<HubDeps, 'db' | 'clock' | 'incidents' | 'random'>,
   sender: SenderIdentity,
   message: AgentDataMessage,
-  store: StoreFn,
 ): Promise<CommitOutcome> {
-  const now = deps.clock();
-  if (message.type === 'metrics') return metricsStoreFor(deps.db).commit(sender, message, now);
-  return commitInTransaction(deps.db, sender, message, now, store);
+  return handle(deps, sender, message, deps.clock());
 }

@@ -5,7 +5,6 @@ import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { createTestDeps, enrolTestAgent, testHubServices } from '../test-support/test-hub.js';
 import { commitDataMessage, type SenderIdentity } from './commit-data-message.js';
-import { storeFor } from './handlers/index.js';
 
 const BOOT = 'boot_delivery_01';
 const T0 = 1_764_000_000_000;
@@ -24,8 +23,7 @@ afterEach(async () => {
   await deps.db.destroy();
 });
 
-const commit = (message: AgentDataMessage) =>
-  commitDataMessage(deps, sender, message, storeFor(message, sender, deps));
+const commit = (message: AgentDataMessage) => commitDataMessage(deps, sender, message);
 
 const metrics = (seq: number, count: number, bootId = BOOT): AgentDataMessage => ({
   type: 'metrics',

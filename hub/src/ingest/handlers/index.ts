@@ -2,12 +2,15 @@ import type { AgentDataMessage } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { HubDeps } from '../../config/deps.js';
 import type { Database } from '../../db/database.js';
-import type { SenderIdentity } from '../commit-data-message.js';
+import { type CommitOutcome, commitInTransaction, type SenderIdentity } from '../commit-in-transaction.js';
+import { commitMetrics } from './commit-metrics.js';
 import { storeCheckState } from './store-check-state.js';
 import { storeInventory } from './store-inventory.js';
-import { storeMetrics } from './store-metrics.js';
 import { storeMetricsGap } from './store-metrics-gap.js';
 import { storeProbeResult } from './store-probe-result.js';
+
+/** What a handler may use: the database, and what the incident engine needs. */
+export type HandlerDeps = Pick<HubDeps, 'db' | 'incidents' | 'random'>;
 
 type Store<M> = (
   trx: Kysely<Database>,
@@ -17,21 +20,42 @@ type Store<M> = (
   deps: Pick<HubDeps, 'incidents' | 'random'>,
 ) => Promise<void>;
 
-/** One store function per data message type; a new message type is a new entry here. */
-export const STORES: { [T in AgentDataMessage['type']]: Store<Extract<AgentDataMessage, { type: T }>> } = {
-  metrics: storeMetrics,
-  checkState: storeCheckState,
-  inventory: storeInventory,
-  metricsGap: storeMetricsGap,
-  probeResult: storeProbeResult,
-};
-
-/** Route a data message to its store function with its narrowed type. */
-export function storeFor(
-  message: AgentDataMessage,
+/** Commits one message exactly once per (agent, boot, seq); settles after the commit. */
+type Handler<M> = (
+  deps: HandlerDeps,
   sender: SenderIdentity,
-  deps: Pick<HubDeps, 'incidents' | 'random'>,
-): (trx: Kysely<Database>, receivedAt: number) => Promise<void> {
-  const store = STORES[message.type] as Store<AgentDataMessage>;
-  return (trx, receivedAt) => store(trx, sender, message, receivedAt, deps);
+  message: M,
+  receivedAt: number,
+) => Promise<CommitOutcome>;
+
+/** The generic commit: `store` runs inside a transaction of its own, where the incident engine can join it. */
+function inTransaction<M extends AgentDataMessage>(store: Store<M>): Handler<M> {
+  return (deps, sender, message, receivedAt) =>
+    commitInTransaction(deps.db, sender, message, receivedAt, (trx, now) =>
+      store(trx, sender, message, now, deps),
+    );
+}
+
+/**
+ * One handler per data message type; a new message type is a new entry here. Metrics, the hot
+ * path, go through the database's metrics store (prepared statements and group commit on SQLite).
+ */
+export const HANDLERS: { [T in AgentDataMessage['type']]: Handler<Extract<AgentDataMessage, { type: T }>> } =
+  {
+    metrics: commitMetrics,
+    checkState: inTransaction(storeCheckState),
+    inventory: inTransaction(storeInventory),
+    metricsGap: inTransaction(storeMetricsGap),
+    probeResult: inTransaction(storeProbeResult),
+  };
+
+/** Route a data message to its handler with its narrowed type. */
+export function handle(
+  deps: HandlerDeps,
+  sender: SenderIdentity,
+  message: AgentDataMessage,
+  receivedAt: number,
+): Promise<CommitOutcome> {
+  const handler = HANDLERS[message.type] as Handler<AgentDataMessage>;
+  return handler(deps, sender, message, receivedAt);
 }

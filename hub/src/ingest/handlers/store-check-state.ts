@@ -4,7 +4,7 @@ import type { HubDeps } from '../../config/deps.js';
 import type { Database } from '../../db/database.js';
 import { handleCheckState } from '../../incidents/handle-check-state.js';
 import { insertCheckState } from '../../repositories/check-states.js';
-import type { SenderIdentity } from '../commit-data-message.js';
+import type { SenderIdentity } from '../commit-in-transaction.js';
 
 /**
  * Store a check state change verbatim and feed it to the incident engine in the same

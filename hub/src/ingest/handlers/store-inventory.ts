@@ -8,7 +8,7 @@ import {
   replaceInventory,
   storeInventoryChunk,
 } from '../../repositories/inventories.js';
-import type { SenderIdentity } from '../commit-data-message.js';
+import type { SenderIdentity } from '../commit-in-transaction.js';
 
 type ChunkBody = Omit<InventoryMessage, 'type' | 'bootId' | 'seq'>;
 const LIST_SECTIONS = ['memoryModules', 'disks', 'networkInterfaces', 'software'] as const;

@@ -2,7 +2,7 @@ import type { MetricsGapMessage } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { insertMetricGap } from '../../repositories/delivery.js';
-import type { SenderIdentity } from '../commit-data-message.js';
+import type { SenderIdentity } from '../commit-in-transaction.js';
 
 /** Store the samples an agent declared lost, so charts can show a hole instead of silence. */
 export async function storeMetricsGap(

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { updateHostHealth } from '../../repositories/hosts.js';
 import { insertSamples } from '../../repositories/samples.js';
-import type { SenderIdentity } from '../commit-data-message.js';
+import type { SenderIdentity } from '../commit-in-transaction.js';
 
 /** The headline figures of a sample, kept as columns for the fleet view and charts. */
 export function headline(sample: Sample) {

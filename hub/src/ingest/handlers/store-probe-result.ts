@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { HubDeps } from '../../config/deps.js';
 import type { Database } from '../../db/database.js';
 import { recordProbeResult } from '../../probes/record-result.js';
-import type { SenderIdentity } from '../commit-data-message.js';
+import type { SenderIdentity } from '../commit-in-transaction.js';
 
 /**
  * Store a probe result and judge it (agreement between the probing agents, TLS stages) in the

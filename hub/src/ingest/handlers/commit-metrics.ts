@@ -1,0 +1,33 @@
+import type { MetricsMessage } from '@vigie/shared';
+import type { Kysely } from 'kysely';
+import { sqliteHandleOf } from '../../db/connect.js';
+import type { Database } from '../../db/database.js';
+import type { CommitOutcome, SenderIdentity } from '../commit-in-transaction.js';
+import { createKyselyMetricsStore, type MetricsStore } from '../metrics-store.js';
+import { createSqliteMetricsStore } from '../sqlite-metrics-store.js';
+
+const STORES = new WeakMap<Kysely<Database>, MetricsStore>();
+
+/**
+ * The metrics store for a database, made once per database: prepared statements and group commit
+ * on the embedded SQLite, the generic builder path elsewhere (PostgreSQL).
+ */
+export function metricsStoreFor(db: Kysely<Database>): MetricsStore {
+  let store = STORES.get(db);
+  if (!store) {
+    const sqlite = sqliteHandleOf(db);
+    store = sqlite ? createSqliteMetricsStore(db, sqlite) : createKyselyMetricsStore(db);
+    STORES.set(db, store);
+  }
+  return store;
+}
+
+/** Commit a metrics message through its database's metrics store (the hot path, decision 0018). */
+export function commitMetrics(
+  deps: { readonly db: Kysely<Database> },
+  sender: SenderIdentity,
+  message: MetricsMessage,
+  receivedAt: number,
+): Promise<CommitOutcome> {
+  return metricsStoreFor(deps.db).commit(sender, message, receivedAt);
+}

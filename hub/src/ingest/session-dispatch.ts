@@ -1,0 +1,69 @@
+import type { AgentDataMessage, AgentMessage, CloseCodeName } from '@vigie/shared';
+import type { Logger } from 'pino';
+import type { HubDeps } from '../config/deps.js';
+import { confirmSecretSaved } from '../identity/rotation.js';
+import { commitDataMessage, type SenderIdentity } from './commit-data-message.js';
+import type { LiveSessions } from './live-sessions.js';
+import type { FlowControl } from './session-flow.js';
+
+/** What the session lends the dispatcher: its queue and sender, its close, and who the agent is. */
+export interface DispatchIo {
+  readonly flow: Pick<FlowControl, 'enqueue' | 'send'>;
+  readonly log: Logger;
+  readonly close: (code: CloseCodeName, detail: string) => void;
+  /** The authenticated agent (undefined until the hello is checked). */
+  readonly sender: () => SenderIdentity | undefined;
+}
+
+/**
+ * The messages of an authenticated agent, in arrival order: each data message is committed
+ * through its handler (handlers/index.ts) and acknowledged only after the commit; a
+ * `credentialSaved` confirms the agent's new secret.
+ */
+export function createDispatch(
+  deps: Pick<HubDeps, 'db' | 'clock' | 'incidents' | 'random' | 'credentials'>,
+  sessions: Pick<LiveSessions, 'storage'>,
+  io: DispatchIo,
+) {
+  const { flow, log, close } = io;
+
+  async function onCredentialSaved(claimed: string): Promise<void> {
+    const sender = io.sender();
+    if (!sender) return;
+    // Identity is the connection's; a message naming another agent is a violation, not a request.
+    if (claimed !== sender.agentId) return close('PROTOCOL_ERROR', 'credentialSaved for another agent');
+    if (await confirmSecretSaved(deps.db, sender.agentId, deps.credentials))
+      log.info({ agentId: sender.agentId }, 'agent saved its new secret; the previous one is refused now');
+  }
+
+  async function onData(message: AgentDataMessage): Promise<void> {
+    const sender = io.sender();
+    if (!sender) return;
+    const outcome = await commitDataMessage(deps, sender, message);
+    sessions.storage.succeeded();
+    if (outcome.status === 'stored' && outcome.gapFrom !== undefined) {
+      log.warn(
+        { agentId: sender.agentId, bootId: message.bootId, from: outcome.gapFrom, to: message.seq - 1 },
+        'sequence gap',
+      );
+    }
+    if (outcome.status === 'stored' && outcome.newBoot) {
+      log.info({ agentId: sender.agentId, bootId: message.bootId, seq: message.seq }, 'new agent boot');
+    }
+    flow.send({ type: 'ack', bootId: message.bootId, seq: outcome.committedSeq });
+  }
+
+  return {
+    /**
+     * Queue a message past the handshake (`delayMs` late if over the rate). Frames pipelined
+     * behind the hello wait in the queue until authentication is done.
+     */
+    receive(message: Exclude<AgentMessage, { type: 'hello' }>, delayMs: number): void {
+      if (message.type === 'credentialSaved') {
+        const claimed = message.agentId;
+        flow.enqueue(() => onCredentialSaved(claimed), delayMs);
+      } else flow.enqueue(() => onData(message), delayMs);
+    },
+  };
+}
+export type Dispatch = ReturnType<typeof createDispatch>;

@@ -1,0 +1,206 @@
+import { type CloseCodeName, encodeMessage, type HubMessage, type RawFrame } from '@vigie/shared';
+import type { Logger } from 'pino';
+import { type AgentRates, createAgentRateLimit, type RateLimits } from './agent-rate-limit.js';
+
+/** The part of a WebSocket a session uses; `ws` satisfies it, tests may pass a fake. */
+export interface SessionSocket {
+  send(data: string): void;
+  close(code: number, reason: string): void;
+  pause(): void;
+  resume(): void;
+  /** Bytes queued but not yet written to the peer (`ws` has it; fakes may leave it out). */
+  readonly bufferedAmount?: number;
+}
+
+/**
+ * Bounds that protect the hub from one hostile or broken agent: its message and byte rate (frames
+ * over it are delayed, `maxViolations` of them in a row close the socket), and its send buffer.
+ */
+export interface SessionLimits extends RateLimits {
+  /** An agent that leaves more than this unread in our send buffer is dropped (slow consumer). */
+  readonly maxBufferedBytes: number;
+}
+
+export const SESSION_LIMIT_DEFAULTS: SessionLimits = {
+  messagesPerSec: 50,
+  messageBurst: 200,
+  // A backlog drains at 2 batches/s of at most 512 KiB, and inventory chunks come back to back.
+  bytesPerSec: 1024 * 1024,
+  byteBurst: 8 * 1024 * 1024,
+  maxViolations: 10,
+  maxBufferedBytes: 4 * 1024 * 1024,
+};
+
+/** Bytes of a frame as received (before decoding). */
+export function frameBytes(frame: RawFrame): number {
+  if (typeof frame === 'string') return Buffer.byteLength(frame);
+  if (Array.isArray(frame)) return frame.reduce((sum, part) => sum + part.length, 0);
+  return frame.byteLength;
+}
+
+export interface FlowControlOptions {
+  readonly limits: SessionLimits;
+  /** Messages waiting for their commit before the socket stops being read. */
+  readonly maxInFlight: number;
+  readonly clock: () => number;
+  readonly log: Logger;
+  /** Whether the session is closed (by either side). */
+  readonly isClosed: () => boolean;
+  /** Close the session with an application close code. */
+  readonly close: (code: CloseCodeName, detail: string) => void;
+  /** The authenticated agent, for the logs (undefined before the hello is checked). */
+  readonly agentId: () => string | undefined;
+  /** A queued job threw: its message was not acknowledged. */
+  readonly onJobFailed: (error: unknown) => void;
+}
+
+/**
+ * One socket's flow control: the rate budget charged on every frame before it is decoded (frames
+ * over it are delayed with the socket paused, too many in a row close with 4032), the in-order
+ * queue of work with the socket paused while it is full, and the send buffer bound (4034).
+ */
+export function createFlowControl(socket: SessionSocket, options: FlowControlOptions) {
+  const { limits, log, isClosed, close } = options;
+  // The socket's own budget until the hello names the agent, then the agent's (across reconnects).
+  let rate = createAgentRateLimit(limits, options.clock);
+  let chain: Promise<void> = Promise.resolve();
+  let inFlight = 0;
+  // Frames over the rate waiting for their turn; while there are any, the socket is not read.
+  let delayed = 0;
+  let paused = false;
+  // Sizes of the frames received before the agent's budget applies (charged to it once known).
+  const unattributed: number[] = [];
+  let attributed = false;
+
+  /** Stop reading the socket while the chain is full or frames over the rate wait, resume after. */
+  function updateFlow(): void {
+    const shouldPause = inFlight >= options.maxInFlight || delayed > 0;
+    if (shouldPause === paused || isClosed()) return;
+    paused = shouldPause;
+    if (paused) socket.pause();
+    else socket.resume();
+  }
+
+  return {
+    /**
+     * Charge one inbound frame to the budget, counted before decoding: garbage costs the sender as
+     * much as data does. Returns how long its handling must wait, or undefined if it closed the socket.
+     */
+    admit(frame: RawFrame): number | undefined {
+      const size = frameBytes(frame);
+      if (!attributed) unattributed.push(size);
+      const verdict = rate.charge(size);
+      if (verdict.kind === 'close') {
+        close('RATE_LIMITED', verdict.detail);
+        return undefined;
+      }
+      const delayMs = verdict.kind === 'delay' ? verdict.waitMs : 0;
+      if (verdict.kind === 'delay' && verdict.first) {
+        log.warn(
+          { code: 'RATE_LIMITED', agentId: options.agentId(), over: verdict.over, delayMs },
+          'agent over its rate: frames delayed',
+        );
+      }
+      return delayMs;
+    },
+
+    /**
+     * Switch to the agent's own budget, and charge it with every frame this socket received before
+     * the hello was checked: frames pipelined behind a hello would otherwise get a fresh burst on
+     * every reconnect. False if that closed the socket.
+     */
+    async chargeAgent(agentId: string, rates: AgentRates | undefined): Promise<boolean> {
+      const frames = unattributed.splice(0, unattributed.length);
+      attributed = true;
+      if (!rates) return true;
+      rate = rates.forAgent(agentId);
+      let waitMs = 0;
+      for (const size of frames) {
+        const verdict = rate.charge(size);
+        if (verdict.kind === 'close') {
+          close('RATE_LIMITED', verdict.detail);
+          return false;
+        }
+        if (verdict.kind === 'delay') waitMs = Math.max(waitMs, verdict.waitMs);
+      }
+      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+      return !isClosed();
+    },
+
+    /** Queue the handling of one frame, `delayMs` from now if it was over the rate. */
+    enqueue(job: () => Promise<void>, delayMs = 0): void {
+      inFlight += 1;
+      let work = job;
+      if (delayMs > 0) {
+        delayed += 1;
+        // Due at an absolute time: the wait must not add up with the time spent on earlier frames.
+        const dueAt = performance.now() + delayMs;
+        work = async () => {
+          const left = dueAt - performance.now();
+          if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+          delayed -= 1;
+          // Closed meanwhile (more violations): the agent resends what was never acknowledged.
+          if (!isClosed()) await job();
+        };
+      }
+      updateFlow();
+      chain = chain
+        .then(work)
+        .catch(options.onJobFailed)
+        .finally(() => {
+          inFlight -= 1;
+          updateFlow();
+        });
+    },
+
+    /** Run `job` after everything queued so far (not counted as a frame); its result, in order. */
+    after<T>(job: () => T | Promise<T>): Promise<T> {
+      const result = chain.then(job);
+      chain = result.then(
+        () => {},
+        () => {},
+      );
+      return result;
+    },
+
+    /** Send a message, unless the agent stopped reading: the hub would buffer without bound. */
+    send(message: HubMessage): void {
+      if (isClosed()) return;
+      if ((socket.bufferedAmount ?? 0) > limits.maxBufferedBytes) {
+        close('SLOW_CONSUMER', `${socket.bufferedAmount} bytes unread`);
+        return;
+      }
+      socket.send(encodeMessage(message));
+    },
+
+    /**
+     * The hub is closing the socket. A paused socket would never read the peer's answer to our
+     * close frame: the close handshake would hang until ws' 30 s timeout. What arrives from now
+     * on is read and ignored.
+     */
+    closing(): void {
+      if (paused) {
+        paused = false;
+        socket.resume();
+      }
+    },
+
+    /**
+     * The peer left a heartbeat unanswered. While we do not read the socket its pong is simply
+     * unread, so that is no proof of death: over its rate, the agent is closed for that
+     * (RATE_LIMITED, as it would be after more delayed frames); held back by our own slow commits,
+     * it is not at fault and stays. Answers whether the caller should terminate it as dead.
+     */
+    missedHeartbeat(): 'dead' | 'handled' {
+      if (!paused || isClosed()) return 'dead';
+      if (delayed > 0) close('RATE_LIMITED', 'still over its rate when a heartbeat went unanswered');
+      return 'handled';
+    },
+
+    /** Settles when every job queued so far is done. */
+    drained(): Promise<void> {
+      return chain;
+    },
+  };
+}
+export type FlowControl = ReturnType<typeof createFlowControl>;

@@ -1,0 +1,174 @@
+import {
+  type AgentMessage,
+  type AgentUpdate,
+  type CloseCodeName,
+  type Hello,
+  type Policy,
+  PROBES_CAPABILITY,
+  PROTOCOL_VERSION,
+} from '@vigie/shared';
+import type { Logger } from 'pino';
+import { claimAgentSession, releaseAgentSession } from '../cluster/agent-sessions.js';
+import type { HubDeps } from '../config/deps.js';
+import type { RotationSettings } from '../identity/rotation.js';
+import { hashSecret } from '../security/secrets.js';
+import type { AgentRates } from './agent-rate-limit.js';
+import { authenticateHello } from './authenticate-hello.js';
+import type { SenderIdentity } from './commit-in-transaction.js';
+import { createLiveAgent, type LiveAgent } from './live-agent.js';
+import type { LiveSessions } from './live-sessions.js';
+import type { FlowControl } from './session-flow.js';
+
+export interface HandshakeOptions {
+  readonly helloTimeoutMs: number;
+  /** The host's effective policy, for its welcome (read after the session is registered). */
+  readonly policyFor: (hostId: string) => Policy | Promise<Policy>;
+  /** The signed agent version this hub serves, put in every welcome (0017). */
+  readonly agentUpdate?: () => Promise<AgentUpdate | undefined>;
+  readonly remoteAddress: string;
+  /** Budgets shared by every session of an agent; without it each session has its own. */
+  readonly rates?: AgentRates;
+  readonly rotation?: RotationSettings;
+  /** Called once when the socket stops being an unauthenticated handshake (ready or closed). */
+  readonly onHandshakeDone?: () => void;
+}
+
+/** What the session lends the handshake: its queue and sender, and its close. */
+export interface HandshakeIo {
+  readonly flow: FlowControl;
+  readonly log: Logger;
+  readonly isClosed: () => boolean;
+  readonly close: (code: CloseCodeName, detail: string) => void;
+}
+
+/**
+ * hello → authenticate → welcome. The first frame must be a hello (else 4003), within
+ * `helloTimeoutMs` (else 4006), and only one (else 4005); nothing else is served before it. An
+ * authenticated agent gets its own rate budget, a new session epoch, its LiveSession registered
+ * (superseding an older socket), then its welcome, its probes and a secret rotation if due.
+ */
+export function createHandshake(
+  deps: HubDeps,
+  sessions: LiveSessions,
+  options: HandshakeOptions,
+  io: HandshakeIo,
+) {
+  const { flow, log, isClosed, close } = io;
+  let awaitingHello = true;
+  let done = false;
+  let sender: SenderIdentity | undefined;
+  let agent: LiveAgent | undefined;
+  const helloTimer = setTimeout(
+    () => close('HELLO_TIMEOUT', `no hello within ${options.helloTimeoutMs} ms`),
+    options.helloTimeoutMs,
+  );
+
+  function end(): void {
+    if (done) return;
+    done = true;
+    options.onHandshakeDone?.();
+  }
+
+  async function onHello(hello: Hello): Promise<void> {
+    clearTimeout(helloTimer);
+    const outcome = await authenticateHello(deps, hello, options.remoteAddress);
+    // The socket may have closed while the database answered.
+    if (isClosed()) return;
+    if (!outcome.ok) return close(outcome.close, outcome.detail);
+    const agentUpdate = await options.agentUpdate?.().catch((error: Error) => {
+      log.warn({ err: error }, 'cannot read the agent artefacts to announce');
+      return undefined;
+    });
+    if (isClosed()) return;
+    if (!(await flow.chargeAgent(outcome.agent.id, options.rates))) return;
+    sender = { agentId: outcome.agent.id, hostId: outcome.agent.host_id };
+    const agentId = outcome.agent.id;
+    const heldSecretHash = hashSecret(hello.credential.secret);
+    const runsProbes = hello.capabilities?.includes(PROBES_CAPABILITY) === true;
+    const hostId = sender.hostId;
+    // This instance holds the agent now (a new epoch): its socket on another instance is stale.
+    const epoch = await claimAgentSession(deps.db, {
+      agentId,
+      hostId,
+      instanceId: sessions.instanceId,
+      now: deps.clock(),
+    });
+    if (isClosed()) {
+      await releaseAgentSession(deps.db, { agentId, hostId, epoch, now: deps.clock() });
+      return;
+    }
+    agent = createLiveAgent(deps, sessions, io, {
+      sender,
+      epoch,
+      runsProbes,
+      heldSecretHash,
+      ...(options.rotation && { rotation: options.rotation }),
+      remoteAddress: options.remoteAddress,
+    });
+    // The same credential on a second socket (a reconnect before the old one timed out, or a
+    // replayed hello): one session per agent, the newest; never silently (docs/reliability.md).
+    if (sessions.get(agentId))
+      log.warn(
+        { agentId, code: 'SUPERSEDED' },
+        'agent already connected: the new connection replaces the old',
+      );
+    sessions.register(agent.live);
+    // Read once registered: a layer saved after this read is pushed to the session, behind the welcome.
+    const policy = await options.policyFor(hostId);
+    if (isClosed()) return;
+    end();
+    log.info(
+      { agentId, hostId: sender.hostId, bootId: hello.bootId, ackedSeq: outcome.ackedSeq },
+      'agent connected',
+    );
+    flow.send({
+      type: 'welcome',
+      protocolVersion: PROTOCOL_VERSION,
+      hostId: sender.hostId,
+      serverTime: deps.clock(),
+      ackedSeq: outcome.ackedSeq,
+      policy,
+      ...(agentUpdate && { agentUpdate }),
+    });
+    await agent.sendProbes();
+    // Back with the previous secret: the new one never reached its disk, so it gets another.
+    await agent.rotateNow(outcome.usedPreviousSecret);
+  }
+
+  return {
+    /** A hello: the first is queued behind what came before it (`delayMs` late if over the rate). */
+    hello(hello: Hello, delayMs: number): void {
+      if (!awaitingHello) {
+        close('DUPLICATE_HELLO', 'hello after hello');
+        return;
+      }
+      // Set now, not when the queue reaches onHello, so frames pipelined behind the hello queue up.
+      awaitingHello = false;
+      flow.enqueue(() => onHello(hello), delayMs);
+    },
+
+    /** Whether a message other than hello may pass to the dispatcher: not before the hello (4003). */
+    passes(message: Exclude<AgentMessage, Hello>): boolean {
+      if (!awaitingHello) return true;
+      close('HELLO_REQUIRED', `got ${message.type}`);
+      return false;
+    },
+
+    /** Who the socket is, once the hello is checked (identity comes from it and nothing else). */
+    get sender(): SenderIdentity | undefined {
+      return sender;
+    },
+
+    /** The registered agent, once its session epoch is claimed. */
+    get agent(): LiveAgent | undefined {
+      return agent;
+    },
+
+    /** The socket is closing: no hello deadline any more, and no handshake in progress. */
+    stop(): void {
+      clearTimeout(helloTimer);
+      end();
+    },
+  };
+}
+export type Handshake = ReturnType<typeof createHandshake>;

@@ -4,6 +4,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ArtefactSigner } from '../artefacts/artefact-signer.js';
 import { type ArtefactStore, createArtefactStore } from '../artefacts/artefact-store.js';
+import { auditRoutes } from '../audit/routes.js';
+import { recordSecurityEvent } from '../audit/store.js';
 import type { HubDeps } from '../config/deps.js';
 import { createConsole } from '../console/console-app.js';
 import { sessionOrBearerAuth } from '../console/security/api-session.js';
@@ -123,7 +125,12 @@ export function createApp(
       },
     }),
   );
-  api.use('/enrol', rateLimitByAddress(options.enrolPerMinute ?? 10, deps.clock));
+  api.use(
+    '/enrol',
+    rateLimitByAddress(options.enrolPerMinute ?? 10, deps.clock, (address) =>
+      recordSecurityEvent(deps, { kind: 'enrolment.throttled', reason: 'ADDRESS_RATE_LIMITED', address }),
+    ),
+  );
   api.route('/enrol', enrolRoutes(deps, options.signer?.publicKey));
   // Bearer tokens; the console's session cookie also opens reads (CSV exports from the console).
   api.use(sessionOrBearerAuth(deps));
@@ -156,6 +163,7 @@ export function createApp(
   api.route('/probes', network.probes);
   api.route('/notification-channels', notificationChannelRoutes(deps, notifications));
   api.route('/outbox', outboxRoutes(deps, notifications));
+  api.route('/audit', auditRoutes(deps));
   app.route('/api/v1', api);
 
   return app;

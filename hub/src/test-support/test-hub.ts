@@ -21,8 +21,14 @@ export async function createTestDeps(clock: () => number = Date.now): Promise<Hu
   return { db, clock, random: cryptoRandom, log: pino({ level: 'silent' }) };
 }
 
-/** A real hub on a free loopback port with its own database (see createTestDeps). */
-export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<RunningHub> {
+/**
+ * A real hub on a free loopback port with its own database (see createTestDeps); `clock` replaces
+ * the hub's (the database's on PostgreSQL) for tests that move time.
+ */
+export async function startTestHub(
+  overrides: Partial<HubConfig> = {},
+  runtime: { clock?: () => number } = {},
+): Promise<RunningHub> {
   const database = overrides.db === undefined ? await testDatabaseUrl() : undefined;
   const config: HubConfig = {
     host: '127.0.0.1',
@@ -34,7 +40,10 @@ export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<
     metricsIntervalSec: 10,
     ...overrides,
   };
-  const started = await startHub(config, { log: pino({ level: config.logLevel }) });
+  const started = await startHub(config, {
+    log: pino({ level: config.logLevel }),
+    ...(runtime.clock && { clock: runtime.clock }),
+  });
   if (!started.ok) {
     await database?.release();
     throw started.error;

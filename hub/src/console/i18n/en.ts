@@ -31,6 +31,7 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   signInFailed: 'Wrong username or password.',
   signInExpired: 'The form expired; please try again.',
   signInThrottled: 'Too many attempts; try again in a minute.',
+  signInLocked: 'Account temporarily locked; try again in {n} min.',
   forbiddenTitle: 'Access denied',
   forbiddenText: 'Your role does not allow this page.',
   notFoundTitle: 'Not found',

@@ -34,6 +34,7 @@ export const FR = {
   signInFailed: 'Identifiant ou mot de passe incorrect.',
   signInExpired: 'Le formulaire a expiré ; veuillez réessayer.',
   signInThrottled: 'Trop de tentatives ; réessayez dans une minute.',
+  signInLocked: 'Compte temporairement verrouillé, réessayez dans {n} min.',
   // Errors
   forbiddenTitle: 'Accès refusé',
   forbiddenText: "Votre rôle ne permet pas d'ouvrir cette page.",

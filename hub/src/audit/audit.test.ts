@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
+import { createConsoleUser } from '../console/security/accounts.js';
+import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
 import { createTestDeps, userToken } from '../test-support/test-hub.js';
 import { SECURITY_AUDIT_KINDS } from './kinds.js';
@@ -87,5 +89,93 @@ describe('GET /api/v1/audit', () => {
     }
     expect((await app.request('/api/v1/audit')).status).toBe(401);
     expect((await get('/api/v1/audit?kind=nope', admin)).status).toBe(400);
+  });
+});
+
+/** A console session for `name` (form, then post); its cookie. */
+async function consoleCookie(name: string): Promise<string> {
+  const created = await createConsoleUser(deps, {
+    name,
+    role: name === 'admin2' ? 'admin' : 'n3',
+    password: 'correct horse battery',
+  });
+  if (!created.ok) throw new Error(created.code);
+  const form = await app.request('/console/sign-in');
+  const pre = form.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+  const res = await app.request('/console/sign-in', {
+    method: 'POST',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: name, password: 'correct horse battery', _csrf: csrf }).toString(),
+  });
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .filter((c) => c?.startsWith('vigie_session='))
+    .join('; ');
+}
+
+describe('/console/admin/audit', () => {
+  it("lists the signals in French with labels, the token by client and site, dates in the reader's locale, no raw ids or epochs", {
+    timeout: 30_000,
+  }, async () => {
+    const created = await createEnrolmentToken(deps, {
+      client: 'acme',
+      site: 'lyon',
+      maxUses: 5,
+      ttlMs: 3_600_000,
+      note: 'accueil',
+    });
+    now += 3_600_001;
+    const refused = await app.request('/api/v1/enrol', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        token: created.token,
+        fingerprint: 'abcdefabcdefabcdefabcdef',
+        hostname: 'pc-accueil-03',
+        os: { platform: 'linux', distro: 'Debian', release: '12', kernel: '6.1', arch: 'x64' },
+      }),
+    });
+    expect(refused.status).toBe(401);
+    await recordSecurityEvent(deps, {
+      kind: 'sign-in.locked',
+      reason: 'TOO_MANY_FAILURES',
+      address: '192.0.2.8',
+      subject: 'alice',
+      details: { failures: 5, lockSeconds: 60, lockInARow: 2 },
+    });
+    const cookie = await consoleCookie('admin2');
+    const fr = await (await app.request('/console/admin/audit?lang=fr', { headers: { cookie } })).text();
+    for (const text of [
+      'Journal de sécurité',
+      'Inscription refusée',
+      'Jeton expiré',
+      'jeton acme / lyon (accueil)',
+      'machine pc-accueil-03',
+      'Compte verrouillé',
+      'Trop de mots de passe erronés',
+      'compte alice',
+      '5 échecs, verrouillé 1 min (verrouillage n° 2 d’affilée)',
+      new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short' }).format(new Date(now)),
+    ])
+      expect(fr).toContain(text.replaceAll("'", '&#39;'));
+    expect(fr).not.toContain(created.id);
+    expect(fr).not.toContain(String(now));
+    expect(fr).not.toMatch(/TOKEN_|TOO_MANY|aud_/);
+
+    const en = await (
+      await app.request('/console/admin/audit?lang=en&kind=sign-in.locked', { headers: { cookie } })
+    ).text();
+    expect(en).toContain('Account locked');
+    expect(en).not.toContain('Enrolment refused</td>');
+  });
+
+  it('is for admins only', { timeout: 30_000 }, async () => {
+    const cookie = await consoleCookie('tech');
+    expect((await app.request('/console/admin/audit', { headers: { cookie } })).status).toBe(403);
   });
 });

@@ -1,6 +1,7 @@
 import { DEFAULT_POLICY } from '@vigie/shared';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { auditAdminRoutes } from '../audit/audit-page.js';
 import { pruneSecurityEvents } from '../audit/store.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
 import { createTargetGuard } from '../notify/target-guard.js';
@@ -118,6 +119,7 @@ export function createConsole(deps: ConsoleDeps, options: ConsoleOptions = {}) {
   app.route('/admin', enrolmentAdminRoutes(deps, options));
   app.route('/admin', userAdminRoutes(deps));
   app.route('/admin/report', reportRoutes(deps));
+  app.route('/admin/audit', auditAdminRoutes(deps));
   app.route('/admin/settings', settingsRoutes(deps, notifications));
   app.route('/admin/policies', policyAdminRoutes(deps, policies));
   app.route('/admin/probes', probeAdminRoutes(deps, agents ?? createLiveSessions()));

@@ -84,4 +84,18 @@ describe('console sign-in over real sockets from ten loopback addresses', () => 
     now += 30_000;
     expect(await signIn('127.0.0.42', 'alice', PASSWORD)).toBe(303);
   });
+
+  it('checks no more than the allowed guesses when they all arrive at once', {
+    timeout: 60_000,
+  }, async () => {
+    const addresses = Array.from({ length: 10 }, (_, i) => `127.0.0.${i + 12}`);
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => signIn(addresses[i % 10] ?? '', 'alice', `guess ${i}`)),
+    );
+    // Each guess is numbered before its password is checked: four wrong, the fifth locks, the
+    // other fifteen are refused unchecked, whatever order they finish in.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(4);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(16);
+    expect(await signIn('127.0.0.42', 'alice', PASSWORD)).toBe(429);
+  });
 });

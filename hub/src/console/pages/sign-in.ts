@@ -8,11 +8,11 @@ import { remoteAddress } from '../../security/remote-address.js';
 import { createKeyedBuckets } from '../../security/token-bucket.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import {
-  accountLockedUntil,
   clearSignInFailures,
   DEFAULT_LOCKOUT_POLICY,
   type LockoutPolicy,
-  recordSignInFailure,
+  signInFailed,
+  startSignInAttempt,
 } from '../security/account-lockout.js';
 import { checkSignIn } from '../security/accounts.js';
 import { isTls, SESSION_COOKIE, sameToken } from '../security/guards.js';
@@ -106,16 +106,17 @@ export function signInRoutes(
       return c.html(signInPage(c, deps, t('signInExpired')), 403);
     }
     const { username, password, next } = form.data;
-    // Locked: refused before the password is looked at, so a right one tells nothing either.
-    const lockedUntil = await accountLockedUntil(deps.db, username, deps.clock());
-    if (lockedUntil !== undefined) {
+    // Counted before the password is looked at: past the allowed count, or during a lock, the
+    // attempt is refused unchecked, so a right password tells nothing either.
+    const attempt = await startSignInAttempt(deps, username, address, lockout);
+    if (attempt.refused) {
       await failedFrom(address);
-      return lockedPage(c, lockedUntil, next);
+      return lockedPage(c, attempt.lockedUntil, next);
     }
     const user = await checkSignIn(deps.db, username, password);
     if (!user) {
       await failedFrom(address);
-      const failure = await recordSignInFailure(deps, username, address, lockout);
+      const failure = await signInFailed(deps, username, address, attempt, lockout);
       deps.log.info({ username: username.slice(0, 64), address }, 'console sign-in refused');
       if (failure.lockedUntil !== undefined) {
         deps.log.warn({ username: username.slice(0, 64), address }, 'console account locked');

@@ -4,7 +4,7 @@ import { listSecurityEvents } from '../../audit/store.js';
 import type { HubDeps } from '../../config/deps.js';
 import { createLiveSessions } from '../../ingest/live-sessions.js';
 import { createTestDeps } from '../../test-support/test-hub.js';
-import { accountLockedUntil, recordSignInFailure } from './account-lockout.js';
+import { accountLockedUntil, signInFailed, startSignInAttempt } from './account-lockout.js';
 import { createConsoleUser } from './accounts.js';
 
 let now = 1_764_000_000_000;
@@ -90,7 +90,11 @@ describe('account lockout', () => {
     const locks: number[] = [];
     for (let lock = 0; lock < 7; lock += 1) {
       let failure: { lockedUntil?: number } = {};
-      for (let i = 0; i < 5; i += 1) failure = await recordSignInFailure(deps, 'alice', `10.9.0.${i}`);
+      for (let i = 0; i < 5; i += 1) {
+        const attempt = await startSignInAttempt(deps, 'alice', `10.9.0.${i}`);
+        if (attempt.refused) throw new Error('refused before its fifth failure');
+        failure = await signInFailed(deps, 'alice', `10.9.0.${i}`, attempt);
+      }
       const until = failure.lockedUntil ?? Number.NaN;
       expect(await accountLockedUntil(deps.db, 'alice', until - 1)).toBe(until);
       expect(await accountLockedUntil(deps.db, 'alice', until)).toBeUndefined();

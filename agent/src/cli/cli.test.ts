@@ -95,7 +95,7 @@ async function enrolmentHub(): Promise<{ url: string; requests: EnrolRequest[] }
         response.writeHead(401, { 'content-type': 'application/json' });
         response.end(
           JSON.stringify({
-            error: { code: 'ENROLMENT_TOKEN_EXPIRED', message: 'The enrolment token has expired' },
+            error: { code: 'ENROLMENT_REFUSED', message: 'The enrolment token was refused' },
           }),
         );
         return;
@@ -209,7 +209,7 @@ describe('vigie-agent', () => {
         dir,
       ]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/ENROLMENT_TOKEN_EXPIRED: The enrolment token has expired/);
+      expect(result.stderr).toMatch(/ENROLMENT_REFUSED: The enrolment token was refused/);
     });
   });
 

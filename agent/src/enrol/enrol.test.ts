@@ -57,14 +57,14 @@ describe('enrol', () => {
   it("passes the hub's error code and message through", async () => {
     const hubUrl = await hub((_request, _body, response) =>
       json(response, 401, {
-        error: { code: 'ENROLMENT_TOKEN_EXPIRED', message: 'The enrolment token has expired' },
+        error: { code: 'ENROLMENT_REFUSED', message: 'The enrolment token was refused' },
       }),
     );
     expect(await enrol({ hubUrl, request: REQUEST })).toEqual({
       ok: false,
-      code: 'ENROLMENT_TOKEN_EXPIRED',
+      code: 'ENROLMENT_REFUSED',
       status: 401,
-      message: 'The enrolment token has expired',
+      message: 'The enrolment token was refused',
     });
   });
 

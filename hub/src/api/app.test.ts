@@ -1,4 +1,4 @@
-import type { EnrolRequest } from '@vigie/shared';
+import { type EnrolRequest, ERROR_CODES } from '@vigie/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createUserWithToken } from '../access/create-user.js';
 import type { HubDeps } from '../config/deps.js';
@@ -112,7 +112,7 @@ describe('POST /api/v1/enrol', () => {
   });
 
   it.each([
-    ['an unknown token', async () => 'vge_unknown_unknown_unknown', 'ENROLMENT_TOKEN_INVALID'],
+    ['an unknown token', async () => 'vge_unknown_unknown_unknown', 'TOKEN_UNKNOWN'],
     [
       'an exhausted token',
       async () => {
@@ -120,7 +120,7 @@ describe('POST /api/v1/enrol', () => {
         await app.request('/api/v1/enrol', json(enrolBody(token)));
         return token;
       },
-      'ENROLMENT_TOKEN_EXHAUSTED',
+      'TOKEN_USED_UP',
     ],
     [
       'an expired token',
@@ -129,7 +129,7 @@ describe('POST /api/v1/enrol', () => {
         now += 3_600_001;
         return token;
       },
-      'ENROLMENT_TOKEN_EXPIRED',
+      'TOKEN_EXPIRED',
     ],
     [
       'a revoked token',
@@ -145,15 +145,69 @@ describe('POST /api/v1/enrol', () => {
         ).toBe(204);
         return token;
       },
-      'ENROLMENT_TOKEN_REVOKED',
+      'TOKEN_REVOKED',
     ],
-  ])('refuses %s with its code and creates no host', async (_label, makeToken, code) => {
-    const token = await makeToken();
-    const before = (await deps.db.selectFrom('hosts').select('id').execute()).length;
-    const res = await app.request('/api/v1/enrol', json(enrolBody(token)));
-    expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error: { code } });
-    expect(await deps.db.selectFrom('hosts').select('id').execute()).toHaveLength(before);
+  ])(
+    'refuses %s with the one generic code, creates no host, and audits the real reason',
+    async (_label, makeToken, reason) => {
+      const token = await makeToken();
+      const before = (await deps.db.selectFrom('hosts').select('id').execute()).length;
+      const res = await app.request('/api/v1/enrol', json(enrolBody(token)), {
+        incoming: { socket: { remoteAddress: '203.0.113.7' } },
+      });
+      expect(res.status).toBe(401);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      // The peer learns nothing about the token's state: same code, same message for every reason.
+      expect(body).toEqual({
+        error: { code: 'ENROLMENT_REFUSED', message: ERROR_CODES.ENROLMENT_REFUSED.message },
+      });
+      expect(await deps.db.selectFrom('hosts').select('id').execute()).toHaveLength(before);
+
+      const audit = await app.request('/api/v1/audit?kind=enrolment.refused', { headers: auth(adminToken) });
+      expect(audit.status).toBe(200);
+      const { events } = (await audit.json()) as {
+        events: { reason: string; address: string; details: unknown }[];
+      };
+      expect(events).toEqual([
+        expect.objectContaining({
+          kind: 'enrolment.refused',
+          reason,
+          address: '203.0.113.7',
+          details: { hostname: 'pc-accueil-03', fingerprint: 'abcdefabcdefabcdefabcdef' },
+        }),
+      ]);
+    },
+  );
+
+  it('keeps the per-address limit, and audits the refusal that closes an address once', async () => {
+    const from = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
+    for (let i = 0; i < 10; i += 1)
+      expect(
+        (
+          await app.request(
+            '/api/v1/enrol',
+            json(enrolBody(`vge_guess_${i}_guess_guess`)),
+            from('198.51.100.9'),
+          )
+        ).status,
+      ).toBe(401);
+    const closed = await app.request(
+      '/api/v1/enrol',
+      json(enrolBody('vge_guess_x_guess_guess')),
+      from('198.51.100.9'),
+    );
+    expect(closed.status).toBe(429);
+    // Another address is not held back by the first one's guesses.
+    expect(
+      (await app.request('/api/v1/enrol', json(enrolBody('vge_guess_y_guess_guess')), from('198.51.100.10')))
+        .status,
+    ).toBe(401);
+    const throttled = (await (
+      await app.request('/api/v1/audit?kind=enrolment.throttled', { headers: auth(adminToken) })
+    ).json()) as { events: { address: string; reason: string }[] };
+    expect(throttled.events).toEqual([
+      expect.objectContaining({ address: '198.51.100.9', reason: 'ADDRESS_RATE_LIMITED' }),
+    ]);
   });
 
   it('answers VALIDATION_FAILED with the offending fields', async () => {

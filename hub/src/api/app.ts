@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ArtefactSigner } from '../artefacts/artefact-signer.js';
+import { auditRoutes } from '../audit/routes.js';
+import { recordSecurityEvent } from '../audit/store.js';
 import { createConsole } from '../console/console-app.js';
 import { sessionOrBearerAuth } from '../console/security/api-session.js';
 import { rateLimitByAddress } from '../security/rate-limit.js';
@@ -105,7 +107,12 @@ export function createApp(services: AppServices, agentSocket?: Hono, options: Ap
       },
     }),
   );
-  api.use('/enrol', rateLimitByAddress(options.enrolPerMinute ?? 10, deps.clock));
+  api.use(
+    '/enrol',
+    rateLimitByAddress(options.enrolPerMinute ?? 10, deps.clock, (address) =>
+      recordSecurityEvent(deps, { kind: 'enrolment.throttled', reason: 'ADDRESS_RATE_LIMITED', address }),
+    ),
+  );
   api.route('/enrol', enrolRoutes(deps, options.signer?.publicKey));
   // Bearer tokens; the console's session cookie also opens reads (CSV exports from the console).
   api.use(sessionOrBearerAuth(deps));
@@ -138,6 +145,7 @@ export function createApp(services: AppServices, agentSocket?: Hono, options: Ap
   api.route('/probes', network.probes);
   api.route('/notification-channels', notificationChannelRoutes(deps, notifications));
   api.route('/outbox', outboxRoutes(deps, notifications));
+  api.route('/audit', auditRoutes(deps));
   app.route('/api/v1', api);
 
   return app;

@@ -1,6 +1,8 @@
 import { DEFAULT_POLICY } from '@vigie/shared';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { auditAdminRoutes } from '../audit/audit-page.js';
+import { pruneSecurityEvents } from '../audit/store.js';
 import { createLiveSessions } from '../ingest/live-sessions.js';
 import { createTargetGuard } from '../notify/target-guard.js';
 import { createPolicyService, policyReceivers } from '../policies/policy-service.js';
@@ -18,6 +20,7 @@ import { queueRoutes } from './pages/queue.js';
 import { reportRoutes } from './pages/report.js';
 import { settingsRoutes } from './pages/settings.js';
 import { signInRoutes, signOutRoutes } from './pages/sign-in.js';
+import { pruneSignInFailures } from './security/account-lockout.js';
 import { allow, checkCsrf, loadContext, requireSignedIn } from './security/guards.js';
 import { DEFAULT_SESSION_LIMITS, pruneSessions } from './security/sessions.js';
 import { staticRoutes } from './static-routes.js';
@@ -25,6 +28,8 @@ import { messagePage } from './views/layout.js';
 
 const MAX_FORM_BYTES = 64 * 1024;
 const PRUNE_EVERY_MS = 3_600_000;
+/** How long the security audit keeps a signal. */
+const AUDIT_KEPT_MS = 90 * 86_400_000;
 
 /** Strict CSP: only this hub's own scripts, styles and connections; no inline script, no framing. */
 export const CONTENT_SECURITY_POLICY = [
@@ -84,10 +89,12 @@ export function createConsole(deps: ConsoleDeps, options: ConsoleOptions = {}) {
     if (now - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = now;
       await pruneSessions(deps.db, now, limits);
+      await pruneSignInFailures(deps.db, now, options.signInLockout);
+      await pruneSecurityEvents(deps.db, now - AUDIT_KEPT_MS);
     }
     await next();
   });
-  app.route('/', signInRoutes(deps, limits, options.signInPerMinute ?? 10));
+  app.route('/', signInRoutes(deps, limits, options.signInPerMinute ?? 10, options.signInLockout));
 
   app.use(requireSignedIn);
   app.use(checkCsrf);
@@ -112,6 +119,7 @@ export function createConsole(deps: ConsoleDeps, options: ConsoleOptions = {}) {
   app.route('/admin', enrolmentAdminRoutes(deps, options));
   app.route('/admin', userAdminRoutes(deps));
   app.route('/admin/report', reportRoutes(deps));
+  app.route('/admin/audit', auditAdminRoutes(deps));
   app.route('/admin/settings', settingsRoutes(deps, notifications));
   app.route('/admin/policies', policyAdminRoutes(deps, policies));
   app.route('/admin/probes', probeAdminRoutes(deps, agents ?? createLiveSessions()));

@@ -4,6 +4,7 @@ import type { LiveSessions } from '../ingest/live-sessions.js';
 import type { PolicyService } from '../policies/policy-service.js';
 import type { ClientScope } from '../tenancy/client-scope.js';
 import type { Translate } from './i18n/i18n.js';
+import type { LockoutPolicy } from './security/account-lockout.js';
 import type { ConsoleUser, SessionLimits } from './security/sessions.js';
 
 /** What every console handler finds on its context. */
@@ -24,6 +25,8 @@ export interface ConsoleOptions {
   readonly livePollMs?: number;
   /** Sign-in attempts per minute per address before 429 (default 10; only failures count). */
   readonly signInPerMinute?: number;
+  /** When wrong passwords lock an account name, from any address (default: 5, then 30 s doubling to 15 min). */
+  readonly signInLockout?: LockoutPolicy;
   /** The URL agents reach the hub at, for install commands; defaults to the request's origin. */
   readonly publicUrl?: string;
   /** The agents connected now, so revoking a host's agent also closes its socket. */

@@ -37,6 +37,7 @@ import type { ProbeAgentsTable, ProbeResultsTable, ProbeSitesTable, ProbesTable 
 import type { ProblemsTable } from './tables/problems.js';
 import type { RetentionStateTable, SampleRollupsTable } from './tables/rollups.js';
 import type { SamplesTable } from './tables/samples.js';
+import type { SecurityAuditTable, SignInFailuresTable } from './tables/security-audit.js';
 import type { ApiTokensTable, UsersTable } from './tables/users.js';
 
 /** The hub's schema as Kysely sees it. Migrations never import this (they are frozen in time). */
@@ -89,4 +90,6 @@ export interface Database {
   sites: SitesTable;
   user_clients: UserClientsTable;
   policy_layers: PolicyLayersTable;
+  security_audit: SecurityAuditTable;
+  sign_in_failures: SignInFailuresTable;
 }

@@ -188,4 +188,20 @@ describe('GET /api/v1/inventory/software.csv', () => {
     expect(lines[0]).toBe('hostname,client,site,name,version,publisher,source,installed_at');
     expect(lines[1]).toMatch(/^host-\d+,acme,paris,'=cmd\|' \/C calc'!A0,"1,0",'@evil,registry,$/);
   });
+
+  it('neutralises a formula behind a `;` for spreadsheets that split on it, and keeps the stored name verbatim', async () => {
+    const host = await addHost(deps.db);
+    await sendInventory(
+      host,
+      { software: [{ name: 'aa;=1+1', version: '1', publisher: 'x;@SUM(A1)', source: 'dpkg' }] },
+      'hash-0002',
+    );
+    const text = await (await get('/api/v1/inventory/software.csv?client=acme')).text();
+    for (const separator of [',', ';'])
+      for (const piece of text.split(/\r\n/).flatMap((line) => line.split(separator)))
+        expect(piece).not.toMatch(/^[ "]*[=+\-@\t\r]/);
+    expect(text).toContain(`"aa;'=1+1"`);
+    const stored = await deps.db.selectFrom('inventory_software').select(['name', 'publisher']).execute();
+    expect(stored).toEqual([{ name: 'aa;=1+1', publisher: 'x;@SUM(A1)' }]);
+  });
 });

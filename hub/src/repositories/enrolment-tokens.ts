@@ -84,11 +84,10 @@ export type ConsumeResult =
   | { ok: true; token: EnrolmentToken }
   | {
       ok: false;
-      code:
-        | 'ENROLMENT_TOKEN_INVALID'
-        | 'ENROLMENT_TOKEN_EXPIRED'
-        | 'ENROLMENT_TOKEN_EXHAUSTED'
-        | 'ENROLMENT_TOKEN_REVOKED';
+      /** The real reason, for the security audit only: the peer is told ENROLMENT_REFUSED. */
+      code: 'TOKEN_UNKNOWN' | 'TOKEN_EXPIRED' | 'TOKEN_USED_UP' | 'TOKEN_REVOKED';
+      /** The token's id when the token exists. */
+      tokenId?: string;
     };
 
 /**
@@ -115,8 +114,9 @@ export async function consumeEnrolmentToken(
     .selectAll()
     .where('token_hash', '=', tokenHash)
     .executeTakeFirst();
-  if (!token) return { ok: false, code: 'ENROLMENT_TOKEN_INVALID' };
-  if (token.revoked_at !== null) return { ok: false, code: 'ENROLMENT_TOKEN_REVOKED' };
-  if (token.expires_at <= now) return { ok: false, code: 'ENROLMENT_TOKEN_EXPIRED' };
-  return { ok: false, code: 'ENROLMENT_TOKEN_EXHAUSTED' };
+  if (!token) return { ok: false, code: 'TOKEN_UNKNOWN' };
+  const tokenId = token.id;
+  if (token.revoked_at !== null) return { ok: false, code: 'TOKEN_REVOKED', tokenId };
+  if (token.expires_at <= now) return { ok: false, code: 'TOKEN_EXPIRED', tokenId };
+  return { ok: false, code: 'TOKEN_USED_UP', tokenId };
 }

@@ -45,8 +45,14 @@ export function testHubServices(deps: HubDeps, parts: Partial<Omit<HubServices, 
   return { ...createHubServices(STOCK_CONFIG, deps), deps, ...parts };
 }
 
-/** A real hub on a free loopback port with its own database (see createTestDeps). */
-export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<RunningHub> {
+/**
+ * A real hub on a free loopback port with its own database (see createTestDeps); `clock` replaces
+ * the hub's (the database's on PostgreSQL) for tests that move time.
+ */
+export async function startTestHub(
+  overrides: Partial<HubConfig> = {},
+  runtime: { clock?: () => number } = {},
+): Promise<RunningHub> {
   const database = overrides.db === undefined ? await testDatabaseUrl() : undefined;
   const config: HubConfig = {
     host: '127.0.0.1',
@@ -58,7 +64,10 @@ export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<
     metricsIntervalSec: 10,
     ...overrides,
   };
-  const started = await startHub(config, { log: pino({ level: config.logLevel }) });
+  const started = await startHub(config, {
+    log: pino({ level: config.logLevel }),
+    ...(runtime.clock && { clock: runtime.clock }),
+  });
   if (!started.ok) {
     await database?.release();
     throw started.error;

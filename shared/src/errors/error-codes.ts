@@ -9,10 +9,12 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, message: 'This token may not do that' },
   NOT_FOUND: { status: 404, message: 'No such resource' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
-  ENROLMENT_TOKEN_INVALID: { status: 401, message: 'Unknown enrolment token' },
-  ENROLMENT_TOKEN_EXPIRED: { status: 401, message: 'The enrolment token has expired' },
-  ENROLMENT_TOKEN_EXHAUSTED: { status: 401, message: 'The enrolment token has no uses left' },
-  ENROLMENT_TOKEN_REVOKED: { status: 401, message: 'The enrolment token was revoked' },
+  // One code for every refused token (unknown, expired, used up, revoked): telling them apart
+  // would tell a guesser which tokens exist. The real reason goes to the security audit.
+  ENROLMENT_REFUSED: {
+    status: 401,
+    message: 'The enrolment token was refused; ask an administrator for a valid one',
+  },
   INVALID_TRANSITION: {
     status: 409,
     message: 'This action does not apply to the incident in its current state',

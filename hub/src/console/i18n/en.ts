@@ -1,9 +1,11 @@
 import { ADMIN_EN } from './admin-en.js';
+import { AUDIT_EN } from './audit-en.js';
 import type { MessageKey } from './fr.js';
 
 /** The console's strings in English; same keys as French. */
 export const EN: Readonly<Record<MessageKey, string>> = {
   ...ADMIN_EN,
+  ...AUDIT_EN,
   appName: 'Vigie',
   skipToContent: 'Skip to content',
   navMain: 'Main navigation',
@@ -31,6 +33,7 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   signInFailed: 'Wrong username or password.',
   signInExpired: 'The form expired; please try again.',
   signInThrottled: 'Too many attempts; try again in a minute.',
+  signInLocked: 'Account temporarily locked; try again in {n} min.',
   forbiddenTitle: 'Access denied',
   forbiddenText: 'Your role does not allow this page.',
   notFoundTitle: 'Not found',

@@ -1,4 +1,5 @@
 import { ADMIN_FR } from './admin-fr.js';
+import { AUDIT_FR } from './audit-fr.js';
 
 /**
  * Every string the console shows, in French (the teams Vigie is built for work in French first).
@@ -6,6 +7,7 @@ import { ADMIN_FR } from './admin-fr.js';
  */
 export const FR = {
   ...ADMIN_FR,
+  ...AUDIT_FR,
   appName: 'Vigie',
   skipToContent: 'Aller au contenu',
   navMain: 'Navigation principale',
@@ -34,6 +36,7 @@ export const FR = {
   signInFailed: 'Identifiant ou mot de passe incorrect.',
   signInExpired: 'Le formulaire a expiré ; veuillez réessayer.',
   signInThrottled: 'Trop de tentatives ; réessayez dans une minute.',
+  signInLocked: 'Compte temporairement verrouillé, réessayez dans {n} min.',
   // Errors
   forbiddenTitle: 'Accès refusé',
   forbiddenText: "Votre rôle ne permet pas d'ouvrir cette page.",

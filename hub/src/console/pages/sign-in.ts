@@ -3,8 +3,17 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { z } from 'zod';
+import { recordSecurityEvent } from '../../audit/store.js';
+import { remoteAddress } from '../../security/remote-address.js';
 import { createKeyedBuckets } from '../../security/token-bucket.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
+import {
+  clearSignInFailures,
+  DEFAULT_LOCKOUT_POLICY,
+  type LockoutPolicy,
+  signInFailed,
+  startSignInAttempt,
+} from '../security/account-lockout.js';
 import { checkSignIn } from '../security/accounts.js';
 import { isTls, SESSION_COOKIE, sameToken } from '../security/guards.js';
 import { MAX_PASSWORD_LENGTH } from '../security/password.js';
@@ -52,13 +61,34 @@ function signInPage(c: Context<ConsoleEnv>, deps: ConsoleDeps, error?: string, n
   );
 }
 
-/** /console/sign-in and /console/sign-out. Failed attempts are limited per address. */
-export function signInRoutes(deps: ConsoleDeps, limits: SessionLimits, perMinute: number) {
+/**
+ * /console/sign-in and /console/sign-out. Failed attempts are limited per address (a burst
+ * closes the address) and per account name (account-lockout.ts: a lock holds whatever address
+ * the next guess comes from, and refuses even the right password until it ends).
+ */
+export function signInRoutes(
+  deps: ConsoleDeps,
+  limits: SessionLimits,
+  perMinute: number,
+  lockout: LockoutPolicy = DEFAULT_LOCKOUT_POLICY,
+) {
   const app = new Hono<ConsoleEnv>();
   const failures = createKeyedBuckets(
     { perSec: perMinute / 60, burst: perMinute, maxKeys: 10_000 },
     deps.clock,
   );
+  /** One failure from `address`; the one that uses up its budget is audited (once per burst). */
+  const failedFrom = async (address: string) => {
+    failures.take(address);
+    if (!failures.has(address))
+      await recordSecurityEvent(deps, { kind: 'sign-in.throttled', reason: 'ADDRESS_RATE_LIMITED', address });
+  };
+  const lockedPage = (c: Context<ConsoleEnv>, until: number, next?: string) => {
+    const remainingMs = until - deps.clock();
+    c.header('retry-after', String(Math.ceil(remainingMs / 1000)));
+    const minutes = Math.max(1, Math.ceil(remainingMs / 60_000));
+    return c.html(signInPage(c, deps, c.var.t('signInLocked', { n: minutes }), next), 429);
+  };
 
   app.get('/sign-in', (c) => {
     if (c.var.user) return c.redirect(safeNext(c.req.query('next')), 303);
@@ -67,21 +97,34 @@ export function signInRoutes(deps: ConsoleDeps, limits: SessionLimits, perMinute
 
   app.post('/sign-in', async (c) => {
     const t = c.var.t;
-    const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-    const address = incoming?.socket?.remoteAddress ?? 'unknown';
+    const address = remoteAddress(c);
     if (!failures.has(address)) return c.html(signInPage(c, deps, t('signInThrottled')), 429);
     const form = signInForm.safeParse(await c.req.parseBody());
     const cookie = getCookie(c, PRE_SESSION_COOKIE);
     if (!form.success || !cookie || !sameToken(form.data._csrf, cookie)) {
-      failures.take(address);
+      await failedFrom(address);
       return c.html(signInPage(c, deps, t('signInExpired')), 403);
     }
-    const user = await checkSignIn(deps.db, form.data.username, form.data.password);
-    if (!user) {
-      failures.take(address);
-      deps.log.info({ username: form.data.username.slice(0, 64), address }, 'console sign-in refused');
-      return c.html(signInPage(c, deps, t('signInFailed'), form.data.next), 401);
+    const { username, password, next } = form.data;
+    // Counted before the password is looked at: past the allowed count, or during a lock, the
+    // attempt is refused unchecked, so a right password tells nothing either.
+    const attempt = await startSignInAttempt(deps, username, address, lockout);
+    if (attempt.refused) {
+      await failedFrom(address);
+      return lockedPage(c, attempt.lockedUntil, next);
     }
+    const user = await checkSignIn(deps.db, username, password);
+    if (!user) {
+      await failedFrom(address);
+      const failure = await signInFailed(deps, username, address, attempt, lockout);
+      deps.log.info({ username: username.slice(0, 64), address }, 'console sign-in refused');
+      if (failure.lockedUntil !== undefined) {
+        deps.log.warn({ username: username.slice(0, 64), address }, 'console account locked');
+        return lockedPage(c, failure.lockedUntil, next);
+      }
+      return c.html(signInPage(c, deps, t('signInFailed'), next), 401);
+    }
+    await clearSignInFailures(deps.db, username);
     const session = await openSession(deps.db, deps.random, user.id, deps.clock(), limits);
     deleteCookie(c, PRE_SESSION_COOKIE, { path: `${BASE}/sign-in` });
     setCookie(c, SESSION_COOKIE, session.token, {
@@ -93,7 +136,7 @@ export function signInRoutes(deps: ConsoleDeps, limits: SessionLimits, perMinute
       maxAge: Math.floor(limits.absoluteMs / 1000),
     });
     deps.log.info({ user: user.name, address }, 'console sign-in');
-    return c.redirect(safeNext(form.data.next), 303);
+    return c.redirect(safeNext(next), 303);
   });
 
   return app;

@@ -36,7 +36,8 @@ function nav(c: Context<ConsoleEnv>): Html {
           ${link(`${BASE}/admin/policies`, t('navPolicies'))}
           ${link(`${BASE}/admin/settings`, t('navSettings'))}
           ${link(`${BASE}/admin/probes`, t('navProbes'))}
-          ${link(`${BASE}/admin/report`, t('navReport'))}</li>`
+          ${link(`${BASE}/admin/report`, t('navReport'))}
+          ${link(`${BASE}/admin/audit`, t('navAudit'))}</li>`
       : '';
   return html`<nav aria-label="${t('navMain')}">
     <ul>

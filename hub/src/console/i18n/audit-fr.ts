@@ -1,0 +1,40 @@
+/**
+ * The security audit page's strings, in French; merged into `fr.ts`. Every kind and reason of
+ * audit/kinds.ts has its label here (the type checker holds the page to it).
+ */
+export const AUDIT_FR = {
+  navAudit: 'Journal de sécurité',
+  auditTitle: 'Journal de sécurité',
+  auditIntro:
+    'Ce que des tiers ont tenté et que le hub a refusé : inscriptions d’agents refusées (avec la vraie raison, que le demandeur ne connaît pas), comptes verrouillés, adresses freinées. Conservé 90 jours.',
+  auditKindFilter: 'Type',
+  auditAllKinds: 'Tous',
+  auditFilter: 'Filtrer',
+  auditWhen: 'Date',
+  auditKind: 'Type',
+  auditReason: 'Raison',
+  auditAddress: 'Adresse',
+  auditSubject: 'Visé',
+  auditDetails: 'Détails',
+  auditEmpty: 'Aucun événement.',
+  auditPage: 'Événements {from} à {to} sur {total}',
+  auditNewer: 'Plus récents',
+  auditOlder: 'Plus anciens',
+  'auditKind_enrolment.refused': 'Inscription refusée',
+  'auditKind_enrolment.throttled': 'Inscriptions freinées (adresse)',
+  'auditKind_sign-in.locked': 'Compte verrouillé',
+  'auditKind_sign-in.throttled': 'Connexions freinées (adresse)',
+  auditReason_TOKEN_UNKNOWN: 'Jeton inconnu',
+  auditReason_TOKEN_EXPIRED: 'Jeton expiré',
+  auditReason_TOKEN_USED_UP: 'Jeton épuisé',
+  auditReason_TOKEN_REVOKED: 'Jeton révoqué',
+  auditReason_ADDRESS_RATE_LIMITED: 'Trop de refus depuis cette adresse',
+  auditReason_TOO_MANY_FAILURES: 'Trop de mots de passe erronés',
+  auditToken: 'jeton {client} / {site}',
+  auditTokenNote: 'jeton {client} / {site} ({note})',
+  auditAccount: 'compte {name}',
+  auditMachine: 'machine {hostname}',
+  auditLocked: '{failures} échecs, verrouillé {duration} (verrouillage n° {n} d’affilée)',
+  auditSeconds: '{n} s',
+  auditMinutes: '{n} min',
+} as const;

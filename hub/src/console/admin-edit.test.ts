@@ -7,7 +7,7 @@ import { createLiveSessions } from '../ingest/live-sessions.js';
 import { createTargetGuard, type LookupAll } from '../notify/target-guard.js';
 import { createPolicyService } from '../policies/policy-service.js';
 import { insertDevice } from '../probes/devices.js';
-import { saveSiteAllowlist } from '../probes/repository.js';
+import { saveSiteAllowlist } from '../probes/store.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import { createConsole } from './console-app.js';
 import { createConsoleUser } from './security/accounts.js';

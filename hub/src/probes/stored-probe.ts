@@ -1,5 +1,5 @@
 import { type ProbeSpec, probeSpecSchema } from '@vigie/shared';
-import type { ProbeRow } from './repository.js';
+import type { ProbeRow } from './store.js';
 import { DEFAULT_PROBE_RULES, type ProbeRules, probeRulesSchema } from './rules.js';
 
 /** The spec an agent runs, rebuilt from the row (the id is the row's). */

@@ -16,7 +16,7 @@ import { hostRoutes } from './pages/hosts.js';
 import { incidentRoutes } from './pages/incident.js';
 import { queueRoutes } from './pages/queue.js';
 import { reportRoutes } from './pages/report.js';
-import { settingsRoutes } from './pages/settings.js';
+import { settingsRoutes } from './pages/settings/routes.js';
 import { signInRoutes, signOutRoutes } from './pages/sign-in.js';
 import { allow, checkCsrf, loadContext, requireSignedIn } from './security/guards.js';
 import { DEFAULT_SESSION_LIMITS, pruneSessions } from './security/sessions.js';

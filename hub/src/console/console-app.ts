@@ -9,7 +9,7 @@ import { createChangeFeed } from './live/change-feed.js';
 import { liveRoutes } from './live/live-routes.js';
 import { enrolmentAdminRoutes } from './pages/admin/enrolment.js';
 import { inventoryAdminRoutes } from './pages/admin/inventory.js';
-import { policyAdminRoutes } from './pages/admin/policies.js';
+import { policyAdminRoutes } from './pages/admin/policies/routes.js';
 import { probeAdminRoutes } from './pages/admin/probes.js';
 import { userAdminRoutes } from './pages/admin/users.js';
 import { hostRoutes } from './pages/hosts.js';

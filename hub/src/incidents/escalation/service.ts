@@ -1,4 +1,4 @@
-import { SUPPORT_LEVELS } from '@vigie/shared';
+import { escalationStepsSchema, SUPPORT_LEVELS } from '@vigie/shared';
 import { z } from 'zod';
 import { ApiError } from '../../api/api-error.js';
 import type { HubDeps } from '../../config/deps.js';
@@ -10,7 +10,6 @@ import {
 } from '../../repositories/escalation-policies.js';
 import { findChannel } from '../../repositories/notification-channels.js';
 import { generateId } from '../../security/secrets.js';
-import { escalationStepsSchema } from '../sla/schemas.js';
 import { isLevelTarget } from './policy.js';
 
 // Escalation policies: the writes and their rules, for the API and the console alike.

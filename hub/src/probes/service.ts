@@ -1,36 +1,29 @@
-import {
-  allowEntrySchema,
-  createAllowList,
-  HOST_ROLES,
-  MAX_PROBES_PER_AGENT,
-  PROBE_KINDS,
-  type ProbeSpec,
-  probeSpecSchema,
-  refusedTargets,
-} from '@vigie/shared';
-import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import { createAllowList, refusedTargets } from '@vigie/shared';
+import type { z } from 'zod';
 import { ApiError } from '../api/api-error.js';
 import type { HubDeps } from '../config/deps.js';
-import type { Database } from '../db/database.js';
-import { hostTags } from '../hosts/fields.js';
 import { regradeOpenIncidentsForHost } from '../incidents/regrade-host.js';
 import { defaultIncidentRuntime } from '../incidents/runtime.js';
 import type { LiveSessions } from '../ingest/live-sessions.js';
 import { findHost, type HostRow } from '../repositories/hosts.js';
 import { generateId } from '../security/secrets.js';
 import { pushProbes } from './assignment.js';
+import {
+  type allowBody,
+  type deviceBody,
+  type devicePatch,
+  invalid,
+  parseProbeBody,
+  type probePatch,
+} from './bodies.js';
+import { checkAgents, checkTargets, deviceOr404 } from './checks.js';
 import { insertDevice, listProbingCandidates, setHostsBehind, updateDevice } from './devices.js';
 import { retireProbeSignals } from './retire.js';
-import { probeRulesSchema } from './rules.js';
 import {
   deleteProbe,
-  findProbe,
-  findSiteAllowlist,
   insertProbe,
   listProbeAgents,
   listProbes,
-  listProbesRunBy,
   listProbingHostsOfSite,
   type ProbeRow,
   saveSiteAllowlist,
@@ -39,159 +32,9 @@ import {
 } from './store.js';
 import { readableSpec } from './stored-probe.js';
 
-// Devices, their probes and the sites' allowlists: the writes and their rules, for the API and
-// the console alike. Refusals are ApiErrors (VALIDATION_FAILED, NOT_FOUND, TARGET_NOT_ALLOWED).
-
-export const scopeName = z.string().trim().min(1).max(256);
-export const hostId = z.string().min(1).max(64);
-const hostname = z.string().trim().min(1).max(253);
-
-export const deviceBody = z.strictObject({
-  hostname,
-  client: scopeName,
-  site: scopeName,
-  /** `server` for shared equipment (firewall, NAS): impact and routing read role and tags. */
-  role: z.enum(HOST_ROLES).default('server'),
-  tags: hostTags.default([]),
-});
-export const devicePatch = z
-  .strictObject({
-    hostname: hostname.optional(),
-    role: z.enum(HOST_ROLES).optional(),
-    tags: hostTags.optional(),
-  })
-  .refine((body) => Object.values(body).some((v) => v !== undefined), 'nothing to change');
-export const behindBody = z.strictObject({ hosts: z.array(hostId).max(10_000) });
-export const allowBody = z.strictObject({
-  client: scopeName,
-  site: scopeName,
-  allow: z
-    .array(allowEntrySchema)
-    .max(256)
-    .transform((list) => [...new Set(list)]),
-});
-
-// A probe is written flat, as its spec (kind and target fields), plus where it belongs and who runs it.
-const META_KEYS = ['device', 'name', 'agents', 'rules', 'enabled'] as const;
-const probeMeta = z.strictObject({
-  device: hostId,
-  name: z.string().trim().min(1).max(100),
-  /** Hosts of the device's site whose agents run it; the incident opens when all of them agree. */
-  agents: z
-    .array(hostId)
-    .min(1)
-    .max(8)
-    .transform((list) => [...new Set(list)]),
-  rules: probeRulesSchema.default(probeRulesSchema.parse({})),
-  enabled: z.boolean().default(true),
-});
-export const probePatch = z
-  .strictObject({
-    name: z.string().trim().min(1).max(100).optional(),
-    agents: z
-      .array(hostId)
-      .min(1)
-      .max(8)
-      .transform((list) => [...new Set(list)])
-      .optional(),
-    rules: probeRulesSchema.optional(),
-    enabled: z.boolean().optional(),
-    intervalSec: z.number().int().min(1).max(86_400).optional(),
-    timeoutMs: z.number().int().min(50).max(60_000).optional(),
-  })
-  .refine((body) => Object.values(body).some((v) => v !== undefined), 'nothing to change');
-
-const invalid = (path: string, message: string) =>
-  new ApiError('VALIDATION_FAILED', message, [{ path, message }]);
-
-/** Split a flat probe body into its spec (validated as agents will receive it) and its metadata. */
-function parseProbeBody(body: unknown) {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new ApiError('VALIDATION_FAILED', 'The body must be a JSON object');
-  const meta: Record<string, unknown> = {};
-  const spec: Record<string, unknown> = { intervalSec: 30, timeoutMs: 5000 };
-  for (const [key, value] of Object.entries(body)) {
-    if ((META_KEYS as readonly string[]).includes(key)) meta[key] = value;
-    else spec[key] = value;
-  }
-  if (!(PROBE_KINDS as readonly unknown[]).includes(spec.kind))
-    throw invalid('kind', `kind must be one of ${PROBE_KINDS.join(', ')}`);
-  // The id is the hub's; a placeholder lets the schema check everything else.
-  const parsedSpec = probeSpecSchema.safeParse({ ...spec, id: 'new' });
-  const parsedMeta = probeMeta.safeParse(meta);
-  const issues = [
-    ...(parsedSpec.success ? [] : parsedSpec.error.issues),
-    ...(parsedMeta.success ? [] : parsedMeta.error.issues),
-  ];
-  if (!parsedSpec.success || !parsedMeta.success)
-    throw new ApiError(
-      'VALIDATION_FAILED',
-      undefined,
-      issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
-  return { spec: parsedSpec.data, meta: parsedMeta.data };
-}
-
-export async function deviceOr404(db: Kysely<Database>, id: string): Promise<HostRow> {
-  const host = await findHost(db, id);
-  if (host?.kind !== 'device') throw new ApiError('NOT_FOUND', 'No such device');
-  return host;
-}
-
-export async function probeOr404(db: Kysely<Database>, id: string): Promise<ProbeRow> {
-  const probe = await findProbe(db, id);
-  if (!probe) throw new ApiError('NOT_FOUND', 'No such probe');
-  return probe;
-}
-
-/** Refuse a probe whose targets are outside its site's allowlist, naming them. */
-async function checkTargets(db: Kysely<Database>, device: HostRow, spec: ProbeSpec): Promise<void> {
-  const allow = await findSiteAllowlist(db, device.client, device.site);
-  const refused = refusedTargets(createAllowList(allow), spec);
-  if (refused.length > 0)
-    throw new ApiError(
-      'TARGET_NOT_ALLOWED',
-      `${refused.join(', ')} is not in the allowlist of ${device.client}/${device.site}; ` +
-        'add it with PUT /api/v1/probes/allowlist',
-      { refused, allow },
-    );
-}
-
-/**
- * Probe results an agent may be asked to send per second, all its probes together: well under the
- * hub's per-agent message rate (50/s by default), which closes the socket of an agent above it.
- */
-export const MAX_PROBE_RUNS_PER_SEC = 5;
-
-/** The agents must be agent hosts of the device's site, each under its probe count and rate caps. */
-async function checkAgents(
-  db: Kysely<Database>,
-  device: HostRow,
-  agents: readonly string[],
-  intervalSec: number,
-  probeId?: string,
-): Promise<void> {
-  const candidates = new Set(await listProbingCandidates(db, device.client, device.site));
-  for (const [index, id] of agents.entries()) {
-    if (!candidates.has(id))
-      throw invalid(
-        `agents.${index}`,
-        `${id} is not a host with an enrolled agent on ${device.client}/${device.site}`,
-      );
-    const running = (await listProbesRunBy(db, id)).filter((p) => p.id !== probeId);
-    if (running.length >= MAX_PROBES_PER_AGENT)
-      throw invalid(`agents.${index}`, `${id} already runs ${MAX_PROBES_PER_AGENT} probes`);
-    const rate = running.reduce(
-      (sum, row) => sum + 1 / (readableSpec(row)?.intervalSec ?? 1),
-      1 / intervalSec,
-    );
-    if (rate > MAX_PROBE_RUNS_PER_SEC)
-      throw invalid(
-        `agents.${index}`,
-        `${id} would run ${rate.toFixed(1)} probes a second (at most ${MAX_PROBE_RUNS_PER_SEC}): lengthen intervals`,
-      );
-  }
-}
+// Devices, their probes and the sites' allowlists: the writes, for the API and the console alike.
+// Request bodies are in bodies.ts, the rules they must pass in checks.ts. Refusals are ApiErrors
+// (VALIDATION_FAILED, NOT_FOUND, TARGET_NOT_ALLOWED, CONFLICT).
 
 const runtimeOf = (deps: HubDeps) => deps.incidents ?? defaultIncidentRuntime({ random: deps.random });
 

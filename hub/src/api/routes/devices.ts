@@ -2,18 +2,10 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import type { LiveSessions } from '../../ingest/live-sessions.js';
+import { behindBody, deviceBody, devicePatch, scopeName } from '../../probes/bodies.js';
+import { deviceOr404 } from '../../probes/checks.js';
 import { listDevices, listHostsBehind } from '../../probes/devices.js';
-import {
-  addDevice,
-  behindBody,
-  changeDevice,
-  deviceBody,
-  deviceOr404,
-  devicePatch,
-  removeDevice,
-  scopeName,
-  setDeviceBehind,
-} from '../../probes/service.js';
+import { addDevice, changeDevice, removeDevice, setDeviceBehind } from '../../probes/service.js';
 import { listProbeAgents, listProbes } from '../../probes/store.js';
 import { deviceView, probeView } from '../../probes/views.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';

@@ -2,17 +2,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import type { LiveSessions } from '../../ingest/live-sessions.js';
-import {
-  addProbe,
-  allowBody,
-  changeProbe,
-  hostId,
-  probeOr404,
-  probePatch,
-  removeProbe,
-  saveProbeAllowlist,
-  scopeName,
-} from '../../probes/service.js';
+import { allowBody, hostId, probePatch, scopeName } from '../../probes/bodies.js';
+import { probeOr404 } from '../../probes/checks.js';
+import { addProbe, changeProbe, removeProbe, saveProbeAllowlist } from '../../probes/service.js';
 import {
   findSiteAllowlist,
   listProbeAgents,

@@ -27,6 +27,13 @@ import { lines, list, numberOrText, SETTINGS, text } from './form.js';
 import { settingsPage } from './page.js';
 import { stepsFromText } from './steps-text.js';
 
+const formValues = (form: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(form).flatMap(([k, v]) => (typeof v === 'string' && k !== 'secret' ? [[k, v]] : [])),
+  );
+const back = (c: Context<ConsoleEnv>, anchor: string) => c.redirect(`${SETTINGS}#${anchor}`, 303);
+const by = (c: Context<ConsoleEnv>) => c.var.user?.name ?? 'console';
+
 /**
  * /console/admin/settings: maintenance windows, notification channels (never their URLs'
  * secrets or HMAC keys) and escalation policies. Every form goes through the API's own schema and
@@ -35,16 +42,14 @@ import { stepsFromText } from './steps-text.js';
  */
 export function settingsRoutes(deps: ConsoleDeps, notifications: NotificationsApi) {
   const app = new Hono<ConsoleEnv>();
-
-  const formValues = (form: Record<string, unknown>) =>
-    Object.fromEntries(
-      Object.entries(form).flatMap(([k, v]) => (typeof v === 'string' && k !== 'secret' ? [[k, v]] : [])),
-    );
-  const back = (c: Context<ConsoleEnv>, anchor: string) => c.redirect(`${SETTINGS}#${anchor}`, 303);
-  const by = (c: Context<ConsoleEnv>) => c.var.user?.name ?? 'console';
-
   app.get('/', async (c) => c.html(await settingsPage(deps, c)));
+  windowRoutes(app, deps);
+  channelRoutes(app, deps, notifications);
+  escalationRoutes(app, deps);
+  return app;
+}
 
+function windowRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps) {
   app.post('/windows', async (c) => {
     const form = await c.req.parseBody();
     return runAction(
@@ -75,7 +80,9 @@ export function settingsRoutes(deps: ConsoleDeps, notifications: NotificationsAp
       (error) => settingsPage(deps, c, error),
     ),
   );
+}
 
+function channelRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps, notifications: NotificationsApi) {
   app.post('/channels', async (c) => {
     const form = await c.req.parseBody({ all: true });
     return runAction(
@@ -142,7 +149,9 @@ export function settingsRoutes(deps: ConsoleDeps, notifications: NotificationsAp
       (error) => settingsPage(deps, c, error),
     ),
   );
+}
 
+function escalationRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps) {
   const savePolicy = (c: Context<ConsoleEnv>, id?: string) => async () => {
     const form = await c.req.parseBody();
     const body = parseValue(escalationPolicyBody, {
@@ -172,6 +181,4 @@ export function settingsRoutes(deps: ConsoleDeps, notifications: NotificationsAp
       (error) => settingsPage(deps, c, error),
     ),
   );
-
-  return app;
 }

@@ -1,3 +1,28 @@
+export {
+  ALWAYS_OPEN,
+  addBusinessTime,
+  type BusinessCalendar,
+  businessTimeBetween,
+  calendarProblem,
+  isAlwaysOpen,
+  isBusinessTime,
+  type WeeklyHours,
+} from './calendar/business-time.js';
+export {
+  DAY_MS,
+  dayOf,
+  instantOf,
+  isoDate,
+  isTimeZone,
+  type LocalTime,
+  localTime,
+  MINUTE_MS,
+  minuteOf,
+  offsetMs,
+  type Weekday,
+  weekdayOf,
+} from './calendar/local-time.js';
+export { calendarSchema, timeZoneSchema, weeklyHoursSchema } from './calendar/schemas.js';
 export { CHECK_KINDS, type CheckCategory, type CheckKind, isCheckKind } from './checks/check-kinds.js';
 export { DEFAULT_CHECK_RULES, defaultRule, effectiveRules } from './checks/default-rules.js';
 export {
@@ -27,6 +52,12 @@ export {
 } from './checks/rule.js';
 export { CHECK_STATE_RANK, CHECK_STATES, type CheckState } from './domain/check-state.js';
 export {
+  type EscalationStep,
+  type EscalationTarget,
+  escalationStepSchema,
+  escalationStepsSchema,
+} from './domain/escalation.js';
+export {
   HOST_ROLES,
   type HostRole,
   OS_PLATFORMS,
@@ -43,6 +74,7 @@ export {
   SUPPORT_LEVELS,
   type SupportLevel,
 } from './domain/incident.js';
+export type { OnCallOverride, OnCallSchedule, Rotation } from './domain/oncall.js';
 export {
   type EnrolRequest,
   type EnrolResponse,

@@ -6,7 +6,7 @@ import type { UserRole } from '../db/tables/users.js';
 import { createTargetGuard, type LookupAll } from '../notify/target-guard.js';
 import { createPolicyService } from '../policies/policy-service.js';
 import { insertDevice } from '../probes/devices.js';
-import { saveSiteAllowlist } from '../probes/repository.js';
+import { saveSiteAllowlist } from '../probes/store.js';
 import { createTestDeps, enrolTestAgent, testHubServices } from '../test-support/test-hub.js';
 import { createConsole } from './console-app.js';
 import { createConsoleUser } from './security/accounts.js';

@@ -1,6 +1,6 @@
-import type { NotificationsApi } from '../api/routes/notification-channels.js';
 import type { HubDeps } from '../config/deps.js';
 import type { LiveSessions } from '../ingest/live-sessions.js';
+import type { NotificationsApi } from '../notify/channels/service.js';
 import type { PolicyService } from '../policies/policy-service.js';
 import type { ClientScope } from '../tenancy/client-scope.js';
 import type { Translate } from './i18n/i18n.js';

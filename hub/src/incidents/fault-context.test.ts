@@ -1,12 +1,12 @@
 import type { ProcessInfo } from '@vigie/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
-import { incidentProcesses } from '../console/queries/processes.js';
 import { runRetentionPass } from '../retention/job.js';
 import { RETENTION_DEFAULTS } from '../retention/settings.js';
 import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
 import { runIncidentSweep } from './jobs/sweep.js';
+import { incidentProcesses } from './processes-store.js';
 import type { IncidentRuntime } from './runtime.js';
 import { recordingNotifier, sendCheck } from './testing.js';
 

@@ -20,7 +20,7 @@ import {
 } from '../test-support/test-hub.js';
 import { connectPeer } from '../test-support/ws-peer.js';
 import { deviceSignal } from './device-signal.js';
-import { updateProbe } from './repository.js';
+import { updateProbe } from './store.js';
 
 let deps: HubDeps;
 let app: ReturnType<typeof createApp>;

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { LiveSessions } from '../ingest/live-sessions.js';
 import { findHost } from '../repositories/hosts.js';
-import { findSiteAllowlist, listProbesRunBy } from './repository.js';
+import { findSiteAllowlist, listProbesRunBy } from './store.js';
 import { readableSpec } from './stored-probe.js';
 
 /** The `probes` message for the agent of `hostId`: what it runs, and its site's allowlist. */

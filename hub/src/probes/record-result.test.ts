@@ -13,8 +13,8 @@ import { findOpenIncident } from '../repositories/incidents.js';
 import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import { insertDevice, setHostsBehind } from './devices.js';
-import { insertProbe, listProbeAgents } from './repository.js';
 import { DEFAULT_PROBE_RULES, type ProbeRules } from './rules.js';
+import { insertProbe, listProbeAgents } from './store.js';
 
 const T0 = Date.UTC(2026, 11, 4, 9, 0);
 const DAY = 86_400_000;

@@ -17,7 +17,7 @@ import {
   pruneProbeResults,
   updateProbe,
   updateProbeAgent,
-} from './repository.js';
+} from './store.js';
 import { rulesOf, specOf } from './stored-probe.js';
 import { signalTlsExpiry } from './tls-expiry.js';
 

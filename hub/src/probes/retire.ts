@@ -4,7 +4,7 @@ import { handleSignal } from '../incidents/handle-signal.js';
 import type { IncidentRuntime } from '../incidents/runtime.js';
 import { findHost } from '../repositories/hosts.js';
 import { deviceSignal } from './device-signal.js';
-import type { ProbeRow } from './repository.js';
+import type { ProbeRow } from './store.js';
 
 /**
  * A probe removed or disabled can no longer recover what it opened: say `ok` for each check it

@@ -1,6 +1,6 @@
 import { type ProbeSpec, probeSpecSchema } from '@vigie/shared';
-import type { ProbeRow } from './repository.js';
 import { DEFAULT_PROBE_RULES, type ProbeRules, probeRulesSchema } from './rules.js';
+import type { ProbeRow } from './store.js';
 
 /** The spec an agent runs, rebuilt from the row (the id is the row's). */
 export function specOf(row: ProbeRow): ProbeSpec {

@@ -1,7 +1,7 @@
-import { hostIdentityView } from '../api/routes/host-view.js';
+import { hostIdentityView } from '../hosts/view.js';
 import type { HostRow } from '../repositories/hosts.js';
 import { isFresh, voteLifetimeMs } from './agreement.js';
-import type { listProbeVoters, ProbeResultRow, ProbeRow } from './repository.js';
+import type { listProbeVoters, ProbeResultRow, ProbeRow } from './store.js';
 import { readableSpec, rulesOf } from './stored-probe.js';
 
 type VoterRow = Awaited<ReturnType<typeof listProbeVoters>>[number];

@@ -1,8 +1,7 @@
+import { type BusinessCalendar, calendarSchema } from '@vigie/shared';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { BusinessCalendarsTable } from '../db/tables/escalation.js';
-import type { BusinessCalendar } from '../incidents/sla/business-time.js';
-import { calendarSchema } from '../incidents/sla/schemas.js';
 
 /** A stored calendar with its scope. */
 export interface StoredCalendar extends BusinessCalendar {

@@ -1,9 +1,8 @@
 import type { SupportLevel } from '@vigie/shared';
+import { type EscalationStep, escalationStepsSchema } from '@vigie/shared';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { EscalationPoliciesTable } from '../db/tables/escalation.js';
-import type { EscalationStep } from '../incidents/escalation/policy.js';
-import { escalationStepsSchema } from '../incidents/sla/schemas.js';
 
 /** A stored policy, decoded. */
 export interface EscalationPolicy {

@@ -1,11 +1,9 @@
 import type { SupportLevel } from '@vigie/shared';
+import { type OnCallSchedule, type Rotation, type WeeklyHours, weeklyHoursSchema } from '@vigie/shared';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import type { OncallOverridesTable, OncallSchedulesTable } from '../db/tables/escalation.js';
-import type { OnCallSchedule, Rotation } from '../incidents/oncall/who-is-on-call.js';
-import type { WeeklyHours } from '../incidents/sla/business-time.js';
-import { weeklyHoursSchema } from '../incidents/sla/schemas.js';
 
 export type OverrideRow = Selectable<OncallOverridesTable>;
 

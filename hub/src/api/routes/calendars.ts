@@ -1,8 +1,8 @@
+import { calendarSchema } from '@vigie/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { recomputeClocksInScopes } from '../../incidents/sla/recompute-clocks.js';
-import { calendarSchema } from '../../incidents/sla/schemas.js';
 import {
   type CalendarInput,
   deleteCalendar,

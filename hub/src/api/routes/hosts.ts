@@ -3,6 +3,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { publish } from '../../cluster/notify.js';
 import type { HubDeps } from '../../config/deps.js';
+import { hostTags } from '../../hosts/fields.js';
+import { toHostView } from '../../hosts/view.js';
 import { requestRotation } from '../../identity/rotation.js';
 import { resolveRevokedHostSilence } from '../../incidents/jobs/revoked-hosts.js';
 import { regradeOpenIncidentsForHost } from '../../incidents/regrade-host.js';
@@ -19,8 +21,6 @@ import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
 import { decodeHostCursor, encodeHostCursor } from './host-cursor.js';
-import { hostTags } from './host-fields.js';
-import { toHostView } from './host-view.js';
 
 const listQuery = z.object({
   client: z.string().max(256).optional(),

@@ -1,10 +1,8 @@
-import { SUPPORT_LEVELS } from '@vigie/shared';
+import { dayOf, SUPPORT_LEVELS, timeZoneSchema, weeklyHoursSchema } from '@vigie/shared';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { findOnCall } from '../../incidents/oncall/find-on-call.js';
-import { dayOf } from '../../incidents/sla/local-time.js';
-import { timeZoneSchema, weeklyHoursSchema } from '../../incidents/sla/schemas.js';
 import {
   deleteOverride,
   deleteSchedule,

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { OUTBOX_STATES } from '../../db/tables/outbox.js';
+import type { NotificationsApi } from '../../notify/channels/service.js';
 import {
   countDeliveriesByState,
   findDelivery,
@@ -12,7 +13,6 @@ import {
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseQuery } from '../validate.js';
-import type { NotificationsApi } from './notification-channels.js';
 
 const outboxQuery = z.object({
   state: z.enum(OUTBOX_STATES).optional(),

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/database.js';
-import { incidentsVersion } from '../queries/queue.js';
+import { incidentsVersion } from '../../incidents/queue-store.js';
 
 export interface ChangeFeed {
   /** The incidents' version now: what a new subscriber starts from. */

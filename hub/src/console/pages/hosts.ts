@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
+import { type FleetRow, listFleetPage, listHostIncidents } from '../../hosts/store.js';
 import { snapshotView } from '../../inventory/snapshot-view.js';
 import { findHost, type HostRow } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
@@ -8,7 +9,6 @@ import { readBucketedSeries } from '../../repositories/samples.js';
 import { scopeAllows } from '../../tenancy/client-scope.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import type { Translate } from '../i18n/i18n.js';
-import { type FleetRow, listFleetPage, listHostIncidents } from '../queries/fleet.js';
 import { optionalText, queryOf } from '../views/fields.js';
 import { duration, pct, priorityBadge, stateLabel } from '../views/format.js';
 import { csrfField, type Html, messagePage, page } from '../views/layout.js';

@@ -2,12 +2,12 @@ import type { ProcessInfo } from '@vigie/shared';
 import { html } from 'hono/html';
 import { decideAction, TECHNICIAN_ACTIONS } from '../../incidents/engine/actions.js';
 import { incidentFacts } from '../../incidents/facts.js';
+import type { ProcessesAt } from '../../incidents/processes-store.js';
 import type { IncidentEventRow } from '../../repositories/incident-events.js';
 import type { IncidentRow } from '../../repositories/incidents.js';
 import { BASE } from '../env.js';
 import { isMessageKey } from '../i18n/fr.js';
 import type { Translate } from '../i18n/i18n.js';
-import type { ProcessesAt } from '../queries/processes.js';
 import { csrfField, type Html } from '../views/layout.js';
 
 // The parts of the incident page: its timeline (also served alone to the live script), the

@@ -2,11 +2,11 @@ import { INCIDENT_STATES, type SupportLevel } from '@vigie/shared';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
+import { listQueue, type QueueRow } from '../../incidents/queue-store.js';
 import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
 import { listCalendars } from '../../repositories/business-calendars.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import type { Translate } from '../i18n/i18n.js';
-import { listQueue, type QueueRow } from '../queries/queue.js';
 import { optionalText, queryOf } from '../views/fields.js';
 import {
   currentClock,

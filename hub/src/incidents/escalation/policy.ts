@@ -1,15 +1,4 @@
-import { SUPPORT_LEVELS, type SupportLevel } from '@vigie/shared';
-
-/** Who a step notifies: a support level's channels, or one notification channel by id. */
-export type EscalationTarget = SupportLevel | `nch_${string}`;
-
-/** One step of an escalation policy; `waitSec` counts from the previous step's last notice. */
-export interface EscalationStep {
-  readonly waitSec: number;
-  readonly notify: readonly EscalationTarget[];
-  /** Notify again every `everySec`, `times` more times, unless acknowledged meanwhile. */
-  readonly repeat?: { readonly everySec: number; readonly times: number } | undefined;
-}
+import { type EscalationStep, type EscalationTarget, SUPPORT_LEVELS, type SupportLevel } from '@vigie/shared';
 
 /** One notice of a policy run: the n-th (from 1), this long after the run started. */
 export interface Firing {

@@ -1,3 +1,4 @@
+import type { EscalationStep } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { claimDueRuns, releaseRun } from '../../repositories/incident-escalations.js';
@@ -6,7 +7,7 @@ import { generateId } from '../../security/secrets.js';
 import { technicianActed } from '../engine/types.js';
 import { incidentFacts } from '../facts.js';
 import type { IncidentRuntime } from '../runtime.js';
-import { type EscalationStep, expandPolicy } from './policy.js';
+import { expandPolicy } from './policy.js';
 import { fire } from './runs.js';
 
 /** How long a claimed run stays with its sweep before another may take it over. */

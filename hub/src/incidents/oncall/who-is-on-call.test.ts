@@ -1,5 +1,6 @@
+import type { OnCallSchedule } from '@vigie/shared';
 import { describe, expect, it } from 'vitest';
-import { type OnCallSchedule, rotationMember, whoIsOnCall } from './who-is-on-call.js';
+import { rotationMember, whoIsOnCall } from './who-is-on-call.js';
 
 const at = (iso: string) => Date.parse(iso);
 const base = { client: '', timezone: 'Europe/Paris', enabled: true, overrides: [] };

@@ -1,7 +1,7 @@
+import { ALWAYS_OPEN, type BusinessCalendar } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { listCalendarsFor, type StoredCalendar } from '../../repositories/business-calendars.js';
-import { ALWAYS_OPEN, type BusinessCalendar } from './business-time.js';
 
 /** A calendar and the name to show for it. */
 export interface AppliedCalendar {

@@ -1,4 +1,4 @@
-import { addBusinessTime, type BusinessCalendar, businessTimeBetween } from './business-time.js';
+import { addBusinessTime, type BusinessCalendar, businessTimeBetween } from '@vigie/shared';
 
 export const SLA_CLOCKS = ['own', 'resolve'] as const;
 export type SlaClockName = (typeof SLA_CLOCKS)[number];

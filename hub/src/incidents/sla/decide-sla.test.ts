@@ -1,5 +1,5 @@
+import { ALWAYS_OPEN } from '@vigie/shared';
 import { describe, expect, it } from 'vitest';
-import { ALWAYS_OPEN } from './business-time.js';
 import { clockFromStart, resumeClock, retargetClock, startClock } from './clocks.js';
 import { decideSla, type SlaFacts, slaView } from './decide-sla.js';
 import { parseSlaSettings } from './parse-settings.js';

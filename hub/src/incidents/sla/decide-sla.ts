@@ -1,5 +1,4 @@
-import { type Priority, SUPPORT_LEVELS, type SupportLevel } from '@vigie/shared';
-import type { BusinessCalendar } from './business-time.js';
+import { type BusinessCalendar, type Priority, SUPPORT_LEVELS, type SupportLevel } from '@vigie/shared';
 import { elapsedMs, type SlaClock, type SlaClockName } from './clocks.js';
 import { formatDuration } from './settings.js';
 

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { SUPPORT_LEVELS } from '@vigie/shared';
+import { type EscalationStep, escalationStepsSchema, SUPPORT_LEVELS } from '@vigie/shared';
 import { z } from 'zod';
-import type { EscalationStep } from '../escalation/policy.js';
-import { escalationStepsSchema } from './schemas.js';
 import { DEFAULT_SLA_SETTINGS, type SlaSettings } from './settings.js';
 
 const ms = z

@@ -1,5 +1,5 @@
-import type { Priority, SupportLevel } from '@vigie/shared';
-import { DEFAULT_ESCALATION_POLICIES, type EscalationStep } from '../escalation/policy.js';
+import type { EscalationStep, Priority, SupportLevel } from '@vigie/shared';
+import { DEFAULT_ESCALATION_POLICIES } from '../escalation/policy.js';
 
 /** Time to own (acknowledge or assign) and time to resolve, in business time. */
 export interface SlaTarget {

@@ -1,9 +1,9 @@
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
-import { addProbe } from '../../../api/routes/probes.js';
 import type { LiveSessions } from '../../../ingest/live-sessions.js';
 import { listDevices, listProbingCandidates } from '../../../probes/devices.js';
-import { findSiteAllowlist, listProbes, listProbeVoters } from '../../../probes/repository.js';
+import { addProbe } from '../../../probes/service.js';
+import { findSiteAllowlist, listProbes, listProbeVoters } from '../../../probes/store.js';
 import { readableSpec } from '../../../probes/stored-probe.js';
 import type { HostRow } from '../../../repositories/hosts.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../../env.js';

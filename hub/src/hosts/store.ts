@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.js';
-import type { HostRow } from '../../repositories/hosts.js';
-import { type ClientScope, scopeCondition } from '../../tenancy/client-scope.js';
-import { containsIgnoringCase } from './like.js';
+import type { Database } from '../db/database.js';
+import { containsIgnoringCase } from '../db/like.js';
+import type { HostRow } from '../repositories/hosts.js';
+import { type ClientScope, scopeCondition } from '../tenancy/client-scope.js';
 
 export type FleetRow = HostRow & { openIncidents: number };
 
@@ -55,4 +55,13 @@ export async function listHostIncidents(db: Kysely<Database>, hostId: string, li
     .orderBy('opened_at', 'desc')
     .limit(limit)
     .execute();
+}
+
+/** The id of a host named `hostname` (any client: the caller scopes what it shows). */
+export async function findHostIdByHostname(
+  db: Kysely<Database>,
+  hostname: string,
+): Promise<string | undefined> {
+  const row = await db.selectFrom('hosts').select('id').where('hostname', '=', hostname).executeTakeFirst();
+  return row?.id;
 }

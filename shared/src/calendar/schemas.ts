@@ -1,4 +1,3 @@
-import { SUPPORT_LEVELS } from '@vigie/shared';
 import { z } from 'zod';
 import { calendarProblem } from './business-time.js';
 import { isTimeZone } from './local-time.js';
@@ -38,37 +37,3 @@ export const calendarSchema = z
     const problem = calendarProblem(calendar);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [problem.split(' ')[0] ?? ''] });
   });
-
-const channelId = z
-  .templateLiteral(['nch_', z.string()])
-  .refine((id) => /^nch_[A-Za-z0-9_-]{1,60}$/.test(id), 'a notification channel id (nch_…)');
-
-/** One escalation step. */
-export const escalationStepSchema = z.object({
-  waitSec: z
-    .number()
-    .int()
-    .min(0)
-    .max(7 * 86_400),
-  notify: z
-    .array(z.union([z.enum(SUPPORT_LEVELS), channelId]))
-    .min(1)
-    .max(10),
-  repeat: z
-    .object({
-      everySec: z
-        .number()
-        .int()
-        .min(60)
-        .max(7 * 86_400),
-      times: z.number().int().min(1).max(20),
-    })
-    .optional(),
-});
-
-/** A policy's steps: at most 20 steps, at most 100 notices in all. */
-export const escalationStepsSchema = z
-  .array(escalationStepSchema)
-  .min(1)
-  .max(20)
-  .refine((steps) => steps.reduce((n, s) => n + 1 + (s.repeat?.times ?? 0), 0) <= 100, 'at most 100 notices');

@@ -1,4 +1,4 @@
-import type { HostRow } from '../../repositories/hosts.js';
+import type { HostRow } from '../repositories/hosts.js';
 
 /** What names and grades a host (or a device) in the API: where it is, its role and tags. */
 export function hostIdentityView(row: HostRow) {

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.js';
-import { findIncidentProcesses } from '../../repositories/incident-context.js';
-import { type ProcessesAt, topProcessesAround } from '../../repositories/sample-processes.js';
+import type { Database } from '../db/database.js';
+import { findIncidentProcesses } from '../repositories/incident-context.js';
+import { type ProcessesAt, topProcessesAround } from '../repositories/sample-processes.js';
 
-export type { ProcessesAt } from '../../repositories/sample-processes.js';
+export type { ProcessesAt } from '../repositories/sample-processes.js';
 
 /**
  * The top processes of an incident: those kept when it opened (they outlive the raw samples,

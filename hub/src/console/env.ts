@@ -1,8 +1,8 @@
 import type { HubDeps } from '../config/deps.js';
+import type { ClientScope } from '../db/client-scope.js';
 import type { LiveSessions } from '../ingest/live-sessions.js';
 import type { NotificationsApi } from '../notify/channels/service.js';
 import type { PolicyService } from '../policies/policy-service.js';
-import type { ClientScope } from '../tenancy/client-scope.js';
 import type { Translate } from './i18n/i18n.js';
 import type { LockoutPolicy } from './security/account-lockout.js';
 import type { ConsoleUser, SessionLimits } from './security/sessions.js';

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
+import { type ClientScope, scopeCondition } from '../db/client-scope.js';
 import type { Database } from '../db/database.js';
 import { containsIgnoringCase } from '../db/like.js';
 import type { HostRow } from '../repositories/hosts.js';
-import { type ClientScope, scopeCondition } from '../tenancy/client-scope.js';
 
 export type FleetRow = HostRow & { openIncidents: number };
 

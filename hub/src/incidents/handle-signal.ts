@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { lockKeyForTransaction } from '../db/dialect.js';
+import type { IncidentEventKind } from '../db/incident-event-kinds.js';
 import type { IncidentSource } from '../db/tables/incidents.js';
 import { holdSignal, releaseHeldSignal } from '../repositories/held-signals.js';
 import { insertIncidentEvent } from '../repositories/incident-events.js';
@@ -8,7 +9,6 @@ import { findIncident, type IncidentRow, updateIncident } from '../repositories/
 import { decideSignal } from './engine/decide-signal.js';
 import type { Grade, Signal, SignalDecision } from './engine/types.js';
 import { startEscalation } from './escalation/runs.js';
-import type { IncidentEventKind } from './event-kinds.js';
 import { adoptExplainedSiteSilences } from './explained-site-silence.js';
 import { hostnameOf, notice, reopenEpoch } from './notices.js';
 import { openIncident } from './open-incident.js';

@@ -1,9 +1,9 @@
 import type { IncidentState, Priority, SupportLevel } from '@vigie/shared';
 import type { Kysely } from 'kysely';
+import { type ClientScope, scopeCondition } from '../db/client-scope.js';
 import type { Database } from '../db/database.js';
 import { containsIgnoringCase } from '../db/like.js';
 import type { IncidentRow } from '../repositories/incidents.js';
-import { type ClientScope, scopeCondition } from '../tenancy/client-scope.js';
 
 /** What a technician narrows a queue with; everything optional but the limit. */
 export interface QueueFilter {

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
+import { insertChannel } from '../notify/channels/store.js';
 import { createOutboxNotifier } from '../notify/outbox-notifier.js';
 import { insertCalendar } from '../repositories/business-calendars.js';
 import { insertPolicy } from '../repositories/escalation-policies.js';
 import { listRuns } from '../repositories/incident-escalations.js';
 import { findIncident } from '../repositories/incidents.js';
-import { insertChannel } from '../repositories/notification-channels.js';
 import { testIncidentRuntime } from '../test-support/incident-runtime.js';
 import { createTestDeps } from '../test-support/test-hub.js';
 import type { TechnicianAction } from './engine/actions.js';

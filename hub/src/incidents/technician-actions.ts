@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { IncidentEventKind } from '../db/incident-event-kinds.js';
 import { insertIncidentEvent } from '../repositories/incident-events.js';
 import {
   findIncident,
@@ -9,7 +10,6 @@ import {
 } from '../repositories/incidents.js';
 import { decideAction, type TechnicianAction } from './engine/actions.js';
 import { startEscalation, stopEscalation } from './escalation/runs.js';
-import type { IncidentEventKind } from './event-kinds.js';
 import { incidentFacts } from './facts.js';
 import { hostnameOf, notice, reopenEpoch } from './notices.js';
 import { closeIncident, pausedMs, resolveIncident } from './resolve.js';

@@ -23,8 +23,12 @@ function harness(options: { limits?: SessionLimits; maxInFlight?: number; clock?
     paused: false,
     send: (data: string) => void socket.sent.push(data),
     close: () => {},
-    pause: () => void (socket.paused = true),
-    resume: () => void (socket.paused = false),
+    pause: () => {
+      socket.paused = true;
+    },
+    resume: () => {
+      socket.paused = false;
+    },
   } satisfies SessionSocket & Record<string, unknown>;
   const failures: unknown[] = [];
   let closed = false;

@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { recordHostAntivirus } from '../repositories/host-antivirus.js';
 import { recordHostUpdates, type UpdateFacts } from '../repositories/host-updates.js';
-import { insertInventoryChanges } from '../repositories/inventory-changes.js';
 import { replaceHostHardware } from '../repositories/inventory-hardware.js';
 import { replaceHostSoftware } from '../repositories/inventory-software.js';
+import { insertInventoryChanges } from './changes-store.js';
 import { diffInventory } from './diff.js';
 import { type FactsView, type SnapshotView, snapshotView } from './snapshot-view.js';
 

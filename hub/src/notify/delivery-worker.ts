@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import type { IncidentNotice } from '../incidents/notifier.js';
-import { findChannels } from '../repositories/notification-channels.js';
 import {
   claimDueDeliveries,
   markDeliveryFailed,
@@ -11,6 +10,7 @@ import {
 } from '../repositories/outbox.js';
 import { generateId, type RandomBytes } from '../security/secrets.js';
 import type { NotificationChannel } from './channel-config.js';
+import { findChannels } from './channels/store.js';
 import type { SendResult } from './delivery.js';
 import { backoffDelay, withTimeout } from './retry.js';
 import type { SendToChannel } from './send-to-channel.js';

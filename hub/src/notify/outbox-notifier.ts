@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { IncidentNotice, IncidentNotifier } from '../incidents/notifier.js';
-import { listEnabledChannels } from '../repositories/notification-channels.js';
 import { enqueueDeliveries } from '../repositories/outbox.js';
 import { generateId, type RandomBytes } from '../security/secrets.js';
 import { channelWants } from './channel-config.js';
+import { listEnabledChannels } from './channels/store.js';
 
 export interface OutboxNotifierOptions {
   /**

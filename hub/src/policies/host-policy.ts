@@ -1,8 +1,8 @@
 import { type EffectivePolicy, type Policy, type PolicyLayerScope, resolvePolicy } from '@vigie/shared';
 import type { Kysely } from 'kysely';
+import type { ClientScope } from '../db/client-scope.js';
 import type { Database } from '../db/database.js';
 import { findHost, type HostRow } from '../repositories/hosts.js';
-import type { ClientScope } from '../tenancy/client-scope.js';
 import { findClientByName, findSiteByName } from '../tenancy/clients.js';
 import { currentRevision, layersForHost, type StoredLayer } from './layers.js';
 

@@ -1,7 +1,7 @@
 import { PRIORITIES, type Priority } from '@vigie/shared';
 import type { Kysely } from 'kysely';
+import { type ClientScope, scopeCondition } from '../db/client-scope.js';
 import type { Database } from '../db/database.js';
-import { type ClientScope, scopeCondition } from '../tenancy/client-scope.js';
 
 /** Counts per priority, every priority present (0 when none). */
 export type PriorityCounts = Record<Priority, number>;

@@ -1,8 +1,8 @@
 import type { OsInfo } from '@vigie/shared';
 import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import { type ClientScope, scopeCondition } from '../db/client-scope.js';
 import type { Database } from '../db/database.js';
 import type { HostsTable } from '../db/tables/hosts.js';
-import { type ClientScope, scopeCondition } from '../tenancy/client-scope.js';
 
 export type HostRow = Selectable<HostsTable>;
 

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { IncidentEventKind } from '../db/incident-event-kinds.js';
 import type { IncidentEventsTable } from '../db/tables/incidents.js';
-import type { IncidentEventKind } from '../incidents/event-kinds.js';
 import type { RandomBytes } from '../security/secrets.js';
 
 export type IncidentEventRow = Selectable<IncidentEventsTable>;

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import { type ClientScope, scopeCondition } from '../db/client-scope.js';
 import type { Database } from '../db/database.js';
 import type { IncidentsTable } from '../db/tables/incidents.js';
-import { type ClientScope, scopeCondition } from '../tenancy/client-scope.js';
 
 export type IncidentRow = Selectable<IncidentsTable>;
 export type IncidentChanges = Updateable<IncidentsTable>;

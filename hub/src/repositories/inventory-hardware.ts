@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import { type ClientScope, scopeCondition } from '../db/client-scope.js';
 import type { Database } from '../db/database.js';
 import type { InventoryHardwareTable } from '../db/tables/inventory-history.js';
-import { type ClientScope, scopeCondition } from '../tenancy/client-scope.js';
 
 export type InventoryHardwareRow = Selectable<InventoryHardwareTable>;
 

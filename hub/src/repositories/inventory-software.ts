@@ -1,9 +1,9 @@
 import type { Software } from '@vigie/shared';
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { type ClientScope, scopeCondition } from '../db/client-scope.js';
 import type { Database } from '../db/database.js';
 import { equalsIgnoringCase, likeIgnoringCase } from '../db/dialect.js';
 import type { InventorySoftwareTable } from '../db/tables/inventory-history.js';
-import { type ClientScope, scopeCondition } from '../tenancy/client-scope.js';
 
 export type InventorySoftwareRow = Selectable<InventorySoftwareTable>;
 

@@ -1,7 +1,7 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { SamplesTable } from '../db/tables/samples.js';
-import { publishedTiers } from '../retention/state.js';
+import { publishedTiers } from './retention-state.js';
 
 /** Insert samples; rows already stored (a resent message) are left as they are. */
 export async function insertSamples(db: Kysely<Database>, rows: Insertable<SamplesTable>[]): Promise<void> {

@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import { runTickAlone } from '../cluster/tick-lock.js';
 import { sqliteHandleOf } from '../db/connect.js';
 import type { Database } from '../db/database.js';
+import { tierStateName, writeState } from '../repositories/retention-state.js';
 import { prune } from './prune.js';
 import { rollUp } from './rollup.js';
 import type { RetentionSettings } from './settings.js';
-import { tierStateName, writeState } from './state.js';
 import { startWalCheckpointer } from './wal-checkpoint.js';
 
 export interface RetentionJobOptions {

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import { readState, writeState } from '../repositories/retention-state.js';
 import type { RetentionSettings } from './settings.js';
-import { readState, writeState } from './state.js';
 
 export const ROLLED_UP_UNTIL = 'rolled_up_received_until';
 

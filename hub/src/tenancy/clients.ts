@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
+import { type ClientScope, scopeCondition } from '../db/client-scope.js';
 import type { Database } from '../db/database.js';
 import type { ClientsTable, SitesTable } from '../db/tables/clients.js';
 import { generateId, type RandomBytes } from '../security/secrets.js';
-import { type ClientScope, scopeCondition } from './client-scope.js';
 
 export type ClientRow = Selectable<ClientsTable>;
 export type SiteRow = Selectable<SitesTable>;

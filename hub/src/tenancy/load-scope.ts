@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
+import { ALL_CLIENTS, type ClientScope, onlyClients } from '../db/client-scope.js';
 import type { Database } from '../db/database.js';
 import type { UserRole } from '../db/tables/users.js';
-import { ALL_CLIENTS, type ClientScope, onlyClients } from './client-scope.js';
 
 /** The scope of a user: admins and unscoped users see every client, scoped ones their list. */
 export async function loadClientScope(

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AuthEnv } from '../api/middleware/bearer-auth.js';
 import type { HubDeps } from '../config/deps.js';
-import type { ClientScope } from './client-scope.js';
+import type { ClientScope } from '../db/client-scope.js';
 import { loadClientScope } from './load-scope.js';
 
 const SCOPE_KEY = 'clientScope';

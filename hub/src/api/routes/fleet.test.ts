@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../../config/deps.js';
+import { onlyClients } from '../../db/client-scope.js';
 import { readFleetSummary } from '../../repositories/fleet-summary.js';
 import { listHostPage } from '../../repositories/hosts.js';
-import { onlyClients } from '../../tenancy/client-scope.js';
 import { createTestDeps, testHubServices, userToken } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 

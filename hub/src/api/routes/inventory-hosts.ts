@@ -1,15 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
+import type { ClientScope } from '../../db/client-scope.js';
+import { listInventoryChanges } from '../../inventory/changes-store.js';
 import { toGlpiInventory } from '../../inventory/glpi-format.js';
 import { snapshotView } from '../../inventory/snapshot-view.js';
 import { expiryStagesSchema, stagesOf } from '../../licences/expiry.js';
 import { findHostUpdates } from '../../repositories/host-updates.js';
 import { findHost } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
-import { listInventoryChanges } from '../../repositories/inventory-changes.js';
 import { findWarranty, setWarranty, type WarrantyRow } from '../../repositories/warranties.js';
-import type { ClientScope } from '../../tenancy/client-scope.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';

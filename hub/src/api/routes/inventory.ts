@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
+import type { ClientScope } from '../../db/client-scope.js';
 import { toCsv } from '../../inventory/csv.js';
 import { compareVersions } from '../../inventory/version-compare.js';
 import { hostsWithMemoryBelow } from '../../repositories/inventory-hardware.js';
@@ -9,7 +10,6 @@ import {
   type FleetSoftwareRow,
   searchSoftware,
 } from '../../repositories/inventory-software.js';
-import type { ClientScope } from '../../tenancy/client-scope.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import type { AuthEnv } from '../middleware/bearer-auth.js';

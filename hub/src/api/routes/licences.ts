@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
+import { scopeAllows } from '../../db/client-scope.js';
 import { licenceCompliance } from '../../licences/compliance.js';
 import { expiryStage, stagesOf } from '../../licences/expiry.js';
 import {
@@ -22,7 +23,6 @@ import {
 } from '../../repositories/licences.js';
 import { listWarranties } from '../../repositories/warranties.js';
 import { generateId } from '../../security/secrets.js';
-import { scopeAllows } from '../../tenancy/client-scope.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';

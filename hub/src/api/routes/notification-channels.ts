@@ -10,7 +10,7 @@ import {
   removeChannel,
   sendTestNotice,
 } from '../../notify/channels/service.js';
-import { findChannel, listChannels } from '../../repositories/notification-channels.js';
+import { findChannel, listChannels } from '../../notify/channels/store.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
 import { parseJsonBody } from '../validate.js';

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
+import { scopeAllows } from '../../db/client-scope.js';
 import { generateId } from '../../security/secrets.js';
-import { scopeAllows } from '../../tenancy/client-scope.js';
 import {
   countClientUses,
   deleteSite,

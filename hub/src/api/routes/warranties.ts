@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { HubDeps } from '../../config/deps.js';
+import { scopeAllows } from '../../db/client-scope.js';
 import { type LineError, parseWarrantyCsv } from '../../licences/warranty-csv.js';
 import { findHostsBySerials } from '../../repositories/inventory-hardware.js';
 import { listWarranties, setWarranty } from '../../repositories/warranties.js';
-import { scopeAllows } from '../../tenancy/client-scope.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INCIDENT_EVENT_KINDS } from '../../incidents/event-kinds.js';
+import { INCIDENT_EVENT_KINDS } from '../../db/incident-event-kinds.js';
 import { EN } from './en.js';
 import { FR, isMessageKey } from './fr.js';
 

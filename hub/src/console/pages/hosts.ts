@@ -1,12 +1,12 @@
 import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
+import { scopeAllows } from '../../db/client-scope.js';
 import { type FleetRow, listFleetPage, listHostIncidents } from '../../hosts/store.js';
 import { snapshotView } from '../../inventory/snapshot-view.js';
 import { findHost, type HostRow } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
 import { readBucketedSeries } from '../../repositories/samples.js';
-import { scopeAllows } from '../../tenancy/client-scope.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import type { Translate } from '../i18n/i18n.js';
 import { optionalText, queryOf } from '../views/fields.js';

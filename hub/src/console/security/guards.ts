@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import { ALL_CLIENTS } from '../../db/client-scope.js';
 import type { UserRole } from '../../db/tables/users.js';
-import { ALL_CLIENTS } from '../../tenancy/client-scope.js';
 import { loadClientScope } from '../../tenancy/load-scope.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import { isLang, LANG_COOKIE, translator } from '../i18n/i18n.js';

@@ -2,13 +2,13 @@ import { escalationStepsSchema, SUPPORT_LEVELS } from '@vigie/shared';
 import { z } from 'zod';
 import { ApiError } from '../../api/api-error.js';
 import type { HubDeps } from '../../config/deps.js';
+import { findChannel } from '../../notify/channels/store.js';
 import {
   deletePolicy,
   insertPolicy,
   type PolicyInput,
   updatePolicy,
 } from '../../repositories/escalation-policies.js';
-import { findChannel } from '../../repositories/notification-channels.js';
 import { generateId } from '../../security/secrets.js';
 import { isLevelTarget } from './policy.js';
 

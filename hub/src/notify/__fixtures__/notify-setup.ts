@@ -1,9 +1,9 @@
 import type { SupportLevel } from '@vigie/shared';
 import type { HubDeps } from '../../config/deps.js';
 import type { IncidentNotice, NoticeKind } from '../../incidents/notifier.js';
-import { insertChannel } from '../../repositories/notification-channels.js';
 import { createTestDeps } from '../../test-support/test-hub.js';
 import type { ChannelTarget } from '../channel-config.js';
+import { insertChannel } from '../channels/store.js';
 import { createNotifications, type NotificationOverrides } from '../notifications.js';
 import type { NotificationSettings } from '../settings.js';
 

@@ -3,17 +3,12 @@ import { z } from 'zod';
 import { ApiError } from '../../api/api-error.js';
 import type { HubDeps } from '../../config/deps.js';
 import { type IncidentNotice, NOTICE_KINDS } from '../../incidents/notifier.js';
-import {
-  deleteChannel,
-  findChannel,
-  insertChannel,
-  updateChannel,
-} from '../../repositories/notification-channels.js';
 import { enqueueDeliveries } from '../../repositories/outbox.js';
 import { generateId } from '../../security/secrets.js';
 import { CHANNEL_CONFIG_SCHEMAS, targetUrl } from '../channel-config.js';
 import { TEST_KEY_PREFIX } from '../delivery.js';
 import type { TargetGuard } from '../target-guard.js';
+import { deleteChannel, findChannel, insertChannel, updateChannel } from './store.js';
 
 // Notification channels: the writes and their rules, for the API and the console alike.
 

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { InventoryChangesTable } from '../db/tables/inventory-history.js';
-import type { InventoryChange } from '../inventory/diff.js';
+import type { InventoryChange } from './diff.js';
 
 export type InventoryChangeRow = Selectable<InventoryChangesTable>;
 

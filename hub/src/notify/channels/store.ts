@@ -1,8 +1,8 @@
 import type { SupportLevel } from '@vigie/shared';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
-import type { NoticeKind } from '../incidents/notifier.js';
-import { type ChannelTarget, decodeChannel, type NotificationChannel } from '../notify/channel-config.js';
+import type { Database } from '../../db/database.js';
+import type { NoticeKind } from '../../incidents/notifier.js';
+import { type ChannelTarget, decodeChannel, type NotificationChannel } from '../channel-config.js';
 
 /** Store a new channel; false when the name is taken. */
 export async function insertChannel(

@@ -86,6 +86,16 @@ export {
   type ProbeResultMessage,
   probeResultSchema,
 } from './protocol/agent/probe-result.js';
+export {
+  HELLO_KEY_INFO,
+  HELLO_NONCE_HEADER,
+  HELLO_PROOF_SCHEME,
+  type HelloProof,
+  type HelloProofInput,
+  helloNonce,
+  helloProofPayload,
+  helloProofSchema,
+} from './protocol/hello-proof.js';
 export { CLOSE_CODES, type CloseCodeName, closeCodeName } from './protocol/close-codes.js';
 export {
   closeReason,

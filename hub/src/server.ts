@@ -15,6 +15,7 @@ import { migrateToLatest, openDatabase } from './db/connect.js';
 import { engineOf, redactDatabaseUrl } from './db/dialect.js';
 import { ensureSamplePartitions } from './db/sample-partitions.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
+import { parseLegacyHello } from './config/legacy-hello.js';
 import { createAgentSocket, HANDSHAKE_LIMIT_DEFAULTS } from './ingest/agent-socket.js';
 import { SESSION_LIMIT_DEFAULTS } from './ingest/session-flow.js';
 import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS } from './inventory/updates-sweep.js';
@@ -53,6 +54,8 @@ function ingestLimits(config: HubConfig) {
   const rate = config.agentRateLimit ?? SESSION_LIMIT_DEFAULTS.messagesPerSec;
   const bytes = config.agentByteRateLimit ?? SESSION_LIMIT_DEFAULTS.bytesPerSec;
   const perAddress = config.maxHandshakesPerAddress ?? HANDSHAKE_LIMIT_DEFAULTS.perAddress;
+  // Validated by the config schema; the deprecation window is open unless an admin closes it.
+  const legacyHello = parseLegacyHello(config.legacyHello ?? 'allow');
   return {
     limits: {
       ...SESSION_LIMIT_DEFAULTS,
@@ -63,6 +66,7 @@ function ingestLimits(config: HubConfig) {
       byteBurst: Math.max(bytes * 8, 2 * LIMITS.maxFrameBytes),
     },
     handshakes: { perAddress, total: perAddress * 32 },
+    legacyHelloUntil: legacyHello.ok ? legacyHello.until : Number.POSITIVE_INFINITY,
     rotation: {
       everyMs: (config.credentialRotationDays ?? 90) * 86_400_000,
       graceMs: (config.credentialGraceHours ?? 24) * 3_600_000,

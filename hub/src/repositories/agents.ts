@@ -12,6 +12,32 @@ export async function findAgent(db: Kysely<Database>, id: string): Promise<Agent
   return db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * A hello accepted without a nonce proof: count it, and keep the hello key derived from the secret
+ * it carried when the row had none (agents enrolled before 0025 get theirs this way).
+ */
+export async function recordLegacyHello(
+  db: Kysely<Database>,
+  agentId: string,
+  derived: { helloKey?: string; previousHelloKey?: string },
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('agents')
+    .set((eb) => ({
+      legacy_hellos: eb('legacy_hellos', '+', 1),
+      last_legacy_hello_at: now,
+      ...(derived.helloKey !== undefined && {
+        hello_key: eb.fn.coalesce('hello_key', eb.val(derived.helloKey)),
+      }),
+      ...(derived.previousHelloKey !== undefined && {
+        previous_hello_key: eb.fn.coalesce('previous_hello_key', eb.val(derived.previousHelloKey)),
+      }),
+    }))
+    .where('id', '=', agentId)
+    .execute();
+}
+
 /** Revoke every credential of a host; returns the agent ids revoked now. */
 export async function revokeHostAgents(db: Kysely<Database>, hostId: string, now: number): Promise<string[]> {
   const rows = await db

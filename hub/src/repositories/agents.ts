@@ -38,6 +38,29 @@ export async function recordLegacyHello(
     .execute();
 }
 
+/**
+ * The host's live credentials and the deprecated handshake (0025): hellos accepted with the bare
+ * secret, the last one, and how many credentials the hub has no hello key for (they could not
+ * connect once legacy hellos are refused).
+ */
+export async function legacyHandshakeOf(
+  db: Kysely<Database>,
+  hostId: string,
+): Promise<{ count: number; lastAt: number | null; agentsWithoutHelloKey: number }> {
+  const rows = await db
+    .selectFrom('agents')
+    .select(['legacy_hellos', 'last_legacy_hello_at', 'hello_key'])
+    .where('host_id', '=', hostId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  const lastAts = rows.map((row) => row.last_legacy_hello_at).filter((at) => at !== null);
+  return {
+    count: rows.reduce((sum, row) => sum + Number(row.legacy_hellos), 0),
+    lastAt: lastAts.length === 0 ? null : Math.max(...lastAts.map(Number)),
+    agentsWithoutHelloKey: rows.filter((row) => row.hello_key === null).length,
+  };
+}
+
 /** Revoke every credential of a host; returns the agent ids revoked now. */
 export async function revokeHostAgents(db: Kysely<Database>, hostId: string, now: number): Promise<string[]> {
   const rows = await db

@@ -43,15 +43,19 @@ beforeEach(async () => {
 
 describe('GET /api/v1/hosts/:id', () => {
   it('shows the legacy handshakes (bare secret, no nonce proof) an admin must see gone before refusing them', async () => {
-    const get = () =>
-      app.request(`/api/v1/hosts/${hostId}`, { headers: { authorization: `Bearer ${admin}` } });
-    expect((await (await get()).json()).legacyHandshake).toEqual({
+    const get = async () => {
+      const res = await app.request(`/api/v1/hosts/${hostId}`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      return (await res.json()) as { legacyHandshake: unknown };
+    };
+    expect((await get()).legacyHandshake).toEqual({
       count: 0,
       lastAt: null,
       agentsWithoutHelloKey: 0,
     });
     expect((await authenticateHello(deps, helloFor(credential))).ok).toBe(true);
-    expect((await (await get()).json()).legacyHandshake).toEqual({
+    expect((await get()).legacyHandshake).toEqual({
       count: 1,
       lastAt: 1_764_000_000_000,
       agentsWithoutHelloKey: 0,

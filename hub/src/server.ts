@@ -10,6 +10,7 @@ import { createDatabaseClock } from './cluster/database-clock.js';
 import type { HubConfig } from './config/config.js';
 import type { HubDeps } from './config/deps.js';
 import { silenceSettings } from './config/incident-settings.js';
+import { parseLegacyHello } from './config/legacy-hello.js';
 import { readTlsFiles } from './config/tls.js';
 import { migrateToLatest, openDatabase } from './db/connect.js';
 import { engineOf, redactDatabaseUrl } from './db/dialect.js';
@@ -53,6 +54,8 @@ function ingestLimits(config: HubConfig) {
   const rate = config.agentRateLimit ?? SESSION_LIMIT_DEFAULTS.messagesPerSec;
   const bytes = config.agentByteRateLimit ?? SESSION_LIMIT_DEFAULTS.bytesPerSec;
   const perAddress = config.maxHandshakesPerAddress ?? HANDSHAKE_LIMIT_DEFAULTS.perAddress;
+  // Validated by the config schema; the deprecation window is open unless an admin closes it.
+  const legacyHello = parseLegacyHello(config.legacyHello ?? 'allow');
   return {
     limits: {
       ...SESSION_LIMIT_DEFAULTS,
@@ -63,6 +66,7 @@ function ingestLimits(config: HubConfig) {
       byteBurst: Math.max(bytes * 8, 2 * LIMITS.maxFrameBytes),
     },
     handshakes: { perAddress, total: perAddress * 32 },
+    legacyHelloUntil: legacyHello.ok ? legacyHello.until : Number.POSITIVE_INFINITY,
     rotation: {
       everyMs: (config.credentialRotationDays ?? 90) * 86_400_000,
       graceMs: (config.credentialGraceHours ?? 24) * 3_600_000,

@@ -128,6 +128,16 @@ export {
   encodeMessage,
   type RawFrame,
 } from './protocol/codec.js';
+export {
+  HELLO_KEY_INFO,
+  HELLO_NONCE_HEADER,
+  HELLO_PROOF_SCHEME,
+  type HelloProof,
+  type HelloProofInput,
+  helloNonce,
+  helloProofPayload,
+  helloProofSchema,
+} from './protocol/hello-proof.js';
 export { type AckMessage, ackSchema } from './protocol/hub/ack.js';
 export { type CredentialMessage, credentialMessageSchema } from './protocol/hub/credential.js';
 export { type ErrorMessage, errorMessageSchema } from './protocol/hub/error.js';

@@ -12,8 +12,12 @@ import { openRawAgent } from '../support/raw-agent.js';
 import { drainSpool, reconcile, report } from '../support/reconcile.js';
 
 // Real hub and agent processes on loopback. A network observer captured the agent's hello (and a
-// data frame) on the relay and replays them on a new socket of its own. Without TLS the hub cannot
-// tell a replay from the agent reconnecting (same credential, fingerprint and boot), so the rules
+// data frame) on the relay and replays them on a new socket of its own. The relay answers the
+// agent's upgrade itself, so the agent is offered no nonce and sends a legacy hello (the bare
+// secret, 0025); this suite checks that deprecated path while legacy hellos are allowed. A hello
+// proved over the hub's nonce is refused on any other socket: hostile-peer/replayed-hello.test.ts.
+// For a legacy hello the hub cannot tell a replay from the agent reconnecting (same credential,
+// fingerprint and boot), so the rules
 // are: one session per agent, the newest; the one it replaces is told (4020) and the hub logs a
 // warning — never two sessions at once, never silently; a replaced connection that was alive
 // (it answered the 4020) opens the duplicate-identity security incident; replayed data changes

@@ -1,10 +1,12 @@
-import { type EnrolResponse, PROTOCOL_VERSION } from '@vigie/shared';
+import { type EnrolResponse, HELLO_NONCE_HEADER, PROTOCOL_VERSION } from '@vigie/shared';
 import WebSocket from 'ws';
 
 /** A hand-driven agent socket: send any frame, read what the hub sent, wait for the close code. */
 export interface RawAgent {
   readonly ws: WebSocket;
   readonly received: Array<Record<string, unknown>>;
+  /** The hello nonce the hub offered in its upgrade response (0025), if any. */
+  readonly nonce: string | undefined;
   send(frame: unknown): void;
   /** Close code the hub chose (1006 if the socket died without one); rejects after `timeoutMs`. */
   closed(timeoutMs?: number): Promise<number>;
@@ -17,6 +19,11 @@ export async function openRawAgent(hubUrl: string): Promise<RawAgent> {
   const ws = new WebSocket(`${hubUrl.replace(/^http/, 'ws')}/api/v1/agent/ws`, { perMessageDeflate: false });
   const received: Array<Record<string, unknown>> = [];
   let closeCode: number | undefined;
+  let nonce: string | undefined;
+  ws.once('upgrade', (response) => {
+    const offered = response.headers[HELLO_NONCE_HEADER];
+    if (typeof offered === 'string') nonce = offered;
+  });
   ws.on('message', (data) => {
     try {
       received.push(JSON.parse(String(data)) as Record<string, unknown>);
@@ -45,6 +52,7 @@ export async function openRawAgent(hubUrl: string): Promise<RawAgent> {
   return {
     ws,
     received,
+    nonce,
     send(frame) {
       if (ws.readyState === WebSocket.OPEN)
         ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));

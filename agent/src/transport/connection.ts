@@ -6,6 +6,7 @@ import {
   closeReason,
   decodeHubMessage,
   encodeMessage,
+  HELLO_NONCE_HEADER,
   type Hello,
   type HubMessage,
   LIMITS,
@@ -15,6 +16,7 @@ import WebSocket from 'ws';
 import type { Log } from '../logger.js';
 import { type BackoffOptions, createBackoff } from './backoff.js';
 import { type ConnectionEvent, reportAsEvents } from './connection-events.js';
+import { createHelloChooser } from './hello-proof.js';
 import { dispatchHubMessage, type InboundHandlers } from './inbound.js';
 import { createLiveness } from './liveness.js';
 import type { Outbox } from './outbox.js';
@@ -103,15 +105,18 @@ export function createConnection(options: ConnectionOptions): Connection {
   };
   const closeWaiters: Array<() => void> = [];
   const rotation = createSecretRotation(options.saveSecret, log);
+  const helloChooser = createHelloChooser(log);
 
-  function buildHello(): Hello {
+  /** This socket's hello: proved over the nonce the hub offered in its upgrade response (0025). */
+  function buildHello(offeredNonce: string | string[] | undefined): Hello {
     const base = options.hello();
-    return {
+    const hello: Hello = {
       ...base,
       credential: rotation.credential(base.credential),
       type: 'hello',
       bootId: outbox.bootId,
     };
+    return helloChooser.choose(hello, offeredNonce);
   }
 
   async function onCredential(ws: WebSocket, message: CredentialMessage): Promise<void> {
@@ -210,6 +215,7 @@ export function createConnection(options: ConnectionOptions): Connection {
       return;
     }
     const name = closeCodeName(code);
+    if (name === 'HELLO_KEY_MISSING') helloChooser.keyMissing();
     if (name && CLOSE_CODES[name].reconnect === 'never') {
       state = 'stopped';
       log.error('hub refused this agent; not reconnecting', { code, name, reason });
@@ -235,9 +241,13 @@ export function createConnection(options: ConnectionOptions): Connection {
       ...(options.ca !== undefined && { ca: options.ca }),
     });
     socket = ws;
+    let offeredNonce: string | string[] | undefined;
+    ws.on('upgrade', (response) => {
+      offeredNonce = response.headers[HELLO_NONCE_HEADER];
+    });
     ws.on('open', () => {
       state = 'handshaking';
-      send(ws, encodeMessage(buildHello()));
+      send(ws, encodeMessage(buildHello(offeredNonce)));
       timers.welcome = setTimeout(() => {
         log.warn('no welcome from hub in time', { afterMs: welcomeTimeoutMs });
         closeSocket(ws, CLOSE_CODES.PROTOCOL_ERROR.code, 'no welcome in time');

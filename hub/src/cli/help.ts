@@ -62,6 +62,9 @@ Options:
                                 [env VIGIE_HUB_SIGNING_KEY, default agent-signing-key.pem beside --db]
   --retention <spec>            How long metrics are kept, raw then per roll-up tier
                                 [env VIGIE_RETENTION, default raw=2h,1m=2d,10m=60d,1h=2y]
+  --legacy-hello <when>         Hellos with the bare secret (agents without nonce proofs):
+                                allow, refuse, or an ISO date from which they are refused
+                                [env VIGIE_HUB_LEGACY_HELLO, default allow]
 
 The hub logs JSON lines on stdout and prints 'listening <url>' on stderr when ready.
 SIGINT/SIGTERM close agents' sockets with "service restart" (4030) and exit 0.`,

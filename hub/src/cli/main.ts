@@ -66,6 +66,7 @@ function config(flags: Record<string, string | boolean | undefined>): HubConfig 
       agentArtefactsDir: str('agent-artefacts'),
       signingKey: str('signing-key'),
       retention: str('retention'),
+      legacyHello: str('legacy-hello'),
     },
     process.env,
   );
@@ -105,6 +106,7 @@ async function start(args: string[]): Promise<number> {
     'agent-artefacts': { type: 'string' },
     'signing-key': { type: 'string' },
     retention: { type: 'string' },
+    'legacy-hello': { type: 'string' },
   });
   if (values.help) return help('start');
   const cfg = config(values);

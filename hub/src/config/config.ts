@@ -4,6 +4,7 @@ import { parseSlaSettings } from '../incidents/sla/parse-settings.js';
 import { parseAllowlist } from '../notify/target-guard.js';
 import { parseRetentionSpec } from '../retention/settings.js';
 import { parseIncidentSettings } from './incident-settings.js';
+import { parseLegacyHello } from './legacy-hello.js';
 import { readPolicyFile } from './policy-file.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -100,6 +101,17 @@ const configSchema = z.object({
     .min(64 * 1024)
     .max(1024 * 1024 * 1024)
     .optional(),
+  /** Hellos with the bare secret, not a nonce proof: `allow` (default), `refuse`, or a date (0025). */
+  legacyHello: z
+    .string()
+    .max(64)
+    .refine((text) => parseLegacyHello(text).ok, {
+      error: (issue) => {
+        const parsed = parseLegacyHello(String(issue.input));
+        return parsed.ok ? 'invalid legacy hello setting' : parsed.error;
+      },
+    })
+    .optional(),
   /** Sockets still awaiting hello allowed per remote address (and 32× that overall). */
   maxHandshakesPerAddress: z.coerce.number().int().min(1).max(10_000).optional(),
   /** Enrolment attempts per minute from one remote address. */
@@ -173,6 +185,7 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
   credentialGraceHours: 'VIGIE_HUB_CREDENTIAL_GRACE_HOURS',
   agentRateLimit: 'VIGIE_HUB_AGENT_RATE_LIMIT',
   agentByteRateLimit: 'VIGIE_HUB_AGENT_BYTE_RATE_LIMIT',
+  legacyHello: 'VIGIE_HUB_LEGACY_HELLO',
   maxHandshakesPerAddress: 'VIGIE_HUB_MAX_HANDSHAKES_PER_ADDRESS',
   enrolRateLimit: 'VIGIE_HUB_ENROL_RATE_LIMIT',
   tlsCert: 'VIGIE_HUB_TLS_CERT',

@@ -10,6 +10,7 @@ import {
   type EnrolmentToken,
 } from '../repositories/enrolment-tokens.js';
 import { insertHost, NO_HEALTH_YET } from '../repositories/hosts.js';
+import { helloPublicKey } from '../security/hello-key.js';
 import { generateId, generateSecret, hashSecret, TOKEN_PREFIXES } from '../security/secrets.js';
 import { chooseReattachTarget, listHostCandidates, REATTACH_AFTER_SILENT_MS } from './reattach.js';
 
@@ -84,6 +85,7 @@ export async function enrolAgent(
       id: agentId,
       host_id: hostId,
       secret_hash: hashSecret(secret),
+      hello_key: helloPublicKey(secret),
       fingerprint: request.fingerprint,
       enrolment_token_id: token.id,
       enrolled_at: now,

@@ -15,6 +15,10 @@ const agent = (overrides: Partial<AgentRow> = {}): AgentRow => ({
   previous_secret_expires_at: null,
   secret_rotated_at: null,
   rotation_requested_at: null,
+  hello_key: null,
+  previous_hello_key: null,
+  legacy_hellos: 0,
+  last_legacy_hello_at: null,
   ...overrides,
 });
 const settings = { everyMs: 90 * DAY, graceMs: DAY };

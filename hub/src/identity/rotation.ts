@@ -2,6 +2,7 @@ import type { CredentialMessage } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { type AgentRow, findAgent } from '../repositories/agents.js';
+import { helloPublicKey } from '../security/hello-key.js';
 import { generateSecret, hashSecret, type RandomBytes, TOKEN_PREFIXES } from '../security/secrets.js';
 import type { CredentialCache } from './credential-cache.js';
 
@@ -34,6 +35,7 @@ export async function rotateSecret(
   heldHash: string,
   previousValidUntil: number,
   now: number,
+  heldHelloKey: string | null = null,
 ): Promise<CredentialMessage | undefined> {
   const secret = generateSecret(TOKEN_PREFIXES.agentSecret, random);
   const updated = await db
@@ -41,6 +43,9 @@ export async function rotateSecret(
     .set({
       secret_hash: hashSecret(secret),
       previous_secret_hash: heldHash,
+      // The hub holds the raw secret only now: its hello key is derived here (0025).
+      hello_key: helloPublicKey(secret),
+      previous_hello_key: heldHelloKey,
       previous_secret_expires_at: previousValidUntil,
       secret_rotated_at: now,
       rotation_requested_at: null,
@@ -72,8 +77,18 @@ export async function rotateIfDue(
   const previousValidUntil = stillPrevious
     ? Number(agent.previous_secret_expires_at)
     : now + settings.graceMs;
+  // The held secret's hello key stays valid with it, so a proving agent can come back with it too.
+  const heldHelloKey = heldHash === agent.secret_hash ? agent.hello_key : agent.previous_hello_key;
   try {
-    return await rotateSecret(deps.db, deps.random, agent.id, heldHash, previousValidUntil, now);
+    return await rotateSecret(
+      deps.db,
+      deps.random,
+      agent.id,
+      heldHash,
+      previousValidUntil,
+      now,
+      heldHelloKey,
+    );
   } finally {
     deps.credentials?.forget(agent.id);
   }
@@ -87,7 +102,7 @@ export async function confirmSecretSaved(
 ): Promise<boolean> {
   const updated = await db
     .updateTable('agents')
-    .set({ previous_secret_hash: null, previous_secret_expires_at: null })
+    .set({ previous_secret_hash: null, previous_secret_expires_at: null, previous_hello_key: null })
     .where('id', '=', agentId)
     .where('previous_secret_hash', 'is not', null)
     .executeTakeFirst();

@@ -7,6 +7,7 @@ import type { HubDeps } from '../config/deps.js';
 import { ROTATION_DEFAULTS, type RotationSettings } from '../identity/rotation.js';
 import { createAgentRates } from './agent-rate-limit.js';
 import { type AgentSession, createAgentSession } from './agent-session.js';
+import { offerHelloNonces } from './hello-nonce.js';
 import type { LiveSessions } from './live-sessions.js';
 import { SESSION_LIMIT_DEFAULTS, type SessionLimits } from './session-flow.js';
 
@@ -37,6 +38,8 @@ export interface AgentSocketOptions {
   readonly limits?: SessionLimits;
   readonly handshakes?: HandshakeLimits;
   readonly rotation?: RotationSettings;
+  /** Hellos without a nonce proof are accepted until this instant (0025; default: always). */
+  readonly legacyHelloUntil?: number;
 }
 
 /**
@@ -50,6 +53,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
     maxPayload: LIMITS.maxFrameBytes,
     perMessageDeflate: false,
   });
+  const nonces = offerHelloNonces(wss, deps.random);
   const alive = new WeakMap<WebSocket, boolean>();
   const open = new Set<AgentSession>();
   const handshakeLimits = options.handshakes ?? HANDSHAKE_LIMIT_DEFAULTS;
@@ -88,6 +92,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       return {
         onOpen(_event, ws) {
           const raw = ws.raw as WebSocket;
+          const nonce = nonces.take(c.env?.incoming);
           const mine = handshaking.get(remoteAddress) ?? 0;
           if (mine >= handshakeLimits.perAddress || handshakingTotal >= handshakeLimits.total) {
             deps.log.warn({ remote: remoteAddress, mine, total: handshakingTotal }, 'too many handshakes');
@@ -104,6 +109,8 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
             policyFor: options.policyFor,
             ...(options.agentUpdate && { agentUpdate: options.agentUpdate }),
             remoteAddress,
+            ...(nonce !== undefined && { nonce }),
+            ...(options.legacyHelloUntil !== undefined && { legacyHelloUntil: options.legacyHelloUntil }),
             ...(options.limits && { limits: options.limits }),
             rates,
             rotation,

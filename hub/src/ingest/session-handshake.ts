@@ -11,15 +11,14 @@ import type { Logger } from 'pino';
 import { claimAgentSession, releaseAgentSession } from '../cluster/agent-sessions.js';
 import type { HubDeps } from '../config/deps.js';
 import type { RotationSettings } from '../identity/rotation.js';
-import { hashSecret } from '../security/secrets.js';
 import type { AgentRates } from './agent-rate-limit.js';
-import { authenticateHello } from './authenticate-hello.js';
+import { authenticateHello, type HelloBinding } from './authenticate-hello.js';
 import type { SenderIdentity } from './commit-in-transaction.js';
 import { createLiveAgent, type LiveAgent } from './live-agent.js';
 import type { LiveSessions } from './live-sessions.js';
 import type { FlowControl } from './session-flow.js';
 
-export interface HandshakeOptions {
+export interface HandshakeOptions extends HelloBinding {
   readonly helloTimeoutMs: number;
   /** The host's effective policy, for its welcome (read after the session is registered). */
   readonly policyFor: (hostId: string) => Policy | Promise<Policy>;
@@ -71,7 +70,11 @@ export function createHandshake(
 
   async function onHello(hello: Hello): Promise<void> {
     clearTimeout(helloTimer);
-    const outcome = await authenticateHello(deps, hello, options.remoteAddress);
+    // The nonce belongs to this socket and its one hello (a second hello is 4005).
+    const outcome = await authenticateHello(deps, hello, options.remoteAddress, {
+      ...(options.nonce !== undefined && { nonce: options.nonce }),
+      ...(options.legacyHelloUntil !== undefined && { legacyHelloUntil: options.legacyHelloUntil }),
+    });
     // The socket may have closed while the database answered.
     if (isClosed()) return;
     if (!outcome.ok) return close(outcome.close, outcome.detail);
@@ -83,7 +86,7 @@ export function createHandshake(
     if (!(await flow.chargeAgent(outcome.agent.id, options.rates))) return;
     sender = { agentId: outcome.agent.id, hostId: outcome.agent.host_id };
     const agentId = outcome.agent.id;
-    const heldSecretHash = hashSecret(hello.credential.secret);
+    const heldSecretHash = outcome.heldSecretHash;
     const runsProbes = hello.capabilities?.includes(PROBES_CAPABILITY) === true;
     const hostId = sender.hostId;
     // This instance holds the agent now (a new epoch): its socket on another instance is stale.
@@ -118,7 +121,13 @@ export function createHandshake(
     if (isClosed()) return;
     end();
     log.info(
-      { agentId, hostId: sender.hostId, bootId: hello.bootId, ackedSeq: outcome.ackedSeq },
+      {
+        agentId,
+        hostId: sender.hostId,
+        bootId: hello.bootId,
+        ackedSeq: outcome.ackedSeq,
+        legacyHello: outcome.legacy,
+      },
       'agent connected',
     );
     flow.send({

@@ -14,6 +14,12 @@ export const CLOSE_CODES = {
   FRAME_TOO_LARGE: { code: 4007, reason: 'frame exceeds the size limit', reconnect: 'backoff' },
   AUTH_FAILED: { code: 4010, reason: 'unknown agent or wrong secret', reconnect: 'never' },
   CREDENTIAL_REVOKED: { code: 4011, reason: 'agent credential revoked', reconnect: 'never' },
+  HELLO_KEY_MISSING: {
+    code: 4014,
+    reason: 'no hello key for this agent yet: send one legacy hello',
+    reconnect: 'backoff',
+  },
+  LEGACY_HELLO_REFUSED: { code: 4015, reason: 'hello without a nonce proof refused', reconnect: 'never' },
   FINGERPRINT_MISMATCH: { code: 4013, reason: 'credential used from another machine', reconnect: 'never' },
   SUPERSEDED: {
     code: 4020,

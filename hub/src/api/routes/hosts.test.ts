@@ -1,8 +1,16 @@
+import type { EnrolResponse } from '@vigie/shared';
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../../config/deps.js';
+import { authenticateHello } from '../../ingest/authenticate-hello.js';
 import { findHost } from '../../repositories/hosts.js';
-import { createTestDeps, enrolTestAgent, testHubServices, userToken } from '../../test-support/test-hub.js';
+import {
+  createTestDeps,
+  enrolTestAgent,
+  helloFor,
+  testHubServices,
+  userToken,
+} from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 
 let deps: HubDeps;
@@ -10,6 +18,7 @@ let app: ReturnType<typeof createApp>;
 let admin: string;
 let technician: string;
 let hostId: string;
+let credential: EnrolResponse;
 let logLines: Record<string, unknown>[];
 
 const patch = (path: string, body: unknown, token = admin) =>
@@ -28,7 +37,30 @@ beforeEach(async () => {
   app = createApp(testHubServices(deps));
   admin = await userToken(deps, 'admin', 'admin');
   technician = await userToken(deps, 'tech', 'n3');
-  hostId = (await enrolTestAgent(deps)).hostId;
+  credential = await enrolTestAgent(deps);
+  hostId = credential.hostId;
+});
+
+describe('GET /api/v1/hosts/:id', () => {
+  it('shows the legacy handshakes (bare secret, no nonce proof) an admin must see gone before refusing them', async () => {
+    const get = async () => {
+      const res = await app.request(`/api/v1/hosts/${hostId}`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      return (await res.json()) as { legacyHandshake: unknown };
+    };
+    expect((await get()).legacyHandshake).toEqual({
+      count: 0,
+      lastAt: null,
+      agentsWithoutHelloKey: 0,
+    });
+    expect((await authenticateHello(deps, helloFor(credential))).ok).toBe(true);
+    expect((await get()).legacyHandshake).toEqual({
+      count: 1,
+      lastAt: 1_764_000_000_000,
+      agentsWithoutHelloKey: 0,
+    });
+  });
 });
 
 describe('PATCH /api/v1/hosts/:id', () => {

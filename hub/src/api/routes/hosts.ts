@@ -10,7 +10,7 @@ import { resolveRevokedHostSilence } from '../../incidents/jobs/revoked-hosts.js
 import { regradeOpenIncidentsForHost } from '../../incidents/regrade-host.js';
 import type { LiveSessions } from '../../ingest/live-sessions.js';
 import type { PolicyService } from '../../policies/policy-service.js';
-import { revokeHostAgents } from '../../repositories/agents.js';
+import { legacyHandshakeOf, revokeHostAgents } from '../../repositories/agents.js';
 import { listCheckStates } from '../../repositories/check-states.js';
 import { findHost, listHostPage, updateHostAdmin } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
@@ -91,6 +91,8 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: Po
       host: toHostView(host),
       latestSample: payload === undefined ? null : (JSON.parse(payload) as unknown),
       recentCheckStates: checks,
+      // Hellos without a nonce proof (0025): what an admin checks before closing the window.
+      legacyHandshake: await legacyHandshakeOf(deps.db, host.id),
     });
   });
 

@@ -17,6 +17,13 @@ export interface AgentsTable {
   secret_rotated_at: ColumnType<number | null, number | null | undefined, number | null>;
   /** An admin asked for a rotation the agent has not received yet. */
   rotation_requested_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Ed25519 public key the agent derives from its secret, for nonce-bound hellos (0025). */
+  hello_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The same for the rotated-out secret, valid as long as `previous_secret_hash`. */
+  previous_hello_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Hellos accepted with the bare secret (no nonce proof), and the last one. */
+  legacy_hellos: ColumnType<number, number | undefined, number>;
+  last_legacy_hello_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Per-boot delivery state: the highest seq committed for each (agent, boot). */

@@ -4,6 +4,7 @@ import {
   type CloseCodeName,
   type Hello,
   type Policy,
+  CHECK_SNAPSHOT_CAPABILITY,
   PROBES_CAPABILITY,
   PROTOCOL_VERSION,
 } from '@vigie/shared';
@@ -129,6 +130,7 @@ export function createHandshake(
       ackedSeq: outcome.ackedSeq,
       policy,
       ...(agentUpdate && { agentUpdate }),
+      capabilities: [CHECK_SNAPSHOT_CAPABILITY],
     });
     await agent.sendProbes();
     // Back with the previous secret: the new one never reached its disk, so it gets another.

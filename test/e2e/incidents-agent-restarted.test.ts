@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runAgent } from '../support/agent-process.js';
 import { fsUsageRule, measure, startAgent, startHub } from '../support/hub-fixture.js';
 import { pollUntil, stopAll } from '../support/processes.js';
-import { runAgent } from '../support/agent-process.js';
 import { mountTmpfs, unmountAll } from '../support/tmpfs.js';
 
 const MIB = 1024 * 1024;

@@ -1,5 +1,5 @@
-import { buildCheckSnapshot } from '../checks/snapshot.js';
 import type { LocalChecks } from '../checks/local-checks.js';
+import { buildCheckSnapshot } from '../checks/snapshot.js';
 import type { Log } from '../logger.js';
 import type { OutboxItem } from '../transport/outbox.js';
 

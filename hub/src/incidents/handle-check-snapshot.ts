@@ -2,9 +2,9 @@ import { CHECK_KINDS, type CheckSnapshotMessage, isCheckKind, type SnapshotCheck
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { findHeldSignal, listHeldSignalsOnHost } from '../repositories/held-signals.js';
+import { findHost, type HostRow } from '../repositories/hosts.js';
 import { insertIncidentEvent } from '../repositories/incident-events.js';
 import { findOpenIncident, listOpenOnHost } from '../repositories/incidents.js';
-import { findHost, type HostRow } from '../repositories/hosts.js';
 import type { Signal } from './engine/types.js';
 import { dedupKey, hostFacts } from './facts.js';
 import { handleSignal, type SignalOutcome } from './handle-signal.js';

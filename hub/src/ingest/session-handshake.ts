@@ -1,10 +1,10 @@
 import {
   type AgentMessage,
   type AgentUpdate,
+  CHECK_SNAPSHOT_CAPABILITY,
   type CloseCodeName,
   type Hello,
   type Policy,
-  CHECK_SNAPSHOT_CAPABILITY,
   PROBES_CAPABILITY,
   PROTOCOL_VERSION,
 } from '@vigie/shared';

@@ -99,6 +99,16 @@ export {
   type PolicyProblem,
   resolvePolicy,
 } from './policy/resolve.js';
+export {
+  CHECK_SNAPSHOT_CAPABILITY,
+  type CheckSnapshotMessage,
+  checkSnapshotSchema,
+  MAX_SNAPSHOT_CHECKS,
+  SNAPSHOT_CHECK_STATES,
+  type SnapshotCheck,
+  type SnapshotCheckState,
+  snapshotCheckSchema,
+} from './protocol/agent/check-snapshot.js';
 export { type CheckStateMessage, checkStateSchema } from './protocol/agent/check-state.js';
 export { type CredentialSavedMessage, credentialSavedSchema } from './protocol/agent/credential-saved.js';
 export { type Hello, helloSchema } from './protocol/agent/hello.js';

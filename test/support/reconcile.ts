@@ -22,7 +22,14 @@ export interface Reconciliation {
   readonly seqGaps: number;
 }
 
-const DATA_TYPES = new Set(['metrics', 'checkState', 'inventory', 'metricsGap', 'probeResult']);
+const DATA_TYPES = new Set([
+  'metrics',
+  'checkState',
+  'inventory',
+  'metricsGap',
+  'probeResult',
+  'checkSnapshot',
+]);
 
 interface SentMessage {
   readonly type: string;
@@ -111,7 +118,7 @@ export function reconcile(dbPath: string, agentId: string, frames: readonly Seen
             ? (checks.get(key) ?? 0)
             : message.type === 'metricsGap'
               ? (gaps.get(key) ?? 0)
-              : // Inventory and probe results are not stored by key: committed means stored.
+              : // Inventory, probe results and check snapshots are not stored by key: committed means stored.
                 (committed.get(message.bootId) ?? 0) >= message.seq
                 ? 1
                 : 0;

@@ -32,6 +32,17 @@ export interface LocalChecks {
   setRules(rules: readonly CheckRule[] | undefined, now: number): CheckChange[];
   /** The rules in force. */
   rules(): readonly CheckRule[];
+  /** Every check evaluated since start, with its state: what a check snapshot states. */
+  states(): readonly TrackedCheck[];
+}
+
+/** One check the agent runs, as `states()` lists it. */
+export interface TrackedCheck {
+  readonly kind: RuleKind;
+  readonly resource: string;
+  readonly state: RuleState;
+  /** The trigger threshold of the level it is in (null when ok). */
+  readonly threshold: number | null;
 }
 
 interface Tracked {
@@ -87,6 +98,12 @@ export function createLocalChecks(options: LocalChecksOptions = {}): LocalChecks
 
   return {
     rules: () => rules,
+
+    states: () =>
+      [...tracked.values()].map(({ kind, resource, state }) => {
+        const rule = ruleFor(kind, resource);
+        return { kind, resource, state, threshold: rule ? thresholdOf(rule, state.state) : null };
+      }),
 
     evaluate(sample, now, extra = []) {
       for (const fs of sample.filesystems ?? [])

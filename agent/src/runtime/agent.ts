@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_POLICY, PROBES_CAPABILITY, PROTOCOL_VERSION } from '@vigie/shared';
+import {
+  CHECK_SNAPSHOT_CAPABILITY,
+  DEFAULT_POLICY,
+  PROBES_CAPABILITY,
+  PROTOCOL_VERSION,
+} from '@vigie/shared';
 import { type ClockDrift, createClockDrift } from '../checks/clock-drift.js';
 import { createLocalChecks } from '../checks/local-checks.js';
 import { createRebootCheck } from '../checks/reboot.js';
@@ -10,6 +15,7 @@ import type { InboundHandlers } from '../transport/inbound.js';
 import { createOutbox, type Outbox, type OutboxItem } from '../transport/outbox.js';
 import type { AgentDeps, AgentExit, RunningAgent } from './agent-deps.js';
 import { createCheckReporter } from './check-reports.js';
+import { createCheckSnapshots } from './check-snapshots.js';
 import { createHubHandlers } from './hub-handlers.js';
 import { createInventoryCycle } from './inventory-cycle.js';
 import { createMetricsCycle } from './metrics-cycle.js';
@@ -44,6 +50,8 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
       log.warn('cannot use the boot record', { error: error.message }),
     );
   const reportChange = createCheckReporter({ log, queue });
+  // After every welcome, the whole truth of the checks (a reboot that fixed a fault says so).
+  const snapshots = createCheckSnapshots({ checks, queue, log, clock });
 
   const metrics = createMetricsCycle({
     sampler: deps.sampler,
@@ -53,6 +61,7 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
     reboot,
     rebootLoaded: reboot?.load() ?? Promise.resolve(),
     reportChange,
+    checksEvaluated: () => snapshots.evaluated(),
     queue,
     log,
     clock,
@@ -99,6 +108,7 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
     status,
     clockDrift,
     probes,
+    snapshots,
     onWelcome: deps.onWelcome,
     onPolicy: deps.onPolicy,
     log,
@@ -157,7 +167,7 @@ function connectToHub<S>(
         agentVersion: deps.agentVersion,
         hostname: deps.host.hostname,
         os: deps.host.os,
-        capabilities: [PROBES_CAPABILITY],
+        capabilities: [PROBES_CAPABILITY, CHECK_SNAPSHOT_CAPABILITY],
       };
     },
     outbox,

@@ -1,4 +1,10 @@
-import { DEFAULT_POLICY, type Policy, type ProbesMessage, type WelcomeMessage } from '@vigie/shared';
+import {
+  CHECK_SNAPSHOT_CAPABILITY,
+  DEFAULT_POLICY,
+  type Policy,
+  type ProbesMessage,
+  type WelcomeMessage,
+} from '@vigie/shared';
 import { describe, expect, it } from 'vitest';
 import { createLocalChecks } from '../checks/local-checks.js';
 import { SILENT_LOG } from '../logger.js';
@@ -14,6 +20,8 @@ function setup(initial: Policy = { ...DEFAULT_POLICY, revision: 5 }) {
   const welcomes: WelcomeMessage[] = [];
   const assigned: ProbesMessage[] = [];
   const status = { connected: 0, acked: 0 };
+  /** Each welcome's capability answer, with the policy revision in force when the snapshot was asked. */
+  const snapshotAsked: Array<{ accepted: boolean; revision: number }> = [];
   const policy = createPolicyState({
     initial,
     checks: createLocalChecks({ rules: initial.checks }),
@@ -31,12 +39,15 @@ function setup(initial: Policy = { ...DEFAULT_POLICY, revision: 5 }) {
     status: { connected: () => status.connected++, acked: () => status.acked++ },
     clockDrift: { welcomed: () => 0 },
     probes: { assign: (message) => assigned.push(message) },
+    snapshots: {
+      welcomed: (accepted) => snapshotAsked.push({ accepted, revision: policy.current().revision }),
+    },
     onWelcome: (welcome) => welcomes.push(welcome),
     onPolicy: (current) => told.push(current),
     log: SILENT_LOG,
     clock: () => NOW,
   });
-  return { handlers, policy, saved, told, welcomes, assigned, status };
+  return { handlers, policy, saved, told, welcomes, assigned, status, snapshotAsked };
 }
 
 const welcome = (policy: Policy): WelcomeMessage => ({
@@ -75,6 +86,19 @@ describe('the agent inbound table', () => {
     expect(t.status.connected).toBe(1);
     expect(t.welcomes).toHaveLength(1);
     expect(t.told).toEqual([restored]);
+  });
+
+  it("asks for the check snapshot after each welcome's policy, only when the hub takes snapshots", () => {
+    const t = setup();
+    dispatchHubMessage(t.handlers, {
+      ...welcome({ ...DEFAULT_POLICY, revision: 7 }),
+      capabilities: [CHECK_SNAPSHOT_CAPABILITY],
+    });
+    dispatchHubMessage(t.handlers, welcome({ ...DEFAULT_POLICY, revision: 8 }));
+    expect(t.snapshotAsked).toEqual([
+      { accepted: true, revision: 7 },
+      { accepted: false, revision: 8 },
+    ]);
   });
 
   it('hands probes to the probe runner and notes acks in the status', () => {

@@ -1,9 +1,10 @@
-import type { Policy, WelcomeMessage } from '@vigie/shared';
+import { CHECK_SNAPSHOT_CAPABILITY, type Policy, type WelcomeMessage } from '@vigie/shared';
 import type { ClockDrift } from '../checks/clock-drift.js';
 import type { Log } from '../logger.js';
 import type { ProbeRunner } from '../probes/probe-runner.js';
 import { logHubError } from '../transport/connection-events.js';
 import type { InboundHandlers } from '../transport/inbound.js';
+import type { CheckSnapshots } from './check-snapshots.js';
 import type { PolicySource, PolicyState } from './policy-state.js';
 import type { StatusReporter } from './status.js';
 
@@ -15,6 +16,7 @@ export interface HubHandlersDeps {
   readonly status: Pick<StatusReporter, 'connected' | 'acked'>;
   readonly clockDrift: Pick<ClockDrift, 'welcomed'>;
   readonly probes: Pick<ProbeRunner, 'assign'>;
+  readonly snapshots?: Pick<CheckSnapshots, 'welcomed'>;
   /** Told of every welcome, then of the policy in force after each welcome or push (the updater). */
   readonly onWelcome?: (welcome: WelcomeMessage) => void;
   readonly onPolicy?: (policy: Policy) => void;
@@ -39,6 +41,8 @@ export function createHubHandlers(deps: HubHandlersDeps): InboundHandlers {
       deps.status.connected();
       deps.onWelcome?.(welcome);
       applyPolicy(welcome.policy, 'welcome');
+      // After the policy: the snapshot states the checks of the rules now in force.
+      deps.snapshots?.welcomed(welcome.capabilities?.includes(CHECK_SNAPSHOT_CAPABILITY) === true);
     },
     ack: () => deps.status.acked(),
     // The connection saved and confirmed the rotated secret: it owns the hello that uses it.

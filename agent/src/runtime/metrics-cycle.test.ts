@@ -15,10 +15,10 @@ const CHANGE: CheckChange = {
   threshold: 60,
 };
 
-function setup(options: { changes?: CheckChange[] } = {}) {
+function setup(options: { changes?: CheckChange[]; failing?: boolean } = {}) {
   const requests: CollectRequest[] = [];
   const pending: Array<(sample: Sample) => void> = [];
-  const queued: Array<OutboxItem | CheckChange> = [];
+  const queued: Array<OutboxItem | CheckChange | 'evaluated'> = [];
   const cycle = createMetricsCycle({
     sampler: {
       collect: (request) => {
@@ -27,10 +27,17 @@ function setup(options: { changes?: CheckChange[] } = {}) {
       },
     },
     policy: () => DEFAULT_POLICY,
-    checks: { evaluate: () => options.changes ?? [], rules: () => [] },
+    checks: {
+      evaluate: () => {
+        if (options.failing) throw new Error('broken rule');
+        return options.changes ?? [];
+      },
+      rules: () => [],
+    },
     clockDrift: { observation: () => ({ kind: 'clock.drift', resource: '', value: null }) },
     rebootLoaded: Promise.resolve(),
     reportChange: (change) => queued.push(change),
+    checksEvaluated: () => queued.push('evaluated'),
     queue: (item) => queued.push(item),
     log: SILENT_LOG,
     clock: () => 0,
@@ -52,7 +59,7 @@ describe('createMetricsCycle', () => {
     t.cycle.fast();
     await t.finish(2);
     expect(t.requests.map((request) => request.slow)).toEqual([true, true]);
-    expect(t.queued).toEqual([{ type: 'metrics', sample: { at: 2 } }]);
+    expect(t.queued).toEqual(['evaluated', { type: 'metrics', sample: { at: 2 } }]);
   });
 
   it('skips a tick while a collection is still running, keeping a slow cycle due for the next one', async () => {
@@ -77,6 +84,13 @@ describe('createMetricsCycle', () => {
     const t = setup({ changes: [CHANGE] });
     t.cycle.fast();
     await t.finish(7);
-    expect(t.queued).toEqual([CHANGE, { type: 'metrics', sample: { at: 7 } }]);
+    expect(t.queued).toEqual([CHANGE, 'evaluated', { type: 'metrics', sample: { at: 7 } }]);
+  });
+
+  it('says the checks were evaluated only when they were (the snapshot waits for it)', async () => {
+    const t = setup({ failing: true });
+    t.cycle.fast();
+    await t.finish(7);
+    expect(t.queued).toEqual([{ type: 'metrics', sample: { at: 7 } }]);
   });
 });

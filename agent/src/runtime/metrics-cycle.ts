@@ -26,6 +26,8 @@ export interface MetricsCycleDeps {
   /** Settles once the boot record is read; samples wait for it so a reboot is judged on it. */
   readonly rebootLoaded: Promise<void>;
   readonly reportChange: (change: CheckChange) => void;
+  /** Told after each successful evaluation, once its changes are queued (the check snapshot waits for one). */
+  readonly checksEvaluated?: () => void;
   readonly queue: (item: OutboxItem) => void;
   readonly log: Log;
   readonly clock: () => number;
@@ -51,7 +53,9 @@ export function createMetricsCycle(deps: MetricsCycleDeps): MetricsCycle {
       const sample = await deps.sampler.collect({ slow, services: collectedServices() });
       await deps.rebootLoaded;
       // Check changes are queued before the sample that revealed them: they never wait behind it.
-      for (const change of evaluateChecks(sample)) deps.reportChange(change);
+      const changes = evaluateChecks(sample);
+      for (const change of changes ?? []) deps.reportChange(change);
+      if (changes) deps.checksEvaluated?.();
       deps.queue({ type: 'metrics', sample });
     } catch (error) {
       log.warn('collection failed', { slow, error: (error as Error).message });
@@ -71,7 +75,8 @@ export function createMetricsCycle(deps: MetricsCycleDeps): MetricsCycle {
     }
   }
 
-  function evaluateChecks(sample: Sample): CheckChange[] {
+  /** The changes this sample brought, or undefined when the evaluation failed. */
+  function evaluateChecks(sample: Sample): CheckChange[] | undefined {
     const now = deps.clock();
     try {
       const extra: CheckObservation[] = [deps.clockDrift.observation()];
@@ -84,7 +89,7 @@ export function createMetricsCycle(deps: MetricsCycleDeps): MetricsCycle {
       return checks.evaluate(sample, now, extra);
     } catch (error) {
       log.warn('check evaluation failed', { error: (error as Error).message });
-      return [];
+      return undefined;
     }
   }
 

@@ -1,15 +1,24 @@
-import type { CheckStateMessage, InventoryMessage, ProbeResultMessage, Sample } from '@vigie/shared';
+import type {
+  CheckSnapshotMessage,
+  CheckStateMessage,
+  InventoryMessage,
+  ProbeResultMessage,
+  Sample,
+} from '@vigie/shared';
 
 /** A check transition before it gets its `(bootId, seq)`. */
 export type CheckStateReport = Omit<CheckStateMessage, 'bootId' | 'seq'>;
+/** A snapshot of every check before it gets its `(bootId, seq)`. */
+export type CheckSnapshotItem = Omit<CheckSnapshotMessage, 'bootId' | 'seq'>;
 /** An inventory chunk before it gets its `(bootId, seq)`. */
 export type InventoryChunk = Omit<InventoryMessage, 'bootId' | 'seq'>;
 /** A probe run's result before it gets its `(bootId, seq)`. */
 export type ProbeResultItem = Omit<ProbeResultMessage, 'bootId' | 'seq'>;
-/** What the runtime hands to the outbox: one sample, one check transition, one inventory chunk, one probe result. */
+/** What the runtime hands to the outbox: one sample, one check transition or snapshot, one inventory chunk, one probe result. */
 export type OutboxItem =
   | { readonly type: 'metrics'; readonly sample: Sample }
   | CheckStateReport
+  | CheckSnapshotItem
   | InventoryChunk
   | ProbeResultItem;
 /** Samples the outbox dropped over its bounds; it becomes a `metricsGap` message. */

@@ -12,7 +12,7 @@ import {
 } from './outbox-entries.js';
 import { createPacer } from './pacer.js';
 
-export type { CheckStateReport, InventoryChunk, OutboxItem } from './outbox-entries.js';
+export type { CheckSnapshotItem, CheckStateReport, InventoryChunk, OutboxItem } from './outbox-entries.js';
 
 /** Bounds of what the outbox holds (queued and unacknowledged), in bytes and age. */
 export interface OutboxLimits {

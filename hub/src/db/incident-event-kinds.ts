@@ -10,6 +10,8 @@ export const INCIDENT_EVENT_KINDS = [
   'flapping',
   'priority_raised',
   'recovery_seen',
+  // A restarted or reconnected agent's snapshot says the check is ok or no longer runs (0024).
+  'recovered_by_snapshot',
   'resolution_proposed',
   'resolved',
   'closed',

@@ -1,6 +1,7 @@
 import {
   type AgentMessage,
   type AgentUpdate,
+  CHECK_SNAPSHOT_CAPABILITY,
   type CloseCodeName,
   type Hello,
   type Policy,
@@ -138,6 +139,7 @@ export function createHandshake(
       ackedSeq: outcome.ackedSeq,
       policy,
       ...(agentUpdate && { agentUpdate }),
+      capabilities: [CHECK_SNAPSHOT_CAPABILITY],
     });
     await agent.sendProbes();
     // Back with the previous secret: the new one never reached its disk, so it gets another.

@@ -34,3 +34,8 @@ export async function releaseHeldSignal(db: Kysely<Database>, key: string): Prom
 export async function listHeldSignals(db: Kysely<Database>, reason: HoldReason): Promise<HeldSignalRow[]> {
   return db.selectFrom('held_signals').selectAll().where('reason', '=', reason).execute();
 }
+
+/** Every held signal of one host. */
+export async function listHeldSignalsOnHost(db: Kysely<Database>, hostId: string): Promise<HeldSignalRow[]> {
+  return db.selectFrom('held_signals').selectAll().where('host_id', '=', hostId).execute();
+}

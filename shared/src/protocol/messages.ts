@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkSnapshotSchema } from './agent/check-snapshot.js';
 import { checkStateSchema } from './agent/check-state.js';
 import { credentialSavedSchema } from './agent/credential-saved.js';
 import { helloSchema } from './agent/hello.js';
@@ -23,6 +24,8 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
   credentialSavedSchema,
   // Sent only by agents the hub gave probes to, so a hub that predates it never receives one.
   probeResultSchema,
+  // Sent only to hubs whose welcome announced the `checkSnapshot` capability (decision 0024).
+  checkSnapshotSchema,
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 export type AgentMessageType = AgentMessage['type'];

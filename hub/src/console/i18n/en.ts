@@ -201,6 +201,8 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   ev_opened: 'Opened',
   ev_occurrence: 'New occurrence',
   ev_recovery_seen: 'Recovery seen',
+  ev_recovered_by_snapshot:
+    'Recovered: reported ok (or no longer checked) when the agent restarted or reconnected',
   ev_resolution_proposed: 'Resolution proposed',
   ev_flapping: 'Flapping (fault came back)',
   ev_priority_raised: 'Priority raised',

@@ -212,6 +212,8 @@ export const FR = {
   ev_opened: 'Ouvert',
   ev_occurrence: 'Nouvelle occurrence',
   ev_recovery_seen: 'Rétablissement constaté',
+  ev_recovered_by_snapshot:
+    "Rétabli : signalé ok (ou plus vérifié) au redémarrage ou à la reconnexion de l'agent",
   ev_resolution_proposed: 'Résolution proposée',
   ev_flapping: 'Instable (défaut revenu)',
   ev_priority_raised: 'Priorité relevée',

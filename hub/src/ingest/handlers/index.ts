@@ -4,6 +4,7 @@ import type { HubDeps } from '../../config/deps.js';
 import type { Database } from '../../db/database.js';
 import { type CommitOutcome, commitInTransaction, type SenderIdentity } from '../commit-in-transaction.js';
 import { commitMetrics } from './commit-metrics.js';
+import { storeCheckSnapshot } from './store-check-snapshot.js';
 import { storeCheckState } from './store-check-state.js';
 import { storeInventory } from './store-inventory.js';
 import { storeMetricsGap } from './store-metrics-gap.js';
@@ -47,6 +48,7 @@ export const HANDLERS: { [T in AgentDataMessage['type']]: Handler<Extract<AgentD
     inventory: inTransaction(storeInventory),
     metricsGap: inTransaction(storeMetricsGap),
     probeResult: inTransaction(storeProbeResult),
+    checkSnapshot: inTransaction(storeCheckSnapshot),
   };
 
 /** Route a data message to its handler with its narrowed type. */

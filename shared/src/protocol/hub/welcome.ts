@@ -15,5 +15,7 @@ export const welcomeSchema = z.object({
   policy: policySchema,
   /** The agent version this hub serves, signed; absent when it serves none or signs nothing (0017). */
   agentUpdate: agentUpdateSchema.optional(),
+  /** Optional message types this hub accepts (`checkSnapshot`); an agent that predates it ignores it. */
+  capabilities: z.array(z.string().min(1).max(64)).max(32).optional(),
 });
 export type WelcomeMessage = z.infer<typeof welcomeSchema>;

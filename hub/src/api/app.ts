@@ -105,7 +105,7 @@ export function createApp(services: AppServices, agentSocket?: Hono, options: Ap
       },
     }),
   );
-  api.use('/enrol', rateLimitByAddress(options.enrolPerMinute ?? 10, deps.clock));
+  api.use('/enrol', rateLimitByAddress(options.enrolPerMinute ?? 10, deps.clock, deps.clientAddress));
   api.route('/enrol', enrolRoutes(deps, options.signer?.publicKey));
   // Bearer tokens; the console's session cookie also opens reads (CSV exports from the console).
   api.use(sessionOrBearerAuth(deps));

@@ -62,6 +62,14 @@ Options:
                                 [env VIGIE_HUB_SIGNING_KEY, default agent-signing-key.pem beside --db]
   --retention <spec>            How long metrics are kept, raw then per roll-up tier
                                 [env VIGIE_RETENTION, default raw=2h,1m=2d,10m=60d,1h=2y]
+  --trusted-proxies <cidrs>     Reverse proxies whose X-Forwarded-For is believed (addresses/CIDRs,
+                                comma-separated) [env VIGIE_HUB_TRUSTED_PROXIES, default none]
+  --headers-timeout <s>         Close a socket whose request headers are not in within s of accept
+                                (also one that sends nothing)   [env VIGIE_HUB_HEADERS_TIMEOUT, default 10]
+  --request-timeout <s>         Close a socket whose request is not in within s
+                                [env VIGIE_HUB_REQUEST_TIMEOUT, default 60]
+  --max-connections <n>         Sockets open at once; over it the oldest idle one is dropped
+                                [env VIGIE_HUB_MAX_CONNECTIONS, default ulimit -n less 128]
 
 The hub logs JSON lines on stdout and prints 'listening <url>' on stderr when ready.
 SIGINT/SIGTERM close agents' sockets with "service restart" (4030) and exit 0.`,

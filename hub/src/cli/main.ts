@@ -66,6 +66,10 @@ function config(flags: Record<string, string | boolean | undefined>): HubConfig 
       agentArtefactsDir: str('agent-artefacts'),
       signingKey: str('signing-key'),
       retention: str('retention'),
+      trustedProxies: str('trusted-proxies'),
+      headersTimeoutSec: str('headers-timeout'),
+      requestTimeoutSec: str('request-timeout'),
+      maxConnections: str('max-connections'),
     },
     process.env,
   );
@@ -105,6 +109,10 @@ async function start(args: string[]): Promise<number> {
     'agent-artefacts': { type: 'string' },
     'signing-key': { type: 'string' },
     retention: { type: 'string' },
+    'trusted-proxies': { type: 'string' },
+    'headers-timeout': { type: 'string' },
+    'request-timeout': { type: 'string' },
+    'max-connections': { type: 'string' },
   });
   if (values.help) return help('start');
   const cfg = config(values);

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../api/api-error.js';
+import { type ClientAddressOf, incomingOf } from './client-address.js';
 import { createKeyedBuckets } from './token-bucket.js';
 
 /**
@@ -8,11 +9,14 @@ import { createKeyedBuckets } from './token-bucket.js';
  * refusals count, so a site behind one NAT address can still enrol hundreds of machines with a
  * valid token while a scanner is stopped after a few wrong guesses.
  */
-export function rateLimitByAddress(perMinute: number, clock: () => number): MiddlewareHandler {
+export function rateLimitByAddress(
+  perMinute: number,
+  clock: () => number,
+  clientAddress: ClientAddressOf,
+): MiddlewareHandler {
   const buckets = createKeyedBuckets({ perSec: perMinute / 60, burst: perMinute, maxKeys: 10_000 }, clock);
   return async (c, next) => {
-    const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-    const address = incoming?.socket?.remoteAddress ?? 'unknown';
+    const address = clientAddress(incomingOf(c.env));
     if (!buckets.has(address))
       throw new ApiError('RATE_LIMITED', 'Too many refused enrolments from this address');
     try {

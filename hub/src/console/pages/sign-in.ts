@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { z } from 'zod';
+import { incomingOf } from '../../security/client-address.js';
 import { createKeyedBuckets } from '../../security/token-bucket.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import { checkSignIn } from '../security/accounts.js';
@@ -67,8 +68,7 @@ export function signInRoutes(deps: ConsoleDeps, limits: SessionLimits, perMinute
 
   app.post('/sign-in', async (c) => {
     const t = c.var.t;
-    const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-    const address = incoming?.socket?.remoteAddress ?? 'unknown';
+    const address = deps.clientAddress(incomingOf(c.env));
     if (!failures.has(address)) return c.html(signInPage(c, deps, t('signInThrottled')), 429);
     const form = signInForm.safeParse(await c.req.parseBody());
     const cookie = getCookie(c, PRE_SESSION_COOKIE);

@@ -15,8 +15,8 @@ import {
   type Notifications,
 } from './notify/notifications.js';
 import { notificationSettings } from './notify/settings.js';
-import { clientAddressResolver, parseTrustedProxies } from './security/client-address.js';
 import { createPolicyService, type PolicyService, policyReceivers } from './policies/policy-service.js';
+import { clientAddressResolver, parseTrustedProxies } from './security/client-address.js';
 
 /** What the services are built on; passed in so callers (and tests) control time, ids and storage. */
 export type HubBase = Pick<HubDeps, 'db' | 'clock' | 'random' | 'log'>;

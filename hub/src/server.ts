@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -24,6 +25,13 @@ import type { Notifications } from './notify/notifications.js';
 import { markAllDisconnected } from './repositories/hosts.js';
 import { type RetentionJob, startRetentionJob } from './retention/job.js';
 import { parseRetentionSpec, RETENTION_DEFAULTS } from './retention/settings.js';
+import {
+  CONNECTION_TIMEOUT_DEFAULTS,
+  type ConnectionLimits,
+  defaultMaxConnections,
+  guardConnections,
+  serverTimeoutOptions,
+} from './security/connection-guard.js';
 import { cryptoRandom, type RandomBytes } from './security/secrets.js';
 import { loadOrCreateSigningKey, signingKeyPath } from './security/signing-key.js';
 import { createHubServices } from './services.js';
@@ -71,6 +79,17 @@ function ingestLimits(config: HubConfig) {
       everyMs: (config.credentialRotationDays ?? 90) * 86_400_000,
       graceMs: (config.credentialGraceHours ?? 24) * 3_600_000,
     },
+  };
+}
+
+/** Socket deadlines and bound from the config (`--headers-timeout`, `--request-timeout`, `--max-connections`). */
+function connectionLimits(config: HubConfig): ConnectionLimits {
+  return {
+    headersTimeoutMs:
+      (config.headersTimeoutSec ?? CONNECTION_TIMEOUT_DEFAULTS.headersTimeoutMs / 1000) * 1000,
+    requestTimeoutMs:
+      (config.requestTimeoutSec ?? CONNECTION_TIMEOUT_DEFAULTS.requestTimeoutMs / 1000) * 1000,
+    maxConnections: config.maxConnections ?? defaultMaxConnections(),
   };
 }
 
@@ -131,6 +150,9 @@ export async function startHub(
     ...(config.enrolRateLimit !== undefined && { enrolPerMinute: config.enrolRateLimit }),
   });
 
+  const limits = connectionLimits(config);
+  const upgraded = new WeakSet<IncomingMessage>();
+  agentSocket.wss.on('connection', (_ws, request) => upgraded.add(request));
   let stop: () => Promise<void> = async () => {};
   let sweeper: IncidentSweeper | undefined;
   let inventorySweeper: InventorySweeper | undefined;
@@ -143,9 +165,12 @@ export async function startHub(
         port: config.port,
         hostname: config.host,
         websocket: { server: agentSocket.wss },
+        serverOptions: { ...serverTimeoutOptions(limits), ...tls.tls },
         // HTTPS and WSS on the same port when given a certificate (agents verify it).
-        ...(tls.tls && { createServer: createHttpsServer, serverOptions: { ...tls.tls } }),
+        ...(tls.tls && { createServer: createHttpsServer }),
       });
+      // Deadlines and a slot for every socket, an answer for every upgrade request.
+      guardConnections(server as Server, limits, { log: runtime.log, upgraded: (req) => upgraded.has(req) });
       server.once('error', (error) => resolve({ ok: false, error }));
       server.once('listening', () => resolve({ ok: true, port: (server.address() as AddressInfo).port }));
       stop = async () => {

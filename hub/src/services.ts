@@ -16,9 +16,18 @@ import {
 } from './notify/notifications.js';
 import { notificationSettings } from './notify/settings.js';
 import { createPolicyService, type PolicyService, policyReceivers } from './policies/policy-service.js';
+import { clientAddressResolver, parseTrustedProxies } from './security/client-address.js';
 
 /** What the services are built on; passed in so callers (and tests) control time, ids and storage. */
 export type HubBase = Pick<HubDeps, 'db' | 'clock' | 'random' | 'log'>;
+
+/** The `--trusted-proxies` list, validated when the configuration was loaded. */
+function trustedProxies(config: Pick<HubConfig, 'trustedProxies'>) {
+  if (config.trustedProxies === undefined) return undefined;
+  const parsed = parseTrustedProxies(config.trustedProxies);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.proxies;
+}
 
 /** Every long-lived service of the hub, built once from the parsed configuration. */
 export interface HubServices {
@@ -66,7 +75,12 @@ export function createHubServices(
 ): HubServices {
   const notifications = createNotifications(base, notificationSettings(config), seams);
   const incidents = createIncidentRuntime(config, { notifier: notifications.notifier, random: base.random });
-  const deps: HubDeps = { ...base, credentials: createCredentialCache(base.db, base.clock), incidents };
+  const deps: HubDeps = {
+    ...base,
+    clientAddress: clientAddressResolver(trustedProxies(config)),
+    credentials: createCredentialCache(base.db, base.clock),
+    incidents,
+  };
   const sessions = createLiveSessions(base.clock);
   // The `--policy` file is the defaults under the stored layers (global, client, site, role, host).
   const policies = createPolicyService(deps, hubPolicy(config), () => policyReceivers(sessions));

@@ -111,7 +111,7 @@ export function createApp(services: AppServices, agentSocket?: Hono, options: Ap
   );
   api.use(
     '/enrol',
-    rateLimitByAddress(options.enrolPerMinute ?? 10, deps.clock, (address) =>
+    rateLimitByAddress(options.enrolPerMinute ?? 10, deps.clock, deps.clientAddress, (address) =>
       recordSecurityEvent(deps, { kind: 'enrolment.throttled', reason: 'ADDRESS_RATE_LIMITED', address }),
     ),
   );

@@ -65,6 +65,14 @@ Options:
   --legacy-hello <when>         Hellos with the bare secret (agents without nonce proofs):
                                 allow, refuse, or an ISO date from which they are refused
                                 [env VIGIE_HUB_LEGACY_HELLO, default allow]
+  --trusted-proxies <cidrs>     Reverse proxies whose X-Forwarded-For is believed (addresses/CIDRs,
+                                comma-separated) [env VIGIE_HUB_TRUSTED_PROXIES, default none]
+  --headers-timeout <s>         Close a socket whose request headers are not in within s of accept
+                                (also one that sends nothing)   [env VIGIE_HUB_HEADERS_TIMEOUT, default 10]
+  --request-timeout <s>         Close a socket whose request is not in within s
+                                [env VIGIE_HUB_REQUEST_TIMEOUT, default 60]
+  --max-connections <n>         Sockets open at once; over it the oldest idle one is dropped
+                                [env VIGIE_HUB_MAX_CONNECTIONS, default ulimit -n less 128]
 
 The hub logs JSON lines on stdout and prints 'listening <url>' on stderr when ready.
 SIGINT/SIGTERM close agents' sockets with "service restart" (4030) and exit 0.`,

@@ -67,6 +67,10 @@ function config(flags: Record<string, string | boolean | undefined>): HubConfig 
       signingKey: str('signing-key'),
       retention: str('retention'),
       legacyHello: str('legacy-hello'),
+      trustedProxies: str('trusted-proxies'),
+      headersTimeoutSec: str('headers-timeout'),
+      requestTimeoutSec: str('request-timeout'),
+      maxConnections: str('max-connections'),
     },
     process.env,
   );
@@ -107,6 +111,10 @@ async function start(args: string[]): Promise<number> {
     'signing-key': { type: 'string' },
     retention: { type: 'string' },
     'legacy-hello': { type: 'string' },
+    'trusted-proxies': { type: 'string' },
+    'headers-timeout': { type: 'string' },
+    'request-timeout': { type: 'string' },
+    'max-connections': { type: 'string' },
   });
   if (values.help) return help('start');
   const cfg = config(values);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseSlaSettings } from '../incidents/sla/parse-settings.js';
 import { parseAllowlist } from '../notify/target-guard.js';
 import { parseRetentionSpec } from '../retention/settings.js';
+import { parseTrustedProxies } from '../security/client-address.js';
 import { parseIncidentSettings } from './incident-settings.js';
 import { parseLegacyHello } from './legacy-hello.js';
 import { readPolicyFile } from './policy-file.js';
@@ -116,6 +117,27 @@ const configSchema = z.object({
   maxHandshakesPerAddress: z.coerce.number().int().min(1).max(10_000).optional(),
   /** Enrolment attempts per minute from one remote address. */
   enrolRateLimit: z.coerce.number().min(1).max(100_000).optional(),
+  /**
+   * Reverse proxies whose `X-Forwarded-For` is believed (addresses or CIDRs, comma-separated):
+   * behind them the client address is the last untrusted hop. Default none: the TCP peer.
+   */
+  trustedProxies: z
+    .string()
+    .max(4096)
+    .refine((text) => parseTrustedProxies(text).ok, {
+      error: (issue) => {
+        const parsed = parseTrustedProxies(String(issue.input));
+        return parsed.ok ? 'invalid trusted proxies' : parsed.message;
+      },
+    })
+    .optional(),
+  // Connection bounds, defaulted in security/connection-guard.ts (10 s, 60 s, from `ulimit -n`).
+  /** From accept to the end of the request headers (a socket that sends nothing is closed then too). */
+  headersTimeoutSec: z.coerce.number().min(0.1).max(600).optional(),
+  /** From accept to the end of the request body. */
+  requestTimeoutSec: z.coerce.number().min(0.1).max(3600).optional(),
+  /** Sockets open at once; over it the oldest that has not finished a request is dropped. */
+  maxConnections: z.coerce.number().int().min(16).max(1_000_000).optional(),
   /** PEM certificate (chain) and key files: with both, the hub serves HTTPS and WSS. */
   tlsCert: z.string().min(1).max(4096).optional(),
   tlsKey: z.string().min(1).max(4096).optional(),
@@ -188,6 +210,10 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
   legacyHello: 'VIGIE_HUB_LEGACY_HELLO',
   maxHandshakesPerAddress: 'VIGIE_HUB_MAX_HANDSHAKES_PER_ADDRESS',
   enrolRateLimit: 'VIGIE_HUB_ENROL_RATE_LIMIT',
+  trustedProxies: 'VIGIE_HUB_TRUSTED_PROXIES',
+  headersTimeoutSec: 'VIGIE_HUB_HEADERS_TIMEOUT',
+  requestTimeoutSec: 'VIGIE_HUB_REQUEST_TIMEOUT',
+  maxConnections: 'VIGIE_HUB_MAX_CONNECTIONS',
   tlsCert: 'VIGIE_HUB_TLS_CERT',
   tlsKey: 'VIGIE_HUB_TLS_KEY',
   publicUrl: 'VIGIE_HUB_PUBLIC_URL',

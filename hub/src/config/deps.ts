@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import type { CredentialCache } from '../identity/credential-cache.js';
 import type { IncidentRuntime } from '../incidents/runtime.js';
+import type { ClientAddressOf } from '../security/client-address.js';
 import type { RandomBytes } from '../security/secrets.js';
 
 /** What every hub component may need, passed down explicitly (no globals). */
@@ -11,6 +12,8 @@ export interface HubDeps {
   readonly clock: () => number;
   readonly random: RandomBytes;
   readonly log: Logger;
+  /** Who sent a request: the peer, or behind `--trusted-proxies` its X-Forwarded-For client. */
+  readonly clientAddress: ClientAddressOf;
   /** Incident rules and notifier, built once from the configuration (services.ts). */
   readonly incidents: IncidentRuntime;
   /** Agents' credentials in memory for hellos; absent means every hello reads the database. */

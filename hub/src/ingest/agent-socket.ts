@@ -7,19 +7,24 @@ import type { HubDeps } from '../config/deps.js';
 import { ROTATION_DEFAULTS, type RotationSettings } from '../identity/rotation.js';
 import { createAgentRates } from './agent-rate-limit.js';
 import { type AgentSession, createAgentSession } from './agent-session.js';
+import {
+  createHandshakeAdmission,
+  HANDSHAKE_LIMIT_DEFAULTS,
+  type HandshakeLimits,
+  type HandshakeTicket,
+} from './handshake-admission.js';
 import { offerHelloNonces } from './hello-nonce.js';
 import type { LiveSessions } from './live-sessions.js';
 import { SESSION_LIMIT_DEFAULTS, type SessionLimits } from './session-flow.js';
 
+export { HANDSHAKE_LIMIT_DEFAULTS, type HandshakeLimits } from './handshake-admission.js';
+
 const CLOSE_GRACE_MS = 2000;
+/** How long a refused or shed socket has to read its close frame. */
+const SHED_GRACE_MS = 1000;
 /** How often live sessions are checked for a secret due for rotation (they may live for weeks). */
 const ROTATION_SWEEP_MS = 3_600_000;
 
-/** Unauthenticated sockets (awaiting or checking hello) allowed at once, per address and overall. */
-export interface HandshakeLimits {
-  readonly perAddress: number;
-  readonly total: number;
-}
 /** Hourly, or the rotation period when shorter; with a period of 0 requests are still honoured hourly. */
 function rotationSweepMs(rotation: RotationSettings): number {
   return rotation.everyMs > 0
@@ -27,7 +32,11 @@ function rotationSweepMs(rotation: RotationSettings): number {
     : ROTATION_SWEEP_MS;
 }
 
-export const HANDSHAKE_LIMIT_DEFAULTS: HandshakeLimits = { perAddress: 16, total: 512 };
+/** 4033, then dropped: a peer that never said hello will not answer the close either. */
+function refuse(raw: WebSocket): void {
+  raw.close(CLOSE_CODES.TOO_MANY_HANDSHAKES.code, CLOSE_CODES.TOO_MANY_HANDSHAKES.reason);
+  setTimeout(() => raw.terminate(), SHED_GRACE_MS).unref();
+}
 
 export interface AgentSocketOptions {
   readonly helloTimeoutMs: number;
@@ -56,14 +65,12 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
   const nonces = offerHelloNonces(wss, deps.random);
   const alive = new WeakMap<WebSocket, boolean>();
   const open = new Set<AgentSession>();
-  const handshakeLimits = options.handshakes ?? HANDSHAKE_LIMIT_DEFAULTS;
   const rotation = options.rotation ?? ROTATION_DEFAULTS;
   // Per agent, not per socket: reconnecting gives neither a fresh burst nor a clean record.
   const rates = createAgentRates(options.limits ?? SESSION_LIMIT_DEFAULTS, deps.clock);
-  // Handshakes in progress by remote address: a peer opening sockets without saying hello must
-  // not pin the hub's memory and database until the hello deadline of each.
-  const handshaking = new Map<string, number>();
-  let handshakingTotal = 0;
+  // Handshakes in progress by client address: a peer opening sockets without saying hello must
+  // not pin the hub's memory and database until the hello deadline of each, nor lock agents out.
+  const admission = createHandshakeAdmission(options.handshakes ?? HANDSHAKE_LIMIT_DEFAULTS);
   const rotationSweep = setInterval(() => {
     for (const live of sessions.all()) void live.rotate();
   }, rotationSweepMs(rotation));
@@ -88,19 +95,25 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
     '/',
     upgradeWebSocket((c) => {
       let session: AgentSession | undefined;
-      const remoteAddress = c.env?.incoming?.socket?.remoteAddress ?? 'unknown';
+      let ticket: HandshakeTicket | undefined;
+      const remoteAddress = deps.clientAddress(c.env?.incoming);
       return {
         onOpen(_event, ws) {
           const raw = ws.raw as WebSocket;
           const nonce = nonces.take(c.env?.incoming);
-          const mine = handshaking.get(remoteAddress) ?? 0;
-          if (mine >= handshakeLimits.perAddress || handshakingTotal >= handshakeLimits.total) {
-            deps.log.warn({ remote: remoteAddress, mine, total: handshakingTotal }, 'too many handshakes');
-            raw.close(CLOSE_CODES.TOO_MANY_HANDSHAKES.code, CLOSE_CODES.TOO_MANY_HANDSHAKES.reason);
+          const admitted = admission.admit(remoteAddress, () => {
+            deps.log.warn({ remote: remoteAddress }, 'handshake cap reached: oldest silent socket shed');
+            refuse(raw);
+          });
+          if (!admitted.ok) {
+            deps.log.warn(
+              { remote: remoteAddress, mine: admitted.mine, total: admitted.total },
+              'too many handshakes',
+            );
+            refuse(raw);
             return;
           }
-          handshaking.set(remoteAddress, mine + 1);
-          handshakingTotal += 1;
+          ticket = admitted.ticket;
           alive.set(raw, true);
           raw.on('pong', () => alive.set(raw, true));
           session = createAgentSession(deps, sessions, raw, {
@@ -114,17 +127,13 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
             ...(options.limits && { limits: options.limits }),
             rates,
             rotation,
-            onHandshakeDone: () => {
-              handshakingTotal -= 1;
-              const left = (handshaking.get(remoteAddress) ?? 1) - 1;
-              if (left <= 0) handshaking.delete(remoteAddress);
-              else handshaking.set(remoteAddress, left);
-            },
+            onHandshakeDone: admitted.ticket.release,
           });
           sessionOf.set(raw, session);
           open.add(session);
         },
         onMessage(event) {
+          ticket?.helloStarted();
           session?.receive(event.data as string | ArrayBuffer);
         },
         onClose(event) {

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../api/api-error.js';
-import { remoteAddress } from './remote-address.js';
+import { type ClientAddressOf, incomingOf } from './client-address.js';
 import { createKeyedBuckets } from './token-bucket.js';
 
 /**
@@ -13,6 +13,7 @@ import { createKeyedBuckets } from './token-bucket.js';
 export function rateLimitByAddress(
   perMinute: number,
   clock: () => number,
+  clientAddress: ClientAddressOf,
   onClose?: (address: string) => Promise<void>,
 ): MiddlewareHandler {
   const buckets = createKeyedBuckets({ perSec: perMinute / 60, burst: perMinute, maxKeys: 10_000 }, clock);
@@ -21,7 +22,7 @@ export function rateLimitByAddress(
     if (!buckets.has(address)) await onClose?.(address);
   };
   return async (c, next) => {
-    const address = remoteAddress(c);
+    const address = clientAddress(incomingOf(c.env));
     if (!buckets.has(address))
       throw new ApiError('RATE_LIMITED', 'Too many refused enrolments from this address');
     try {

@@ -8,6 +8,7 @@ import type { Database } from '../db/database.js';
 import type { UserRole } from '../db/tables/users.js';
 import { createEnrolmentToken } from '../enrolment/create-enrolment-token.js';
 import { enrolAgent } from '../enrolment/enrol-agent.js';
+import { clientAddressResolver } from '../security/client-address.js';
 import { cryptoRandom } from '../security/secrets.js';
 import { type RunningHub, startHub } from '../server.js';
 import { createHubServices, type HubServices } from '../services.js';
@@ -26,6 +27,7 @@ export async function createTestDeps(clock: () => number = Date.now): Promise<Hu
     clock,
     random: cryptoRandom,
     log: pino({ level: 'silent' }),
+    clientAddress: clientAddressResolver(),
     incidents: testIncidentRuntime(),
   };
 }

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { recordSecurityEvent } from '../../audit/store.js';
 import type { HubDeps } from '../../config/deps.js';
 import { enrolAgent } from '../../enrolment/enrol-agent.js';
-import { remoteAddress } from '../../security/remote-address.js';
+import { incomingOf } from '../../security/client-address.js';
 import { ApiError } from '../api-error.js';
 import { parseJsonBody } from '../validate.js';
 
@@ -18,7 +18,7 @@ export function enrolRoutes(deps: HubDeps, signingKey?: string) {
     const request = await parseJsonBody(c, enrolRequestSchema);
     const result = await enrolAgent(deps, request);
     if (!result.ok) {
-      const address = remoteAddress(c);
+      const address = deps.clientAddress(incomingOf(c.env));
       deps.log.warn({ reason: result.code, hostname: request.hostname, address }, 'enrolment refused');
       await recordSecurityEvent(deps, {
         kind: 'enrolment.refused',

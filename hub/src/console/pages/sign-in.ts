@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { recordSecurityEvent } from '../../audit/store.js';
-import { remoteAddress } from '../../security/remote-address.js';
+import { incomingOf } from '../../security/client-address.js';
 import { createKeyedBuckets } from '../../security/token-bucket.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import {
@@ -97,7 +97,7 @@ export function signInRoutes(
 
   app.post('/sign-in', async (c) => {
     const t = c.var.t;
-    const address = remoteAddress(c);
+    const address = deps.clientAddress(incomingOf(c.env));
     if (!failures.has(address)) return c.html(signInPage(c, deps, t('signInThrottled')), 429);
     const form = signInForm.safeParse(await c.req.parseBody());
     const cookie = getCookie(c, PRE_SESSION_COOKIE);

@@ -91,6 +91,7 @@ export {
   closeReason,
   type DecodeError,
   type DecodeResult,
+  type RefusedSample,
   decodeAgentMessage,
   decodeHubMessage,
   encodeMessage,

@@ -17,4 +17,21 @@ export const LIMITS = {
   maxTopProcesses: 20,
   /** Software packages in one inventory chunk. */
   maxSoftwarePerChunk: 2000,
+  /** Software packages in one whole inventory snapshot (the agent leaves the rest out). */
+  maxSoftwarePerSnapshot: 50_000,
+  /**
+   * Chunks in one inventory snapshot: 50 000 entries at their longest (~1.1 kB each) packed under
+   * 70 % of the frame limit need ~80 chunks, so 100 leaves room and bounds what one host can park.
+   */
+  maxInventoryChunks: 100,
+  /**
+   * How far ahead of the hub's clock a sample may be stamped. Beyond, the hub refuses the sample:
+   * one far-future timestamp must not become the host's "latest" (a clock running ahead does the same).
+   */
+  maxSampleAheadMs: 10 * 60_000,
+  /**
+   * How old a sample may be when it arrives: the agent's largest configurable spool age (366 days),
+   * so a backlog drained after a long outage is kept as history (it never becomes "latest").
+   */
+  maxSampleAgeMs: 366 * 86_400_000,
 } as const;

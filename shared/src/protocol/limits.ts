@@ -29,9 +29,4 @@ export const LIMITS = {
    * one far-future timestamp must not become the host's "latest" (a clock running ahead does the same).
    */
   maxSampleAheadMs: 10 * 60_000,
-  /**
-   * How old a sample may be when it arrives: the agent's largest configurable spool age (366 days),
-   * so a backlog drained after a long outage is kept as history (it never becomes "latest").
-   */
-  maxSampleAgeMs: 366 * 86_400_000,
 } as const;

@@ -91,11 +91,11 @@ export {
   closeReason,
   type DecodeError,
   type DecodeResult,
-  type RefusedSample,
   decodeAgentMessage,
   decodeHubMessage,
   encodeMessage,
   type RawFrame,
+  type RefusedSample,
 } from './protocol/codec.js';
 export { type AckMessage, ackSchema } from './protocol/hub/ack.js';
 export { type CredentialMessage, credentialMessageSchema } from './protocol/hub/credential.js';

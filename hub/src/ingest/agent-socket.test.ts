@@ -1,7 +1,7 @@
 import { CLOSE_CODES, type EnrolResponse, LIMITS, type MetricsMessage } from '@vigie/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningHub } from '../server.js';
 import { findHost } from '../repositories/hosts.js';
+import type { RunningHub } from '../server.js';
 import { enrolTestAgent, helloFor, startTestHub } from '../test-support/test-hub.js';
 import { connectPeer, type Peer } from '../test-support/ws-peer.js';
 

@@ -27,8 +27,11 @@ export type CommitOutcome =
     }
   | { status: 'duplicate'; committedSeq: number };
 
+/** What a store returns: nothing, or what it refused of the message. */
+export type StoreResult = Promise<void> | Promise<readonly Refusal[]>;
+
 /** Stores a message's content inside the commit's transaction; returns what it refused of it. */
-export type StoreFn = (trx: Kysely<Database>, receivedAt: number) => Promise<void | readonly Refusal[]>;
+export type StoreFn = (trx: Kysely<Database>, receivedAt: number) => StoreResult;
 
 /**
  * The generic commit, through Kysely on any dialect: inside one transaction, skip the message if

@@ -5,8 +5,8 @@ import type { Database } from '../../db/database.js';
 import {
   type CommitOutcome,
   commitInTransaction,
-  type Refusal,
   type SenderIdentity,
+  type StoreResult,
 } from '../commit-in-transaction.js';
 import { commitMetrics } from './commit-metrics.js';
 import { storeCheckState } from './store-check-state.js';
@@ -23,7 +23,7 @@ type Store<M> = (
   message: M,
   receivedAt: number,
   deps: Pick<HubDeps, 'incidents' | 'random'>,
-) => Promise<void | readonly Refusal[]>;
+) => StoreResult;
 
 /**
  * Commits one message exactly once per (agent, boot, seq); settles after the commit. `refused`

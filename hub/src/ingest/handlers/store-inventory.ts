@@ -41,7 +41,7 @@ export async function storeInventory(
   sender: SenderIdentity,
   message: InventoryMessage,
   receivedAt: number,
-): Promise<void | readonly Refusal[]> {
+): Promise<readonly Refusal[]> {
   const { type: _type, bootId: _bootId, seq: _seq, ...body } = message;
   await storeInventoryChunk(trx, {
     hostId: sender.hostId,
@@ -52,7 +52,7 @@ export async function storeInventory(
     payload: JSON.stringify(body),
   });
   const payloads = await completeChunks(trx, sender.hostId, message.hash, message.chunks);
-  if (!payloads) return;
+  if (!payloads) return [];
   const snapshot = assembleSnapshot(payloads.map((payload) => JSON.parse(payload) as ChunkBody));
   const entries = (snapshot.software as unknown[] | undefined)?.length ?? 0;
   if (entries > LIMITS.maxSoftwarePerSnapshot) {
@@ -73,4 +73,5 @@ export async function storeInventory(
     received_at: receivedAt,
     payload: JSON.stringify(snapshot),
   });
+  return [];
 }

@@ -8,5 +8,7 @@ export type { Database } from './db/database.js';
 export { createEnrolmentToken } from './enrolment/create-enrolment-token.js';
 export { enrolAgent } from './enrolment/enrol-agent.js';
 export { createLogger } from './logger.js';
+export { INCOMPLETE_SNAPSHOT_TTL_MS, runRetentionPass } from './retention/job.js';
+export { RETENTION_DEFAULTS } from './retention/settings.js';
 export { type RunningHub, type StartResult, startHub } from './server.js';
 export { HUB_VERSION } from './version.js';

@@ -137,6 +137,7 @@ export {
   decodeHubMessage,
   encodeMessage,
   type RawFrame,
+  type RefusedSample,
 } from './protocol/codec.js';
 export {
   HELLO_KEY_INFO,

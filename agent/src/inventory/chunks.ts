@@ -4,8 +4,8 @@ import type { InventorySnapshot } from './snapshot.js';
 /** An inventory message before the transport stamps it with its boot id and sequence number. */
 export type InventoryChunk = Omit<InventoryMessage, 'bootId' | 'seq'>;
 
-// The schema caps `chunks` at 1000; software beyond that many chunks cannot be sent.
-const MAX_CHUNKS = 1000;
+// The schema caps `chunks` (LIMITS.maxInventoryChunks); software beyond that many chunks cannot be sent.
+const MAX_CHUNKS = LIMITS.maxInventoryChunks;
 // Sizes are measured as encoded JSON (escapes included); the rest of the frame is room for the
 // envelope (boot id, seq, hash) and the codec's framing.
 const CHUNK_BUDGET_BYTES = Math.floor(LIMITS.maxFrameBytes * 0.7);

@@ -29,11 +29,23 @@ export function toHostView(row: HostRow) {
     firstSeenAt: row.first_seen_at,
     lastSeenAt: row.last_seen_at,
     online: row.connected === 1,
+    /**
+     * The host's clock minus the hub's, measured on the newest sample of its last report (while a
+     * backlog drains it reads that backlog's age). Samples over 10 minutes ahead are refused.
+     */
+    clock:
+      row.clock_offset_ms === null
+        ? null
+        : { offsetMs: Number(row.clock_offset_ms), measuredAt: row.clock_offset_at },
+    /** Samples refused from this host so far (absurd values, timestamps out of bounds). */
+    refusedSamples: Number(row.refused_samples),
     health:
       row.last_sample_at === null
         ? null
         : {
             at: row.last_sample_at,
+            /** When the hub received it: the latest health follows arrival, not the agent's clock. */
+            receivedAt: row.last_sample_received_at,
             cpuPct: row.cpu_pct,
             memPct: row.mem_pct,
             swapPct: row.swap_pct,

@@ -82,7 +82,8 @@ export function createAgentSession(
       const decoded = decodeAgentMessage(frame);
       if (!decoded.ok) fail(decoded.error.code, decoded.error.detail);
       else if (decoded.value.type === 'hello') handshake.hello(decoded.value, delayMs);
-      else if (handshake.passes(decoded.value)) dispatch.receive(decoded.value, delayMs);
+      else if (handshake.passes(decoded.value))
+        dispatch.receive(decoded.value, delayMs, decoded.refusedSamples);
     },
 
     /** The peer left a heartbeat unanswered: 'dead' if the caller should terminate it (session-flow). */

@@ -1,5 +1,6 @@
 import { CLOSE_CODES, type EnrolResponse, LIMITS, type MetricsMessage } from '@vigie/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findHost } from '../repositories/hosts.js';
 import type { RunningHub } from '../server.js';
 import { enrolTestAgent, helloFor, startTestHub } from '../test-support/test-hub.js';
 import { connectPeer, type Peer } from '../test-support/ws-peer.js';
@@ -225,11 +226,7 @@ describe('agent socket', () => {
     it.each([
       ['not JSON', '{"type":', 4001],
       ['an unknown type', { type: 'exec', cmd: 'id' }, 4002],
-      [
-        'a sample over its bounds',
-        { ...metrics(1), samples: [{ at: 1, cpu: { usagePct: 101, perCorePct: [] } }] },
-        4002,
-      ],
+      ['a metrics envelope over its bounds', { ...metrics(1), seq: 0 }, 4002],
     ])('closes on %s, stores nothing, and keeps serving other agents', async (_label, frame, code) => {
       const other = await enrolTestAgent(hub.deps, 'pc-other', 'a1a2a3a4a5a6a7a8a9a0b1b2b3b4b5b6');
       const good = await peer();
@@ -246,6 +243,17 @@ describe('agent socket', () => {
       expect(await good.next()).toMatchObject({ type: 'ack', seq: 1 });
       const rows = await hub.deps.db.selectFrom('samples').select('host_id').execute();
       expect(rows).toEqual([{ host_id: other.hostId }]);
+    });
+
+    it('refuses a sample over its bounds alone: counted, reported, and its message acknowledged', async () => {
+      const p = await welcomed();
+      p.send({ ...metrics(1), samples: [{ at: 1, cpu: { usagePct: 101, perCorePct: [] } }, sample(2)] });
+      expect(await p.next()).toMatchObject({ type: 'error', code: 'SAMPLE_SCHEMA', seq: 1 });
+      expect(await p.next()).toMatchObject({ type: 'ack', seq: 1 });
+      const rows = await hub.deps.db.selectFrom('samples').select('at').execute();
+      expect(rows).toEqual([{ at: 2 }]);
+      const host = await findHost(hub.deps.db, credential.hostId);
+      expect(Number(host?.refused_samples)).toBe(1);
     });
 
     it('closes with 1009 on a frame over the size limit', async () => {

@@ -1,4 +1,4 @@
-import type { AgentDataMessage } from '@vigie/shared';
+import type { AgentDataMessage, RefusedSample } from '@vigie/shared';
 import type { HubDeps } from '../config/deps.js';
 import type { CommitOutcome, SenderIdentity } from './commit-in-transaction.js';
 import { handle } from './handlers/index.js';
@@ -17,6 +17,7 @@ export async function commitDataMessage(
   deps: Pick<HubDeps, 'db' | 'clock' | 'incidents' | 'random'>,
   sender: SenderIdentity,
   message: AgentDataMessage,
+  refused?: readonly RefusedSample[],
 ): Promise<CommitOutcome> {
-  return handle(deps, sender, message, deps.clock());
+  return handle(deps, sender, message, deps.clock(), refused);
 }

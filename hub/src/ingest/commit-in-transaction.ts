@@ -11,12 +11,27 @@ export interface SenderIdentity {
   readonly hostId: string;
 }
 
+/** Part of a message the hub left out (bad input loses the rest of nothing); the agent is told. */
+export interface Refusal {
+  readonly code: string;
+  readonly detail: string;
+}
+
 export type CommitOutcome =
-  | { status: 'stored'; committedSeq: number; gapFrom?: number; newBoot?: true }
+  | {
+      status: 'stored';
+      committedSeq: number;
+      gapFrom?: number;
+      newBoot?: true;
+      refused?: readonly Refusal[];
+    }
   | { status: 'duplicate'; committedSeq: number };
 
-/** Stores a message's content inside the commit's transaction. */
-export type StoreFn = (trx: Kysely<Database>, receivedAt: number) => Promise<void>;
+/** What a store returns: nothing, or what it refused of the message. */
+export type StoreResult = Promise<void> | Promise<readonly Refusal[]>;
+
+/** Stores a message's content inside the commit's transaction; returns what it refused of it. */
+export type StoreFn = (trx: Kysely<Database>, receivedAt: number) => StoreResult;
 
 /**
  * The generic commit, through Kysely on any dialect: inside one transaction, skip the message if
@@ -36,7 +51,7 @@ export async function commitInTransaction(
     db.transaction().execute(async (trx) => {
       const committed = await committedSeq(trx, sender.agentId, message.bootId);
       if (message.seq <= committed) return { status: 'duplicate', committedSeq: committed };
-      await store(trx, now);
+      const refused = await store(trx, now);
       await advanceCommittedSeq(trx, sender.agentId, message.bootId, message.seq, now);
       const event = { agent_id: sender.agentId, boot_id: message.bootId, host_id: sender.hostId, at: now };
       const newBoot = committed === 0;
@@ -57,7 +72,7 @@ export async function commitInTransaction(
           to_seq: message.seq - 1,
         });
       }
-      return storedOutcome(message.seq, gapFrom, newBoot);
+      return withRefusals(storedOutcome(message.seq, gapFrom, newBoot), refused ?? []);
     }),
   );
 }
@@ -74,4 +89,9 @@ export function storedOutcome(seq: number, gapFrom: number | undefined, newBoot:
     ...(gapFrom !== undefined && { gapFrom }),
     ...(newBoot && { newBoot: true as const }),
   };
+}
+
+/** The outcome, telling what was refused of the message if anything was. */
+export function withRefusals(outcome: CommitOutcome, refused: readonly Refusal[]): CommitOutcome {
+  return outcome.status === 'stored' && refused.length > 0 ? { ...outcome, refused } : outcome;
 }

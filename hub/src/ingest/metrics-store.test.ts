@@ -109,6 +109,35 @@ describe.each(IMPLEMENTATIONS)('metrics store: %s', (_name, makeStore) => {
     expect(await rows()).toHaveLength(3);
   });
 
+  it('lets a later arrival take the health from a sample stamped ahead of the hub', async () => {
+    await store.commit(sender, metrics(1, [sample(T0 + 9 * 60_000, 99)]), T0);
+    await store.commit(sender, metrics(2, [sample(T0 + 60_000, 7)]), T0 + 60_000, {
+      clockOffsetMs: 0,
+      refusedSamples: 2,
+    });
+    const host = await findHost(deps.db, sender.hostId);
+    expect(host).toMatchObject({
+      last_sample_at: T0 + 60_000,
+      cpu_pct: 7,
+      last_sample_received_at: T0 + 60_000,
+    });
+    expect(host).toMatchObject({ clock_offset_ms: 0, clock_offset_at: T0 + 60_000 });
+    expect(Number(host?.refused_samples)).toBe(2);
+  });
+
+  it('commits a message whose samples were all refused, touching the host only', async () => {
+    expect(
+      await store.commit(sender, metrics(1, []), T0, { clockOffsetMs: 3_600_000, refusedSamples: 1 }),
+    ).toEqual({
+      status: 'stored',
+      committedSeq: 1,
+      newBoot: true,
+    });
+    const host = await findHost(deps.db, sender.hostId);
+    expect(host).toMatchObject({ last_seen_at: T0, last_sample_at: null, clock_offset_ms: 3_600_000 });
+    expect(await rows()).toEqual([]);
+  });
+
   it('commits messages from many agents at once, each with its own outcome', async () => {
     const others: SenderIdentity[] = [sender];
     for (let i = 0; i < 5; i += 1) {

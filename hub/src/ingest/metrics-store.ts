@@ -1,6 +1,7 @@
 import type { MetricsMessage } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { ReportFacts } from '../repositories/hosts.js';
 import { type CommitOutcome, commitInTransaction, type SenderIdentity } from './commit-in-transaction.js';
 import { storeMetrics } from './handlers/store-metrics.js';
 
@@ -10,15 +11,21 @@ import { storeMetrics } from './handlers/store-metrics.js';
  * commit, and only then may the message be acknowledged.
  */
 export interface MetricsStore {
-  commit(sender: SenderIdentity, message: MetricsMessage, receivedAt: number): Promise<CommitOutcome>;
+  /** `message` holds the admitted samples only (possibly none); `facts` go on the host with them. */
+  commit(
+    sender: SenderIdentity,
+    message: MetricsMessage,
+    receivedAt: number,
+    facts?: ReportFacts,
+  ): Promise<CommitOutcome>;
 }
 
 /** Through Kysely's builder, one transaction per message: works on every dialect. */
 export function createKyselyMetricsStore(db: Kysely<Database>): MetricsStore {
   return {
-    commit: (sender, message, receivedAt) =>
+    commit: (sender, message, receivedAt, facts) =>
       commitInTransaction(db, sender, message, receivedAt, (trx, now) =>
-        storeMetrics(trx, sender, message, now),
+        storeMetrics(trx, sender, message, now, facts),
       ),
   };
 }

@@ -1,8 +1,15 @@
-import type { AgentDataMessage, AgentMessage, CloseCodeName } from '@vigie/shared';
+import {
+  type AgentDataMessage,
+  type AgentMessage,
+  type CloseCodeName,
+  LIMITS,
+  type RefusedSample,
+} from '@vigie/shared';
 import type { Logger } from 'pino';
 import type { HubDeps } from '../config/deps.js';
 import { confirmSecretSaved } from '../identity/rotation.js';
 import { commitDataMessage, type SenderIdentity } from './commit-data-message.js';
+import type { Refusal } from './commit-in-transaction.js';
 import type { LiveSessions } from './live-sessions.js';
 import type { FlowControl } from './session-flow.js';
 
@@ -36,11 +43,29 @@ export function createDispatch(
       log.info({ agentId: sender.agentId }, 'agent saved its new secret; the previous one is refused now');
   }
 
-  async function onData(message: AgentDataMessage): Promise<void> {
+  /** One `error` frame per kind of refusal, before the ack that tells the message is done with. */
+  function reportRefused(
+    sender: SenderIdentity,
+    message: AgentDataMessage,
+    refused: readonly Refusal[],
+  ): void {
+    log.warn(
+      { agentId: sender.agentId, seq: message.seq, refused: refused.slice(0, 5) },
+      'refused part of a message',
+    );
+    for (const code of new Set(refused.map((r) => r.code))) {
+      const ofCode = refused.filter((r) => r.code === code);
+      const text = `${ofCode.length} refused, e.g. ${ofCode[0]?.detail ?? ''}`;
+      flow.send({ type: 'error', code, message: text.slice(0, LIMITS.maxTextLength), seq: message.seq });
+    }
+  }
+
+  async function onData(message: AgentDataMessage, refusedSamples?: readonly RefusedSample[]): Promise<void> {
     const sender = io.sender();
     if (!sender) return;
-    const outcome = await commitDataMessage(deps, sender, message);
+    const outcome = await commitDataMessage(deps, sender, message, refusedSamples);
     sessions.storage.succeeded();
+    if (outcome.status === 'stored' && outcome.refused) reportRefused(sender, message, outcome.refused);
     if (outcome.status === 'stored' && outcome.gapFrom !== undefined) {
       log.warn(
         { agentId: sender.agentId, bootId: message.bootId, from: outcome.gapFrom, to: message.seq - 1 },
@@ -58,11 +83,15 @@ export function createDispatch(
      * Queue a message past the handshake (`delayMs` late if over the rate). Frames pipelined
      * behind the hello wait in the queue until authentication is done.
      */
-    receive(message: Exclude<AgentMessage, { type: 'hello' }>, delayMs: number): void {
+    receive(
+      message: Exclude<AgentMessage, { type: 'hello' }>,
+      delayMs: number,
+      refusedSamples?: readonly RefusedSample[],
+    ): void {
       if (message.type === 'credentialSaved') {
         const claimed = message.agentId;
         flow.enqueue(() => onCredentialSaved(claimed), delayMs);
-      } else flow.enqueue(() => onData(message), delayMs);
+      } else flow.enqueue(() => onData(message, refusedSamples), delayMs);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { MetricsMessage } from '@vigie/shared';
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { NO_REPORT_FACTS, type ReportFacts } from '../repositories/hosts.js';
 import {
   type CommitOutcome,
   type SenderIdentity,
@@ -10,6 +11,7 @@ import {
 } from './commit-in-transaction.js';
 import { headline } from './handlers/store-metrics.js';
 import type { MetricsStore } from './metrics-store.js';
+import { latestCandidate } from './sample-admission.js';
 
 // The SQLite hot path (docs/decisions/0018): prepared statements instead of building and
 // preparing each query (Kysely's builder plus better-sqlite3's prepare were half the hub's CPU per
@@ -32,6 +34,7 @@ interface Pending {
   readonly sender: SenderIdentity;
   readonly message: MetricsMessage;
   readonly receivedAt: number;
+  readonly facts: ReportFacts;
   readonly resolve: (outcome: CommitOutcome) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -48,11 +51,17 @@ function prepareStatements(sqlite: SQLite.Database) {
         disk_max_pct, load1, payload) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         on conflict (host_id, boot_id, seq, idx) do nothing`,
     ),
-    touchHost: sqlite.prepare('update hosts set last_seen_at = ? where id = ?'),
-    // Older samples arriving late (a drained backlog) do not overwrite newer health.
+    touchHost: sqlite.prepare(
+      `update hosts set last_seen_at = ?, refused_samples = refused_samples + ?,
+        clock_offset_ms = coalesce(?, clock_offset_ms), clock_offset_at = coalesce(?, clock_offset_at)
+        where id = ?`,
+    ),
+    // Health follows arrival (repositories/hosts.ts `recordHostReport` has the same guard): an
+    // older backlog arriving late does not overwrite newer health, a sample stamped ahead pins nothing.
     hostHealth: sqlite.prepare(
       `update hosts set last_sample_at = ?, cpu_pct = ?, mem_pct = ?, swap_pct = ?, disk_max_pct = ?,
-        load1 = ? where id = ? and (last_sample_at is null or last_sample_at <= ?)`,
+        load1 = ?, last_sample_received_at = ? where id = ? and (last_sample_received_at is null or
+        (? >= last_sample_received_at and ? >= min(last_sample_at, last_sample_received_at)))`,
     ),
     advanceSeq: sqlite.prepare(
       `insert into agent_boots (agent_id, boot_id, committed_seq, started_at, updated_at)
@@ -82,11 +91,10 @@ export function createSqliteMetricsStore(
   const queue: Pending[] = [];
   let scheduled = false;
 
-  function storeOne({ sender, message, receivedAt }: Pending): CommitOutcome {
+  function storeOne({ sender, message, receivedAt, facts }: Pending): CommitOutcome {
     const s = statements!;
     const committed = Number(s.committedSeq.get(sender.agentId, message.bootId) ?? 0);
     if (message.seq <= committed) return { status: 'duplicate', committedSeq: committed };
-    let newest = message.samples[0]!;
     message.samples.forEach((sample, idx) => {
       const h = headline(sample);
       s.insertSample.run(
@@ -103,20 +111,31 @@ export function createSqliteMetricsStore(
         h.load1,
         JSON.stringify(sample),
       );
-      if (sample.at >= newest.at) newest = sample;
     });
-    const h = headline(newest);
-    s.touchHost.run(receivedAt, sender.hostId);
-    s.hostHealth.run(
-      newest.at,
-      h.cpu_pct,
-      h.mem_pct,
-      h.swap_pct,
-      h.disk_max_pct,
-      h.load1,
+    const offset = facts.clockOffsetMs ?? null;
+    s.touchHost.run(
+      receivedAt,
+      facts.refusedSamples,
+      offset,
+      offset === null ? null : receivedAt,
       sender.hostId,
-      newest.at,
     );
+    const newest = latestCandidate(message.samples);
+    if (newest) {
+      const h = headline(newest);
+      s.hostHealth.run(
+        newest.at,
+        h.cpu_pct,
+        h.mem_pct,
+        h.swap_pct,
+        h.disk_max_pct,
+        h.load1,
+        receivedAt,
+        sender.hostId,
+        receivedAt,
+        newest.at,
+      );
+    }
     s.advanceSeq.run(sender.agentId, message.bootId, message.seq, receivedAt, receivedAt);
     const newBoot = committed === 0;
     if (newBoot) {
@@ -198,9 +217,9 @@ export function createSqliteMetricsStore(
   }
 
   return {
-    commit(sender, message, receivedAt) {
+    commit(sender, message, receivedAt, facts = NO_REPORT_FACTS) {
       return new Promise<CommitOutcome>((resolve, reject) => {
-        queue.push({ sender, message, receivedAt, resolve, reject });
+        queue.push({ sender, message, receivedAt, facts, resolve, reject });
         schedule(queue.length === options.maxBatch);
       });
     },

@@ -1,5 +1,5 @@
 import type { OsInfo } from '@vigie/shared';
-import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, type SqlBool, sql, type Updateable } from 'kysely';
 import { type ClientScope, scopeCondition } from '../db/client-scope.js';
 import type { Database } from '../db/database.js';
 import type { HostsTable } from '../db/tables/hosts.js';
@@ -138,20 +138,50 @@ export type HostHealth = Pick<
   'last_sample_at' | 'cpu_pct' | 'mem_pct' | 'swap_pct' | 'disk_max_pct' | 'load1'
 >;
 
-/** Record the newest health figures, ignoring older samples that arrive late (a drained backlog). */
-export async function updateHostHealth(
+/** What a metrics report tells about its host besides the health figures. */
+export interface ReportFacts {
+  /** The host's clock minus the hub's (ms); undefined when the report had no valid sample. */
+  readonly clockOffsetMs: number | undefined;
+  readonly refusedSamples: number;
+}
+
+export const NO_REPORT_FACTS: ReportFacts = { clockOffsetMs: undefined, refusedSamples: 0 };
+
+/**
+ * Record a metrics report: the host is heard now, its clock offset and refused samples are kept,
+ * and `health` becomes its latest when it arrived after the current latest and is not older than
+ * it, the current latest's timestamp counting at most up to its own arrival: a sample stamped
+ * ahead of the hub pins nothing, and an older backlog arriving late does not overwrite newer health.
+ */
+export async function recordHostReport(
   db: Kysely<Database>,
   hostId: string,
-  health: HostHealth & { last_sample_at: number },
   now: number,
+  facts: ReportFacts,
+  health: (HostHealth & { last_sample_at: number }) | undefined,
 ): Promise<void> {
-  await db.updateTable('hosts').set({ last_seen_at: now }).where('id', '=', hostId).execute();
   await db
     .updateTable('hosts')
-    .set(health)
+    .set((eb) => ({
+      last_seen_at: now,
+      refused_samples: eb('refused_samples', '+', facts.refusedSamples),
+      ...(facts.clockOffsetMs !== undefined && {
+        clock_offset_ms: facts.clockOffsetMs,
+        clock_offset_at: now,
+      }),
+    }))
     .where('id', '=', hostId)
-    .where((eb) =>
-      eb.or([eb('last_sample_at', 'is', null), eb('last_sample_at', '<=', health.last_sample_at)]),
+    .execute();
+  if (!health) return;
+  await db
+    .updateTable('hosts')
+    .set({ ...health, last_sample_received_at: now })
+    .where('id', '=', hostId)
+    // Same guard as the SQLite hot path's `hostHealth` statement (ingest/sqlite-metrics-store.ts).
+    .where(
+      sql<SqlBool>`last_sample_received_at is null or (${now} >= last_sample_received_at and
+        ${health.last_sample_at} >= case when last_sample_at < last_sample_received_at
+        then last_sample_at else last_sample_received_at end)`,
     )
     .execute();
 }

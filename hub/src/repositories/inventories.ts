@@ -4,11 +4,20 @@ import type { InventoriesTable } from '../db/tables/inventories.js';
 
 export type InventoryRow = Selectable<InventoriesTable>;
 
-/** Keep one chunk of a snapshot; a resent chunk replaces nothing. */
+/**
+ * Keep one chunk of a snapshot; a resent chunk replaces nothing. A chunk of another snapshot
+ * (another hash, or the same hash split otherwise) supersedes the chunks the host left incomplete,
+ * so a host parks at most one snapshot's chunks.
+ */
 export async function storeInventoryChunk(
   db: Kysely<Database>,
   chunk: { hostId: string; hash: string; chunk: number; chunks: number; receivedAt: number; payload: string },
 ): Promise<void> {
+  await db
+    .deleteFrom('inventory_chunks')
+    .where('host_id', '=', chunk.hostId)
+    .where((eb) => eb.or([eb('hash', '!=', chunk.hash), eb('chunks', '!=', chunk.chunks)]))
+    .execute();
   await db
     .insertInto('inventory_chunks')
     .values({
@@ -39,6 +48,17 @@ export async function completeChunks(
     .execute();
   if (rows.length !== chunks) return undefined;
   return rows.map((row) => row.payload);
+}
+
+/** Drop the chunks of a host's snapshot that will not become its inventory. */
+export async function dropChunks(db: Kysely<Database>, hostId: string): Promise<void> {
+  await db.deleteFrom('inventory_chunks').where('host_id', '=', hostId).execute();
+}
+
+/** Drop the chunks of snapshots left incomplete since before `cutoff`; how many went. */
+export async function expireIncompleteSnapshots(db: Kysely<Database>, cutoff: number): Promise<number> {
+  const result = await db.deleteFrom('inventory_chunks').where('received_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Replace a host's current inventory and drop the chunks it was assembled from. */

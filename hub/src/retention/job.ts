@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { runTickAlone } from '../cluster/tick-lock.js';
 import { sqliteHandleOf } from '../db/connect.js';
 import type { Database } from '../db/database.js';
+import { expireIncompleteSnapshots } from '../repositories/inventories.js';
 import { tierStateName, writeState } from '../repositories/retention-state.js';
 import { prune } from './prune.js';
 import { rollUp } from './rollup.js';
@@ -20,7 +21,14 @@ export interface RetentionReport {
   readonly rolledUpHosts: number;
   readonly prunedRaw: number;
   readonly prunedRollups: number;
+  readonly expiredInventoryChunks: number;
 }
+
+/**
+ * An inventory snapshot's chunks are sent together; a day covers an agent that went offline in the
+ * middle and came back. Older ones will not complete (a newer snapshot supersedes them anyway).
+ */
+export const INCOMPLETE_SNAPSHOT_TTL_MS = 24 * 3_600_000;
 
 /**
  * One pass: publish the tiers (charts read which ones exist from the database), roll up what
@@ -35,7 +43,13 @@ export async function runRetentionPass(
   for (const tier of settings.tiers) await writeState(db, tierStateName(tier.stepMs), tier.keepMs);
   const rolled = await rollUp(db, settings, now);
   const pruned = await prune(db, settings, now);
-  return { rolledUpHosts: rolled.hosts, prunedRaw: pruned.raw, prunedRollups: pruned.rollups };
+  const expiredInventoryChunks = await expireIncompleteSnapshots(db, now - INCOMPLETE_SNAPSHOT_TTL_MS);
+  return {
+    rolledUpHosts: rolled.hosts,
+    prunedRaw: pruned.raw,
+    prunedRollups: pruned.rollups,
+    expiredInventoryChunks,
+  };
 }
 
 /** A running retention job. */

@@ -70,6 +70,60 @@ describe('decodeAgentMessage', () => {
     });
   });
 
+  describe('leaves out a sample, keeping the message, for', () => {
+    const memory = {
+      totalBytes: 8e9,
+      usedBytes: 4e9,
+      availableBytes: 4e9,
+      usedPct: 50,
+      swapTotalBytes: 0,
+      swapUsedBytes: 0,
+      swapUsedPct: 0,
+    };
+    const fs = { mount: '/', device: '/dev/sda1', fsType: 'ext4', sizeBytes: 1e11, usedBytes: 5e10 };
+    it.each([
+      ['a CPU usage over 100 %', { at: 1, cpu: { usagePct: 250, perCorePct: [] } }],
+      ['a negative timestamp', { at: -5 }],
+      ['a timestamp past year 275760', { at: 8.64e15 + 1 }],
+      ['1e308 bytes of memory', { at: 1, memory: { ...memory, totalBytes: 1e308 } }],
+      ['more memory used than there is', { at: 1, memory: { ...memory, usedBytes: 9e9 } }],
+      ['more swap used than there is', { at: 1, memory: { ...memory, swapUsedBytes: 1 } }],
+      ['a load average of 1e300', { at: 1, cpu: { usagePct: 1, perCorePct: [], load: [1e300, 0, 0] } }],
+      [
+        'a negative error counter',
+        {
+          at: 1,
+          network: [
+            {
+              iface: 'eth0',
+              rxBytesPerSec: 0,
+              txBytesPerSec: 0,
+              rxErrors: -1,
+              txErrors: 0,
+              rxDropped: 0,
+              txDropped: 0,
+            },
+          ],
+        },
+      ],
+      [
+        'a filesystem fuller than its size',
+        { at: 1, filesystems: [{ ...fs, usedBytes: 2e11, freeBytes: 0, usedPct: 100 }] },
+      ],
+      ['NaN written as null', { at: 1, cpu: { usagePct: null, perCorePct: [] } }],
+    ])('%s', (_label, bad) => {
+      const result = decodeAgentMessage(JSON.stringify({ ...metrics, samples: [{ at: 2 }, bad] }));
+      expect(result.ok && result.value.type === 'metrics' && result.value.samples).toEqual([{ at: 2 }]);
+      expect(result.ok && result.refusedSamples?.map((r) => r.index)).toEqual([1]);
+    });
+
+    it('every sample, still decoding the message so that it can be acknowledged', () => {
+      const result = decodeAgentMessage(JSON.stringify({ ...metrics, samples: [{ at: -1 }] }));
+      expect(result.ok && result.value.type === 'metrics' && result.value.samples).toEqual([]);
+      expect(result.ok && result.refusedSamples).toHaveLength(1);
+    });
+  });
+
   describe('rejects', () => {
     it('a frame that is not JSON with INVALID_JSON (4001)', () => {
       const result = decodeAgentMessage('{"type":"hello",');
@@ -87,15 +141,34 @@ describe('decodeAgentMessage', () => {
       ['a zero seq', { ...metrics, seq: 0 }],
       ['a fractional seq', { ...metrics, seq: 1.5 }],
       ['an empty batch', { ...metrics, samples: [] }],
-      [
-        'a CPU usage over 100 %',
-        { ...metrics, samples: [{ at: 1, cpu: { usagePct: 250, perCorePct: [] } }] },
-      ],
-      ['a negative timestamp', { ...metrics, samples: [{ at: -5 }] }],
       ['a bootId with a path in it', { ...metrics, bootId: '../../etc/passwd' }],
       ['a hostname over the bound', { ...hello, hostname: 'h'.repeat(LIMITS.maxNameLength + 1) }],
       ['a short secret', { ...hello, credential: { agentId: 'agt_0123456789', secret: 'x' } }],
       ['a JSON array', [hello]],
+      [
+        'an inventory chunk past its count',
+        {
+          type: 'inventory',
+          bootId: 'boot_abcdefgh',
+          seq: 1,
+          at: 1,
+          hash: 'abcdef0123',
+          chunk: 1,
+          chunks: 1,
+        },
+      ],
+      [
+        'an inventory of more chunks than the limit',
+        {
+          type: 'inventory',
+          bootId: 'boot_abcdefgh',
+          seq: 1,
+          at: 1,
+          hash: 'abcdef0123',
+          chunk: 0,
+          chunks: LIMITS.maxInventoryChunks + 1,
+        },
+      ],
       ['JSON null', null],
     ])('%s', (_label, message) => {
       const result = decodeAgentMessage(JSON.stringify(message));

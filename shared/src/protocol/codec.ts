@@ -1,7 +1,9 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { metricsSchema } from './agent/metrics.js';
 import { CLOSE_CODES, type CloseCodeName } from './close-codes.js';
 import { LIMITS } from './limits.js';
 import { type AgentMessage, agentMessageSchema, type HubMessage, hubMessageSchema } from './messages.js';
+import { sampleSchema } from './sample.js';
 
 export type RawFrame = string | Buffer | ArrayBuffer | Buffer[];
 
@@ -13,8 +15,15 @@ export interface DecodeError {
   readonly detail: string;
 }
 
+/** A sample of a `metrics` message left out because it broke `sampleSchema`. */
+export interface RefusedSample {
+  /** Its index in the message as sent. */
+  readonly index: number;
+  readonly detail: string;
+}
+
 export type DecodeResult<T> =
-  | { readonly ok: true; readonly value: T }
+  | { readonly ok: true; readonly value: T; readonly refusedSamples?: readonly RefusedSample[] }
   | { readonly ok: false; readonly error: DecodeError };
 
 function failure(code: CloseCodeName, detail: string): { ok: false; error: DecodeError } {
@@ -41,7 +50,33 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-function decodeWith<T>(schema: z.ZodType<T>, frame: RawFrame): DecodeResult<T> {
+// A metrics message whose envelope is sound but some samples are not: the samples are judged one
+// by one against `sampleSchema` (still the schema of record). Closing the socket instead would
+// make the agent resend the same message forever, since it keeps what is not acknowledged.
+const metricsEnvelopeSchema = metricsSchema.extend({
+  samples: z.array(z.unknown()).min(1).max(LIMITS.maxSamplesPerBatch),
+});
+
+/** The metrics message with its valid samples only, or undefined if its envelope is broken. */
+function salvageMetrics(json: unknown): DecodeResult<AgentMessage> | undefined {
+  if ((json as { type?: unknown } | null)?.type !== 'metrics') return undefined;
+  const envelope = metricsEnvelopeSchema.safeParse(json);
+  if (!envelope.success) return undefined;
+  const samples: z.infer<typeof sampleSchema>[] = [];
+  const refusedSamples: RefusedSample[] = [];
+  envelope.data.samples.forEach((raw, index) => {
+    const sample = sampleSchema.safeParse(raw);
+    if (sample.success) samples.push(sample.data);
+    else refusedSamples.push({ index, detail: describeIssues(sample.error) });
+  });
+  return { ok: true, value: { ...envelope.data, samples }, refusedSamples };
+}
+
+function decodeWith<T>(
+  schema: z.ZodType<T>,
+  frame: RawFrame,
+  salvage?: (json: unknown) => DecodeResult<T> | undefined,
+): DecodeResult<T> {
   if (frameLength(frame) > LIMITS.maxFrameBytes) {
     return failure('FRAME_TOO_LARGE', `frame of ${frameLength(frame)} bytes exceeds ${LIMITS.maxFrameBytes}`);
   }
@@ -52,13 +87,17 @@ function decodeWith<T>(schema: z.ZodType<T>, frame: RawFrame): DecodeResult<T> {
     return failure('INVALID_JSON', cause instanceof Error ? cause.message : 'unparsable frame');
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) return failure('SCHEMA_VIOLATION', describeIssues(parsed.error));
+  if (!parsed.success) return salvage?.(json) ?? failure('SCHEMA_VIOLATION', describeIssues(parsed.error));
   return { ok: true, value: parsed.data };
 }
 
-/** Parse and validate one frame received from an agent. Never throws. */
+/**
+ * Parse and validate one frame received from an agent. Never throws. A `metrics` message whose
+ * only faults are in some samples decodes with those samples left out and listed in
+ * `refusedSamples` (possibly all of them: the message is still acknowledged, nothing is stored).
+ */
 export function decodeAgentMessage(frame: RawFrame): DecodeResult<AgentMessage> {
-  return decodeWith(agentMessageSchema, frame);
+  return decodeWith(agentMessageSchema, frame, salvageMetrics);
 }
 
 /** Parse and validate one frame received from a hub. Never throws. */

@@ -17,4 +17,16 @@ export const LIMITS = {
   maxTopProcesses: 20,
   /** Software packages in one inventory chunk. */
   maxSoftwarePerChunk: 2000,
+  /** Software packages in one whole inventory snapshot (the agent leaves the rest out). */
+  maxSoftwarePerSnapshot: 50_000,
+  /**
+   * Chunks in one inventory snapshot: 50 000 entries at their longest (~1.1 kB each) packed under
+   * 70 % of the frame limit need ~80 chunks, so 100 leaves room and bounds what one host can park.
+   */
+  maxInventoryChunks: 100,
+  /**
+   * How far ahead of the hub's clock a sample may be stamped. Beyond, the hub refuses the sample:
+   * one far-future timestamp must not become the host's "latest" (a clock running ahead does the same).
+   */
+  maxSampleAheadMs: 10 * 60_000,
 } as const;

@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
-import { bytes, count, epochMs, list, name, optionalName, path, percent, rate } from './primitives.js';
+import {
+  bytes,
+  count,
+  epochMs,
+  list,
+  loadAverage,
+  name,
+  optionalName,
+  path,
+  percent,
+  rate,
+} from './primitives.js';
+
+/** A part cannot exceed its whole: a sample saying otherwise is refused, not clamped. */
+const notAbove = (part: string, whole: string) => ({ message: `${part} exceeds ${whole}`, path: [part] });
 
 // One sample is one collection cycle on one machine: everything the fast collectors saw at `at`.
 // Every section is optional because a platform may not have it (no battery on a server) and
@@ -12,32 +26,43 @@ export const cpuSampleSchema = z.object({
   perCorePct: list(percent),
   iowaitPct: percent.optional(),
   /** 1, 5 and 15 minute load averages (absent on Windows). */
-  load: z.tuple([rate, rate, rate]).optional(),
+  load: z.tuple([loadAverage, loadAverage, loadAverage]).optional(),
 });
 
-export const memorySampleSchema = z.object({
-  totalBytes: bytes,
-  usedBytes: bytes,
-  availableBytes: bytes,
-  usedPct: percent,
-  swapTotalBytes: bytes,
-  swapUsedBytes: bytes,
-  swapUsedPct: percent,
-});
+export const memorySampleSchema = z
+  .object({
+    totalBytes: bytes,
+    usedBytes: bytes,
+    availableBytes: bytes,
+    usedPct: percent,
+    swapTotalBytes: bytes,
+    swapUsedBytes: bytes,
+    swapUsedPct: percent,
+  })
+  .refine((m) => m.usedBytes <= m.totalBytes, notAbove('usedBytes', 'totalBytes'))
+  .refine((m) => m.availableBytes <= m.totalBytes, notAbove('availableBytes', 'totalBytes'))
+  .refine((m) => m.swapUsedBytes <= m.swapTotalBytes, notAbove('swapUsedBytes', 'swapTotalBytes'));
 
-export const filesystemSampleSchema = z.object({
-  mount: path,
-  device: path,
-  fsType: name,
-  sizeBytes: bytes,
-  usedBytes: bytes,
-  /** Space an unprivileged user can still write (what "disk full" means to applications). */
-  freeBytes: bytes,
-  usedPct: percent,
-  inodesTotal: count.optional(),
-  inodesUsed: count.optional(),
-  inodesUsedPct: percent.optional(),
-});
+export const filesystemSampleSchema = z
+  .object({
+    mount: path,
+    device: path,
+    fsType: name,
+    sizeBytes: bytes,
+    usedBytes: bytes,
+    /** Space an unprivileged user can still write (what "disk full" means to applications). */
+    freeBytes: bytes,
+    usedPct: percent,
+    inodesTotal: count.optional(),
+    inodesUsed: count.optional(),
+    inodesUsedPct: percent.optional(),
+  })
+  .refine((f) => f.usedBytes <= f.sizeBytes, notAbove('usedBytes', 'sizeBytes'))
+  .refine((f) => f.freeBytes <= f.sizeBytes, notAbove('freeBytes', 'sizeBytes'))
+  .refine(
+    (f) => f.inodesUsed === undefined || f.inodesTotal === undefined || f.inodesUsed <= f.inodesTotal,
+    notAbove('inodesUsed', 'inodesTotal'),
+  );
 
 export const diskIoSampleSchema = z.object({
   device: name,
@@ -75,14 +100,15 @@ export const batterySampleSchema = z.object({
 
 export const uptimeSampleSchema = z.object({
   bootTime: epochMs,
-  uptimeSec: z.number().min(0),
+  uptimeSec: z.number().min(0).max(1e10),
 });
 
 export const processInfoSchema = z.object({
   pid: count,
   name: optionalName,
   user: optionalName.optional(),
-  cpuPct: z.number().min(0),
+  /** Can exceed 100 on several cores, not the core count times 100 of the largest machine. */
+  cpuPct: z.number().min(0).max(100_000),
   memBytes: bytes,
 });
 

@@ -1,4 +1,4 @@
-import type { Software } from '@vigie/shared';
+import { LIMITS, type Software } from '@vigie/shared';
 import type { DropLog } from '../facts.js';
 import type { InventoryIo } from '../io.js';
 import { APK_DB_PATH, parseApkInstalled } from './apk.js';
@@ -11,9 +11,9 @@ import { parseSnapList, SNAP_ARGS } from './snap.js';
 
 /**
  * Most installed-software entries one snapshot carries: beyond it the rest is left out and
- * logged (the wire allows 1000 chunks of 2000, far more than any real machine).
+ * logged (the hub refuses a snapshot beyond it too).
  */
-export const MAX_SOFTWARE = 50_000;
+export const MAX_SOFTWARE = LIMITS.maxSoftwarePerSnapshot;
 
 /** One place software is listed: a database file read directly, or a command's output. */
 export interface SoftwareSource {

@@ -31,6 +31,13 @@ export interface HostsTable {
   swap_pct: number | null;
   disk_max_pct: number | null;
   load1: number | null;
+  /** Hub time the sample behind the latest health arrived: health follows arrival, not `at`. */
+  last_sample_received_at: number | null;
+  /** The host's clock minus the hub's (ms), from the newest sample of its last report. */
+  clock_offset_ms: number | null;
+  clock_offset_at: number | null;
+  /** Samples the hub refused from this host (absurd values, timestamps out of bounds), ever. */
+  refused_samples: Generated<number>;
   kind: Generated<HostKind>;
   /** The device in front of this host (a firewall): while it is down, this host's faults are inhibited. */
   behind: string | null;

@@ -1,9 +1,10 @@
-import type { MetricsMessage } from '@vigie/shared';
+import type { MetricsMessage, RefusedSample } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import { sqliteHandleOf } from '../../db/connect.js';
 import type { Database } from '../../db/database.js';
-import type { CommitOutcome, SenderIdentity } from '../commit-in-transaction.js';
+import { type CommitOutcome, type SenderIdentity, withRefusals } from '../commit-in-transaction.js';
 import { createKyselyMetricsStore, type MetricsStore } from '../metrics-store.js';
+import { admitSamples, reportFacts } from '../sample-admission.js';
 import { createSqliteMetricsStore } from '../sqlite-metrics-store.js';
 
 const STORES = new WeakMap<Kysely<Database>, MetricsStore>();
@@ -22,12 +23,24 @@ export function metricsStoreFor(db: Kysely<Database>): MetricsStore {
   return store;
 }
 
-/** Commit a metrics message through its database's metrics store (the hot path, decision 0018). */
-export function commitMetrics(
+/**
+ * Commit a metrics message through its database's metrics store (the hot path, decision 0018):
+ * its admissible samples only (sample-admission.ts); the refused ones are counted on the host and
+ * listed in the outcome, and the message is committed all the same so that it is acknowledged.
+ */
+export async function commitMetrics(
   deps: { readonly db: Kysely<Database> },
   sender: SenderIdentity,
   message: MetricsMessage,
   receivedAt: number,
+  schemaRefused?: readonly RefusedSample[],
 ): Promise<CommitOutcome> {
-  return metricsStoreFor(deps.db).commit(sender, message, receivedAt);
+  const admitted = admitSamples(message, receivedAt, schemaRefused);
+  const outcome = await metricsStoreFor(deps.db).commit(
+    sender,
+    admitted.message,
+    receivedAt,
+    reportFacts(admitted),
+  );
+  return withRefusals(outcome, admitted.refused);
 }

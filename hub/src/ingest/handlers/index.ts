@@ -1,8 +1,13 @@
-import type { AgentDataMessage } from '@vigie/shared';
+import type { AgentDataMessage, RefusedSample } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { HubDeps } from '../../config/deps.js';
 import type { Database } from '../../db/database.js';
-import { type CommitOutcome, commitInTransaction, type SenderIdentity } from '../commit-in-transaction.js';
+import {
+  type CommitOutcome,
+  commitInTransaction,
+  type SenderIdentity,
+  type StoreResult,
+} from '../commit-in-transaction.js';
 import { commitMetrics } from './commit-metrics.js';
 import { storeCheckSnapshot } from './store-check-snapshot.js';
 import { storeCheckState } from './store-check-state.js';
@@ -19,14 +24,18 @@ type Store<M> = (
   message: M,
   receivedAt: number,
   deps: Pick<HubDeps, 'incidents' | 'random'>,
-) => Promise<void>;
+) => StoreResult;
 
-/** Commits one message exactly once per (agent, boot, seq); settles after the commit. */
+/**
+ * Commits one message exactly once per (agent, boot, seq); settles after the commit. `refused`
+ * lists the samples the codec already left out of a metrics message (to be counted with it).
+ */
 type Handler<M> = (
   deps: HandlerDeps,
   sender: SenderIdentity,
   message: M,
   receivedAt: number,
+  refused?: readonly RefusedSample[],
 ) => Promise<CommitOutcome>;
 
 /** The generic commit: `store` runs inside a transaction of its own, where the incident engine can join it. */
@@ -57,7 +66,8 @@ export function handle(
   sender: SenderIdentity,
   message: AgentDataMessage,
   receivedAt: number,
+  refused?: readonly RefusedSample[],
 ): Promise<CommitOutcome> {
   const handler = HANDLERS[message.type] as Handler<AgentDataMessage>;
-  return handler(deps, sender, message, receivedAt);
+  return handler(deps, sender, message, receivedAt, refused);
 }

@@ -1,9 +1,10 @@
 import type { MetricsMessage, Sample } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { updateHostHealth } from '../../repositories/hosts.js';
+import { NO_REPORT_FACTS, type ReportFacts, recordHostReport } from '../../repositories/hosts.js';
 import { insertSamples } from '../../repositories/samples.js';
 import type { SenderIdentity } from '../commit-in-transaction.js';
+import { latestCandidate } from '../sample-admission.js';
 
 /** The headline figures of a sample, kept as columns for the fleet view and charts. */
 export function headline(sample: Sample) {
@@ -17,26 +18,32 @@ export function headline(sample: Sample) {
   };
 }
 
-/** Store a metrics batch: one row per sample, and the newest figures on the host. */
+/**
+ * Store a metrics batch (its admitted samples, possibly none): one row per sample, and the newest
+ * current figures on the host (see `recordHostReport`).
+ */
 export async function storeMetrics(
   trx: Kysely<Database>,
   sender: SenderIdentity,
   message: MetricsMessage,
   receivedAt: number,
+  facts: ReportFacts = NO_REPORT_FACTS,
 ): Promise<void> {
-  await insertSamples(
-    trx,
-    message.samples.map((sample, idx) => ({
-      host_id: sender.hostId,
-      boot_id: message.bootId,
-      seq: message.seq,
-      idx,
-      at: sample.at,
-      received_at: receivedAt,
-      ...headline(sample),
-      payload: JSON.stringify(sample),
-    })),
-  );
-  const newest = message.samples.reduce((a, b) => (b.at >= a.at ? b : a));
-  await updateHostHealth(trx, sender.hostId, { last_sample_at: newest.at, ...headline(newest) }, receivedAt);
+  if (message.samples.length > 0)
+    await insertSamples(
+      trx,
+      message.samples.map((sample, idx) => ({
+        host_id: sender.hostId,
+        boot_id: message.bootId,
+        seq: message.seq,
+        idx,
+        at: sample.at,
+        received_at: receivedAt,
+        ...headline(sample),
+        payload: JSON.stringify(sample),
+      })),
+    );
+  const newest = latestCandidate(message.samples);
+  const health = newest && { last_sample_at: newest.at, ...headline(newest) };
+  await recordHostReport(trx, sender.hostId, receivedAt, facts, health);
 }

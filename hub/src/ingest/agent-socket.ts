@@ -97,7 +97,10 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
           handshaking.set(remoteAddress, mine + 1);
           handshakingTotal += 1;
           alive.set(raw, true);
-          raw.on('pong', () => alive.set(raw, true));
+          raw.on('pong', () => {
+            alive.set(raw, true);
+            session?.heard();
+          });
           session = createAgentSession(deps, sessions, raw, {
             helloTimeoutMs: options.helloTimeoutMs,
             maxInFlight: 64,

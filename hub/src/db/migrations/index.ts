@@ -14,6 +14,7 @@ import * as pgPartitions from './2026-12-05-pg-partitions.js';
 import * as inventoryLicences from './2026-12-06-inventory-licences.js';
 import * as hubSessions from './2026-12-07-hub-sessions.js';
 import * as incidentContext from './2026-12-07-incident-context.js';
+import * as silenceBaseline from './2026-12-08-silence-baseline.js';
 
 /**
  * Every migration, by name; names sort in the order they apply (ISO date prefix). Listed in code
@@ -35,4 +36,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-06-inventory-licences': inventoryLicences,
   '2026-12-07-hub-sessions': hubSessions,
   '2026-12-07-incident-context': incidentContext,
+  '2026-12-08-silence-baseline': silenceBaseline,
 };

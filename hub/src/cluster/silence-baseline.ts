@@ -16,9 +16,8 @@ export async function baselineOnListen(db: Kysely<Database>, now: number): Promi
     return;
   }
   const { rows } = await sql<{ alive: number }>`
-    select count(*)::int as alive from pg_stat_activity where application_name like 'vigie-hub:%'`.execute(
-    db,
-  );
+    select count(*)::int as alive from pg_stat_activity
+    where datname = current_database() and application_name like 'vigie-hub:%'`.execute(db);
   if (Number(rows[0]?.alive ?? 0) === 0) await setSilenceBaseline(db, now);
   await disconnectGoneInstances(db, now);
 }

@@ -112,6 +112,24 @@ export function formatTable(r) {
         targets[kind] ?? '',
       );
   }
+  if (!failed('restart')) {
+    const h = r.restart;
+    row(
+      `hub kill -9, down ${h.settings.downSec} s, ${h.agents} simulated agents: false pages`,
+      `${h.falsePages} host/site.silent opened, ${h.noticesQueued} notices queued`,
+      '0',
+    );
+    row(
+      'hub restart: all agents back after the hub listened again',
+      `${f(h.allBackAfterListeningMs / 1000)} s (welcomes/s peak ${h.peakWelcomesPerSec}, mean ${f(h.meanWelcomesPerSec, 0)})`,
+      `≤ 30 s (grace ${h.settings.graceSec} s)`,
+    );
+    row(
+      `hub CPU for heartbeats alone, ${h.agents} idle sockets, ping every ${h.settings.heartbeatSec} s`,
+      `${f(h.heartbeatCpuMsPerSec)} ms/s (idle ${f(h.hubIdleCpuMsPerSec.pingsHourly)} → ${f(h.hubIdleCpuMsPerSec.pings10s)} ms/s)`,
+      '',
+    );
+  }
   if (!failed('footprint')) {
     const a = r.footprint.agent;
     const n = r.footprint.nodeExporter;

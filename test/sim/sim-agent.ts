@@ -1,3 +1,4 @@
+import { BACKOFF_DEFAULTS, CONNECTION_DEFAULTS, createBackoff } from '@vigie/agent';
 import {
   type CheckStateMessage,
   CLOSE_CODES,
@@ -8,7 +9,6 @@ import {
   PROTOCOL_VERSION,
   policySchema,
 } from '@vigie/shared';
-import { BACKOFF_DEFAULTS, CONNECTION_DEFAULTS, createBackoff } from '@vigie/agent';
 import WebSocket from 'ws';
 import type { SimHostPlan } from './fleet-plan.js';
 import { createSimLocalChecks, type SimCheckChange, type SimLocalChecks } from './local-checks.js';

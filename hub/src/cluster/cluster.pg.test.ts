@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
-import { createLiveSessions, type LiveSession } from '../ingest/live-sessions.js';
 import { sweepHostSilence } from '../incidents/jobs/host-silence.js';
+import { createLiveSessions, type LiveSession } from '../ingest/live-sessions.js';
 import { pushProbes } from '../probes/assignment.js';
 import { insertChannel } from '../repositories/notification-channels.js';
 import { claimDueDeliveries, enqueueDeliveries } from '../repositories/outbox.js';

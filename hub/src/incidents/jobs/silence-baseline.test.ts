@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { releaseAgentSession } from '../../cluster/agent-sessions.js';
 import { baselineOnListen } from '../../cluster/silence-baseline.js';
-import { engineOf } from '../../db/dialect.js';
 import type { HubDeps } from '../../config/deps.js';
+import { engineOf } from '../../db/dialect.js';
 import { recordLastHeard, setSilenceBaseline } from '../../repositories/host-silence.js';
 import { createTestDeps, enrolTestAgent } from '../../test-support/test-hub.js';
 import { addHost } from '../testing.js';

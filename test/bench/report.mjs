@@ -121,7 +121,7 @@ export function formatTable(r) {
     );
     row(
       'hub restart: all agents back after the hub listened again',
-      `${f(h.allBackAfterListeningMs / 1000)} s (welcomes/s peak ${h.peakWelcomesPerSec}, mean ${f(h.meanWelcomesPerSec, 0)})`,
+      `${h.allBackAfterListeningMs === null ? `not all in 2 min (${h.backWithin2Min}/${h.agents})` : `${f(h.allBackAfterListeningMs / 1000)} s`} (welcomes/s peak ${h.peakWelcomesPerSec}, mean ${f(h.meanWelcomesPerSec, 0)})`,
       `≤ 30 s (grace ${h.settings.graceSec} s)`,
     );
     row(

@@ -73,11 +73,15 @@ export async function measureHubRestart(ctx, opts) {
   await first.hub.exited;
   await sleep(opts.downSec * 1000);
   const second = await startHub(STOCK.heartbeatSec, port);
-  const allBackAt = await until(() => connected() >= opts.agents, 'every agent back', 120_000);
+  // Not all back in 2 min is a figure too (the false pages below say what it cost), not a failure.
+  const allBackAt = await until(() => connected() >= opts.agents, 'every agent back', 120_000).catch(
+    () => null,
+  );
+  const backAtDeadline = connected();
   // Past the grace and a few sweeps: whatever was going to open has opened.
   const holdUntil = second.listeningAt + (STOCK.graceSec + 3 * STOCK.sweepSec + opts.holdSec) * 1000;
   const idle = await (async () => {
-    await sleep(Math.max(0, allBackAt + 10_000 - Date.now()));
+    await sleep(Math.max(0, (allBackAt ?? Date.now()) + 10_000 - Date.now()));
     return idleCpuMsPerSec(second.hub.child.pid);
   })();
   await sleep(Math.max(0, holdUntil - Date.now()));
@@ -101,7 +105,8 @@ export async function measureHubRestart(ctx, opts) {
   return {
     agents: opts.agents,
     settings: { ...STOCK, downSec: opts.downSec },
-    allBackAfterListeningMs: allBackAt - second.listeningAt,
+    allBackAfterListeningMs: allBackAt === null ? null : allBackAt - second.listeningAt,
+    backWithin2Min: backAtDeadline,
     peakWelcomesPerSec: Math.max(0, ...perSecond),
     meanWelcomesPerSec: perSecond.length === 0 ? 0 : perSecond.reduce((a, b) => a + b, 0) / perSecond.length,
     welcomesPerSecond: perSecond,

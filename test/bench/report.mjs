@@ -116,7 +116,7 @@ export function formatTable(r) {
     const h = r.restart;
     row(
       `hub kill -9, down ${h.settings.downSec} s, ${h.agents} simulated agents: false pages`,
-      `${h.falsePages} host/site.silent opened, ${h.noticesQueued} notices queued`,
+      `${h.falsePages} host/site.silent opened (each would page N3 or N1)`,
       '0',
     );
     row(

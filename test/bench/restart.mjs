@@ -2,8 +2,9 @@
 // stock silence timings, the hub killed with kill -9 and started again after longer than the
 // grace. Measured: how the agents come back (welcomes per second, time until all are back, from
 // the moment the hub listens), the false pages (host.silent and site.silent opened for hosts that
-// came back: must be 0; no channel is configured, so `noticesQueued` stays 0 and only says none leaked), and what the 10 s heartbeat costs: hub CPU over idle
-// sockets with pings every hour (before the kill) and every 10 s (after), the difference.
+// came back: must be 0; no channel is configured, so each is what would have paged), and what the
+// 10 s heartbeat costs: hub CPU over idle sockets pinged every hour (before the kill) and every
+// 10 s (after), the difference.
 import Database from 'better-sqlite3';
 import { cpuSecondsOf, sleep, startCli, waitForLine } from './proc.mjs';
 import { startSim } from './sim.mjs';

@@ -31,7 +31,13 @@ export {
 } from './runtime/agent.js';
 export { type Scheduler, SYSTEM_SCHEDULER } from './runtime/scheduler.js';
 export { type OpenSpoolResult, openSpool, type Spool, type SpoolOptions } from './spool/spool.js';
-export { type Connection, type ConnectionEvent, createConnection } from './transport/connection.js';
+export { BACKOFF_DEFAULTS, type Backoff, createBackoff } from './transport/backoff.js';
+export {
+  CONNECTION_DEFAULTS,
+  type Connection,
+  type ConnectionEvent,
+  createConnection,
+} from './transport/connection.js';
 export { proveHello } from './transport/hello-proof.js';
 export { hubHttpEndpoint, hubWebSocketUrl, plaintextRefusal } from './transport/hub-url.js';
 export { createOutbox, type Outbox, type OutboxItem } from './transport/outbox.js';

@@ -8,9 +8,10 @@ import { createApp } from './api/app.js';
 import { createArtefactSigner } from './artefacts/artefact-signer.js';
 import { type Cluster, startCluster } from './cluster/cluster.js';
 import { createDatabaseClock } from './cluster/database-clock.js';
+import { baselineOnListen } from './cluster/silence-baseline.js';
 import type { HubConfig } from './config/config.js';
 import type { HubDeps } from './config/deps.js';
-import { silenceSettings } from './config/incident-settings.js';
+import { lastHeardFlushMs, silenceSettings } from './config/incident-settings.js';
 import { parseLegacyHello } from './config/legacy-hello.js';
 import { readTlsFiles } from './config/tls.js';
 import { migrateToLatest, openDatabase } from './db/connect.js';
@@ -18,6 +19,7 @@ import { engineOf, redactDatabaseUrl } from './db/dialect.js';
 import { ensureSamplePartitions } from './db/sample-partitions.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { createAgentSocket, HANDSHAKE_LIMIT_DEFAULTS } from './ingest/agent-socket.js';
+import { startLastHeardFlush } from './ingest/last-heard.js';
 import { SESSION_LIMIT_DEFAULTS } from './ingest/session-flow.js';
 import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS } from './inventory/updates-sweep.js';
 import { type InventorySweeper, startInventorySweeper } from './licences/scheduler.js';
@@ -153,6 +155,11 @@ export async function startHub(
   const limits = connectionLimits(config);
   const upgraded = new WeakSet<IncomingMessage>();
   agentSocket.wss.on('connection', (_ws, request) => upgraded.add(request));
+  // What live sessions last heard reaches the database in batches, not a write per frame (0023).
+  const lastHeard = startLastHeardFlush(db, sessions.heard, {
+    intervalMs: lastHeardFlushMs(config),
+    log: runtime.log,
+  });
   let stop: () => Promise<void> = async () => {};
   let sweeper: IncidentSweeper | undefined;
   let inventorySweeper: InventorySweeper | undefined;
@@ -180,6 +187,7 @@ export async function startHub(
         await inventorySweeper?.stop();
         await retention?.stop();
         await agentSocket.close();
+        await lastHeard.stop();
         // After the sockets: their last commits may have queued notices (delivered next start).
         await notifications.worker.stop();
         await new Promise<void>((done) => {
@@ -193,6 +201,7 @@ export async function startHub(
   );
   if (!listening.ok) {
     await agentSocket.close();
+    await lastHeard.stop();
     await db.destroy();
     return { ok: false, code: 'LISTEN_FAILED', error: listening.error };
   }
@@ -200,6 +209,8 @@ export async function startHub(
   const url = `${tls.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${listening.port}`;
   runtime.log.info({ url, db: redactDatabaseUrl(config.db) }, 'hub listening');
   notifications.worker.start();
+  // Nobody could hear the agents while this hub was down: their silence counts from now at least.
+  await baselineOnListen(db, deps.clock());
   // Several instances on PostgreSQL: stale sockets closed, revocations heard (LISTEN/NOTIFY).
   if (dbClock)
     cluster = startCluster(deps, {
@@ -216,6 +227,7 @@ export async function startHub(
     intervalMs: (config.incidentSweepIntervalSec ?? 5) * 1000,
     clock: deps.clock,
     log: runtime.log,
+    beforeSweep: lastHeard.flush,
   });
   // Security updates pending too long, licence and warranty expiry, licence compliance.
   inventorySweeper = startInventorySweeper({

@@ -112,6 +112,24 @@ export function formatTable(r) {
         targets[kind] ?? '',
       );
   }
+  if (!failed('restart')) {
+    const h = r.restart;
+    row(
+      `hub kill -9, down ${h.settings.downSec} s, ${h.agents} simulated agents: false pages`,
+      `${h.falsePages} host/site.silent opened (each would page N3 or N1)`,
+      '0',
+    );
+    row(
+      'hub restart: all agents back after the hub listened again',
+      `${h.allBackAfterListeningMs === null ? `not all in 2 min (${h.backWithin2Min}/${h.agents})` : `${f(h.allBackAfterListeningMs / 1000)} s`} (welcomes/s peak ${h.peakWelcomesPerSec}, mean ${f(h.meanWelcomesPerSec, 0)})`,
+      `≤ 30 s (grace ${h.settings.graceSec} s)`,
+    );
+    row(
+      `hub CPU for heartbeats alone, ${h.agents} idle sockets, ping every ${h.settings.heartbeatSec} s`,
+      `${f(h.heartbeatCpuMsPerSec)} ms/s (idle ${f(h.hubIdleCpuMsPerSec.pingsHourly)} → ${f(h.hubIdleCpuMsPerSec.pings10s)} ms/s)`,
+      '',
+    );
+  }
   if (!failed('footprint')) {
     const a = r.footprint.agent;
     const n = r.footprint.nodeExporter;

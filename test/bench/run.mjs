@@ -18,6 +18,7 @@ import { measureFootprint } from './footprint.mjs';
 import { measureIngest } from './ingest.mjs';
 import { rawInsertBaseline } from './raw-sqlite.mjs';
 import { formatTable } from './report.mjs';
+import { measureHubRestart } from './restart.mjs';
 import { storageLayoutBench } from './storage-layout.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,7 +30,7 @@ Options:
   --agents N          simulated agents at the nominal rate        (default 10000; quick 300)
   --interval S        seconds between two reports of one agent    (default 10)
   --agent-seconds S   how long the real agent is measured          (default 600; quick 60)
-  --skip LIST         phases to leave out, comma-separated: layout,ingest,ceiling,faults,footprint
+  --skip LIST         phases to leave out, comma-separated: layout,ingest,ceiling,faults,restart,footprint
   -h, --help          this text
 
 Writes bench/results/<timestamp>.json and bench/results/latest.md (--quick: under bench/results/quick/,
@@ -67,6 +68,7 @@ const PLAN = quick
       },
       ceiling: { agents: 200, rates: [400, 800], stepSeconds: 6 },
       faults: { perKind: 10, batch: 5, everySec: 2, settleSec: 6 },
+      restart: { agents: 300, downSec: 35, idleSec: 5, holdSec: 0 },
       agentSeconds: 50,
     }
   : {
@@ -83,6 +85,7 @@ const PLAN = quick
       },
       ceiling: { agents: 1000, rates: [1000, 2000, 3000, 4000, 6000, 8000, 10_000, 12_000], stepSeconds: 15 },
       faults: { perKind: 200, batch: 10, everySec: 3, settleSec: 15 },
+      restart: { agents: 2000, downSec: 45, idleSec: 20, holdSec: 10 },
       agentSeconds: 600,
     };
 if (values.agents !== undefined) PLAN.ingest.agents = Number(values.agents);
@@ -167,6 +170,7 @@ const footprint = skip.has('footprint')
 await phase('ingest', () => measureIngest(ctx, PLAN.ingest));
 await phase('ceiling', () => measureCeiling(ctx, PLAN.ceiling));
 await phase('faults', () => measureFaults(ctx, PLAN.faults));
+await phase('restart', () => measureHubRestart(ctx, PLAN.restart));
 await footprint;
 
 const pkg = (name) =>
@@ -211,6 +215,8 @@ if (!quick && skip.size === 0) {
 }
 process.stdout.write(`\n${table}`);
 // A phase that broke fails the run (CI keeps the bench working); slow figures never do.
-const broken = ['layout', 'ingest', 'ceiling', 'faults', 'footprint'].filter((name) => result[name]?.error);
+const broken = ['layout', 'ingest', 'ceiling', 'faults', 'restart', 'footprint'].filter(
+  (name) => result[name]?.error,
+);
 if (broken.length > 0) process.stderr.write(`bench: phases failed: ${broken.join(', ')}\n`);
 process.exit(broken.length > 0 ? 1 : 0);

@@ -65,8 +65,12 @@ describe('an agent killed on a host tagged production server', () => {
     expect(incident).toMatchObject({ state: 'new', severity: 'critical', priority: 5, level: 'N3' });
     const toTicket = incident.opened_at - killedAt;
     measure(`b. agent SIGKILLed → host.silent P5/N3 ticket (grace ${GRACE_SEC} s)`, toTicket);
-    // A quick reconnect within the grace is not an outage, so never sooner; then the next sweep.
-    expect(toTicket).toBeGreaterThanOrEqual(GRACE_SEC * 1000);
+    // Silence counts from the last frame heard (0023): never sooner than the grace after it (a
+    // quick reconnect within it is not an outage), then the next sweep.
+    const { body } = await hub.api<{ hosts: { id: string; lastSeenAt: number }[] }>('/api/v1/hosts');
+    const lastHeard = Number(body.hosts.find((h) => h.id === agent.hostId)?.lastSeenAt);
+    expect(lastHeard).toBeLessThanOrEqual(killedAt);
+    expect(incident.opened_at - lastHeard).toBeGreaterThanOrEqual(GRACE_SEC * 1000);
     expect(toTicket).toBeLessThan(GRACE_SEC * 1000 + 5000);
 
     const key = `${incident.id}/N3`;

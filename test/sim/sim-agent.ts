@@ -1,3 +1,4 @@
+import { BACKOFF_DEFAULTS, CONNECTION_DEFAULTS, createBackoff } from '@vigie/agent';
 import {
   type CheckStateMessage,
   CLOSE_CODES,
@@ -67,7 +68,8 @@ export interface SimAgent {
 
 const AGENT_VERSION = '0.1.0-sim';
 const WELCOME_TIMEOUT_MS = 15_000;
-const MAX_BACKOFF_MS = 30_000;
+// The real agent's first retry after a "service restart" close (0023).
+const RESTART_SPREAD_MS = Math.min(CONNECTION_DEFAULTS.restartSpreadMs, BACKOFF_DEFAULTS.recentCapMs);
 /** Send times kept per agent; beyond it the oldest are dropped and counted as unmeasured. */
 const MAX_PENDING = 1024;
 
@@ -103,7 +105,9 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
   let flapTimer: NodeJS.Timeout | undefined;
   let overrides: SampleOverrides = {};
   let overridesUntil = 0;
-  let backoffMs = 1000;
+  // The real agent's reconnect delays (full jitter, short cap after losing a hub that welcomed it).
+  const backoff = createBackoff({ random, clock: now });
+  let welcomedAt: number | undefined;
   let nextReportAt = 0;
   // Whether this agent is in `stats.connected` (welcomed, socket not yet closed).
   let counted = false;
@@ -173,8 +177,10 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
   function onWelcome(policy: unknown): void {
     clearTimeout(welcomeTimer);
     state = 'ready';
-    backoffMs = 1000;
+    welcomedAt = now();
     stats.welcomes += 1;
+    const second = Math.floor(clock() / 1000);
+    stats.welcomesBySecond.set(second, (stats.welcomesBySecond.get(second) ?? 0) + 1);
     stats.connected += 1;
     counted = true;
     stats.peakConnected = Math.max(stats.peakConnected, stats.connected);
@@ -204,10 +210,11 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
       stats.refused += 1;
       return;
     }
-    // Like a real agent: retry with jittered exponential backoff (a new boot keeps seqs simple).
+    // Like a real agent: retry with its backoff (a new boot keeps seqs simple).
     state = 'waiting';
-    const delay = backoffMs * (0.5 + random());
-    backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+    backoff.noteUptime(welcomedAt === undefined ? 0 : now() - welcomedAt);
+    welcomedAt = undefined;
+    const delay = name === 'SERVICE_RESTART' ? random() * RESTART_SPREAD_MS : backoff.next();
     reconnectTimer = setTimeout(() => {
       stats.reconnects += 1;
       connect();

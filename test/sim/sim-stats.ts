@@ -7,6 +7,8 @@ export interface SimStats {
   peakConnected: number;
   welcomes: number;
   reconnects: number;
+  /** Welcomes per wall-clock second (epoch seconds): how a reconnection spreads over time. */
+  readonly welcomesBySecond: Map<number, number>;
   /** Agents the hub refused for good (wrong or revoked credential). */
   refused: number;
   metricsSent: number;
@@ -35,6 +37,7 @@ export function createSimStats(): SimStats {
     peakConnected: 0,
     welcomes: 0,
     reconnects: 0,
+    welcomesBySecond: new Map(),
     refused: 0,
     metricsSent: 0,
     checkStatesSent: 0,

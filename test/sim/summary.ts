@@ -22,6 +22,8 @@ export interface SimSummary {
     readonly atEnd: number;
     readonly reconnects: number;
     readonly refused: number;
+    /** [epoch second, welcomes in it], in order: connects per second during a reconnection. */
+    readonly welcomesBySecond: readonly (readonly [number, number])[];
   };
   readonly messages: {
     readonly metricsSent: number;
@@ -83,6 +85,7 @@ export function buildSummary(input: SummaryInput): SimSummary {
       atEnd: stats.connected,
       reconnects: stats.reconnects,
       refused: stats.refused,
+      welcomesBySecond: [...stats.welcomesBySecond].sort((a, b) => a[0] - b[0]),
     },
     messages: {
       metricsSent: stats.metricsSent,

@@ -34,6 +34,7 @@ const OPTIONS = {
     'spool-max-bytes': STRING,
     'spool-max-age': STRING,
     'drain-rate': STRING,
+    'reconnect-max-delay': STRING,
     ca: STRING,
     'insecure-allow-plaintext': BOOLEAN,
     help: HELP_FLAG,
@@ -126,6 +127,7 @@ export async function cli(argv: readonly string[], context: CliContext): Promise
           spoolMaxBytes: values['spool-max-bytes'],
           spoolMaxAge: values['spool-max-age'],
           drainRate: values['drain-rate'],
+          reconnectMaxDelay: values['reconnect-max-delay'],
           ca: values.ca,
           insecureAllowPlaintext: values['insecure-allow-plaintext'],
         });

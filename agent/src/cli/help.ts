@@ -25,6 +25,7 @@ const ENVIRONMENT_TEXT = `Environment (overridden by options, override the confi
   ${CONFIG_ENV.insecureAllowPlaintext.padEnd(32)}true: allow http:// to a non-loopback hub
   ${CONFIG_ENV.updateDelaySec.padEnd(32)}longest random wait before fetching an update, s (default 600)
   ${CONFIG_ENV.updateProbationSec.padEnd(32)}a new version must reach the hub within s, else rollback (default 600)
+  ${CONFIG_ENV.reconnectMaxDelaySec.padEnd(32)}longest wait between reconnects while the hub was reachable lately, s (default 20)
   ${CONFIG_ENV.configFile.padEnd(32)}config file (default ${DEFAULT_CONFIG_FILE} if it exists)
   ${'VIGIE_ENROLMENT_TOKEN'.padEnd(32)}enrolment token (keeps it out of the process list)`;
 
@@ -108,6 +109,7 @@ ${stateDirText(28)}
                             past 3/4 of it the oldest samples go (the hub records the gap)
   --spool-max-age S         unsent samples older than this are dropped (default 604800, 7 days)
   --drain-rate N            backlog metrics messages per second after an outage (default 2)
+  --reconnect-max-delay S   longest wait between reconnects while the hub was reachable lately (default 20)
   --ca FILE                 also trust this CA (PEM) for an https:// hub
   --insecure-allow-plaintext
                             allow http:// to a hub that is not on this machine

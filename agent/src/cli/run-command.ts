@@ -24,6 +24,7 @@ export interface RunFlags {
   readonly spoolMaxBytes?: string;
   readonly spoolMaxAge?: string;
   readonly drainRate?: string;
+  readonly reconnectMaxDelay?: string;
   readonly ca?: string;
   readonly insecureAllowPlaintext?: boolean;
 }
@@ -39,6 +40,7 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
     spoolMaxBytes: flags.spoolMaxBytes,
     spoolMaxAgeSec: flags.spoolMaxAge,
     drainRatePerSec: flags.drainRate,
+    reconnectMaxDelaySec: flags.reconnectMaxDelay,
     caFile: flags.ca,
     insecureAllowPlaintext: flags.insecureAllowPlaintext ? 'true' : undefined,
   });
@@ -137,7 +139,14 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
     outbox: { limits: { maxBytes: config.spoolMaxBytes, maxAgeMs: config.spoolMaxAgeSec * 1000 } },
     ...(opened.ok && { spool: opened.spool.outbox }),
     ...(trust.ca && { ca: trust.ca }),
-    ...(wiring.connection && { connection: wiring.connection }),
+    ...((wiring.connection || config.reconnectMaxDelaySec !== undefined) && {
+      connection: {
+        ...wiring.connection,
+        ...(config.reconnectMaxDelaySec !== undefined && {
+          backoff: { ...wiring.connection?.backoff, recentCapMs: config.reconnectMaxDelaySec * 1000 },
+        }),
+      },
+    }),
     ...(savedPolicy && { savedPolicy }),
     ...(config.metricsIntervalSec !== undefined && { metricsIntervalSec: config.metricsIntervalSec }),
     ...(wiring.scheduler && { scheduler: wiring.scheduler }),

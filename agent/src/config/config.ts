@@ -28,6 +28,8 @@ export interface AgentConfig {
   readonly updateDelaySec?: number;
   /** How long a new version has to reach the hub before it is rolled back (default 600). */
   readonly updateProbationSec?: number;
+  /** Longest wait between reconnects while the hub was reachable lately (default 20; 0023). */
+  readonly reconnectMaxDelaySec?: number;
   /** The config file that was read, if any. */
   readonly configFile?: string;
 }
@@ -102,6 +104,11 @@ const FIELDS = {
     flag: '--update-probation',
     schema: z.number().int().min(1).max(86_400),
   },
+  reconnectMaxDelaySec: {
+    env: 'VIGIE_AGENT_RECONNECT_MAX_DELAY',
+    flag: '--reconnect-max-delay',
+    schema: z.number().min(0.1).max(300),
+  },
 } as const;
 
 export type ConfigKey = keyof typeof FIELDS;
@@ -150,6 +157,7 @@ const NUMERIC_KEYS: readonly ConfigKey[] = [
   'drainRatePerSec',
   'updateDelaySec',
   'updateProbationSec',
+  'reconnectMaxDelaySec',
 ];
 
 // Environment and flags are strings; integers are converted before validation so the error
@@ -254,6 +262,7 @@ export async function loadConfig(sources: ConfigSources): Promise<ConfigResult> 
     ...(merged.metricsIntervalSec !== undefined && { metricsIntervalSec: merged.metricsIntervalSec }),
     ...(merged.updateDelaySec !== undefined && { updateDelaySec: merged.updateDelaySec }),
     ...(merged.updateProbationSec !== undefined && { updateProbationSec: merged.updateProbationSec }),
+    ...(merged.reconnectMaxDelaySec !== undefined && { reconnectMaxDelaySec: merged.reconnectMaxDelaySec }),
     ...(file !== undefined && { configFile }),
   };
   return { ok: true, config: Object.freeze(config) };

@@ -14,7 +14,7 @@ import {
 } from '@vigie/shared';
 import WebSocket from 'ws';
 import type { Log } from '../logger.js';
-import { type BackoffOptions, createBackoff } from './backoff.js';
+import { BACKOFF_DEFAULTS, type BackoffOptions, createBackoff } from './backoff.js';
 import { type ConnectionEvent, reportAsEvents } from './connection-events.js';
 import { createHelloChooser } from './hello-proof.js';
 import { dispatchHubMessage, type InboundHandlers } from './inbound.js';
@@ -52,6 +52,7 @@ export interface ConnectionOptions {
   /**
    * After a "service restart" close, the first retry waits a uniform random delay in [0, this):
    * a fleet that lost the hub at the same instant comes back spread over the window, not at once.
+   * Never longer than the backoff's recent cap: the fleet must be back before silence is judged.
    */
   readonly restartSpreadMs?: number;
   /** Trusted CA certificates (PEM) for a `wss://` hub; replaces Node's bundled list, so callers add it. */
@@ -78,7 +79,7 @@ export const CONNECTION_DEFAULTS = {
   heartbeatSlackMs: 10_000,
   welcomeTimeoutMs: 15_000,
   closeGraceMs: 3_000,
-  restartSpreadMs: 60_000,
+  restartSpreadMs: 15_000,
 } as const;
 
 /** Creates the WebSocket client; nothing happens until `start()`. */
@@ -88,8 +89,11 @@ export function createConnection(options: ConnectionOptions): Connection {
   const heartbeatSlackMs = options.heartbeatSlackMs ?? CONNECTION_DEFAULTS.heartbeatSlackMs;
   const welcomeTimeoutMs = options.welcomeTimeoutMs ?? CONNECTION_DEFAULTS.welcomeTimeoutMs;
   const closeGraceMs = options.closeGraceMs ?? CONNECTION_DEFAULTS.closeGraceMs;
-  const restartSpreadMs = options.restartSpreadMs ?? CONNECTION_DEFAULTS.restartSpreadMs;
-  const backoff = createBackoff({ ...options.backoff, random: options.random });
+  const restartSpreadMs = Math.min(
+    options.restartSpreadMs ?? CONNECTION_DEFAULTS.restartSpreadMs,
+    options.backoff?.recentCapMs ?? BACKOFF_DEFAULTS.recentCapMs,
+  );
+  const backoff = createBackoff({ ...options.backoff, random: options.random, clock });
   const handlers = options.handlers ?? reportAsEvents(options.onEvent, log);
   const liveness = createLiveness({ intervalMs: heartbeatIntervalMs, slackMs: heartbeatSlackMs, log });
 

@@ -36,7 +36,7 @@ Options:
                                 [env VIGIE_HUB_DB, default ./var/vigie-hub.db]
   --log-level <level>           Log level              [env VIGIE_LOG_LEVEL, default info]
   --heartbeat-interval <s>      Ping agents every s seconds; one missed pong drops them
-                                [env VIGIE_HUB_HEARTBEAT_INTERVAL, default 30]
+                                [env VIGIE_HUB_HEARTBEAT_INTERVAL, default 10]
   --hello-timeout <s>           Close sockets that send no hello in time [env VIGIE_HUB_HELLO_TIMEOUT, default 10]
   --metrics-interval <s>        Metrics interval in the policy sent to agents [env VIGIE_METRICS_INTERVAL,
                                 default the policy file's metricsIntervalSec, else 10]
@@ -45,7 +45,7 @@ Options:
                                 the stock rule of their kind)               [env VIGIE_HUB_POLICY]
   --incident-sweep-interval <s> Run host-silent checks and incident timers every s seconds
                                 [env VIGIE_INCIDENT_SWEEP_INTERVAL, default 5]
-  --host-silent-grace <s>       A disconnected host unheard this long is silent
+  --host-silent-grace <s>       A host unheard this long after its last frame is silent
                                 [env VIGIE_HOST_SILENT_GRACE, default 3 heartbeat intervals]
   --incident-rules <file>       JSON incident rules: priorityMatrix, urgency, impactRules, routing,
                                 reopen/quiet/close/stale timeouts, grouping, problems; each key given

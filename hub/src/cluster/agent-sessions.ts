@@ -49,7 +49,7 @@ export async function claimAgentSession(
  */
 export async function releaseAgentSession(
   db: Kysely<Database>,
-  session: { agentId: string; hostId: string; epoch: number; now: number },
+  session: { agentId: string; hostId: string; epoch: number; now: number; lastHeardAt?: number | undefined },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const released = await trx
@@ -60,7 +60,7 @@ export async function releaseAgentSession(
       .where('disconnected_at', 'is', null)
       .executeTakeFirst();
     if (Number(released.numUpdatedRows) !== 1) return false;
-    await markDisconnected(trx, session.hostId, session.now);
+    await markDisconnected(trx, session.hostId, session.lastHeardAt ?? session.now);
     return true;
   });
 }
@@ -101,14 +101,16 @@ export const instanceApplicationName = (instanceId: string) => `vigie-hub:${inst
 /**
  * Hosts whose agent's socket was held by an instance that is gone (killed: its connections to
  * PostgreSQL closed, so it has no listener in pg_stat_activity) are marked disconnected, so their
- * silence counts from what was last heard, on the usual grace. PostgreSQL only. The sessions rows
+ * silence counts on the usual grace from the later of what was last heard (flushed in batches, so
+ * a little behind) and `now`, when the cluster knew their agents were free to connect to another
+ * instance (their silence baseline, 0023). PostgreSQL only. The sessions rows
  * stay as they are: if the instance was only reconnecting its listener, its sockets' real close
  * still releases them, and {@link reassertLiveHosts} puts its hosts back at its next check.
  */
-export async function disconnectGoneInstances(db: Kysely<Database>): Promise<number> {
+export async function disconnectGoneInstances(db: Kysely<Database>, now: number): Promise<number> {
   if (engineOf(db) !== 'postgres') return 0;
   const result = await sql`
-    update hosts set connected = 0
+    update hosts set connected = 0, silence_baseline_at = ${now}
     where connected = 1 and id in (
       select s.host_id from agent_sessions s
       where s.disconnected_at is null

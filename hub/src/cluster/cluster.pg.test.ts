@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
+import { sweepHostSilence } from '../incidents/jobs/host-silence.js';
 import { createLiveSessions, type LiveSession } from '../ingest/live-sessions.js';
 import { insertChannel } from '../notify/channels/store.js';
 import { pushProbes } from '../probes/assignment.js';
@@ -136,6 +137,35 @@ describe('several instances on PostgreSQL', () => {
     while ((await connected(kept.hostId)) !== 1 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await connected(kept.hostId)).toBe(1);
+  });
+
+  it("counts the silence of a gone instance's hosts from when it was found gone, not from their last flushed frame", async () => {
+    const { db, deps } = await twoInstances(100);
+    const orphaned = await enrolTestAgent(deps, 'srv-2', 'f0000000000000000000000000000002');
+    // Its last flush reached the database 50 s ago; then its instance was killed.
+    const lastFlushed = Date.now() - 50_000;
+    await db.updateTable('hosts').set({ connected: 1, last_seen_at: lastFlushed }).execute();
+    await claimAgentSession(db, { ...orphaned, instanceId: 'killed', now: lastFlushed });
+    const found = Date.now();
+    const row = async () =>
+      db
+        .selectFrom('hosts')
+        .select(['connected', 'silence_baseline_at'])
+        .where('id', '=', orphaned.hostId)
+        .executeTakeFirstOrThrow();
+    const deadline = Date.now() + 10_000;
+    while ((await row()).connected !== 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const baseline = Number((await row()).silence_baseline_at);
+    expect(baseline).toBeGreaterThanOrEqual(found - 1000);
+    // Its agent reconnects to a surviving instance within the grace: no ticket meanwhile.
+    const silence = { graceMs: 30_000, connectedGraceMs: 40_000 };
+    expect(await sweepHostSilence(db, deps.incidents, silence, baseline + 29_000)).toMatchObject({
+      opened: 0,
+    });
+    expect(await sweepHostSilence(db, deps.incidents, silence, baseline + 31_000)).toMatchObject({
+      opened: 1,
+    });
   });
 
   it('hands a probe list change to the instance holding the agent', async () => {

@@ -138,7 +138,7 @@ export function startCluster(deps: Pick<HubDeps, 'db' | 'credentials'>, options:
         // Only with our own listener up: without it, the others may think us gone, and we them.
         if (client) {
           await reassertLiveHosts(deps.db, sessions.instanceId, liveHostIds());
-          const gone = await disconnectGoneInstances(deps.db);
+          const gone = await disconnectGoneInstances(deps.db, options.clock.now());
           if (gone > 0) log.info({ hosts: gone }, 'hosts of a hub instance that is gone marked disconnected');
         }
         const now = options.clock.now();

@@ -15,8 +15,8 @@ const configSchema = z.object({
   port: z.coerce.number().int().min(0).max(65_535).default(8420),
   db: z.string().min(1).default('./var/vigie-hub.db'),
   logLevel: z.enum(LOG_LEVELS).default('info'),
-  /** How often the hub pings each agent; a socket that missed one ping is terminated. */
-  heartbeatIntervalSec: z.coerce.number().min(0.05).max(3600).default(30),
+  /** How often the hub pings each agent; a socket that missed one ping is terminated (0023). */
+  heartbeatIntervalSec: z.coerce.number().min(0.05).max(3600).default(10),
   helloTimeoutSec: z.coerce.number().min(0.05).max(600).default(10),
   /** Metrics interval in the policy sent to agents. */
   metricsIntervalSec: z.coerce.number().int().min(1).max(3600).default(DEFAULT_POLICY.metricsIntervalSec),
@@ -46,7 +46,7 @@ const configSchema = z.object({
   // Incidents. Optional here, defaulted in config/incident-settings.ts.
   /** How often hub-side checks and incident timers run. */
   incidentSweepIntervalSec: z.coerce.number().min(0.01).max(3600).optional(),
-  /** How long a disconnected host may stay unheard before it is silent (default 3 heartbeats). */
+  /** How long a host may stay unheard after its last frame before it is silent (default 3 heartbeats). */
   hostSilentGraceSec: z.coerce.number().min(0.01).max(86_400).optional(),
   /** Days security updates may stay pending (from the hub's first sight) before an N1 ticket (14). */
   securityUpdatesMaxAgeDays: z.coerce.number().min(0).max(3650).optional(),

@@ -96,10 +96,16 @@ export function silenceSettings(config: {
   metricsIntervalSec: number;
   hostSilentGraceSec?: number | undefined;
 }): { graceMs: number; connectedGraceMs: number } {
-  // Default: three missed heartbeats. A socket still marked connected gets the grace plus three
-  // metrics intervals, since metrics are what refresh last_seen_at while it is up.
+  // Default: three heartbeats after the last frame (pongs count), so one lost pong is not an
+  // outage. A host still marked connected is seen through flushed values (other instances flush
+  // every LAST_HEARD_FLUSH_MS at most): it gets the grace plus two of those (0023).
   const graceMs = (config.hostSilentGraceSec ?? 3 * config.heartbeatIntervalSec) * 1000;
-  return { graceMs, connectedGraceMs: graceMs + 3 * config.metricsIntervalSec * 1000 };
+  return { graceMs, connectedGraceMs: graceMs + 2 * lastHeardFlushMs(config) };
+}
+
+/** How often an instance persists what its live sessions last heard: every heartbeat, ≤ 5 s. */
+export function lastHeardFlushMs(config: { heartbeatIntervalSec: number }): number {
+  return Math.min(5000, config.heartbeatIntervalSec * 1000);
 }
 
 export type { Scale };

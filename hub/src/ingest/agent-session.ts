@@ -73,10 +73,16 @@ export function createAgentSession(
   const handshake = createHandshake(deps, sessions, options, io);
   const dispatch = createDispatch(deps, sessions, { ...io, sender: () => handshake.sender });
 
+  function heard(): void {
+    const hostId = handshake.sender?.hostId;
+    if (hostId !== undefined) sessions.heard.note(hostId);
+  }
+
   return {
     /** Handle one inbound frame. */
     receive(frame: RawFrame): void {
       if (closed) return;
+      heard();
       const delayMs = flow.admit(frame);
       if (delayMs === undefined) return;
       const decoded = decodeAgentMessage(frame);
@@ -85,6 +91,9 @@ export function createAgentSession(
       else if (handshake.passes(decoded.value))
         dispatch.receive(decoded.value, delayMs, decoded.refusedSamples);
     },
+
+    /** A frame or a pong arrived: an authenticated host was heard now (silence counts from it). */
+    heard,
 
     /** The peer left a heartbeat unanswered: 'dead' if the caller should terminate it (session-flow). */
     missedHeartbeat(): 'dead' | 'handled' {

@@ -115,7 +115,10 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
           }
           ticket = admitted.ticket;
           alive.set(raw, true);
-          raw.on('pong', () => alive.set(raw, true));
+          raw.on('pong', () => {
+            alive.set(raw, true);
+            session?.heard();
+          });
           session = createAgentSession(deps, sessions, raw, {
             helloTimeoutMs: options.helloTimeoutMs,
             maxInFlight: 64,

@@ -42,6 +42,8 @@ export function createLiveAgent(
 ) {
   const { flow, log, isClosed } = io;
   const { sender } = options;
+  // Its hello was the first frame heard of this connection.
+  sessions.heard.note(sender.hostId);
 
   /** Send a new secret if one is due (or the agent came back with its previous one). */
   async function rotateNow(force: boolean): Promise<boolean> {
@@ -107,8 +109,10 @@ export function createLiveAgent(
       // here or (a newer epoch) on another hub instance.
       if (current) {
         const release = { agentId: sender.agentId, hostId: sender.hostId, epoch: live.epoch ?? 0 };
+        // Silence counts from the last frame, not from this close (a frozen peer went quiet earlier).
+        const lastHeardAt = sessions.heard.forget(sender.hostId);
         void flow.after(() =>
-          releaseAgentSession(deps.db, { ...release, now: deps.clock() })
+          releaseAgentSession(deps.db, { ...release, now: deps.clock(), lastHeardAt })
             .then(() => {})
             .catch((error: unknown) => {
               log.error({ err: error }, 'could not mark host disconnected');

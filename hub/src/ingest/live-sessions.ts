@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Policy } from '@vigie/shared';
+import { createLastHeard } from './last-heard.js';
 import { createStorageHealth } from './storage-health.js';
 
 /** What the hub needs of a live agent connection to supersede, kick or re-key it. */
@@ -28,6 +29,8 @@ export function createLiveSessions(clock: () => number = Date.now, instanceId: s
   let elsewhere: Elsewhere = NOWHERE;
   return {
     storage: createStorageHealth(clock),
+    /** When each host connected here last sent a frame (silence counts from it). */
+    heard: createLastHeard(clock),
     /** This hub instance, as agent_sessions names it (several instances share PostgreSQL). */
     instanceId,
     /** What the other hub instances are asked to do for their sockets (nothing with one hub). */

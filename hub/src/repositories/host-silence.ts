@@ -1,27 +1,70 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { HostRow } from './hosts.js';
 
 /**
- * Hosts not heard from since the cutoffs: disconnected ones past the grace, and connected ones
- * silent far longer (a socket another hub instance left marked connected when it died). The
- * cutoffs are parameters computed from the hub's clock; PostgreSQL may replace them with now().
+ * Hosts whose silence has lasted past the cutoffs: disconnected ones past the grace, and connected
+ * ones past a longer one (a socket another hub instance left marked connected when it died).
+ * Silence counts from the later of the last frame heard and the host's baseline (when the hub
+ * could first have heard it again: its start, a takeover). With `ignoreBaseline`, from the last
+ * frame alone: whether the host was heard since, which is what ends a silence already open.
  */
 export async function listSilentHosts(
   db: Kysely<Database>,
-  cutoffs: { disconnectedBefore: number; connectedBefore: number },
+  cutoffs: { disconnectedBefore: number; connectedBefore: number; ignoreBaseline?: boolean },
 ): Promise<HostRow[]> {
+  const before = (cutoff: number) =>
+    cutoffs.ignoreBaseline === true
+      ? sql<boolean>`last_seen_at < ${cutoff}`
+      : sql<boolean>`last_seen_at < ${cutoff} and (silence_baseline_at is null or silence_baseline_at < ${cutoff})`;
   return db
     .selectFrom('hosts')
     .selectAll()
     .where('last_seen_at', 'is not', null)
     .where((eb) =>
       eb.or([
-        eb.and([eb('connected', '=', 0), eb('last_seen_at', '<', cutoffs.disconnectedBefore)]),
-        eb('last_seen_at', '<', cutoffs.connectedBefore),
+        eb.and([eb('connected', '=', 0), before(cutoffs.disconnectedBefore)]),
+        before(cutoffs.connectedBefore),
       ]),
     )
     .execute();
+}
+
+/** Raise these hosts' last heard time to what their live sessions heard (never lowers it). */
+export async function recordLastHeard(
+  db: Kysely<Database>,
+  heard: readonly { readonly hostId: string; readonly at: number }[],
+): Promise<void> {
+  // One statement per chunk, not one per host: 10 000 live agents flush every few seconds.
+  for (let i = 0; i < heard.length; i += 400) {
+    const rows = heard.slice(i, i + 400).map((h) => sql`(${h.hostId}, cast(${h.at} as bigint))`);
+    await sql`
+      with heard(id, at) as (values ${sql.join(rows)})
+      update hosts set last_seen_at = (select heard.at from heard where heard.id = hosts.id)
+      where id in (select heard.id from heard where heard.id = hosts.id
+        and (hosts.last_seen_at is null or hosts.last_seen_at < heard.at))`.execute(db);
+  }
+}
+
+/**
+ * From `at` on the hub can hear these hosts (every host when `hostIds` is omitted: a hub that just
+ * started listening): their silence is not counted from before it.
+ */
+export async function setSilenceBaseline(
+  db: Kysely<Database>,
+  at: number,
+  hostIds?: readonly string[],
+): Promise<void> {
+  if (hostIds === undefined) {
+    await db.updateTable('hosts').set({ silence_baseline_at: at }).execute();
+    return;
+  }
+  for (let i = 0; i < hostIds.length; i += 500)
+    await db
+      .updateTable('hosts')
+      .set({ silence_baseline_at: at })
+      .where('id', 'in', hostIds.slice(i, i + 500))
+      .execute();
 }
 
 /** An open `host.silent` incident, as the silence sweep needs it (not the whole row). */

@@ -124,8 +124,26 @@ export async function recordHello(
     .execute();
 }
 
-export async function markDisconnected(db: Kysely<Database>, hostId: string, now: number): Promise<void> {
-  await db.updateTable('hosts').set({ connected: 0, last_seen_at: now }).where('id', '=', hostId).execute();
+/** The host's socket closed; `lastHeardAt` is its last frame (silence counts from it, not the close). */
+export async function markDisconnected(
+  db: Kysely<Database>,
+  hostId: string,
+  lastHeardAt: number,
+): Promise<void> {
+  await db
+    .updateTable('hosts')
+    .set((eb) => ({
+      connected: 0,
+      // Never back: a metrics commit may have written a later time than the frame's arrival.
+      last_seen_at: eb
+        .case()
+        .when(eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', lastHeardAt)]))
+        .then(lastHeardAt)
+        .else(eb.ref('last_seen_at'))
+        .end(),
+    }))
+    .where('id', '=', hostId)
+    .execute();
 }
 
 /** On start no agent is connected to this hub yet, whatever the last run left behind. */

@@ -15,6 +15,7 @@ import * as inventoryLicences from './2026-12-06-inventory-licences.js';
 import * as hubSessions from './2026-12-07-hub-sessions.js';
 import * as incidentContext from './2026-12-07-incident-context.js';
 import * as securityAudit from './2026-12-08-security-audit.js';
+import * as silenceBaseline from './2026-12-08-silence-baseline.js';
 import * as hostClockSkew from './2026-12-09-host-clock-skew.js';
 import * as helloKeys from './2026-12-10-hello-keys.js';
 
@@ -39,6 +40,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-07-hub-sessions': hubSessions,
   '2026-12-07-incident-context': incidentContext,
   '2026-12-08-security-audit': securityAudit,
+  '2026-12-08-silence-baseline': silenceBaseline,
   '2026-12-09-host-clock-skew': hostClockSkew,
   '2026-12-10-hello-keys': helloKeys,
 };

@@ -22,6 +22,11 @@ export interface HostsTable {
   agent_version: string;
   first_seen_at: number;
   last_seen_at: number | null;
+  /**
+   * Silence is never counted from before this: when the hub could first have heard the host again
+   * after it could not (its start; an instance taking over a dead one's agents). Null: never.
+   */
+  silence_baseline_at: number | null;
   /** Connected right now to this hub (0/1); judged again by the host-silent check. */
   connected: number;
   // Latest health, denormalised from the newest sample so the fleet list is one indexed scan.

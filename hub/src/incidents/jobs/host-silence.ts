@@ -13,11 +13,14 @@ import type { IncidentRuntime } from '../runtime.js';
 import { resolveRevokedHostSilence, revokedHostIds } from './revoked-hosts.js';
 import { allowance, DEFAULT_SWEEP_BUDGET, inSlices, type SweepBudget } from './slices.js';
 
-/** How long a host may stay unheard before it is silent. */
+/**
+ * How long a host may stay unheard before it is silent, counted from its last frame or its
+ * baseline (the hub's start, a takeover), whichever is later (docs/decisions/0023).
+ */
 export interface SilenceOptions {
-  /** After a disconnect: a quick reconnect within it is not an outage (default 3 heartbeats). */
+  /** A disconnected host: a reconnect within it is not an outage (default 3 heartbeats). */
   readonly graceMs: number;
-  /** For a host still marked connected: no message for this long means it is gone anyway. */
+  /** A host still marked connected (its last heard flushed in batches): the grace plus that lag. */
   readonly connectedGraceMs: number;
 }
 
@@ -51,10 +54,11 @@ export async function sweepHostSilence(
   budget: SweepBudget = DEFAULT_SWEEP_BUDGET,
 ): Promise<{ opened: number; recovered: number; deferred: number }> {
   const left = allowance(budget);
-  const quiet = await listSilentHosts(db, {
+  const cutoffs = {
     disconnectedBefore: now - options.graceMs,
     connectedBefore: now - options.connectedGraceMs,
-  });
+  };
+  const quiet = await listSilentHosts(db, cutoffs);
   // A revoked agent is silent on purpose: never `host.silent`, nor part of a silent site.
   const revoked = await revokedHostIds(
     db,
@@ -127,11 +131,16 @@ export async function sweepHostSilence(
     db,
     openSilences.flatMap((incident) => (incident.host_id === null ? [] : [incident.host_id])),
   );
+  // Heard again ends a silence; a hub restart alone does not (the baseline only delays opening).
+  const stillUnheard =
+    openSilences.length === 0
+      ? silentIds
+      : new Set((await listSilentHosts(db, { ...cutoffs, ignoreBaseline: true })).map((host) => host.id));
   const toEnd = openSilences.filter(
     (incident) =>
       incident.host_id !== null &&
       (revokedSilences.has(incident.host_id) ||
-        (!silentIds.has(incident.host_id) && incident.recovered_at === null)),
+        (!stillUnheard.has(incident.host_id) && incident.recovered_at === null)),
   );
   await inSlices(db, toEnd, left, async (trx, incident) => {
     if (incident.host_id === null) return false;

@@ -24,6 +24,8 @@ export function startIncidentSweeper(options: {
   intervalMs: number;
   clock: () => number;
   log: Logger;
+  /** Run first on every tick, by every instance (persist what its live sessions last heard). */
+  beforeSweep?: () => Promise<void>;
 }): IncidentSweeper {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -33,9 +35,12 @@ export function startIncidentSweeper(options: {
     if (stopped) return;
     timer = setTimeout(() => {
       // One instance at a time sweeps (several hubs on PostgreSQL); the others skip this tick.
-      running = runTickAlone(options.db, 'incident-sweep', () =>
-        runIncidentSweep(options.db, options.runtime, options.silence, options.clock()),
-      )
+      running = (options.beforeSweep?.() ?? Promise.resolve())
+        .then(() =>
+          runTickAlone(options.db, 'incident-sweep', () =>
+            runIncidentSweep(options.db, options.runtime, options.silence, options.clock()),
+          ),
+        )
         .then((tick) => {
           if (tick.ran && Object.values(tick.value).some((count) => count > 0)) {
             options.log.info(tick.value, 'incident sweep');

@@ -12,6 +12,7 @@ import { startEscalation } from './escalation/runs.js';
 import { adoptExplainedSiteSilences } from './explained-site-silence.js';
 import { hostnameOf, notice, reopenEpoch } from './notices.js';
 import { openIncident } from './open-incident.js';
+import { raiseParentByChild } from './raise-parent.js';
 import { resolveIncident } from './resolve.js';
 import type { IncidentRuntime } from './runtime.js';
 import { readSignalContext } from './signal-context.js';
@@ -234,6 +235,9 @@ async function raised(
     route: grade.route,
   });
   if (grade.priority <= before.priority && grade.level === before.level) return;
+  // A child pages nobody: its parent takes the higher grade and pages instead.
+  if (before.parent_id !== null)
+    return raiseParentByChild(trx, runtime, { parentId: before.parent_id, childId: before.id, grade }, now);
   const after = { ...before, ...gradeColumns(grade) };
   await notice(trx, runtime, after, 'priority_raised', {
     at: now,

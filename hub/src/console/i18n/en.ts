@@ -216,6 +216,7 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   ev_sla_warning: 'SLA warning (75 %)',
   ev_sla_breached: 'SLA breached',
   ev_child_attached: 'Incident attached',
+  ev_raised_by_child: 'Raised by a more urgent attached incident',
   ev_problem_linked: 'Linked to a problem',
   ev_followed_by: 'Followed by a new incident',
   ev_escalation_notified: 'Escalation notice',

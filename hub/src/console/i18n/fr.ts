@@ -227,6 +227,7 @@ export const FR = {
   ev_sla_warning: 'Alerte SLA (75 %)',
   ev_sla_breached: 'SLA dépassé',
   ev_child_attached: 'Incident rattaché',
+  ev_raised_by_child: 'Relevé par un incident rattaché plus urgent',
   ev_problem_linked: 'Lié à un problème',
   ev_followed_by: 'Suivi par un nouvel incident',
   ev_escalation_notified: "Notification d'escalade",

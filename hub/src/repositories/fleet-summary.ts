@@ -33,7 +33,8 @@ export async function readFleetSummary(db: Kysely<Database>, scope?: ClientScope
   const hostScope = scopeCondition(scope, 'hosts.client');
   if (hostScope) hosts = hosts.where(hostScope);
 
-  let open = db.selectFrom('incidents').where('open_key', 'is not', null);
+  // Children are counted once, in their parent (folded, as in the queues).
+  let open = db.selectFrom('incidents').where('open_key', 'is not', null).where('parent_id', 'is', null);
   const incidentScope = scopeCondition(scope, 'incidents.client');
   if (incidentScope) open = open.where(incidentScope);
   const byPriority = open.select((eb) => ['priority', eb.fn.countAll().as('n')]).groupBy('priority');

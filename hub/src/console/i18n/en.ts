@@ -88,6 +88,8 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   incidentSince: 'Since',
   incidentPriorityReason: 'urgency {urgency} × impact {impact}',
   incidentOccurrences: 'Occurrences',
+  incidentChildren: 'Attached incidents',
+  queueChildren: '+ {n} attached',
   incidentFlapping: 'Flapping',
   incidentValue: 'Value {value} (threshold {threshold})',
   timeline: 'Timeline',

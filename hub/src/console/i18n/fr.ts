@@ -96,6 +96,8 @@ export const FR = {
   incidentSince: 'Depuis',
   incidentPriorityReason: 'urgence {urgency} × impact {impact}',
   incidentOccurrences: 'Occurrences',
+  incidentChildren: 'Incidents rattachés',
+  queueChildren: '+ {n} rattachés',
   incidentFlapping: 'Instable',
   incidentValue: 'Valeur {value} (seuil {threshold})',
   timeline: 'Historique',

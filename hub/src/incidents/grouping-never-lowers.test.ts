@@ -9,6 +9,7 @@ import { createTestDeps } from '../test-support/test-hub.js';
 import { handleCheckState } from './handle-check-state.js';
 import { sweepHostSilence } from './jobs/host-silence.js';
 import { listQueue } from './queue-store.js';
+import { sweepSla } from './sla/sweep-sla.js';
 import type { IncidentRuntime } from './runtime.js';
 import { addHost, sendCheck } from './testing.js';
 
@@ -38,7 +39,7 @@ const channel = (id: string, level: 'N1' | 'N2' | 'N3') =>
     kind: 'webhook',
     config: { url: 'https://hooks.example.com/vigie' },
     levels: [level],
-    noticeKinds: ['opened', 'escalated', 'priority_raised'],
+    noticeKinds: ['opened', 'escalated', 'priority_raised', 'sla_warning'],
     enabled: true,
     createdAt: 0,
   });
@@ -106,6 +107,19 @@ describe('a critical fault grouped under a warning of the same host', () => {
     ).rejects.toThrow('commit failed');
     expect(await row(disk)).toMatchObject({ priority: 4, level: 'N1' });
     expect(await outbox()).toEqual([`${disk}/N1 → nch_n1`]);
+  });
+
+  it('runs the SLA on the raised parent only: the child warns and pages nobody', async () => {
+    const server = await addHost(deps.db, { role: 'server', tags: ['production'] });
+    const disk = (await sendCheck(deps, runtime, server, 'fs.usage', 'warning', '/var')).incidentId;
+    now = START + MIN;
+    const down = (await sendCheck(deps, runtime, server, 'service.down', 'critical', 'postgresql'))
+      .incidentId;
+    now = START + MIN + runtime.sla.targets[5].resolveMs;
+    await sweepSla(deps.db, runtime, now);
+    expect((await row(disk)).sla_warned_at).not.toBeNull();
+    expect(await row(down)).toMatchObject({ sla_warned_at: null, sla_own_breached_at: null, level: 'N3' });
+    expect((await outbox()).filter((key) => key.startsWith(`${down}/`))).toEqual([]);
   });
 });
 

@@ -9,8 +9,8 @@ import { createTestDeps } from '../test-support/test-hub.js';
 import { handleCheckState } from './handle-check-state.js';
 import { sweepHostSilence } from './jobs/host-silence.js';
 import { listQueue } from './queue-store.js';
-import { sweepSla } from './sla/sweep-sla.js';
 import type { IncidentRuntime } from './runtime.js';
+import { sweepSla } from './sla/sweep-sla.js';
 import { addHost, sendCheck } from './testing.js';
 
 const MIN = 60_000;

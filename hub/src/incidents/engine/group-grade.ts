@@ -57,14 +57,17 @@ export function groupGradeOf(
     severity: fault.severity,
     ...(impact === undefined ? {} : { impact }),
   });
-  return grades.reduce((grade, member) => {
-    if (!outranks(member, grade)) return grade;
-    return {
-      ...grade,
+  let grade = own;
+  for (const member of grades) {
+    if (!outranks(member, grade)) continue;
+    grade = {
+      severity: grade.severity,
+      impact: grade.impact,
       urgency: higher(grade.urgency, member.urgency),
       priority: higher(grade.priority, member.priority),
       level: maxLevel(grade.level, member.level),
       route: levelRank(member.level) > levelRank(grade.level) ? member.route : grade.route,
     };
-  }, own);
+  }
+  return grade;
 }

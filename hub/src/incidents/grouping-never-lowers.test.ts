@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
+import { reportIncidents, serviceReport } from '../console/report/service-report.js';
 import { insertChannel } from '../notify/channels/store.js';
 import { createOutboxNotifier } from '../notify/outbox-notifier.js';
+import { readFleetSummary } from '../repositories/fleet-summary.js';
 import { listIncidentEvents } from '../repositories/incident-events.js';
 import { findIncident } from '../repositories/incidents.js';
 import { testIncidentRuntime } from '../test-support/incident-runtime.js';
@@ -11,6 +13,7 @@ import { sweepHostSilence } from './jobs/host-silence.js';
 import { listQueue } from './queue-store.js';
 import type { IncidentRuntime } from './runtime.js';
 import { sweepSla } from './sla/sweep-sla.js';
+import { applyTechnicianAction } from './technician-actions.js';
 import { addHost, sendCheck } from './testing.js';
 
 const MIN = 60_000;
@@ -121,6 +124,23 @@ describe('a critical fault grouped under a warning of the same host', () => {
     expect(await row(down)).toMatchObject({ sla_warned_at: null, sla_own_breached_at: null, level: 'N3' });
     expect((await outbox()).filter((key) => key.startsWith(`${down}/`))).toEqual([]);
   });
+
+  it('shows a child on its own row once its parent is no longer open', async () => {
+    const server = await addHost(deps.db, { role: 'server', tags: ['production'] });
+    const disk = (await sendCheck(deps, runtime, server, 'fs.usage', 'warning', '/var')).incidentId ?? '';
+    now = START + MIN;
+    const down = (await sendCheck(deps, runtime, server, 'service.down', 'critical', 'postgresql'))
+      .incidentId;
+    expect((await listQueue(deps.db, { level: 'N3', limit: 50 })).map((r) => [r.id, r.children])).toEqual([
+      [disk, 1],
+    ]);
+    await deps.db
+      .transaction()
+      .execute((trx) =>
+        applyTechnicianAction(trx, runtime, disk, { kind: 'resolve' }, { user: 'marie', now }),
+      );
+    expect((await listQueue(deps.db, { level: 'N3', limit: 50 })).map((r) => r.id)).toEqual([down]);
+  });
 });
 
 describe('a site outage', () => {
@@ -147,6 +167,16 @@ describe('a site outage', () => {
     expect(n3.map((r) => [r.id, r.children])).toEqual([[parent?.id, 4]]);
     // One page, the parent's.
     expect(await outbox()).toEqual([`${parent?.id}/N3 → nch_n3`]);
+  });
+
+  it('counts the site once in the fleet figures and the service report', async () => {
+    const lastSeenAt = START - 10 * MIN;
+    for (let i = 0; i < 3; i++) await addHost(deps.db, { site: 'lyon', lastSeenAt });
+    await addHost(deps.db, { site: 'lyon', lastSeenAt, role: 'server', tags: ['production'] });
+    await sweepHostSilence(deps.db, runtime, { graceMs: 90_000, connectedGraceMs: 10 * MIN }, now);
+    expect((await readFleetSummary(deps.db)).openIncidents).toMatchObject({ total: 1, byPriority: { 5: 1 } });
+    const report = serviceReport(await reportIncidents(deps.db, { from: START - MIN, to: START + MIN }));
+    expect(report).toMatchObject({ total: 1, byCheck: [['site.silent', 1]], byLevel: [['N3', 1]] });
   });
 
   it('is raised when a more urgent host joins a site ticket already open', async () => {

@@ -34,8 +34,8 @@ function nextDue(row: IncidentRow): number {
 
 /**
  * A queue with the host's name, highest priority first, then the SLA that runs out first, then
- * the oldest. Children are folded under their parent: one row per parent, with a count (a parent
- * is at least as urgent as its children, so it stands in the right queue for them). The database
+ * the oldest. Children are folded under their open parent: one row per parent, with a count (a
+ * parent is at least as urgent as its children, so it stands in the right queue for them). The database
  * orders by priority and age and cuts at `limit`; the SLA tie-break is applied to that page (due
  * times are NULL-able, and NULL ordering differs between databases).
  */
@@ -52,7 +52,21 @@ export async function listQueue(db: Kysely<Database>, filter: QueueFilter): Prom
         .select((c) => c.fn.countAll<number | string>().as('n'))
         .as('children'),
     )
-    .where('incidents.parent_id', 'is', null)
+    // Folded only while the parent is open: a child outliving its parent stands as its own row.
+    .where((eb) =>
+      eb.or([
+        eb('incidents.parent_id', 'is', null),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('incidents as parent')
+              .select('parent.id')
+              .whereRef('parent.id', '=', 'incidents.parent_id')
+              .where('parent.open_key', 'is not', null),
+          ),
+        ),
+      ]),
+    )
     .orderBy('incidents.priority', 'desc')
     .orderBy('incidents.opened_at')
     .limit(filter.limit);

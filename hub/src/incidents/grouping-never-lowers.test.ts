@@ -42,7 +42,7 @@ const channel = (id: string, level: 'N1' | 'N2' | 'N3') =>
     kind: 'webhook',
     config: { url: 'https://hooks.example.com/vigie' },
     levels: [level],
-    noticeKinds: ['opened', 'escalated', 'priority_raised', 'sla_warning'],
+    noticeKinds: ['opened', 'reopened', 'escalated', 'priority_raised', 'sla_warning'],
     enabled: true,
     createdAt: 0,
   });
@@ -123,6 +123,25 @@ describe('a critical fault grouped under a warning of the same host', () => {
     expect((await row(disk)).sla_warned_at).not.toBeNull();
     expect(await row(down)).toMatchObject({ sla_warned_at: null, sla_own_breached_at: null, level: 'N3' });
     expect((await outbox()).filter((key) => key.startsWith(`${down}/`))).toEqual([]);
+  });
+
+  it('pages nobody when a folded child reopens under its open parent', async () => {
+    const server = await addHost(deps.db, { role: 'server', tags: ['production'] });
+    const disk = (await sendCheck(deps, runtime, server, 'fs.usage', 'warning', '/var')).incidentId ?? '';
+    now = START + MIN;
+    const down =
+      (await sendCheck(deps, runtime, server, 'service.down', 'critical', 'postgresql')).incidentId ?? '';
+    await deps.db
+      .transaction()
+      .execute((trx) =>
+        applyTechnicianAction(trx, runtime, down, { kind: 'resolve' }, { user: 'marie', now }),
+      );
+    now = START + 2 * MIN;
+    expect((await sendCheck(deps, runtime, server, 'service.down', 'critical', 'postgresql')).decision).toBe(
+      'reopen',
+    );
+    expect(await row(down)).toMatchObject({ parent_id: disk, state: 'new' });
+    expect(await outbox()).toEqual([`${disk}/N1 → nch_n1`, `${disk}/N3 → nch_n3`]);
   });
 
   it('shows a child on its own row once its parent is no longer open', async () => {

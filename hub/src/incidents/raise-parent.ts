@@ -16,17 +16,18 @@ import { slaRetargetColumns } from './sla/incident-sla.js';
  * follow the priority, its timeline names the child, and the page goes out now — `incident/level`
  * when the level rose (with that level's policy), else a priority notice. Children page nobody,
  * so this is how a critical fault folded under a warning still reaches whoever must hear it.
+ * False when the parent is no longer open: the child stands alone and speaks for itself.
  */
 export async function raiseParentByChild(
   trx: Kysely<Database>,
   runtime: IncidentRuntime,
   link: { parentId: string; childId: string; grade: Grade; raise?: Grade | null | undefined },
   now: number,
-): Promise<void> {
+): Promise<boolean> {
   const parent = await findIncident(trx, link.parentId);
-  if (!parent || parent.open_key === null) return;
+  if (!parent || parent.open_key === null) return false;
   const next = link.raise === undefined ? raiseParent(incidentFacts(parent), link.grade) : link.raise;
-  if (!next) return;
+  if (!next) return true;
   const changes = {
     severity: next.severity,
     urgency: next.urgency,
@@ -60,6 +61,7 @@ export async function raiseParentByChild(
   });
   // The new level's policy takes over (its first firing is the notice above, same key).
   if (moved) await startEscalation(trx, runtime, after, now);
+  return true;
 }
 
 /** The grade an incident row carries (its route is not stored: `grouping` stands in). */

@@ -206,39 +206,37 @@ export async function listIncidents(db: Kysely<Database>, filter: IncidentFilter
 /**
  * Open, running incidents with an SLA instant passed and not yet acted on: a 75 % warning or a
  * due time, of the time to own (while nobody owns the incident) or of the time to resolve.
+ * Children are left out: they ride on their parent's clocks (raised to their grade) and page nobody.
  */
 export async function listSlaCandidates(
   db: Kysely<Database>,
   now: number,
   limit = 500,
 ): Promise<IncidentRow[]> {
-  return (
-    db
-      .selectFrom('incidents')
-      .selectAll()
-      .where('open_key', 'is not', null)
-      // A child rides on its parent's clocks (raised to its grade): it warns and pages nobody.
-      .where('parent_id', 'is', null)
-      .where('sla_paused_since', 'is', null)
-      .where((eb) =>
-        eb.or([
-          eb.and([
-            eb('acknowledged_at', 'is', null),
-            eb('assignee', 'is', null),
-            eb('state', '=', 'new'),
-            eb.or([
-              eb.and([eb('sla_warned_at', 'is', null), eb('sla_own_warn_at', '<=', now)]),
-              eb.and([eb('sla_own_breached_at', 'is', null), eb('sla_own_due_at', '<=', now)]),
-            ]),
+  return db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('open_key', 'is not', null)
+    .where('parent_id', 'is', null)
+    .where('sla_paused_since', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('acknowledged_at', 'is', null),
+          eb('assignee', 'is', null),
+          eb('state', '=', 'new'),
+          eb.or([
+            eb.and([eb('sla_warned_at', 'is', null), eb('sla_own_warn_at', '<=', now)]),
+            eb.and([eb('sla_own_breached_at', 'is', null), eb('sla_own_due_at', '<=', now)]),
           ]),
-          eb.and([eb('sla_resolve_warned_at', 'is', null), eb('sla_resolve_warn_at', '<=', now)]),
-          eb.and([eb('sla_resolve_breached_at', 'is', null), eb('sla_resolve_due_at', '<=', now)]),
         ]),
-      )
-      .orderBy('opened_at')
-      .limit(limit)
-      .execute()
-  );
+        eb.and([eb('sla_resolve_warned_at', 'is', null), eb('sla_resolve_warn_at', '<=', now)]),
+        eb.and([eb('sla_resolve_breached_at', 'is', null), eb('sla_resolve_due_at', '<=', now)]),
+      ]),
+    )
+    .orderBy('opened_at')
+    .limit(limit)
+    .execute();
 }
 
 /**

@@ -25,6 +25,7 @@ export const INCIDENT_EVENT_KINDS = [
   'held_dropped',
   // Grouping.
   'child_attached',
+  'raised_by_child',
   'attached_to_parent',
   'detached_from_parent',
   'problem_linked',

@@ -12,6 +12,7 @@ import { startEscalation } from './escalation/runs.js';
 import { adoptExplainedSiteSilences } from './explained-site-silence.js';
 import { hostnameOf, notice, reopenEpoch } from './notices.js';
 import { openIncident } from './open-incident.js';
+import { gradeOfRow, raiseParentByChild } from './raise-parent.js';
 import { resolveIncident } from './resolve.js';
 import type { IncidentRuntime } from './runtime.js';
 import { readSignalContext } from './signal-context.js';
@@ -202,12 +203,22 @@ async function reopen(
     observedAt: signal.observedAt,
   });
   const reopened = { ...row, ...changes };
-  await notice(trx, runtime, reopened, 'reopened', {
-    at: now,
-    reason: `${signal.check} failed again within the reopen window: flapping`,
-    hostname: signal.host?.hostname ?? null,
-    n: await reopenEpoch(trx, row.id),
-  });
+  // Folded under an open parent, it pages nobody: the parent is raised to it if it must be.
+  const folded =
+    row.parent_id !== null &&
+    (await raiseParentByChild(
+      trx,
+      runtime,
+      { parentId: row.parent_id, childId: row.id, grade: decision.regrade ?? gradeOfRow(row) },
+      now,
+    ));
+  if (!folded)
+    await notice(trx, runtime, reopened, 'reopened', {
+      at: now,
+      reason: `${signal.check} failed again within the reopen window: flapping`,
+      hostname: signal.host?.hostname ?? null,
+      n: await reopenEpoch(trx, row.id),
+    });
   if (decision.regrade)
     await raised(trx, runtime, row, decision.regrade, 'severity rose on reopening', now, event);
   // The fault is back: its level's policy pages again from the first step (children ride on
@@ -234,6 +245,9 @@ async function raised(
     route: grade.route,
   });
   if (grade.priority <= before.priority && grade.level === before.level) return;
+  // A child pages nobody: its open parent takes the higher grade and pages instead.
+  const link = { parentId: before.parent_id ?? '', childId: before.id, grade };
+  if (before.parent_id !== null && (await raiseParentByChild(trx, runtime, link, now))) return;
   const after = { ...before, ...gradeColumns(grade) };
   await notice(trx, runtime, after, 'priority_raised', {
     at: now,

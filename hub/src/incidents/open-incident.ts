@@ -12,6 +12,7 @@ import { startEscalation } from './escalation/runs.js';
 import { captureFaultProcesses } from './fault-context.js';
 import { notice } from './notices.js';
 import { linkProblem } from './problems.js';
+import { raiseParentByChild } from './raise-parent.js';
 import type { IncidentRuntime } from './runtime.js';
 import { withSla } from './sla/incident-sla.js';
 
@@ -104,6 +105,8 @@ export async function openIncident(
     placement: Placement;
     previousId: string | null;
     source: IncidentSource;
+    /** The engine's raise of the parent, if it decided one; computed here when not given. */
+    raisesParent?: Grade | null;
   },
   now: number,
 ): Promise<IncidentRow | undefined> {
@@ -166,6 +169,12 @@ export async function openIncident(
       kind: 'child_attached',
       detail: { incidentId: row.id, title: row.title, priority: row.priority },
     });
+    await raiseParentByChild(
+      trx,
+      runtime,
+      { parentId, childId: row.id, grade, raise: decision.raisesParent },
+      now,
+    );
   } else {
     await notice(trx, runtime, row, 'opened', {
       at: now,

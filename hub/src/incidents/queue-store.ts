@@ -22,7 +22,8 @@ export interface QueueFilter {
   limit: number;
 }
 
-export type QueueRow = IncidentRow & { hostname: string | null };
+/** A queue row: the incident, its host's name, and how many children are folded under it. */
+export type QueueRow = IncidentRow & { hostname: string | null; children: number };
 
 /** The instant the incident's running SLA clock runs out (owning first, then resolving). */
 function nextDue(row: IncidentRow): number {
@@ -33,8 +34,10 @@ function nextDue(row: IncidentRow): number {
 
 /**
  * A queue with the host's name, highest priority first, then the SLA that runs out first, then
- * the oldest. The database orders by priority and age and cuts at `limit`; the SLA tie-break is
- * applied to that page (due times are NULL-able, and NULL ordering differs between databases).
+ * the oldest. Children are folded under their open parent: one row per parent, with a count (a
+ * parent is at least as urgent as its children, so it stands in the right queue for them). The database
+ * orders by priority and age and cuts at `limit`; the SLA tie-break is applied to that page (due
+ * times are NULL-able, and NULL ordering differs between databases).
  */
 export async function listQueue(db: Kysely<Database>, filter: QueueFilter): Promise<QueueRow[]> {
   let query = db
@@ -42,6 +45,28 @@ export async function listQueue(db: Kysely<Database>, filter: QueueFilter): Prom
     .leftJoin('hosts', 'hosts.id', 'incidents.host_id')
     .selectAll('incidents')
     .select('hosts.hostname as hostname')
+    .select((eb) =>
+      eb
+        .selectFrom('incidents as child')
+        .whereRef('child.parent_id', '=', 'incidents.id')
+        .select((c) => c.fn.countAll<number | string>().as('n'))
+        .as('children'),
+    )
+    // Folded only while the parent is open: a child outliving its parent stands as its own row.
+    .where((eb) =>
+      eb.or([
+        eb('incidents.parent_id', 'is', null),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('incidents as parent')
+              .select('parent.id')
+              .whereRef('parent.id', '=', 'incidents.parent_id')
+              .where('parent.open_key', 'is not', null),
+          ),
+        ),
+      ]),
+    )
     .orderBy('incidents.priority', 'desc')
     .orderBy('incidents.opened_at')
     .limit(filter.limit);
@@ -57,7 +82,7 @@ export async function listQueue(db: Kysely<Database>, filter: QueueFilter): Prom
   if (filter.host !== undefined) {
     query = query.where(containsIgnoringCase('hosts.hostname', filter.host));
   }
-  const rows = await query.execute();
+  const rows = (await query.execute()).map((row) => ({ ...row, children: Number(row.children ?? 0) }));
   return rows.sort(
     (a, b) => b.priority - a.priority || nextDue(a) - nextDue(b) || Number(a.opened_at) - Number(b.opened_at),
   );
@@ -70,4 +95,28 @@ export async function incidentsVersion(db: Kysely<Database>): Promise<number> {
     .select((eb) => eb.fn.max('updated_at').as('latest'))
     .executeTakeFirst();
   return Number(row?.latest ?? 0);
+}
+
+/** A parent's children for its page: each with its host's name, oldest first. */
+export async function listChildrenWithHost(
+  db: Kysely<Database>,
+  parentId: string,
+): Promise<
+  Array<Pick<IncidentRow, 'id' | 'title' | 'state' | 'priority' | 'level'> & { hostname: string | null }>
+> {
+  return db
+    .selectFrom('incidents')
+    .leftJoin('hosts', 'hosts.id', 'incidents.host_id')
+    .select([
+      'incidents.id',
+      'incidents.title',
+      'incidents.state',
+      'incidents.priority',
+      'incidents.level',
+      'hosts.hostname as hostname',
+    ])
+    .where('incidents.parent_id', '=', parentId)
+    .orderBy('incidents.opened_at')
+    .orderBy('incidents.id')
+    .execute();
 }

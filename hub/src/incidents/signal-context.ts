@@ -80,6 +80,11 @@ export async function readSignalContext(
       }),
       stormParentId: stormParent?.id ?? null,
       siteParentId: siteParent?.id ?? null,
+      parents: new Map(
+        [...siblings, stormParent, siteParent].flatMap((row) =>
+          row ? [[row.id, incidentFacts(row)] as const] : [],
+        ),
+      ),
     },
   };
 }

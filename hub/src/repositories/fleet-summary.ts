@@ -33,7 +33,24 @@ export async function readFleetSummary(db: Kysely<Database>, scope?: ClientScope
   const hostScope = scopeCondition(scope, 'hosts.client');
   if (hostScope) hosts = hosts.where(hostScope);
 
-  let open = db.selectFrom('incidents').where('open_key', 'is not', null);
+  // Children are counted once, in their open parent (folded, as in the queues).
+  let open = db
+    .selectFrom('incidents')
+    .where('open_key', 'is not', null)
+    .where((eb) =>
+      eb.or([
+        eb('parent_id', 'is', null),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('incidents as parent')
+              .select('parent.id')
+              .whereRef('parent.id', '=', 'incidents.parent_id')
+              .where('parent.open_key', 'is not', null),
+          ),
+        ),
+      ]),
+    );
   const incidentScope = scopeCondition(scope, 'incidents.client');
   if (incidentScope) open = open.where(incidentScope);
   const byPriority = open.select((eb) => ['priority', eb.fn.countAll().as('n')]).groupBy('priority');

@@ -206,6 +206,7 @@ export async function listIncidents(db: Kysely<Database>, filter: IncidentFilter
 /**
  * Open, running incidents with an SLA instant passed and not yet acted on: a 75 % warning or a
  * due time, of the time to own (while nobody owns the incident) or of the time to resolve.
+ * Children are left out: they ride on their parent's clocks (raised to their grade) and page nobody.
  */
 export async function listSlaCandidates(
   db: Kysely<Database>,
@@ -216,6 +217,7 @@ export async function listSlaCandidates(
     .selectFrom('incidents')
     .selectAll()
     .where('open_key', 'is not', null)
+    .where('parent_id', 'is', null)
     .where('sla_paused_since', 'is', null)
     .where((eb) =>
       eb.or([

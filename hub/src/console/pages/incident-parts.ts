@@ -3,11 +3,13 @@ import { html } from 'hono/html';
 import { decideAction, TECHNICIAN_ACTIONS } from '../../incidents/engine/actions.js';
 import { incidentFacts } from '../../incidents/facts.js';
 import type { ProcessesAt } from '../../incidents/processes-store.js';
+import type { listChildrenWithHost } from '../../incidents/queue-store.js';
 import type { IncidentEventRow } from '../../repositories/incident-events.js';
 import type { IncidentRow } from '../../repositories/incidents.js';
 import { BASE } from '../env.js';
 import { isMessageKey } from '../i18n/fr.js';
 import type { Translate } from '../i18n/i18n.js';
+import { stateLabel } from '../views/format.js';
 import { csrfField, type Html } from '../views/layout.js';
 
 // The parts of the incident page: its timeline (also served alone to the live script), the
@@ -92,6 +94,19 @@ export function actions(c: Parameters<typeof csrfField>[0], incident: IncidentRo
       <button type="submit">${t('act_assign')}</button>
     </form>
   </section>`;
+}
+
+/** A parent's children, folded under it everywhere else: each with its link, host and state. */
+export function childrenSection(
+  t: Translate,
+  children: Awaited<ReturnType<typeof listChildrenWithHost>>,
+): Html {
+  if (children.length === 0) return html``;
+  return html`<section aria-labelledby="children-title"><h2 id="children-title">${t('incidentChildren')} (${children.length})</h2>
+    <ul class="children">${children.map(
+      (child) =>
+        html`<li data-child="${child.id}"><a href="${BASE}/incidents/${encodeURIComponent(child.id)}">${child.title}</a> — ${child.hostname ?? '—'} · P${child.priority} ${child.level} · ${stateLabel(t, child.state)}</li>`,
+    )}</ul></section>`;
 }
 
 /** /console/incidents/:id — what, where, since, why this priority, the timeline, the metrics, the actions. */

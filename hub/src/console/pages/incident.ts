@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { scopeAllows } from '../../db/client-scope.js';
 import { TECHNICIAN_ACTIONS, type TechnicianAction } from '../../incidents/engine/actions.js';
 import { incidentProcesses } from '../../incidents/processes-store.js';
+import { listChildrenWithHost } from '../../incidents/queue-store.js';
 import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
 import { applyTechnicianAction } from '../../incidents/technician-actions.js';
 import { listInventoryChanges } from '../../inventory/changes-store.js';
@@ -19,7 +20,7 @@ import { optionalText } from '../views/fields.js';
 import { duration, priorityBadge, slaBadge, stateLabel } from '../views/format.js';
 import { messagePage, page } from '../views/layout.js';
 import { chart, seriesForCheck } from './charts.js';
-import { actions, processesSection, timeline } from './incident-parts.js';
+import { actions, childrenSection, processesSection, timeline } from './incident-parts.js';
 
 /** Metrics shown around a fault: this long before it started, and after it ended. */
 const CONTEXT_MS = 30 * 60_000;
@@ -65,6 +66,7 @@ export function incidentRoutes(deps: ConsoleDeps) {
       : undefined;
     const since = Number(incident.first_occurrence_at);
     const refused = c.req.query('refused');
+    const children = await listChildrenWithHost(deps.db, incident.id);
 
     const body = html`
       ${refused ? html`<p role="alert" class="error">${t('actionRefused', { reason: refused.slice(0, 200) })}</p>` : ''}
@@ -82,6 +84,7 @@ export function incidentRoutes(deps: ConsoleDeps) {
         <dt>${t('slaResolve')}</dt><dd>${slaBadge(t, sla.resolve)}</dd>
         <dt>${t('problem')}</dt><dd>${problem ? `${problem.title} (${problem.incident_count})` : t('none')}</dd>
       </dl>
+      ${childrenSection(t, children)}
       ${TECHNICIANS.includes(c.var.user?.role ?? 'readonly') || c.var.user?.role === 'admin' ? actions(c, incident) : ''}
       ${
         host

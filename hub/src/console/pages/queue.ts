@@ -42,7 +42,7 @@ function row(t: Translate, incident: QueueRow, sla: SlaView, now: number): Html 
   const opened = Number(incident.opened_at);
   return html`<tr data-incident="${incident.id}">
     <td>${priorityBadge(t, incident.priority)}</td>
-    <td><a href="${href}">${incident.title}</a></td>
+    <td><a href="${href}">${incident.title}</a>${incident.children > 0 ? html`<br /><small data-children="${incident.children}">${t('queueChildren', { n: incident.children })}</small>` : ''}</td>
     <td>${incident.hostname ?? '—'}<br /><small>${incident.client} / ${incident.site}</small></td>
     <td><time datetime="${new Date(opened).toISOString()}" title="${t.dateTime(opened)}">${duration(now - opened)}</time></td>
     <td>${stateLabel(t, incident.state)}</td>

@@ -106,7 +106,8 @@ export async function reportIncidents(
     ])
     .where('opened_at', '>=', filter.from)
     .where('opened_at', '<', filter.to)
-    .where('group_kind', 'is', null)
+    // A group counts once: its parent (a site or storm ticket too), never its children.
+    .where('parent_id', 'is', null)
     .limit(MAX_REPORT_INCIDENTS);
   if (filter.client !== undefined) query = query.where('client', '=', filter.client);
   return query.execute();

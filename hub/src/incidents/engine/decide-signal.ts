@@ -1,5 +1,6 @@
 import { CHECK_STATE_RANK } from '@vigie/shared';
 import { gradeOf, maxLevel } from './grade.js';
+import { groupGradeOf, raiseParent } from './group-grade.js';
 import { type GroupingFacts, placementOf } from './grouping.js';
 import type { IncidentSettings } from './settings.js';
 import {
@@ -92,11 +93,22 @@ function decideTrigger(
       regrade: rose ? regrade(last, gradeOf(settings, { ...signal, severity })) : null,
     };
   }
+  const grade = signal.members?.length
+    ? groupGradeOf(settings, {
+        check: signal.check,
+        severity,
+        members: signal.members,
+        memberCheck: 'host.silent',
+      })
+    : gradeOf(settings, { ...signal, severity });
+  const placement = placementOf(signal, context.grouping, settings, now);
+  const parent = placement.kind === 'child' ? context.grouping.parents.get(placement.parentId) : undefined;
   return {
     kind: 'open',
-    grade: gradeOf(settings, { ...signal, severity }),
+    grade,
     previousId: last?.id ?? null,
-    placement: placementOf(signal, context.grouping, settings, now),
+    placement,
+    raisesParent: parent ? raiseParent(parent, grade) : null,
   };
 }
 

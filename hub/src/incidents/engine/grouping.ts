@@ -1,5 +1,5 @@
 import type { IncidentSettings } from './settings.js';
-import type { Placement, Signal } from './types.js';
+import type { IncidentFacts, Placement, Signal } from './types.js';
 
 /** An open incident of the same host, as grouping needs it. */
 export interface Sibling {
@@ -19,6 +19,8 @@ export interface GroupingFacts {
   readonly stormParentId: string | null;
   /** The open `site.silent` ticket of the host's site (for `host.silent` only). */
   readonly siteParentId: string | null;
+  /** The candidate parents above, by id: a child more urgent than its parent raises it. */
+  readonly parents: ReadonlyMap<string, IncidentFacts>;
 }
 
 export const NO_GROUPING: GroupingFacts = {
@@ -26,6 +28,7 @@ export const NO_GROUPING: GroupingFacts = {
   stormCount: 0,
   stormParentId: null,
   siteParentId: null,
+  parents: new Map(),
 };
 
 /**

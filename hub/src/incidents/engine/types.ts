@@ -29,6 +29,8 @@ export interface Signal {
   readonly message: string | null;
   /** Impact set by a hub-side check that has no host to judge it by (licence expiry stages). */
   readonly impact?: Scale;
+  /** Hosts a ticket without a host stands for (a silent site): it is graded as its worst member. */
+  readonly members?: readonly HostFacts[];
 }
 
 /** The slice of an incident row the engine decides on. */
@@ -79,6 +81,8 @@ export type SignalDecision =
       readonly grade: Grade;
       readonly previousId: string | null;
       readonly placement: Placement;
+      /** The parent's new grade when the child outranks it (grouping never lowers severity). */
+      readonly raisesParent: Grade | null;
     }
   | {
       readonly kind: 'occurrence';

@@ -6,9 +6,10 @@ import { findHost, type HostRow } from '../../repositories/hosts.js';
 import { insertIncidentEvent } from '../../repositories/incident-events.js';
 import { findOpenIncident, updateIncident } from '../../repositories/incidents.js';
 import { silentSites, siteKey } from '../engine/grouping.js';
-import type { Signal } from '../engine/types.js';
+import type { HostFacts, Signal } from '../engine/types.js';
 import { dedupKey, hostFacts } from '../facts.js';
 import { handleSignal } from '../handle-signal.js';
+import { gradeOfRow, raiseParentByChild } from '../raise-parent.js';
 import type { IncidentRuntime } from '../runtime.js';
 import { resolveRevokedHostSilence, revokedHostIds } from './revoked-hosts.js';
 import { allowance, DEFAULT_SWEEP_BUDGET, inSlices, type SweepBudget } from './slices.js';
@@ -65,7 +66,8 @@ export async function sweepHostSilence(
     quiet.map((host) => host.id),
   );
   const silent = quiet.filter((host) => !revoked.has(host.id));
-  const silentIds = new Set(silent.map((host) => host.id));
+  const silentById = new Map(silent.map((host) => [host.id, host]));
+  const silentIds = new Set(silentById.keys());
   // Read once: a host whose silence is already open needs nothing (no query per host per sweep).
   await budget.yieldToLoop();
   const openSilences = await listOpenSilences(db);
@@ -93,7 +95,12 @@ export async function sweepHostSilence(
   await inSlices(db, sites, left, async (trx, [key, members]) => {
     const first = members[0];
     if (!first || (await findOpenIncident(trx, key))) return false;
-    await handleSignal(trx, runtime, siteSignal(first.client, first.site, members.length, now), now, 'hub');
+    // Graded by its members: a silent production server among them makes the site's ticket P5/N3.
+    const hosts = members.flatMap((m) => {
+      const row = silentById.get(m.hostId);
+      return row ? [hostFacts(row)] : [];
+    });
+    await handleSignal(trx, runtime, siteSignal(first.client, first.site, hosts, now), now, 'hub');
     return true;
   });
   // Host silences opened a moment before the site's count was reached join the site ticket.
@@ -113,6 +120,12 @@ export async function sweepHostSilence(
       kind: 'child_attached',
       detail: { incidentId: child.id },
     });
+    await raiseParentByChild(
+      trx,
+      runtime,
+      { parentId: parent.id, childId: child.id, grade: gradeOfRow(child) },
+      now,
+    );
     return true;
   });
 
@@ -157,7 +170,8 @@ export async function sweepHostSilence(
   return { opened, recovered, deferred: left.deferred };
 }
 
-function siteSignal(client: string, site: string, hosts: number, now: number): Signal {
+function siteSignal(client: string, site: string, members: HostFacts[], now: number): Signal {
+  const hosts = members.length;
   return {
     key: siteKey(client, site),
     client,
@@ -170,5 +184,6 @@ function siteSignal(client: string, site: string, hosts: number, now: number): S
     value: hosts,
     threshold: null,
     message: `${hosts} hosts of ${site} silent at once`,
+    members,
   };
 }

@@ -161,8 +161,19 @@ async function occurrence(
   });
   if (decision.cancelsRecovery) {
     await event(row.id, 'flapping', { reason: 'fault back before the quiet period ended' });
-    const back = { ...row, recovered_at: null, flapping: 1, ...(decision.regrade ? gradeColumns(decision.regrade) : {}) };
-    await announceReturn(trx, runtime, back, now, decision.regrade !== null && decision.regrade.level !== row.level);
+    const back = {
+      ...row,
+      recovered_at: null,
+      flapping: 1,
+      ...(decision.regrade ? gradeColumns(decision.regrade) : {}),
+    };
+    await announceReturn(
+      trx,
+      runtime,
+      back,
+      now,
+      decision.regrade !== null && decision.regrade.level !== row.level,
+    );
   }
   if (decision.regrade)
     await raised(trx, runtime, row, decision.regrade, decision.reason ?? 'regraded', now, event);

@@ -10,6 +10,7 @@ import {
 import type { Logger } from 'pino';
 import { claimAgentSession, releaseAgentSession } from '../cluster/agent-sessions.js';
 import type { HubDeps } from '../config/deps.js';
+import { recoverHeardHost } from '../incidents/jobs/host-heard.js';
 import type { RotationSettings } from '../identity/rotation.js';
 import { hashSecret } from '../security/secrets.js';
 import type { AgentRates } from './agent-rate-limit.js';
@@ -130,6 +131,11 @@ export function createHandshake(
       policy,
       ...(agentUpdate && { agentUpdate }),
     });
+    // Heard again: a silence ticket says so now, not at the next sweep (a failure leaves it to the sweep).
+    await recoverHeardHost(deps.db, deps.incidents, hostId, deps.clock()).catch((error: Error) =>
+      log.warn({ err: error, hostId }, 'could not recover the host silence at hello'),
+    );
+    if (isClosed()) return;
     await agent.sendProbes();
     // Back with the previous secret: the new one never reached its disk, so it gets another.
     await agent.rotateNow(outcome.usedPreviousSecret);

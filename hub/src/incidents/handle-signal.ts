@@ -12,9 +12,9 @@ import { startEscalation } from './escalation/runs.js';
 import { adoptExplainedSiteSilences } from './explained-site-silence.js';
 import { hostnameOf, notice, reopenEpoch } from './notices.js';
 import { openIncident } from './open-incident.js';
+import { announceRecovery, announceReturn } from './recovery.js';
 import { resolveIncident } from './resolve.js';
 import type { IncidentRuntime } from './runtime.js';
-import { announceRecovery, announceReturn } from './recovery.js';
 import { readSignalContext } from './signal-context.js';
 import { slaRetargetColumns, slaStartColumns } from './sla/incident-sla.js';
 

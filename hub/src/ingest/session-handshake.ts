@@ -10,8 +10,8 @@ import {
 import type { Logger } from 'pino';
 import { claimAgentSession, releaseAgentSession } from '../cluster/agent-sessions.js';
 import type { HubDeps } from '../config/deps.js';
-import { recoverHeardHost } from '../incidents/jobs/host-heard.js';
 import type { RotationSettings } from '../identity/rotation.js';
+import { recoverHeardHost } from '../incidents/jobs/host-heard.js';
 import { hashSecret } from '../security/secrets.js';
 import type { AgentRates } from './agent-rate-limit.js';
 import { authenticateHello } from './authenticate-hello.js';

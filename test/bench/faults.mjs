@@ -65,13 +65,15 @@ export async function measureFaults(ctx, opts) {
   const url = (await waitForLine(hub, /listening (\S+)/, 20_000))[1];
 
   // Breaches first, then kills and freezes interleaved: a breached agent must not be killed
-  // before its ticket opens.
+  // before its ticket opens, nor before it recovers.
   const rounds = Math.ceil(opts.perKind / opts.batch);
   const start = opts.settleSec;
   const faults = [];
   for (let r = 0; r < rounds; r += 1)
     faults.push(`at=${start + r * opts.everySec}s breach ${opts.batch} cpu=99 for=${FAULT_HUB.breachSec}s`);
-  const killStart = start + rounds * opts.everySec + opts.settleSec;
+  // Kills start once every breach has cleared, so no breached agent dies before its recovery.
+  const cleared = (rounds - 1) * opts.everySec + FAULT_HUB.breachSec + 2 * FAULT_HUB.breachForSec;
+  const killStart = start + Math.max(rounds * opts.everySec, cleared) + opts.settleSec;
   for (let r = 0; r < rounds; r += 1) {
     faults.push(`at=${killStart + r * opts.everySec}s kill ${opts.batch}`);
     faults.push(`at=${killStart + r * opts.everySec + opts.everySec / 2}s freeze ${opts.batch}`);

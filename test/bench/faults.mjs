@@ -10,7 +10,17 @@ import { startSim } from './sim.mjs';
 // The simulated agents report every 2.05 s, not 2 s: with the simulator's ±2 % jitter, two
 // intervals of exactly 2 s fall short of a 4 s `for` half the time, and the rule would fire one
 // sample later than a real (aligned) agent's.
-export const FAULT_HUB = { heartbeatSec: 2, graceSec: 2, sweepSec: 1, breachForSec: 4, intervalSec: 2.05 };
+// A breach lasts `breachSec`, long enough to be ticketed, then clears: the agent says so after
+// the rule's clear hold (`breachForSec` both ways) and the ticket must say "recovered" (and queue its
+// notice, in the same transaction) within an interval and 2 s of that.
+export const FAULT_HUB = {
+  heartbeatSec: 2,
+  graceSec: 2,
+  sweepSec: 1,
+  breachForSec: 4,
+  breachSec: 15,
+  intervalSec: 2.05,
+};
 
 /** `opts`: { perKind (faults of each kind), batch (faults per injection), everySec, settleSec }. */
 export async function measureFaults(ctx, opts) {
@@ -55,13 +65,15 @@ export async function measureFaults(ctx, opts) {
   const url = (await waitForLine(hub, /listening (\S+)/, 20_000))[1];
 
   // Breaches first, then kills and freezes interleaved: a breached agent must not be killed
-  // before its ticket opens.
+  // before its ticket opens, nor before it recovers.
   const rounds = Math.ceil(opts.perKind / opts.batch);
   const start = opts.settleSec;
   const faults = [];
   for (let r = 0; r < rounds; r += 1)
-    faults.push(`at=${start + r * opts.everySec}s breach ${opts.batch} cpu=99 for=60s`);
-  const killStart = start + rounds * opts.everySec + opts.settleSec;
+    faults.push(`at=${start + r * opts.everySec}s breach ${opts.batch} cpu=99 for=${FAULT_HUB.breachSec}s`);
+  // Kills start once every breach has cleared, so no breached agent dies before its recovery.
+  const cleared = (rounds - 1) * opts.everySec + FAULT_HUB.breachSec + 2 * FAULT_HUB.breachForSec;
+  const killStart = start + Math.max(rounds * opts.everySec, cleared) + opts.settleSec;
   for (let r = 0; r < rounds; r += 1) {
     faults.push(`at=${killStart + r * opts.everySec}s kill ${opts.batch}`);
     faults.push(`at=${killStart + r * opts.everySec + opts.everySec / 2}s freeze ${opts.batch}`);
@@ -95,11 +107,14 @@ function matchTickets(dbFile, faults) {
   const first = db.prepare(
     'select min(opened_at) as opened from incidents where host_id = ? and "check" = ? and opened_at >= ?',
   );
+  const recovery = db.prepare(
+    'select recovered_at as recovered from incidents where host_id = ? and "check" = ? and opened_at >= ? order by opened_at limit 1',
+  );
   const byKind = {};
   for (const fault of faults) {
     const check = CHECK_OF[fault.kind];
     if (!check) continue;
-    byKind[fault.kind] ??= { injected: 0, ticketed: 0, delaysMs: [] };
+    byKind[fault.kind] ??= { injected: 0, ticketed: 0, delaysMs: [], recoveryMs: [] };
     const kind = byKind[fault.kind];
     for (const host of fault.hosts) {
       kind.injected += 1;
@@ -109,22 +124,36 @@ function matchTickets(dbFile, faults) {
       // A breach is due only once its rule's `for` has run.
       const due = fault.kind === 'breach' ? fault.at + FAULT_HUB.breachForSec * 1000 : fault.at;
       kind.delaysMs.push(row.opened - due);
+      if (fault.kind !== 'breach') continue;
+      // Cleared once the breach ended and the clear hold ran; a host killed meanwhile never clears.
+      const cleared = fault.at + (FAULT_HUB.breachSec + FAULT_HUB.breachForSec) * 1000;
+      const recovered = recovery.get(host.hostId, check, fault.at)?.recovered;
+      if (recovered != null) kind.recoveryMs.push(recovered - cleared);
     }
   }
   db.close();
   const stats = {};
+  const percentile = (sorted, p) =>
+    sorted.length === 0
+      ? null
+      : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
   for (const [kind, k] of Object.entries(byKind)) {
     const sorted = k.delaysMs.sort((a, b) => a - b);
-    const pct = (p) =>
-      sorted.length === 0
-        ? null
-        : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+    const recovered = k.recoveryMs.sort((a, b) => a - b);
     stats[kind] = {
       injected: k.injected,
       ticketed: k.ticketed,
-      p50Ms: pct(50),
-      p99Ms: pct(99),
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
       maxMs: sorted.at(-1) ?? null,
+      ...(kind === 'breach'
+        ? {
+            recovered: recovered.length,
+            recoveryP50Ms: percentile(recovered, 50),
+            recoveryP99Ms: percentile(recovered, 99),
+            recoveryMaxMs: recovered.at(-1) ?? null,
+          }
+        : {}),
     };
   }
   return { byKind: stats };

@@ -111,6 +111,13 @@ export function formatTable(r) {
         `p50 ${f(k.p50Ms / 1000, 2)} s, p99 ${f(k.p99Ms / 1000, 2)} s, max ${f(k.maxMs / 1000, 2)} s`,
         targets[kind] ?? '',
       );
+    const b = r.faults.byKind.breach;
+    if (b?.recovered !== undefined)
+      row(
+        `fault cleared → ticket recovered, notice queued: breach (${b.recovered}/${b.ticketed})`,
+        `p50 ${f(b.recoveryP50Ms / 1000, 2)} s, p99 ${f(b.recoveryP99Ms / 1000, 2)} s, max ${f(b.recoveryMaxMs / 1000, 2)} s`,
+        `≤ one interval + 2 s = ${s.intervalSec + 2} s`,
+      );
   }
   if (!failed('restart')) {
     const h = r.restart;

@@ -261,6 +261,31 @@ describe('pages', () => {
     expect(html).toContain('<meter');
   });
 
+  it("shows when a fault cleared, in the reader's language, and filters the recovered tickets waiting to close", async () => {
+    const recovered = await openTicket('Rétabli', 'critical');
+    await openTicket('Toujours en panne', 'critical');
+    const at = now + 90_000;
+    await deps.db.updateTable('incidents').set({ recovered_at: at }).where('id', '=', recovered).execute();
+    const alice = await signIn('alice');
+    const level = (await deps.db.selectFrom('incidents').select('level').executeTakeFirstOrThrow()).level;
+    const get = async (path: string) =>
+      (await app.request(path, { headers: { cookie: alice.cookie } })).text();
+    const hhmm = (locale: string) => new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(at);
+
+    const waiting = await get(`/console/queue/${level}?state=recovering&fragment=rows`);
+    const titles = [...waiting.matchAll(/<a href="\/console\/incidents\/[^"]+">([^<]+)<\/a>/g)].map(
+      (m) => m[1],
+    );
+    expect(titles).toEqual(['Rétabli']);
+    expect(waiting).toContain(`Rétabli à ${hhmm('fr-FR')}, en attente de clôture`);
+    expect(await get(`/console/queue/${level}`)).toContain(
+      '<option value="recovering">Rétabli, en attente de clôture</option>',
+    );
+    expect(await get(`/console/incidents/${recovered}?lang=en`)).toContain(
+      `Recovered at ${hhmm('en-GB')}, waiting`,
+    );
+  });
+
   it('shows a client-scoped technician only its clients, in queues and by address', async () => {
     const ids: Record<string, string> = {};
     for (const client of ['acme', 'globex']) {

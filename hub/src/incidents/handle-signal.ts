@@ -13,6 +13,7 @@ import { adoptExplainedSiteSilences } from './explained-site-silence.js';
 import { hostnameOf, notice, reopenEpoch } from './notices.js';
 import { openIncident } from './open-incident.js';
 import { gradeOfRow, raiseParentByChild } from './raise-parent.js';
+import { announceRecovery, announceReturn } from './recovery.js';
 import { resolveIncident } from './resolve.js';
 import type { IncidentRuntime } from './runtime.js';
 import { readSignalContext } from './signal-context.js';
@@ -113,10 +114,12 @@ async function apply(
         ...observed,
         quietPeriodMs: runtime.settings.quietPeriodMs,
       });
+      await announceRecovery(trx, runtime, decision.incidentId, now);
       return decision.incidentId;
     case 'propose-resolution':
       await updateIncident(trx, decision.incidentId, { recovered_at: now, updated_at: now });
       await event(decision.incidentId, 'resolution_proposed', observed);
+      await announceRecovery(trx, runtime, decision.incidentId, now);
       return decision.incidentId;
     case 'resolve': {
       const row = await findIncident(trx, decision.incidentId);
@@ -157,8 +160,22 @@ async function occurrence(
     observedAt: signal.observedAt,
     value: signal.value,
   });
-  if (decision.cancelsRecovery)
+  if (decision.cancelsRecovery) {
     await event(row.id, 'flapping', { reason: 'fault back before the quiet period ended' });
+    const back = {
+      ...row,
+      recovered_at: null,
+      flapping: 1,
+      ...(decision.regrade ? gradeColumns(decision.regrade) : {}),
+    };
+    await announceReturn(
+      trx,
+      runtime,
+      back,
+      now,
+      decision.regrade !== null && decision.regrade.level !== row.level,
+    );
+  }
   if (decision.regrade)
     await raised(trx, runtime, row, decision.regrade, decision.reason ?? 'regraded', now, event);
   return row.id;

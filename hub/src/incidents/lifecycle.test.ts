@@ -86,6 +86,7 @@ describe('incident lifecycle', () => {
     ]);
     expect(notifier.notices.map((n) => [n.kind, n.deliveryKey])).toEqual([
       ['opened', `${opened.incidentId}/N1`],
+      ['recovered', `${opened.incidentId}/recovered/0`],
       ['resolved', `${opened.incidentId}/resolved/1`],
     ]);
   });
@@ -125,7 +126,7 @@ describe('incident lifecycle', () => {
       flaps: 1,
       resolved_at: null,
     });
-    expect(notifier.notices.map((n) => n.kind)).toEqual(['opened', 'resolved', 'reopened']);
+    expect(notifier.notices.map((n) => n.kind)).toEqual(['opened', 'recovered', 'resolved', 'reopened']);
   });
 
   it('opens a new incident linked to the previous one after the window', async () => {

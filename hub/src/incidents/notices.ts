@@ -13,9 +13,15 @@ export async function hostnameOf(trx: Kysely<Database>, hostId: string | null): 
   return (await findHost(trx, hostId))?.hostname ?? null;
 }
 
-/** How many times an incident was reopened: the "epoch" its delivery keys carry. */
+/**
+ * How many times an incident's fault came back (reopened after resolution, or back inside the
+ * quiet period after a recovery was announced): the "epoch" its delivery keys carry.
+ */
 export async function reopenEpoch(trx: Kysely<Database>, incidentId: string): Promise<number> {
-  return countIncidentEvents(trx, incidentId, 'reopened');
+  return (
+    (await countIncidentEvents(trx, incidentId, 'reopened')) +
+    (await countIncidentEvents(trx, incidentId, 'flapping'))
+  );
 }
 
 /**
@@ -71,6 +77,7 @@ export async function notice(
     state: incident.state,
     at: facts.at,
     reason: facts.reason,
+    ...(incident.recovered_at !== null ? { recoveredAt: Number(incident.recovered_at) } : {}),
     ...(facts.to !== undefined ? { to: facts.to } : {}),
     onCall: onCall && { userId: onCall.userId, name: onCall.name, email: onCall.email },
   };

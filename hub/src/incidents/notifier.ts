@@ -2,6 +2,7 @@ import type { Priority, SupportLevel } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 
+/** The kinds a channel chooses to hear. */
 export const NOTICE_KINDS = [
   'opened',
   'reopened',
@@ -10,7 +11,11 @@ export const NOTICE_KINDS = [
   'sla_warning',
   'resolved',
 ] as const;
-export type NoticeKind = (typeof NOTICE_KINDS)[number];
+/**
+ * `recovered` is not chosen: it goes to exactly the channels already told about the incident,
+ * the counterpart of the page they got (DESIGN.md, "A fault clears").
+ */
+export type NoticeKind = (typeof NOTICE_KINDS)[number] | 'recovered';
 
 /** Something technicians must hear about, as the incident engine hands it to notifications. */
 export interface IncidentNotice {
@@ -32,6 +37,8 @@ export interface IncidentNotice {
   readonly resource: string;
   readonly state: string;
   readonly at: number;
+  /** When the fault was seen cleared, while the incident waits out its quiet period (or resolved after it). */
+  readonly recoveredAt?: number;
   /** Why, in one sentence (e.g. "SLA time to own passed at N1"). */
   readonly reason: string;
   /**

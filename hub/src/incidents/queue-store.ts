@@ -15,8 +15,8 @@ export interface QueueFilter {
   /** Substring of the hostname, case-insensitive. */
   host?: string | undefined;
   priority?: Priority | undefined;
-  /** A state; without it, open incidents only. */
-  state?: IncidentState | undefined;
+  /** A state, or `recovering` (open, fault cleared, waiting to resolve); without it, open incidents only. */
+  state?: IncidentState | 'recovering' | undefined;
   /** Only these clients' incidents (a client-scoped technician). */
   scope?: ClientScope | undefined;
   limit: number;
@@ -71,6 +71,8 @@ export async function listQueue(db: Kysely<Database>, filter: QueueFilter): Prom
     .orderBy('incidents.opened_at')
     .limit(filter.limit);
   if (filter.state === undefined) query = query.where('incidents.open_key', 'is not', null);
+  else if (filter.state === 'recovering')
+    query = query.where('incidents.open_key', 'is not', null).where('incidents.recovered_at', 'is not', null);
   else query = query.where('incidents.state', '=', filter.state);
   const scoped = scopeCondition(filter.scope, 'incidents.client');
   if (scoped) query = query.where(scoped);

@@ -8,6 +8,9 @@ import {
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
+import { sweepHostSilence } from '../incidents/jobs/host-silence.js';
+import { timelineKinds } from '../incidents/testing.js';
+import { findOpenIncident } from '../repositories/incidents.js';
 import { createTestDeps, enrolTestAgent, helloFor } from '../test-support/test-hub.js';
 import { createLiveSessions, type LiveSessions } from './live-sessions.js';
 import { createFlowControl, SESSION_LIMIT_DEFAULTS, type SessionSocket } from './session-flow.js';
@@ -98,6 +101,30 @@ describe('handshake', () => {
     expect(sessions.get(credential.agentId)).toBe(handshake.agent?.live);
     expect(handshakesDone()).toBe(1);
     expect(handshake.passes(gap)).toBe(true);
+  });
+
+  it('recovers the host silence as soon as the hello is accepted, not at the next sweep', async () => {
+    const tenMinutesAgo = deps.clock() - 600_000;
+    await deps.db
+      .updateTable('hosts')
+      .set({ connected: 0, last_seen_at: tenMinutesAgo })
+      .where('id', '=', credential.hostId)
+      .execute();
+    const silenceOptions = { graceMs: 90_000, connectedGraceMs: 600_000 };
+    expect(await sweepHostSilence(deps.db, deps.incidents, silenceOptions, deps.clock())).toMatchObject({
+      opened: 1,
+    });
+    const key = `acme/${credential.hostId}/host.silent`;
+    const silent = await findOpenIncident(deps.db, key);
+    expect(silent?.recovered_at).toBeNull();
+
+    const { socket, flow, handshake } = harness();
+    handshake.hello(helloFor(credential), 0);
+    await flow.drained();
+    expect(socket.sent[0]).toMatchObject({ type: 'welcome' });
+    const recovered = await findOpenIncident(deps.db, key);
+    expect(recovered?.recovered_at).not.toBeNull();
+    expect(await timelineKinds(deps.db, silent?.id ?? '')).toContain('recovery_seen');
   });
 
   it('lets messages behind a hello through at once, to wait in the queue behind it', async () => {

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { claimAgentSession, releaseAgentSession } from '../cluster/agent-sessions.js';
 import type { HubDeps } from '../config/deps.js';
 import type { RotationSettings } from '../identity/rotation.js';
+import { recoverHeardHost } from '../incidents/jobs/host-heard.js';
 import type { AgentRates } from './agent-rate-limit.js';
 import { authenticateHello, type HelloBinding } from './authenticate-hello.js';
 import type { SenderIdentity } from './commit-in-transaction.js';
@@ -141,6 +142,11 @@ export function createHandshake(
       ...(agentUpdate && { agentUpdate }),
       capabilities: [CHECK_SNAPSHOT_CAPABILITY],
     });
+    // Heard again: a silence ticket says so now, not at the next sweep (a failure leaves it to the sweep).
+    await recoverHeardHost(deps.db, deps.incidents, hostId, deps.clock()).catch((error: Error) =>
+      log.warn({ err: error, hostId }, 'could not recover the host silence at hello'),
+    );
+    if (isClosed()) return;
     await agent.sendProbes();
     // Back with the previous secret: the new one never reached its disk, so it gets another.
     await agent.rotateNow(outcome.usedPreviousSecret);

@@ -8,6 +8,7 @@ const KIND_LABELS: { readonly [K in NoticeKind]: string } = {
   priority_raised: 'Priority raised',
   sla_warning: 'SLA warning',
   resolved: 'Resolved',
+  recovered: 'Recovered',
 };
 
 /** Human label of a notice kind. */
@@ -48,6 +49,9 @@ export function noticeFacts(notice: IncidentNotice): [string, string][] {
     ['Check', check],
     ['State', notice.state],
     ['Since', new Date(notice.at).toISOString()],
+    ...(notice.recoveredAt !== undefined
+      ? [['Recovered at', new Date(notice.recoveredAt).toISOString()] as [string, string]]
+      : []),
     ['Incident', notice.incidentId],
     ...(notice.onCall ? [['On call', notice.onCall.name] as [string, string]] : []),
   ];

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { IncidentNotice, IncidentNotifier } from '../incidents/notifier.js';
-import { enqueueDeliveries } from '../repositories/outbox.js';
+import { enqueueDeliveries, listChannelsToldAbout } from '../repositories/outbox.js';
 import { generateId, type RandomBytes } from '../security/secrets.js';
 import { channelWants } from './channel-config.js';
 import { listEnabledChannels } from './channels/store.js';
@@ -17,7 +17,7 @@ export interface OutboxNotifierOptions {
 
 /**
  * The incident engine's notifier: one outbox row per enabled channel that serves the notice's
- * level and wants its kind, written in the engine's transaction (so a notice exists if and only
+ * level and wants its kind (for a recovery: per enabled channel already told about the incident), written in the engine's transaction (so a notice exists if and only
  * if the incident change committed), idempotent on (delivery key, channel).
  */
 export function createOutboxNotifier(
@@ -27,11 +27,16 @@ export function createOutboxNotifier(
   return {
     async notify(trx: Kysely<Database>, notice: IncidentNotice): Promise<void> {
       const to = notice.to;
+      // A recovery is owed to the channels that heard about the fault, and to no other.
+      const told =
+        notice.kind === 'recovered' ? new Set(await listChannelsToldAbout(trx, notice.incidentId)) : null;
       // A policy step naming a channel reaches it whatever levels and kinds it serves.
       const channels = (await listEnabledChannels(trx)).filter((channel) =>
-        to !== undefined && 'channelId' in to
-          ? channel.enabled && channel.id === to.channelId
-          : channelWants(channel, { kind: notice.kind, level: to?.level ?? notice.level }),
+        told !== null
+          ? channel.enabled && told.has(channel.id)
+          : to !== undefined && 'channelId' in to
+            ? channel.enabled && channel.id === to.channelId
+            : channelWants(channel, { kind: notice.kind, level: to?.level ?? notice.level }),
       );
       if (channels.length === 0) return;
       const now = deps.clock();

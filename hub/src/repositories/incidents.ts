@@ -178,6 +178,8 @@ export interface IncidentFilter {
   client?: string | undefined;
   /** Only open incidents (the default queue view). */
   open?: boolean | undefined;
+  /** Only open incidents whose fault cleared, waiting out their quiet period. */
+  recovering?: boolean | undefined;
   /** The clients the caller may see (absent: every client). */
   scope?: ClientScope | undefined;
   limit: number;
@@ -198,6 +200,8 @@ export async function listIncidents(db: Kysely<Database>, filter: IncidentFilter
   if (filter.hostId !== undefined) query = query.where('host_id', '=', filter.hostId);
   if (filter.client !== undefined) query = query.where('client', '=', filter.client);
   if (filter.open === true) query = query.where('open_key', 'is not', null);
+  if (filter.recovering === true)
+    query = query.where('open_key', 'is not', null).where('recovered_at', 'is not', null);
   const condition = scopeCondition(filter.scope, 'incidents.client');
   if (condition) query = query.where(condition);
   return query.execute();

@@ -156,3 +156,18 @@ export async function countDeliveriesByState(db: Kysely<Database>): Promise<Reco
   for (const row of rows) counts[row.state] = Number(row.n);
   return counts;
 }
+
+/**
+ * The channels that were given a notice about this incident (its delivery keys all start with
+ * `<incident id>/`), whatever became of the delivery since: they are the ones a recovery is owed to.
+ */
+export async function listChannelsToldAbout(db: Kysely<Database>, incidentId: string): Promise<string[]> {
+  const prefix = `${incidentId}/`;
+  const rows = await db
+    .selectFrom('outbox')
+    .select('channel_id')
+    .distinct()
+    .where(sql<string>`substr(delivery_key, 1, ${prefix.length})`, '=', prefix)
+    .execute();
+  return rows.map((row) => row.channel_id);
+}

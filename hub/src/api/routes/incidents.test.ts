@@ -50,6 +50,21 @@ describe('/api/v1/incidents', () => {
     });
   });
 
+  it('says when the fault cleared (recoveredAt) and lists the recovered incidents waiting to resolve', async () => {
+    const ws = await addHost(deps.db);
+    const runtime = testIncidentRuntime();
+    const { incidentId } = await sendCheck(deps, runtime, ws, 'fs.usage', 'warning', '/');
+    const other = await sendCheck(deps, runtime, ws, 'cpu.busy', 'warning');
+    now += 60_000;
+    await sendCheck(deps, runtime, ws, 'fs.usage', 'ok', '/');
+    const waiting = await (await call('/api/v1/incidents?state=recovering', reader)).json();
+    expect(waiting).toEqual({ incidents: [expect.objectContaining({ id: incidentId, recoveredAt: now })] });
+    const one = await (await call(`/api/v1/incidents/${incidentId}`, reader)).json();
+    expect(one).toMatchObject({ incident: { id: incidentId, state: 'new', recoveredAt: now } });
+    const failing = await (await call(`/api/v1/incidents/${other.incidentId}`, reader)).json();
+    expect(failing).toMatchObject({ incident: { recoveredAt: null } });
+  });
+
   it('opens by hand and records every action with the user, refusing what does not apply', async () => {
     const created = await call('/api/v1/incidents', tech, {
       client: 'acme',

@@ -10,7 +10,7 @@ import { applyTechnicianAction } from '../../incidents/technician-actions.js';
 import { listCalendars } from '../../repositories/business-calendars.js';
 import { listRuns } from '../../repositories/incident-escalations.js';
 import { listIncidentEvents } from '../../repositories/incident-events.js';
-import { findIncident, listChildren, listIncidents } from '../../repositories/incidents.js';
+import { findIncident, type IncidentRow, listChildren, listIncidents } from '../../repositories/incidents.js';
 import { findArticle } from '../../repositories/kb-articles.js';
 import { listSeries } from '../../repositories/samples.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
@@ -21,7 +21,10 @@ import { parseJsonBody, parseQuery } from '../validate.js';
 const listQuery = z.object({
   level: z.enum(SUPPORT_LEVELS).optional(),
   priority: z.coerce.number().int().min(1).max(6).optional(),
-  state: z.enum(['new', 'acknowledged', 'in_progress', 'pending', 'resolved', 'closed']).optional(),
+  /** `recovering`: open, the fault cleared, waiting out the quiet period before resolving. */
+  state: z
+    .enum(['new', 'acknowledged', 'in_progress', 'pending', 'resolved', 'closed', 'recovering'])
+    .optional(),
   host: z.string().max(64).optional(),
   client: z.string().max(256).optional(),
   open: z.enum(['true', 'false']).optional(),
@@ -43,6 +46,11 @@ const actionBody = z.object({
   assignee: z.string().min(1).max(256).optional(),
 });
 
+/** An incident as the API shows it: the row, and when its fault was seen cleared (null while failing). */
+function incidentJson(row: IncidentRow) {
+  return { ...row, recoveredAt: row.recovered_at === null ? null : Number(row.recovered_at) };
+}
+
 /** Metrics shown around a fault: from this long before it opened until it ended (or now). */
 const CONTEXT_BEFORE_MS = 30 * 60_000;
 
@@ -56,7 +64,7 @@ export function incidentRoutes(deps: HubDeps) {
     const rows = await listIncidents(deps.db, {
       level: q.level,
       priority: q.priority,
-      state: q.state,
+      ...(q.state === 'recovering' ? { recovering: true } : { state: q.state }),
       hostId: q.host,
       client: q.client,
       open: q.open === undefined ? undefined : q.open === 'true',
@@ -67,7 +75,7 @@ export function incidentRoutes(deps: HubDeps) {
     const now = deps.clock();
     return c.json({
       incidents: rows.map((row) => ({
-        ...row,
+        ...incidentJson(row),
         priorityLabel: PRIORITIES[row.priority],
         sla: incidentSlaView(row, calendars, now),
       })),
@@ -98,7 +106,15 @@ export function incidentRoutes(deps: HubDeps) {
       ...run,
       steps: JSON.parse(steps) as unknown,
     }));
-    return c.json({ incident, sla, escalations, timeline, metrics, children, kbArticle: article ?? null });
+    return c.json({
+      incident: incidentJson(incident),
+      sla,
+      escalations,
+      timeline,
+      metrics,
+      children,
+      kbArticle: article ?? null,
+    });
   });
 
   app.post('/', requireRole('n1', 'n2', 'n3'), async (c) => {

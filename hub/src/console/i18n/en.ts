@@ -77,6 +77,8 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   state_pending: 'Pending',
   state_resolved: 'Resolved',
   state_closed: 'Closed',
+  stateRecovering: 'Recovered, waiting',
+  recoveredWaiting: 'Recovered at {time}, waiting',
   priority_1: 'Very low',
   priority_2: 'Low',
   priority_3: 'Medium',

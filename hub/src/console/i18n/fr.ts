@@ -84,6 +84,8 @@ export const FR = {
   state_pending: 'En attente',
   state_resolved: 'Résolu',
   state_closed: 'Clos',
+  stateRecovering: 'Rétabli, en attente de clôture',
+  recoveredWaiting: 'Rétabli à {time}, en attente de clôture',
   priority_1: 'Très basse',
   priority_2: 'Basse',
   priority_3: 'Moyenne',

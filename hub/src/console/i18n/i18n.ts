@@ -13,6 +13,8 @@ export type Translate = ((key: MessageKey, vars?: Record<string, string | number
   readonly lang: Lang;
   /** A date and time in the reader's language, in the hub's time zone. */
   readonly dateTime: (ms: number) => string;
+  /** Hours and minutes in the reader's language, in the hub's time zone. */
+  readonly time: (ms: number) => string;
 };
 
 export function isLang(value: string | undefined): value is Lang {
@@ -22,9 +24,14 @@ export function isLang(value: string | undefined): value is Lang {
 export function translator(lang: Lang): Translate {
   const dictionary = DICTIONARIES[lang];
   const format = new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'short', timeStyle: 'medium' });
+  const clock = new Intl.DateTimeFormat(LOCALES[lang], { timeStyle: 'short' });
   const t = (key: MessageKey, vars: Record<string, string | number> = {}) =>
     dictionary[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
       vars[name] === undefined ? whole : String(vars[name]),
     );
-  return Object.assign(t, { lang, dateTime: (ms: number) => format.format(new Date(Number(ms))) });
+  return Object.assign(t, {
+    lang,
+    dateTime: (ms: number) => format.format(new Date(Number(ms))),
+    time: (ms: number) => clock.format(new Date(Number(ms))),
+  });
 }

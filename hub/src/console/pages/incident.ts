@@ -17,7 +17,7 @@ import { findProblem } from '../../repositories/problems.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import { allow, TECHNICIANS } from '../security/guards.js';
 import { optionalText } from '../views/fields.js';
-import { duration, priorityBadge, slaBadge, stateLabel } from '../views/format.js';
+import { duration, priorityBadge, recoveredNote, slaBadge, stateLabel } from '../views/format.js';
 import { messagePage, page } from '../views/layout.js';
 import { chart, seriesForCheck } from './charts.js';
 import { actions, childrenSection, processesSection, timeline } from './incident-parts.js';
@@ -77,7 +77,7 @@ export function incidentRoutes(deps: ConsoleDeps) {
         <dt>${t('incidentSince')}</dt><dd><time datetime="${new Date(since).toISOString()}">${t.dateTime(since)}</time> (${duration(now - since)})</dd>
         <dt>${t('priority')}</dt><dd>${priorityBadge(t, incident.priority)} — ${t('incidentPriorityReason', { urgency: incident.urgency, impact: incident.impact })}</dd>
         <dt>${t('level')}</dt><dd>${incident.level}</dd>
-        <dt>${t('state')}</dt><dd data-state="${incident.state}">${stateLabel(t, incident.state)}${incident.flapping ? html` · <strong>${t('incidentFlapping')}</strong>` : ''}</dd>
+        <dt>${t('state')}</dt><dd data-state="${incident.state}">${stateLabel(t, incident.state)}${incident.flapping ? html` · <strong>${t('incidentFlapping')}</strong>` : ''}${incident.recovered_at !== null && incident.open_key !== null ? html` · ${recoveredNote(t, incident)}` : ''}</dd>
         <dt>${t('colAssignee')}</dt><dd>${incident.assignee ?? '—'}</dd>
         <dt>${t('incidentOccurrences')}</dt><dd>${incident.occurrences}</dd>
         <dt>${t('slaOwn')}</dt><dd>${slaBadge(t, sla.own)}</dd>

@@ -12,6 +12,7 @@ import {
   currentClock,
   duration,
   priorityBadge,
+  recoveredNote,
   type SlaView,
   slaBadge,
   stateLabel,
@@ -30,7 +31,7 @@ const filterQuery = z.object({
     .optional()
     .transform((v) => (v ? (Number(v) as 1 | 2 | 3 | 4 | 5 | 6) : undefined)),
   state: z
-    .enum(['', ...INCIDENT_STATES])
+    .enum(['', ...INCIDENT_STATES, 'recovering'])
     .optional()
     .transform((v) => (v ? v : undefined)),
   fragment: z.enum(['rows']).optional(),
@@ -45,7 +46,7 @@ function row(t: Translate, incident: QueueRow, sla: SlaView, now: number): Html 
     <td><a href="${href}">${incident.title}</a>${incident.children > 0 ? html`<br /><small data-children="${incident.children}">${t('queueChildren', { n: incident.children })}</small>` : ''}</td>
     <td>${incident.hostname ?? '—'}<br /><small>${incident.client} / ${incident.site}</small></td>
     <td><time datetime="${new Date(opened).toISOString()}" title="${t.dateTime(opened)}">${duration(now - opened)}</time></td>
-    <td>${stateLabel(t, incident.state)}</td>
+    <td>${stateLabel(t, incident.state)}${incident.recovered_at !== null && incident.open_key !== null ? html`<br />${recoveredNote(t, incident)}` : ''}</td>
     <td>${slaBadge(t, currentClock(sla))}</td>
     <td>${incident.assignee ?? '—'}</td>
   </tr>`;
@@ -59,7 +60,7 @@ function filterForm(t: Translate, action: string, filter: Filter): Html {
     <label>${t('site')} <input name="site" value="${filter.site ?? ''}" maxlength="256" /></label>
     <label>${t('host')} <input name="host" value="${filter.host ?? ''}" maxlength="256" /></label>
     <label>${t('priority')} <select name="priority">${option('', t('any'), filter.priority === undefined)}${([6, 5, 4, 3, 2, 1] as const).map((p) => option(String(p), `P${p} ${t(`priority_${p}`)}`, filter.priority === p))}</select></label>
-    <label>${t('state')} <select name="state">${option('', t('any'), filter.state === undefined)}${INCIDENT_STATES.map((s) => option(s, stateLabel(t, s), filter.state === s))}</select></label>
+    <label>${t('state')} <select name="state">${option('', t('any'), filter.state === undefined)}${INCIDENT_STATES.map((s) => option(s, stateLabel(t, s), filter.state === s))}${option('recovering', t('stateRecovering'), filter.state === 'recovering')}</select></label>
     <button type="submit">${t('apply')}</button>
     <a href="${action}">${t('reset')}</a>
   </form>`;

@@ -33,6 +33,16 @@ export function stateLabel(t: Translate, state: IncidentState): string {
   return t(`state_${state}`);
 }
 
+/** "Recovered at 14:32, waiting" for an open incident whose fault cleared; nothing otherwise. */
+export function recoveredNote(
+  t: Translate,
+  incident: { open_key: string | null; recovered_at: number | null },
+): Html | '' {
+  if (incident.open_key === null || incident.recovered_at === null) return '';
+  const at = Number(incident.recovered_at);
+  return html`<span class="recovered" data-recovered-at="${at}"><time datetime="${new Date(at).toISOString()}" title="${t.dateTime(at)}">${t('recoveredWaiting', { time: t.time(at) })}</time></span>`;
+}
+
 /** The clock that matters now: time to own until someone owns it, then time to resolve. */
 export function currentClock(sla: SlaView): Clock | null {
   if (

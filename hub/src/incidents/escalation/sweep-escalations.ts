@@ -17,7 +17,7 @@ const LEASE_MS = 60_000;
  * Send the policy notices due at `now`. Runs are claimed first (one statement, see
  * claimDueRuns), then each is advanced and its notice queued in one transaction guarded on the
  * claim, so two sweeps at the same instant (or two hubs) send each firing once. A run whose
- * incident was acknowledged, resolved or moved to another level stops instead.
+ * incident was acknowledged, recovered, resolved or moved to another level stops instead.
  */
 export async function sweepEscalations(
   db: Kysely<Database>,
@@ -37,6 +37,8 @@ export async function sweepEscalations(
       const live =
         incident !== undefined &&
         incident.open_key !== null &&
+        // Recovered and waiting out its quiet period: nobody is paged for a fault that is gone.
+        incident.recovered_at === null &&
         incident.level === run.level &&
         !technicianActed(incidentFacts(incident));
       if (!live || firing === undefined) {

@@ -25,7 +25,8 @@ export interface SilenceOptions {
   readonly connectedGraceMs: number;
 }
 
-const silentSignal = (host: HostRow, state: 'critical' | 'ok', now: number): Signal => ({
+/** The signal the sweep (and a hello) feeds the engine about a host's silence. */
+export const silentSignal = (host: HostRow, state: 'critical' | 'ok', now: number): Signal => ({
   key: dedupKey(host.client, host.id, 'host.silent', ''),
   client: host.client,
   site: host.site,

@@ -15,6 +15,7 @@ const clock = (targetMs: number) => ({
 const facts = (over: Partial<SlaFacts> = {}): SlaFacts => ({
   open: true,
   owned: false,
+  recovered: false,
   pausedSince: null,
   priority: 3,
   level: 'N1',
@@ -74,6 +75,12 @@ describe('decideSla', () => {
     ],
     ['paused clocks decide nothing', facts({ pausedSince: T0 }), T0 + 30 * HOUR, []],
     ['a resolved incident decides nothing', facts({ open: false }), T0 + 30 * HOUR, []],
+    [
+      'a recovered incident waiting out its quiet period neither warns nor escalates',
+      facts({ recovered: true, level: 'N3', priority: 5, own: clock(15 * MIN) }),
+      T0 + 30 * HOUR,
+      [],
+    ],
   ] as const)('%s', (_name, input, now, expected) => {
     expect(decideSla(input, now, 0.75)).toEqual(expected);
   });

@@ -13,6 +13,8 @@ export interface SlaFacts {
   readonly open: boolean;
   /** Acknowledged, assigned, in progress or pending: the time to own is met. */
   readonly owned: boolean;
+  /** The fault cleared and the incident waits out its quiet period: nothing escalates. */
+  readonly recovered: boolean;
   readonly pausedSince: number | null;
   readonly priority: Priority;
   readonly level: SupportLevel;
@@ -36,7 +38,7 @@ const LABEL: Readonly<Record<SlaClockName, string>> = { own: 'time to own', reso
 
 /** What time alone does to the SLA clocks at `now`: warn once at the ratio, breach once at 100 %. */
 export function decideSla(facts: SlaFacts, now: number, warnRatio: number): SlaStep[] {
-  if (!facts.open || facts.pausedSince !== null) return [];
+  if (!facts.open || facts.recovered || facts.pausedSince !== null) return [];
   const steps: SlaStep[] = [];
   const next = SUPPORT_LEVELS[SUPPORT_LEVELS.indexOf(facts.level) + 1] ?? null;
   for (const [name, clock] of [

@@ -52,6 +52,7 @@ export function slaFactsOf(row: IncidentRow): SlaFacts {
   return {
     open: row.open_key !== null,
     owned: technicianActed(incidentFacts(row)),
+    recovered: row.recovered_at !== null,
     pausedSince: num(row.sla_paused_since),
     priority: row.priority,
     level: row.level,

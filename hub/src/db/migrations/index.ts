@@ -15,6 +15,7 @@ import * as inventoryLicences from './2026-12-06-inventory-licences.js';
 import * as hubSessions from './2026-12-07-hub-sessions.js';
 import * as incidentContext from './2026-12-07-incident-context.js';
 import * as securityAudit from './2026-12-08-security-audit.js';
+import * as incidentTextCodes from './2026-12-11-incident-text-codes.js';
 
 /**
  * Every migration, by name; names sort in the order they apply (ISO date prefix). Listed in code
@@ -37,4 +38,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-07-hub-sessions': hubSessions,
   '2026-12-07-incident-context': incidentContext,
   '2026-12-08-security-audit': securityAudit,
+  '2026-12-11-incident-text-codes': incidentTextCodes,
 };

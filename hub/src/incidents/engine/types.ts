@@ -29,6 +29,14 @@ export interface Signal {
   readonly message: string | null;
   /** Impact set by a hub-side check that has no host to judge it by (licence expiry stages). */
   readonly impact?: Scale;
+  /**
+   * The title as a code and its parameters (incidents/text/codes.ts), when the source knows
+   * better names than check, resource and host (a licence's product, a probe's device and kind).
+   */
+  readonly text?: {
+    readonly code: string;
+    readonly params: Readonly<Record<string, string | number | null>>;
+  };
 }
 
 /** The slice of an incident row the engine decides on. */

@@ -68,7 +68,7 @@ async function siteWithDevice(): Promise<string> {
 async function probeDown(device: string, probe: string): Promise<string> {
   const row = await findHost(deps.db, device);
   if (!row) throw new Error('no device');
-  const signal = deviceSignal(row, probe, 'probe.down', {
+  const signal = deviceSignal(row, { id: probe, name: 'wan', kind: 'ping' }, 'probe.down', {
     state: 'critical',
     observedAt: 0,
     value: 100,

@@ -9,6 +9,7 @@ import { expiryStagesSchema, stagesOf } from '../../licences/expiry.js';
 import { findHostUpdates } from '../../repositories/host-updates.js';
 import { findHost } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
+import { evaluateWarrantiesNow } from '../../licences/evaluate-now.js';
 import { findWarranty, setWarranty, type WarrantyRow } from '../../repositories/warranties.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
@@ -125,6 +126,7 @@ export function inventoryHostRoutes(deps: HubDeps) {
       deps.clock(),
     );
     deps.log.info({ hostId: id, by: c.var.user.userName, ...body }, 'host warranty set');
+    await evaluateWarrantiesNow(deps.db, deps.incidents, [id], deps.clock());
     const row = await findWarranty(deps.db, id);
     return c.json({ hostId: id, warranty: row ? warrantyView(row) : null });
   });

@@ -1,7 +1,7 @@
-import { type IncidentText, INTERNAL_ID, isTitleCode, type TextLocale, type TextParams } from './codes.js';
+import { INTERNAL_ID, type IncidentText, isTitleCode, type TextLocale, type TextParams } from './codes.js';
+import type { Words } from './words.js';
 import { WORDS_EN } from './words-en.js';
 import { WORDS_FR } from './words-fr.js';
-import type { Words } from './words.js';
 
 const TABLES: Readonly<Record<TextLocale, Words>> = { fr: WORDS_FR, en: WORDS_EN };
 

@@ -32,6 +32,8 @@ function reasonText(w: Words, reason: unknown, byHand: boolean): string | undefi
   if (typeof reason !== 'string' || reason === '') return undefined;
   const known = w.reasons[reason];
   if (known !== undefined) return known;
+  const updated = /^(host|device) updated by (.+)$/.exec(reason);
+  if (updated) return w.updatedBy(updated[1] ?? 'host', updated[2] ?? '');
   // A technician's own words are shown as written; the engine's unknown English is not.
   return byHand ? reason : undefined;
 }
@@ -96,11 +98,13 @@ export function renderEventDetail(
   if (typeof d.clock === 'string') add(undefined, w.clocks[d.clock] ?? undefined);
   if (typeof d.dueAt === 'number') add(f('dueAt'), date(d.dueAt));
   if (typeof d.resolution === 'string') add(undefined, w.resolution[d.resolution]);
-  if (d.clock === undefined) add(undefined, reasonText(w, d.reason, byHand));
+  if (d.clock === undefined) add(undefined, reasonText(w, d.cause ?? d.reason, byHand));
   if (typeof d.role === 'string') add(undefined, roleText(w, d.role, d.tags));
   if (typeof d.heldSince === 'number') add(w.field.heldSince, date(d.heldSince));
   if (typeof d.policy === 'string') add(f('policy'), d.policy);
   if (typeof d.n === 'number') add(undefined, w.notice(d.n));
+  if (typeof d.unacknowledgedMs === 'number' && d.unacknowledgedMs > 0)
+    add(undefined, w.unacknowledged(formatDuration(w, d.unacknowledgedMs)));
   if (Array.isArray(d.targets)) {
     const levels = d.targets.filter((t): t is string => typeof t === 'string' && /^N[0-3]$/.test(t));
     const channels = d.targets.length - levels.length;

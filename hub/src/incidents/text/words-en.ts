@@ -66,7 +66,7 @@ export const WORDS_EN: Words = {
     'closed by hand': 'closed by hand',
     'role changed': 'role changed',
     'tags changed': 'tags changed',
-    're-enrolled': 'host re-enrolled',
+    'machine re-enrolled': 'host re-enrolled',
     'no recovery signal before the staleness timeout': 'no recovery signal before the staleness timeout',
     'recovery held for the quiet period': 'recovery held for the quiet period',
     'grace period after resolution': 'grace period after resolution',
@@ -108,6 +108,7 @@ export const WORDS_EN: Words = {
   },
   facts: {
     what: 'What',
+    check: 'Check',
     priority: 'Priority',
     level: 'Level',
     host: 'Host',
@@ -118,4 +119,14 @@ export const WORDS_EN: Words = {
     link: 'Incident',
   },
   priority: (p) => `P${p}`,
+  states: {
+    new: 'New',
+    acknowledged: 'Acknowledged',
+    in_progress: 'In progress',
+    pending: 'Pending',
+    resolved: 'Resolved',
+    closed: 'Closed',
+  },
+  updatedBy: (what, who) => `${what === 'device' ? 'device' : 'host'} updated by ${who}`,
+  unacknowledged: (after) => `not acknowledged after ${after}`,
 };

@@ -67,7 +67,7 @@ export const WORDS_FR: Words = {
     'closed by hand': 'clos à la main',
     'role changed': 'rôle modifié',
     'tags changed': 'étiquettes modifiées',
-    're-enrolled': 'machine réinscrite',
+    'machine re-enrolled': 'machine réinscrite',
     'no recovery signal before the staleness timeout':
       "aucun signal de rétablissement avant le délai d'obsolescence",
     'recovery held for the quiet period': 'rétablissement maintenu pendant la période de calme',
@@ -110,6 +110,7 @@ export const WORDS_FR: Words = {
   },
   facts: {
     what: 'Quoi',
+    check: 'Contrôle',
     priority: 'Priorité',
     level: 'Niveau',
     host: 'Machine',
@@ -120,4 +121,14 @@ export const WORDS_FR: Words = {
     link: 'Incident',
   },
   priority: (p) => `P${p}`,
+  states: {
+    new: 'Nouveau',
+    acknowledged: 'Pris en compte',
+    in_progress: 'En cours',
+    pending: 'En attente',
+    resolved: 'Résolu',
+    closed: 'Clos',
+  },
+  updatedBy: (what, who) => `${what === 'device' ? 'équipement modifié' : 'machine modifiée'} par ${who}`,
+  unacknowledged: (after) => `non pris en compte après ${after}`,
 };

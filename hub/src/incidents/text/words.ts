@@ -36,6 +36,9 @@ export interface Words {
   readonly noticeKinds: Readonly<Record<string, string>>;
   readonly facts: Readonly<Record<string, string>>;
   readonly priority: (p: number) => string;
+  readonly states: Readonly<Record<string, string>>;
+  readonly updatedBy: (what: string, who: string) => string;
+  readonly unacknowledged: (after: string) => string;
 }
 
 export type WordTables = Readonly<Record<TextLocale, Words>>;

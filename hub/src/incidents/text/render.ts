@@ -66,8 +66,10 @@ export function renderIncidentText(
       const of = w.warranty(p('hostname'));
       return `${serial === '' ? of : `${of} (${w.serial} ${serial})`}${w.colon}${stage(w, params)}`;
     }
-    case 'probe':
-      return `${checkLabel(w, str(params, 'check'))}${w.colon}${p('device')} (${w.probe(p('probeKind'), p('probe'))})`;
+    case 'probe': {
+      const kind = p('probeKind') === 'ping' ? 'ping' : p('probeKind').toUpperCase();
+      return `${checkLabel(w, str(params, 'check'))}${w.colon}${p('device')} (${w.probe(kind, p('probe'))})`;
+    }
     case 'tls.expiry':
       return `${w.tlsOf(p('probe'), p('device'))}${w.colon}${stage(w, params)}`;
     case 'antivirus.stale': {

@@ -165,6 +165,7 @@ describe('engine text in the French console', () => {
     let queues = '';
     for (const level of ['N1', 'N2', 'N3']) {
       await page.goto(`${hub.url}/console/queue/${level}`);
+      // biome-ignore lint/performance/useDomNodeTextContent: what a technician sees (rendered text) is the point
       queues += await page.locator('body').innerText();
     }
     await page.screenshot({ path: join(ARTIFACTS, 'engine-text-queue.png'), fullPage: true });
@@ -177,6 +178,7 @@ describe('engine text in the French console', () => {
     expect(incidents.map((i) => i.check).sort()).toEqual(['host.silent', 'licence.expiry', 'manual']);
     for (const incident of incidents) {
       await page.goto(`${hub.url}/console/incidents/${incident.id}`);
+      // biome-ignore lint/performance/useDomNodeTextContent: what a technician sees (rendered text) is the point
       const text = await page.locator('main').innerText();
       expectFrenchEngineText(text);
       if (incident.check === 'manual') {

@@ -7,6 +7,7 @@ import { incidentProcesses } from '../../incidents/processes-store.js';
 import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
 import { applyTechnicianAction } from '../../incidents/technician-actions.js';
 import { INTERNAL_ID } from '../../incidents/text/codes.js';
+import { formatValue } from '../../incidents/text/format.js';
 import { checkLabel, incidentTitle, wordsOf } from '../../incidents/text/render.js';
 import { listInventoryChanges } from '../../inventory/changes-store.js';
 import { listCalendars } from '../../repositories/business-calendars.js';
@@ -73,7 +74,7 @@ export function incidentRoutes(deps: ConsoleDeps) {
       ${refused ? html`<p role="alert" class="error">${t('actionRefused', { reason: refused.slice(0, 200) })}</p>` : ''}
       <dl class="facts">
         <dt>${t('incidentWhat')}</dt><dd>${checkLabel(wordsOf(t.lang), incident.check)}${incident.resource && !INTERNAL_ID.test(incident.resource) ? ` ${incident.resource}` : ''}
-          ${openedDetail.value !== undefined && openedDetail.value !== null ? html`<br />${t('incidentValue', { value: openedDetail.value, threshold: openedDetail.threshold ?? '—' })}` : ''}</dd>
+          ${openedDetail.value !== undefined && openedDetail.value !== null ? html`<br />${t('incidentValue', { value: formatValue(wordsOf(t.lang), incident.check, openedDetail.value), threshold: openedDetail.threshold === null || openedDetail.threshold === undefined ? '—' : formatValue(wordsOf(t.lang), incident.check, openedDetail.threshold) })}` : ''}</dd>
         <dt>${t('incidentWhere')}</dt><dd>${host ? html`<a href="${BASE}/hosts/${encodeURIComponent(host.id)}">${host.hostname}</a>` : '—'} · ${incident.client} / ${incident.site}</dd>
         <dt>${t('incidentSince')}</dt><dd><time datetime="${new Date(since).toISOString()}">${t.dateTime(since)}</time> (${duration(now - since)})</dd>
         <dt>${t('priority')}</dt><dd>${priorityBadge(t, incident.priority)} — ${t('incidentPriorityReason', { urgency: incident.urgency, impact: incident.impact })}</dd>

@@ -50,7 +50,17 @@ export async function listFleetPage(
 export async function listHostIncidents(db: Kysely<Database>, hostId: string, limit: number) {
   return db
     .selectFrom('incidents')
-    .select(['id', 'title', 'state', 'priority', 'level', 'opened_at', 'resolved_at'])
+    .select([
+      'id',
+      'title',
+      'title_code',
+      'title_params',
+      'state',
+      'priority',
+      'level',
+      'opened_at',
+      'resolved_at',
+    ])
     .where('host_id', '=', hostId)
     .orderBy('opened_at', 'desc')
     .limit(limit)

@@ -38,6 +38,7 @@ export async function reportDuplicateIdentity(
     host: hostFacts(host),
     check: DUPLICATE_IDENTITY_CHECK,
     resource: attempt.agentId,
+    text: { code: 'duplicate-identity', params: { hostname: host.hostname } },
     state: 'critical',
     observedAt: now,
     value: null,

@@ -68,6 +68,8 @@ export async function notice(
     level: incident.level,
     priority: incident.priority,
     title: incident.title,
+    titleCode: incident.title_code,
+    titleParams: incident.title_params,
     client: incident.client,
     site: incident.site,
     hostId: incident.host_id,

@@ -28,7 +28,12 @@ export interface IncidentNotice {
   readonly incidentId: string;
   readonly level: SupportLevel;
   readonly priority: Priority;
+  /** English title (machine readers); `titleCode` + `titleParams` render it in a channel's language. */
   readonly title: string;
+  /** Absent on notices queued before titles were codes. */
+  readonly titleCode?: string | null;
+  /** JSON parameters of `titleCode`. */
+  readonly titleParams?: string | null;
   readonly client: string;
   readonly site: string;
   readonly hostId: string | null;

@@ -62,7 +62,7 @@ export async function openByHand(
     grade,
     source: 'manual',
     now: by.now,
-    title: input.title,
+    text: { code: 'manual', params: { title: input.title } },
   });
   const row = await withSla(trx, runtime, fresh);
   await insertIncidentIfNoneOpen(trx, row);

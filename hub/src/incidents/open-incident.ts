@@ -1,4 +1,3 @@
-import { CHECK_KINDS, isCheckKind } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { GroupKind, IncidentSource } from '../db/tables/incidents.js';
@@ -15,12 +14,17 @@ import { linkProblem } from './problems.js';
 import { raiseParentByChild } from './raise-parent.js';
 import type { IncidentRuntime } from './runtime.js';
 import { withSla } from './sla/incident-sla.js';
+import { type IncidentText, isTitleCode } from './text/codes.js';
+import { englishTitle } from './text/render.js';
 
-/** A human title: what, which resource, where. */
-export function titleOf(signal: Pick<Signal, 'check' | 'resource' | 'host' | 'site'>): string {
-  const label = isCheckKind(signal.check) ? CHECK_KINDS[signal.check].label : signal.check;
-  const what = signal.resource === '' ? label : `${label}: ${signal.resource}`;
-  return `${what} on ${signal.host?.hostname ?? signal.site}`;
+/** A title as data: the source's own code, else what (check), which resource, where. */
+export function titleOf(signal: Pick<Signal, 'check' | 'resource' | 'host' | 'site' | 'text'>): IncidentText {
+  if (signal.text && isTitleCode(signal.text.code))
+    return { code: signal.text.code, params: signal.text.params };
+  return {
+    code: 'check',
+    params: { check: signal.check, resource: signal.resource, where: signal.host?.hostname ?? signal.site },
+  };
 }
 
 /** Build a new open incident row. */
@@ -31,7 +35,7 @@ export function newIncidentRow(
     grade: Grade;
     source: IncidentSource;
     now: number;
-    title?: string;
+    text?: IncidentText;
     parentId?: string | null;
     previousId?: string | null;
     groupKind?: GroupKind | null;
@@ -39,6 +43,7 @@ export function newIncidentRow(
   },
 ): IncidentRow {
   const { signal, grade, now } = fields;
+  const text = fields.text ?? titleOf(signal);
   return {
     id: generateId('inc', runtime.random),
     dedup_key: signal.key,
@@ -49,7 +54,9 @@ export function newIncidentRow(
     host_id: signal.host?.id ?? null,
     check: signal.check,
     resource: signal.resource,
-    title: fields.title ?? titleOf(signal),
+    title: englishTitle(text),
+    title_code: text.code,
+    title_params: JSON.stringify(text.params),
     state: 'new',
     severity: grade.severity,
     urgency: grade.urgency,
@@ -199,7 +206,6 @@ async function ensureStormParent(
   const existing = await findOpenIncident(trx, key);
   if (existing) return existing;
   const signal: Signal = { ...decision.signal, key, host: null, resource: '' };
-  const label = isCheckKind(signal.check) ? CHECK_KINDS[signal.check].label : signal.check;
   const row = await withSla(
     trx,
     runtime,
@@ -209,7 +215,7 @@ async function ensureStormParent(
       source: 'hub',
       now,
       groupKind: 'storm',
-      title: `Storm: ${label} on many hosts of ${signal.client}`,
+      text: { code: 'storm', params: { check: signal.check, client: signal.client } },
     }),
   );
   if (!(await insertIncidentIfNoneOpen(trx, row))) {

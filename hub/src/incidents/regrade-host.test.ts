@@ -91,6 +91,9 @@ describe('a host whose role or tags change re-grades its open incidents', () => 
       {
         actor: 'system',
         reason: 'host updated by admin: server, tags production',
+        cause: 'host updated by admin',
+        role: 'server',
+        tags: ['production'],
         impact: { from: 1, to: 5 },
         priority: { from: 2, to: 5 },
         level: { from: 'N1', to: 'N3' },

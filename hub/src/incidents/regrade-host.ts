@@ -78,6 +78,10 @@ async function regradeIn(
       kind: 'regraded',
       detail: {
         reason: why,
+        // The same facts as data: the timeline renders them in the reader's language.
+        cause: reason,
+        role: host.role,
+        tags: host.tags,
         impact: { from: row.impact, to: grade.impact },
         priority: { from: row.priority, to: grade.priority },
         level: { from: row.level, to: grade.level },

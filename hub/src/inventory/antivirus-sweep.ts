@@ -52,6 +52,7 @@ export async function sweepAntivirus(
       value: av.signatures_at === null ? null : Math.floor((now - Number(av.signatures_at)) / 86_400_000),
       threshold: Math.round(maxAgeMs / 86_400_000),
       message: fault ? `${av.product}: ${fault}` : `${av.product} up to date`,
+      text: { code: 'antivirus.stale', params: { hostname: host.hostname, product: av.product } },
     };
     if (await signalStage(db, runtime, signal, fault ? 'fault' : 'ok', now)) signalled += 1;
   }

@@ -17,6 +17,8 @@ export interface ExpiringItem {
   readonly id: string;
   /** `Licence Office 365`, `Warranty of pc-01`. */
   readonly label: string;
+  /** What the ticket's title names: the licence's product and vendor, the warranty's host and serial. */
+  readonly names: Readonly<Record<string, string | null>>;
   readonly expiresAt: number | null;
   readonly stages: readonly number[];
 }
@@ -45,6 +47,7 @@ function signal(
     threshold: stage,
     message,
     impact: expiryImpact(stage),
+    text: { code: item.check, params: { ...item.names, stage, daysLeft: value ?? stage } },
   };
 }
 

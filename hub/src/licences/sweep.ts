@@ -4,11 +4,11 @@ import type { Signal } from '../incidents/engine/types.js';
 import { dedupKey } from '../incidents/facts.js';
 import type { IncidentRuntime } from '../incidents/runtime.js';
 import { signalStage } from '../inventory/stage-signal.js';
-import { listLicences } from '../repositories/licences.js';
+import { type LicenceRow, listLicences } from '../repositories/licences.js';
 import { listWarranties } from '../repositories/warranties.js';
 import { licenceCompliance } from './compliance.js';
 import { stagesOf } from './expiry.js';
-import { signalExpiryStage } from './stage-tickets.js';
+import { type ExpiringItem, signalExpiryStage } from './stage-tickets.js';
 
 /** Licences bound to no client are the whole fleet's; their tickets carry this client. */
 export const FLEET_CLIENT = '*';
@@ -35,6 +35,36 @@ const signalFor = (
   message,
 });
 
+/** A licence as an expiring item: its tickets name its product and vendor. */
+export function licenceExpiryItem(licence: LicenceRow): ExpiringItem {
+  return {
+    client: licence.client ?? FLEET_CLIENT,
+    owner: 'licence',
+    check: 'licence.expiry',
+    id: licence.id,
+    label: `Licence ${licence.product}`,
+    names: { product: licence.product, vendor: licence.vendor },
+    expiresAt: licence.expires_at === null ? null : Number(licence.expires_at),
+    stages: stagesOf(licence.expiry_stages),
+  };
+}
+
+/** A host's warranty as an expiring item: its tickets name the host and its serial. */
+export function warrantyExpiryItem(
+  warranty: Awaited<ReturnType<typeof listWarranties>>[number],
+): ExpiringItem {
+  return {
+    client: warranty.client,
+    owner: warranty.host_id,
+    check: 'warranty.expiry',
+    id: '',
+    label: `Warranty of ${warranty.hostname}`,
+    names: { hostname: warranty.hostname, serial: warranty.serial },
+    expiresAt: Number(warranty.warranty_until),
+    stages: stagesOf(warranty.expiry_stages),
+  };
+}
+
 /**
  * One pass over licences and warranties at `now`: one expiry ticket per item and stage
  * (`licence.expiry`, `warranty.expiry`; see stage-tickets.ts), and an over-deployment ticket
@@ -50,20 +80,7 @@ export async function sweepLicences(
 
   for (const licence of await listLicences(db)) {
     const client = licence.client ?? FLEET_CLIENT;
-    signalled += await signalExpiryStage(
-      db,
-      runtime,
-      {
-        client,
-        owner: 'licence',
-        check: 'licence.expiry',
-        id: licence.id,
-        label: `Licence ${licence.product}`,
-        expiresAt: licence.expires_at === null ? null : Number(licence.expires_at),
-        stages: stagesOf(licence.expiry_stages),
-      },
-      now,
-    );
+    signalled += await signalExpiryStage(db, runtime, licenceExpiryItem(licence), now);
     const compliance = await licenceCompliance(db, licence);
     const over = compliance.overDeployed > 0;
     const signal = signalFor(
@@ -77,25 +94,21 @@ export async function sweepLicences(
         ? `Licence ${licence.product}: ${compliance.used} seats in use for ${compliance.seats} bought (${compliance.model})`
         : `Licence ${licence.product} within its seats`,
     );
-    if (await signalStage(db, runtime, { ...signal, observedAt: now }, `over:${compliance.used}`, now))
+    const text = {
+      code: 'licence.compliance',
+      params: {
+        product: licence.product,
+        vendor: licence.vendor,
+        used: compliance.used,
+        seats: compliance.seats,
+      },
+    };
+    if (await signalStage(db, runtime, { ...signal, observedAt: now, text }, `over:${compliance.used}`, now))
       signalled += 1;
   }
 
   for (const warranty of await listWarranties(db)) {
-    signalled += await signalExpiryStage(
-      db,
-      runtime,
-      {
-        client: warranty.client,
-        owner: warranty.host_id,
-        check: 'warranty.expiry',
-        id: '',
-        label: `Warranty of ${warranty.hostname}`,
-        expiresAt: Number(warranty.warranty_until),
-        stages: stagesOf(warranty.expiry_stages),
-      },
-      now,
-    );
+    signalled += await signalExpiryStage(db, runtime, warrantyExpiryItem(warranty), now);
   }
   return { signalled };
 }

@@ -6,16 +6,19 @@ import { NOTICE_KINDS, type NoticeKind } from '../incidents/notifier.js';
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
 // Secrets are for HMAC; short ones are guessable and long ones are pasted by mistake.
 const secret = z.string().min(16).max(256);
+/** The language a channel's text is written in (French unless set). */
+const locale = z.enum(['fr', 'en']).optional();
 
 /** Channel settings per kind, validated on the way in and again when read back. */
 export const CHANNEL_CONFIG_SCHEMAS = {
-  webhook: z.strictObject({ url: httpUrl, secret: secret.optional() }),
-  slack: z.strictObject({ url: httpUrl }),
-  teams: z.strictObject({ url: httpUrl }),
+  webhook: z.strictObject({ url: httpUrl, secret: secret.optional(), locale }),
+  slack: z.strictObject({ url: httpUrl, locale }),
+  teams: z.strictObject({ url: httpUrl, locale }),
   email: z.strictObject({
     recipients: z.array(z.email().max(320)).min(1).max(50),
     /** Also mail the person on call for the notice's level, when they have an e-mail. */
     includeOnCall: z.boolean().optional(),
+    locale,
   }),
 } as const;
 
@@ -83,10 +86,12 @@ export function channelView(channel: NotificationChannel) {
       ? {
           recipients: channel.config.recipients,
           ...(channel.config.includeOnCall ? { includeOnCall: true } : {}),
+          locale: channel.config.locale ?? 'fr',
         }
       : {
           url: maskUrl(channel.kind, channel.config.url),
           ...(channel.kind === 'webhook' ? { hasSecret: channel.config.secret !== undefined } : {}),
+          locale: channel.config.locale ?? 'fr',
         };
   return {
     id: channel.id,

@@ -53,6 +53,8 @@ describe('generic webhook', () => {
       deliveryKey: 'inc_0001/N3',
       test: false,
       notice: sampleNotice(),
+      locale: 'fr',
+      text: '[Vigie P5 N3] srv-db-01: Host silent',
     });
     expect(await h.outbox()).toMatchObject([{ state: 'sent', attempts: 1, sent_at: T0, claimed_by: null }]);
   });
@@ -72,8 +74,8 @@ describe('Slack and Teams', () => {
     const slack = await receiver();
     const teams = await receiver();
     const h = await harness();
-    await h.addChannel({ kind: 'slack', config: { url: `${slack.url}/services/T/B/X` } });
-    await h.addChannel({ kind: 'teams', config: { url: `${teams.url}/workflows/x` } });
+    await h.addChannel({ kind: 'slack', config: { url: `${slack.url}/services/T/B/X`, locale: 'en' } });
+    await h.addChannel({ kind: 'teams', config: { url: `${teams.url}/workflows/x`, locale: 'en' } });
     await h.notify(sampleNotice({ hostname: 'srv-<!channel>-01', title: 'Host silent [see](http://evil)' }));
     expect(await h.notifications.worker.tick()).toMatchObject({ sent: 2 });
 

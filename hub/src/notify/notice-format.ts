@@ -1,19 +1,15 @@
 import { PRIORITIES } from '@vigie/shared';
 import type { IncidentNotice, NoticeKind } from '../incidents/notifier.js';
+import { INTERNAL_ID } from '../incidents/text/codes.js';
+import { formatDate } from '../incidents/text/format.js';
+import { checkLabel, incidentTitle, wordsOf } from '../incidents/text/render.js';
 
-const KIND_LABELS: { readonly [K in NoticeKind]: string } = {
-  opened: 'Opened',
-  reopened: 'Reopened',
-  escalated: 'Escalated',
-  priority_raised: 'Priority raised',
-  sla_warning: 'SLA warning',
-  resolved: 'Resolved',
-  recovered: 'Recovered',
-};
+/** A channel's language (`locale` in its config; French when it has none). */
+export type NoticeLocale = 'fr' | 'en';
 
-/** Human label of a notice kind. */
-export function kindLabel(kind: NoticeKind): string {
-  return KIND_LABELS[kind];
+/** Human label of a notice kind, in the channel's language. */
+export function kindLabel(kind: NoticeKind, locale: NoticeLocale = 'fr'): string {
+  return wordsOf(locale).noticeKinds[kind] ?? kind;
 }
 
 /** Incident strings come from agents and inventories: no control characters in one-line places. */
@@ -28,32 +24,54 @@ export function noticeWhere(notice: IncidentNotice): string {
   return notice.hostname ?? `${notice.client}/${notice.site}`;
 }
 
-/** `[Vigie P5 N3] srv-db-01: Host silent`, with the kind appended unless it is an opening. */
-export function noticeSubject(notice: IncidentNotice): string {
-  const suffix = notice.kind === 'opened' ? '' : ` (${kindLabel(notice.kind).toLowerCase()})`;
+/** The notice's incident title in the channel's language (its English title when it has no code). */
+export function noticeTitle(notice: IncidentNotice, locale: NoticeLocale = 'fr'): string {
+  return incidentTitle(
+    { title: notice.title, title_code: notice.titleCode ?? null, title_params: notice.titleParams ?? null },
+    locale,
+  );
+}
+
+/**
+ * Why, in the channel's language: the engine's reasons are English sentences, shown as they are
+ * to English channels and, to others, only when the reason is one the text tables translate.
+ */
+export function noticeReason(notice: IncidentNotice, locale: NoticeLocale = 'fr'): string {
+  if (locale === 'en') return notice.reason;
+  return wordsOf(locale).reasons[notice.reason] ?? '';
+}
+
+/** `[Vigie P5 N3] srv-db-01: Machine silencieuse sur srv-db-01`, the kind appended unless an opening. */
+export function noticeSubject(notice: IncidentNotice, locale: NoticeLocale = 'fr'): string {
+  const suffix = notice.kind === 'opened' ? '' : ` (${kindLabel(notice.kind, locale).toLowerCase()})`;
   return oneLine(
-    `[Vigie P${notice.priority} ${notice.level}] ${noticeWhere(notice)}: ${notice.title}${suffix}`,
+    `[Vigie P${notice.priority} ${notice.level}] ${noticeWhere(notice)}: ${noticeTitle(notice, locale)}${suffix}`,
     250,
   );
 }
 
 /** The facts every format shows, as label/value pairs (raw: each format escapes them its way). */
-export function noticeFacts(notice: IncidentNotice): [string, string][] {
-  const check = notice.resource ? `${notice.check} (${notice.resource})` : notice.check;
+export function noticeFacts(notice: IncidentNotice, locale: NoticeLocale = 'fr'): [string, string][] {
+  const w = wordsOf(locale);
+  const resource = notice.resource === '' || INTERNAL_ID.test(notice.resource) ? '' : ` (${notice.resource})`;
   return [
-    ['What', kindLabel(notice.kind)],
-    ['Priority', `P${notice.priority} ${PRIORITIES[notice.priority]}`],
-    ['Level', notice.level],
-    ['Host', notice.hostname ?? '—'],
-    ['Client / site', `${notice.client} / ${notice.site}`],
-    ['Check', check],
-    ['State', notice.state],
-    ['Since', new Date(notice.at).toISOString()],
+    [w.facts.what ?? 'What', kindLabel(notice.kind, locale)],
+    [w.facts.priority ?? 'Priority', `P${notice.priority} ${PRIORITIES[notice.priority]}`],
+    [w.facts.level ?? 'Level', notice.level],
+    [w.facts.host ?? 'Host', notice.hostname ?? '—'],
+    [w.facts.where ?? 'Client / site', `${notice.client} / ${notice.site}`],
+    [w.facts.check ?? 'Check', `${checkLabel(w, notice.check)}${resource}`],
+    [w.facts.state ?? 'State', w.states[notice.state] ?? notice.state],
+    [w.facts.since ?? 'Since', formatDate(w, notice.at, undefined)],
     ...(notice.recoveredAt !== undefined
-      ? [['Recovered at', new Date(notice.recoveredAt).toISOString()] as [string, string]]
+      ? [
+          [w.facts.recoveredAt ?? 'Recovered at', formatDate(w, notice.recoveredAt, undefined)] as [
+            string,
+            string,
+          ],
+        ]
       : []),
-    ['Incident', notice.incidentId],
-    ...(notice.onCall ? [['On call', notice.onCall.name] as [string, string]] : []),
+    ...(notice.onCall ? [[w.facts.onCall ?? 'On call', notice.onCall.name] as [string, string]] : []),
   ];
 }
 

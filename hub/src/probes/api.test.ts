@@ -4,6 +4,7 @@ import { createUserWithToken } from '../access/create-user.js';
 import { createApp } from '../api/app.js';
 import type { HubDeps } from '../config/deps.js';
 import { handleSignal } from '../incidents/handle-signal.js';
+import { incidentTitle } from '../incidents/text/render.js';
 import { findHost } from '../repositories/hosts.js';
 import { listIncidentEvents } from '../repositories/incident-events.js';
 import { findOpenIncident } from '../repositories/incidents.js';
@@ -20,7 +21,7 @@ import {
 } from '../test-support/test-hub.js';
 import { connectPeer } from '../test-support/ws-peer.js';
 import { deviceSignal } from './device-signal.js';
-import { updateProbe } from './store.js';
+import { findProbe, updateProbe } from './store.js';
 
 let deps: HubDeps;
 let app: ReturnType<typeof createApp>;
@@ -67,8 +68,9 @@ async function siteWithDevice(): Promise<string> {
 /** As if the agents had agreed the probe is down and the engine had opened the ticket; its key. */
 async function probeDown(device: string, probe: string): Promise<string> {
   const row = await findHost(deps.db, device);
-  if (!row) throw new Error('no device');
-  const signal = deviceSignal(row, probe, 'probe.down', {
+  const probeRow = await findProbe(deps.db, probe);
+  if (!row || !probeRow) throw new Error('no device or probe');
+  const signal = deviceSignal(row, probeRow, 'probe.down', {
     state: 'critical',
     observedAt: 0,
     value: 100,
@@ -204,6 +206,18 @@ describe('/api/v1/devices and /api/v1/probes', () => {
       400,
     );
     expect(refused.error.details[0]?.message).toMatch(/6\.0 probes a second/);
+  });
+
+  it('names the device and the probe kind in a probe.down title, not the probe id', async () => {
+    const device = await siteWithDevice();
+    const probe = await json<{ id: string }>(await call('POST', '/api/v1/probes', tcpProbe(device)), 201);
+    const incident = await findOpenIncident(deps.db, await probeDown(device, probe.id));
+    if (!incident) throw new Error('no probe.down ticket');
+    expect(incidentTitle(incident, 'fr')).toBe(
+      'Équipement injoignable : fw-paris (sonde TCP « firewall https »)',
+    );
+    expect(incidentTitle(incident, 'en')).toBe('Device unreachable: fw-paris (TCP probe "firewall https")');
+    expect(incident.title).not.toMatch(/prb_/);
   });
 
   it('resolves what a probe left open when it is disabled', async () => {

@@ -17,10 +17,11 @@ export type ProbeObservation = Pick<
  */
 export function deviceSignal(
   device: HostRow,
-  probeId: string,
+  probe: { readonly id: string; readonly name: string; readonly kind: string },
   check: ProbeCheck,
-  observed: ProbeObservation,
+  observed: ProbeObservation & Pick<Signal, 'text'>,
 ): Signal {
+  const probeId = probe.id;
   return {
     key: dedupKey(device.client, device.id, check, probeId),
     client: device.client,
@@ -28,6 +29,11 @@ export function deviceSignal(
     host: hostFacts(device),
     check,
     resource: probeId,
+    // Named by device, probe kind and name: the probe id means nothing to a technician.
+    text: {
+      code: 'probe',
+      params: { check, device: device.hostname, probeKind: probe.kind, probe: probe.name },
+    },
     ...observed,
   };
 }

@@ -148,7 +148,7 @@ async function judgeDevice(
       check === 'probe.down'
         ? `${message.lossPct} % loss${message.error ? ` (${message.error})` : ''}`
         : `${message.latencyMs ?? '—'} ms`;
-    const signal = deviceSignal(device, probe.id, check, {
+    const signal = deviceSignal(device, probe, check, {
       state: agreed,
       observedAt: message.at,
       value: check === 'probe.down' ? message.lossPct : message.latencyMs,

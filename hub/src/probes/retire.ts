@@ -25,7 +25,7 @@ export async function retireProbeSignals(
   ] as const;
   for (const [check, state] of failing) {
     if (state === 'ok') continue;
-    const signal = deviceSignal(device, probe.id, check, {
+    const signal = deviceSignal(device, probe, check, {
       state: 'ok',
       observedAt: now,
       value: null,

@@ -29,7 +29,7 @@ export function tlsGrade(stage: number): { severity: 'warning' | 'critical'; imp
 export async function signalTlsExpiry(
   trx: Kysely<Database>,
   runtime: IncidentRuntime,
-  probe: { id: string; name: string },
+  probe: { id: string; name: string; kind: string },
   device: HostRow,
   notAfter: number,
   warnDays: number,
@@ -38,13 +38,22 @@ export async function signalTlsExpiry(
   const at = expiryStage(notAfter, now, tlsStages(warnDays));
   const grade = at ? tlsGrade(at.stage) : undefined;
   const what = `TLS certificate of ${probe.name} on ${device.hostname}`;
-  const signal = deviceSignal(device, probe.id, 'tls.expiry', {
+  const signal = deviceSignal(device, probe, 'tls.expiry', {
     state: grade?.severity ?? 'ok',
     observedAt: now,
     value: at?.daysLeft ?? Math.ceil((notAfter - now) / 86_400_000),
     threshold: at?.stage ?? null,
     message: at ? expiryMessage(what, at) : `${what} valid until ${new Date(notAfter).toISOString()}`,
     ...(grade?.impact !== undefined && { impact: grade.impact }),
+    text: {
+      code: 'tls.expiry',
+      params: {
+        device: device.hostname,
+        probe: probe.name,
+        stage: at?.stage ?? null,
+        daysLeft: at?.daysLeft ?? null,
+      },
+    },
   });
   return signalStageIn(trx, runtime, signal, at ? `stage:${at.stage}` : 'ok', now);
 }

@@ -46,7 +46,9 @@ export async function listWarranties(db: Kysely<Database>) {
   return db
     .selectFrom('host_warranties as w')
     .innerJoin('hosts as h', 'h.id', 'w.host_id')
+    .leftJoin('inventory_hardware as hw', 'hw.host_id', 'w.host_id')
     .select([
+      'hw.serial',
       'w.host_id',
       'w.warranty_until',
       'w.purchased_at',

@@ -5,6 +5,7 @@ import type { ClientScope } from '../../db/client-scope.js';
 import { listInventoryChanges } from '../../inventory/changes-store.js';
 import { toGlpiInventory } from '../../inventory/glpi-format.js';
 import { snapshotView } from '../../inventory/snapshot-view.js';
+import { evaluateWarrantiesNow } from '../../licences/evaluate-now.js';
 import { expiryStagesSchema, stagesOf } from '../../licences/expiry.js';
 import { findHostUpdates } from '../../repositories/host-updates.js';
 import { findHost } from '../../repositories/hosts.js';
@@ -125,6 +126,7 @@ export function inventoryHostRoutes(deps: HubDeps) {
       deps.clock(),
     );
     deps.log.info({ hostId: id, by: c.var.user.userName, ...body }, 'host warranty set');
+    await evaluateWarrantiesNow(deps.db, deps.incidents, [id], deps.clock());
     const row = await findWarranty(deps.db, id);
     return c.json({ hostId: id, warranty: row ? warrantyView(row) : null });
   });

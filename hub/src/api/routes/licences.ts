@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { scopeAllows } from '../../db/client-scope.js';
 import { licenceCompliance } from '../../licences/compliance.js';
+import { evaluateLicenceNow } from '../../licences/evaluate-now.js';
 import { expiryStage, stagesOf } from '../../licences/expiry.js';
 import {
   licenceColumns,
@@ -124,6 +125,7 @@ export function licenceRoutes(deps: HubDeps) {
     });
     await audit(id, c.var.user.userName, 'created');
     deps.log.info({ licenceId: id, by: c.var.user.userName, product: body.product }, 'licence created');
+    await evaluateLicenceNow(deps.db, deps.incidents, id, deps.clock());
     const row = await findLicence(deps.db, id);
     if (!row) throw new ApiError('NOT_FOUND', 'No such licence');
     return c.json({ licence: await withCompliance(row) }, 201);
@@ -146,6 +148,7 @@ export function licenceRoutes(deps: HubDeps) {
       },
       'licence updated',
     );
+    await evaluateLicenceNow(deps.db, deps.incidents, id, deps.clock());
     return c.json({ licence: await withCompliance(row) });
   });
 

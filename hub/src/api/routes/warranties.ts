@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { HubDeps } from '../../config/deps.js';
 import { scopeAllows } from '../../db/client-scope.js';
+import { evaluateWarrantiesNow } from '../../licences/evaluate-now.js';
 import { type LineError, parseWarrantyCsv } from '../../licences/warranty-csv.js';
 import { findHostsBySerials } from '../../repositories/inventory-hardware.js';
 import { listWarranties, setWarranty } from '../../repositories/warranties.js';
@@ -77,6 +78,12 @@ export function warrantyRoutes(deps: HubDeps) {
         );
     });
     deps.log.info({ by: c.var.user.userName, imported: matched.length }, 'warranties imported');
+    await evaluateWarrantiesNow(
+      deps.db,
+      deps.incidents,
+      matched.map(({ host }) => host.host_id),
+      deps.clock(),
+    );
     return c.json({
       imported: matched.length,
       warranties: matched.map(({ line, host }) => ({

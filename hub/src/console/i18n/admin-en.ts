@@ -69,6 +69,7 @@ export const ADMIN_EN: Readonly<Record<keyof typeof ADMIN_FR, string>> = {
   channelUrl: 'URL (webhook)',
   channelSecret: 'HMAC secret (optional, 16 characters or more; never shown again)',
   channelRecipients: 'Recipients (e-mail, one per line)',
+  channelLocale: 'Language of the messages',
   channelHasSecret: 'signed',
   channelTest: 'Send a test',
   channelTestSent: 'Test notification queued ({id}).',

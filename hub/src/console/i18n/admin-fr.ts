@@ -72,6 +72,7 @@ export const ADMIN_FR = {
   channelUrl: 'URL (webhook)',
   channelSecret: 'Secret HMAC (facultatif, 16 caractères ou plus ; jamais réaffiché)',
   channelRecipients: 'Destinataires (e-mail, un par ligne)',
+  channelLocale: 'Langue des messages',
   channelHasSecret: 'signé',
   channelTest: 'Envoyer un test',
   channelTestSent: 'Notification de test mise en file ({id}).',

@@ -101,6 +101,7 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   recentChanges: 'Recent changes on the host',
   noChanges: 'No recent change.',
   problem: 'Linked problem',
+  problemRecurring: 'Recurring: {title}',
   kbArticle: 'N0 article',
   none: 'None',
   actions: 'Actions',

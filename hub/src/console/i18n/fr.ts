@@ -109,6 +109,7 @@ export const FR = {
   recentChanges: 'Changements récents sur la machine',
   noChanges: 'Aucun changement récent.',
   problem: 'Problème lié',
+  problemRecurring: 'Récurrent : {title}',
   kbArticle: 'Article N0',
   none: 'Aucun',
   actions: 'Actions',

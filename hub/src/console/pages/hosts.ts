@@ -3,6 +3,7 @@ import { html } from 'hono/html';
 import { z } from 'zod';
 import { scopeAllows } from '../../db/client-scope.js';
 import { type FleetRow, listFleetPage, listHostIncidents } from '../../hosts/store.js';
+import { incidentTitle } from '../../incidents/text/render.js';
 import { snapshotView } from '../../inventory/snapshot-view.js';
 import { findHost, type HostRow } from '../../repositories/hosts.js';
 import { findInventory } from '../../repositories/inventories.js';
@@ -154,7 +155,7 @@ export function hostRoutes(deps: ConsoleDeps) {
             ? html`<ul>${incidents.map(
                 (
                   i,
-                ) => html`<li>${priorityBadge(t, i.priority)} <a href="${BASE}/incidents/${encodeURIComponent(i.id)}">${i.title}</a>
+                ) => html`<li>${priorityBadge(t, i.priority)} <a href="${BASE}/incidents/${encodeURIComponent(i.id)}">${incidentTitle(i, t.lang)}</a>
                 — ${stateLabel(t, i.state)}, ${i.level}, ${t.dateTime(Number(i.opened_at))}</li>`,
               )}</ul>`
             : html`<p>${t('none')}</p>`

@@ -4,6 +4,7 @@ import { decideAction, TECHNICIAN_ACTIONS } from '../../incidents/engine/actions
 import { incidentFacts } from '../../incidents/facts.js';
 import type { ProcessesAt } from '../../incidents/processes-store.js';
 import type { listChildrenWithHost } from '../../incidents/queue-store.js';
+import { renderActor, renderEventDetail } from '../../incidents/text/timeline.js';
 import type { IncidentEventRow } from '../../repositories/incident-events.js';
 import type { IncidentRow } from '../../repositories/incidents.js';
 import { BASE } from '../env.js';
@@ -14,18 +15,6 @@ import { csrfField, type Html } from '../views/layout.js';
 
 // The parts of the incident page: its timeline (also served alone to the live script), the
 // processes at the time of the fault, and the action forms.
-
-function detailText(detail: string): string {
-  try {
-    const value = JSON.parse(detail) as Record<string, unknown>;
-    return Object.entries(value)
-      .filter(([, v]) => v !== null && v !== undefined && v !== '')
-      .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-      .join(' · ');
-  } catch {
-    return detail;
-  }
-}
 
 function eventLabel(t: Translate, kind: string): string {
   const key = `ev_${kind}`;
@@ -56,12 +45,12 @@ export function processesSection(t: Translate, processes: ProcessesAt | undefine
     }</section>`;
 }
 
-export function timeline(t: Translate, events: readonly IncidentEventRow[]): Html {
+export function timeline(t: Translate, events: readonly IncidentEventRow[], check: string): Html {
   return html`${events.map(
     (e) => html`<li data-kind="${e.kind}">
       <time datetime="${new Date(Number(e.at)).toISOString()}">${t.dateTime(Number(e.at))}</time>
-      <strong data-kind="${e.kind}">${eventLabel(t, e.kind)}</strong> <span class="actor">${t('actor')} ${e.actor}</span>
-      <div class="detail">${detailText(e.detail)}</div>
+      <strong data-kind="${e.kind}">${eventLabel(t, e.kind)}</strong> <span class="actor">${t('actor')} ${renderActor(e.actor, t.lang)}</span>
+      <div class="detail">${renderEventDetail(e, { locale: t.lang, check })}</div>
     </li>`,
   )}`;
 }

@@ -7,6 +7,9 @@ import { incidentProcesses } from '../../incidents/processes-store.js';
 import { listChildrenWithHost } from '../../incidents/queue-store.js';
 import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
 import { applyTechnicianAction } from '../../incidents/technician-actions.js';
+import { INTERNAL_ID } from '../../incidents/text/codes.js';
+import { formatValue } from '../../incidents/text/format.js';
+import { checkLabel, incidentTitle, wordsOf } from '../../incidents/text/render.js';
 import { listInventoryChanges } from '../../inventory/changes-store.js';
 import { listCalendars } from '../../repositories/business-calendars.js';
 import { findHost } from '../../repositories/hosts.js';
@@ -38,7 +41,7 @@ export function incidentRoutes(deps: ConsoleDeps) {
     const incident = found && scopeAllows(c.var.scope, found.client) ? found : undefined;
     if (!incident) return c.html(messagePage(c, t('notFoundTitle'), t('notFoundText')), 404);
     const events = await listIncidentEvents(deps.db, incident.id);
-    if (c.req.query('fragment') === 'timeline') return c.html(timeline(t, events));
+    if (c.req.query('fragment') === 'timeline') return c.html(timeline(t, events, incident.check));
 
     const now = deps.clock();
     const host = incident.host_id === null ? undefined : await findHost(deps.db, incident.host_id);
@@ -67,12 +70,13 @@ export function incidentRoutes(deps: ConsoleDeps) {
     const since = Number(incident.first_occurrence_at);
     const refused = c.req.query('refused');
     const children = await listChildrenWithHost(deps.db, incident.id);
+    const title = incidentTitle(incident, t.lang);
 
     const body = html`
       ${refused ? html`<p role="alert" class="error">${t('actionRefused', { reason: refused.slice(0, 200) })}</p>` : ''}
       <dl class="facts">
-        <dt>${t('incidentWhat')}</dt><dd>${incident.check}${incident.resource ? ` ${incident.resource}` : ''}
-          ${openedDetail.value !== undefined && openedDetail.value !== null ? html`<br />${t('incidentValue', { value: openedDetail.value, threshold: openedDetail.threshold ?? '—' })}` : ''}</dd>
+        <dt>${t('incidentWhat')}</dt><dd>${checkLabel(wordsOf(t.lang), incident.check)}${incident.resource && !INTERNAL_ID.test(incident.resource) ? ` ${incident.resource}` : ''}
+          ${openedDetail.value !== undefined && openedDetail.value !== null ? html`<br />${t('incidentValue', { value: formatValue(wordsOf(t.lang), incident.check, openedDetail.value), threshold: openedDetail.threshold === null || openedDetail.threshold === undefined ? '—' : formatValue(wordsOf(t.lang), incident.check, openedDetail.threshold) })}` : ''}</dd>
         <dt>${t('incidentWhere')}</dt><dd>${host ? html`<a href="${BASE}/hosts/${encodeURIComponent(host.id)}">${host.hostname}</a>` : '—'} · ${incident.client} / ${incident.site}</dd>
         <dt>${t('incidentSince')}</dt><dd><time datetime="${new Date(since).toISOString()}">${t.dateTime(since)}</time> (${duration(now - since)})</dd>
         <dt>${t('priority')}</dt><dd>${priorityBadge(t, incident.priority)} — ${t('incidentPriorityReason', { urgency: incident.urgency, impact: incident.impact })}</dd>
@@ -82,19 +86,19 @@ export function incidentRoutes(deps: ConsoleDeps) {
         <dt>${t('incidentOccurrences')}</dt><dd>${incident.occurrences}</dd>
         <dt>${t('slaOwn')}</dt><dd>${slaBadge(t, sla.own)}</dd>
         <dt>${t('slaResolve')}</dt><dd>${slaBadge(t, sla.resolve)}</dd>
-        <dt>${t('problem')}</dt><dd>${problem ? `${problem.title} (${problem.incident_count})` : t('none')}</dd>
+        <dt>${t('problem')}</dt><dd>${problem ? `${t('problemRecurring', { title: title })} (${problem.incident_count})` : t('none')}</dd>
       </dl>
       ${childrenSection(t, children)}
       ${TECHNICIANS.includes(c.var.user?.role ?? 'readonly') || c.var.user?.role === 'admin' ? actions(c, incident) : ''}
       ${
         host
           ? html`<section aria-labelledby="metrics-title"><h2 id="metrics-title">${t('metricsAround')}</h2>
-          ${chart(t, { hostId: host.id, from: since - CONTEXT_MS, to: incident.resolved_at === null ? now : Number(incident.resolved_at) + CONTEXT_MS, series: series ? [series] : ['cpuPct', 'memPct', 'diskMaxPct'], threshold: series ? openedDetail.threshold : null, label: `${incident.check} — ${host.hostname}` })}</section>`
+          ${chart(t, { hostId: host.id, from: since - CONTEXT_MS, to: incident.resolved_at === null ? now : Number(incident.resolved_at) + CONTEXT_MS, series: series ? [series] : ['cpuPct', 'memPct', 'diskMaxPct'], threshold: series ? openedDetail.threshold : null, label: `${checkLabel(wordsOf(t.lang), incident.check)} — ${host.hostname}` })}</section>`
           : ''
       }
       ${host ? processesSection(t, processes) : ''}
       <section aria-labelledby="timeline-title"><h2 id="timeline-title">${t('timeline')}</h2>
-        <ol class="timeline" data-live-fragment="timeline" aria-live="polite">${timeline(t, events)}</ol></section>
+        <ol class="timeline" data-live-fragment="timeline" aria-live="polite">${timeline(t, events, incident.check)}</ol></section>
       <section aria-labelledby="changes-title"><h2 id="changes-title">${t('recentChanges')}</h2>
         ${
           changes.length
@@ -107,7 +111,7 @@ export function incidentRoutes(deps: ConsoleDeps) {
             ? html`<article><h3>${t.lang === 'fr' ? article.title_fr : article.title_en}</h3><p class="prewrap">${t.lang === 'fr' ? article.body_fr : article.body_en}</p></article>`
             : html`<p>${t('none')}</p>`
         }</section>`;
-    return c.html(page(c, incident.title, body));
+    return c.html(page(c, title, body));
   });
 
   app.post('/:id/:action', allow(...TECHNICIANS), async (c) => {

@@ -4,6 +4,7 @@ import { html } from 'hono/html';
 import { z } from 'zod';
 import { listQueue, type QueueRow } from '../../incidents/queue-store.js';
 import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
+import { incidentTitle } from '../../incidents/text/render.js';
 import { listCalendars } from '../../repositories/business-calendars.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import type { Translate } from '../i18n/i18n.js';
@@ -43,7 +44,7 @@ function row(t: Translate, incident: QueueRow, sla: SlaView, now: number): Html 
   const opened = Number(incident.opened_at);
   return html`<tr data-incident="${incident.id}">
     <td>${priorityBadge(t, incident.priority)}</td>
-    <td><a href="${href}">${incident.title}</a>${incident.children > 0 ? html`<br /><small data-children="${incident.children}">${t('queueChildren', { n: incident.children })}</small>` : ''}</td>
+    <td><a href="${href}">${incidentTitle(incident, t.lang)}</a>${incident.children > 0 ? html`<br /><small data-children="${incident.children}">${t('queueChildren', { n: incident.children })}</small>` : ''}</td>
     <td>${incident.hostname ?? '—'}<br /><small>${incident.client} / ${incident.site}</small></td>
     <td><time datetime="${new Date(opened).toISOString()}" title="${t.dateTime(opened)}">${duration(now - opened)}</time></td>
     <td>${stateLabel(t, incident.state)}${incident.recovered_at !== null && incident.open_key !== null ? html`<br />${recoveredNote(t, incident)}` : ''}</td>

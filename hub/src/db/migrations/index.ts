@@ -18,6 +18,7 @@ import * as securityAudit from './2026-12-08-security-audit.js';
 import * as silenceBaseline from './2026-12-08-silence-baseline.js';
 import * as hostClockSkew from './2026-12-09-host-clock-skew.js';
 import * as helloKeys from './2026-12-10-hello-keys.js';
+import * as incidentTextCodes from './2026-12-11-incident-text-codes.js';
 
 /**
  * Every migration, by name; names sort in the order they apply (ISO date prefix). Listed in code
@@ -43,4 +44,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-08-silence-baseline': silenceBaseline,
   '2026-12-09-host-clock-skew': hostClockSkew,
   '2026-12-10-hello-keys': helloKeys,
+  '2026-12-11-incident-text-codes': incidentTextCodes,
 };

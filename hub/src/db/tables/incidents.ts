@@ -20,7 +20,12 @@ export interface IncidentsTable {
   host_id: string | null;
   check: string;
   resource: string;
+  /** English rendering of title_code (API, rows from before codes). */
   title: string;
+  /** The title as data (incidents/text/codes.ts); null on rows from before. */
+  title_code: string | null;
+  /** JSON parameters of title_code: names and figures, never ids. */
+  title_params: string | null;
   state: IncidentState;
   severity: Severity;
   urgency: number;

@@ -31,6 +31,14 @@ export interface Signal {
   readonly impact?: Scale;
   /** Hosts a ticket without a host stands for (a silent site): it is graded as its worst member. */
   readonly members?: readonly HostFacts[];
+  /**
+   * The title as a code and its parameters (incidents/text/codes.ts), when the source knows
+   * better names than check, resource and host (a licence's product, a probe's device and kind).
+   */
+  readonly text?: {
+    readonly code: string;
+    readonly params: Readonly<Record<string, string | number | null>>;
+  };
 }
 
 /** The slice of an incident row the engine decides on. */

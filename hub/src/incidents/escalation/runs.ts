@@ -82,6 +82,13 @@ export async function fire(
     at: now,
     actor: 'rule:escalation',
     kind: 'escalation_notified',
-    detail: { n: firing.n, targets, deliveryKey, policy: how.policy, reason },
+    detail: {
+      n: firing.n,
+      targets,
+      deliveryKey,
+      policy: how.policy,
+      reason,
+      unacknowledgedMs: firing.offsetMs,
+    },
   });
 }

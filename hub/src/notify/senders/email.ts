@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { EmailConfig } from '../channel-config.js';
 import type { Delivery, SendResult } from '../delivery.js';
-import { escapeHtml, kindLabel, noticeFacts, noticeSubject, oneLine } from '../notice-format.js';
+import {
+  escapeHtml,
+  kindLabel,
+  type NoticeLocale,
+  noticeFacts,
+  noticeReason,
+  noticeSubject,
+  oneLine,
+} from '../notice-format.js';
 
 /** The hub's SMTP relay (VIGIE_SMTP_*); recipients belong to each channel. */
 export interface SmtpSettings {
@@ -47,18 +55,20 @@ export function messageIdFor(deliveryKey: string, from: string): string {
 }
 
 /** Plain-text body: one fact per line. */
-export function emailText(delivery: Delivery): string {
+export function emailText(delivery: Delivery, locale: NoticeLocale = 'fr'): string {
   const { notice } = delivery;
-  const lines = [noticeSubject(notice), '', `${kindLabel(notice.kind)}: ${oneLine(notice.reason, 1000)}`, ''];
-  for (const [label, value] of noticeFacts(notice)) lines.push(`${label}: ${oneLine(value)}`);
-  lines.push('', `Delivery key: ${delivery.deliveryKey}`);
+  const reason = noticeReason(notice, locale);
+  const why = `${kindLabel(notice.kind, locale)}${reason === '' ? '' : `: ${oneLine(reason, 1000)}`}`;
+  const lines = [noticeSubject(notice, locale), '', why, ''];
+  for (const [label, value] of noticeFacts(notice, locale)) lines.push(`${label}: ${oneLine(value)}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** HTML body; every string from the incident is escaped (hostnames and titles are untrusted). */
-export function emailHtml(delivery: Delivery): string {
+export function emailHtml(delivery: Delivery, locale: NoticeLocale = 'fr'): string {
   const { notice } = delivery;
-  const rows = noticeFacts(notice)
+  const reason = noticeReason(notice, locale);
+  const rows = noticeFacts(notice, locale)
     .map(
       ([label, value]) =>
         `<tr><th align="left" style="padding:2px 12px 2px 0">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
@@ -66,10 +76,9 @@ export function emailHtml(delivery: Delivery): string {
     .join('');
   return [
     '<!doctype html><html><body style="font-family:sans-serif">',
-    `<h2>${escapeHtml(noticeSubject(notice))}</h2>`,
-    `<p><strong>${escapeHtml(kindLabel(notice.kind))}</strong>: ${escapeHtml(notice.reason)}</p>`,
+    `<h2>${escapeHtml(noticeSubject(notice, locale))}</h2>`,
+    `<p><strong>${escapeHtml(kindLabel(notice.kind, locale))}</strong>${reason === '' ? '' : `: ${escapeHtml(reason)}`}</p>`,
     `<table>${rows}</table>`,
-    `<p style="color:#888;font-size:small">Delivery key: ${escapeHtml(delivery.deliveryKey)}</p>`,
     '</body></html>',
   ].join('\n');
 }
@@ -100,9 +109,9 @@ export function createEmailSender(options: { from: string; sendMail: SendMail | 
       await options.sendMail({
         from: options.from,
         to: recipientsOf(config, delivery),
-        subject: noticeSubject(delivery.notice),
-        text: emailText(delivery),
-        html: emailHtml(delivery),
+        subject: noticeSubject(delivery.notice, config.locale),
+        text: emailText(delivery, config.locale),
+        html: emailHtml(delivery, config.locale),
         messageId: messageIdFor(delivery.deliveryKey, options.from),
         headers: {
           'X-Vigie-Delivery-Key': oneLine(delivery.deliveryKey, 500),

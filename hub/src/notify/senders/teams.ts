@@ -1,7 +1,14 @@
 import type { UrlConfig } from '../channel-config.js';
 import type { Delivery, SendResult } from '../delivery.js';
 import { guardedPost } from '../http-post.js';
-import { noticeFacts, noticeSubject, oneLine } from '../notice-format.js';
+import {
+  kindLabel,
+  type NoticeLocale,
+  noticeFacts,
+  noticeReason,
+  noticeSubject,
+  oneLine,
+} from '../notice-format.js';
 import type { TargetGuard } from '../target-guard.js';
 import { deliveryHeaders } from './webhook.js';
 
@@ -16,8 +23,9 @@ function plain(text: string, max?: number): string {
  * A Teams incoming-webhook message carrying an Adaptive Card (what Workflows webhooks accept;
  * the older MessageCard connectors are being retired).
  */
-export function teamsMessage(delivery: Delivery) {
+export function teamsMessage(delivery: Delivery, locale: NoticeLocale = 'fr') {
   const { notice } = delivery;
+  const reason = noticeReason(notice, locale) || kindLabel(notice.kind, locale);
   return {
     type: 'message',
     attachments: [
@@ -32,22 +40,16 @@ export function teamsMessage(delivery: Delivery) {
           body: [
             {
               type: 'TextBlock',
-              text: plain(noticeSubject(notice)),
+              text: plain(noticeSubject(notice, locale)),
               weight: 'Bolder',
               size: 'Medium',
               wrap: true,
               color: notice.priority >= 4 ? 'Attention' : 'Default',
             },
-            { type: 'TextBlock', text: plain(notice.reason, 1000), wrap: true },
+            { type: 'TextBlock', text: plain(reason, 1000), wrap: true },
             {
               type: 'FactSet',
-              facts: noticeFacts(notice).map(([title, value]) => ({ title, value: plain(value) })),
-            },
-            {
-              type: 'TextBlock',
-              text: plain(`Delivery ${delivery.deliveryKey}`),
-              isSubtle: true,
-              size: 'Small',
+              facts: noticeFacts(notice, locale).map(([title, value]) => ({ title, value: plain(value) })),
             },
           ],
         },
@@ -59,7 +61,7 @@ export function teamsMessage(delivery: Delivery) {
 /** Posts an Adaptive Card to a Teams incoming-webhook URL. */
 export function createTeamsSender(options: { guard: TargetGuard; timeoutMs: number }) {
   return function sendTeams(config: UrlConfig, delivery: Delivery): Promise<SendResult> {
-    const body = JSON.stringify(teamsMessage(delivery));
+    const body = JSON.stringify(teamsMessage(delivery, config.locale));
     return guardedPost(options.guard, config.url, body, deliveryHeaders(delivery), options.timeoutMs);
   };
 }

@@ -119,6 +119,7 @@ function channelsSection({ c, t, v, post }: Parts, channels: readonly ChannelVie
       <label>${t('channelUrl')} <input name="url" type="url" maxlength="2048" size="40" value="${v('url')}" /></label>
       <label>${t('channelSecret')} <input name="secret" type="password" maxlength="256" autocomplete="off" /></label>
       <label>${t('channelRecipients')} <textarea name="recipients" rows="2" cols="30">${v('recipients')}</textarea></label>
+      <label>${t('channelLocale')} <select name="locale">${(['fr', 'en'] as const).map((l) => html`<option value="${l}"${v('locale') === l ? html` selected` : ''}>${l === 'fr' ? 'Français' : 'English'}</option>`)}</select></label>
       </p>
       <fieldset><legend>${t('channelLevels')}</legend>${SUPPORT_LEVELS.map((l) => checkbox('levels', l, true, l))}</fieldset>
       <fieldset><legend>${t('notices')}</legend>${NOTICE_KINDS.map((k) => checkbox('noticeKinds', k, ['opened', 'reopened', 'escalated'].includes(k), k))}</fieldset>

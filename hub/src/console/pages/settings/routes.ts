@@ -90,10 +90,11 @@ function channelRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps, notifications: 
       async () => {
         const kind = text(form.kind);
         const secret = text(form.secret);
+        const locale = text(form.locale) || 'fr';
         const config =
           kind === 'email'
-            ? { recipients: lines(form.recipients) }
-            : { url: text(form.url), ...(secret ? { secret } : {}) };
+            ? { recipients: lines(form.recipients), locale }
+            : { url: text(form.url), ...(secret ? { secret } : {}), locale };
         const body = parseValue(channelCreateBody, {
           kind,
           name: text(form.name),

@@ -15,6 +15,8 @@ type TokenLabel = { client: string; site: string; note: string };
 function subjectText(c: Context<ConsoleEnv>, event: SecurityEvent, tokens: Map<string, TokenLabel>): string {
   const t = c.var.t;
   if (event.subject === null) return '';
+  if (event.kind === 'agent.rate-limited' || event.kind === 'agent.protocol-violation')
+    return t('auditHost', { hostname: String(event.details.hostname ?? event.subject) });
   if (event.kind === 'enrolment.refused') {
     const token = tokens.get(event.subject);
     if (!token) return '';
@@ -30,6 +32,11 @@ function detailsText(c: Context<ConsoleEnv>, event: SecurityEvent): string {
   const d = event.details;
   if (event.kind === 'enrolment.refused' && typeof d.hostname === 'string')
     return t('auditMachine', { hostname: d.hostname });
+  if (
+    (event.kind === 'agent.rate-limited' || event.kind === 'agent.protocol-violation') &&
+    typeof d.closes === 'number'
+  )
+    return t('auditCloses', { closes: d.closes, agentId: String(d.agentId ?? '') });
   if (event.kind === 'sign-in.locked' && typeof d.lockSeconds === 'number') {
     const duration =
       d.lockSeconds >= 60

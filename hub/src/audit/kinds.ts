@@ -12,6 +12,16 @@ export const SECURITY_AUDIT_KINDS = {
   'sign-in.locked': ['TOO_MANY_FAILURES'],
   /** An address over its budget of failed sign-ins (the first refusal of a burst only). */
   'sign-in.throttled': ['ADDRESS_RATE_LIMITED'],
+  /** An authenticated agent closed for its rate (4032); one row per host a minute, `closes` counts. */
+  'agent.rate-limited': ['RATE_LIMITED'],
+  /** An authenticated agent closed for what it sent (4000–4007); one row per host a minute. */
+  'agent.protocol-violation': [
+    'PROTOCOL_ERROR',
+    'INVALID_JSON',
+    'SCHEMA_VIOLATION',
+    'DUPLICATE_HELLO',
+    'FRAME_TOO_LARGE',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SecurityAuditKind = keyof typeof SECURITY_AUDIT_KINDS;

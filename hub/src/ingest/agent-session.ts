@@ -6,6 +6,7 @@ import {
   type RawFrame,
 } from '@vigie/shared';
 import type { HubDeps } from '../config/deps.js';
+import { isMisbehaviourClose, reportAgentMisbehaviour } from '../identity/agent-misbehaving.js';
 import type { LiveSessions } from './live-sessions.js';
 import { createDispatch } from './session-dispatch.js';
 import {
@@ -52,6 +53,21 @@ export function createAgentSession(
     flow.closing();
     closed = true;
     handshake.stop();
+    const sender = handshake.sender;
+    // An authenticated agent closed for what it sent leaves a trace (audit, then one ticket per host).
+    if (sender && isMisbehaviourClose(code)) {
+      const close = {
+        agentId: sender.agentId,
+        hostId: sender.hostId,
+        code,
+        remoteAddress: options.remoteAddress,
+      };
+      flow
+        .after(() => reportAgentMisbehaviour(deps, close))
+        .catch((error: unknown) =>
+          log.error({ err: error, agentId: sender.agentId }, 'could not audit agent close'),
+        );
+    }
   }
 
   const flow = createFlowControl(socket, {

@@ -23,6 +23,12 @@ export const CHECK_KINDS = {
     category: 'security',
     label: 'Agent credential used from another machine',
   },
+  // A host whose agent the hub keeps closing for its rate or for what it sends (hub/src/identity).
+  'security.agent-misbehaving': {
+    where: 'hub',
+    category: 'security',
+    label: 'Agent repeatedly closed for flooding or protocol violations',
+  },
   'updates.security': { where: 'hub', category: 'system', label: 'Security updates pending too long' },
   'licence.expiry': { where: 'hub', category: 'asset', label: 'Licence expiring' },
   'licence.compliance': { where: 'hub', category: 'asset', label: 'Licence over-deployed' },

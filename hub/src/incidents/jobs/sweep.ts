@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { sweepAgentMisbehaving } from '../../identity/agent-misbehaving.js';
 import { sweepEscalations } from '../escalation/sweep-escalations.js';
 import type { IncidentRuntime } from '../runtime.js';
 import { sweepSla } from '../sla/sweep-sla.js';
@@ -22,11 +23,13 @@ export interface SweepReport {
   /** Escalation policy notices sent, runs stopped. */
   notified: number;
   stopped: number;
+  /** Misbehaving agents quiet long enough to get a recovery. */
+  behaving: number;
 }
 
 /**
  * One pass of the hub-side checks and timers at `now`: host silence (and site silence), held
- * signals whose window or silence ended, quiet-period resolution, staleness, closing, SLA
+ * signals whose window or silence ended, misbehaving agents gone quiet, quiet-period resolution, staleness, closing, SLA
  * warnings and escalations, escalation policy notices. Idempotent:
  * a second pass at the same `now` changes nothing (once no silence work is deferred).
  */
@@ -39,9 +42,11 @@ export async function runIncidentSweep(
 ): Promise<SweepReport> {
   const hosts = await sweepHostSilence(db, runtime, silence, now, budget);
   const held = await releaseHeldSignals(db, runtime, now);
+  // Before the timers, so a recovery seen now starts its quiet period in this pass.
+  const misbehaving = await sweepAgentMisbehaving(db, runtime, now);
   const timers = await sweepTimers(db, runtime, now);
   // After the timers, so an incident resolved in this pass is neither warned nor escalated.
   const sla = await sweepSla(db, runtime, now);
   const escalations = await sweepEscalations(db, runtime, now);
-  return { ...hosts, ...held, ...timers, ...sla, ...escalations };
+  return { ...hosts, ...held, ...misbehaving, ...timers, ...sla, ...escalations };
 }

@@ -78,13 +78,9 @@ function describe({ kind, resource, state, value, facts }: MessageInput): string
 
 /** "/dev/sda SMART health is failing (1975 reallocated, 8 pending sectors)". */
 function smartMessage(resource: string, value: number | null, facts: MessageInput['facts']): string {
-  const figures = [
-    ['reallocated', 'reallocated'],
-    ['pending', 'pending'],
-    ['uncorrectable', 'uncorrectable'],
-  ]
-    .filter(([key]) => (facts?.[key] ?? 0) > 0)
-    .map(([key, label]) => `${facts?.[key]} ${label}`);
+  const figures = (['reallocated', 'pending', 'uncorrectable'] as const)
+    .filter((key) => (facts?.[key] ?? 0) > 0)
+    .map((key) => `${facts?.[key]} ${key}`);
   const sectors = figures.length > 0 ? [`${figures.join(', ')} sectors`] : [];
   const warning = facts?.nvmeCriticalWarning ? [`NVMe critical warning ${facts.nvmeCriticalWarning}`] : [];
   const wear =

@@ -57,9 +57,7 @@ function describe({ kind, resource, state, value, facts }: MessageInput): string
     case 'service.down':
       return value === 0 ? `${resource} is running again` : `${resource} is not running`;
     case 'disk.smart':
-      return value === 0
-        ? `${resource} SMART health is back to passing`
-        : `${resource} SMART health is failing`;
+      return smartMessage(resource, value, facts);
     case 'temperature.high':
       return `${resource} is at ${v.toFixed(1)} °C`;
     case 'battery.wear':
@@ -76,6 +74,21 @@ function describe({ kind, resource, state, value, facts }: MessageInput): string
       return `Clock is ${duration(v)} ${side} the hub's`;
     }
   }
+}
+
+/** "/dev/sda SMART health is failing (1975 reallocated, 8 pending sectors)". */
+function smartMessage(resource: string, value: number | null, facts: MessageInput['facts']): string {
+  const figures = (['reallocated', 'pending', 'uncorrectable'] as const)
+    .filter((key) => (facts?.[key] ?? 0) > 0)
+    .map((key) => `${facts?.[key]} ${key}`);
+  const sectors = figures.length > 0 ? [`${figures.join(', ')} sectors`] : [];
+  const warning = facts?.nvmeCriticalWarning ? [`NVMe critical warning ${facts.nvmeCriticalWarning}`] : [];
+  const wear =
+    facts?.percentageUsed !== undefined ? [`${facts.percentageUsed} % of rated endurance used`] : [];
+  const detail = [...warning, ...sectors, ...wear];
+  const state =
+    value === 0 ? 'is back to normal' : value === 1 ? 'shows signs of wear or decay' : 'is failing';
+  return `${resource} SMART health ${state}${detail.length > 0 ? ` (${detail.join('; ')})` : ''}`;
 }
 
 /** How a threshold of this kind reads. */

@@ -22,7 +22,7 @@ export const SECTION_OF: Readonly<Record<RuleKind, SampleSection | null>> = {
   'fs.inodes': 'filesystems',
   'fs.forecast': 'filesystems',
   'service.down': 'services',
-  // Needs smartctl, not collected yet (inventory/SMART issue): never observed for now.
+  // Read from smartctl off the sample (checks/smart.ts): the metrics report stays small.
   'disk.smart': null,
   'temperature.high': 'temperatures',
   'battery.wear': 'battery',

@@ -1,3 +1,4 @@
+import type { SmartCheck } from '../checks/smart.js';
 import type { AgentConfig, ConfigFlags } from '../config/config.js';
 import { type ConfigSources, loadConfig } from '../config/config.js';
 import type { FingerprintResult } from '../identity/fingerprint.js';
@@ -30,6 +31,8 @@ export interface CliWiring {
   inventory(log: Log): InventorySource<unknown>;
   fingerprint(): Promise<FingerprintResult>;
   hostInfo(): Promise<HostInfo>;
+  /** Disk health from smartctl; tests leave it out. */
+  smart?(log: Log): SmartCheck;
   /** Test hook: timers for `run`. */
   readonly scheduler?: Scheduler;
   /** Test hook: connection tuning for `run` (short backoff and restart spread). */

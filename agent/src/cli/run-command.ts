@@ -132,6 +132,7 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
     saveSecret: (secret) => saveRotatedSecret(store, credentials.value.agentId, secret),
     writeStatus: (status) => statusFile.write(status),
     bootRecord: createBootRecordFile(config.stateDir),
+    ...(wiring.smart && { smart: wiring.smart(log) }),
     log,
     clock: io.clock,
     random: io.random,

@@ -1,4 +1,7 @@
+import { createSmartCheck } from '../checks/smart.js';
 import { createSampler } from '../collectors/index.js';
+import { createSmartReader } from '../collectors/smart/reader.js';
+import { systemSmartctl } from '../collectors/smart/run.js';
 import { machineFingerprint, SYSTEM_FINGERPRINT_DEPS } from '../identity/fingerprint.js';
 import { readHostInfo, systemHostInfoDeps } from '../identity/host-info.js';
 import { collectInventoryOffLoop, type ProbeResult } from '../inventory/index.js';
@@ -14,6 +17,11 @@ export const SYSTEM_WIRING: CliWiring = {
     hash: (result) => result.hash,
     toChunks: (result) => [...result.chunks],
   }),
+  // "Not available" (no smartctl, virtual disks) is said once at info level, never as a check.
+  smart: (log) =>
+    createSmartCheck({
+      reader: createSmartReader({ run: systemSmartctl(), clock: Date.now, log: log.info }),
+    }),
   fingerprint: () => machineFingerprint(SYSTEM_FINGERPRINT_DEPS),
   hostInfo: () => readHostInfo(systemHostInfoDeps(SYSTEM_FINGERPRINT_DEPS.readFile)),
 };

@@ -2,6 +2,7 @@
 // these types without importing the composition root).
 import type { CloseCodeName, Policy, Sample, WelcomeMessage } from '@vigie/shared';
 import type { BootRecordStore } from '../checks/reboot.js';
+import type { SmartCheck } from '../checks/smart.js';
 import type { CollectRequest } from '../collectors/collector.js';
 import type { RuntimeStatus } from '../credentials/status-file.js';
 import type { HostInfo } from '../identity/host-info.js';
@@ -45,6 +46,8 @@ export interface AgentDeps<S> {
   readonly random: () => number;
   /** Where the host's last boot time is kept across runs; without it `host.reboot` is never observed. */
   readonly bootRecord?: BootRecordStore;
+  /** Disk health from smartctl (slow cycle); without it `disk.smart` is never observed. */
+  readonly smart?: SmartCheck;
   readonly heartbeatIntervalSec: number;
   /** Development override of the policy's fast-cycle interval. */
   readonly metricsIntervalSec?: number;

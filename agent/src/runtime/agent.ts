@@ -59,6 +59,7 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
     checks,
     clockDrift,
     reboot,
+    ...(deps.smart && { smart: deps.smart }),
     rebootLoaded: reboot?.load() ?? Promise.resolve(),
     reportChange,
     checksEvaluated: () => snapshots.evaluated(),

@@ -94,3 +94,46 @@ describe('createMetricsCycle', () => {
     expect(t.queued).toEqual([{ type: 'metrics', sample: { at: 7 } }]);
   });
 });
+
+describe('createMetricsCycle with SMART', () => {
+  it('reads SMART on slow cycles only, in the background, and evaluates each reading once', async () => {
+    const smartCalls: number[] = [];
+    const extras: string[][] = [];
+    const cycle = createMetricsCycle({
+      sampler: { collect: async () => ({ at: 1 }) },
+      policy: () => DEFAULT_POLICY,
+      checks: {
+        evaluate: (_sample, _now, extra = []) => {
+          extras.push(extra.filter((o) => o.kind === 'disk.smart').map((o) => o.resource));
+          return [];
+        },
+        rules: () => [],
+      },
+      clockDrift: { observation: () => ({ kind: 'clock.drift', resource: '', value: null }) },
+      smart: {
+        observe: async (now) => {
+          smartCalls.push(now);
+          return [{ kind: 'disk.smart', resource: '/dev/sda', value: 0 }];
+        },
+      },
+      rebootLoaded: Promise.resolve(),
+      reportChange: () => {},
+      queue: () => {},
+      log: SILENT_LOG,
+      clock: () => 0,
+    });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    cycle.fast();
+    await settle();
+    expect(smartCalls).toEqual([]);
+    cycle.slow(true);
+    await settle();
+    cycle.fast();
+    await settle();
+    cycle.fast();
+    await settle();
+    expect(smartCalls).toHaveLength(1);
+    // A quick read joins the slow cycle's own evaluation; a slower one the next cycle's. Never twice.
+    expect(extras).toEqual([[], ['/dev/sda'], [], []]);
+  });
+});

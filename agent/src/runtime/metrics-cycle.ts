@@ -3,6 +3,7 @@ import type { ClockDrift } from '../checks/clock-drift.js';
 import type { CheckChange, LocalChecks } from '../checks/local-checks.js';
 import { type CheckObservation, servicesToCollect } from '../checks/observations.js';
 import type { RebootCheck } from '../checks/reboot.js';
+import type { SmartCheck } from '../checks/smart.js';
 import type { Log } from '../logger.js';
 import type { OutboxItem } from '../transport/outbox.js';
 import type { Sampler } from './agent-deps.js';
@@ -23,6 +24,8 @@ export interface MetricsCycleDeps {
   readonly checks: Pick<LocalChecks, 'evaluate' | 'rules'>;
   readonly clockDrift: Pick<ClockDrift, 'observation'>;
   readonly reboot?: Pick<RebootCheck, 'observe'>;
+  /** Disk health from smartctl, read in the background on slow cycles; never read without it. */
+  readonly smart?: SmartCheck;
   /** Settles once the boot record is read; samples wait for it so a reboot is judged on it. */
   readonly rebootLoaded: Promise<void>;
   readonly reportChange: (change: CheckChange) => void;
@@ -38,6 +41,25 @@ export function createMetricsCycle(deps: MetricsCycleDeps): MetricsCycle {
   const { log, checks } = deps;
   let collecting = false;
   let slowDue = false;
+  // SMART readings land between cycles (smartctl takes a while per disk) and join the next evaluation.
+  let smartRunning = false;
+  let smartReadings: CheckObservation[] = [];
+
+  function readSmart(): void {
+    if (!deps.smart || smartRunning) return;
+    smartRunning = true;
+    deps.smart
+      .observe(deps.clock())
+      .then(
+        (observations) => {
+          if (observations.length > 0) smartReadings = observations;
+        },
+        (error) => log.warn('SMART read failed', { error: (error as Error).message }),
+      )
+      .finally(() => {
+        smartRunning = false;
+      });
+  }
 
   const collectedServices = () => servicesToCollect(deps.policy().services, checks.rules());
 
@@ -49,6 +71,7 @@ export function createMetricsCycle(deps: MetricsCycleDeps): MetricsCycle {
       return;
     }
     collecting = true;
+    if (slow) readSmart();
     try {
       const sample = await deps.sampler.collect({ slow, services: collectedServices() });
       await deps.rebootLoaded;
@@ -86,7 +109,10 @@ export function createMetricsCycle(deps: MetricsCycleDeps): MetricsCycle {
         checks.rules().find((rule) => rule.kind === 'host.reboot'),
       );
       if (rebooted) extra.push(rebooted);
-      return checks.evaluate(sample, now, extra);
+      extra.push(...smartReadings);
+      const changes = checks.evaluate(sample, now, extra);
+      smartReadings = [];
+      return changes;
     } catch (error) {
       log.warn('check evaluation failed', { error: (error as Error).message });
       return undefined;

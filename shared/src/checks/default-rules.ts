@@ -92,15 +92,17 @@ export const DEFAULT_CHECK_RULES: readonly CheckRule[] = Object.freeze([
     options: { services: [] },
   },
   {
-    // Value 1 = SMART overall health failing. No observation exists until smartctl is collected (the
-    // inventory/SMART issue): the rule is here so policies can already carry it.
+    // Read from smartctl every 10 min. Value 2 = failing (the drive's own verdict, a prefail attribute
+    // past threshold, an NVMe critical warning); 1 = degrading (reallocated/pending/uncorrectable
+    // sectors growing, NVMe wear ≥ 90 %); 0 = fine. A degrading disk stays flagged a day after its
+    // counters stop growing, and a failed verdict must read passed for a day before it clears.
     kind: 'disk.smart',
     enabled: true,
     direction: 'above',
-    warning: null,
-    critical: { trigger: 0, clear: 0 },
+    warning: { trigger: 0, clear: 0 },
+    critical: { trigger: 1, clear: 1 },
     forSec: 0,
-    clearForSec: HOUR,
+    clearForSec: 24 * HOUR,
   },
   {
     // Netdata's and most vendors' warning/critical bands for CPU packages and drives; per sensor chip.

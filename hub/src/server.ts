@@ -20,6 +20,7 @@ import { ensureSamplePartitions } from './db/sample-partitions.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { createAgentSocket, HANDSHAKE_LIMIT_DEFAULTS } from './ingest/agent-socket.js';
 import { startLastHeardFlush } from './ingest/last-heard.js';
+import { metricsAllowList } from './metrics/routes.js';
 import { SESSION_LIMIT_DEFAULTS } from './ingest/session-flow.js';
 import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS } from './inventory/updates-sweep.js';
 import { type InventorySweeper, startInventorySweeper } from './licences/scheduler.js';
@@ -145,11 +146,13 @@ export async function startHub(
     policyFor: (hostId) => policies.policyFor(hostId),
     ...(signer && { agentUpdate: () => signer.announcement() }),
     ...ingestLimits(config),
+    observer: services.metrics.ingest,
   });
   const app = createApp(services, agentSocket.routes, {
     ...(signer && { signer }),
     ...(config.publicUrl !== undefined && { publicUrl: config.publicUrl }),
     ...(config.enrolRateLimit !== undefined && { enrolPerMinute: config.enrolRateLimit }),
+    metrics: { registry: services.metrics, allow: metricsAllowList(config) },
   });
 
   const limits = connectionLimits(config);

@@ -7,7 +7,7 @@ import {
 } from '@vigie/shared';
 import type { HubDeps } from '../config/deps.js';
 import type { LiveSessions } from './live-sessions.js';
-import { createDispatch } from './session-dispatch.js';
+import { createDispatch, type IngestObserver } from './session-dispatch.js';
 import {
   createFlowControl,
   SESSION_LIMIT_DEFAULTS,
@@ -22,6 +22,8 @@ export interface SessionOptions extends HandshakeOptions {
   /** Messages waiting for their commit before the socket stops being read. */
   readonly maxInFlight: number;
   readonly limits?: SessionLimits;
+  /** Told of each committed message (/metrics). */
+  readonly observer?: IngestObserver;
 }
 
 /**
@@ -71,7 +73,11 @@ export function createAgentSession(
   });
   const io = { flow, log, isClosed, close: fail };
   const handshake = createHandshake(deps, sessions, options, io);
-  const dispatch = createDispatch(deps, sessions, { ...io, sender: () => handshake.sender });
+  const dispatch = createDispatch(deps, sessions, {
+    ...io,
+    sender: () => handshake.sender,
+    observer: options.observer,
+  });
 
   function heard(): void {
     const hostId = handshake.sender?.hostId;

@@ -3,12 +3,12 @@ import type { HubConfig } from './config/config.js';
 import type { HubDeps } from './config/deps.js';
 import { parseIncidentSettings } from './config/incident-settings.js';
 import { hubPolicy } from './config/policy-file.js';
+import { engineOf } from './db/dialect.js';
 import { createCredentialCache } from './identity/credential-cache.js';
 import type { IncidentNotifier } from './incidents/notifier.js';
 import type { IncidentRuntime } from './incidents/runtime.js';
 import { parseSlaSettings } from './incidents/sla/parse-settings.js';
 import { STORED_UPSTREAM } from './incidents/upstream.js';
-import { engineOf } from './db/dialect.js';
 import { createLiveSessions, type LiveSessions } from './ingest/live-sessions.js';
 import { createHubMetrics, type HubMetrics } from './metrics/hub-metrics.js';
 import {

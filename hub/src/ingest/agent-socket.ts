@@ -14,8 +14,8 @@ import {
   type HandshakeTicket,
 } from './handshake-admission.js';
 import { offerHelloNonces } from './hello-nonce.js';
-import type { IngestObserver } from './session-dispatch.js';
 import type { LiveSessions } from './live-sessions.js';
+import type { IngestObserver } from './session-dispatch.js';
 import { SESSION_LIMIT_DEFAULTS, type SessionLimits } from './session-flow.js';
 
 export { HANDSHAKE_LIMIT_DEFAULTS, type HandshakeLimits } from './handshake-admission.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { poolOf, sqliteHandleOf } from '../db/connect.js';
 import type { Database } from '../db/database.js';
 import type { IngestObserver } from '../ingest/session-dispatch.js';

@@ -29,7 +29,7 @@ const checkState = (seq: number): CheckStateMessage => ({
 });
 
 /** The value of one series in a text exposition, e.g. `vigie_incidents_open{priority="5",level="N3"}`. */
-function valueOf(body: string, series: string): number | undefined {
+function seriesValue(body: string, series: string): number | undefined {
   const line = body.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
@@ -54,15 +54,15 @@ describe('GET /metrics', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const body = await res.text();
-    expect(valueOf(body, 'vigie_agents_connected')).toBe(1);
-    expect(valueOf(body, 'vigie_ingest_reports_total{type="metrics"}')).toBe(1);
-    expect(valueOf(body, 'vigie_ingest_reports_total{type="checkState"}')).toBe(1);
-    expect(valueOf(body, 'vigie_ingest_commit_seconds_count{type="metrics"}')).toBe(1);
-    expect(valueOf(body, 'vigie_ingest_commit_batch_samples_sum')).toBe(2);
-    expect(valueOf(body, 'vigie_incidents_open{priority="5",level="N3"}')).toBe(1);
-    expect(valueOf(body, 'vigie_outbox_backlog')).toBe(0);
-    expect(valueOf(body, 'vigie_outbox_dead_letters')).toBe(0);
-    expect(valueOf(body, 'vigie_db_connections{state="idle"}')).toBeGreaterThanOrEqual(0);
+    expect(seriesValue(body, 'vigie_agents_connected')).toBe(1);
+    expect(seriesValue(body, 'vigie_ingest_reports_total{type="metrics"}')).toBe(1);
+    expect(seriesValue(body, 'vigie_ingest_reports_total{type="checkState"}')).toBe(1);
+    expect(seriesValue(body, 'vigie_ingest_commit_seconds_count{type="metrics"}')).toBe(1);
+    expect(seriesValue(body, 'vigie_ingest_commit_batch_samples_sum')).toBe(2);
+    expect(seriesValue(body, 'vigie_incidents_open{priority="5",level="N3"}')).toBe(1);
+    expect(seriesValue(body, 'vigie_outbox_backlog')).toBe(0);
+    expect(seriesValue(body, 'vigie_outbox_dead_letters')).toBe(0);
+    expect(seriesValue(body, 'vigie_db_connections{state="idle"}')).toBeGreaterThanOrEqual(0);
     for (const name of [
       'vigie_notification_latency_seconds_count',
       'vigie_hub_nodejs_eventloop_lag_seconds',

@@ -23,6 +23,7 @@ import { startLastHeardFlush } from './ingest/last-heard.js';
 import { SESSION_LIMIT_DEFAULTS } from './ingest/session-flow.js';
 import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS } from './inventory/updates-sweep.js';
 import { type InventorySweeper, startInventorySweeper } from './licences/scheduler.js';
+import { metricsAllowList } from './metrics/routes.js';
 import type { Notifications } from './notify/notifications.js';
 import { markAllDisconnected } from './repositories/hosts.js';
 import { type RetentionJob, startRetentionJob } from './retention/job.js';
@@ -145,11 +146,13 @@ export async function startHub(
     policyFor: (hostId) => policies.policyFor(hostId),
     ...(signer && { agentUpdate: () => signer.announcement() }),
     ...ingestLimits(config),
+    observer: services.metrics.ingest,
   });
   const app = createApp(services, agentSocket.routes, {
     ...(signer && { signer }),
     ...(config.publicUrl !== undefined && { publicUrl: config.publicUrl }),
     ...(config.enrolRateLimit !== undefined && { enrolPerMinute: config.enrolRateLimit }),
+    metrics: { registry: services.metrics, allow: metricsAllowList(config) },
   });
 
   const limits = connectionLimits(config);

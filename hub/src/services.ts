@@ -3,12 +3,14 @@ import type { HubConfig } from './config/config.js';
 import type { HubDeps } from './config/deps.js';
 import { parseIncidentSettings } from './config/incident-settings.js';
 import { hubPolicy } from './config/policy-file.js';
+import { engineOf } from './db/dialect.js';
 import { createCredentialCache } from './identity/credential-cache.js';
 import type { IncidentNotifier } from './incidents/notifier.js';
 import type { IncidentRuntime } from './incidents/runtime.js';
 import { parseSlaSettings } from './incidents/sla/parse-settings.js';
 import { STORED_UPSTREAM } from './incidents/upstream.js';
 import { createLiveSessions, type LiveSessions } from './ingest/live-sessions.js';
+import { createHubMetrics, type HubMetrics } from './metrics/hub-metrics.js';
 import {
   createNotifications,
   type NotificationOverrides,
@@ -41,6 +43,8 @@ export interface HubServices {
   readonly policies: PolicyService;
   /** The agent artefacts served at /downloads (`--agent-artefacts`). */
   readonly artefacts: ArtefactStore;
+  /** The Prometheus registry served at /metrics and the observers ingest and delivery report to. */
+  readonly metrics: HubMetrics;
 }
 
 /** The incident rules and SLA settings of the configuration (`--incident-rules`, `--sla-rules`). */
@@ -73,7 +77,14 @@ export function createHubServices(
   base: HubBase,
   seams: NotificationOverrides = {},
 ): HubServices {
-  const notifications = createNotifications(base, notificationSettings(config), seams);
+  const sessions = createLiveSessions(base.clock);
+  const metrics = createHubMetrics({
+    db: base.db,
+    connectedAgents: () => sessions.size,
+    // Several hubs share PostgreSQL: each one's series carry its instance id.
+    ...(engineOf(base.db) === 'postgres' && { instanceId: sessions.instanceId }),
+  });
+  const notifications = createNotifications(base, notificationSettings(config), seams, metrics.delivery);
   const incidents = createIncidentRuntime(config, { notifier: notifications.notifier, random: base.random });
   const deps: HubDeps = {
     ...base,
@@ -81,7 +92,6 @@ export function createHubServices(
     credentials: createCredentialCache(base.db, base.clock),
     incidents,
   };
-  const sessions = createLiveSessions(base.clock);
   // The `--policy` file is the defaults under the stored layers (global, client, site, role, host).
   const policies = createPolicyService(deps, hubPolicy(config), () => policyReceivers(sessions));
   return {
@@ -90,5 +100,6 @@ export function createHubServices(
     sessions,
     policies,
     artefacts: createArtefactStore(config.agentArtefactsDir),
+    metrics,
   };
 }

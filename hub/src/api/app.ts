@@ -1,3 +1,4 @@
+import type { BlockList } from 'node:net';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -6,6 +7,8 @@ import { auditRoutes } from '../audit/routes.js';
 import { recordSecurityEvent } from '../audit/store.js';
 import { createConsole } from '../console/console-app.js';
 import { sessionOrBearerAuth } from '../console/security/api-session.js';
+import type { HubMetrics } from '../metrics/hub-metrics.js';
+import { metricsRoutes } from '../metrics/routes.js';
 import type { NotificationsApi } from '../notify/channels/service.js';
 import { rateLimitByAddress } from '../security/rate-limit.js';
 import type { HubServices } from '../services.js';
@@ -54,6 +57,8 @@ export interface AppOptions {
   signer?: ArtefactSigner;
   /** The URL agents reach the hub at, for install scripts; defaults to each request's origin. */
   publicUrl?: string;
+  /** Serve the registry at /metrics to the `allow` addresses, or to an admin's bearer token. */
+  metrics?: { registry: HubMetrics; allow: BlockList };
 }
 
 /**
@@ -89,6 +94,8 @@ export function createApp(services: AppServices, agentSocket?: Hono, options: Ap
   );
 
   app.route('/healthz', healthRoutes(deps, sessions));
+  if (options.metrics)
+    app.route('/metrics', metricsRoutes(deps, options.metrics.registry, options.metrics.allow));
   if (agentSocket) app.route('/api/v1/agent/ws', agentSocket);
   // Artefacts and installers are public: they hold no secret, and the machine being installed
   // has nothing to authenticate with yet.

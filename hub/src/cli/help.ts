@@ -67,6 +67,8 @@ Options:
                                 [env VIGIE_HUB_LEGACY_HELLO, default allow]
   --trusted-proxies <cidrs>     Reverse proxies whose X-Forwarded-For is believed (addresses/CIDRs,
                                 comma-separated) [env VIGIE_HUB_TRUSTED_PROXIES, default none]
+  --metrics-allow <cidrs>       Who may scrape /metrics without an admin API token ('' for nobody)
+                                [env VIGIE_HUB_METRICS_ALLOW, default 127.0.0.0/8,::1]
   --headers-timeout <s>         Close a socket whose request headers are not in within s of accept
                                 (also one that sends nothing)   [env VIGIE_HUB_HEADERS_TIMEOUT, default 10]
   --request-timeout <s>         Close a socket whose request is not in within s

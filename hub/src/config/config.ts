@@ -131,6 +131,17 @@ const configSchema = z.object({
       },
     })
     .optional(),
+  /** Who may scrape /metrics without an admin token (addresses or CIDRs; default loopback). */
+  metricsAllow: z
+    .string()
+    .max(4096)
+    .refine((text) => parseTrustedProxies(text).ok, {
+      error: (issue) => {
+        const parsed = parseTrustedProxies(String(issue.input));
+        return parsed.ok ? 'invalid metrics allowlist' : parsed.message;
+      },
+    })
+    .optional(),
   // Connection bounds, defaulted in security/connection-guard.ts (10 s, 60 s, from `ulimit -n`).
   /** From accept to the end of the request headers (a socket that sends nothing is closed then too). */
   headersTimeoutSec: z.coerce.number().min(0.1).max(600).optional(),
@@ -211,6 +222,7 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
   maxHandshakesPerAddress: 'VIGIE_HUB_MAX_HANDSHAKES_PER_ADDRESS',
   enrolRateLimit: 'VIGIE_HUB_ENROL_RATE_LIMIT',
   trustedProxies: 'VIGIE_HUB_TRUSTED_PROXIES',
+  metricsAllow: 'VIGIE_HUB_METRICS_ALLOW',
   headersTimeoutSec: 'VIGIE_HUB_HEADERS_TIMEOUT',
   requestTimeoutSec: 'VIGIE_HUB_REQUEST_TIMEOUT',
   maxConnections: 'VIGIE_HUB_MAX_CONNECTIONS',

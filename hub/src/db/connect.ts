@@ -44,7 +44,9 @@ export function openPostgres(url: string, options: PoolOptions = {}): Kysely<Dat
   // An idle client losing its server (restart, failover) must not crash the hub; the pool
   // replaces it and the next query reports the error to its caller.
   pool.on('error', () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PgTextPlugin()] });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PgTextPlugin()] });
+  POOLS.set(db, pool);
+  return db;
 }
 
 /** Open (creating if needed) the embedded SQLite database: WAL, foreign keys, a busy timeout. */
@@ -66,6 +68,13 @@ export function openSqlite(file: string): Kysely<Database> {
 
 // The ingest hot path runs prepared statements on the same connection (docs/decisions/0018).
 const SQLITE_HANDLES = new WeakMap<Kysely<Database>, SQLite.Database>();
+
+const POOLS = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/** The PostgreSQL pool under a database opened by `openPostgres` (its state for /metrics). */
+export function poolOf(db: Kysely<Database>): pg.Pool | undefined {
+  return POOLS.get(db);
+}
 
 /** The better-sqlite3 connection under a database opened by `openSqlite` (undefined otherwise). */
 export function sqliteHandleOf(db: Kysely<Database>): SQLite.Database | undefined {

@@ -8,7 +8,7 @@ import {
 import type { HubDeps } from '../config/deps.js';
 import { isMisbehaviourClose, reportAgentMisbehaviour } from '../identity/agent-misbehaving.js';
 import type { LiveSessions } from './live-sessions.js';
-import { createDispatch } from './session-dispatch.js';
+import { createDispatch, type IngestObserver } from './session-dispatch.js';
 import {
   createFlowControl,
   SESSION_LIMIT_DEFAULTS,
@@ -23,6 +23,8 @@ export interface SessionOptions extends HandshakeOptions {
   /** Messages waiting for their commit before the socket stops being read. */
   readonly maxInFlight: number;
   readonly limits?: SessionLimits;
+  /** Told of each committed message (/metrics). */
+  readonly observer?: IngestObserver;
 }
 
 /**
@@ -87,7 +89,11 @@ export function createAgentSession(
   });
   const io = { flow, log, isClosed, close: fail };
   const handshake = createHandshake(deps, sessions, options, io);
-  const dispatch = createDispatch(deps, sessions, { ...io, sender: () => handshake.sender });
+  const dispatch = createDispatch(deps, sessions, {
+    ...io,
+    sender: () => handshake.sender,
+    observer: options.observer,
+  });
 
   function heard(): void {
     const hostId = handshake.sender?.hostId;

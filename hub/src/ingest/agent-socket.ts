@@ -15,6 +15,7 @@ import {
 } from './handshake-admission.js';
 import { offerHelloNonces } from './hello-nonce.js';
 import type { LiveSessions } from './live-sessions.js';
+import type { IngestObserver } from './session-dispatch.js';
 import { SESSION_LIMIT_DEFAULTS, type SessionLimits } from './session-flow.js';
 
 export { HANDSHAKE_LIMIT_DEFAULTS, type HandshakeLimits } from './handshake-admission.js';
@@ -49,6 +50,8 @@ export interface AgentSocketOptions {
   readonly rotation?: RotationSettings;
   /** Hellos without a nonce proof are accepted until this instant (0025; default: always). */
   readonly legacyHelloUntil?: number;
+  /** Told of each committed message (/metrics). */
+  readonly observer?: IngestObserver;
 }
 
 /**
@@ -128,6 +131,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
             ...(nonce !== undefined && { nonce }),
             ...(options.legacyHelloUntil !== undefined && { legacyHelloUntil: options.legacyHelloUntil }),
             ...(options.limits && { limits: options.limits }),
+            ...(options.observer && { observer: options.observer }),
             rates,
             rotation,
             onHandshakeDone: admitted.ticket.release,

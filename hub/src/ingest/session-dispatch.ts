@@ -13,6 +13,12 @@ import type { Refusal } from './commit-in-transaction.js';
 import type { LiveSessions } from './live-sessions.js';
 import type { FlowControl } from './session-flow.js';
 
+/** What ingest reports of each committed message (/metrics; counters and histograms only). */
+export interface IngestObserver {
+  /** One data message committed (or found a duplicate) `seconds` after its commit started. */
+  committed(type: AgentDataMessage['type'], seconds: number, samples: number): void;
+}
+
 /** What the session lends the dispatcher: its queue and sender, its close, and who the agent is. */
 export interface DispatchIo {
   readonly flow: Pick<FlowControl, 'enqueue' | 'send'>;
@@ -20,6 +26,7 @@ export interface DispatchIo {
   readonly close: (code: CloseCodeName, detail: string) => void;
   /** The authenticated agent (undefined until the hello is checked). */
   readonly sender: () => SenderIdentity | undefined;
+  readonly observer?: IngestObserver | undefined;
 }
 
 /**
@@ -63,8 +70,11 @@ export function createDispatch(
   async function onData(message: AgentDataMessage, refusedSamples?: readonly RefusedSample[]): Promise<void> {
     const sender = io.sender();
     if (!sender) return;
+    const started = performance.now();
     const outcome = await commitDataMessage(deps, sender, message, refusedSamples);
     sessions.storage.succeeded();
+    const samples = message.type === 'metrics' ? message.samples.length : 0;
+    io.observer?.committed(message.type, (performance.now() - started) / 1000, samples);
     if (outcome.status === 'stored' && outcome.refused) reportRefused(sender, message, outcome.refused);
     if (outcome.status === 'stored' && outcome.gapFrom !== undefined) {
       log.warn(

@@ -37,6 +37,8 @@ export interface DeliveryWorkerDeps {
   readonly random: RandomBytes;
   /** Uniform in [0, 1); spreads retries so receivers coming back are not hit all at once. */
   readonly jitter: () => number;
+  /** Told how long each delivered notice waited since it was queued (/metrics). */
+  readonly observer?: { sent(seconds: number): void };
 }
 
 export interface TickReport {
@@ -104,6 +106,7 @@ export function createDeliveryWorker(
     const now = deps.clock();
     if (result.ok) {
       await markDeliverySent(db, row.id, claim, now);
+      deps.observer?.sent(Math.max(0, now - row.created_at) / 1000);
       return 'sent' as const;
     }
     const dead = !result.retryable || row.attempts >= options.maxAttempts;

@@ -27,11 +27,17 @@ export interface NotificationOverrides {
   jitter?: () => number;
 }
 
+/** Told of each notice delivered (the hub's metrics). */
+export interface DeliveryObserver {
+  sent(seconds: number): void;
+}
+
 /** Build the guard, the senders, the outbox notifier and the delivery worker (not started). */
 export function createNotifications(
   deps: Pick<HubDeps, 'db' | 'clock' | 'random' | 'log'>,
   settings: NotificationSettings,
   overrides: NotificationOverrides = {},
+  observer?: DeliveryObserver,
 ): Notifications {
   const guard = createTargetGuard({
     allow: settings.allow,
@@ -53,6 +59,7 @@ export function createNotifications(
       log: deps.log,
       random: deps.random,
       jitter: overrides.jitter ?? Math.random,
+      ...(observer && { observer }),
     },
     send,
     settings.worker,

@@ -1,4 +1,13 @@
 export {
+  badValueMessage,
+  type CliLanguage,
+  cliLanguage,
+  cliTexts,
+  EX_USAGE,
+  expectedOf,
+  parseArgsMessage,
+} from './cli/cli-messages.js';
+export {
   ALWAYS_OPEN,
   addBusinessTime,
   type BusinessCalendar,

@@ -31,6 +31,7 @@ type Texts = {
   existingFile: string;
   existingDir: string;
   missingDir: (dir: string) => string;
+  seeHelp: (command: string) => string;
 };
 
 const TEXTS: Record<CliLanguage, Texts> = {
@@ -50,6 +51,7 @@ const TEXTS: Record<CliLanguage, Texts> = {
     existingFile: 'un fichier existant',
     existingDir: 'un répertoire existant',
     missingDir: (dir) => `le répertoire ${dir} n'existe pas`,
+    seeHelp: (command) => `Voir '${command} --help'.`,
   },
   en: {
     bad: (name, got, expected) => `${name}: '${got}' is not ${expected}`,
@@ -67,6 +69,7 @@ const TEXTS: Record<CliLanguage, Texts> = {
     existingFile: 'an existing file',
     existingDir: 'an existing directory',
     missingDir: (dir) => `directory ${dir} does not exist`,
+    seeHelp: (command) => `Run '${command} --help' for usage.`,
   },
 };
 
@@ -116,8 +119,10 @@ export function badValueMessage(
   schema: z.ZodType,
   issueMessage: string,
 ): string {
-  const shown = String(got);
-  if (shown === '') return TEXTS[language].empty(name);
+  const text = String(got);
+  if (text === '') return TEXTS[language].empty(name);
+  // Inline JSON can be long: the start is enough to recognise it.
+  const shown = text.length > 80 ? `${text.slice(0, 77)}…` : text;
   const expected = expectedOf(schema, language);
   return expected !== undefined
     ? TEXTS[language].bad(name, shown, expected)
@@ -129,7 +134,8 @@ export function parseArgsMessage(error: unknown, language: CliLanguage): string 
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS')) return undefined;
   const message = (error as Error).message;
-  const option = /'(-[^' ]+)/.exec(message)?.[1];
+  // The long name when there is one: "Option '-q, --quiet' does not take an argument".
+  const option = /--[\w-]+/.exec(message)?.[0] ?? /'(-[^' ]+)/.exec(message)?.[1];
   if (option === undefined) return message;
   const texts = TEXTS[language];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return texts.unknownOption(option);

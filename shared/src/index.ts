@@ -50,6 +50,15 @@ export {
   type Threshold,
   thresholdProblems,
 } from './checks/rule.js';
+export {
+  badValueMessage,
+  type CliLanguage,
+  cliLanguage,
+  cliTexts,
+  EX_USAGE,
+  expectedOf,
+  parseArgsMessage,
+} from './cli/cli-messages.js';
 export { CHECK_STATE_RANK, CHECK_STATES, type CheckState } from './domain/check-state.js';
 export {
   type EscalationStep,

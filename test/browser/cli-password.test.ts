@@ -68,7 +68,7 @@ describe('console passwords from vigie-hub', () => {
         'premier mot de passe\n',
       ).code,
     ).toBe(0);
-    expect(cli(['user', 'create', 'dave', '--role', 'n1', '--password-stdin'], 'court\n').code).toBe(2);
+    expect(cli(['user', 'create', 'dave', '--role', 'n1', '--password-stdin'], 'court\n').code).toBe(64);
     const url = await startHub();
     const session = await signIn(url, 'carol', 'premier mot de passe');
     expect(session).toBeDefined();

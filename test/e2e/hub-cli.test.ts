@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,16 +18,47 @@ describe('vigie-hub CLI', () => {
     expect(start.output).toMatch(/--heartbeat-interval/);
   });
 
-  it('exits 2 with a clear message on an unknown command, an unknown flag or a bad value', async () => {
+  it('exits 64 (EX_USAGE) with a clear message on an unknown command, an unknown flag or a bad value', async () => {
     const unknown = await runCli(HUB_BIN, ['frobnicate']);
-    expect(unknown).toMatchObject({ code: 2 });
+    expect(unknown).toMatchObject({ code: 64 });
     expect(unknown.output).toMatch(/unknown command 'frobnicate'/);
     const flag = await runCli(HUB_BIN, ['migrate', '--nope', '--db', db]);
-    expect(flag.code).toBe(2);
+    expect(flag.code).toBe(64);
     expect(flag.output).toMatch(/--nope/);
     const port = await runCli(HUB_BIN, ['start', '--port', '99999', '--db', db]);
-    expect(port.code).toBe(2);
+    expect(port.code).toBe(64);
     expect(port.output).toMatch(/--port/);
+  });
+
+  it('names the flag, the value and what it expects, in French unless LANG is English, with no stack', async () => {
+    const fr = await runCli(HUB_BIN, ['start', '--port', 'abc', '--db', db], {
+      LANG: 'fr_FR.UTF-8',
+      LC_ALL: '',
+    });
+    expect(fr.code).toBe(64);
+    expect(fr.output).toContain("--port : « abc » n'est pas un nombre entier entre 0 et 65535");
+    expect(fr.output).not.toMatch(/\bat .*\.js:\d+/);
+    const en = await runCli(HUB_BIN, ['start', '--log-level', 'loud', '--db', db], {
+      LANG: 'en_US.UTF-8',
+      LC_ALL: '',
+    });
+    expect(en.code).toBe(64);
+    expect(en.output).toContain("--log-level: 'loud' is not one of fatal, error");
+    const unknown = await runCli(HUB_BIN, ['start', '--nope'], { LANG: 'C.UTF-8', LC_ALL: '' });
+    expect(unknown.output).toContain('option inconnue --nope');
+  });
+
+  it('refuses --db in a directory that does not exist unless --create, and creates a file in one that does', async () => {
+    const typo = join(dir, 'no-such-dir', 'hub.db');
+    const refused = await runCli(HUB_BIN, ['migrate', '--db', typo]);
+    expect(refused.code).toBe(64);
+    expect(refused.output).toMatch(/--db .*no-such-dir.*--create/);
+    expect(existsSync(typo)).toBe(false);
+    expect((await runCli(HUB_BIN, ['migrate', '--db', typo, '--create'])).code).toBe(0);
+    expect(existsSync(typo)).toBe(true);
+    const fresh = join(dir, 'fresh.db');
+    expect((await runCli(HUB_BIN, ['migrate', '--db', fresh])).code).toBe(0);
+    expect(existsSync(fresh)).toBe(true);
   });
 
   it('creates, lists and revokes enrolment tokens in the database it is given', async () => {
@@ -64,6 +95,6 @@ describe('vigie-hub CLI', () => {
     expect(again.code).toBe(1);
     expect(again.output).toMatch(/already exists/);
     const badRole = await runCli(HUB_BIN, ['user', 'create', 'bob', '--role', 'boss', '--db', db]);
-    expect(badRole.code).toBe(2);
+    expect(badRole.code).toBe(64);
   });
 });

@@ -14,7 +14,7 @@ describe('vigie-hub start --policy', () => {
       expect(help.output).toContain(flag);
   });
 
-  it('refuses to start on a bad policy file, naming the file and the key, with exit 2', async () => {
+  it('refuses to start on a bad policy file, naming the file and the key, with exit 64', async () => {
     const file = join(dir, 'policy.json');
     writeFileSync(file, JSON.stringify({ metricsIntervalSec: 1, processesIntervalSec: 'often' }));
     const started = await runCli(HUB_BIN, [
@@ -26,13 +26,15 @@ describe('vigie-hub start --policy', () => {
       '--policy',
       file,
     ]);
-    expect(started.code).toBe(2);
-    expect(started.output).toContain(`invalid --policy: policy file ${file}: processesIntervalSec`);
+    expect(started.code).toBe(64);
+    expect(started.output).toContain(`n'est pas valide (policy file ${file}: processesIntervalSec`);
 
     const missing = await runCli(HUB_BIN, ['start', '--port', '0', '--db', join(dir, 'hub.db')], {
       VIGIE_HUB_POLICY: join(dir, 'missing.json'),
     });
-    expect(missing.code).toBe(2);
-    expect(missing.output).toMatch(/invalid VIGIE_HUB_POLICY: policy file .*missing\.json: ENOENT/);
+    expect(missing.code).toBe(64);
+    expect(missing.output).toMatch(
+      /VIGIE_HUB_POLICY : « .* » n'est pas valide \(policy file .*missing\.json: ENOENT/,
+    );
   });
 });

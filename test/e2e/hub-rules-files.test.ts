@@ -24,12 +24,14 @@ describe('vigie-hub start --incident-rules FILE --sla-rules FILE', () => {
       expect(help.output).toContain(flag);
   });
 
-  it('refuses a bad rules file with exit 2, naming the flag and the key', async () => {
+  it('refuses a bad rules file with exit 64, naming the flag and the key', async () => {
     const db = join(dir, 'refused.db');
     const badRules = file('bad-incident.json', { urgency: { warning: 9, critical: 4 } });
     const refused = await runCli(HUB_BIN, ['start', '--port', '0', '--db', db, '--incident-rules', badRules]);
-    expect(refused.code).toBe(2);
-    expect(refused.output).toContain('invalid --incident-rules: incident rules: urgency.warning');
+    expect(refused.code).toBe(64);
+    expect(refused.output).toMatch(
+      /--incident-rules : « .* » n'est pas valide \(incident rules: urgency\.warning/,
+    );
 
     const missing = await runCli(HUB_BIN, [
       'start',
@@ -40,8 +42,8 @@ describe('vigie-hub start --incident-rules FILE --sla-rules FILE', () => {
       '--sla-rules',
       join(dir, 'none.json'),
     ]);
-    expect(missing.code).toBe(2);
-    expect(missing.output).toMatch(/invalid --sla-rules: .*ENOENT/);
+    expect(missing.code).toBe(64);
+    expect(missing.output).toMatch(/--sla-rules : .*ENOENT/);
   });
 
   it('runs on the rules the files give: a ticket opened by hand lands in N2 with a 1 h time to own', async () => {

@@ -134,14 +134,14 @@ describe('vigie-agent', () => {
   describe('usage errors exit with 2', () => {
     it.each([
       [['frobnicate'], /unknown command 'frobnicate'/],
-      [['run', '--metric-interval', '1'], /run: Unknown option '--metric-interval'/],
+      [['run', '--metric-interval', '1'], /run: option inconnue --metric-interval/],
       [['status', 'extra'], /status: .*positional/],
       [[], /Usage:/],
-      [['run', '--metrics-interval', 'fast'], /option --metrics-interval: /],
+      [['run', '--metrics-interval', 'fast'], /--metrics-interval : « fast »/],
       [['enroll', '--token', TOKEN], /missing --hub/],
     ])('%j', async (argv, message) => {
       const result = await run(argv);
-      expect(result.code).toBe(2);
+      expect(result.code).toBe(64);
       expect(result.stderr).toMatch(message);
     });
   });

@@ -1,6 +1,9 @@
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { cliLanguage, cliTexts, parseArgsMessage } from '@vigie/shared';
+import { flagValueProblem } from '../config/config.js';
 import { AGENT_VERSION } from '../version.js';
-import type { CliContext } from './context.js';
+import type { CliContext, CliIo } from './context.js';
 import { enrollCommand } from './enroll-command.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { HELP, type HelpTopic } from './help.js';
@@ -13,7 +16,8 @@ const STRING = { type: 'string' } as const;
 const BOOLEAN = { type: 'boolean' } as const;
 const HELP_FLAG = { type: 'boolean', short: 'h' } as const;
 
-const OPTIONS = {
+/** Flags of each command; the flag table test derives its rows from it. */
+export const OPTIONS = {
   enroll: {
     hub: STRING,
     token: STRING,
@@ -74,6 +78,38 @@ function parse<C extends Command>(command: C, args: string[]) {
   return parseArgs({ args, options: OPTIONS[command], strict: true, allowPositionals: false });
 }
 
+/** Files a flag names that must exist. */
+const FILE_FLAGS = new Set(['config', 'ca', 'artefact']);
+
+/** The first bad flag value of a command, as a message naming the flag; undefined when all are fine. */
+async function flagProblem(args: string[], command: Command, env: CliIo['env']): Promise<string | undefined> {
+  const texts = cliTexts(cliLanguage(env));
+  const { values } = parse(command, args);
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== 'string') continue;
+    const flag = `--${name}`;
+    if (value === '') return texts.empty(flag);
+    // A token is a secret: its length is enough to see what is wrong.
+    if (name === 'token' && (value.length < 16 || value.length > 256))
+      return texts.invalid(
+        flag,
+        `…(${value.length})`,
+        cliLanguage(env) === 'fr' ? '16 à 256 caractères' : '16 to 256 characters',
+      );
+    const problem = flagValueProblem(flag, value, env);
+    if (problem !== undefined) return problem;
+    if (
+      FILE_FLAGS.has(name) &&
+      !(await stat(value).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    )
+      return texts.bad(flag, value, texts.existingFile);
+  }
+  return undefined;
+}
+
 /** Runs one vigie-agent invocation and returns its exit code; never calls process.exit. */
 export async function cli(argv: readonly string[], context: CliContext): Promise<ExitCode> {
   const [first, ...rest] = argv;
@@ -100,6 +136,8 @@ export async function cli(argv: readonly string[], context: CliContext): Promise
   if (!command) return usageError(context, `unknown command '${first}'`);
 
   try {
+    const problem = await flagProblem(rest, command, io.env);
+    if (problem !== undefined) return usageError(context, problem, command);
     switch (command) {
       case 'enroll': {
         const { values } = parse('enroll', rest);
@@ -164,10 +202,8 @@ export async function cli(argv: readonly string[], context: CliContext): Promise
     }
   } catch (error) {
     // parseArgs throws on unknown options, missing values and positionals: usage errors.
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      return usageError(context, `${command}: ${(error as Error).message}`, command);
-    }
+    const message = parseArgsMessage(error, cliLanguage(io.env));
+    if (message !== undefined) return usageError(context, `${command}: ${message}`, command);
     throw error;
   }
   io.stdout(HELP[command]);

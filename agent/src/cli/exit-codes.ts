@@ -1,10 +1,12 @@
+import { EX_USAGE } from '@vigie/shared';
+
 /** Process exit codes of vigie-agent; documented in `vigie-agent --help`. */
 export const EXIT_CODES = {
   OK: 0,
   /** The command failed: enrolment refused, hub unreachable, state dir not writable… */
   FAILURE: 1,
-  /** Unknown command or option, missing or malformed argument. */
-  USAGE: 2,
+  /** EX_USAGE (sysexits.h): unknown command or option, missing or malformed argument or flag value. */
+  USAGE: EX_USAGE,
   /**
    * EX_CONFIG (sysexits.h): a human must fix something before a retry can succeed — invalid
    * configuration, not enrolled, or the hub refused the credential. Service units should not

@@ -6,7 +6,8 @@ import { CONFIG_ENV, DEFAULT_CONFIG_FILE } from '../config/config.js';
 const EXIT_CODES_TEXT = `Exit codes:
   0   success (run: stopped by SIGINT/SIGTERM)
   1   failure (enrolment refused, hub unreachable during enroll, I/O error)
-  2   usage error (unknown command or option, missing argument)
+  64  usage error (EX_USAGE): unknown command or option, missing argument, or a bad
+      flag value — the message names the flag, the value and what it expects
   75  run: a new agent version was installed (or rolled back); the service manager restarts it
   78  configuration error a human must fix: invalid config, not enrolled, or the hub
       refused the credential (wrong, revoked, other machine, agent too old)`;

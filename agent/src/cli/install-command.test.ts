@@ -140,7 +140,7 @@ describe('vigie-agent install', () => {
       ...noArtefact.ctx,
       service: { platform: 'linux', runner: async () => ({ code: 0, stdout: '', stderr: '' }), node: 'node' },
     };
-    expect(await cli(['install', '--hub', hubUrl, '--token', TOKEN, '--root', root], ctx)).toBe(2);
+    expect(await cli(['install', '--hub', hubUrl, '--token', TOKEN, '--root', root], ctx)).toBe(64);
     expect(enrolments).toBe(0);
   });
 
@@ -214,7 +214,7 @@ describe('vigie-agent install on Windows (the win32 plan, applied under --root)'
   it('refuses before enrolling when the wrapper is missing', async () => {
     await writeFile(join(root, 'vigie-agent.mjs'), '');
     const { run, out, commands } = harness({ windows: { serviceWrapper: join(root, 'no-winsw.exe') } });
-    expect(await run(['install', '--hub', hubUrl, '--token', TOKEN, '--root', root])).toBe(2);
+    expect(await run(['install', '--hub', hubUrl, '--token', TOKEN, '--root', root])).toBe(64);
     expect(out.stderr).toContain(`${join(root, 'no-winsw.exe')} not found`);
     expect(enrolments).toBe(0);
     expect(commands).toEqual([]);

@@ -105,11 +105,12 @@ describe('loadConfig', () => {
         errors: [
           {
             source: 'environment',
-            message: 'environment variable VIGIE_HUB_URL: must be an absolute http:// or https:// URL',
+            message:
+              "VIGIE_HUB_URL : « hub.example.com » n'est pas valide (must be an absolute http:// or https:// URL)",
           },
           {
             source: 'environment',
-            message: expect.stringMatching(/^environment variable VIGIE_AGENT_METRICS_INTERVAL: .*number/),
+            message: "VIGIE_AGENT_METRICS_INTERVAL : « ten » n'est pas un nombre entier entre 1 et 3600",
           },
         ],
       });
@@ -119,7 +120,9 @@ describe('loadConfig', () => {
       const result = await loadConfig(sources({ flags: { role: 'router' } }));
       expect(result).toMatchObject({
         ok: false,
-        errors: [{ source: 'flag', message: expect.stringMatching(/^option --role: /) }],
+        errors: [
+          { source: 'flag', message: "--role : « router » n'est pas l'une des valeurs server, workstation" },
+        ],
       });
     });
 
@@ -137,7 +140,7 @@ describe('loadConfig', () => {
           {
             source: 'file',
             message: expect.stringMatching(
-              /^config file \/etc\/vigie\/agent\.json: key "heartbeatIntervalSec": /,
+              /^config file \/etc\/vigie\/agent\.json: key "heartbeatIntervalSec" : « 0 » n'est pas un nombre entier/,
             ),
           },
         ],

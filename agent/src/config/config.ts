@@ -1,5 +1,12 @@
 import { join, resolve } from 'node:path';
-import { HOST_ROLES, type HostRole } from '@vigie/shared';
+import {
+  badValueMessage,
+  type CliLanguage,
+  cliLanguage,
+  cliTexts,
+  HOST_ROLES,
+  type HostRole,
+} from '@vigie/shared';
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from '../logger.js';
 import { isHubUrl } from '../transport/hub-url.js';
@@ -112,6 +119,16 @@ const FIELDS = {
 } as const;
 
 export type ConfigKey = keyof typeof FIELDS;
+
+/** The message for a bad value of a flag that feeds a setting (`--role boss`); undefined if fine or no setting. */
+export function flagValueProblem(flag: string, value: string, env: ConfigSources['env']): string | undefined {
+  const key = (Object.keys(FIELDS) as ConfigKey[]).find((k) => FIELDS[k].flag === flag);
+  if (key === undefined) return undefined;
+  const parsed = FIELDS[key].schema.safeParse(fromString(key, value));
+  if (parsed.success) return undefined;
+  const issue = parsed.error.issues[0]?.message ?? 'invalid';
+  return badValueMessage(cliLanguage(env), flag, value, FIELDS[key].schema, issue);
+}
 export const CONFIG_KEYS = Object.keys(FIELDS) as ConfigKey[];
 /** Environment variables the agent reads, for the help text. */
 export const CONFIG_ENV = { configFile: 'VIGIE_CONFIG', ...mapFields((field) => field.env) } as const;
@@ -174,19 +191,27 @@ function validate(
   source: ConfigErrorSource,
   label: (key: ConfigKey) => string,
   errors: ConfigError[],
+  language: CliLanguage,
 ): Values {
   const valid: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) {
     if (values[key] === undefined) continue;
     const parsed = FIELDS[key].schema.safeParse(values[key]);
     if (parsed.success) valid[key] = parsed.data;
-    else errors.push({ source, message: `${label(key)}: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+    else {
+      const issue = parsed.error.issues[0]?.message ?? 'invalid';
+      errors.push({
+        source,
+        message: badValueMessage(language, label(key), values[key], FIELDS[key].schema, issue),
+      });
+    }
   }
   // Each key was parsed by its own schema just above, which is what Values says.
   return valid as Values;
 }
 
 async function fromFile(path: string, explicit: boolean, sources: ConfigSources, errors: ConfigError[]) {
+  const language = cliLanguage(sources.env);
   const fail = (message: string) =>
     errors.push({ source: 'file', message: `config file ${path}: ${message}` });
   let text: string | undefined;
@@ -197,7 +222,11 @@ async function fromFile(path: string, explicit: boolean, sources: ConfigSources,
     return undefined;
   }
   if (text === undefined) {
-    if (explicit) fail('not found');
+    // A --config that names no file is a bad flag value (64), not a configuration to fix (78).
+    if (sources.flags.configFile !== undefined) {
+      const texts = cliTexts(language);
+      errors.push({ source: 'flag', message: texts.bad('--config', path, texts.existingFile) });
+    } else if (explicit) fail('not found');
     return undefined;
   }
   let json: unknown;
@@ -216,7 +245,7 @@ async function fromFile(path: string, explicit: boolean, sources: ConfigSources,
       fail(`unknown key "${key}" (known: ${CONFIG_KEYS.join(', ')})`);
     }
   }
-  return validate(json as Raw, 'file', (key) => `config file ${path}: key "${key}"`, errors);
+  return validate(json as Raw, 'file', (key) => `config file ${path}: key "${key}"`, errors, language);
 }
 
 function defaultStateDir(sources: ConfigSources): string {
@@ -243,8 +272,9 @@ export async function loadConfig(sources: ConfigSources): Promise<ConfigResult> 
     const flagRaw = sources.flags[key];
     if (flagRaw !== undefined) flagValues[key] = fromString(key, flagRaw);
   }
-  const env = validate(envValues, 'environment', (key) => `environment variable ${FIELDS[key].env}`, errors);
-  const flags = validate(flagValues, 'flag', (key) => `option ${FIELDS[key].flag}`, errors);
+  const language = cliLanguage(sources.env);
+  const env = validate(envValues, 'environment', (key) => FIELDS[key].env, errors, language);
+  const flags = validate(flagValues, 'flag', (key) => FIELDS[key].flag, errors, language);
   if (errors.length > 0) return { ok: false, errors };
 
   const merged: Values = { ...file, ...env, ...flags };

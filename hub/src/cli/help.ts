@@ -17,11 +17,17 @@ Commands:
 
 Common options:
   --db <path|url>       SQLite file or postgres:// URL  [env VIGIE_HUB_DB, default ./var/vigie-hub.db]
+                        A missing file in an existing directory is a new hub (first start);
+                        a directory that does not exist is refused (a typo must not start an
+                        empty hub with a new admin) unless --create or the default path.
+  --create              Create the directory of --db if it does not exist
   --log-level <level>   fatal|error|warn|info|debug|trace|silent   [env VIGIE_LOG_LEVEL, default info]
   -h, --help            Show help
   -v, --version         Show the version
 
-Exit codes: 0 ok, 1 runtime failure, 2 bad usage or configuration.
+Exit codes: 0 ok, 1 runtime failure, 64 bad usage or configuration (EX_USAGE): the message
+names the flag or variable, the value it got and what it expects.
+Messages: usage errors are in French, in English when LC_ALL, LC_MESSAGES or LANG starts with 'en'.
 Run 'vigie-hub help <command>' for the options of one command.`,
 
   start: `Usage: vigie-hub start [options]
@@ -33,7 +39,9 @@ Options:
   --host <addr>                 Address to listen on   [env VIGIE_HUB_HOST, default 0.0.0.0]
   --port <n>                    Port (0 picks a free one) [env VIGIE_HUB_PORT, default 8420]
   --db <path|url>               SQLite file or postgres:// URL (several hubs may share one PostgreSQL)
-                                [env VIGIE_HUB_DB, default ./var/vigie-hub.db]
+                                [env VIGIE_HUB_DB, default ./var/vigie-hub.db]; its directory
+                                must exist unless --create (or the default path)
+  --create                      Create the directory of --db if missing
   --log-level <level>           Log level              [env VIGIE_LOG_LEVEL, default info]
   --heartbeat-interval <s>      Ping agents every s seconds; one missed pong drops them
                                 [env VIGIE_HUB_HEARTBEAT_INTERVAL, default 10]

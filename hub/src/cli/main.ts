@@ -1,8 +1,7 @@
-// long-file: four subcommands (start, migrate, token, user), a short function each, and their flags
 import { parseArgs } from 'node:util';
-import { HOST_ROLES, type HostRole } from '@vigie/shared';
+import { cliLanguage, cliTexts, EX_USAGE, HOST_ROLES, type HostRole } from '@vigie/shared';
 import { createUserWithToken } from '../access/create-user.js';
-import { type HubConfig, loadHubConfig } from '../config/config.js';
+import type { HubConfig } from '../config/config.js';
 import { setUserPassword } from '../console/security/accounts.js';
 import { passwordProblem } from '../console/security/password.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
@@ -15,18 +14,10 @@ import { cryptoRandom } from '../security/secrets.js';
 import { startHub } from '../server.js';
 import { findClientByName, setUserClients } from '../tenancy/clients.js';
 import { HUB_VERSION } from '../version.js';
+import { COMMON, configFromFlags, parseStart, UsageError, usageOfParseError } from './flags.js';
 import { HELP } from './help.js';
 
-const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
-
-class UsageError extends Error {}
-
-const COMMON = {
-  db: { type: 'string' },
-  'log-level': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  quiet: { type: 'boolean', short: 'q' },
-} as const;
+const EXIT = { ok: 0, failure: 1, usage: EX_USAGE } as const;
 
 function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(
   args: string[],
@@ -35,48 +26,8 @@ function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: st
   try {
     return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw usageOfParseError(error);
   }
-}
-
-function config(flags: Record<string, string | boolean | undefined>): HubConfig {
-  const str = (key: string) => (typeof flags[key] === 'string' ? (flags[key] as string) : undefined);
-  const file = (key: string) => {
-    const path = str(key);
-    return path === undefined ? undefined : `@${path}`;
-  };
-  const result = loadHubConfig(
-    {
-      host: str('host'),
-      port: str('port'),
-      db: str('db'),
-      logLevel: str('log-level'),
-      heartbeatIntervalSec: str('heartbeat-interval'),
-      helloTimeoutSec: str('hello-timeout'),
-      metricsIntervalSec: str('metrics-interval'),
-      incidentSweepIntervalSec: str('incident-sweep-interval'),
-      hostSilentGraceSec: str('host-silent-grace'),
-      policy: str('policy'),
-      // The settings read JSON or `@file`; the flags name a file.
-      incidentRules: file('incident-rules'),
-      slaRules: file('sla-rules'),
-      tlsCert: str('tls-cert'),
-      tlsKey: str('tls-key'),
-      publicUrl: str('public-url'),
-      agentArtefactsDir: str('agent-artefacts'),
-      signingKey: str('signing-key'),
-      retention: str('retention'),
-      legacyHello: str('legacy-hello'),
-      trustedProxies: str('trusted-proxies'),
-      metricsAllow: str('metrics-allow'),
-      headersTimeoutSec: str('headers-timeout'),
-      requestTimeoutSec: str('request-timeout'),
-      maxConnections: str('max-connections'),
-    },
-    process.env,
-  );
-  if (!result.ok) throw new UsageError(result.message);
-  return result.config;
 }
 
 async function withDatabase<T>(
@@ -94,32 +45,8 @@ async function withDatabase<T>(
 }
 
 async function start(args: string[]): Promise<number> {
-  const { values } = parse(args, {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    'heartbeat-interval': { type: 'string' },
-    'hello-timeout': { type: 'string' },
-    'metrics-interval': { type: 'string' },
-    'incident-sweep-interval': { type: 'string' },
-    'host-silent-grace': { type: 'string' },
-    policy: { type: 'string' },
-    'incident-rules': { type: 'string' },
-    'sla-rules': { type: 'string' },
-    'tls-cert': { type: 'string' },
-    'tls-key': { type: 'string' },
-    'public-url': { type: 'string' },
-    'agent-artefacts': { type: 'string' },
-    'signing-key': { type: 'string' },
-    retention: { type: 'string' },
-    'legacy-hello': { type: 'string' },
-    'trusted-proxies': { type: 'string' },
-    'metrics-allow': { type: 'string' },
-    'headers-timeout': { type: 'string' },
-    'request-timeout': { type: 'string' },
-    'max-connections': { type: 'string' },
-  });
-  if (values.help) return help('start');
-  const cfg = config(values);
+  const cfg = parseStart(args);
+  if (cfg === undefined) return help('start');
   const log = createLogger(cfg.logLevel);
   const started = await startHub(cfg, { log });
   if (!started.ok) {
@@ -155,7 +82,7 @@ async function start(args: string[]): Promise<number> {
 async function migrate(args: string[]): Promise<number> {
   const { values } = parse(args, {});
   if (values.help) return help('migrate');
-  const cfg = config(values);
+  const cfg = configFromFlags(values);
   const db = openDatabase(cfg.db);
   const migrated = await migrateToLatest(db);
   await db.destroy();
@@ -182,7 +109,7 @@ async function token(args: string[]): Promise<number> {
   });
   const [action, id] = positionals;
   if (values.help || action === undefined) return help('token');
-  const cfg = config(values);
+  const cfg = configFromFlags(values);
   const deps = { clock: Date.now, random: cryptoRandom };
   if (action === 'create') {
     const role = values.role;
@@ -262,7 +189,7 @@ async function user(args: string[]): Promise<number> {
   if (action === 'set-password' && !values['password-stdin'])
     throw new UsageError('user set-password reads the password from --password-stdin');
   const password = values['password-stdin'] ? await readPasswordFromStdin() : undefined;
-  const cfg = config(values);
+  const cfg = configFromFlags(values);
   if (action === 'set-password') {
     const set = await withDatabase(cfg, (db) => setUserPassword(db, name, password ?? ''));
     if (!set.ok) {
@@ -320,7 +247,7 @@ function help(topic: keyof typeof HELP = 'main'): number {
 }
 
 function usage(message: string): number {
-  process.stderr.write(`vigie-hub: ${message}\nRun 'vigie-hub --help' for usage.\n`);
+  process.stderr.write(`vigie-hub: ${message}\n${cliTexts(cliLanguage(process.env)).seeHelp('vigie-hub')}\n`);
   return EXIT.usage;
 }
 

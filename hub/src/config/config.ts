@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY } from '@vigie/shared';
+import { badValueMessage, cliLanguage, DEFAULT_POLICY } from '@vigie/shared';
 import { z } from 'zod';
 import { parseSlaSettings } from '../incidents/sla/parse-settings.js';
 import { parseAllowlist } from '../notify/target-guard.js';
@@ -9,11 +9,13 @@ import { parseLegacyHello } from './legacy-hello.js';
 import { readPolicyFile } from './policy-file.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** The SQLite file used when neither --db nor VIGIE_HUB_DB names one; its directory is created. */
+export const DEFAULT_HUB_DB = './var/vigie-hub.db';
 
 const configSchema = z.object({
   host: z.string().min(1).default('0.0.0.0'),
   port: z.coerce.number().int().min(0).max(65_535).default(8420),
-  db: z.string().min(1).default('./var/vigie-hub.db'),
+  db: z.string().min(1).default(DEFAULT_HUB_DB),
   logLevel: z.enum(LOG_LEVELS).default('info'),
   /** How often the hub pings each agent; a socket that missed one ping is terminated (0023). */
   heartbeatIntervalSec: z.coerce.number().min(0.05).max(3600).default(10),
@@ -235,7 +237,7 @@ export const CONFIG_ENV: { readonly [K in keyof HubConfig]-?: string } = {
 };
 
 /** The CLI flag of a setting: `hostSilentGraceSec` is `--host-silent-grace`. */
-function flagName(key: string): string {
+export function flagName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/-sec$/, '')}`;
 }
 
@@ -251,10 +253,17 @@ export function loadHubConfig(flags: HubConfigInput, env: NodeJS.ProcessEnv): Co
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const key = String(issue?.path[0] ?? '');
-    const source =
-      flags[key as keyof HubConfig] !== undefined ? flagName(key) : CONFIG_ENV[key as keyof HubConfig];
-    return { ok: false, message: `invalid ${source ?? key}: ${issue?.message ?? 'invalid value'}` };
+    const key = String(issue?.path[0] ?? '') as keyof HubConfig;
+    const source = flags[key] !== undefined ? flagName(key) : (CONFIG_ENV[key] ?? key);
+    // Names the flag (or variable), what it got and what it expects, in the CLI's language.
+    const message = badValueMessage(
+      cliLanguage(env),
+      source,
+      key === 'smtpPassword' ? '…' : merged[key],
+      configSchema.shape[key],
+      issue?.message ?? 'invalid value',
+    );
+    return { ok: false, message };
   }
   // The policy file's metrics interval counts unless a flag or the environment gave one.
   const fileInterval = parsed.data.policy?.metricsIntervalSec;

@@ -12,7 +12,9 @@ describe('--legacy-hello', () => {
   it('names the setting when the value is neither', () => {
     expect(parseLegacyHello('sometimes').ok).toBe(false);
     const env = loadHubConfig({}, { VIGIE_HUB_LEGACY_HELLO: 'maybe' });
-    expect(!env.ok && env.message).toMatch(/^invalid VIGIE_HUB_LEGACY_HELLO: expected allow, refuse/);
+    expect(!env.ok && env.message).toMatch(
+      /^VIGIE_HUB_LEGACY_HELLO : « maybe » n'est pas valide \(expected allow, refuse/,
+    );
     const flag = loadHubConfig({ legacyHello: 'refuse' }, {});
     expect(flag.ok && flag.config.legacyHello).toBe('refuse');
   });

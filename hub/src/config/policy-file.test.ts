@@ -130,13 +130,17 @@ describe('loadHubConfig with a policy file', () => {
     const result = loadHubConfig({ policy: path }, {});
     expect(result).toMatchObject({ ok: false });
     if (result.ok) return;
-    expect(result.message).toContain(`invalid --policy: policy file ${path}: checks.0.forSec`);
+    expect(result.message).toContain(
+      `--policy : « ${path} » n'est pas valide (policy file ${path}: checks.0.forSec`,
+    );
     const env = loadHubConfig({}, { VIGIE_HUB_POLICY: path });
-    expect(!env.ok && env.message).toMatch(/^invalid VIGIE_HUB_POLICY: policy file /);
+    expect(!env.ok && env.message).toMatch(/^VIGIE_HUB_POLICY : « .* » n'est pas valide \(policy file /);
   });
 
   it('names kebab-case flags in other errors too', () => {
     const result = loadHubConfig({ hostSilentGraceSec: 'soon' }, {});
-    expect(!result.ok && result.message).toMatch(/^invalid --host-silent-grace:/);
+    expect(!result.ok && result.message).toMatch(
+      /^--host-silent-grace : « soon » n'est pas un nombre entre 0.01 et 86400$/,
+    );
   });
 });

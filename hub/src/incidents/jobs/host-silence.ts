@@ -130,6 +130,17 @@ export async function sweepHostSilence(
     return true;
   });
 
+  // Heard again for a moment, then silent again within the quiet period: the same silence fails
+  // again (an occurrence that cancels the recovery) instead of resolving while the host is gone.
+  const relapsed = silent.filter((host) => {
+    const open = openByHost.get(host.id);
+    return open !== undefined && open.recovered_at !== null && countable.has(host.id);
+  });
+  await inSlices(db, relapsed, left, async (trx, host) => {
+    await handleSignal(trx, runtime, silentSignal(host, 'critical', now), now, 'hub');
+    return true;
+  });
+
   const unopened = silent.filter((host) => !openByHost.has(host.id));
   await inSlices(db, unopened, left, async (trx, host) => {
     const key = dedupKey(host.client, host.id, 'host.silent', '');

@@ -4,6 +4,7 @@ import { sweepAgentMisbehaving } from '../../identity/agent-misbehaving.js';
 import { sweepEscalations } from '../escalation/sweep-escalations.js';
 import type { IncidentRuntime } from '../runtime.js';
 import { sweepSla } from '../sla/sweep-sla.js';
+import { sweepGroupParents } from './group-parents.js';
 import { releaseHeldSignals } from './held-release.js';
 import { type SilenceOptions, sweepHostSilence } from './host-silence.js';
 import { DEFAULT_SWEEP_BUDGET, type SweepBudget } from './slices.js';
@@ -25,6 +26,8 @@ export interface SweepReport {
   stopped: number;
   /** Misbehaving agents quiet long enough to get a recovery. */
   behaving: number;
+  /** Site and storm tickets whose children have all recovered. */
+  parentsRecovered: number;
 }
 
 /**
@@ -42,11 +45,13 @@ export async function runIncidentSweep(
 ): Promise<SweepReport> {
   const hosts = await sweepHostSilence(db, runtime, silence, now, budget);
   const held = await releaseHeldSignals(db, runtime, now);
+  // After the silences, so a site whose last host was heard in this pass recovers in it too.
+  const parents = await sweepGroupParents(db, runtime, now);
   // Before the timers, so a recovery seen now starts its quiet period in this pass.
   const misbehaving = await sweepAgentMisbehaving(db, runtime, now);
   const timers = await sweepTimers(db, runtime, now);
   // After the timers, so an incident resolved in this pass is neither warned nor escalated.
   const sla = await sweepSla(db, runtime, now);
   const escalations = await sweepEscalations(db, runtime, now);
-  return { ...hosts, ...held, ...misbehaving, ...timers, ...sla, ...escalations };
+  return { ...hosts, ...held, ...parents, ...misbehaving, ...timers, ...sla, ...escalations };
 }

@@ -21,6 +21,7 @@ export const WORDS_EN: Words = {
     'host.silent': 'Host silent',
     'site.silent': 'Many hosts of a site silent',
     'security.duplicate-identity': 'Agent credential used from another machine',
+    'security.agent-misbehaving': 'Agent closed repeatedly (rate or protocol)',
     'updates.security': 'Security updates pending too long',
     'licence.expiry': 'Licence expiring',
     'licence.compliance': 'Licence over-deployed',

@@ -21,6 +21,7 @@ export const WORDS_FR: Words = {
     'host.silent': 'Machine silencieuse',
     'site.silent': "Plusieurs machines d'un site silencieuses",
     'security.duplicate-identity': "Identifiant d'agent utilisé depuis une autre machine",
+    'security.agent-misbehaving': 'Agent fermé à répétition (débit ou protocole)',
     'updates.security': 'Mises à jour de sécurité en attente depuis trop longtemps',
     'licence.expiry': 'Licence arrivant à échéance',
     'licence.compliance': 'Licence sur-déployée',

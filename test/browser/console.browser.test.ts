@@ -181,7 +181,11 @@ describe('the web console in Chromium', () => {
     await page.waitForURL(/\/console\/incidents\/[^?]+$/);
     const timeline = page.locator('ol.timeline');
     await timeline.locator('li[data-kind="acknowledged"]').waitFor();
-    await expect.poll(() => timeline.textContent(), PATIENT).toContain('user:alice');
+    // Who did it, by name: the actor is rendered, never the raw `user:alice` (0027).
+    await expect
+      .poll(() => timeline.locator('li[data-kind="acknowledged"]').textContent(), PATIENT)
+      .toContain('Par alice');
+    expect(await timeline.textContent()).not.toContain('user:alice');
     expect(await page.locator('dd[data-state]').getAttribute('data-state')).toBe('acknowledged');
     // What ran at the time, from the sample nearest the fault; its name is text too.
     await expect

@@ -101,7 +101,11 @@ describe('a site ticket whose hosts come back', () => {
     expect((await siteTicket()).recovered_at).not.toBeNull();
 
     now += 2 * MIN; // the third host dropped again and is silent past the grace, inside the quiet period
-    await deps.db.updateTable('hosts').set({ connected: 0 }).where('id', '=', hosts[2] ?? '').execute();
+    await deps.db
+      .updateTable('hosts')
+      .set({ connected: 0 })
+      .where('id', '=', hosts[2] ?? '')
+      .execute();
     await heard(hosts.slice(0, 2), now);
     await runIncidentSweep(deps.db, runtime, SILENCE, now);
     const site = await siteTicket();

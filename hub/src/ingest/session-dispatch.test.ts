@@ -1,15 +1,10 @@
-import type { CloseCodeName, EnrolResponse, HubMessage } from '@vigie/shared';
-import pino from 'pino';
+import type { EnrolResponse } from '@vigie/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
-import { sqliteHandleOf } from '../db/connect.js';
 import { metrics, sample } from '../test-support/metrics-messages.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
-import type { SenderIdentity } from './commit-in-transaction.js';
-import { createLiveSessions } from './live-sessions.js';
-import { createDispatch } from './session-dispatch.js';
+import { dispatchHarness, T0 } from './__fixtures__/dispatch-harness.js';
 
-const T0 = 1_764_000_000_000;
 let deps: HubDeps;
 let credential: EnrolResponse;
 
@@ -22,44 +17,9 @@ afterEach(async () => {
   await deps.db.destroy();
 });
 
-/** A dispatcher over a queue run in order, recording what it sends and the samples stored at each send. */
-function harness(sender: SenderIdentity | undefined) {
-  const sqlite = sqliteHandleOf(deps.db);
-  const storedNow = () => Number(sqlite?.prepare('select count(*) from samples').pluck().get() ?? -1);
-  const sent: { message: HubMessage; storedSamples: number }[] = [];
-  const closes: CloseCodeName[] = [];
-  const failures: unknown[] = [];
-  const sessions = createLiveSessions(() => T0);
-  let queue = Promise.resolve();
-  const dispatch = createDispatch(deps, sessions, {
-    flow: {
-      enqueue: (job) => {
-        queue = queue.then(job).catch((error: unknown) => void failures.push(error));
-      },
-      send: (message) => void sent.push({ message, storedSamples: storedNow() }),
-    },
-    log: pino({ level: 'silent' }),
-    close: (code) => void closes.push(code),
-    sender: () => sender,
-  });
-  return { dispatch, sent, closes, failures, sessions, drained: () => queue };
-}
-
 describe('dispatch', () => {
-  it.skipIf(process.env.VIGIE_TEST_DB === 'postgres')(
-    'acknowledges a metrics message only once its samples are committed',
-    async () => {
-      const h = harness({ agentId: credential.agentId, hostId: credential.hostId });
-      h.dispatch.receive(metrics(1, [sample(T0, 1), sample(T0 + 1, 2)]), 0);
-      await h.drained();
-      expect(h.sent).toEqual([
-        { message: { type: 'ack', bootId: 'boot_store_0001', seq: 1 }, storedSamples: 2 },
-      ]);
-    },
-  );
-
   it('acknowledges a resent message again with what is committed, storing it once', async () => {
-    const h = harness({ agentId: credential.agentId, hostId: credential.hostId });
+    const h = dispatchHarness(deps, { agentId: credential.agentId, hostId: credential.hostId });
     const gap = {
       type: 'metricsGap',
       bootId: 'boot_gap_01',
@@ -80,7 +40,7 @@ describe('dispatch', () => {
   });
 
   it('sends no ack when the commit fails: the failure goes to the queue, the agent resends', async () => {
-    const h = harness({ agentId: credential.agentId, hostId: 'host_gone' });
+    const h = dispatchHarness(deps, { agentId: credential.agentId, hostId: 'host_gone' });
     h.dispatch.receive(metrics(1, [sample(T0, 1)]), 0);
     await h.drained();
     expect(h.sent).toEqual([]);
@@ -88,7 +48,7 @@ describe('dispatch', () => {
   });
 
   it('handles nothing before the agent is authenticated', async () => {
-    const h = harness(undefined);
+    const h = dispatchHarness(deps, undefined);
     h.dispatch.receive(metrics(1, [sample(T0, 1)]), 0);
     h.dispatch.receive({ type: 'credentialSaved', agentId: credential.agentId }, 0);
     await h.drained();
@@ -98,7 +58,7 @@ describe('dispatch', () => {
   });
 
   it('closes with PROTOCOL_ERROR when credentialSaved names another agent', async () => {
-    const h = harness({ agentId: credential.agentId, hostId: credential.hostId });
+    const h = dispatchHarness(deps, { agentId: credential.agentId, hostId: credential.hostId });
     h.dispatch.receive({ type: 'credentialSaved', agentId: 'agt_someone_else' }, 0);
     await h.drained();
     expect(h.closes).toEqual(['PROTOCOL_ERROR']);

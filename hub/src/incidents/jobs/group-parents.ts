@@ -24,14 +24,33 @@ export async function sweepGroupParents(
     .where('group_kind', 'in', ['site', 'storm'])
     .execute();
   let parentsRecovered = 0;
+  if (parents.length === 0) return { parentsRecovered };
+  // One read for every parent's open children; a transaction only where the parent must change
+  // (this runs every sweep, and most sweeps change nothing).
+  const children = await db
+    .selectFrom('incidents')
+    .select(['parent_id', 'recovered_at'])
+    .where(
+      'parent_id',
+      'in',
+      parents.map((parent) => parent.id),
+    )
+    .where('open_key', 'is not', null)
+    .execute();
   for (const parent of parents) {
+    const mine = children.filter((child) => child.parent_id === parent.id);
+    const failing = mine.some((child) => child.recovered_at === null);
+    const recover = parent.recovered_at === null && !failing;
+    const fail = parent.recovered_at !== null && failing;
+    if (!recover && !fail) continue;
     await db.transaction().execute(async (trx) => {
-      const children = (await listChildren(trx, parent.id)).filter((child) => child.open_key !== null);
-      const failing = children.filter((child) => child.recovered_at === null);
-      if (parent.recovered_at === null && failing.length === 0) {
+      // Decided again inside the transaction: a child may have changed since the read above.
+      const open = (await listChildren(trx, parent.id)).filter((child) => child.open_key !== null);
+      const stillFailing = open.some((child) => child.recovered_at === null);
+      if (recover && !stillFailing) {
         const outcome = await handleSignal(trx, runtime, parentSignal(parent, 'ok', now), now, 'hub');
         if (outcome.decision === 'recovering' || outcome.decision === 'resolve') parentsRecovered += 1;
-      } else if (parent.recovered_at !== null && failing.length > 0) {
+      } else if (fail && stillFailing) {
         await handleSignal(trx, runtime, parentSignal(parent, parent.severity, now), now, 'hub');
       }
     });

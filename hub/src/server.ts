@@ -10,6 +10,7 @@ import { type Cluster, startCluster } from './cluster/cluster.js';
 import { createDatabaseClock } from './cluster/database-clock.js';
 import { baselineOnListen } from './cluster/silence-baseline.js';
 import type { HubConfig } from './config/config.js';
+import { SETTING_DEFAULTS } from './config/defaults.js';
 import type { HubDeps } from './config/deps.js';
 import { lastHeardFlushMs, silenceSettings } from './config/incident-settings.js';
 import { parseLegacyHello } from './config/legacy-hello.js';
@@ -66,7 +67,7 @@ function ingestLimits(config: HubConfig) {
   const bytes = config.agentByteRateLimit ?? SESSION_LIMIT_DEFAULTS.bytesPerSec;
   const perAddress = config.maxHandshakesPerAddress ?? HANDSHAKE_LIMIT_DEFAULTS.perAddress;
   // Validated by the config schema; the deprecation window is open unless an admin closes it.
-  const legacyHello = parseLegacyHello(config.legacyHello ?? 'allow');
+  const legacyHello = parseLegacyHello(config.legacyHello ?? SETTING_DEFAULTS.legacyHello);
   return {
     limits: {
       ...SESSION_LIMIT_DEFAULTS,
@@ -79,8 +80,8 @@ function ingestLimits(config: HubConfig) {
     handshakes: { perAddress, total: perAddress * 32 },
     legacyHelloUntil: legacyHello.ok ? legacyHello.until : Number.POSITIVE_INFINITY,
     rotation: {
-      everyMs: (config.credentialRotationDays ?? 90) * 86_400_000,
-      graceMs: (config.credentialGraceHours ?? 24) * 3_600_000,
+      everyMs: (config.credentialRotationDays ?? SETTING_DEFAULTS.credentialRotationDays) * 86_400_000,
+      graceMs: (config.credentialGraceHours ?? SETTING_DEFAULTS.credentialGraceHours) * 3_600_000,
     },
   };
 }
@@ -227,7 +228,7 @@ export async function startHub(
     db,
     runtime: deps.incidents,
     silence: silenceSettings(config),
-    intervalMs: (config.incidentSweepIntervalSec ?? 5) * 1000,
+    intervalMs: (config.incidentSweepIntervalSec ?? SETTING_DEFAULTS.incidentSweepIntervalSec) * 1000,
     clock: deps.clock,
     log: runtime.log,
     beforeSweep: lastHeard.flush,

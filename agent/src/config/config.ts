@@ -130,7 +130,8 @@ export function flagValueProblem(flag: string, value: string, env: ConfigSources
   return badValueMessage(cliLanguage(env), flag, value, FIELDS[key].schema, issue);
 }
 export const CONFIG_KEYS = Object.keys(FIELDS) as ConfigKey[];
-/** Environment variables the agent reads, for the help text. */
+/** Each setting's flag (when a command takes it) and the environment variables the agent reads. */
+export const CONFIG_FLAGS = mapFields((field) => field.flag);
 export const CONFIG_ENV = { configFile: 'VIGIE_CONFIG', ...mapFields((field) => field.env) } as const;
 
 function mapFields<T>(fn: (field: (typeof FIELDS)[ConfigKey]) => T): Record<ConfigKey, T> {

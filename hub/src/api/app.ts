@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ArtefactSigner } from '../artefacts/artefact-signer.js';
 import { auditRoutes } from '../audit/routes.js';
 import { recordSecurityEvent } from '../audit/store.js';
+import { SETTING_DEFAULTS } from '../config/defaults.js';
 import { createConsole } from '../console/console-app.js';
 import { sessionOrBearerAuth } from '../console/security/api-session.js';
 import type { HubMetrics } from '../metrics/hub-metrics.js';
@@ -118,8 +119,12 @@ export function createApp(services: AppServices, agentSocket?: Hono, options: Ap
   );
   api.use(
     '/enrol',
-    rateLimitByAddress(options.enrolPerMinute ?? 10, deps.clock, deps.clientAddress, (address) =>
-      recordSecurityEvent(deps, { kind: 'enrolment.throttled', reason: 'ADDRESS_RATE_LIMITED', address }),
+    rateLimitByAddress(
+      options.enrolPerMinute ?? SETTING_DEFAULTS.enrolRateLimit,
+      deps.clock,
+      deps.clientAddress,
+      (address) =>
+        recordSecurityEvent(deps, { kind: 'enrolment.throttled', reason: 'ADDRESS_RATE_LIMITED', address }),
     ),
   );
   api.route('/enrol', enrolRoutes(deps, options.signer?.publicKey));

@@ -44,7 +44,7 @@ export const START_OPTIONS = {
 } as const;
 
 /** The setting each flag feeds; the flags naming a rules file pass it on as `@file`. */
-const SETTING: Readonly<Record<string, keyof HubConfig>> = {
+export const SETTING: Readonly<Record<string, keyof HubConfig>> = {
   host: 'host',
   port: 'port',
   db: 'db',

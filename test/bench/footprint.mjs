@@ -37,7 +37,7 @@ export async function measureFootprint(ctx, seconds) {
   const db = join(ctx.work, 'footprint-hub.db');
   const hub = startCli(ctx.pin(0), ctx.hubBin, ctx.hubArgs(db));
   ctx.children.push(hub.child);
-  const url = (await waitForLine(hub, /listening (\S+)/, 20_000))[1];
+  const url = (await waitForLine(hub, /listening (\S+)/, 120_000))[1];
   const enrol = (state) => {
     const token = execFileSync(process.execPath, [ctx.hubBin, 'token', 'create', '--db', db, '--quiet'], {
       encoding: 'utf8',

@@ -79,6 +79,14 @@ export function formatTable(r) {
       `${f(s.dbBytesFor10kHostsAfterDays / 2 ** 30, 2)} GiB`,
     );
   }
+  if (!failed('memory')) {
+    const m = r.memory;
+    row(
+      `hub memory per connected agent (fit over ${m.points.map((p) => p.agents).join(', ')} agents)`,
+      `${f(m.kibPerAgent)} KiB (intercept ${f(m.interceptMiB)} MiB, r² ${f(m.r2, 3)})`,
+      '≤ 24 KiB',
+    );
+  }
   if (!failed('ceiling')) {
     const c = r.ceiling;
     for (const s of c.steps)
@@ -179,5 +187,12 @@ export function formatTable(r) {
         'anchor',
       );
   }
-  return `| figure | measured | target |\n|---|---|---|\n${rows.join('\n')}\n\nRun took ${r.durationSec} s.\n`;
+  const load = Object.entries(r.loadAverage ?? {})
+    .map(([name, l]) =>
+      name === 'start'
+        ? `start ${l.map((x) => f(x, 2)).join(' ')}`
+        : `${name} ${f(l.before[0], 2)} → ${f(l.after[0], 2)}`,
+    )
+    .join('; ');
+  return `| figure | measured | target |\n|---|---|---|\n${rows.join('\n')}\n\nRun took ${r.durationSec} s. Load average (1 min) before → after each phase: ${load || '–'}.\n`;
 }

@@ -1,8 +1,10 @@
 // Hub memory per connected agent, from a least-squares fit over several fleet sizes on one hub
 // (not from one before/after pair): simulated agents are added in steps, each step its own
 // simulator process (its own `--client`, so its own hosts), reporting every 10 s, and the hub's RSS
-// is read once the step has connected and settled. The slope is the memory per agent; the
-// intercept what the hub holds with none; r² how straight the line is.
+// is read once the step has connected and settled. The fit leaves out the hub with no agent: the first
+// connections also page in the ingest code and fill SQLite's caches, a one-off cost (the intercept
+// minus the idle RSS) that a before/after pair spread over every agent. The slope is the memory per
+// agent; r² how straight the line is.
 import { join } from 'node:path';
 import { rssBytesOf, sleep, startCli, waitForLine } from './proc.mjs';
 import { startSim } from './sim.mjs';
@@ -43,9 +45,10 @@ export async function measureHubMemory(ctx, opts) {
   await Promise.allSettled(sims.map(({ done }) => done));
   hub.child.kill('SIGTERM');
   await hub.exited;
-  const fit = linearFit(points.map((p) => [p.agents, p.rssBytes]));
+  const fit = linearFit(points.filter((p) => p.agents > 0).map((p) => [p.agents, p.rssBytes]));
   return {
     points: points.map((p) => ({ agents: p.agents, rssMiB: p.rssBytes / 2 ** 20 })),
+    idleMiB: points[0].rssBytes / 2 ** 20,
     kibPerAgent: fit.slope / 1024,
     interceptMiB: fit.intercept / 2 ** 20,
     r2: fit.r2,

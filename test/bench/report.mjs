@@ -82,8 +82,11 @@ export function formatTable(r) {
   if (!failed('memory')) {
     const m = r.memory;
     row(
-      `hub memory per connected agent (fit over ${m.points.map((p) => p.agents).join(', ')} agents)`,
-      `${f(m.kibPerAgent)} KiB (intercept ${f(m.interceptMiB)} MiB, r² ${f(m.r2, 3)})`,
+      `hub memory per connected agent (least squares over ${m.points
+        .filter((p) => p.agents > 0)
+        .map((p) => p.agents)
+        .join(', ')} agents)`,
+      `${f(m.kibPerAgent)} KiB (r² ${f(m.r2, 3)}; intercept ${f(m.interceptMiB)} MiB, idle ${f(m.idleMiB)} MiB)`,
       '≤ 24 KiB',
     );
   }

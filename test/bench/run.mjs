@@ -67,7 +67,7 @@ const PLAN = quick
         cpuWindowSec: 10,
         tailSec: 3,
       },
-      memory: { steps: 3, agentsPerStep: 50, rampSec: 2, settleSec: 3 },
+      memory: { steps: 3, agentsPerStep: 100, rampSec: 2, settleSec: 3 },
       ceiling: { agents: 200, rates: [400, 800], stepSeconds: 6 },
       faults: { perKind: 10, batch: 5, everySec: 2, settleSec: 6 },
       restart: { agents: 300, downSec: 35, idleSec: 5, holdSec: 0 },

@@ -96,13 +96,18 @@ export async function measureFaults(ctx, opts) {
   await sleep(1000);
   hub.child.kill('SIGTERM');
   await hub.exited;
-  return { settings: FAULT_HUB, ...matchTickets(db, summary.faults) };
+  return { settings: FAULT_HUB, ...matchTickets(db, summary.faults, FAULT_HUB) };
 }
 
 const CHECK_OF = { kill: 'host.silent', freeze: 'host.silent', breach: 'cpu.busy' };
 
-/** For each host hit by a fault, the first incident of the matching check opened after it. */
-function matchTickets(dbFile, faults) {
+/**
+ * For each host hit by a fault, the first incident of the matching check opened after it. Every
+ * injected fault counts: one with no ticket is a miss, ranked above every delay, so p50/p99 are over
+ * all faults (a p99 that lands on a miss is reported as missed, not as the largest delay seen). A
+ * miss says why when the database can: the host already had that check's incident open.
+ */
+export function matchTickets(dbFile, faults, settings) {
   const db = new Database(dbFile, { readonly: true });
   const first = db.prepare(
     'select min(opened_at) as opened from incidents where host_id = ? and "check" = ? and opened_at >= ?',
@@ -110,51 +115,77 @@ function matchTickets(dbFile, faults) {
   const recovery = db.prepare(
     'select recovered_at as recovered from incidents where host_id = ? and "check" = ? and opened_at >= ? order by opened_at limit 1',
   );
+  const openBefore = db.prepare(
+    'select count(*) as n from incidents where host_id = ? and "check" = ? and opened_at < ? and (recovered_at is null or recovered_at >= ?)',
+  );
   const byKind = {};
   for (const fault of faults) {
     const check = CHECK_OF[fault.kind];
     if (!check) continue;
-    byKind[fault.kind] ??= { injected: 0, ticketed: 0, delaysMs: [], recoveryMs: [] };
+    byKind[fault.kind] ??= { injected: 0, ticketed: 0, reused: 0, delaysMs: [], recoveryMs: [], missed: [] };
     const kind = byKind[fault.kind];
+    kind.reused += fault.reused ?? 0;
     for (const host of fault.hosts) {
       kind.injected += 1;
       const row = first.get(host.hostId, check, fault.at);
-      if (row?.opened == null) continue;
+      if (row?.opened == null) {
+        kind.missed.push({
+          hostId: host.hostId,
+          at: fault.at,
+          alreadyOpen: openBefore.get(host.hostId, check, fault.at, fault.at).n > 0,
+        });
+        continue;
+      }
       kind.ticketed += 1;
       // A breach is due only once its rule's `for` has run.
-      const due = fault.kind === 'breach' ? fault.at + FAULT_HUB.breachForSec * 1000 : fault.at;
+      const due = fault.kind === 'breach' ? fault.at + settings.breachForSec * 1000 : fault.at;
       kind.delaysMs.push(row.opened - due);
       if (fault.kind !== 'breach') continue;
       // Cleared once the breach ended and the clear hold ran; a host killed meanwhile never clears.
-      const cleared = fault.at + (FAULT_HUB.breachSec + FAULT_HUB.breachForSec) * 1000;
+      const cleared = fault.at + (settings.breachSec + settings.breachForSec) * 1000;
       const recovered = recovery.get(host.hostId, check, fault.at)?.recovered;
       if (recovered != null) kind.recoveryMs.push(recovered - cleared);
     }
   }
   db.close();
   const stats = {};
-  const percentile = (sorted, p) =>
-    sorted.length === 0
-      ? null
-      : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
   for (const [kind, k] of Object.entries(byKind)) {
     const sorted = k.delaysMs.sort((a, b) => a - b);
     const recovered = k.recoveryMs.sort((a, b) => a - b);
+    const p50 = percentileOverAll(sorted, k.injected, 50);
+    const p99 = percentileOverAll(sorted, k.injected, 99);
     stats[kind] = {
       injected: k.injected,
       ticketed: k.ticketed,
-      p50Ms: percentile(sorted, 50),
-      p99Ms: percentile(sorted, 99),
-      maxMs: sorted.at(-1) ?? null,
+      /** Targets an earlier fault had touched (the simulator ran out of untouched agents). */
+      reused: k.reused,
+      missed: k.missed.length,
+      missedAlreadyOpen: k.missed.filter((m) => m.alreadyOpen).length,
+      missedSample: k.missed.slice(0, 5),
+      p50Ms: p50.ms,
+      p50Missed: p50.missed,
+      p99Ms: p99.ms,
+      p99Missed: p99.missed,
+      maxTicketedMs: sorted.at(-1) ?? null,
       ...(kind === 'breach'
         ? {
             recovered: recovered.length,
-            recoveryP50Ms: percentile(recovered, 50),
-            recoveryP99Ms: percentile(recovered, 99),
+            recoveryP50Ms: percentileOverAll(recovered, k.ticketed, 50).ms,
+            recoveryP99Ms: percentileOverAll(recovered, k.ticketed, 99).ms,
             recoveryMaxMs: recovered.at(-1) ?? null,
           }
         : {}),
     };
   }
   return { byKind: stats };
+}
+
+/**
+ * The p-th percentile (nearest rank) of `total` values of which `sorted` are the measured ones and the
+ * rest are misses, ranked above them: `{ missed: true, ms: null }` when the rank falls on a miss.
+ */
+export function percentileOverAll(sorted, total, p) {
+  if (total === 0) return { ms: null, missed: false };
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  return rank <= sorted.length ? { ms: sorted[rank - 1], missed: false } : { ms: null, missed: true };
 }

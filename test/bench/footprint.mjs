@@ -1,17 +1,35 @@
-// Agent footprint: the real agent at the stock 10 s interval against its own hub, and Debian's
-// node_exporter scraped at the same interval, over the same wall-clock window.
+// Agent footprint: the real agent at the stock 10 s interval against its own hub, as an installed
+// service runs it (the single-file bundle, SERVICE_NODE_FLAGS), beside its anchors over the same
+// wall-clock window: Debian's node_exporter scraped at the same interval, and an idle `node` with
+// the same flags (Node's own floor). Every figure is gross: the agent's process and everything it
+// starts (the inventory probe child), nothing subtracted. The event-loop delay comes from a second,
+// identical agent with the delay monitor preloaded, so the monitor's 100 wake-ups a second are not
+// in the measured agent's CPU.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { nodeExporterBinary, scrape, startNodeExporter } from './node-exporter.mjs';
-import { childCpuSecondsOf, cpuSecondsOf, rssBytesOf, sleep, startCli, waitForLine } from './proc.mjs';
+import {
+  cpuSecondsOf,
+  descendantsOf,
+  rssBytesOf,
+  sleep,
+  startCli,
+  treeCpuSecondsOf,
+  treeRssBytesOf,
+  waitForLine,
+} from './proc.mjs';
 
 const INTERVAL_S = 10;
 const WARMUP_MS = 15_000;
+/** The first inventory runs in a child at start; the steady window begins once it is done. */
+const FIRST_INVENTORY_MAX_MS = 180_000;
+const MiB = 2 ** 20;
 
 /**
- * Runs for `seconds` after a warm-up. `ctx`: { hubBin, agentBin, hubArgs(db), pin(core), work,
+ * Runs for `seconds` after the warm-up. `ctx`: { hubBin, agentBin, hubArgs(db), pin(core), work,
  * cacheDir, children, log }.
  */
 export async function measureFootprint(ctx, seconds) {
@@ -19,84 +37,84 @@ export async function measureFootprint(ctx, seconds) {
   const db = join(ctx.work, 'footprint-hub.db');
   const hub = startCli(ctx.pin(0), ctx.hubBin, ctx.hubArgs(db));
   ctx.children.push(hub.child);
-  const url = (await waitForLine(hub, /listening (\S+)/, 20_000))[1];
-  const enrolToken = execFileSync(process.execPath, [ctx.hubBin, 'token', 'create', '--db', db, '--quiet'], {
-    encoding: 'utf8',
-  }).trim();
-  const state = join(ctx.work, 'agent');
-  execFileSync(process.execPath, [
-    ctx.agentBin,
-    'enroll',
-    '--hub',
-    url,
-    '--token',
-    enrolToken,
-    '--state-dir',
-    state,
-  ]);
-  // The single file `vigie-agent install` installs (built by `npm run build`), which is what runs on
-  // machines; agent/bin (the tsc output, one module per file) weighs ~6 MiB more.
-  const bundle = join(ctx.agentBin, '..', '..', 'dist-bundle', 'vigie-agent.mjs');
-  const agentBin = existsSync(bundle) ? bundle : ctx.agentBin;
-  // The node flags an installed service runs with (SERVICE_NODE_FLAGS in agent/src/install/install-plan.ts).
-  const nodeFlags = ['--lite-mode'];
-  const loopFile = join(ctx.work, 'agent-loop-delay.json');
-  const preload = join(import.meta.dirname, 'loop-delay-preload.mjs');
-  const agent = startCli(
-    ctx.pin(1),
-    'env',
-    [
-      `VIGIE_BENCH_LOOP_DELAY_FILE=${loopFile}`,
-      `VIGIE_BENCH_LOOP_DELAY_WARMUP_MS=${WARMUP_MS}`,
-      process.execPath,
-      ...nodeFlags,
-      '--import',
-      preload,
-      agentBin,
-      'run',
+  const url = (await waitForLine(hub, /listening (\S+)/, 120_000))[1];
+  const enrol = (state) => {
+    const token = execFileSync(process.execPath, [ctx.hubBin, 'token', 'create', '--db', db, '--quiet'], {
+      encoding: 'utf8',
+    }).trim();
+    execFileSync(process.execPath, [
+      ctx.agentBin,
+      'enroll',
+      '--hub',
+      url,
+      '--token',
+      token,
       '--state-dir',
       state,
-      '--log-level',
-      'warn',
-    ],
-    { raw: true },
-  );
+    ]);
+  };
+  // The single file `vigie-agent install` installs (built by `npm run build`), which is what runs on
+  // machines; agent/bin (the tsc output, one module per file) weighs more.
+  const bundle = join(ctx.agentBin, '..', '..', 'dist-bundle', 'vigie-agent.mjs');
+  const agentBin = existsSync(bundle) ? bundle : ctx.agentBin;
+  const nodeFlags = await serviceNodeFlags(ctx.agentBin);
+  const run = (state) => [agentBin, 'run', '--state-dir', state, '--log-level', 'warn'];
+
+  const state = join(ctx.work, 'agent');
+  enrol(state);
+  const agent = startCli(ctx.pin(1), process.execPath, [...nodeFlags, ...run(state)], { raw: true });
   ctx.children.push(agent.child);
-  // An idle node with the same preload on the same core: the 100 Hz delay monitor alone costs a
-  // process several ms of CPU a second, which is not the agent's; its CPU is subtracted below.
-  const control = startCli(
+  const agentPid = agent.child.pid;
+
+  const loopState = join(ctx.work, 'agent-loop');
+  enrol(loopState);
+  const loopFile = join(ctx.work, 'agent-loop-delay.json');
+  const loopAgent = startCli(
     ctx.pin(1),
-    'env',
-    [
-      `VIGIE_BENCH_LOOP_DELAY_WARMUP_MS=${WARMUP_MS}`,
-      `VIGIE_BENCH_LOOP_DELAY_FILE=${join(ctx.work, 'control-loop-delay.json')}`,
-      process.execPath,
-      ...nodeFlags,
-      '--import',
-      preload,
-      '-e',
-      'setInterval(() => {}, 60_000); process.on("SIGTERM", () => process.exit(0));',
-    ],
+    process.execPath,
+    [...nodeFlags, '--import', join(import.meta.dirname, 'loop-delay-preload.mjs'), ...run(loopState)],
+    {
+      raw: true,
+      env: { VIGIE_BENCH_LOOP_DELAY_FILE: loopFile, VIGIE_BENCH_LOOP_DELAY_WARMUP_MS: String(WARMUP_MS) },
+    },
+  );
+  ctx.children.push(loopAgent.child);
+
+  const floor = startCli(
+    ctx.pin(1),
+    process.execPath,
+    [...nodeFlags, '-e', 'setInterval(() => {}, 60_000); process.on("SIGTERM", () => process.exit(0));'],
     { raw: true },
   );
-  ctx.children.push(control.child);
+  ctx.children.push(floor.child);
 
   const exporterBin = nodeExporterBinary(ctx.cacheDir);
   let exporter;
-  if (exporterBin.error) log(`node_exporter baseline unavailable: ${exporterBin.error}`);
+  if (exporterBin.error) log(`node_exporter anchor skipped: ${exporterBin.error}`);
   else {
     exporter = await startNodeExporter(ctx.pin(1), exporterBin.binary);
     ctx.children.push(exporter.proc.child);
   }
-  await sleep(WARMUP_MS);
-  // `env` execs node, so the agent's pid is node's.
-  const agentPid = agent.child.pid;
-  const a0 = cpuSecondsOf(agentPid, { children: true });
-  const ac0 = childCpuSecondsOf(agentPid);
+
+  // Start-up and the first inventory, children included, until the probe child is gone.
+  const started = performance.now();
+  let startupRssMax = 0;
+  while (
+    performance.now() - started < WARMUP_MS ||
+    (descendantsOf(agentPid).length > 0 && performance.now() - started < FIRST_INVENTORY_MAX_MS)
+  ) {
+    await sleep(500);
+    if (agent.child.exitCode !== null) throw new Error(`agent exited:\n${agent.output.slice(-2000)}`);
+    startupRssMax = Math.max(startupRssMax, treeRssBytesOf(agentPid));
+  }
+  const startupCpuSec = treeCpuSecondsOf(agentPid);
+  const startupSec = (performance.now() - started) / 1000;
+
+  const a0 = treeCpuSecondsOf(agentPid);
   const e0 = exporter ? cpuSecondsOf(exporter.proc.child.pid) : 0;
-  const c0 = cpuSecondsOf(control.child.pid);
   const t0 = performance.now();
-  let agentRssMax = 0;
+  const agentRss = [];
+  const floorRss = [];
   let exporterRssMax = 0;
   let scrapes = 0;
   let scrapeBytes = 0;
@@ -106,19 +124,16 @@ export async function measureFootprint(ctx, seconds) {
       scrapes += 1;
     }
     await sleep(INTERVAL_S * 1000);
-    agentRssMax = Math.max(agentRssMax, rssBytesOf(agentPid));
+    agentRss.push(treeRssBytesOf(agentPid));
+    floorRss.push(rssBytesOf(floor.child.pid));
     if (exporter) exporterRssMax = Math.max(exporterRssMax, rssBytesOf(exporter.proc.child.pid));
   }
   const wallSec = (performance.now() - t0) / 1000;
-  const agentCpuSec = cpuSecondsOf(agentPid, { children: true }) - a0;
-  const agentChildCpuSec = childCpuSecondsOf(agentPid) - ac0;
+  const agentCpuSec = treeCpuSecondsOf(agentPid) - a0;
   const exporterCpuSec = exporter ? cpuSecondsOf(exporter.proc.child.pid) - e0 : null;
-  const controlCpuSec = cpuSecondsOf(control.child.pid) - c0;
-  control.child.kill('SIGTERM');
-  const agentRss = rssBytesOf(agentPid);
   const exporterRss = exporter ? rssBytesOf(exporter.proc.child.pid) : null;
-  agent.child.kill('SIGTERM');
-  await agent.exited;
+  for (const proc of [agent, loopAgent, floor]) proc.child.kill('SIGTERM');
+  await Promise.all([agent.exited, loopAgent.exited, floor.exited]);
   exporter?.proc.child.kill('SIGTERM');
   hub.child.kill('SIGTERM');
   await hub.exited;
@@ -128,23 +143,26 @@ export async function measureFootprint(ctx, seconds) {
   return {
     seconds: wallSec,
     intervalSec: INTERVAL_S,
+    agentFile: agentBin.endsWith('.mjs') ? 'single-file bundle' : 'agent/bin',
+    nodeFlags,
     agent: {
       cpuPctOfOneCore: (agentCpuSec / wallSec) * 100,
+      /** Gross: the agent's process and its children, nothing subtracted. */
       cpuMsPerCycle: (agentCpuSec * 1000) / cycles,
-      /** Less the idle control's CPU (runtime + delay monitor) over the same window. */
-      cpuMsPerCycleNet: (Math.max(0, agentCpuSec - controlCpuSec) * 1000) / cycles,
-      childCpuSec: agentChildCpuSec,
-      rssMiB: agentRss / 2 ** 20,
-      rssMaxMiB: agentRssMax / 2 ** 20,
+      rssMiB: median(agentRss) / MiB,
+      rssMaxMiB: Math.max(...agentRss) / MiB,
+      startup: { seconds: startupSec, cpuSec: startupCpuSec, rssMaxMiB: startupRssMax / MiB },
       eventLoopDelayMs: loopDelay,
       report: reportSize(db),
     },
+    nodeFloor: { rssMiB: median(floorRss) / MiB },
     nodeExporter: exporter
       ? {
           version: exporterBin.version,
+          source: exporterBin.source,
           cpuMsPerScrape: scrapes > 0 ? (exporterCpuSec * 1000) / scrapes : null,
-          rssMiB: exporterRss / 2 ** 20,
-          rssMaxMiB: exporterRssMax / 2 ** 20,
+          rssMiB: exporterRss / MiB,
+          rssMaxMiB: exporterRssMax / MiB,
           scrapes,
           bytesPerScrape: scrapes > 0 ? scrapeBytes / scrapes : null,
         }
@@ -152,7 +170,16 @@ export async function measureFootprint(ctx, seconds) {
   };
 }
 
-/** Size of the metrics messages the agent sent, rebuilt from what the hub stored (one sample each). */
+const median = (values) => values.toSorted((a, b) => a - b)[values.length >> 1];
+
+/** The node flags an installed service runs the bundle with (agent/src/install/install-plan.ts). */
+async function serviceNodeFlags(agentBin) {
+  const plan = join(agentBin, '..', '..', 'dist', 'install', 'install-plan.js');
+  const { SERVICE_NODE_FLAGS } = await import(pathToFileURL(plan).href);
+  return [...SERVICE_NODE_FLAGS];
+}
+
+/** Size of the metrics messages the agents sent, rebuilt from what the hub stored (one sample each). */
 function reportSize(dbFile) {
   const db = new Database(dbFile, { readonly: true });
   const rows = db.prepare('select boot_id, seq, payload from samples where idx = 0 order by at').all();

@@ -1,7 +1,7 @@
 // Process helpers for the benchmark: start a CLI (optionally behind taskset), wait for a line of
 // its output, and read a pid's CPU time and RSS from /proc.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SEC = 100; // USER_HZ on mainstream Linux; Node cannot read sysconf without a child
 
@@ -60,4 +60,59 @@ export function rssBytesOf(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = /VmRSS:\s+(\d+)/.exec(status)?.[1];
   return Number(kib ?? 0) * 1024;
+}
+
+/** The pids of a process's live descendants (children of every thread, recursively). */
+export function descendantsOf(pid) {
+  const out = [];
+  const visit = (parent) => {
+    let tasks = [];
+    try {
+      tasks = readdirSync(`/proc/${parent}/task`);
+    } catch {
+      return; // gone meanwhile
+    }
+    for (const tid of tasks) {
+      let children = '';
+      try {
+        children = readFileSync(`/proc/${parent}/task/${tid}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const child of children.split(' ').filter(Boolean).map(Number)) {
+        out.push(child);
+        visit(child);
+      }
+    }
+  };
+  visit(pid);
+  return out;
+}
+
+const orZero = (read) => {
+  try {
+    return read();
+  } catch {
+    return 0; // the process ended between the listing and the read
+  }
+};
+
+/**
+ * CPU seconds of a process and everything it started: its own, its reaped children's (cutime,
+ * cstime) and its live descendants' (each with their own reaped children). The difference of two
+ * readings is the tree's CPU between them, also for a child running at the first and reaped before
+ * the second (its part before the first reading is in both).
+ */
+export function treeCpuSecondsOf(pid) {
+  return (
+    cpuSecondsOf(pid, { children: true }) +
+    descendantsOf(pid).reduce((sum, child) => sum + orZero(() => cpuSecondsOf(child, { children: true })), 0)
+  );
+}
+
+/** Resident bytes of a process and its live descendants (an inventory probe running, say). */
+export function treeRssBytesOf(pid) {
+  return (
+    rssBytesOf(pid) + descendantsOf(pid).reduce((sum, child) => sum + orZero(() => rssBytesOf(child)), 0)
+  );
 }

@@ -8,13 +8,14 @@
 // exists. Results: bench/results/<timestamp>.json and latest.md (the table, also on stdout).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureCeiling } from './ceiling.mjs';
 import { measureFaults } from './faults.mjs';
 import { measureFootprint } from './footprint.mjs';
+import { measureHubMemory } from './hub-memory.mjs';
 import { measureIngest } from './ingest.mjs';
 import { rawInsertBaseline } from './raw-sqlite.mjs';
 import { formatTable } from './report.mjs';
@@ -30,7 +31,7 @@ Options:
   --agents N          simulated agents at the nominal rate        (default 10000; quick 300)
   --interval S        seconds between two reports of one agent    (default 10)
   --agent-seconds S   how long the real agent is measured          (default 600; quick 60)
-  --skip LIST         phases to leave out, comma-separated: layout,ingest,ceiling,faults,restart,footprint
+  --skip LIST         phases to leave out, comma-separated: layout,ingest,memory,ceiling,faults,restart,footprint
   -h, --help          this text
 
 Writes bench/results/<timestamp>.json and bench/results/latest.md (--quick: under bench/results/quick/,
@@ -66,6 +67,7 @@ const PLAN = quick
         cpuWindowSec: 10,
         tailSec: 3,
       },
+      memory: { steps: 3, agentsPerStep: 100, rampSec: 2, settleSec: 3 },
       ceiling: { agents: 200, rates: [400, 800], stepSeconds: 6 },
       faults: { perKind: 10, batch: 5, everySec: 2, settleSec: 6 },
       restart: { agents: 300, downSec: 35, idleSec: 5, holdSec: 0 },
@@ -83,6 +85,7 @@ const PLAN = quick
         apiSeconds: 15,
         cpuWindowSec: 60,
       },
+      memory: { steps: 4, agentsPerStep: 500, rampSec: 10, settleSec: 15 },
       ceiling: { agents: 1000, rates: [1000, 2000, 3000, 4000, 6000, 8000, 10_000, 12_000], stepSeconds: 15 },
       faults: { perKind: 200, batch: 10, everySec: 3, settleSec: 15 },
       restart: { agents: 2000, downSec: 45, idleSec: 20, holdSec: 10 },
@@ -138,16 +141,27 @@ const ctx = {
   },
 };
 
-const result = { at: new Date().toISOString(), quick, plan: PLAN };
+const git = (...args) => spawnSync('git', args, { cwd: root, encoding: 'utf8' }).stdout?.trim() ?? '';
+const result = {
+  at: new Date().toISOString(),
+  quick,
+  command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+  commit: `${git('rev-parse', '--short', 'HEAD') || 'unknown'}${git('status', '--porcelain', '--untracked-files=no') === '' ? '' : ' (uncommitted changes)'}`,
+  plan: PLAN,
+  /** The 1/5/15-minute load averages before and after each phase: what else the machine ran. */
+  loadAverage: { start: loadavg() },
+};
 const phase = async (name, work) => {
   if (skip.has(name)) return log(`${name}: skipped`);
   const t0 = performance.now();
+  const before = loadavg();
   try {
     result[name] = await work();
   } catch (error) {
     result[name] = { error: error instanceof Error ? error.message : String(error) };
     log(`${name} failed: ${result[name].error}`);
   }
+  result.loadAverage[name] = { before, after: loadavg() };
   log(`${name}: ${Math.round((performance.now() - t0) / 1000)} s`);
 };
 
@@ -168,6 +182,7 @@ const footprint = skip.has('footprint')
     });
 // 3. The hub, one phase after the other.
 await phase('ingest', () => measureIngest(ctx, PLAN.ingest));
+await phase('memory', () => measureHubMemory(ctx, PLAN.memory));
 await phase('ceiling', () => measureCeiling(ctx, PLAN.ceiling));
 await phase('faults', () => measureFaults(ctx, PLAN.faults));
 await phase('restart', () => measureHubRestart(ctx, PLAN.restart));
@@ -194,7 +209,7 @@ mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, `${result.at.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(
   join(dir, 'latest.md'),
-  `# Benchmark ${result.at}${quick ? ' (--quick)' : ''}\n\n\`${JSON.stringify(result.versions)}\`\n\n${table}`,
+  `# Benchmark ${result.at}${quick ? ' (--quick)' : ''}\n\n\`${result.command}\`, commit ${result.commit}\n\n\`${JSON.stringify(result.versions)}\`\n\n${table}`,
 );
 // A full run (nothing skipped) also refreshes the figures in docs/benchmarks.md (between its markers).
 if (!quick && skip.size === 0) {
@@ -202,11 +217,7 @@ if (!quick && skip.size === 0) {
   const [begin, end] = ['<!-- bench:latest -->', '<!-- /bench:latest -->'];
   const text = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
   if (text.includes(begin) && text.includes(end)) {
-    const command = [
-      'npm run bench',
-      ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
-    ].join(' ');
-    const section = `${begin}\nLast full run: ${result.at}, \`${command}\`, ${result.durationSec} s.\n\n\`${JSON.stringify(result.versions)}\`\n\n${table}${end}`;
+    const section = `${begin}\nLast full run: ${result.at}, \`${result.command}\`, commit ${result.commit}, ${result.durationSec} s.\n\n\`${JSON.stringify(result.versions)}\`\n\n${table}${end}`;
     writeFileSync(
       doc,
       text.slice(0, text.indexOf(begin)) + section + text.slice(text.indexOf(end) + end.length),
@@ -215,7 +226,7 @@ if (!quick && skip.size === 0) {
 }
 process.stdout.write(`\n${table}`);
 // A phase that broke fails the run (CI keeps the bench working); slow figures never do.
-const broken = ['layout', 'ingest', 'ceiling', 'faults', 'restart', 'footprint'].filter(
+const broken = ['layout', 'ingest', 'memory', 'ceiling', 'faults', 'restart', 'footprint'].filter(
   (name) => result[name]?.error,
 );
 if (broken.length > 0) process.stderr.write(`bench: phases failed: ${broken.join(', ')}\n`);

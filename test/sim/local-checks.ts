@@ -1,13 +1,5 @@
-import {
-  type CheckRule,
-  type CheckState,
-  effectiveRules,
-  evaluateRule,
-  type RuleKind,
-  type RuleState,
-  ruleAppliesTo,
-  type Sample,
-} from '@vigie/shared';
+import { createLocalChecks } from '@vigie/agent/checks';
+import type { CheckRule, CheckState, Sample } from '@vigie/shared';
 
 /** A state change the simulated agent reports in a `checkState` message. */
 export interface SimCheckChange {
@@ -26,47 +18,22 @@ export interface SimLocalChecks {
 }
 
 /**
- * A lean copy of the agent's local checks for the metrics a `breach` can push (CPU, memory, swap,
- * filesystem usage), with the same shared evaluator and the policy's rules, so a breach reaches the
- * hub as a real agent would report it: after the rule's `forSec`, not the instant the value jumps.
- * fs.usage compares the used percentage only (the agent also applies a free-space floor).
+ * The agent's own local checks (`@vigie/agent/checks`, its built code) on the simulated samples,
+ * with the policy's rules: a `breach` reaches the hub exactly as a real agent would report it
+ * (after the rule's `forSec`, with the agent's free-space floor and every kind it checks), so the
+ * fault → ticket figures measure the agent's path, not a copy of it.
  */
 export function createSimLocalChecks(policyRules: readonly CheckRule[] | undefined): SimLocalChecks {
-  const rules = effectiveRules(policyRules);
-  const states = new Map<string, RuleState>();
-  const ruleFor = (kind: RuleKind, resource: string) =>
-    rules.find((rule) => rule.kind === kind && rule.enabled && ruleAppliesTo(rule, resource));
-
+  const checks = createLocalChecks(policyRules ? { rules: policyRules } : {});
   return {
-    evaluate(sample, now) {
-      const observations: { kind: RuleKind; resource: string; value: number }[] = [];
-      if (sample.cpu) observations.push({ kind: 'cpu.busy', resource: '', value: sample.cpu.usagePct });
-      if (sample.memory) {
-        observations.push({ kind: 'memory.pressure', resource: '', value: sample.memory.usedPct });
-        if (sample.memory.swapTotalBytes > 0)
-          observations.push({ kind: 'swap.pressure', resource: '', value: sample.memory.swapUsedPct });
-      }
-      for (const fs of sample.filesystems ?? [])
-        observations.push({ kind: 'fs.usage', resource: fs.mount, value: fs.usedPct });
-
-      const changes: SimCheckChange[] = [];
-      for (const { kind, resource, value } of observations) {
-        const rule = ruleFor(kind, resource);
-        if (!rule) continue;
-        const key = `${kind}\u0000${resource}`;
-        const { state, change } = evaluateRule(rule, { value, at: sample.at }, states.get(key), now);
-        states.set(key, state);
-        if (!change) continue;
-        changes.push({
-          check: kind,
-          ...(resource !== '' && { resource }),
-          state: change.to,
-          previous: change.from,
-          value: change.value,
-          threshold: change.threshold,
-        });
-      }
-      return changes;
-    },
+    evaluate: (sample, now) =>
+      checks.evaluate(sample, now).map((change) => ({
+        check: change.check,
+        ...(change.resource !== undefined && { resource: change.resource }),
+        state: change.state,
+        previous: change.previous,
+        value: change.value,
+        threshold: change.threshold,
+      })),
   };
 }

@@ -16,7 +16,8 @@ export function parseSnapList(text: string): Software[] {
     const [name, version, , , publisher, notes] = cols;
     if (!name || !version || name === 'Name') continue;
     if (notes?.split(',').includes('disabled')) continue;
-    const clean = publisher?.replace(/[*✓✪]+$/u, '');
+    // Escaped: one character above U+00FF in the bundle makes V8 hold its whole source as UTF-16 (2×).
+    const clean = publisher?.replace(/[*\u2713\u272A]+$/u, '');
     out.push(software('snap', name, version, { publisher: clean === '-' ? undefined : clean }));
   }
   return out;

@@ -15,6 +15,8 @@ import type { HubServices } from '../services.js';
 import { clientScopeMiddleware } from '../tenancy/scope-middleware.js';
 import { ApiError } from './api-error.js';
 import type { AuthEnv } from './middleware/bearer-auth.js';
+import { markAuthentication } from './openapi/describe.js';
+import { openApiRoutes } from './openapi/routes.js';
 import { artefactListRoutes, downloadRoutes } from './routes/artefacts.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { clientRoutes, userClientRoutes } from './routes/clients.js';
@@ -123,8 +125,13 @@ export function createApp(services: AppServices, agentSocket?: Hono, options: Ap
     ),
   );
   api.route('/enrol', enrolRoutes(deps, options.signer?.publicKey));
+  // The API's description and reference page are public, like the shape of any public API.
+  api.route(
+    '/',
+    openApiRoutes(() => app),
+  );
   // Bearer tokens; the console's session cookie also opens reads (CSV exports from the console).
-  api.use(sessionOrBearerAuth(deps));
+  api.use(markAuthentication(sessionOrBearerAuth(deps)));
   // Every route below sees only the clients of a client-scoped technician (tenancy/).
   api.use(clientScopeMiddleware(deps));
   api.route('/hosts', hostsRoutes(deps, sessions, policies));

@@ -33,8 +33,8 @@ type AnyHandler = (...args: never[]) => unknown;
 type Marked = { [ROUTE_DOC]?: RouteDoc; [ROLES_DOC]?: readonly string[]; [AUTH_DOC]?: true };
 
 /** A pass-through middleware carrying the route's description for the OpenAPI document. */
-export function describe(doc: RouteDoc): MiddlewareHandler {
-  const handler: MiddlewareHandler & Marked = async function describeRoute(_c, next) {
+export function describeRoute(doc: RouteDoc): MiddlewareHandler {
+  const handler: MiddlewareHandler & Marked = async function routeDoc(_c, next) {
     await next();
   };
   handler[ROUTE_DOC] = doc;

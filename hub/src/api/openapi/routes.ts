@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { CONTENT_SECURITY_POLICY } from '../../console/console-app.js';
 import { HUB_VERSION } from '../../version.js';
-import { describe } from './describe.js';
+import { describeRoute } from './describe.js';
 import { DOCS_CSS, docsPage } from './docs-page.js';
 import { buildOpenApiDocument, type OpenApiDocument, type RoutedApp } from './document.js';
 
@@ -22,15 +22,17 @@ export function openApiRoutes(app: () => RoutedApp) {
     c.header('x-content-type-options', 'nosniff');
     c.header('x-frame-options', 'DENY');
   });
-  routes.get('/openapi.json', describe({ summary: 'This OpenAPI 3.1 document' }), (c) => c.json(document()));
+  routes.get('/openapi.json', describeRoute({ summary: 'This OpenAPI 3.1 document' }), (c) =>
+    c.json(document()),
+  );
   routes.get(
     '/docs',
-    describe({ summary: 'The browsable reference (HTML)', responseType: 'text/html' }),
+    describeRoute({ summary: 'The browsable reference (HTML)', responseType: 'text/html' }),
     async (c) => c.html(docsPage(document(), 'docs/docs.css')),
   );
   routes.get(
     '/docs/docs.css',
-    describe({ summary: 'The reference page’s style sheet', responseType: 'text/css' }),
+    describeRoute({ summary: 'The reference page’s style sheet', responseType: 'text/css' }),
     (c) => {
       c.header('content-type', 'text/css; charset=utf-8');
       c.header('cache-control', 'public, max-age=3600');

@@ -60,7 +60,7 @@ const doc = {
   get: describeRoute({
     summary: 'The queue, by priority then age, each with its SLA clocks',
     query: listQuery,
-    queryExample: { level: 'n1', open: 'true', limit: '50' },
+    queryExample: { level: 'N1', open: 'true', limit: '50' },
   }),
   getOne: describeRoute({
     summary: 'One incident: timeline, metrics around the fault, children, N0 article, SLA, escalations',

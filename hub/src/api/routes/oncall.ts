@@ -58,7 +58,7 @@ const doc = {
   getNow: describeRoute({
     summary: 'Who is on duty (now, or at `at`)',
     query: nowQuery,
-    queryExample: { level: 'n1' },
+    queryExample: { level: 'N1' },
   }),
   getSchedules: describeRoute({ summary: 'On-call schedules' }),
   getSchedulesOne: describeRoute({ summary: 'One schedule with its overrides' }),

@@ -57,7 +57,9 @@ beforeAll(async () => {
   const token = await created('/api/v1/enrolment-tokens', { client: 'acme', site: 'paris' });
   const incident = await created('/api/v1/incidents', { client: 'acme', title: 'Phone call' });
   // This route checks the clear token against the id: the document's example cannot be that token.
-  realBodies = { '/api/v1/enrolment-tokens/{id}/install-commands': { token: (token as { token: string }).token } };
+  realBodies = {
+    '/api/v1/enrolment-tokens/{id}/install-commands': { token: (token as { token: string }).token },
+  };
   filled = {
     '/api/v1/policies/roles/{target}': '/api/v1/policies/roles/server',
     '/api/v1/enrolment-tokens/{id}/install-commands': `/api/v1/enrolment-tokens/${token.id}/install-commands`,

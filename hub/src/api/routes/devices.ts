@@ -20,7 +20,13 @@ const doc = {
   post: describeRoute({
     summary: 'Create a device',
     body: deviceBody,
-    example: { hostname: 'fw-paris', client: 'acme', site: 'paris', role: 'server', tags: ['infrastructure'] },
+    example: {
+      hostname: 'fw-paris',
+      client: 'acme',
+      site: 'paris',
+      role: 'server',
+      tags: ['infrastructure'],
+    },
     status: 201,
   }),
   getOne: describeRoute({ summary: 'One device with its probes' }),

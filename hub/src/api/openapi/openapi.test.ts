@@ -57,7 +57,9 @@ beforeAll(async () => {
   const token = await created('/api/v1/enrolment-tokens', { client: 'acme', site: 'paris' });
   const incident = await created('/api/v1/incidents', { client: 'acme', title: 'Phone call' });
   // This route checks the clear token against the id: the document's example cannot be that token.
+  const enrolToken = await created('/api/v1/enrolment-tokens', { client: 'acme', site: 'paris' });
   realBodies = {
+    '/api/v1/enrol': { ...ENROL_BODY, token: (enrolToken as { token: string }).token },
     '/api/v1/enrolment-tokens/{id}/install-commands': { token: (token as { token: string }).token },
   };
   filled = {
@@ -76,6 +78,13 @@ const operations = () =>
   Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
   );
+
+/** What an agent sends to enrol, but for the token. */
+const ENROL_BODY = {
+  fingerprint: 'abcdefabcdefabcdefabcdef',
+  hostname: 'pc-accueil-07',
+  os: { platform: 'linux', distro: 'Debian 12', release: '12', kernel: '6.1.0', arch: 'x64' },
+};
 
 /** A documented path with its parameters filled: a real resource where one was made, else an id nothing has. */
 const concrete = (path: string) =>
@@ -200,6 +209,7 @@ describe('the documented schemas are the ones the routes validate with', { timeo
   it('bodies: the handler parses with the documented schema; its example passes, what the schema rejects is a 400', async () => {
     const unreached: string[] = [];
     let verified = 0;
+    const answers: string[] = [];
     for (const { method, path, op } of operations()) {
       const media = op.requestBody?.content['application/json'];
       if (!media) continue;
@@ -213,6 +223,15 @@ describe('the documented schemas are the ones the routes validate with', { timeo
       }
       verified++;
       expect(jsonSchemaOf(used.schema as z.ZodType, 'input'), `${method} ${path}`).toEqual(media.schema);
+      // Where the success body has a schema, what the route answered matches it.
+      const success = op.responses[String(first.status)] as
+        | { content?: Record<string, { schema: object }> }
+        | undefined;
+      const answered = success?.content?.['application/json']?.schema;
+      if (answered && first.status < 300) {
+        answers.push(`${method} ${path}`);
+        expect(ajv.validate(answered, first.json), `${method} ${path} answer`).toBe(true);
+      }
       if (media.example !== undefined)
         expect(rejectedAsInvalid(first), `${method} ${path} example → ${first.status} ${first.code}`).toBe(
           false,
@@ -226,6 +245,8 @@ describe('the documented schemas are the ones the routes validate with', { timeo
     // probe (no probe is made here) looks its id up first.
     expect(unreached).toEqual(['PATCH /api/v1/probes/{id} → 404']);
     expect(verified).toBeGreaterThan(30);
+    expect(answers).toContain('POST /api/v1/enrol');
+    expect(answers.length).toBeGreaterThan(10);
   });
 
   it('queries: the handler parses with the documented parameters; examples pass, rejected values are a 400', async () => {

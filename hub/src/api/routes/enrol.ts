@@ -1,4 +1,4 @@
-import { enrolRequestSchema } from '@vigie/shared';
+import { enrolRequestSchema, enrolResponseSchema } from '@vigie/shared';
 import { Hono } from 'hono';
 import { recordSecurityEvent } from '../../audit/store.js';
 import type { HubDeps } from '../../config/deps.js';
@@ -29,6 +29,7 @@ const doc = {
     description:
       'Unauthenticated but for the token in the body; any refused token answers 401 ENROLMENT_REFUSED, past the per-address rate 429 RATE_LIMITED.',
     body: enrolRequestSchema,
+    response: enrolResponseSchema,
     example: ENROL_EXAMPLE,
     status: 201,
   }),

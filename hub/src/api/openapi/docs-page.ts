@@ -14,7 +14,7 @@ section.op h3 { font-size: 1rem; margin: .5rem 0; }
 .get { color: #0a6b2e; } .post { color: #0550ae; } .put, .patch { color: #7d4e00; } .delete { color: #a40e26; }
 code, pre { font: 13px/1.4 ui-monospace, monospace; }
 pre { background: #f3f4f6; padding: .5rem; overflow-x: auto; max-height: 24rem; }
-table { border-collapse: collapse; } td, th { border: 1px solid #d0d7de; padding: .2rem .5rem; text-align: left; }
+table { border-collapse: collapse; margin: .4rem 0; } td, th { border: 1px solid #d0d7de; padding: .2rem .5rem; text-align: left; }
 .roles { color: #57606a; }
 `;
 
@@ -31,6 +31,21 @@ function parameters(op: Operation): HtmlEscapedString | Promise<HtmlEscapedStrin
   </table>`;
 }
 
+type Response = { description: string; content?: Record<string, { schema: Record<string, unknown> }> };
+
+/** Status → what it means; a success body's schema when it says more than "an object". */
+function responses(op: Operation) {
+  return html`<table>
+    <tr><th>status</th><th>answer</th></tr>
+    ${Object.entries(op.responses as Record<string, Response>).map(([status, r]) => {
+      const [type, media] = Object.entries(r.content ?? {})[0] ?? [];
+      const detailed = media && Object.keys(media.schema).some((k) => k !== 'type');
+      return html`<tr><td>${status}</td><td>${r.description}${type && !media?.schema.$ref ? html` (<code>${type}</code>)` : ''}
+        ${detailed && !media.schema.$ref ? html`<details><summary>schema</summary><pre>${pretty(media.schema)}</pre></details>` : ''}</td></tr>`;
+    })}
+  </table>`;
+}
+
 function operation(path: string, method: string, op: Operation) {
   const body = op.requestBody?.content['application/json'];
   return html`<section class="op" id="${op.operationId}">
@@ -43,7 +58,7 @@ function operation(path: string, method: string, op: Operation) {
             ${body.example === undefined ? '' : html`<p>Example</p><pre>${pretty(body.example)}</pre>`}</details>`
         : ''
     }
-    <details><summary>Responses: ${Object.keys(op.responses).join(', ')}</summary><pre>${pretty(op.responses)}</pre></details>
+    ${responses(op)}
   </section>`;
 }
 
@@ -60,7 +75,7 @@ export function docsPage(doc: OpenApiDocument, cssHref: string) {
   return html`<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>${doc.info.title} ${doc.info.version}</title>
-<link rel="stylesheet" href="${cssHref}"></head>
+<link rel="stylesheet" href="${cssHref}"><link rel="icon" href="/console/static/favicon.svg"></head>
 <body>
 <header><h1>${doc.info.title} <small>${doc.info.version}</small></h1>
 <p>${doc.info.description}</p>

@@ -15,6 +15,8 @@ export interface RouteDoc {
   example?: unknown;
   /** The query string the handler parses with `parseQuery` (an object of string fields). */
   query?: z.ZodObject;
+  /** Path parameters that are a closed set (`:action`, `:target` of a role), by name; others are strings. */
+  params?: z.ZodObject;
   /** Example query values, by field (checked against the schema). */
   queryExample?: Record<string, string>;
   /** Success status; 200 unless said (201 created, 204 no body). */

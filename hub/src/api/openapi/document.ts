@@ -104,6 +104,12 @@ function queryParameters(doc: RouteDoc): Parameter[] {
   }));
 }
 
+/** A path parameter's schema: what the route's doc says (an enum of actions, roles), else a string. */
+function pathSchema(doc: RouteDoc | undefined, name: string): JsonSchema {
+  const field = doc?.params?.shape[name];
+  return field ? jsonSchemaOf(field as z.ZodType, 'input') : { type: 'string' };
+}
+
 function successResponse(doc: RouteDoc | undefined) {
   const status = doc?.status ?? 200;
   if (status === 204) return { [status]: { description: 'Done, no body' } };
@@ -131,7 +137,7 @@ function buildOperation(method: string, path: string, chain: RouteEntry[], all: 
   const who = roles ? `Roles: ${['admin', ...roles].join(', ')}.` : undefined;
   const description = [doc?.description, who].filter(Boolean).join('\n\n');
   const parameters: Parameter[] = [
-    ...params.map((name) => ({ name, in: 'path' as const, required: true, schema: { type: 'string' } })),
+    ...params.map((name) => ({ name, in: 'path' as const, required: true, schema: pathSchema(doc, name) })),
     ...(doc ? queryParameters(doc) : []),
   ];
   const read = method === 'GET';

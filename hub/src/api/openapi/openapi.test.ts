@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
 import { createUserWithToken } from '../../access/create-user.js';
+import { TECHNICIAN_ACTIONS } from '../../incidents/engine/actions.js';
 import { createTestDeps, enrolTestAgent, testHubServices } from '../../test-support/test-hub.js';
 import { createApp } from '../app.js';
 import { jsonSchemaOf, type OpenApiDocument, type Operation, openApiPath } from './document.js';
@@ -124,6 +125,22 @@ describe('the document lists exactly the routes the app serves', () => {
       .filter(({ op }) => op['x-undescribed'])
       .map(({ method, path }) => `${method} ${path}`);
     expect(undescribed).toEqual([]);
+  });
+
+  it('documents a closed set of path values as an enum the route holds to', async () => {
+    const op = doc.paths['/api/v1/incidents/{id}/{action}']?.post;
+    const action = op?.parameters?.find((p) => p.name === 'action');
+    expect(action?.schema).toEqual({ type: 'string', enum: [...TECHNICIAN_ACTIONS] });
+    // A real incident, so the 404 is for the action.
+    const res = await send(
+      'POST',
+      concrete('/api/v1/incidents/{id}/{action}').replace(/comment$/, 'explode'),
+      {},
+    );
+    expect([res.status, res.code]).toEqual([404, 'NOT_FOUND ""']);
+    expect((await send('POST', concrete('/api/v1/incidents/{id}/{action}'), { text: 'ok' })).status).toBe(
+      200,
+    );
   });
 
   it('turns hono paths into OpenAPI templates', () => {

@@ -73,7 +73,8 @@ const doc = {
   }),
   postOne: describeRoute({
     summary: 'Act on an incident',
-    description: `action: ${TECHNICIAN_ACTIONS.join(', ')}; assign needs \`assignee\`, comment needs \`text\`.`,
+    params: z.object({ action: z.enum(TECHNICIAN_ACTIONS) }),
+    description: '`assign` needs `assignee`, `comment` needs `text`.',
     body: actionBody,
     example: { text: 'Disk replaced, watching it' },
   }),

@@ -1,5 +1,6 @@
 import { HOST_ROLES, type PolicyLayerScope, policyLayerSchema } from '@vigie/shared';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { hostPolicy } from '../../policies/host-policy.js';
 import { findLayer, listLayers, type StoredLayer } from '../../policies/layers.js';
@@ -38,14 +39,19 @@ const doc = {
   }),
 };
 
+const roleTarget = { params: z.object({ target: z.enum(HOST_ROLES) }) };
 const layerDocs = (scope: PolicyLayerScope) => ({
-  get: describeRoute({ summary: `The ${scope} policy layer` }),
+  get: describeRoute({ summary: `The ${scope} policy layer`, ...(scope === 'role' && roleTarget) }),
   put: describeRoute({
     summary: `Replace the ${scope} policy layer (pushed to agents at once)`,
+    ...(scope === 'role' && roleTarget),
     body: policyLayerSchema,
     example: { metricsIntervalSec: 60 },
   }),
-  delete: describeRoute({ summary: `Clear the ${scope} policy layer (inherit everything)` }),
+  delete: describeRoute({
+    summary: `Clear the ${scope} policy layer (inherit everything)`,
+    ...(scope === 'role' && roleTarget),
+  }),
 });
 
 /**

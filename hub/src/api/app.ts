@@ -16,6 +16,8 @@ import type { HubServices } from '../services.js';
 import { clientScopeMiddleware } from '../tenancy/scope-middleware.js';
 import { ApiError } from './api-error.js';
 import type { AuthEnv } from './middleware/bearer-auth.js';
+import { describeRoute, markAuthentication } from './openapi/describe.js';
+import { openApiRoutes } from './openapi/routes.js';
 import { artefactListRoutes, downloadRoutes } from './routes/artefacts.js';
 import { calendarRoutes } from './routes/calendars.js';
 import { clientRoutes, userClientRoutes } from './routes/clients.js';
@@ -44,6 +46,12 @@ import { slaRoutes } from './routes/sla.js';
 import { warrantyRoutes } from './routes/warranties.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
+
+/** The agents' socket in the OpenAPI document (its messages are in shared/src/protocol/, not HTTP). */
+const AGENT_SOCKET_DOC = describeRoute({
+  summary: 'Agents’ WebSocket (upgrade; authenticated by the hello message, not a header)',
+  description: 'The protocol is in shared/src/protocol/; close codes in shared/src/protocol/close-codes.ts.',
+});
 
 /** The services the app serves (built by services.ts); the API needs only part of notifications. */
 export type AppServices = Pick<HubServices, 'deps' | 'sessions' | 'policies' | 'artefacts'> & {
@@ -97,7 +105,10 @@ export function createApp(services: AppServices, agentSocket?: Hono, options: Ap
   app.route('/healthz', healthRoutes(deps, sessions));
   if (options.metrics)
     app.route('/metrics', metricsRoutes(deps, options.metrics.registry, options.metrics.allow));
-  if (agentSocket) app.route('/api/v1/agent/ws', agentSocket);
+  if (agentSocket) {
+    app.get('/api/v1/agent/ws', AGENT_SOCKET_DOC);
+    app.route('/api/v1/agent/ws', agentSocket);
+  }
   // Artefacts and installers are public: they hold no secret, and the machine being installed
   // has nothing to authenticate with yet.
   const install = options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl };
@@ -128,8 +139,13 @@ export function createApp(services: AppServices, agentSocket?: Hono, options: Ap
     ),
   );
   api.route('/enrol', enrolRoutes(deps, options.signer?.publicKey));
+  // The API's description and reference page are public, like the shape of any public API.
+  api.route(
+    '/',
+    openApiRoutes(() => app),
+  );
   // Bearer tokens; the console's session cookie also opens reads (CSV exports from the console).
-  api.use(sessionOrBearerAuth(deps));
+  api.use(markAuthentication(sessionOrBearerAuth(deps)));
   // Every route below sees only the clients of a client-scoped technician (tenancy/).
   api.use(clientScopeMiddleware(deps));
   api.route('/hosts', hostsRoutes(deps, sessions, policies));

@@ -4,6 +4,7 @@ import type { UserRole } from '../../db/tables/users.js';
 import { findTokenOwner, type TokenOwner, touchApiToken } from '../../repositories/api-tokens.js';
 import { hashSecret } from '../../security/secrets.js';
 import { ApiError } from '../api-error.js';
+import { markRoles } from '../openapi/describe.js';
 
 export type AuthEnv = { Variables: { user: TokenOwner } };
 
@@ -23,9 +24,11 @@ export function bearerAuth(deps: Pick<HubDeps, 'db' | 'clock'>): MiddlewareHandl
 
 /** Require one of the given roles (admin always passes). */
 export function requireRole(...roles: UserRole[]): MiddlewareHandler<AuthEnv> {
-  return async function requireRole(c, next) {
+  const guard: MiddlewareHandler<AuthEnv> = async function requireRole(c, next) {
     const role = c.var.user.role;
     if (role !== 'admin' && !roles.includes(role)) throw new ApiError('FORBIDDEN');
     await next();
   };
+  // The OpenAPI document reads the roles off the guard (openapi/describe.ts).
+  return markRoles(guard, roles);
 }

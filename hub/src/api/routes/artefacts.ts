@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { ArtefactSigner } from '../../artefacts/artefact-signer.js';
 import { ARTEFACTS, type Artefact, type ArtefactStore } from '../../artefacts/artefact-store.js';
 import { ApiError } from '../api-error.js';
+import { describeRoute } from '../openapi/describe.js';
 
 function view(artefact: Artefact, signer: ArtefactSigner | undefined) {
   const { path: _path, ...rest } = artefact;
@@ -14,13 +15,22 @@ function view(artefact: Artefact, signer: ArtefactSigner | undefined) {
   };
 }
 
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  get: describeRoute({ summary: 'Agent artefacts this hub offers (version, platform, digest, signature)' }),
+  getOne: describeRoute({
+    summary: 'Download one agent artefact (conditional GET by ETag)',
+    responseType: 'application/octet-stream',
+  }),
+};
+
 /**
  * GET /api/v1/agent/artefacts: what this hub serves, with size, sha256 and (when the hub signs)
  * the ed25519 signature and the public key to check it with; public, like the files.
  */
 export function artefactListRoutes(store: ArtefactStore, signer?: ArtefactSigner) {
   const app = new Hono();
-  app.get('/', async (c) => {
+  app.get('/', doc.get, async (c) => {
     const artefacts = await store.list();
     return c.json({
       version: artefacts[0]?.version ?? null,
@@ -38,7 +48,7 @@ export function artefactListRoutes(store: ArtefactStore, signer?: ArtefactSigner
  */
 export function downloadRoutes(store: ArtefactStore, signer?: ArtefactSigner) {
   const app = new Hono();
-  app.get('/:name', async (c) => {
+  app.get('/:name', doc.getOne, async (c) => {
     const name = c.req.param('name');
     // `<artefact>.sig`: the detached signature (base64url) over name, version, size and sha256.
     if (signer && name.endsWith('.sig')) {

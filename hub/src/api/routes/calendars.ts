@@ -14,6 +14,7 @@ import {
 import { generateId } from '../../security/secrets.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseJsonBody } from '../validate.js';
 
 const body = z
@@ -32,6 +33,15 @@ const body = z
 const conflict = () =>
   new ApiError('CONFLICT', 'A calendar with this name, or for this client and site, already exists');
 
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  get: describeRoute({ summary: 'Business-hours calendars (SLA clocks run inside them)' }),
+  getOne: describeRoute({ summary: 'One calendar' }),
+  post: describeRoute({ summary: 'Create a calendar', body: body, status: 201 }),
+  putOne: describeRoute({ summary: 'Replace a calendar', body: body }),
+  deleteOne: describeRoute({ summary: 'Delete a calendar', status: 204 }),
+};
+
 /** /api/v1/calendars: business hours for SLA clocks; anyone reads, admins write. */
 export function calendarRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
@@ -44,15 +54,15 @@ export function calendarRoutes(deps: HubDeps) {
     name: string,
   ) => recomputeClocksInScopes(trx, runtime, scopes, deps.clock(), `business calendar "${name}" ${what}`);
 
-  app.get('/', async (c) => c.json({ calendars: await listCalendars(deps.db), fallback: '24×7' }));
+  app.get('/', doc.get, async (c) => c.json({ calendars: await listCalendars(deps.db), fallback: '24×7' }));
 
-  app.get('/:id', async (c) => {
+  app.get('/:id', doc.getOne, async (c) => {
     const calendar = await findCalendar(deps.db, c.req.param('id'));
     if (!calendar) throw new ApiError('NOT_FOUND', 'No such calendar');
     return c.json(calendar);
   });
 
-  app.post('/', requireRole(), async (c) => {
+  app.post('/', requireRole(), doc.post, async (c) => {
     const input: CalendarInput = { ...(await parseJsonBody(c, body)), id: generateId('cal', deps.random) };
     const created = await deps.db.transaction().execute(async (trx) => {
       if (!(await insertCalendar(trx, input, deps.clock()))) return false;
@@ -64,7 +74,7 @@ export function calendarRoutes(deps: HubDeps) {
   });
 
   // Open incidents of the old and the new scope move their due times in the same transaction.
-  app.put('/:id', requireRole(), async (c) => {
+  app.put('/:id', requireRole(), doc.putOne, async (c) => {
     const input: CalendarInput = { ...(await parseJsonBody(c, body)), id: c.req.param('id') };
     const outcome = await deps.db.transaction().execute(async (trx) => {
       const before = await findCalendar(trx, input.id);
@@ -78,7 +88,7 @@ export function calendarRoutes(deps: HubDeps) {
     return c.json(await findCalendar(deps.db, input.id));
   });
 
-  app.delete('/:id', requireRole(), async (c) => {
+  app.delete('/:id', requireRole(), doc.deleteOne, async (c) => {
     const deleted = await deps.db.transaction().execute(async (trx) => {
       const before = await findCalendar(trx, c.req.param('id'));
       if (!(await deleteCalendar(trx, c.req.param('id')))) return false;

@@ -19,6 +19,7 @@ import {
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseJsonBody } from '../validate.js';
 
 /**
@@ -57,15 +58,39 @@ const clientView = (row: ClientRow) => ({
   createdBy: row.created_by,
 });
 
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  get: describeRoute({ summary: 'Clients in the caller’s scope, with their sites' }),
+  post: describeRoute({
+    summary: 'Create a client',
+    body: createBody,
+    example: { name: 'acme', note: 'Head office in Lyon' },
+    status: 201,
+  }),
+  getOne: describeRoute({ summary: 'One client with its sites' }),
+  patchOne: describeRoute({
+    summary: 'Change a client’s note',
+    body: patchBody,
+    example: { note: 'Moved to Villeurbanne' },
+  }),
+  deleteOne: describeRoute({ summary: 'Delete a client no host or live token uses', status: 204 }),
+  getClients: describeRoute({ summary: 'The clients a user is limited to (null: all)' }),
+  putClients: describeRoute({
+    summary: 'Limit a user to some clients (null lifts the limit)',
+    body: userClientsBody,
+    example: { clients: null },
+  }),
+};
+
 /** /api/v1/clients: the companies served. Everyone lists those in their scope; admins change them. */
 export function clientRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
 
-  app.get('/', async (c) =>
+  app.get('/', doc.get, async (c) =>
     c.json({ clients: (await listClients(deps.db, requestScope(c))).map(clientView) }),
   );
 
-  app.post('/', requireRole(), async (c) => {
+  app.post('/', requireRole(), doc.post, async (c) => {
     const body = await parseJsonBody(c, createBody);
     const id = generateId('cli', deps.random);
     const input = {
@@ -80,14 +105,14 @@ export function clientRoutes(deps: HubDeps) {
     return c.json({ client: row && clientView(row) }, 201);
   });
 
-  app.get('/:id', async (c) => {
+  app.get('/:id', doc.getOne, async (c) => {
     const row = await findClient(deps.db, c.req.param('id'));
     if (!row || !scopeAllows(requestScope(c), row.name)) throw new ApiError('NOT_FOUND', 'No such client');
     const sites = await listSites(deps.db, row.id);
     return c.json({ client: clientView(row), sites: sites.map(siteView) });
   });
 
-  app.patch('/:id', requireRole(), async (c) => {
+  app.patch('/:id', requireRole(), doc.patchOne, async (c) => {
     const body = await parseJsonBody(c, patchBody);
     if (!(await updateClientNote(deps.db, c.req.param('id'), body.note)))
       throw new ApiError('NOT_FOUND', 'No such client');
@@ -96,7 +121,7 @@ export function clientRoutes(deps: HubDeps) {
   });
 
   // A client still named by hosts or live tokens stays: its name is in their rows and incidents.
-  app.delete('/:id', requireRole(), async (c) => {
+  app.delete('/:id', requireRole(), doc.deleteOne, async (c) => {
     const row = await findClient(deps.db, c.req.param('id'));
     if (!row) throw new ApiError('NOT_FOUND', 'No such client');
     const uses = await countClientUses(deps.db, row.name);
@@ -118,13 +143,13 @@ export function userClientRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
   app.use(requireRole());
 
-  app.get('/:id/clients', async (c) => {
+  app.get('/:id/clients', doc.getClients, async (c) => {
     const found = await findUserClients(deps.db, c.req.param('id'));
     if (!found.found) throw new ApiError('NOT_FOUND', 'No such user');
     return c.json({ userId: c.req.param('id'), scoped: found.clientIds !== null, clients: found.clientIds });
   });
 
-  app.put('/:id/clients', async (c) => {
+  app.put('/:id/clients', doc.putClients, async (c) => {
     const userId = c.req.param('id');
     const body = await parseJsonBody(c, userClientsBody);
     if (!(await findUserClients(deps.db, userId)).found) throw new ApiError('NOT_FOUND', 'No such user');

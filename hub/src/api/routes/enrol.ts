@@ -1,11 +1,39 @@
-import { enrolRequestSchema } from '@vigie/shared';
+import { enrolRequestSchema, enrolResponseSchema } from '@vigie/shared';
 import { Hono } from 'hono';
 import { recordSecurityEvent } from '../../audit/store.js';
 import type { HubDeps } from '../../config/deps.js';
 import { enrolAgent } from '../../enrolment/enrol-agent.js';
 import { incomingOf } from '../../security/client-address.js';
 import { ApiError } from '../api-error.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseJsonBody } from '../validate.js';
+
+/** What an agent sends (the document's example; the tests enrol with it). */
+const ENROL_EXAMPLE = {
+  token: 'vge_0123456789abcdef0123',
+  fingerprint: 'abcdefabcdefabcdefabcdef',
+  hostname: 'pc-accueil-03',
+  os: {
+    platform: 'win32',
+    distro: 'Windows 11 Pro',
+    release: '10.0.22631',
+    kernel: '10.0.22631',
+    arch: 'x64',
+  },
+};
+
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  post: describeRoute({
+    summary: 'Enrol an agent with an enrolment token',
+    description:
+      'Unauthenticated but for the token in the body; any refused token answers 401 ENROLMENT_REFUSED, past the per-address rate 429 RATE_LIMITED.',
+    body: enrolRequestSchema,
+    response: enrolResponseSchema,
+    example: ENROL_EXAMPLE,
+    status: 201,
+  }),
+};
 
 /**
  * POST /api/v1/enrol: unauthenticated except by the enrolment token in the body. The answer
@@ -14,7 +42,7 @@ import { parseJsonBody } from '../validate.js';
  */
 export function enrolRoutes(deps: HubDeps, signingKey?: string) {
   const app = new Hono();
-  app.post('/', async (c) => {
+  app.post('/', doc.post, async (c) => {
     const request = await parseJsonBody(c, enrolRequestSchema);
     const result = await enrolAgent(deps, request);
     if (!result.ok) {

@@ -7,6 +7,7 @@ import { listEnrolmentTokens, revokeEnrolmentToken } from '../../repositories/en
 import { findClient, findSite } from '../../tenancy/clients.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseJsonBody } from '../validate.js';
 
 const HOUR_MS = 3_600_000;
@@ -65,12 +66,24 @@ async function tokenNames(
   return { client: body.client ?? 'default', site: body.site ?? 'default' };
 }
 
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  post: describeRoute({
+    summary: 'Create an enrolment token (its value is shown once)',
+    body: createBody,
+    example: { client: 'acme', site: 'lyon', role: 'workstation', maxUses: 10, ttlHours: 48 },
+    status: 201,
+  }),
+  get: describeRoute({ summary: 'Enrolment tokens (never their value)' }),
+  deleteOne: describeRoute({ summary: 'Revoke an enrolment token', status: 204 }),
+};
+
 /** /api/v1/enrolment-tokens: admins create, list and revoke the tokens agents enrol with. */
 export function enrolmentTokenRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
   app.use(requireRole());
 
-  app.post('/', async (c) => {
+  app.post('/', doc.post, async (c) => {
     const body = await parseJsonBody(c, createBody);
     const names = await tokenNames(deps, body);
     const created = await createEnrolmentToken(deps, {
@@ -84,9 +97,9 @@ export function enrolmentTokenRoutes(deps: HubDeps) {
     return c.json(created, 201);
   });
 
-  app.get('/', async (c) => c.json({ tokens: (await listEnrolmentTokens(deps.db)).map(toView) }));
+  app.get('/', doc.get, async (c) => c.json({ tokens: (await listEnrolmentTokens(deps.db)).map(toView) }));
 
-  app.delete('/:id', async (c) => {
+  app.delete('/:id', doc.deleteOne, async (c) => {
     if (!(await revokeEnrolmentToken(deps.db, c.req.param('id'), deps.clock()))) {
       throw new ApiError('NOT_FOUND', 'No such enrolment token');
     }

@@ -6,6 +6,7 @@ import { findHost } from '../../repositories/hosts.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import type { AuthEnv } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseQuery } from '../validate.js';
 
 const DAY_MS = 86_400_000;
@@ -15,6 +16,15 @@ const gapsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).default(1_000),
 });
 
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  getGaps: describeRoute({
+    summary: 'Where a host’s data has holes and why (default: the last 7 days)',
+    query: gapsQuery,
+    queryExample: { limit: '100' },
+  }),
+};
+
 /**
  * /api/v1/hosts/:id/gaps: where a host's data has holes and why. `metricGaps` are samples the
  * agent dropped from its spool (declared by it); `delivery` lists new boots and seq ranges the hub
@@ -23,7 +33,7 @@ const gapsQuery = z.object({
 export function gapsRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
 
-  app.get('/:id/gaps', async (c) => {
+  app.get('/:id/gaps', doc.getGaps, async (c) => {
     const host = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!host) throw new ApiError('NOT_FOUND', 'No such host');
     const query = parseQuery(c, gapsQuery);

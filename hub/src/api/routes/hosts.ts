@@ -19,6 +19,7 @@ import { ensureClientSite, namesForIds } from '../../tenancy/clients.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
 import { decodeHostCursor, encodeHostCursor } from './host-cursor.js';
 
@@ -61,11 +62,35 @@ const seriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
 });
 
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  get: describeRoute({
+    summary: 'The fleet, a page at a time by hostname, with health and online state',
+    description: 'Pass `nextCursor` back as `cursor` for the next page (null on the last).',
+    query: listQuery,
+    queryExample: { client: 'acme', limit: '50' },
+  }),
+  getOne: describeRoute({ summary: 'One host, its latest sample and recent check changes' }),
+  patchOne: describeRoute({
+    summary: 'Change a host’s role, tags, client or site',
+    body: patchBody,
+    example: { role: 'server', tags: ['production'] },
+  }),
+  getMetrics: describeRoute({
+    summary: 'Headline series between two instants (ms since epoch; default the last 24 h)',
+    query: seriesQuery,
+    queryExample: { from: '1764000000000', limit: '1000' },
+  }),
+  getInventory: describeRoute({ summary: 'The latest complete inventory snapshot' }),
+  postRevoke: describeRoute({ summary: 'Revoke the host’s agent credential and close its socket' }),
+  postRotateCredential: describeRoute({ summary: 'Give the host’s agent a new secret' }),
+};
+
 /** /api/v1/hosts: the fleet, one host and its admin settings, metrics, inventory, revocation. */
 export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: PolicyService) {
   const app = new Hono<AuthEnv>();
 
-  app.get('/', async (c) => {
+  app.get('/', doc.get, async (c) => {
     const query = parseQuery(c, listQuery);
     const names = await namesForIds(deps.db, query);
     if (!names) return c.json({ hosts: [], total: 0, nextCursor: null });
@@ -82,7 +107,7 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: Po
     });
   });
 
-  app.get('/:id', async (c) => {
+  app.get('/:id', doc.getOne, async (c) => {
     const host = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!host) throw new ApiError('NOT_FOUND', 'No such host');
     const payload = await latestSamplePayload(deps.db, host.id);
@@ -97,7 +122,7 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: Po
   });
 
   // Role and tags decide an incident's impact and level; client/site its dedup key and windows.
-  app.patch('/:id', requireRole(), async (c) => {
+  app.patch('/:id', requireRole(), doc.patchOne, async (c) => {
     const changes = await parseJsonBody(c, patchBody);
     const before = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!before || !(await updateHostAdmin(deps.db, before.id, changes)))
@@ -134,7 +159,7 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: Po
     return c.json({ host: toHostView(after) });
   });
 
-  app.get('/:id/metrics', async (c) => {
+  app.get('/:id/metrics', doc.getMetrics, async (c) => {
     const host = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!host) throw new ApiError('NOT_FOUND', 'No such host');
     const query = parseQuery(c, seriesQuery);
@@ -146,7 +171,7 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: Po
     return c.json({ hostId: host.id, from, to, stepMs, points });
   });
 
-  app.get('/:id/inventory', async (c) => {
+  app.get('/:id/inventory', doc.getInventory, async (c) => {
     const host = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!host) throw new ApiError('NOT_FOUND', 'No such host');
     const inventory = await findInventory(deps.db, host.id);
@@ -160,7 +185,7 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: Po
     });
   });
 
-  app.post('/:id/revoke', requireRole(), async (c) => {
+  app.post('/:id/revoke', requireRole(), doc.postRevoke, async (c) => {
     const host = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!host) throw new ApiError('NOT_FOUND', 'No such host');
     const revoked = await revokeHostAgents(deps.db, host.id, deps.clock());
@@ -181,7 +206,7 @@ export function hostsRoutes(deps: HubDeps, sessions: LiveSessions, policies?: Po
 
   // The new secret travels only on the agent's authenticated socket: sent now if it is connected,
   // else at its next hello. `delivered` says which.
-  app.post('/:id/rotate-credential', requireRole(), async (c) => {
+  app.post('/:id/rotate-credential', requireRole(), doc.postRotateCredential, async (c) => {
     const host = await findHost(deps.db, c.req.param('id'), requestScope(c));
     if (!host) throw new ApiError('NOT_FOUND', 'No such host');
     const agentIds = await requestRotation(deps.db, host.id, deps.clock(), deps.credentials);

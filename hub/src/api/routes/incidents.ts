@@ -16,6 +16,7 @@ import { listSeries } from '../../repositories/samples.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
 
 const listQuery = z.object({
@@ -54,12 +55,37 @@ function incidentJson(row: IncidentRow) {
 /** Metrics shown around a fault: from this long before it opened until it ended (or now). */
 const CONTEXT_BEFORE_MS = 30 * 60_000;
 
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  get: describeRoute({
+    summary: 'The queue, by priority then age, each with its SLA clocks',
+    query: listQuery,
+    queryExample: { level: 'N1', open: 'true', limit: '50' },
+  }),
+  getOne: describeRoute({
+    summary: 'One incident: timeline, metrics around the fault, children, N0 article, SLA, escalations',
+  }),
+  post: describeRoute({
+    summary: 'Open a ticket by hand (a user phoned in)',
+    body: manualBody,
+    example: { client: 'acme', title: 'Printer on floor 2 jams', severity: 'warning', impact: 2 },
+    status: 201,
+  }),
+  postOne: describeRoute({
+    summary: 'Act on an incident',
+    params: z.object({ action: z.enum(TECHNICIAN_ACTIONS) }),
+    description: '`assign` needs `assignee`, `comment` needs `text`.',
+    body: actionBody,
+    example: { text: 'Disk replaced, watching it' },
+  }),
+};
+
 /** /api/v1/incidents: the technicians' queues, one incident with its timeline, and actions. */
 export function incidentRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
   const runtime = deps.incidents;
 
-  app.get('/', async (c) => {
+  app.get('/', doc.get, async (c) => {
     const q = parseQuery(c, listQuery);
     const rows = await listIncidents(deps.db, {
       level: q.level,
@@ -82,7 +108,7 @@ export function incidentRoutes(deps: HubDeps) {
     });
   });
 
-  app.get('/:id', async (c) => {
+  app.get('/:id', doc.getOne, async (c) => {
     const incident = await findIncident(deps.db, c.req.param('id'), requestScope(c));
     if (!incident) throw new ApiError('NOT_FOUND', 'No such incident');
     const timeline = (await listIncidentEvents(deps.db, incident.id)).map((event) => ({
@@ -117,7 +143,7 @@ export function incidentRoutes(deps: HubDeps) {
     });
   });
 
-  app.post('/', requireRole('n1', 'n2', 'n3'), async (c) => {
+  app.post('/', requireRole('n1', 'n2', 'n3'), doc.post, async (c) => {
     const body = await parseJsonBody(c, manualBody);
     if (!scopeAllows(requestScope(c), body.client)) throw new ApiError('NOT_FOUND', 'No such client');
     const user = c.var.user.userName;
@@ -128,7 +154,7 @@ export function incidentRoutes(deps: HubDeps) {
     return c.json({ incident: result.incident }, 201);
   });
 
-  app.post('/:id/:action', requireRole('n1', 'n2', 'n3'), async (c) => {
+  app.post('/:id/:action', requireRole('n1', 'n2', 'n3'), doc.postOne, async (c) => {
     const kind = c.req.param('action');
     if (!(TECHNICIAN_ACTIONS as readonly string[]).includes(kind)) {
       throw new ApiError('NOT_FOUND', `No incident action ${kind}`);

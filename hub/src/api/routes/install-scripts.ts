@@ -10,6 +10,7 @@ import type { HubDeps } from '../../config/deps.js';
 import { secretMatches } from '../../security/secrets.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseJsonBody } from '../validate.js';
 
 /** Where agents reach this hub: the configured public URL, else the origin the request came to. */
@@ -52,6 +53,18 @@ export function installScriptRoutes(store: ArtefactStore, options: { publicUrl?:
 const TOKEN_PLACEHOLDER = '<TOKEN>';
 const tokenBody = z.object({ token: z.string().min(16).max(256) });
 
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  getInstallCommands: describeRoute({
+    summary: 'The commands that install an agent with this enrolment token',
+  }),
+  postInstallCommands: describeRoute({
+    summary: 'The install commands, with the token value filled in',
+    body: tokenBody,
+    example: { token: 'vge_0123456789abcdef' },
+  }),
+};
+
 /**
  * /api/v1/enrolment-tokens/:id/install-commands (admin). The hub keeps only a token's hash, so GET
  * shows the commands with a <TOKEN> placeholder; POST with the clear token (in the body, never in
@@ -67,7 +80,7 @@ export function installCommandRoutes(deps: HubDeps, options: { publicUrl?: strin
     return row;
   }
 
-  app.get('/:id/install-commands', async (c) => {
+  app.get('/:id/install-commands', doc.getInstallCommands, async (c) => {
     const row = await tokenOr404(c.req.param('id'));
     const hubUrl = hubUrlOf(c, options.publicUrl);
     return c.json({
@@ -78,7 +91,7 @@ export function installCommandRoutes(deps: HubDeps, options: { publicUrl?: strin
     });
   });
 
-  app.post('/:id/install-commands', async (c) => {
+  app.post('/:id/install-commands', doc.postInstallCommands, async (c) => {
     const row = await tokenOr404(c.req.param('id'));
     const { token } = await parseJsonBody(c, tokenBody);
     if (!secretMatches(token, row.tokenHash)) {

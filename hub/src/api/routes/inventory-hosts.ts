@@ -14,6 +14,7 @@ import { findWarranty, setWarranty, type WarrantyRow } from '../../repositories/
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
 
 const changesQuery = z.object({
@@ -33,6 +34,23 @@ const warrantyBody = z.strictObject({
   expiryStages: expiryStagesSchema.nullable().optional(),
 });
 
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  getChanges: describeRoute({
+    summary: 'Changes between inventory snapshots, newest first',
+    query: changesQuery,
+    queryExample: { security: 'true', limit: '100' },
+  }),
+  getInventoryGlpiJson: describeRoute({ summary: 'The inventory in GLPI’s JSON inventory format' }),
+  getUpdates: describeRoute({ summary: 'Pending updates (security ones, reboot required)' }),
+  getWarranty: describeRoute({ summary: 'The host’s hardware warranty' }),
+  putWarranty: describeRoute({
+    summary: 'Set the host’s warranty (dates as ms or YYYY-MM-DD)',
+    body: warrantyBody,
+    example: { warrantyUntil: '2028-06-30', vendor: 'Dell' },
+  }),
+};
+
 /** /api/v1/hosts/:id/…: a host's inventory changes, pending updates and warranty. */
 export function inventoryHostRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
@@ -43,7 +61,7 @@ export function inventoryHostRoutes(deps: HubDeps) {
     return row;
   };
 
-  app.get('/:id/inventory/changes', async (c) => {
+  app.get('/:id/inventory/changes', doc.getChanges, async (c) => {
     const { id } = await host(c.req.param('id'), requestScope(c));
     const query = parseQuery(c, changesQuery);
     const rows = await listInventoryChanges(deps.db, id, {
@@ -65,7 +83,7 @@ export function inventoryHostRoutes(deps: HubDeps) {
   });
 
   // The host's current inventory in GLPI's JSON inventory format, to forward to a GLPI server.
-  app.get('/:id/inventory.glpi.json', async (c) => {
+  app.get('/:id/inventory.glpi.json', doc.getInventoryGlpiJson, async (c) => {
     const row = await host(c.req.param('id'), requestScope(c));
     const inventory = await findInventory(deps.db, row.id);
     if (!inventory) throw new ApiError('NOT_FOUND', 'No inventory received from this host yet');
@@ -79,7 +97,7 @@ export function inventoryHostRoutes(deps: HubDeps) {
     return c.json(body, 200, { 'content-disposition': `attachment; filename="${file}"` });
   });
 
-  app.get('/:id/updates', async (c) => {
+  app.get('/:id/updates', doc.getUpdates, async (c) => {
     const { id } = await host(c.req.param('id'), requestScope(c));
     const row = await findHostUpdates(deps.db, id);
     if (!row) return c.json({ hostId: id, updates: null });
@@ -104,13 +122,13 @@ export function inventoryHostRoutes(deps: HubDeps) {
     source: row.source,
   });
 
-  app.get('/:id/warranty', async (c) => {
+  app.get('/:id/warranty', doc.getWarranty, async (c) => {
     const { id } = await host(c.req.param('id'), requestScope(c));
     const row = await findWarranty(deps.db, id);
     return c.json({ hostId: id, warranty: row ? warrantyView(row) : null });
   });
 
-  app.put('/:id/warranty', requireRole(), async (c) => {
+  app.put('/:id/warranty', requireRole(), doc.putWarranty, async (c) => {
     const { id } = await host(c.req.param('id'), requestScope(c));
     const body = await parseJsonBody(c, warrantyBody);
     await setWarranty(

@@ -13,6 +13,7 @@ import {
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import type { AuthEnv } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseQuery } from '../validate.js';
 
 /** Most rows one CSV export carries; beyond that, page with `offset`. */
@@ -53,6 +54,27 @@ function view(row: FleetSoftwareRow) {
   };
 }
 
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  getSoftware: describeRoute({
+    summary: 'Which hosts have a package (name exact, contains, below a version)',
+    query: softwareQuery,
+    queryExample: { contains: 'firefox', below: '128.0' },
+  }),
+  getHosts: describeRoute({
+    summary: 'Hosts with less memory than that many GiB',
+    query: hostsQuery,
+    queryExample: { ramBelowGb: '8' },
+  }),
+  getOs: describeRoute({ summary: 'OS versions in the fleet and how many hosts run each' }),
+  getSoftwareCsv: describeRoute({
+    summary: 'The software search as CSV (formula injection neutralised)',
+    query: softwareQuery,
+    queryExample: { name: 'openssl' },
+    responseType: 'text/csv',
+  }),
+};
+
 /**
  * /api/v1/inventory: fleet-wide software search and its CSV export, hosts below a memory size,
  * OS versions in the fleet.
@@ -73,7 +95,7 @@ export function inventoryRoutes(deps: HubDeps) {
   };
 
   // Which hosts have X (optionally at version Y, of one client).
-  app.get('/software', async (c) => {
+  app.get('/software', doc.getSoftware, async (c) => {
     const query = { ...parseQuery(c, softwareQuery), scope: requestScope(c) };
     const rows = await search(query);
     const hosts = new Set(rows.map((r) => r.host_id)).size;
@@ -81,7 +103,7 @@ export function inventoryRoutes(deps: HubDeps) {
   });
 
   // Which hosts have less than N GiB of memory (installed modules, else what the OS sees).
-  app.get('/hosts', async (c) => {
+  app.get('/hosts', doc.getHosts, async (c) => {
     const query = parseQuery(c, hostsQuery);
     const rows = await hostsWithMemoryBelow(deps.db, {
       bytes: Math.round(query.ramBelowGb * GIB),
@@ -105,7 +127,7 @@ export function inventoryRoutes(deps: HubDeps) {
   });
 
   // Which OS versions are in the fleet, and how many hosts of each.
-  app.get('/os', async (c) => {
+  app.get('/os', doc.getOs, async (c) => {
     const rows = await countOsVersions(deps.db, c.req.query('client'), requestScope(c));
     return c.json({
       os: rows.map((r) => ({
@@ -117,7 +139,7 @@ export function inventoryRoutes(deps: HubDeps) {
     });
   });
 
-  app.get('/software.csv', async (c) => {
+  app.get('/software.csv', doc.getSoftwareCsv, async (c) => {
     const query = { ...parseQuery(c, softwareQuery), scope: requestScope(c) };
     const rows = await search(query);
     const csv = toCsv(

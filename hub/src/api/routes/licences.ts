@@ -27,11 +27,39 @@ import { generateId } from '../../security/secrets.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
 
 const DAY_MS = 86_400_000;
 
 const calendarQuery = z.object({ days: z.coerce.number().int().min(0).max(3650).default(90) });
+
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  get: describeRoute({ summary: 'Licences with their compliance, keys masked' }),
+  getCalendar: describeRoute({
+    summary: 'Licences and warranties ending within `days`, soonest first',
+    query: calendarQuery,
+    queryExample: { days: '90' },
+  }),
+  getOne: describeRoute({ summary: 'One licence with its compliance' }),
+  post: describeRoute({
+    summary: 'Create a licence',
+    body: licenceCreateBody,
+    example: {
+      product: 'Microsoft Office 2021',
+      namePattern: 'Microsoft Office*',
+      seats: 25,
+      model: 'per_device',
+      expiresAt: '2027-12-31',
+    },
+    status: 201,
+  }),
+  patchOne: describeRoute({ summary: 'Change a licence', body: licencePatchBody, example: { seats: 30 } }),
+  deleteOne: describeRoute({ summary: 'Delete a licence', status: 204 }),
+  postReveal: describeRoute({ summary: 'The whole licence key (each reveal is recorded)' }),
+  getAudit: describeRoute({ summary: 'Who created, changed, deleted the licence or revealed its key' }),
+};
 
 /** /api/v1/licences: licences with their compliance (CRUD for admins) and the expiry calendar. */
 export function licenceRoutes(deps: HubDeps) {
@@ -57,14 +85,14 @@ export function licenceRoutes(deps: HubDeps) {
     return client === null ? scope.all : scopeAllows(scope, client);
   };
 
-  app.get('/', async (c) => {
+  app.get('/', doc.get, async (c) => {
     const client = c.req.query('client');
     const rows = (await listLicences(deps.db, client)).filter((l) => visible(c, l.client));
     return c.json({ licences: await Promise.all(rows.map(withCompliance)) });
   });
 
   // Licences and warranties ending within `days` (and those already ended), soonest first.
-  app.get('/calendar', async (c) => {
+  app.get('/calendar', doc.getCalendar, async (c) => {
     const { days } = parseQuery(c, calendarQuery);
     const now = deps.clock();
     const until = now + days * DAY_MS;
@@ -99,13 +127,13 @@ export function licenceRoutes(deps: HubDeps) {
     return c.json({ days, items });
   });
 
-  app.get('/:id', async (c) => {
+  app.get('/:id', doc.getOne, async (c) => {
     const row = await findLicence(deps.db, c.req.param('id'));
     if (!row || !visible(c, row.client)) throw new ApiError('NOT_FOUND', 'No such licence');
     return c.json({ licence: await withCompliance(row) });
   });
 
-  app.post('/', requireRole(), async (c) => {
+  app.post('/', requireRole(), doc.post, async (c) => {
     const body = await parseJsonBody(c, licenceCreateBody);
     const now = deps.clock();
     const id = generateId('lic', deps.random);
@@ -131,7 +159,7 @@ export function licenceRoutes(deps: HubDeps) {
     return c.json({ licence: await withCompliance(row) }, 201);
   });
 
-  app.patch('/:id', requireRole(), async (c) => {
+  app.patch('/:id', requireRole(), doc.patchOne, async (c) => {
     const body = await parseJsonBody(c, licencePatchBody);
     const id = c.req.param('id');
     const changed = await updateLicence(deps.db, id, { ...licenceColumns(body), updated_at: deps.clock() });
@@ -152,7 +180,7 @@ export function licenceRoutes(deps: HubDeps) {
     return c.json({ licence: await withCompliance(row) });
   });
 
-  app.delete('/:id', requireRole(), async (c) => {
+  app.delete('/:id', requireRole(), doc.deleteOne, async (c) => {
     const id = c.req.param('id');
     if (!(await deleteLicence(deps.db, id))) throw new ApiError('NOT_FOUND', 'No such licence');
     await audit(id, c.var.user.userName, 'deleted');
@@ -161,7 +189,7 @@ export function licenceRoutes(deps: HubDeps) {
   });
 
   // The whole key, for admins only, each time recorded with who asked.
-  app.post('/:id/key/reveal', requireRole(), async (c) => {
+  app.post('/:id/key/reveal', requireRole(), doc.postReveal, async (c) => {
     const row = await findLicence(deps.db, c.req.param('id'));
     if (!row) throw new ApiError('NOT_FOUND', 'No such licence');
     if (row.licence_key === null) throw new ApiError('NOT_FOUND', 'This licence has no key');
@@ -170,7 +198,7 @@ export function licenceRoutes(deps: HubDeps) {
     return c.json({ id: row.id, key: row.licence_key });
   });
 
-  app.get('/:id/audit', requireRole(), async (c) => {
+  app.get('/:id/audit', requireRole(), doc.getAudit, async (c) => {
     const id = c.req.param('id');
     const rows = await listLicenceAudit(deps.db, id);
     return c.json({

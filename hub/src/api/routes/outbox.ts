@@ -12,6 +12,7 @@ import {
 } from '../../repositories/outbox.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseQuery } from '../validate.js';
 
 const outboxQuery = z.object({
@@ -33,12 +34,22 @@ function deliveryView(row: OutboxRow) {
   };
 }
 
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  get: describeRoute({
+    summary: 'Notification deliveries pending, sent or dead',
+    query: outboxQuery,
+    queryExample: { state: 'dead' },
+  }),
+  postRetry: describeRoute({ summary: 'Retry a dead delivery' }),
+};
+
 /** /api/v1/outbox: admins see what is pending or dead, and retry a dead delivery. */
 export function outboxRoutes(deps: HubDeps, notifications: NotificationsApi) {
   const app = new Hono<AuthEnv>();
   app.use(requireRole());
 
-  app.get('/', async (c) => {
+  app.get('/', doc.get, async (c) => {
     const query = parseQuery(c, outboxQuery);
     const [counts, rows] = await Promise.all([
       countDeliveriesByState(deps.db),
@@ -47,7 +58,7 @@ export function outboxRoutes(deps: HubDeps, notifications: NotificationsApi) {
     return c.json({ counts, deliveries: rows.map(deliveryView) });
   });
 
-  app.post('/:id/retry', async (c) => {
+  app.post('/:id/retry', doc.postRetry, async (c) => {
     const id = c.req.param('id');
     if (!(await retryDeadDelivery(deps.db, id, deps.clock()))) {
       if (!(await findDelivery(deps.db, id))) throw new ApiError('NOT_FOUND', 'No such delivery');

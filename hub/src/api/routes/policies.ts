@@ -1,5 +1,6 @@
 import { HOST_ROLES, type PolicyLayerScope, policyLayerSchema } from '@vigie/shared';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { hostPolicy } from '../../policies/host-policy.js';
 import { findLayer, listLayers, type StoredLayer } from '../../policies/layers.js';
@@ -7,6 +8,7 @@ import type { PolicyService } from '../../policies/policy-service.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseJsonBody } from '../validate.js';
 
 function layerView(layer: StoredLayer) {
@@ -29,6 +31,29 @@ const PATHS: ReadonlyArray<[path: string, scope: PolicyLayerScope]> = [
   ['/hosts/:target', 'host'],
 ];
 
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  get: describeRoute({ summary: 'The policy defaults and every layer set' }),
+  getEffectivePolicy: describeRoute({
+    summary: 'The policy the host’s agent runs with, and which layer set each value',
+  }),
+};
+
+const roleTarget = { params: z.object({ target: z.enum(HOST_ROLES) }) };
+const layerDocs = (scope: PolicyLayerScope) => ({
+  get: describeRoute({ summary: `The ${scope} policy layer`, ...(scope === 'role' && roleTarget) }),
+  put: describeRoute({
+    summary: `Replace the ${scope} policy layer (pushed to agents at once)`,
+    ...(scope === 'role' && roleTarget),
+    body: policyLayerSchema,
+    example: { metricsIntervalSec: 60 },
+  }),
+  delete: describeRoute({
+    summary: `Clear the ${scope} policy layer (inherit everything)`,
+    ...(scope === 'role' && roleTarget),
+  }),
+});
+
 /**
  * /api/v1/policies (admins): the hub's defaults and every layer; GET, PUT (replace) and DELETE
  * (clear: inherit everything) one layer. A saved layer reaches the connected agents at once.
@@ -37,11 +62,12 @@ export function policyRoutes(deps: HubDeps, policies: PolicyService) {
   const app = new Hono<AuthEnv>();
   app.use(requireRole());
 
-  app.get('/', async (c) =>
+  app.get('/', doc.get, async (c) =>
     c.json({ defaults: policies.defaults, layers: (await listLayers(deps.db)).map(layerView) }),
   );
 
   for (const [path, scope] of PATHS) {
+    const layerDoc = layerDocs(scope);
     const targetOf = (param: string | undefined) => {
       const target = scope === 'global' ? '' : (param ?? '');
       if (scope === 'role' && !(HOST_ROLES as readonly string[]).includes(target))
@@ -49,7 +75,7 @@ export function policyRoutes(deps: HubDeps, policies: PolicyService) {
       return target;
     };
 
-    app.get(path, async (c) => {
+    app.get(path, layerDoc.get, async (c) => {
       const target = targetOf(c.req.param('target'));
       const layer = await findLayer(deps.db, scope, target);
       // A layer never set reads as empty: everything inherited.
@@ -70,14 +96,14 @@ export function policyRoutes(deps: HubDeps, policies: PolicyService) {
       return saved;
     };
 
-    app.put(path, async (c) => {
+    app.put(path, layerDoc.put, async (c) => {
       const target = targetOf(c.req.param('target'));
       const settings = await parseJsonBody(c, policyLayerSchema);
       const saved = await save(target, settings, c.var.user.userName);
       return c.json({ layer: { scope, target, settings }, revision: saved.revision, pushedTo: saved.pushed });
     });
 
-    app.delete(path, async (c) => {
+    app.delete(path, layerDoc.delete, async (c) => {
       const target = targetOf(c.req.param('target'));
       const saved = await save(target, {}, c.var.user.userName);
       return c.json({
@@ -95,7 +121,7 @@ export function policyRoutes(deps: HubDeps, policies: PolicyService) {
 export function effectivePolicyRoutes(deps: HubDeps, policies: PolicyService) {
   const app = new Hono<AuthEnv>();
 
-  app.get('/:id/effective-policy', async (c) => {
+  app.get('/:id/effective-policy', doc.getEffectivePolicy, async (c) => {
     const view = await hostPolicy(deps.db, policies.defaults, c.req.param('id'), requestScope(c));
     if (!view) throw new ApiError('NOT_FOUND', 'No such host');
     const { effective } = view;

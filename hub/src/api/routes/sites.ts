@@ -16,6 +16,7 @@ import {
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
 import { parseJsonBody, parseQuery } from '../validate.js';
 import { entityName, note, siteView } from './clients.js';
 
@@ -26,6 +27,23 @@ const createBody = z.strictObject({
 });
 const patchBody = z.strictObject({ note });
 const listQuery = z.object({ client: z.string().min(1).max(64).optional() });
+
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  get: describeRoute({
+    summary: 'Sites in the caller’s scope',
+    query: listQuery,
+    queryExample: { client: 'cli_0123' },
+  }),
+  post: describeRoute({ summary: 'Create a site of a client', body: createBody, status: 201 }),
+  getOne: describeRoute({ summary: 'One site' }),
+  patchOne: describeRoute({
+    summary: 'Change a site’s note',
+    body: patchBody,
+    example: { note: 'Second floor' },
+  }),
+  deleteOne: describeRoute({ summary: 'Delete a site nothing uses', status: 204 }),
+};
 
 /** /api/v1/sites: the sites of the clients in the caller's scope; admins change them. */
 export function siteRoutes(deps: HubDeps) {
@@ -39,14 +57,14 @@ export function siteRoutes(deps: HubDeps) {
     return { site, client };
   };
 
-  app.get('/', async (c) => {
+  app.get('/', doc.get, async (c) => {
     const query = parseQuery(c, listQuery);
     const clients = new Set((await listClients(deps.db, requestScope(c))).map((row) => row.id));
     const sites = (await listSites(deps.db, query.client)).filter((site) => clients.has(site.client_id));
     return c.json({ sites: sites.map(siteView) });
   });
 
-  app.post('/', requireRole(), async (c) => {
+  app.post('/', requireRole(), doc.post, async (c) => {
     const body = await parseJsonBody(c, createBody);
     if (!(await findClient(deps.db, body.clientId))) throw new ApiError('NOT_FOUND', 'No such client');
     const id = generateId('sit', deps.random);
@@ -62,12 +80,12 @@ export function siteRoutes(deps: HubDeps) {
     return c.json({ site: row && siteView(row) }, 201);
   });
 
-  app.get('/:id', async (c) => {
+  app.get('/:id', doc.getOne, async (c) => {
     const { site, client } = await visible(requestScope(c), c.req.param('id'));
     return c.json({ site: siteView(site), client: { id: client.id, name: client.name } });
   });
 
-  app.patch('/:id', requireRole(), async (c) => {
+  app.patch('/:id', requireRole(), doc.patchOne, async (c) => {
     const body = await parseJsonBody(c, patchBody);
     if (!(await updateSiteNote(deps.db, c.req.param('id'), body.note)))
       throw new ApiError('NOT_FOUND', 'No such site');
@@ -75,7 +93,7 @@ export function siteRoutes(deps: HubDeps) {
     return c.json({ site: row && siteView(row) });
   });
 
-  app.delete('/:id', requireRole(), async (c) => {
+  app.delete('/:id', requireRole(), doc.deleteOne, async (c) => {
     const { site, client } = await visible(requestScope(c), c.req.param('id'));
     const uses = await countClientUses(deps.db, client.name, site.name);
     if (uses.hosts > 0 || uses.tokens > 0)

@@ -8,12 +8,23 @@ import { listWarranties, setWarranty } from '../../repositories/warranties.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
+import { describeRoute } from '../openapi/describe.js';
+
+/** What each route tells the OpenAPI document (api/openapi/): summary, the schemas it validates with. */
+const doc = {
+  get: describeRoute({ summary: 'Every host’s warranty' }),
+  postImport: describeRoute({
+    summary: 'Import warranties from CSV (text/csv; all or nothing)',
+    description:
+      'Header `serial,vendor,end_date[,purchase_date]`, ISO dates, at most 5000 lines; any bad line: 422 IMPORT_REJECTED with details.errors[].',
+  }),
+};
 
 /** /api/v1/warranties: every host's warranty, and the CSV import. */
 export function warrantyRoutes(deps: HubDeps) {
   const app = new Hono<AuthEnv>();
 
-  app.get('/', async (c) => {
+  app.get('/', doc.get, async (c) => {
     const scope = requestScope(c);
     const rows = (await listWarranties(deps.db)).filter((w) => scopeAllows(scope, w.client));
     return c.json({
@@ -35,7 +46,7 @@ export function warrantyRoutes(deps: HubDeps) {
    * ambiguous serial, bad date, duplicate…) rejects the file with every line's error, and nothing
    * is written, so a file can be fixed and sent again as a whole.
    */
-  app.post('/import', requireRole(), async (c) => {
+  app.post('/import', requireRole(), doc.postImport, async (c) => {
     const type = c.req.header('content-type') ?? '';
     if (!/^text\/csv\b/i.test(type)) throw new ApiError('BAD_REQUEST', 'send the file as text/csv');
     const { lines, errors } = parseWarrantyCsv(await c.req.text());

@@ -14,6 +14,8 @@ export type FleetWords = ((key: FleetKey, vars?: Record<string, string | number>
   /** Bytes in binary units as the reader writes them: "23,5 Gio" / "23.5 GiB". */
   readonly bytes: (value: number) => string;
   readonly number: (value: number) => string;
+  /** A day, without the time, in the reader's language ("31/01/2027"). */
+  readonly date: (ms: number) => string;
 };
 
 const UNITS: Readonly<Record<Lang, readonly string[]>> = {
@@ -24,6 +26,7 @@ const UNITS: Readonly<Record<Lang, readonly string[]>> = {
 export function fleetWords(lang: Lang): FleetWords {
   const dictionary = DICTIONARIES[lang];
   const one = new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: 1 });
+  const day = new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'short' });
   const w = (key: FleetKey, vars: Record<string, string | number> = {}) =>
     dictionary[key].replace(/\{(\w+)\}/g, (whole, name: string) =>
       vars[name] === undefined ? whole : String(vars[name]),
@@ -39,5 +42,6 @@ export function fleetWords(lang: Lang): FleetWords {
       return `${one.format(v)} ${UNITS[lang][unit]}`;
     },
     number: (value: number) => one.format(value),
+    date: (ms: number) => day.format(new Date(Number(ms))),
   });
 }

@@ -10,11 +10,11 @@ export const HEALTH_WARN = 80;
 export const HEALTH_CRIT = 90;
 
 /** A percentage with its level as a class, so values past a threshold stand out (not by colour alone). */
-export function healthValue(value: number | null): Html {
+export function healthValue(w: FleetWords, value: number | null): Html {
   if (value === null) return html`<span class="metric">–</span>`;
   const level = value >= HEALTH_CRIT ? 'crit' : value >= HEALTH_WARN ? 'warn' : 'ok';
   const mark = level === 'crit' ? '▲ ' : level === 'warn' ? '△ ' : '';
-  return html`<span class="metric metric-${level}">${mark}${value.toFixed(1)} %</span>`;
+  return html`<span class="metric metric-${level}">${mark}${w.number(value)} %</span>`;
 }
 
 /** "12 j restants" / "expirée depuis 3 j" / "expire aujourd'hui", with the date as a title. */

@@ -120,7 +120,7 @@ export function hostPageRoutes(deps: ConsoleDeps) {
         <dt>${w('hostTags')}</dt><dd>${tags.length ? tags.map((tag) => html`<span class="tag">${tag}</span> `) : w('hostNoTags')}</dd>
         <dt>${t('os')}</dt><dd>${host.os_distro} ${host.os_release} (${host.os_kernel}, ${host.os_arch})</dd>
         <dt>${t('agentVersion')}</dt><dd>${host.agent_version}</dd>
-        <dt>${t('health')}</dt><dd>${t('cpu')} ${healthValue(host.cpu_pct)} · ${t('memory')} ${healthValue(host.mem_pct)} · ${t('disk')} ${healthValue(host.disk_max_pct)}</dd>
+        <dt>${t('health')}</dt><dd>${t('cpu')} ${healthValue(w, host.cpu_pct)} · ${t('memory')} ${healthValue(w, host.mem_pct)} · ${t('disk')} ${healthValue(w, host.disk_max_pct)}</dd>
       </dl>
       <section aria-labelledby="charts-title"><h2 id="charts-title">${t('hostCharts')}</h2>
         <p class="ranges">${(Object.keys(RANGES) as Array<keyof typeof RANGES>).map(

@@ -56,9 +56,9 @@ function fleetRow(t: Translate, w: FleetWords, host: FleetHostRow, now: number):
     <td data-label="${t('state')}">${hostStatus(t, w, host, host.revoked)} <small>${seen}</small></td>
     <td data-label="${t('client')} / ${t('site')}">${host.client} / ${host.site}</td>
     <td data-label="${t('os')}">${host.os_distro} ${host.os_release} · ${roleLabel(w, host.role)}</td>
-    <td data-label="${t('cpu')}">${healthValue(host.cpu_pct)}</td>
-    <td data-label="${t('memory')}">${healthValue(host.mem_pct)}</td>
-    <td data-label="${t('disk')}">${healthValue(host.disk_max_pct)}</td>
+    <td data-label="${t('cpu')}">${healthValue(w, host.cpu_pct)}</td>
+    <td data-label="${t('memory')}">${healthValue(w, host.mem_pct)}</td>
+    <td data-label="${t('disk')}">${healthValue(w, host.disk_max_pct)}</td>
     <td data-label="${t('openIncidents')}">${host.openIncidents > 0 ? html`<strong class="metric metric-crit">${host.openIncidents}</strong>` : '0'}</td>
   </tr>`;
 }
@@ -72,7 +72,7 @@ function summaryCards(w: FleetWords, query: ListQuery, summary: readonly ClientS
       ${card(w('fleetUp'), sum('up'), 'up', 'counter-up')}
       ${card(w('fleetDown'), sum('down'), 'down', 'counter-down')}
       ${card(w('fleetWithIncident'), sum('withIncident'), 'incident', 'counter-incident')}
-      ${card(w('fleetRevoked'), sum('revoked'), 'revoked', 'counter-revoked')}
+      ${card(w('fleetRevokedCount'), sum('revoked'), 'revoked', 'counter-revoked')}
     </div>
     ${
       summary.length > 1
@@ -106,40 +106,20 @@ function filterForm(
         html`<option value="${value}"${value === current ? html` selected` : ''}>${text}</option>`,
     )}</select></label>`;
   const same = (v: string) => [v, v] as const;
+  const active = [query.state, query.client, query.site, query.os, query.role, query.desc].filter(Boolean).length + (query.sort === 'hostname' ? 0 : 1);
   return html`<form method="get" action="${BASE}/hosts" role="search" class="filters fleet-filters">
     <label>${t('searchHosts')} <input type="search" name="q" value="${query.q ?? ''}" maxlength="256" /></label>
-    ${select(
-      'state',
-      t('state'),
-      FLEET_STATES.map(
-        (s) =>
-          [
-            s,
-            w(
-              s === 'up'
-                ? 'fleetUp'
-                : s === 'down'
-                  ? 'fleetDown'
-                  : s === 'incident'
-                    ? 'fleetWithIncident'
-                    : 'fleetRevoked',
-            ),
-          ] as const,
-      ),
-      query.state,
-    )}
+    <button type="submit">${w('fleetFilter')}</button>
+    <details class="fleet-more"${active > 0 ? html` open` : ''}><summary>${w('fleetFiltersSort')}${active > 0 ? ` (${active})` : ''}</summary>
+    <div class="filters">
+    ${select('state', t('state'), FLEET_STATES.map((s) => [s, w(s === 'up' ? 'fleetUp' : s === 'down' ? 'fleetDown' : s === 'incident' ? 'fleetWithIncident' : 'fleetRevoked')] as const), query.state)}
     ${select('client', t('client'), values.clients.map(same), query.client)}
     ${select('site', t('site'), values.sites.map(same), query.site)}
     ${select('os', t('os'), values.oses.map(same), query.os)}
-    ${select(
-      'role',
-      t('role'),
-      HOST_ROLES.map((r) => [r, roleLabel(w, r)] as const),
-      query.role,
-    )}
+    ${select('role', t('role'), HOST_ROLES.map((r) => [r, roleLabel(w, r)] as const), query.role)}
     <label>${w('fleetSort')} <select name="sort">${FLEET_SORTS.map((s) => html`<option value="${s}"${s === query.sort ? html` selected` : ''}>${w(`sort_${s}`)}</option>`)}</select></label>
-    <label class="check"><input type="checkbox" name="desc" value="1"${query.desc ? html` checked` : ''} /> ${w('fleetSortDesc')}</label>
-    <button type="submit">${w('fleetFilter')}</button>
+    <label>${w('fleetOrder')} <select name="desc"><option value="">${w('fleetAscending')}</option><option value="1"${query.desc ? html` selected` : ''}>${w('fleetSortDesc')}</option></select></label>
+    </div></details>
   </form>`;
 }
 

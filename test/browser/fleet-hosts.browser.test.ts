@@ -100,7 +100,10 @@ describe('the fleet and host pages', () => {
     await page.waitForURL(/client=acme/);
     expect(await page.locator('[data-hostname]').allTextContents()).toEqual(['srv-db-01', 'srv-gap']);
     await page.goto(`${fleet.hub.url}/console/hosts?sort=disk&desc=1`);
-    expect((await page.locator('[data-hostname]').allTextContents()).slice(0, 2)).toEqual(['srv-files', 'srv-gap']);
+    expect((await page.locator('[data-hostname]').allTextContents()).slice(0, 2)).toEqual([
+      'srv-files',
+      'srv-gap',
+    ]);
     await page.goto(`${fleet.hub.url}/console/hosts?state=down`);
     expect(await page.locator('[data-hostname]').count()).toBe(2);
     await page.close();
@@ -108,12 +111,19 @@ describe('the fleet and host pages', () => {
 
   it('fits a phone: no sideways scroll, touch targets of 44 px, rows as cards', async () => {
     const page = await adminPage(PHONE);
-    for (const path of ['/console/hosts', `/console/hosts/${fleet.ids['srv-gap']}`, '/console/admin/enrolment']) {
+    for (const path of [
+      '/console/hosts',
+      `/console/hosts/${fleet.ids['srv-gap']}`,
+      '/console/admin/enrolment',
+    ]) {
       await page.goto(`${fleet.hub.url}${path}`);
       expect(await sidewaysOverflow(page), path).toBeLessThanOrEqual(0);
       expect(await smallTargets(page), path).toEqual([]);
       if (path === '/console/hosts') await page.screenshot({ path: join(SCREENSHOTS, 'fleet-phone.png') });
-      await page.screenshot({ path: join(ARTIFACTS, `phone${path.replaceAll('/', '-')}.png`), fullPage: true });
+      await page.screenshot({
+        path: join(ARTIFACTS, `phone${path.replaceAll('/', '-')}.png`),
+        fullPage: true,
+      });
     }
     await page.close();
   });
@@ -168,7 +178,8 @@ describe('the fleet and host pages', () => {
     await page.getByRole('link', { name: "Révoquer l'agent de cette machine" }).click();
     await page.waitForURL(/\/revoke$/);
     expect(await page.locator('h1').textContent()).toContain('pc-compta-02');
-    const agents = () => fleet.hub.deps.db.selectFrom('agents').select('revoked_at').where('host_id', '=', id).execute();
+    const agents = () =>
+      fleet.hub.deps.db.selectFrom('agents').select('revoked_at').where('host_id', '=', id).execute();
     expect((await agents()).every((a) => a.revoked_at === null)).toBe(true);
     await page.getByRole('button', { name: 'Oui, révoquer' }).click();
     await page.waitForURL(/revoked=1/);

@@ -16,12 +16,66 @@ export interface Fleet {
 }
 
 const HOSTS = [
-  { hostname: 'srv-gap', client: 'acme', site: 'lyon', role: 'server', linux: true, cpu: 95.2, mem: 61, disk: 83.4 },
-  { hostname: 'srv-db-01', client: 'acme', site: 'lyon', role: 'server', linux: true, cpu: 12, mem: 88.1, disk: 40 },
-  { hostname: 'pc-compta-02', client: 'acme', site: 'paris', role: 'workstation', linux: false, cpu: 5, mem: 45, disk: 52 },
-  { hostname: 'pc-oem', client: 'boulangerie-martin', site: 'centre', role: 'workstation', linux: false, cpu: 3, mem: 30, disk: 20 },
-  { hostname: 'poste-accueil-avec-un-nom-tres-long-pour-voir-le-retour-a-la-ligne', client: 'boulangerie-martin', site: 'centre', role: 'workstation', linux: false, cpu: null, mem: null, disk: null },
-  { hostname: 'srv-files', client: 'cabinet-durand', site: 'nantes', role: 'server', linux: true, cpu: 40, mem: 50, disk: 97.5 },
+  {
+    hostname: 'srv-gap',
+    client: 'acme',
+    site: 'lyon',
+    role: 'server',
+    linux: true,
+    cpu: 95.2,
+    mem: 61,
+    disk: 83.4,
+  },
+  {
+    hostname: 'srv-db-01',
+    client: 'acme',
+    site: 'lyon',
+    role: 'server',
+    linux: true,
+    cpu: 12,
+    mem: 88.1,
+    disk: 40,
+  },
+  {
+    hostname: 'pc-compta-02',
+    client: 'acme',
+    site: 'paris',
+    role: 'workstation',
+    linux: false,
+    cpu: 5,
+    mem: 45,
+    disk: 52,
+  },
+  {
+    hostname: 'pc-oem',
+    client: 'boulangerie-martin',
+    site: 'centre',
+    role: 'workstation',
+    linux: false,
+    cpu: 3,
+    mem: 30,
+    disk: 20,
+  },
+  {
+    hostname: 'poste-accueil-avec-un-nom-tres-long-pour-voir-le-retour-a-la-ligne',
+    client: 'boulangerie-martin',
+    site: 'centre',
+    role: 'workstation',
+    linux: false,
+    cpu: null,
+    mem: null,
+    disk: null,
+  },
+  {
+    hostname: 'srv-files',
+    client: 'cabinet-durand',
+    site: 'nantes',
+    role: 'server',
+    linux: true,
+    cpu: 40,
+    mem: 50,
+    disk: 97.5,
+  },
 ] as const;
 
 export async function seedFleet(): Promise<Fleet> {
@@ -40,9 +94,20 @@ export async function seedFleet(): Promise<Fleet> {
     });
     const os = h.linux
       ? { platform: 'linux', distro: 'Debian GNU/Linux', release: '12', kernel: '6.1.0', arch: 'x64' }
-      : { platform: 'win32', distro: 'Microsoft Windows 11 Pro', release: '10.0.22631', kernel: '10.0.22631', arch: 'x64' };
+      : {
+          platform: 'win32',
+          distro: 'Microsoft Windows 11 Pro',
+          release: '10.0.22631',
+          kernel: '10.0.22631',
+          arch: 'x64',
+        };
     const fingerprint = (i + 16).toString(16).padStart(2, '0').repeat(16);
-    const enrolled = await enrolAgent(hub.deps, { token, fingerprint, hostname: h.hostname, os } as Parameters<typeof enrolAgent>[1]);
+    const enrolled = await enrolAgent(hub.deps, {
+      token,
+      fingerprint,
+      hostname: h.hostname,
+      os,
+    } as Parameters<typeof enrolAgent>[1]);
     if (!enrolled.ok) throw new Error(enrolled.code);
     const id = enrolled.response.hostId;
     ids[h.hostname] = id;
@@ -89,7 +154,11 @@ async function seedGapSamples(hub: RunningHub, hostId: string, now: number) {
       payload: '{}',
     });
   }
-  for (let i = 0; i < rows.length; i += 100) await hub.deps.db.insertInto('samples').values(rows.slice(i, i + 100)).execute();
+  for (let i = 0; i < rows.length; i += 100)
+    await hub.deps.db
+      .insertInto('samples')
+      .values(rows.slice(i, i + 100))
+      .execute();
 }
 
 async function seedInventory(hub: RunningHub, ids: Record<string, string>, now: number) {
@@ -100,7 +169,12 @@ async function seedInventory(hub: RunningHub, ids: Record<string, string>, now: 
     source: 'dpkg',
   }));
   const payload = {
-    hardware: { manufacturer: 'Dell Inc.', model: 'PowerEdge R250', serial: 'SN-GAP-001', memTotal: 25_276_182_528 },
+    hardware: {
+      manufacturer: 'Dell Inc.',
+      model: 'PowerEdge R250',
+      serial: 'SN-GAP-001',
+      memTotal: 25_276_182_528,
+    },
     os: { distro: 'Debian GNU/Linux', release: '12', kernel: '6.1.0', arch: 'x64' },
     updates: { manager: 'apt', pending: 12, security: 3, rebootRequired: true },
     antivirus: { product: 'ClamAV', enabled: true, signaturesAt: now - 86_400_000, signaturesUpToDate: true },
@@ -109,13 +183,33 @@ async function seedInventory(hub: RunningHub, ids: Record<string, string>, now: 
   const gap = ids['srv-gap'] ?? '';
   await hub.deps.db
     .insertInto('inventories')
-    .values({ host_id: gap, hash: 'h1', collected_at: now, received_at: now, payload: JSON.stringify(payload) })
+    .values({
+      host_id: gap,
+      hash: 'h1',
+      collected_at: now,
+      received_at: now,
+      payload: JSON.stringify(payload),
+    })
     .execute();
   await hub.deps.db
     .insertInto('inventory_hardware')
     .values([
-      { host_id: gap, serial: 'SN-GAP-001', manufacturer: 'Dell Inc.', model: 'PowerEdge', memory_bytes: 25_276_182_528, updated_at: now },
-      { host_id: ids['pc-oem'] ?? '', serial: 'To be filled by O.E.M.', manufacturer: 'OEM', model: 'Box', memory_bytes: null, updated_at: now },
+      {
+        host_id: gap,
+        serial: 'SN-GAP-001',
+        manufacturer: 'Dell Inc.',
+        model: 'PowerEdge',
+        memory_bytes: 25_276_182_528,
+        updated_at: now,
+      },
+      {
+        host_id: ids['pc-oem'] ?? '',
+        serial: 'To be filled by O.E.M.',
+        manufacturer: 'OEM',
+        model: 'Box',
+        memory_bytes: null,
+        updated_at: now,
+      },
     ])
     .execute();
   // "Acrobat Reader" on three hosts: a one-seat licence of it is over-deployed by two.

@@ -89,7 +89,7 @@ export function softwareSection(
       <label>${w('softwareSearch')} <input type="search" name="sw" value="${query.search ?? ''}" maxlength="256" /></label>
       <button type="submit">${t('search')}</button>
     </form>
-    <div class="table-box"><table class="software stack"><thead><tr><th scope="col">${t('name')}</th><th scope="col">${t('version')}</th><th scope="col">${t('publisher')}</th></tr></thead>
+    <div class="table-box"><table class="software"><thead><tr><th scope="col">${t('name')}</th><th scope="col">${t('version')}</th><th scope="col">${t('publisher')}</th></tr></thead>
     <tbody>${shown.map((s) => html`<tr><td data-label="${t('name')}">${s.name}</td><td data-label="${t('version')}">${s.version}</td><td data-label="${t('publisher')}">${s.publisher ?? ''}</td></tr>`)}</tbody></table></div>
     <nav class="pager" aria-label="${w('softwarePage', { page: current, pages })}">
       ${current > 1 ? html`<a href="${link(current - 1)}#software" rel="prev">${t('previousPage')}</a>` : ''}

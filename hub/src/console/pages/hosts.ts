@@ -106,17 +106,43 @@ function filterForm(
         html`<option value="${value}"${value === current ? html` selected` : ''}>${text}</option>`,
     )}</select></label>`;
   const same = (v: string) => [v, v] as const;
-  const active = [query.state, query.client, query.site, query.os, query.role, query.desc].filter(Boolean).length + (query.sort === 'hostname' ? 0 : 1);
+  const active =
+    [query.state, query.client, query.site, query.os, query.role, query.desc].filter(Boolean).length +
+    (query.sort === 'hostname' ? 0 : 1);
   return html`<form method="get" action="${BASE}/hosts" role="search" class="filters fleet-filters">
     <label>${t('searchHosts')} <input type="search" name="q" value="${query.q ?? ''}" maxlength="256" /></label>
     <button type="submit">${w('fleetFilter')}</button>
     <details class="fleet-more"${active > 0 ? html` open` : ''}><summary>${w('fleetFiltersSort')}${active > 0 ? ` (${active})` : ''}</summary>
     <div class="filters">
-    ${select('state', t('state'), FLEET_STATES.map((s) => [s, w(s === 'up' ? 'fleetUp' : s === 'down' ? 'fleetDown' : s === 'incident' ? 'fleetWithIncident' : 'fleetRevoked')] as const), query.state)}
+    ${select(
+      'state',
+      t('state'),
+      FLEET_STATES.map(
+        (s) =>
+          [
+            s,
+            w(
+              s === 'up'
+                ? 'fleetUp'
+                : s === 'down'
+                  ? 'fleetDown'
+                  : s === 'incident'
+                    ? 'fleetWithIncident'
+                    : 'fleetRevoked',
+            ),
+          ] as const,
+      ),
+      query.state,
+    )}
     ${select('client', t('client'), values.clients.map(same), query.client)}
     ${select('site', t('site'), values.sites.map(same), query.site)}
     ${select('os', t('os'), values.oses.map(same), query.os)}
-    ${select('role', t('role'), HOST_ROLES.map((r) => [r, roleLabel(w, r)] as const), query.role)}
+    ${select(
+      'role',
+      t('role'),
+      HOST_ROLES.map((r) => [r, roleLabel(w, r)] as const),
+      query.role,
+    )}
     <label>${w('fleetSort')} <select name="sort">${FLEET_SORTS.map((s) => html`<option value="${s}"${s === query.sort ? html` selected` : ''}>${w(`sort_${s}`)}</option>`)}</select></label>
     <label>${w('fleetOrder')} <select name="desc"><option value="">${w('fleetAscending')}</option><option value="1"${query.desc ? html` selected` : ''}>${w('fleetSortDesc')}</option></select></label>
     </div></details>

@@ -43,7 +43,7 @@ export function inventoryAdminRoutes(deps: ConsoleDeps) {
         ${
           rows.length || query.name
             ? html`<p>${t('results', { n: rows.length, hosts })} —
-              <a href="/api/v1/inventory/software.csv?${params.toString()}" download>${t('exportCsv')}</a></p>
+              <a class="button" href="/api/v1/inventory/software.csv?${params.toString()}" download>${t('exportCsv')}</a></p>
             <div class="table-box"><table class="stack"><thead><tr><th scope="col">${t('host')}</th><th scope="col">${t('client')}</th><th scope="col">${t('name')}</th><th scope="col">${t('version')}</th><th scope="col">${t('publisher')}</th></tr></thead>
             <tbody>${rows.map(
               (r) =>

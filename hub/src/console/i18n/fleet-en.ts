@@ -81,6 +81,7 @@ export const FLEET_EN: Readonly<Record<keyof typeof FLEET_FR, string>> = {
   fact_uuid: 'UUID',
   licNew: 'New licence',
   licEdit: 'Edit licence',
+  licEditShort: 'Edit',
   licSave: 'Save',
   licRetire: 'Retire',
   licRetireConfirm: 'Retire the licence “{product}”? It will no longer be counted or followed.',

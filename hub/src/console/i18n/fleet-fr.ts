@@ -83,6 +83,7 @@ export const FLEET_FR = {
   fact_uuid: 'UUID',
   licNew: 'Nouvelle licence',
   licEdit: 'Modifier la licence',
+  licEditShort: 'Modifier',
   licSave: 'Enregistrer',
   licRetire: 'Retirer',
   licRetireConfirm: 'Retirer la licence « {product} » ? Elle ne sera plus comptée ni suivie.',

@@ -14,6 +14,8 @@ export type FleetWords = ((key: FleetKey, vars?: Record<string, string | number>
   /** Bytes in binary units as the reader writes them: "23,5 Gio" / "23.5 GiB". */
   readonly bytes: (value: number) => string;
   readonly number: (value: number) => string;
+  /** An amount with its ISO currency ("1 250,50 €"); the bare number without one. */
+  readonly money: (value: number, currency: string | null) => string;
   /** A day, without the time, in the reader's language ("31/01/2027"). */
   readonly date: (ms: number) => string;
 };
@@ -43,5 +45,9 @@ export function fleetWords(lang: Lang): FleetWords {
     },
     number: (value: number) => one.format(value),
     date: (ms: number) => day.format(new Date(Number(ms))),
+    money: (value: number, currency: string | null) =>
+      currency === null
+        ? one.format(value)
+        : new Intl.NumberFormat(LOCALES[lang], { style: 'currency', currency }).format(value),
   });
 }

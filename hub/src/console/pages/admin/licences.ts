@@ -46,7 +46,7 @@ function licenceRow(
     <td data-label="${t('product')}" class="wrap"><strong>${l.product}</strong>${l.vendor ? html`<br /><small>${l.vendor}</small>` : ''}
       <br /><small>${w(`kind_${l.kind}` as FleetKey)} · ${w(`model_${l.model}` as FleetKey)}${l.licence_key === null ? '' : html` · ${w('licKey')} <code>${maskKey(l.licence_key)}</code>`}</small></td>
     <td data-label="${t('client')}" class="wrap">${l.client ?? w('licClientAll')}</td>
-    <td data-label="${t('seats')}"><meter min="0" max="${Math.max(compliance.seats, compliance.used, 1)}" value="${compliance.used}"></meter> ${compliance.used} / ${compliance.seats}</td>
+    <td data-label="${t('seats')}"><meter min="0" max="${Math.max(compliance.seats, compliance.used, 1)}" high="${compliance.seats}" optimum="0" value="${compliance.used}"></meter> ${compliance.used} / ${compliance.seats}</td>
     <td data-label="${t('compliance')}" class="wrap">${
       compliance.overDeployed > 0
         ? html`<strong class="error">${t('overused')} (+${compliance.overDeployed})</strong>
@@ -54,8 +54,8 @@ function licenceRow(
         : t('compliant')
     }</td>
     <td data-label="${t('expires')}">${l.expires_at === null ? '—' : html`${w.date(Number(l.expires_at))}<br />${expiryLabel(t, w, Number(l.expires_at), now)}`}</td>
-    <td data-label="${w('licCost')}">${l.cost === null ? '—' : `${w.number(Number(l.cost))} ${l.currency ?? ''}`}</td>
-    <td data-label="${w('licActions')}" class="actions"><a class="button" href="${LICENCES}/${id}/edit">${w('licEdit')}</a>
+    <td data-label="${w('licCost')}">${l.cost === null ? '—' : w.money(Number(l.cost), l.currency)}</td>
+    <td data-label="${w('licActions')}" class="actions"><a class="button" href="${LICENCES}/${id}/edit">${w('licEditShort')}</a>
       <a class="button danger" href="${LICENCES}/${id}/retire">${w('licRetire')}</a></td>
   </tr>`;
 }

@@ -167,7 +167,7 @@ describe('the fleet and host pages', () => {
     // Tick labels are drawn on the canvas: read what uPlot wrote there.
     expect(drawn.ticks.length).toBeGreaterThan(1);
     for (const tick of drawn.ticks) expect(tick).toMatch(/^\d{2}:\d{2}$/);
-    expect(await page.locator('.u-legend').first().innerText()).toContain('Heure');
+    expect(await page.locator('.u-legend').first().textContent()).toContain('Heure');
     await page.close();
   });
 

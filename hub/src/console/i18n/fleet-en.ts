@@ -30,6 +30,7 @@ export const FLEET_EN: Readonly<Record<keyof typeof FLEET_FR, string>> = {
   hostNoTags: 'none',
   hostLastSeen: 'Last contact',
   hostNever: 'never',
+  hostJustNow: 'just now',
   hostAgo: '{d} ago',
   hostRevokedNote: "This host's agent was revoked: it is no longer watched until it is enrolled again.",
   updatesTitle: 'Pending updates',

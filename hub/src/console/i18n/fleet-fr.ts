@@ -31,6 +31,7 @@ export const FLEET_FR = {
   hostNoTags: 'aucune',
   hostLastSeen: 'Dernier contact',
   hostNever: 'jamais',
+  hostJustNow: "à l'instant",
   hostAgo: 'il y a {d}',
   hostRevokedNote:
     "L'agent de cette machine a été révoqué : elle n'est plus surveillée tant qu'elle n'est pas réinscrite.",

@@ -2,6 +2,7 @@ import { html } from 'hono/html';
 import type { FleetKey, FleetWords } from '../i18n/fleet.js';
 import { FLEET_FR } from '../i18n/fleet-fr.js';
 import type { Translate } from '../i18n/i18n.js';
+import { duration } from '../views/format.js';
 import type { Html } from '../views/layout.js';
 
 const DAY_MS = 86_400_000;
@@ -27,6 +28,12 @@ export function expiryLabel(t: Translate, w: FleetWords, at: number, now: number
         ? w('expiresToday')
         : w('daysLeft', { n: days });
   return html`<span class="expiry ${at <= now ? 'expiry-past' : days <= 30 ? 'expiry-soon' : ''}" title="${t.dateTime(at)}">${text}</span>`;
+}
+
+/** "il y a 3 min", "à l'instant", or "jamais". */
+export function seenText(w: FleetWords, at: number | null, now: number): string {
+  if (at === null) return w('hostNever');
+  return now - Number(at) < 60_000 ? w('hostJustNow') : w('hostAgo', { d: duration(now - Number(at)) });
 }
 
 const BYTE_KEYS = /bytes|^memTotal$|^size$|^total$|^capacity$/i;

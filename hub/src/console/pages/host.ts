@@ -15,10 +15,10 @@ import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import { type FleetWords, fleetWords } from '../i18n/fleet.js';
 import type { Translate } from '../i18n/i18n.js';
 import { optionalText, queryOf } from '../views/fields.js';
-import { duration, priorityBadge, stateLabel } from '../views/format.js';
+import { priorityBadge, stateLabel } from '../views/format.js';
 import { type Html, messagePage, page } from '../views/layout.js';
 import { chart } from './charts.js';
-import { factsTable, healthValue } from './fleet-format.js';
+import { factsTable, healthValue, seenText } from './fleet-format.js';
 import { antivirusSection, softwareSection, updatesSection, warrantySection } from './host-sections.js';
 
 /** Most points a chart draws (about one per pixel column); a month of samples is bucketed to it. */
@@ -91,10 +91,7 @@ export function hostPageRoutes(deps: ConsoleDeps) {
     const tags = JSON.parse(host.tags) as string[];
     const base = `${BASE}/hosts/${encodeURIComponent(host.id)}`;
     const justRevoked = c.req.query('revoked');
-    const seen =
-      host.last_seen_at === null
-        ? w('hostNever')
-        : w('hostAgo', { d: duration(now - Number(host.last_seen_at)) });
+    const seen = seenText(w, host.last_seen_at, now);
     const chartOf = (series: string[], label: string) =>
       chart(t, {
         refreshSec: range === 'hour' ? 15 : undefined,

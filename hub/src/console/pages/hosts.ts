@@ -15,9 +15,8 @@ import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import { type FleetWords, fleetWords } from '../i18n/fleet.js';
 import type { Translate } from '../i18n/i18n.js';
 import { optionalText, queryOf } from '../views/fields.js';
-import { duration } from '../views/format.js';
 import { type Html, page } from '../views/layout.js';
-import { healthValue } from './fleet-format.js';
+import { healthValue, seenText } from './fleet-format.js';
 import { hostPageRoutes, hostStatus, roleLabel } from './host.js';
 
 const PAGE_SIZE = 50;
@@ -47,10 +46,7 @@ function hrefOf(query: ListQuery, change: Partial<Record<keyof ListQuery, string
 }
 
 function fleetRow(t: Translate, w: FleetWords, host: FleetHostRow, now: number): Html {
-  const seen =
-    host.last_seen_at === null
-      ? w('hostNever')
-      : w('hostAgo', { d: duration(now - Number(host.last_seen_at)) });
+  const seen = seenText(w, host.last_seen_at, now);
   return html`<tr class="${host.revoked ? 'row-revoked' : host.connected === 1 ? 'row-up' : 'row-down'}">
     <td data-label="${t('host')}"><a href="${BASE}/hosts/${encodeURIComponent(host.id)}" data-hostname>${host.hostname}</a></td>
     <td data-label="${t('state')}">${hostStatus(t, w, host, host.revoked)} <small>${seen}</small></td>

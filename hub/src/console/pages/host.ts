@@ -33,7 +33,7 @@ const seriesQuery = z.object({
 });
 const hostQuery = z.object({
   range: z.enum(['hour', 'day', 'month']).catch('hour'),
-  sw: optionalText(),
+  sw: optionalText().catch(undefined),
   swpage: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 

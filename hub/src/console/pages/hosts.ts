@@ -22,11 +22,11 @@ import { hostPageRoutes, hostStatus, roleLabel } from './host.js';
 const PAGE_SIZE = 50;
 
 const listQuery = z.object({
-  q: optionalText(),
+  q: optionalText().catch(undefined),
   state: z.enum(FLEET_STATES).optional().catch(undefined),
-  client: optionalText(),
-  site: optionalText(),
-  os: optionalText(),
+  client: optionalText().catch(undefined),
+  site: optionalText().catch(undefined),
+  os: optionalText().catch(undefined),
   role: z.enum(HOST_ROLES).optional().catch(undefined),
   sort: z.enum(FLEET_SORTS).catch('hostname'),
   desc: z.literal('1').optional().catch(undefined),

@@ -226,6 +226,9 @@ describe('the web console in Chromium', () => {
     await signIn(admin, 'admin');
     const res = await admin.goto(`${hub.url}/console/admin/enrolment`);
     expect(res?.status()).toBe(200);
+    // The form is not pre-filled with "default" (issue 17): the admin names client and site.
+    await admin.getByLabel('Client', { exact: true }).fill('acme');
+    await admin.getByLabel('Site', { exact: true }).fill('lyon');
     await admin.getByRole('button', { name: 'Créer un jeton' }).click();
     await expect
       .poll(() => admin.locator('#cmd-linux').textContent(), PATIENT)

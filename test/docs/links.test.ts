@@ -11,7 +11,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
  */
 const MAY_BE_MISSING: readonly string[] = [
   'docs/console.md',
-  'docs/console-fleet.md',
   'docs/remediation.md',
   'docs/screenshots/queue-desktop.png',
 ];

@@ -363,7 +363,17 @@ describe('pages', () => {
   it("lets an admin revoke a host's agent from its page", async () => {
     const credential = await enrolTestAgent(deps);
     const admin = await signIn('admin');
-    const res = await post(admin, `/console/admin/hosts/${credential.hostId}/revoke`, { _csrf: admin.csrf });
+    const asked = await post(admin, `/console/admin/hosts/${credential.hostId}/revoke`, {
+      _csrf: admin.csrf,
+    });
+    expect(asked.status).toBe(400);
+    expect(
+      (await deps.db.selectFrom('agents').select('revoked_at').executeTakeFirstOrThrow()).revoked_at,
+    ).toBeNull();
+    const res = await post(admin, `/console/admin/hosts/${credential.hostId}/revoke`, {
+      _csrf: admin.csrf,
+      confirm: 'yes',
+    });
     expect(res.status).toBe(303);
     const agent = await deps.db.selectFrom('agents').select('revoked_at').executeTakeFirstOrThrow();
     expect(agent.revoked_at).toBe(now);

@@ -3,13 +3,13 @@ import { ApiError } from '../api/api-error.js';
 import type { HubDeps } from '../config/deps.js';
 import { MAINTENANCE_SCOPES } from '../db/tables/maintenance-windows.js';
 import { currentEnd, isValidCron } from '../incidents/engine/maintenance.js';
-import { findHost } from '../repositories/hosts.js';
 import {
   disableMaintenanceWindow,
   insertMaintenanceWindow,
   type MaintenanceWindowRow,
 } from '../repositories/maintenance-windows.js';
 import { generateId } from '../security/secrets.js';
+import { resolveHostTarget } from './targets.js';
 
 // Maintenance windows: the writes and their rules, for the API and the console alike.
 
@@ -30,7 +30,7 @@ function isTimeZone(zone: string): boolean {
 export const maintenanceWindowBody = z
   .strictObject({
     scope: z.enum(MAINTENANCE_SCOPES),
-    /** Host id, `client/site`, client or tag, by scope. */
+    /** Host id or hostname (one host's), `client/site`, client or tag, by scope. */
     target: z.string().trim().min(1).max(256),
     /** When each window starts (5 or 6 cron fields), read in `timezone`. */
     cron: z.string().trim().min(9).max(100),
@@ -69,13 +69,15 @@ export async function createMaintenanceWindow(
   body: z.infer<typeof maintenanceWindowBody>,
   by: string,
 ): Promise<MaintenanceWindowRow> {
-  if (body.scope === 'host' && !(await findHost(deps.db, body.target)))
+  // A host is picked by name in the console; the window keeps its id (a rename does not move it).
+  const hostId = body.scope === 'host' ? await resolveHostTarget(deps.db, body.target) : undefined;
+  if (body.scope === 'host' && hostId === undefined)
     throw new ApiError('VALIDATION_FAILED', 'No such host', [{ path: 'target', message: 'no such host' }]);
   const now = deps.clock();
   const row: MaintenanceWindowRow = {
     id: generateId('mnt', deps.random),
     scope: body.scope,
-    target: body.target,
+    target: hostId ?? body.target,
     cron: body.cron,
     duration_ms: body.durationMinutes * MINUTE_MS,
     timezone: body.timezone,

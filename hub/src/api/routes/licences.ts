@@ -3,24 +3,16 @@ import { z } from 'zod';
 import type { HubDeps } from '../../config/deps.js';
 import { scopeAllows } from '../../db/client-scope.js';
 import { licenceCompliance } from '../../licences/compliance.js';
-import { evaluateLicenceNow } from '../../licences/evaluate-now.js';
 import { expiryStage, stagesOf } from '../../licences/expiry.js';
+import { changeLicence, createLicence, retireLicence } from '../../licences/licence-service.js';
+import { licenceCreateBody, licencePatchBody, licenceView } from '../../licences/licence-view.js';
 import {
-  licenceColumns,
-  licenceCreateBody,
-  licencePatchBody,
-  licenceView,
-} from '../../licences/licence-view.js';
-import {
-  deleteLicence,
   findLicence,
-  insertLicence,
   insertLicenceAudit,
   type LicenceAuditRow,
   type LicenceRow,
   listLicenceAudit,
   listLicences,
-  updateLicence,
 } from '../../repositories/licences.js';
 import { listWarranties } from '../../repositories/warranties.js';
 import { generateId } from '../../security/secrets.js';
@@ -135,56 +127,21 @@ export function licenceRoutes(deps: HubDeps) {
 
   app.post('/', requireRole(), doc.post, async (c) => {
     const body = await parseJsonBody(c, licenceCreateBody);
-    const now = deps.clock();
-    const id = generateId('lic', deps.random);
-    await insertLicence(deps.db, {
-      id,
-      client: null,
-      publisher_pattern: null,
-      expires_at: null,
-      notes: '',
-      ...licenceColumns(body),
-      product: body.product,
-      kind: body.kind,
-      name_pattern: body.namePattern,
-      seats: body.seats,
-      created_at: now,
-      updated_at: now,
-    });
-    await audit(id, c.var.user.userName, 'created');
-    deps.log.info({ licenceId: id, by: c.var.user.userName, product: body.product }, 'licence created');
-    await evaluateLicenceNow(deps.db, deps.incidents, id, deps.clock());
-    const row = await findLicence(deps.db, id);
+    const row = await createLicence(deps, body, c.var.user.userName);
     if (!row) throw new ApiError('NOT_FOUND', 'No such licence');
     return c.json({ licence: await withCompliance(row) }, 201);
   });
 
   app.patch('/:id', requireRole(), doc.patchOne, async (c) => {
     const body = await parseJsonBody(c, licencePatchBody);
-    const id = c.req.param('id');
-    const changed = await updateLicence(deps.db, id, { ...licenceColumns(body), updated_at: deps.clock() });
-    const row = changed ? await findLicence(deps.db, id) : undefined;
+    const row = await changeLicence(deps, c.req.param('id'), body, c.var.user.userName);
     if (!row) throw new ApiError('NOT_FOUND', 'No such licence');
-    await audit(id, c.var.user.userName, 'updated');
-    // The key never reaches the log, not even when it is the thing that changed.
-    const { key: _key, ...logged } = body;
-    deps.log.info(
-      {
-        licenceId: id,
-        by: c.var.user.userName,
-        changes: { ...logged, ...(_key === undefined ? {} : { key: '***' }) },
-      },
-      'licence updated',
-    );
-    await evaluateLicenceNow(deps.db, deps.incidents, id, deps.clock());
     return c.json({ licence: await withCompliance(row) });
   });
 
   app.delete('/:id', requireRole(), doc.deleteOne, async (c) => {
-    const id = c.req.param('id');
-    if (!(await deleteLicence(deps.db, id))) throw new ApiError('NOT_FOUND', 'No such licence');
-    await audit(id, c.var.user.userName, 'deleted');
-    deps.log.info({ licenceId: id, by: c.var.user.userName }, 'licence deleted');
+    if (!(await retireLicence(deps, c.req.param('id'), c.var.user.userName)))
+      throw new ApiError('NOT_FOUND', 'No such licence');
     return c.body(null, 204);
   });
 

@@ -1,10 +1,8 @@
 import { Hono } from 'hono';
 import type { HubDeps } from '../../config/deps.js';
 import { scopeAllows } from '../../db/client-scope.js';
-import { evaluateWarrantiesNow } from '../../licences/evaluate-now.js';
-import { type LineError, parseWarrantyCsv } from '../../licences/warranty-csv.js';
-import { findHostsBySerials } from '../../repositories/inventory-hardware.js';
-import { listWarranties, setWarranty } from '../../repositories/warranties.js';
+import { importWarranties } from '../../licences/warranty-import.js';
+import { listWarranties } from '../../repositories/warranties.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';
 import { ApiError } from '../api-error.js';
 import { type AuthEnv, requireRole } from '../middleware/bearer-auth.js';
@@ -49,52 +47,13 @@ export function warrantyRoutes(deps: HubDeps) {
   app.post('/import', requireRole(), doc.postImport, async (c) => {
     const type = c.req.header('content-type') ?? '';
     if (!/^text\/csv\b/i.test(type)) throw new ApiError('BAD_REQUEST', 'send the file as text/csv');
-    const { lines, errors } = parseWarrantyCsv(await c.req.text());
-    const hosts = await findHostsBySerials(
-      deps.db,
-      lines.map((l) => l.serial),
-    );
-    const bySerial = new Map<string, { host_id: string; hostname: string }[]>();
-    for (const host of hosts) bySerial.set(host.serial, [...(bySerial.get(host.serial) ?? []), host]);
-    const matched: { line: (typeof lines)[number]; host: { host_id: string; hostname: string } }[] = [];
-    const all: LineError[] = [...errors];
-    for (const line of lines) {
-      const candidates = bySerial.get(line.serial) ?? [];
-      const [host] = candidates;
-      if (candidates.length > 1 || !host)
-        all.push({
-          line: line.line,
-          code: host ? 'AMBIGUOUS_SERIAL' : 'UNKNOWN_SERIAL',
-          message: host ? `${candidates.length} hosts report this serial` : 'no host reports this serial',
-        });
-      else matched.push({ line, host });
-    }
-    if (all.length > 0) {
-      all.sort((a, b) => a.line - b.line);
-      throw new ApiError('IMPORT_REJECTED', undefined, { errors: all.slice(0, 500), count: all.length });
-    }
-    const now = deps.clock();
-    await deps.db.transaction().execute(async (trx) => {
-      for (const { line, host } of matched)
-        await setWarranty(
-          trx,
-          host.host_id,
-          {
-            warrantyUntil: line.warrantyUntil,
-            purchasedAt: line.purchasedAt,
-            vendor: line.vendor,
-            source: 'csv',
-          },
-          now,
-        );
-    });
-    deps.log.info({ by: c.var.user.userName, imported: matched.length }, 'warranties imported');
-    await evaluateWarrantiesNow(
-      deps.db,
-      deps.incidents,
-      matched.map(({ host }) => host.host_id),
-      deps.clock(),
-    );
+    const result = await importWarranties(deps, await c.req.text(), c.var.user.userName);
+    if (!result.ok)
+      throw new ApiError('IMPORT_REJECTED', undefined, {
+        errors: result.errors.slice(0, 500),
+        count: result.errors.length,
+      });
+    const matched = result.imported;
     return c.json({
       imported: matched.length,
       warranties: matched.map(({ line, host }) => ({

@@ -1,4 +1,5 @@
 import { html } from 'hono/html';
+import { fleetWords } from '../i18n/fleet.js';
 import type { Translate } from '../i18n/i18n.js';
 import type { Html } from '../views/layout.js';
 
@@ -45,6 +46,7 @@ export function chart(
       data-refresh="${options.refreshSec ?? ''}"
       data-threshold-label="${t('chartThreshold')}"
       data-empty="${t('chartNoData')}"
+      data-time-label="${fleetWords(t.lang)('chartTime')}"
       role="img"
       aria-label="${options.label}"
     ></div>

@@ -1,181 +1,200 @@
-import { type Context, Hono } from 'hono';
+import { HOST_ROLES } from '@vigie/shared';
+import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
-import { scopeAllows } from '../../db/client-scope.js';
-import { type FleetRow, listFleetPage, listHostIncidents } from '../../hosts/store.js';
-import { incidentTitle } from '../../incidents/text/render.js';
-import { snapshotView } from '../../inventory/snapshot-view.js';
-import { findHost, type HostRow } from '../../repositories/hosts.js';
-import { findInventory } from '../../repositories/inventories.js';
-import { readBucketedSeries } from '../../repositories/samples.js';
+import {
+  type ClientSummary,
+  FLEET_SORTS,
+  FLEET_STATES,
+  type FleetHostRow,
+  fleetFilterValues,
+  fleetSummary,
+  listFleet,
+} from '../../hosts/fleet-query.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
+import { type FleetWords, fleetWords } from '../i18n/fleet.js';
 import type { Translate } from '../i18n/i18n.js';
 import { optionalText, queryOf } from '../views/fields.js';
-import { duration, pct, priorityBadge, stateLabel } from '../views/format.js';
-import { csrfField, type Html, messagePage, page } from '../views/layout.js';
-import { chart } from './charts.js';
+import { type Html, page } from '../views/layout.js';
+import { healthValue, seenText } from './fleet-format.js';
+import { hostPageRoutes, hostStatus, roleLabel } from './host.js';
 
 const PAGE_SIZE = 50;
-/** Most points a chart draws (about one per pixel column); a month of samples is bucketed to it. */
-const MAX_CHART_POINTS = 720;
-const SOFTWARE_SHOWN = 300;
-const RANGES = { hour: 3_600_000, day: 86_400_000, month: 30 * 86_400_000 } as const;
-const RANGE_LABEL = { hour: 'rangeHour', day: 'rangeDay', month: 'rangeMonth' } as const;
 
 const listQuery = z.object({
-  q: optionalText(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  q: optionalText().catch(undefined),
+  state: z.enum(FLEET_STATES).optional().catch(undefined),
+  client: optionalText().catch(undefined),
+  site: optionalText().catch(undefined),
+  os: optionalText().catch(undefined),
+  role: z.enum(HOST_ROLES).optional().catch(undefined),
+  sort: z.enum(FLEET_SORTS).catch('hostname'),
+  desc: z.literal('1').optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  fragment: z.enum(['fleet']).optional().catch(undefined),
 });
-const seriesQuery = z.object({
-  from: z.coerce.number().int().min(0),
-  to: z.coerce.number().int().min(0),
-});
-const hostQuery = z.object({ range: z.enum(['hour', 'day', 'month']).default('hour') });
+type ListQuery = z.infer<typeof listQuery>;
 
-function status(t: Translate, host: HostRow): Html {
-  return host.connected === 1
-    ? html`<span class="status online">● ${t('online')}</span>`
-    : html`<span class="status offline">○ ${t('offline')}</span>`;
+function hrefOf(query: ListQuery, change: Partial<Record<keyof ListQuery, string | undefined>>): string {
+  const params = new URLSearchParams();
+  const merged: Record<string, unknown> = { ...query, fragment: undefined, ...change };
+  for (const [k, v] of Object.entries(merged))
+    if (v !== undefined && v !== '' && !(k === 'page' && v === 1) && !(k === 'sort' && v === 'hostname'))
+      params.set(k, String(v));
+  const text = params.toString();
+  return `${BASE}/hosts${text ? `?${text}` : ''}`;
 }
 
-function fleetRow(t: Translate, host: FleetRow, now: number): Html {
-  const seen = host.last_seen_at === null ? '—' : duration(now - Number(host.last_seen_at));
-  return html`<tr>
-    <td><a href="${BASE}/hosts/${encodeURIComponent(host.id)}" data-hostname>${host.hostname}</a></td>
-    <td>${host.client} / ${host.site}</td>
-    <td>${status(t, host)} <small>${t('lastSeen')} ${seen}</small></td>
-    <td>${t('cpu')} ${pct(host.cpu_pct)} · ${t('memory')} ${pct(host.mem_pct)} · ${t('disk')} ${pct(host.disk_max_pct)}</td>
-    <td>${host.openIncidents}</td>
+function fleetRow(t: Translate, w: FleetWords, host: FleetHostRow, now: number): Html {
+  const seen = seenText(w, host.last_seen_at, now);
+  return html`<tr class="${host.revoked ? 'row-revoked' : host.connected === 1 ? 'row-up' : 'row-down'}">
+    <td data-label="${t('host')}"><a href="${BASE}/hosts/${encodeURIComponent(host.id)}" data-hostname>${host.hostname}</a></td>
+    <td data-label="${t('state')}">${hostStatus(t, w, host, host.revoked)} <small>${seen}</small></td>
+    <td data-label="${t('client')} / ${t('site')}">${host.client} / ${host.site}</td>
+    <td data-label="${t('os')}">${host.os_distro} ${host.os_release} · ${roleLabel(w, host.role)}</td>
+    <td data-label="${t('cpu')}">${healthValue(w, host.cpu_pct)}</td>
+    <td data-label="${t('memory')}">${healthValue(w, host.mem_pct)}</td>
+    <td data-label="${t('disk')}">${healthValue(w, host.disk_max_pct)}</td>
+    <td data-label="${t('openIncidents')}">${host.openIncidents > 0 ? html`<strong class="metric metric-crit">${host.openIncidents}</strong>` : '0'}</td>
   </tr>`;
 }
 
-function factsTable(title: string, facts: Readonly<Record<string, unknown>>): Html {
-  const entries = Object.entries(facts).filter(([, v]) => v !== null && v !== '');
-  if (entries.length === 0) return html``;
-  return html`<table class="facts-table"><caption>${title}</caption>
-    ${entries.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${String(v)}</td></tr>`)}</table>`;
+function summaryCards(w: FleetWords, query: ListQuery, summary: readonly ClientSummary[]): Html {
+  const sum = (k: keyof Omit<ClientSummary, 'client'>) => summary.reduce((s, r) => s + r[k], 0);
+  const card = (label: string, n: number, state: ListQuery['state'], cls: string) =>
+    html`<a class="counter ${cls}" href="${hrefOf(query, { state, page: undefined })}"${query.state === state ? html` aria-current="true"` : ''}><strong>${n}</strong> <span>${label}</span></a>`;
+  return html`<div class="counters" aria-label="${w('fleetTotal')}">
+      ${card(w('fleetTotal'), sum('total'), undefined, 'counter-all')}
+      ${card(w('fleetUp'), sum('up'), 'up', 'counter-up')}
+      ${card(w('fleetDown'), sum('down'), 'down', 'counter-down')}
+      ${card(w('fleetWithIncident'), sum('withIncident'), 'incident', 'counter-incident')}
+      ${card(w('fleetRevokedCount'), sum('revoked'), 'revoked', 'counter-revoked')}
+    </div>
+    ${
+      summary.length > 1
+        ? html`<details class="by-client"><summary>${w('fleetByClient')}</summary><div class="table-box"><table class="stack">
+          <thead><tr><th scope="col">${w('sort_client')}</th><th scope="col">${w('fleetTotal')}</th><th scope="col">${w('fleetUp')}</th><th scope="col">${w('fleetDown')}</th><th scope="col">${w('fleetWithIncident')}</th><th scope="col">${w('fleetRevoked')}</th></tr></thead>
+          <tbody>${summary.map(
+            (
+              r,
+            ) => html`<tr><td data-label="${w('sort_client')}"><a href="${hrefOf(query, { client: r.client, page: undefined })}">${r.client}</a></td><td data-label="${w('fleetTotal')}">${r.total}</td><td data-label="${w('fleetUp')}">${r.up}</td>
+              <td data-label="${w('fleetDown')}">${r.down > 0 ? html`<strong class="metric metric-warn">${r.down}</strong>` : '0'}</td>
+              <td data-label="${w('fleetWithIncident')}">${r.withIncident}</td><td data-label="${w('fleetRevoked')}">${r.revoked}</td></tr>`,
+          )}</tbody></table></div></details>`
+        : ''
+    }`;
 }
 
-/** /console/hosts — the fleet, one host's charts, inventory, software and incident history. */
+function filterForm(
+  t: Translate,
+  w: FleetWords,
+  query: ListQuery,
+  values: Awaited<ReturnType<typeof fleetFilterValues>>,
+): Html {
+  const select = (
+    name: string,
+    label: string,
+    options: readonly (readonly [string, string])[],
+    current: string | undefined,
+  ) =>
+    html`<label>${label} <select name="${name}"><option value="">${w('fleetAll')}</option>${options.map(
+      ([value, text]) =>
+        html`<option value="${value}"${value === current ? html` selected` : ''}>${text}</option>`,
+    )}</select></label>`;
+  const same = (v: string) => [v, v] as const;
+  const active =
+    [query.state, query.client, query.site, query.os, query.role, query.desc].filter(Boolean).length +
+    (query.sort === 'hostname' ? 0 : 1);
+  return html`<form method="get" action="${BASE}/hosts" role="search" class="filters fleet-filters">
+    <label>${t('searchHosts')} <input type="search" name="q" value="${query.q ?? ''}" maxlength="256" /></label>
+    <button type="submit">${w('fleetFilter')}</button>
+    <details class="fleet-more"${active > 0 ? html` open` : ''}><summary>${w('fleetFiltersSort')}${active > 0 ? ` (${active})` : ''}</summary>
+    <div class="filters">
+    ${select(
+      'state',
+      t('state'),
+      FLEET_STATES.map(
+        (s) =>
+          [
+            s,
+            w(
+              s === 'up'
+                ? 'fleetUp'
+                : s === 'down'
+                  ? 'fleetDown'
+                  : s === 'incident'
+                    ? 'fleetWithIncident'
+                    : 'fleetRevoked',
+            ),
+          ] as const,
+      ),
+      query.state,
+    )}
+    ${select('client', t('client'), values.clients.map(same), query.client)}
+    ${select('site', t('site'), values.sites.map(same), query.site)}
+    ${select('os', t('os'), values.oses.map(same), query.os)}
+    ${select(
+      'role',
+      t('role'),
+      HOST_ROLES.map((r) => [r, roleLabel(w, r)] as const),
+      query.role,
+    )}
+    <label>${w('fleetSort')} <select name="sort">${FLEET_SORTS.map((s) => html`<option value="${s}"${s === query.sort ? html` selected` : ''}>${w(`sort_${s}`)}</option>`)}</select></label>
+    <label>${w('fleetOrder')} <select name="desc"><option value="">${w('fleetAscending')}</option><option value="1"${query.desc ? html` selected` : ''}>${w('fleetSortDesc')}</option></select></label>
+    </div></details>
+  </form>`;
+}
+
+/** /console/hosts — the fleet: counters, filters, sortable list; and each host's page. */
 export function hostRoutes(deps: ConsoleDeps) {
   const app = new Hono<ConsoleEnv>();
-  // A host of a client outside the user's scope does not exist for them.
-  const visibleHost = async (c: Context<ConsoleEnv>) => {
-    const host = await findHost(deps.db, c.req.param('id') ?? '');
-    return host && scopeAllows(c.var.scope, host.client) ? host : undefined;
-  };
 
   app.get('/', async (c) => {
     const t = c.var.t;
-    const parsed = listQuery.safeParse(queryOf(c.req.url));
-    const query = parsed.success ? parsed.data : { q: undefined, page: 1 };
-    const { rows, more } = await listFleetPage(deps.db, {
+    const w = fleetWords(t.lang);
+    const query = listQuery.parse(queryOf(c.req.url));
+    const { rows, more } = await listFleet(deps.db, {
       search: query.q,
+      state: query.state,
+      client: query.client,
+      site: query.site,
+      os: query.os,
+      role: query.role,
+      sort: query.sort,
+      desc: query.desc === '1',
       scope: c.var.scope,
       offset: (query.page - 1) * PAGE_SIZE,
       limit: PAGE_SIZE,
     });
+    const summary = await fleetSummary(deps.db, c.var.scope);
     const now = deps.clock();
-    const pageHref = (n: number) =>
-      `${BASE}/hosts?${new URLSearchParams({ ...(query.q ? { q: query.q } : {}), page: String(n) }).toString()}`;
+    const sortHeader = (sort: ListQuery['sort'], label: string) => {
+      const current = query.sort === sort;
+      const desc = current ? query.desc !== '1' : sort !== 'hostname' && sort !== 'client' && sort !== 'os';
+      return html`<th scope="col"${current ? html` aria-sort="${query.desc ? 'descending' : 'ascending'}"` : ''}><a href="${hrefOf(query, { sort, desc: desc ? '1' : undefined, page: undefined })}">${label}${current ? (query.desc ? ' ▼' : ' ▲') : ''}</a></th>`;
+    };
+    const results = html`${summaryCards(w, query, summary)}
+      <div class="table-box"><table class="fleet stack">
+        <thead><tr>${sortHeader('hostname', t('host'))}${sortHeader('seen', t('state'))}${sortHeader('client', `${t('client')} / ${t('site')}`)}${sortHeader('os', t('os'))}
+          ${sortHeader('cpu', t('cpu'))}${sortHeader('mem', t('memory'))}${sortHeader('disk', t('disk'))}<th scope="col">${t('openIncidents')}</th></tr></thead>
+        <tbody>${rows.length ? rows.map((h) => fleetRow(t, w, h, now)) : html`<tr><td colspan="8">${t('noHosts')}</td></tr>`}</tbody>
+      </table></div>
+      <nav class="pager" aria-label="${t('pageOf', { page: query.page })}">
+        ${query.page > 1 ? html`<a href="${hrefOf(query, { page: String(query.page - 1) })}" rel="prev">${t('previousPage')}</a>` : ''}
+        <span>${t('pageOf', { page: query.page })}</span>
+        ${more ? html`<a href="${hrefOf(query, { page: String(query.page + 1) })}" rel="next">${t('nextPage')}</a>` : ''}
+      </nav>`;
+    if (query.fragment === 'fleet') return c.html(results);
+    const values = await fleetFilterValues(deps.db, c.var.scope);
     return c.html(
       page(
         c,
         t('fleetTitle'),
-        html`<form method="get" action="${BASE}/hosts" role="search">
-          <label>${t('searchHosts')} <input type="search" name="q" value="${query.q ?? ''}" maxlength="256" /></label>
-          <button type="submit">${t('search')}</button>
-        </form>
-        <table class="fleet">
-          <thead><tr><th scope="col">${t('host')}</th><th scope="col">${t('client')} / ${t('site')}</th>
-            <th scope="col">${t('state')}</th><th scope="col">${t('health')}</th><th scope="col">${t('openIncidents')}</th></tr></thead>
-          <tbody>${rows.length ? rows.map((h) => fleetRow(t, h, now)) : html`<tr><td colspan="5">${t('noHosts')}</td></tr>`}</tbody>
-        </table>
-        <nav class="pager" aria-label="${t('pageOf', { page: query.page })}">
-          ${query.page > 1 ? html`<a href="${pageHref(query.page - 1)}" rel="prev">${t('previousPage')}</a>` : ''}
-          <span>${t('pageOf', { page: query.page })}</span>
-          ${more ? html`<a href="${pageHref(query.page + 1)}" rel="next">${t('nextPage')}</a>` : ''}
-        </nav>`,
+        html`${filterForm(t, w, query, values)}<div data-live-fragment="fleet" aria-live="polite">${results}</div>`,
       ),
     );
   });
 
-  app.get('/:id/series', async (c) => {
-    const parsed = seriesQuery.safeParse(queryOf(c.req.url));
-    const host = await visibleHost(c);
-    if (!host || !parsed.success || parsed.data.from > parsed.data.to) return c.json({ points: [] }, 404);
-    // Raw samples when they still cover the range, else the roll-up tier that does (retention).
-    const { stepMs, points } = await readBucketedSeries(deps.db, host.id, parsed.data, MAX_CHART_POINTS);
-    return c.json({ stepMs, points });
-  });
-
-  app.get('/:id', async (c) => {
-    const t = c.var.t;
-    const host = await visibleHost(c);
-    if (!host) return c.html(messagePage(c, t('notFoundTitle'), t('notFoundText')), 404);
-    const parsed = hostQuery.safeParse(queryOf(c.req.url));
-    const range = parsed.success ? parsed.data.range : 'hour';
-    const now = deps.clock();
-    const stored = await findInventory(deps.db, host.id);
-    const inventory = stored
-      ? snapshotView(JSON.parse(stored.payload) as Record<string, unknown>)
-      : undefined;
-    const incidents = await listHostIncidents(deps.db, host.id, 50);
-    const software = inventory ? [...inventory.software].sort((a, b) => a.name.localeCompare(b.name)) : [];
-    const base = `${BASE}/hosts/${encodeURIComponent(host.id)}`;
-    const revoked = c.req.query('revoked');
-    const body = html`
-      ${revoked ? html`<p role="status" class="notice">${t('agentsRevoked', { n: Number(revoked) || 0 })}</p>` : ''}
-      ${
-        c.var.user?.role === 'admin'
-          ? html`<form method="post" action="${BASE}/admin/hosts/${encodeURIComponent(host.id)}/revoke">${csrfField(c)}
-            <button type="submit">${t('revokeAgent')}</button></form>
-            <p><a href="${BASE}/admin/policies/effective?host=${encodeURIComponent(host.id)}">${t('policyEffective')}</a></p>`
-          : ''
-      }
-      <dl class="facts">
-        <dt>${t('state')}</dt><dd>${status(t, host)}</dd>
-        <dt>${t('client')} / ${t('site')}</dt><dd>${host.client} / ${host.site}</dd>
-        <dt>${t('role')}</dt><dd>${host.role}</dd>
-        <dt>${t('os')}</dt><dd>${host.os_distro} ${host.os_release} (${host.os_kernel}, ${host.os_arch})</dd>
-        <dt>${t('agentVersion')}</dt><dd>${host.agent_version}</dd>
-        <dt>${t('health')}</dt><dd>${t('cpu')} ${pct(host.cpu_pct)} · ${t('memory')} ${pct(host.mem_pct)} · ${t('disk')} ${pct(host.disk_max_pct)}</dd>
-      </dl>
-      <section aria-labelledby="charts-title"><h2 id="charts-title">${t('hostCharts')}</h2>
-        <p class="ranges">${(Object.keys(RANGES) as Array<keyof typeof RANGES>).map(
-          (r) =>
-            html`<a href="${base}?range=${r}"${r === range ? html` aria-current="true"` : ''}>${t(RANGE_LABEL[r])}</a> `,
-        )}</p>
-        ${chart(t, { refreshSec: range === 'hour' ? 15 : undefined, hostId: host.id, from: now - RANGES[range], to: now, series: ['cpuPct', 'memPct', 'diskMaxPct'], label: `${host.hostname} — ${t(RANGE_LABEL[range])}` })}
-        ${chart(t, { refreshSec: range === 'hour' ? 15 : undefined, hostId: host.id, from: now - RANGES[range], to: now, series: ['load1'], label: `${t('load')} — ${t(RANGE_LABEL[range])}` })}
-      </section>
-      <section aria-labelledby="incidents-title"><h2 id="incidents-title">${t('incidentHistory')}</h2>
-        ${
-          incidents.length
-            ? html`<ul>${incidents.map(
-                (
-                  i,
-                ) => html`<li>${priorityBadge(t, i.priority)} <a href="${BASE}/incidents/${encodeURIComponent(i.id)}">${incidentTitle(i, t.lang)}</a>
-                — ${stateLabel(t, i.state)}, ${i.level}, ${t.dateTime(Number(i.opened_at))}</li>`,
-              )}</ul>`
-            : html`<p>${t('none')}</p>`
-        }
-      </section>
-      <section aria-labelledby="inventory-title"><h2 id="inventory-title">${t('inventory')}</h2>
-        ${
-          inventory
-            ? html`${factsTable(t('hardware'), inventory.hardware)}${factsTable(t('os'), inventory.os)}${factsTable(t('cpu'), inventory.cpu)}
-            ${inventory.disks.map((d, i) => factsTable(`${t('disk')} ${i + 1}`, d))}`
-            : html`<p>${t('noInventory')}</p>`
-        }
-      </section>
-      <section aria-labelledby="software-title"><h2 id="software-title">${t('software')} (${software.length})</h2>
-        <table class="software"><thead><tr><th scope="col">${t('name')}</th><th scope="col">${t('version')}</th><th scope="col">${t('publisher')}</th></tr></thead>
-        <tbody>${software.slice(0, SOFTWARE_SHOWN).map((s) => html`<tr><td>${s.name}</td><td>${s.version}</td><td>${s.publisher ?? ''}</td></tr>`)}</tbody></table>
-        ${software.length > SOFTWARE_SHOWN ? html`<p>${t('moreSoftware', { n: software.length - SOFTWARE_SHOWN })}</p>` : ''}
-      </section>`;
-    return c.html(page(c, host.hostname, body));
-  });
-
+  app.route('/', hostPageRoutes(deps));
   return app;
 }

@@ -71,14 +71,36 @@
     if (first.points.length === 0 || typeof uPlot === 'undefined') {
       el.textContent = el.getAttribute('data-empty');
     } else {
+      // fleet: axes and legend in the page's language (no "Time", no "12:21pm"); null points
+      // (the server marks stops with them) break the line instead of bridging the gap.
+      const lang = document.documentElement.lang || 'fr';
+      const tick = new Intl.DateTimeFormat(
+        lang,
+        span > 2 * 86_400_000 ? { day: '2-digit', month: '2-digit' } : { hour: '2-digit', minute: '2-digit' },
+      );
+      const full = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' });
+      const num = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+      const shown = (_u, v) => (v === null || v === undefined ? '–' : num.format(v));
       const opts = {
-        width: Math.max(320, el.clientWidth || 800),
+        width: Math.max(260, el.clientWidth || 800),
         height: 240,
         series: [
-          {},
-          ...series.map((s, i) => ({ label: labels[i] || s, stroke: COLOURS[i % COLOURS.length], width: 2 })),
+          {
+            label: el.getAttribute('data-time-label') || '',
+            value: (_u, v) => (v === null || v === undefined ? '–' : full.format(new Date(v * 1000))),
+          },
+          ...series.map((s, i) => ({
+            label: labels[i] || s,
+            stroke: COLOURS[i % COLOURS.length],
+            width: 2,
+            spanGaps: false,
+            value: shown,
+          })),
         ],
-        axes: [{}, {}],
+        axes: [
+          { values: (_u, splits) => splits.map((v) => tick.format(new Date(v * 1000))) },
+          { values: (_u, splits) => splits.map((v) => num.format(v)) },
+        ],
       };
       if (threshold !== '' && threshold !== null) {
         opts.series.push({
@@ -91,6 +113,7 @@
       el.textContent = '';
       plot = new uPlot(opts, first.data, el);
       el.setAttribute('data-drawn', String(first.points.length));
+      el.setAttribute('data-gaps', String(first.points.filter((p) => p[series[0]] === null).length));
     }
     // Live charts: the window slides to now; the server buckets, so each refresh is small.
     if (refreshSec > 0) {

@@ -210,3 +210,30 @@ export {
   MAX_ARTEFACT_BYTES,
   signingPublicKeySchema,
 } from './update/agent-update.js';
+export {
+  type RemediationOutcome,
+  type RemediationRefusal,
+  type RemediationResultMessage,
+  REMEDIATION_OUTCOMES,
+  REMEDIATION_REFUSALS,
+  remediationResultSchema,
+} from './protocol/agent/remediation-result.js';
+export { REMEDIATION_CAPABILITY, type RemediateMessage, remediateSchema } from './protocol/hub/remediate.js';
+export {
+  isRemediableCheck,
+  REMEDIABLE_CHECKS,
+  REMEDIATION_ACTIONS,
+  REMEDIATION_LIMITS,
+  type RemediableCheck,
+  type RemediationAction,
+  type RemediationParams,
+  remediationParamsSchema,
+  serviceUnitName,
+} from './remediation/actions.js';
+export {
+  DEFAULT_REMEDIATION,
+  type RemediationRule,
+  type RemediationRuleOverride,
+  remediationLayerSchema,
+  remediationRuleSchema,
+} from './remediation/rule.js';

@@ -9,6 +9,7 @@ import {
 } from '@vigie/shared';
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from '../logger.js';
+import { NOTHING_ALLOWED, parseAllowList, type RemediationAllowList } from '../remediation/allow-list.js';
 import { isHubUrl } from '../transport/hub-url.js';
 
 /** The agent's settings after merging every source; frozen, passed down, never global. */
@@ -37,6 +38,11 @@ export interface AgentConfig {
   readonly updateProbationSec?: number;
   /** Longest wait between reconnects while the hub was reachable lately (default 20; 0023). */
   readonly reconnectMaxDelaySec?: number;
+  /**
+   * N0 actions this machine's admin allowed (`--allow-remediation`, kept in the config file by
+   * install): the hub can pick among these only (decision 0029). Absent: nothing allowed.
+   */
+  readonly remediation?: RemediationAllowList;
   /** The config file that was read, if any. */
   readonly configFile?: string;
 }
@@ -115,6 +121,13 @@ const FIELDS = {
     env: 'VIGIE_AGENT_RECONNECT_MAX_DELAY',
     flag: '--reconnect-max-delay',
     schema: z.number().min(0.1).max(300),
+  },
+  allowRemediation: {
+    env: 'VIGIE_AGENT_ALLOW_REMEDIATION',
+    flag: '--allow-remediation',
+    schema: z.string().max(4096).refine((spec) => parseAllowList(spec).ok, {
+      error: 'must be a comma list of restart-service, clean-folder:<absolute folder>, clear-package-cache',
+    }),
   },
 } as const;
 
@@ -293,7 +306,14 @@ export async function loadConfig(sources: ConfigSources): Promise<ConfigResult> 
     ...(merged.updateDelaySec !== undefined && { updateDelaySec: merged.updateDelaySec }),
     ...(merged.updateProbationSec !== undefined && { updateProbationSec: merged.updateProbationSec }),
     ...(merged.reconnectMaxDelaySec !== undefined && { reconnectMaxDelaySec: merged.reconnectMaxDelaySec }),
+    ...(merged.allowRemediation !== undefined && { remediation: allowListOf(merged.allowRemediation) }),
     ...(file !== undefined && { configFile }),
   };
   return { ok: true, config: Object.freeze(config) };
+}
+
+/** The allow-list of a validated spec (validation already refused a bad one). */
+function allowListOf(spec: string): RemediationAllowList {
+  const parsed = parseAllowList(spec);
+  return parsed.ok ? parsed.allow : NOTHING_ALLOWED;
 }

@@ -9,9 +9,9 @@ import {
   serviceLayout,
   underRoot,
 } from '../install/service-layout.js';
+import { formatAllowList, parseAllowList } from '../remediation/allow-list.js';
 import type { CliContext } from './context.js';
 import { enrollCommand } from './enroll-command.js';
-import { formatAllowList, parseAllowList } from '../remediation/allow-list.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 
 export interface InstallFlags {

@@ -125,9 +125,12 @@ const FIELDS = {
   allowRemediation: {
     env: 'VIGIE_AGENT_ALLOW_REMEDIATION',
     flag: '--allow-remediation',
-    schema: z.string().max(4096).refine((spec) => parseAllowList(spec).ok, {
-      error: 'must be a comma list of restart-service, clean-folder:<absolute folder>, clear-package-cache',
-    }),
+    schema: z
+      .string()
+      .max(4096)
+      .refine((spec) => parseAllowList(spec).ok, {
+        error: 'must be a comma list of restart-service, clean-folder:<absolute folder>, clear-package-cache',
+      }),
   },
 } as const;
 

@@ -22,7 +22,18 @@ export type AllowListResult =
   | { readonly ok: false; readonly message: string };
 
 /** Folders that must never be cleaned, whatever an admin typed (a typo must not empty a system). */
-const FORBIDDEN_FOLDERS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/lib', '/proc', '/sys', '/usr', '/var']);
+const FORBIDDEN_FOLDERS = new Set([
+  '/',
+  '/bin',
+  '/boot',
+  '/dev',
+  '/etc',
+  '/lib',
+  '/proc',
+  '/sys',
+  '/usr',
+  '/var',
+]);
 
 /**
  * Parses `restart-service,clean-folder:/var/tmp,clear-package-cache` (comma-separated; `none` or
@@ -42,9 +53,11 @@ export function parseAllowList(spec: string): AllowListResult {
     else if (item.startsWith('clean-folder:')) {
       const folder = item.slice('clean-folder:'.length);
       const windows = /^[A-Za-z]:[\\/]/.test(folder);
-      if (!isAbsolute(folder) && !windows) return { ok: false, message: `clean-folder needs an absolute folder (${item})` };
+      if (!isAbsolute(folder) && !windows)
+        return { ok: false, message: `clean-folder needs an absolute folder (${item})` };
       const normalised = normalize(folder).replace(/[\\/]+$/, '') || '/';
-      if (FORBIDDEN_FOLDERS.has(normalised)) return { ok: false, message: `clean-folder cannot be ${normalised}` };
+      if (FORBIDDEN_FOLDERS.has(normalised))
+        return { ok: false, message: `clean-folder cannot be ${normalised}` };
       folders.push(normalised);
     } else {
       return {
@@ -53,7 +66,10 @@ export function parseAllowList(spec: string): AllowListResult {
       };
     }
   }
-  return { ok: true, allow: Object.freeze({ restartService, clearPackageCache, folders: Object.freeze(folders) }) };
+  return {
+    ok: true,
+    allow: Object.freeze({ restartService, clearPackageCache, folders: Object.freeze(folders) }),
+  };
 }
 
 /** The allow-list as `--allow-remediation` writes it (install keeps it in the config file). */

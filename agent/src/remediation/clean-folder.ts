@@ -77,4 +77,3 @@ export async function cleanFolder(input: {
   await walk(root, 0);
   return { ok: true, removedFiles, freedBytes };
 }
-

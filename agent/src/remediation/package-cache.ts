@@ -6,7 +6,9 @@ const CLEANERS = [
   { file: 'dnf', args: ['clean', 'all'] },
 ] as const;
 
-export type PackageCacheResult = { readonly ok: true; readonly tool: string } | { readonly ok: false; readonly reason: 'unsupported' | 'failed'; readonly exitCode?: number };
+export type PackageCacheResult =
+  | { readonly ok: true; readonly tool: string }
+  | { readonly ok: false; readonly reason: 'unsupported' | 'failed'; readonly exitCode?: number };
 
 /** `apt-get clean`, else `dnf clean all`; `unsupported` when neither exists (ENOENT). */
 export async function clearPackageCache(exec: ExecFile): Promise<PackageCacheResult> {

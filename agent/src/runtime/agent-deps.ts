@@ -3,13 +3,13 @@
 import type { CloseCodeName, Policy, Sample, WelcomeMessage } from '@vigie/shared';
 import type { BootRecordStore } from '../checks/reboot.js';
 import type { SmartCheck } from '../checks/smart.js';
-import type { RemediationAllowList } from '../remediation/allow-list.js';
-import type { RemediationTools } from '../remediation/tools.js';
 import type { CollectRequest } from '../collectors/collector.js';
 import type { RuntimeStatus } from '../credentials/status-file.js';
 import type { HostInfo } from '../identity/host-info.js';
 import type { Log } from '../logger.js';
 import type { ProbeRunnerDeps } from '../probes/probe-runner.js';
+import type { RemediationAllowList } from '../remediation/allow-list.js';
+import type { RemediationTools } from '../remediation/tools.js';
 import type { ConnectionOptions } from '../transport/connection.js';
 import type { CheckStateReport, InventoryChunk, Outbox, OutboxOptions } from '../transport/outbox.js';
 import type { Scheduler } from './scheduler.js';

@@ -143,7 +143,11 @@ export function resolvePolicy(
     for (const [kind, override] of Object.entries(settings.remediation ?? {}) as [RemediableCheck, Json][]) {
       if (override === undefined) continue;
       if (override === null) remediation.delete(kind);
-      else remediation.set(kind, { merged: mergeOverride(remediation.get(kind)?.merged, override), layer: name });
+      else
+        remediation.set(kind, {
+          merged: mergeOverride(remediation.get(kind)?.merged, override),
+          layer: name,
+        });
       claim(sources, `/remediation/${kind}`, override, name);
     }
     for (const [kind, override] of Object.entries(settings.checks ?? {}) as [RuleKind, Json][]) {

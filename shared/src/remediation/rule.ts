@@ -18,7 +18,11 @@ const ruleFields = {
   olderThanDays: z.number().int().min(1).max(3650).optional(),
   /** At most this many attempts per check and resource within `windowSec`. */
   attempts: z.number().int().min(1).max(5),
-  windowSec: z.number().int().min(600).max(7 * 86_400),
+  windowSec: z
+    .number()
+    .int()
+    .min(600)
+    .max(7 * 86_400),
   /** How long after an attempt the check must be ok again for N0 to count as a success. */
   verifySec: z.number().int().min(5).max(3600),
   /** Remediate inside a maintenance window too (off by default). */

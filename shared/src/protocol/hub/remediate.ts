@@ -29,6 +29,10 @@ export const remediateSchema = z.object({
   /** 1-based attempt number within the episode and the policy's bound (the agent applies its own too). */
   attempt: z.number().int().min(1).max(100),
   maxAttempts: z.number().int().min(1).max(100),
-  windowSec: z.number().int().min(60).max(7 * 86_400),
+  windowSec: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400),
 });
 export type RemediateMessage = z.infer<typeof remediateSchema>;

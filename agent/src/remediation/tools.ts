@@ -12,10 +12,17 @@ export interface RemediationTools {
 
 const execFileAsync = promisify(execFileCb);
 
-/** The real ones: execFile with the action timeout, the platform's service manager (found on PATH). */
-export function systemRemediationTools(platform: NodeJS.Platform): RemediationTools {
+/**
+ * The real ones: execFile with the action timeout, the platform's service manager (found on
+ * PATH). `env` replaces the process environment (tests put a stand-in `systemctl` first on PATH).
+ */
+export function systemRemediationTools(
+  platform: NodeJS.Platform,
+  env: NodeJS.ProcessEnv = process.env,
+): RemediationTools {
   const exec: ExecFile = (file, args) =>
     execFileAsync(file, [...args], {
+      env,
       timeout: REMEDIATION_LIMITS.actionTimeoutMs,
       maxBuffer: 4 * 1024 * 1024,
       encoding: 'utf8',

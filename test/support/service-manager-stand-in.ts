@@ -29,7 +29,9 @@ export function createServiceManagerStandIn(units: Record<string, readonly strin
   mkdirSync(bin);
   mkdirSync(state);
   writeFileSync(join(state, 'units.json'), JSON.stringify(units));
-  writeFileSync(join(bin, 'systemctl'), `#!/bin/sh\nexec "${process.execPath}" "${SCRIPT}" "$@"\n`, { mode: 0o755 });
+  writeFileSync(join(bin, 'systemctl'), `#!/bin/sh\nexec "${process.execPath}" "${SCRIPT}" "$@"\n`, {
+    mode: 0o755,
+  });
   const read = (file: string) => {
     try {
       return readFileSync(join(state, file), 'utf8');

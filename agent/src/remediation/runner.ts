@@ -26,14 +26,18 @@ type Outcome = Pick<RemediationResultItem, 'outcome' | 'reason' | 'removedFiles'
 
 const refused = (reason: RemediationRefusal): Outcome => ({ outcome: 'refused', reason });
 
+/** Requests waiting behind the running one, at most; more are refused `busy`. */
+const MAX_QUEUED = 8;
+
 /**
- * Runs the hub's `remediate` requests, one at a time, after the machine's own checks: the
+ * Runs the hub's `remediate` requests, one at a time (in arrival order), after the machine's own checks: the
  * allow-list (first key), the parameters, the check failing here, the attempt bound (decision 0029).
  * A refusal is reported like a result, so the hub records it (and audits `not-allowed`).
  */
 export function createRemediationRunner(deps: RemediationRunnerDeps) {
   const bound = createAttemptBound(deps.clock);
-  let running = false;
+  let queued = 0;
+  let chain: Promise<unknown> = Promise.resolve();
 
   const failingHere = (check: string, resource: string) =>
     deps.checks().some((c) => c.kind === check && c.resource === resource && c.state.state !== 'ok');
@@ -83,25 +87,34 @@ export function createRemediationRunner(deps: RemediationRunnerDeps) {
   async function decide(message: RemediateMessage): Promise<Outcome> {
     if (!allowed(message)) return refused('not-allowed');
     if (!failingHere(message.check, message.resource)) return refused('not-failing');
-    if (running) return refused('busy');
     if (!bound.take(message.check, message.resource, message)) return refused('bound-reached');
-    running = true;
     try {
       return await act(message);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       deps.log.warn('remediation failed', { action: message.action, err: (error as Error).message });
       return { outcome: 'failed', ...(typeof code === 'number' && { exitCode: code }) };
-    } finally {
-      running = false;
     }
+  }
+
+  /** Queued behind the running request: two restarts never overlap. */
+  function serially(message: RemediateMessage): Promise<Outcome> {
+    if (queued >= MAX_QUEUED) return Promise.resolve(refused('busy'));
+    queued += 1;
+    const run = chain.then(() => decide(message));
+    chain = run
+      .catch(() => {})
+      .finally(() => {
+        queued -= 1;
+      });
+    return run;
   }
 
   return {
     /** Handle one `remediate`; the result is queued for the hub when the attempt is over. */
     handle(message: RemediateMessage): Promise<void> {
       const started = deps.clock();
-      return decide(message).then((outcome) => {
+      return serially(message).then((outcome) => {
         const level = outcome.outcome === 'done' ? 'info' : 'warn';
         deps.log[level]('remediation attempt', {
           action: message.action,

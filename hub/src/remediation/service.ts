@@ -174,7 +174,8 @@ export function createRemediationService(deps: RemediationServiceDeps) {
         ...detail,
       });
       if (row.state !== 'sent' || row.attempts !== attempt.attempt) return;
-      if (message.outcome === 'refused') {
+      // Busy (too many queued on the machine) is not a refusal: the attempt failed, the next may not.
+      if (message.outcome === 'refused' && message.reason !== 'busy') {
         await steps.refused(trx, row, now, message.reason ?? 'unsupported');
         return;
       }

@@ -17,6 +17,7 @@ import type { RemediationLink } from './link.js';
 import {
   answerAttempt,
   countAttemptsSince,
+  findActiveRemediation,
   insertAttempt,
   listDueRemediations,
   type RemediationRow,
@@ -104,9 +105,15 @@ export function createEpisodeSteps(deps: StepDeps) {
   async function page(trx: Kysely<Database>, row: RemediationRow, now: number) {
     if (row.incident_id === null) return;
     const incident = await findIncident(trx, row.incident_id);
-    // Resolved meanwhile, or a technician already has it, or its group parent speaks for it.
-    if (!incident || incident.open_key === null || incident.state !== 'new' || incident.parent_id !== null)
-      return;
+    // Resolved meanwhile, or a technician already has it.
+    if (!incident || incident.open_key === null || incident.state !== 'new') return;
+    // A child is paged through its open parent, unless that parent is itself waiting for N0.
+    if (incident.parent_id !== null) {
+      const parent = await findIncident(trx, incident.parent_id);
+      const parentInN0 =
+        parent !== undefined && (await findActiveRemediation(trx, parent.dedup_key)) !== undefined;
+      if (parent && parent.open_key !== null && !parentInN0) return;
+    }
     await pageOpened(trx, runtime, incident, {
       now,
       hostname: await hostnameOf(trx, incident.host_id),

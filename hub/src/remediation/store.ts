@@ -150,6 +150,7 @@ export async function countSucceeded(
     .selectFrom('remediations')
     .select(['client', 'check', 'level', (eb) => eb.fn.countAll<number | string>().as('n')])
     .where('state', '=', 'succeeded')
+    .where('incident_id', 'is not', null)
     .where('ended_at', '>=', filter.from)
     .where('ended_at', '<', filter.to)
     .groupBy(['client', 'check', 'level']);

@@ -95,7 +95,7 @@ const noticesFor = (incidentId: string) =>
     .map((r) => (r.body as { notice: Notice }).notice)
     .filter((notice) => notice.incidentId === incidentId);
 
-describe('N0 remediation end to end', { timeout: 120_000 }, () => {
+describe('N0 remediation end to end', { timeout: 240_000 }, () => {
   it('restarts a stopped service, resolves the ticket by N0 without a page, and pages one that keeps dying after K attempts', async () => {
     const hub = await hubWithN0();
     const hostId = await runAgent(hub, ['--allow-remediation', 'restart-service']);
@@ -105,7 +105,7 @@ describe('N0 remediation end to end', { timeout: 120_000 }, () => {
         (await hub.incidents(hostId, 'service.down')).find(
           (i) => i.resource === 'web' && i.state === 'resolved',
         ),
-      60_000,
+      120_000,
       'the web ticket resolved',
     );
     expect(web.resolution).toBe('n0');
@@ -124,7 +124,7 @@ describe('N0 remediation end to end', { timeout: 120_000 }, () => {
         const kinds = (await hub.timeline(incident.id)).map((e) => e.kind);
         return kinds.includes('remediation_exhausted') ? { incident, kinds } : undefined;
       },
-      90_000,
+      150_000,
       'the crashy ticket handed on after its attempts',
     );
     expect(crashy.kinds.filter((k) => k === 'remediation_attempt')).toHaveLength(2);

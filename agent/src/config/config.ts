@@ -1,3 +1,4 @@
+// long-file: one table of every agent setting (FIELDS), its sources and its merge, kept together
 import { join, resolve } from 'node:path';
 import {
   badValueMessage,
@@ -9,7 +10,7 @@ import {
 } from '@vigie/shared';
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from '../logger.js';
-import { NOTHING_ALLOWED, parseAllowList, type RemediationAllowList } from '../remediation/allow-list.js';
+import { allowListSpec, type RemediationAllowList } from '../remediation/allow-list.js';
 import { isHubUrl } from '../transport/hub-url.js';
 
 /** The agent's settings after merging every source; frozen, passed down, never global. */
@@ -38,10 +39,7 @@ export interface AgentConfig {
   readonly updateProbationSec?: number;
   /** Longest wait between reconnects while the hub was reachable lately (default 20; 0023). */
   readonly reconnectMaxDelaySec?: number;
-  /**
-   * N0 actions this machine's admin allowed (`--allow-remediation`, kept in the config file by
-   * install): the hub can pick among these only (decision 0029). Absent: nothing allowed.
-   */
+  /** N0 actions this machine's admin allowed (`--allow-remediation`; 0029). Absent: none. */
   readonly remediation?: RemediationAllowList;
   /** The config file that was read, if any. */
   readonly configFile?: string;
@@ -125,12 +123,7 @@ const FIELDS = {
   allowRemediation: {
     env: 'VIGIE_AGENT_ALLOW_REMEDIATION',
     flag: '--allow-remediation',
-    schema: z
-      .string()
-      .max(4096)
-      .refine((spec) => parseAllowList(spec).ok, {
-        error: 'must be a comma list of restart-service, clean-folder:<absolute folder>, clear-package-cache',
-      }),
+    schema: allowListSpec,
   },
 } as const;
 
@@ -309,14 +302,8 @@ export async function loadConfig(sources: ConfigSources): Promise<ConfigResult> 
     ...(merged.updateDelaySec !== undefined && { updateDelaySec: merged.updateDelaySec }),
     ...(merged.updateProbationSec !== undefined && { updateProbationSec: merged.updateProbationSec }),
     ...(merged.reconnectMaxDelaySec !== undefined && { reconnectMaxDelaySec: merged.reconnectMaxDelaySec }),
-    ...(merged.allowRemediation !== undefined && { remediation: allowListOf(merged.allowRemediation) }),
+    ...(merged.allowRemediation !== undefined && { remediation: merged.allowRemediation }),
     ...(file !== undefined && { configFile }),
   };
   return { ok: true, config: Object.freeze(config) };
-}
-
-/** The allow-list of a validated spec (validation already refused a bad one). */
-function allowListOf(spec: string): RemediationAllowList {
-  const parsed = parseAllowList(spec);
-  return parsed.ok ? parsed.allow : NOTHING_ALLOWED;
 }

@@ -1,4 +1,5 @@
 import { isAbsolute, normalize } from 'node:path';
+import { z } from 'zod';
 
 /**
  * What this machine's admin allowed at install (`--allow-remediation`), kept in the agent's local
@@ -71,6 +72,17 @@ export function parseAllowList(spec: string): AllowListResult {
     allow: Object.freeze({ restartService, clearPackageCache, folders: Object.freeze(folders) }),
   };
 }
+
+/** `--allow-remediation` as a config value: the spec, read into its allow-list (or the problem). */
+export const allowListSpec = z
+  .string()
+  .max(4096)
+  .transform((spec, ctx): RemediationAllowList => {
+    const parsed = parseAllowList(spec);
+    if (parsed.ok) return parsed.allow;
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  });
 
 /** The allow-list as `--allow-remediation` writes it (install keeps it in the config file). */
 export function formatAllowList(allow: RemediationAllowList): string {

@@ -7,7 +7,7 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
 import { applyTechnicianAction } from '../incidents/technician-actions.js';
-import { addHost, recordingNotifier, timelineKinds } from '../incidents/testing.js';
+import { addHost, addNoonPatchingWindow, recordingNotifier, timelineKinds } from '../incidents/testing.js';
 import { storeCheckState } from '../ingest/handlers/store-check-state.js';
 import { storeRemediationResult } from '../ingest/handlers/store-remediation-result.js';
 import { saveLayer } from '../policies/layers.js';
@@ -119,6 +119,17 @@ async function theIncident() {
     .selectFrom('incidents')
     .select('id')
     .where('host_id', '=', host)
+    .executeTakeFirstOrThrow();
+  const incident = await findIncident(deps.db, row.id);
+  if (!incident) throw new Error('no incident');
+  return incident;
+}
+
+async function theIncidentOf(resource: string) {
+  const row = await deps.db
+    .selectFrom('incidents')
+    .select('id')
+    .where('resource', '=', resource)
     .executeTakeFirstOrThrow();
   const incident = await findIncident(deps.db, row.id);
   if (!incident) throw new Error('no incident');
@@ -263,5 +274,65 @@ describe('N0 remediation on the hub', () => {
     const problems = await deps.db.selectFrom('problems').selectAll().execute();
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ check: 'service.down', resource: 'nginx', host_id: host });
+  });
+
+  it('pages a grouped ticket itself when the ticket it is grouped under was fixed by N0', async () => {
+    await check('critical', 'web');
+    await check('critical', 'crashy');
+    const rows = await deps.db.selectFrom('incidents').select(['id', 'resource', 'parent_id']).execute();
+    const crashy = rows.find((r) => r.resource === 'crashy');
+    expect(crashy?.parent_id).toBe(rows.find((r) => r.resource === 'web')?.id);
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await service.tick();
+      for (const request of sent.slice(-2)) if (request.attempt === attempt) await answer(request, 'done');
+      now += 5 * SEC;
+      if (attempt === 1) await check('ok', 'web');
+      now += 30 * SEC;
+      await service.tick();
+    }
+    expect(opened().map((n) => n.resource)).toEqual(['crashy']);
+    expect((await theIncidentOf('web')).resolution).toBe('n0');
+  });
+
+  describe('inside a maintenance window', () => {
+    beforeEach(async () => {
+      now = Date.UTC(2026, 11, 7, 12, 10);
+      await addNoonPatchingWindow(deps.db, { id: 'mw_1', scope: 'host', target: host });
+    });
+
+    it('does nothing unless the policy says so', async () => {
+      await check('critical');
+      await service.tick();
+      expect(sent).toEqual([]);
+      expect(await deps.db.selectFrom('remediations').selectAll().execute()).toEqual([]);
+    });
+
+    it('remediates without a ticket when the policy allows it', async () => {
+      await saveLayer(
+        deps.db,
+        {
+          scope: 'global',
+          target: '',
+          settings: {
+            remediation: {
+              'service.down': { action: 'restart-service', verifySec: 30, inMaintenance: true },
+            },
+          },
+        },
+        { now, by: null },
+      );
+      await check('critical');
+      await service.tick();
+      expect(sent).toHaveLength(1);
+      await answer(sent[0] as RemediateMessage, 'done');
+      now += 5 * SEC;
+      await check('ok');
+      now += 30 * SEC;
+      await service.tick();
+      const [episode] = await deps.db.selectFrom('remediations').selectAll().execute();
+      expect(episode).toMatchObject({ incident_id: null, state: 'succeeded' });
+      expect(await deps.db.selectFrom('incidents').selectAll().execute()).toEqual([]);
+      expect(notifier.notices).toEqual([]);
+    });
   });
 });

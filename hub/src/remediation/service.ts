@@ -12,6 +12,7 @@ import { dedupKey } from '../incidents/facts.js';
 import type { IncidentRuntime } from '../incidents/runtime.js';
 import { hostPolicy } from '../policies/host-policy.js';
 import { findHeldSignal } from '../repositories/held-signals.js';
+import { findHost } from '../repositories/hosts.js';
 import { findIncident, findOpenIncident } from '../repositories/incidents.js';
 import { generateId, type RandomBytes } from '../security/secrets.js';
 import type { RemediationHooks, RemediationPlan } from './hooks.js';
@@ -50,6 +51,8 @@ export function createRemediationService(deps: RemediationServiceDeps) {
 
   const hooks: RemediationHooks = {
     async beforeFault(trx, hostId, message, now): Promise<RemediationPlan | undefined> {
+      // Most faults have no N0 action at all: they cost nothing more than this test.
+      if (!isRemediableCheck(message.check)) return undefined;
       const resource = message.resource ?? '';
       const view = await hostPolicy(trx, deps.defaults, hostId);
       if (!view) return undefined;
@@ -61,7 +64,6 @@ export function createRemediationService(deps: RemediationServiceDeps) {
           await updateRemediation(trx, active.id, { recovered_at: null, updated_at: now }, active.state);
         return { kind: 'active', id: active.id };
       }
-      if (!isRemediableCheck(message.check)) return undefined;
       const rule = view.effective.remediation[message.check];
       if (!rule || !deps.link.capable(hostId)) return undefined;
       // A ticket is already open (maybe in a technician's hands): it is theirs, not N0's.
@@ -126,9 +128,10 @@ export function createRemediationService(deps: RemediationServiceDeps) {
     },
 
     async recovered(trx, hostId, message: CheckStateMessage, now) {
-      const view = await hostPolicy(trx, deps.defaults, hostId);
-      if (!view) return false;
-      const key = dedupKey(view.host.client, hostId, message.check, message.resource ?? '');
+      if (!isRemediableCheck(message.check)) return false;
+      const host = await findHost(trx, hostId);
+      if (!host) return false;
+      const key = dedupKey(host.client, hostId, message.check, message.resource ?? '');
       const active = await findActiveRemediation(trx, key);
       if (!active) return false;
       if (active.attempts === 0) {

@@ -26,6 +26,7 @@ import { DEFAULT_SECURITY_UPDATES_MAX_AGE_MS } from './inventory/updates-sweep.j
 import { type InventorySweeper, startInventorySweeper } from './licences/scheduler.js';
 import { metricsAllowList } from './metrics/routes.js';
 import type { Notifications } from './notify/notifications.js';
+import { REMEDIATION_TICK_MS, startRemediationTicker } from './remediation/ticker.js';
 import { markAllDisconnected } from './repositories/hosts.js';
 import { type RetentionJob, startRetentionJob } from './retention/job.js';
 import { parseRetentionSpec, RETENTION_DEFAULTS } from './retention/settings.js';
@@ -169,6 +170,7 @@ export async function startHub(
   let inventorySweeper: InventorySweeper | undefined;
   let cluster: Cluster | undefined;
   let retention: RetentionJob | undefined;
+  let remediation: { stop(): Promise<void> } | undefined;
   const listening = await new Promise<{ ok: true; port: number } | { ok: false; error: unknown }>(
     (resolve) => {
       const server = serve({
@@ -187,6 +189,7 @@ export async function startHub(
       stop = async () => {
         await cluster?.stop();
         await sweeper?.stop();
+        await remediation?.stop();
         await policyWatch.stop();
         await inventorySweeper?.stop();
         await retention?.stop();
@@ -232,6 +235,12 @@ export async function startHub(
     clock: deps.clock,
     log: runtime.log,
     beforeSweep: lastHeard.flush,
+  });
+  // N0 episodes: the next attempt sent, a verification judged, a ticket paged (decision 0029).
+  remediation = startRemediationTicker({
+    tick: services.remediation.tick,
+    intervalMs: REMEDIATION_TICK_MS,
+    log: runtime.log,
   });
   // Security updates pending too long, licence and warranty expiry, licence compliance.
   inventorySweeper = startInventorySweeper({

@@ -18,6 +18,8 @@ import {
 } from './notify/notifications.js';
 import { notificationSettings } from './notify/settings.js';
 import { createPolicyService, type PolicyService, policyReceivers } from './policies/policy-service.js';
+import { sessionLink } from './remediation/link.js';
+import { createRemediationService, type RemediationService } from './remediation/service.js';
 import { clientAddressResolver, parseTrustedProxies } from './security/client-address.js';
 
 /** What the services are built on; passed in so callers (and tests) control time, ids and storage. */
@@ -45,6 +47,8 @@ export interface HubServices {
   readonly artefacts: ArtefactStore;
   /** The Prometheus registry served at /metrics and the observers ingest and delivery report to. */
   readonly metrics: HubMetrics;
+  /** N0 remediation (0029): its ingest hooks are in `deps`, its tick is started by the server. */
+  readonly remediation: RemediationService;
 }
 
 /** The incident rules and SLA settings of the configuration (`--incident-rules`, `--sla-rules`). */
@@ -86,11 +90,19 @@ export function createHubServices(
   });
   const notifications = createNotifications(base, notificationSettings(config), seams, metrics.delivery);
   const incidents = createIncidentRuntime(config, { notifier: notifications.notifier, random: base.random });
+  // N0 remediation: the hub asks the agents connected here, under the same policy defaults.
+  const remediation = createRemediationService({
+    ...base,
+    runtime: incidents,
+    defaults: hubPolicy(config),
+    link: sessionLink(sessions),
+  });
   const deps: HubDeps = {
     ...base,
     clientAddress: clientAddressResolver(trustedProxies(config)),
     credentials: createCredentialCache(base.db, base.clock),
     incidents,
+    remediation: remediation.hooks,
   };
   // The `--policy` file is the defaults under the stored layers (global, client, site, role, host).
   const policies = createPolicyService(deps, hubPolicy(config), () => policyReceivers(sessions));
@@ -101,5 +113,6 @@ export function createHubServices(
     policies,
     artefacts: createArtefactStore(config.agentArtefactsDir),
     metrics,
+    remediation,
   };
 }

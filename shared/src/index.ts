@@ -137,6 +137,14 @@ export {
   type ProbeResultMessage,
   probeResultSchema,
 } from './protocol/agent/probe-result.js';
+export {
+  REMEDIATION_OUTCOMES,
+  REMEDIATION_REFUSALS,
+  type RemediationOutcome,
+  type RemediationRefusal,
+  type RemediationResultMessage,
+  remediationResultSchema,
+} from './protocol/agent/remediation-result.js';
 export { CLOSE_CODES, type CloseCodeName, closeCodeName } from './protocol/close-codes.js';
 export {
   closeReason,
@@ -163,6 +171,7 @@ export { type CredentialMessage, credentialMessageSchema } from './protocol/hub/
 export { type ErrorMessage, errorMessageSchema } from './protocol/hub/error.js';
 export { type PolicyMessage, policyMessageSchema } from './protocol/hub/policy.js';
 export { type ProbesMessage, probesMessageSchema } from './protocol/hub/probes.js';
+export { REMEDIATION_CAPABILITY, type RemediateMessage, remediateSchema } from './protocol/hub/remediate.js';
 export { type WelcomeMessage, welcomeSchema } from './protocol/hub/welcome.js';
 export { LIMITS } from './protocol/limits.js';
 export {
@@ -199,6 +208,24 @@ export {
 } from './protocol/probes/spec.js';
 export * from './protocol/sample.js';
 export { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from './protocol/version.js';
+export {
+  isRemediableCheck,
+  REMEDIABLE_CHECKS,
+  REMEDIATION_ACTIONS,
+  REMEDIATION_LIMITS,
+  type RemediableCheck,
+  type RemediationAction,
+  type RemediationParams,
+  remediationParamsSchema,
+  serviceUnitName,
+} from './remediation/actions.js';
+export {
+  DEFAULT_REMEDIATION,
+  type RemediationRule,
+  type RemediationRuleOverride,
+  remediationLayerSchema,
+  remediationRuleSchema,
+} from './remediation/rule.js';
 export {
   type AgentUpdate,
   type AnnouncedArtefact,

@@ -39,6 +39,7 @@ export const OPTIONS = {
     'spool-max-age': STRING,
     'drain-rate': STRING,
     'reconnect-max-delay': STRING,
+    'allow-remediation': STRING,
     ca: STRING,
     'insecure-allow-plaintext': BOOLEAN,
     help: HELP_FLAG,
@@ -51,6 +52,7 @@ export const OPTIONS = {
     ca: STRING,
     root: STRING,
     artefact: STRING,
+    'allow-remediation': STRING,
     'insecure-allow-plaintext': BOOLEAN,
     force: BOOLEAN,
     help: HELP_FLAG,
@@ -166,6 +168,7 @@ export async function cli(argv: readonly string[], context: CliContext): Promise
           spoolMaxAge: values['spool-max-age'],
           drainRate: values['drain-rate'],
           reconnectMaxDelay: values['reconnect-max-delay'],
+          allowRemediation: values['allow-remediation'],
           ca: values.ca,
           insecureAllowPlaintext: values['insecure-allow-plaintext'],
         });
@@ -190,6 +193,7 @@ export async function cli(argv: readonly string[], context: CliContext): Promise
           ca: values.ca,
           root: values.root,
           artefact: values.artefact,
+          allowRemediation: values['allow-remediation'],
           insecureAllowPlaintext: values['insecure-allow-plaintext'],
           force: values.force ?? false,
         });

@@ -26,6 +26,7 @@ const BAD: Readonly<Record<string, string>> = {
   'spool-max-age': '1h',
   'drain-rate': 'fast',
   'reconnect-max-delay': '9999',
+  'allow-remediation': 'reboot-machine',
   json: '--json=yes',
   root: '',
   artefact: join(missing, 'vigie-agent.mjs'),

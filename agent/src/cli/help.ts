@@ -111,6 +111,8 @@ ${stateDirText(28)}
   --spool-max-age S         unsent samples older than this are dropped (default 604800, 7 days)
   --drain-rate N            backlog metrics messages per second after an outage (default 2)
   --reconnect-max-delay S   longest wait between reconnects while the hub was reachable lately (default 20)
+  --allow-remediation LIST  N0 actions the hub may ask for (docs/remediation.md): restart-service,
+                            clean-folder:<folder>, clear-package-cache (default: none)
   --ca FILE                 also trust this CA (PEM) for an https:// hub
   --insecure-allow-plaintext
                             allow http:// to a hub that is not on this machine
@@ -157,6 +159,9 @@ Options:
   --ca FILE          also trust this CA (PEM) for an https:// hub; copied to /etc/vigie/hub-ca.pem
   --root DIR         write every file under DIR instead of / (to try it out, and for tests)
   --artefact FILE    install this vigie-agent.mjs or executable instead of the running one
+  --allow-remediation LIST
+                     N0 actions the hub may ask for, kept in the config file (docs/remediation.md):
+                     restart-service, clean-folder:<folder>, clear-package-cache (default: none)
   --insecure-allow-plaintext
                      allow http:// to a hub that is not on this machine
   --force            enrol again even if already enrolled

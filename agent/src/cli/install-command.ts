@@ -9,6 +9,7 @@ import {
   serviceLayout,
   underRoot,
 } from '../install/service-layout.js';
+import { formatAllowList, parseAllowList } from '../remediation/allow-list.js';
 import type { CliContext } from './context.js';
 import { enrollCommand } from './enroll-command.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
@@ -20,6 +21,8 @@ export interface InstallFlags {
   readonly ca?: string;
   readonly root?: string;
   readonly artefact?: string;
+  /** N0 actions this machine allows (`restart-service,clean-folder:/var/tmp`), kept in the config file. */
+  readonly allowRemediation?: string;
   readonly insecureAllowPlaintext?: boolean;
   readonly force: boolean;
 }
@@ -82,6 +85,16 @@ export async function installCommand(context: CliContext, flags: InstallFlags): 
       return EXIT_CODES.CONFIG;
     }
   }
+  // Checked before anything is written: a typo must not install an agent that allows something else.
+  let allowRemediation: string | undefined;
+  if (flags.allowRemediation !== undefined) {
+    const parsed = parseAllowList(flags.allowRemediation);
+    if (!parsed.ok) {
+      io.stderr(`vigie-agent install: --allow-remediation: ${parsed.message}\n`);
+      return EXIT_CODES.USAGE;
+    }
+    allowRemediation = formatAllowList(parsed.allow);
+  }
   let plan: InstallPlan;
   try {
     plan = planInstall({
@@ -91,6 +104,7 @@ export async function installCommand(context: CliContext, flags: InstallFlags): 
         hubUrl,
         ...(flags.role !== undefined && { role: flags.role }),
         ...(flags.insecureAllowPlaintext && { insecureAllowPlaintext: true }),
+        ...(allowRemediation !== undefined && { allowRemediation }),
       },
       ...(caPem !== undefined && { caPem }),
       ...(host.serviceWrapper !== undefined && { serviceWrapper: host.serviceWrapper }),

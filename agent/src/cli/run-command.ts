@@ -6,6 +6,7 @@ import { createBootRecordFile } from '../checks/reboot.js';
 import { createCredentialStore } from '../credentials/credential-store.js';
 import { saveRotatedSecret } from '../credentials/rotate-secret.js';
 import { createStatusFile } from '../credentials/status-file.js';
+import { formatAllowList } from '../remediation/allow-list.js';
 import { startAgent } from '../runtime/agent.js';
 import { openSpool } from '../spool/spool.js';
 import { reportedVersion, runningArtefact } from '../update/running-artefact.js';
@@ -25,6 +26,7 @@ export interface RunFlags {
   readonly spoolMaxAge?: string;
   readonly drainRate?: string;
   readonly reconnectMaxDelay?: string;
+  readonly allowRemediation?: string;
   readonly ca?: string;
   readonly insecureAllowPlaintext?: boolean;
 }
@@ -41,6 +43,7 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
     spoolMaxAgeSec: flags.spoolMaxAge,
     drainRatePerSec: flags.drainRate,
     reconnectMaxDelaySec: flags.reconnectMaxDelay,
+    allowRemediation: flags.allowRemediation,
     caFile: flags.ca,
     insecureAllowPlaintext: flags.insecureAllowPlaintext ? 'true' : undefined,
   });
@@ -118,6 +121,7 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
     hubUrl,
     agentId: credentials.value.agentId,
     stateDir: config.stateDir,
+    ...(config.remediation && { remediation: formatAllowList(config.remediation) || 'none' }),
   });
 
   const agent = startAgent({
@@ -153,6 +157,7 @@ export async function runCommand({ io, wiring }: CliContext, flags: RunFlags): P
     ...(wiring.scheduler && { scheduler: wiring.scheduler }),
     onWelcome: updates.onWelcome,
     onPolicy: updates.onPolicy,
+    ...(config.remediation && { remediation: config.remediation }),
   });
   updates.attach(() => void agent.stop());
   const removeSignal = io.onStopSignal(() => {

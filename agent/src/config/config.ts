@@ -1,3 +1,4 @@
+// long-file: one table of every agent setting (FIELDS), its sources and its merge, kept together
 import { join, resolve } from 'node:path';
 import {
   badValueMessage,
@@ -9,6 +10,7 @@ import {
 } from '@vigie/shared';
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from '../logger.js';
+import { allowListSpec, type RemediationAllowList } from '../remediation/allow-list.js';
 import { isHubUrl } from '../transport/hub-url.js';
 
 /** The agent's settings after merging every source; frozen, passed down, never global. */
@@ -37,6 +39,8 @@ export interface AgentConfig {
   readonly updateProbationSec?: number;
   /** Longest wait between reconnects while the hub was reachable lately (default 20; 0023). */
   readonly reconnectMaxDelaySec?: number;
+  /** N0 actions this machine's admin allowed (`--allow-remediation`; 0029). Absent: none. */
+  readonly remediation?: RemediationAllowList;
   /** The config file that was read, if any. */
   readonly configFile?: string;
 }
@@ -115,6 +119,11 @@ const FIELDS = {
     env: 'VIGIE_AGENT_RECONNECT_MAX_DELAY',
     flag: '--reconnect-max-delay',
     schema: z.number().min(0.1).max(300),
+  },
+  allowRemediation: {
+    env: 'VIGIE_AGENT_ALLOW_REMEDIATION',
+    flag: '--allow-remediation',
+    schema: allowListSpec,
   },
 } as const;
 
@@ -294,6 +303,7 @@ export async function loadConfig(sources: ConfigSources): Promise<ConfigResult> 
     ...(merged.updateDelaySec !== undefined && { updateDelaySec: merged.updateDelaySec }),
     ...(merged.updateProbationSec !== undefined && { updateProbationSec: merged.updateProbationSec }),
     ...(merged.reconnectMaxDelaySec !== undefined && { reconnectMaxDelaySec: merged.reconnectMaxDelaySec }),
+    ...(merged.allowRemediation !== undefined && { remediation: merged.allowRemediation }),
     ...(file !== undefined && { configFile }),
   };
   return { ok: true, config: Object.freeze(config) };

@@ -32,6 +32,8 @@ export interface ServiceConfig {
   readonly hubUrl: string;
   readonly role?: string;
   readonly insecureAllowPlaintext?: boolean;
+  /** N0 actions this machine allows (decision 0029): only root can change it, never the hub. */
+  readonly allowRemediation?: string;
 }
 
 export interface PlannedFile {
@@ -93,6 +95,7 @@ export function planInstall(input: InstallInput): InstallPlan {
     stateDir: layout.stateDir,
     ...(input.config.role !== undefined && { role: input.config.role }),
     ...(input.config.insecureAllowPlaintext && { insecureAllowPlaintext: true }),
+    ...(input.config.allowRemediation !== undefined && { allowRemediation: input.config.allowRemediation }),
     ...(input.caPem !== undefined && { caFile: layout.caFile }),
   };
   const files: PlannedFile[] = [

@@ -8,6 +8,8 @@ import type { RuntimeStatus } from '../credentials/status-file.js';
 import type { HostInfo } from '../identity/host-info.js';
 import type { Log } from '../logger.js';
 import type { ProbeRunnerDeps } from '../probes/probe-runner.js';
+import type { RemediationAllowList } from '../remediation/allow-list.js';
+import type { RemediationTools } from '../remediation/tools.js';
 import type { ConnectionOptions } from '../transport/connection.js';
 import type { CheckStateReport, InventoryChunk, Outbox, OutboxOptions } from '../transport/outbox.js';
 import type { Scheduler } from './scheduler.js';
@@ -69,6 +71,10 @@ export interface AgentDeps<S> {
   /** Told of every welcome, then of the policy in force after each welcome or push (the updater). */
   readonly onWelcome?: (welcome: WelcomeMessage) => void;
   readonly onPolicy?: (policy: Policy) => void;
+  /** N0 actions this machine's admin allowed (local config); absent allows nothing (0029). */
+  readonly remediation?: RemediationAllowList;
+  /** How N0 actions reach the system (tests put a stand-in service manager on PATH instead). */
+  readonly remediationTools?: RemediationTools;
 }
 
 /** Why the agent stopped: asked to, or refused by the hub for good (exit 78 in the CLI). */

@@ -4,11 +4,15 @@ import {
   DEFAULT_POLICY,
   PROBES_CAPABILITY,
   PROTOCOL_VERSION,
+  REMEDIATION_CAPABILITY,
 } from '@vigie/shared';
 import { type ClockDrift, createClockDrift } from '../checks/clock-drift.js';
 import { createLocalChecks } from '../checks/local-checks.js';
 import { createRebootCheck } from '../checks/reboot.js';
 import { createProbeRunner } from '../probes/probe-runner.js';
+import { NOTHING_ALLOWED } from '../remediation/allow-list.js';
+import { createRemediationRunner } from '../remediation/runner.js';
+import { systemRemediationTools } from '../remediation/tools.js';
 import { type Connection, createConnection } from '../transport/connection.js';
 import { hubWebSocketUrl } from '../transport/hub-url.js';
 import type { InboundHandlers } from '../transport/inbound.js';
@@ -104,7 +108,19 @@ export function startAgent<S>(deps: AgentDeps<S>): RunningAgent {
     },
     ...deps.probes,
   });
+  // N0: the hub asks, this machine's allow-list and bound decide (decision 0029).
+  const tools = deps.remediationTools ?? systemRemediationTools(process.platform);
+  const remediation = createRemediationRunner({
+    allow: deps.remediation ?? NOTHING_ALLOWED,
+    checks: () => checks.states(),
+    services: tools.services,
+    exec: tools.exec,
+    report: queue,
+    log,
+    clock,
+  });
   const handlers = createHubHandlers({
+    remediation,
     policy,
     status,
     clockDrift,
@@ -168,7 +184,7 @@ function connectToHub<S>(
         agentVersion: deps.agentVersion,
         hostname: deps.host.hostname,
         os: deps.host.os,
-        capabilities: [PROBES_CAPABILITY, CHECK_SNAPSHOT_CAPABILITY],
+        capabilities: [PROBES_CAPABILITY, CHECK_SNAPSHOT_CAPABILITY, REMEDIATION_CAPABILITY],
       };
     },
     outbox,

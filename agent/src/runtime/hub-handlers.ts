@@ -2,6 +2,7 @@ import { CHECK_SNAPSHOT_CAPABILITY, type Policy, type WelcomeMessage } from '@vi
 import type { ClockDrift } from '../checks/clock-drift.js';
 import type { Log } from '../logger.js';
 import type { ProbeRunner } from '../probes/probe-runner.js';
+import type { RemediationRunner } from '../remediation/runner.js';
 import { logHubError } from '../transport/connection-events.js';
 import type { InboundHandlers } from '../transport/inbound.js';
 import type { CheckSnapshots } from './check-snapshots.js';
@@ -16,6 +17,8 @@ export interface HubHandlersDeps {
   readonly status: Pick<StatusReporter, 'connected' | 'acked'>;
   readonly clockDrift: Pick<ClockDrift, 'welcomed'>;
   readonly probes: Pick<ProbeRunner, 'assign'>;
+  /** N0 requests; absent (tests of other handlers) refuses nothing and runs nothing. */
+  readonly remediation?: Pick<RemediationRunner, 'handle'>;
   readonly snapshots?: Pick<CheckSnapshots, 'welcomed'>;
   /** Told of every welcome, then of the policy in force after each welcome or push (the updater). */
   readonly onWelcome?: (welcome: WelcomeMessage) => void;
@@ -50,5 +53,9 @@ export function createHubHandlers(deps: HubHandlersDeps): InboundHandlers {
     policy: (message) => applyPolicy(message.policy, 'push'),
     probes: (message) => deps.probes.assign(message),
     error: (message) => logHubError(log, message),
+    remediate: (message) => {
+      if (!deps.remediation) log.warn('remediate ignored: no remediation runner', { action: message.action });
+      else void deps.remediation.handle(message);
+    },
   };
 }

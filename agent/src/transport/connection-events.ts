@@ -33,6 +33,8 @@ export function reportAsEvents(onEvent: (event: ConnectionEvent) => void, log: L
     credential: () => {},
     policy: (message) => onEvent({ type: 'policy', policy: message.policy, source: 'push' }),
     probes: (message) => onEvent({ type: 'probes', message }),
+    // An embedder without a remediation runner runs nothing (its hello does not announce it anyway).
+    remediate: (message) => log.warn('remediate ignored: no remediation runner', { action: message.action }),
     error: (message) => {
       logHubError(log, message);
       onEvent({ type: 'hubError', error: message });

@@ -12,6 +12,7 @@ function recordingHandlers() {
     error: record('error'),
     credential: record('credential'),
     probes: record('probes'),
+    remediate: record('remediate'),
   };
   return { handlers, calls };
 }

@@ -3,6 +3,7 @@ import type {
   CheckStateMessage,
   InventoryMessage,
   ProbeResultMessage,
+  RemediationResultMessage,
   Sample,
 } from '@vigie/shared';
 
@@ -14,13 +15,16 @@ export type CheckSnapshotItem = Omit<CheckSnapshotMessage, 'bootId' | 'seq'>;
 export type InventoryChunk = Omit<InventoryMessage, 'bootId' | 'seq'>;
 /** A probe run's result before it gets its `(bootId, seq)`. */
 export type ProbeResultItem = Omit<ProbeResultMessage, 'bootId' | 'seq'>;
+/** What an N0 attempt came to, before it gets its `(bootId, seq)` (decision 0029). */
+export type RemediationResultItem = Omit<RemediationResultMessage, 'bootId' | 'seq'>;
 /** What the runtime hands to the outbox: one sample, one check transition or snapshot, one inventory chunk, one probe result. */
 export type OutboxItem =
   | { readonly type: 'metrics'; readonly sample: Sample }
   | CheckStateReport
   | CheckSnapshotItem
   | InventoryChunk
-  | ProbeResultItem;
+  | ProbeResultItem
+  | RemediationResultItem;
 /** Samples the outbox dropped over its bounds; it becomes a `metricsGap` message. */
 export interface GapItem {
   readonly type: 'metricsGap';

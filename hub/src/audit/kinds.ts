@@ -22,6 +22,8 @@ export const SECURITY_AUDIT_KINDS = {
     'DUPLICATE_HELLO',
     'FRAME_TOO_LARGE',
   ],
+  /** The hub asked an agent for an N0 action its machine's admin did not allow (decision 0029). */
+  'remediation.refused': ['ACTION_NOT_ALLOWED'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SecurityAuditKind = keyof typeof SECURITY_AUDIT_KINDS;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
 import type { CredentialCache } from '../identity/credential-cache.js';
 import type { IncidentRuntime } from '../incidents/runtime.js';
+import type { RemediationHooks } from '../remediation/hooks.js';
 import type { ClientAddressOf } from '../security/client-address.js';
 import type { RandomBytes } from '../security/secrets.js';
 
@@ -18,4 +19,9 @@ export interface HubDeps {
   readonly incidents: IncidentRuntime;
   /** Agents' credentials in memory for hellos; absent means every hello reads the database. */
   readonly credentials?: CredentialCache;
+  /**
+   * N0 remediation's ingest hooks (decision 0029), built by the composition root; absent where a
+   * test builds HubDeps by hand, which then runs no remediation (agents get no `remediate`).
+   */
+  readonly remediation?: RemediationHooks;
 }

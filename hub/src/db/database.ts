@@ -35,6 +35,7 @@ import type { OutboxTable } from './tables/outbox.js';
 import type { PolicyLayersTable } from './tables/policy-layers.js';
 import type { ProbeAgentsTable, ProbeResultsTable, ProbeSitesTable, ProbesTable } from './tables/probes.js';
 import type { ProblemsTable } from './tables/problems.js';
+import type { RemediationAttemptsTable, RemediationsTable } from './tables/remediations.js';
 import type { RetentionStateTable, SampleRollupsTable } from './tables/rollups.js';
 import type { SamplesTable } from './tables/samples.js';
 import type { SecurityAuditTable, SignInFailuresTable } from './tables/security-audit.js';
@@ -92,4 +93,6 @@ export interface Database {
   policy_layers: PolicyLayersTable;
   security_audit: SecurityAuditTable;
   sign_in_failures: SignInFailuresTable;
+  remediations: RemediationsTable;
+  remediation_attempts: RemediationAttemptsTable;
 }

@@ -42,6 +42,14 @@ export const INCIDENT_EVENT_KINDS = [
   'comment',
   'pending',
   'deescalated',
+  // N0 remediation before a ticket is paged (decision 0029).
+  'remediation_started',
+  'remediation_attempt',
+  'remediation_result',
+  'remediation_succeeded',
+  'remediation_exhausted',
+  'remediation_refused',
+  'remediation_cancelled',
 ] as const;
 
 export type IncidentEventKind = (typeof INCIDENT_EVENT_KINDS)[number];

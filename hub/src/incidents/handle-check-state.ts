@@ -17,6 +17,8 @@ export async function handleCheckState(
   hostId: string,
   message: CheckStateMessage,
   now: number,
+  /** `deferPaging`: an opening waits for N0 before it pages (decision 0029). */
+  options: { deferPaging?: boolean } = {},
 ): Promise<SignalOutcome> {
   const host = await findHost(trx, hostId);
   if (!host) return { decision: 'ignore', incidentId: null };
@@ -38,5 +40,7 @@ export async function handleCheckState(
       message: message.message ?? null,
     },
     now,
+    'agent',
+    options,
   );
 }

@@ -32,6 +32,8 @@ export async function handleSignal(
   signal: Signal,
   now: number,
   source: IncidentSource = 'agent',
+  /** `deferPaging`: an opening waits for N0 before it pages (remediation service, 0029). */
+  options: { deferPaging?: boolean } = {},
 ): Promise<SignalOutcome> {
   // Signals of one key wait for each other (several hub instances on PostgreSQL), so each decides
   // on what the previous one committed: fifty identical faults make one ticket, fifty occurrences.
@@ -42,7 +44,12 @@ export async function handleSignal(
     const context = await readSignalContext(trx, signal, runtime.settings, now, runtime.upstream);
     const decision = decideSignal(signal, context, runtime.settings, now);
     if (decision.kind === 'open') {
-      const row = await openIncident(trx, runtime, { ...decision, signal, source }, now);
+      const row = await openIncident(
+        trx,
+        runtime,
+        { ...decision, signal, source, ...(options.deferPaging === true && { deferPaging: true }) },
+        now,
+      );
       if (row) {
         if (row.check === 'probe.down') await adoptExplainedSiteSilences(trx, runtime, row, now);
         return { decision: 'open', incidentId: row.id };

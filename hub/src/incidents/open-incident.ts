@@ -114,6 +114,11 @@ export async function openIncident(
     source: IncidentSource;
     /** The engine's raise of the parent, if it decided one; computed here when not given. */
     raisesParent?: Grade | null;
+    /**
+     * N0 first: open without the notice and the escalation policy; the remediation service pages
+     * later (pageDeferred) if its attempts do not fix the fault (decision 0029).
+     */
+    deferPaging?: boolean;
   },
   now: number,
 ): Promise<IncidentRow | undefined> {
@@ -182,17 +187,34 @@ export async function openIncident(
       { parentId, childId: row.id, grade, raise: decision.raisesParent },
       now,
     );
-  } else {
-    await notice(trx, runtime, row, 'opened', {
-      at: now,
-      reason: `${grade.severity} ${signal.check}, routed by "${grade.route}"`,
+  } else if (decision.deferPaging !== true) {
+    await pageOpened(trx, runtime, row, {
+      now,
       hostname: signal.host?.hostname ?? null,
+      reason: `${grade.severity} ${signal.check}, routed by "${grade.route}"`,
     });
-    // Children are covered by their parent's notices and policy.
-    await startEscalation(trx, runtime, row, now);
   }
   await linkProblem(trx, runtime, row, now);
   return row;
+}
+
+/**
+ * The opening's notice and its level's escalation policy. Called at opening, or later for an
+ * incident whose paging N0 deferred and could not avoid (decision 0029).
+ */
+export async function pageOpened(
+  trx: Kysely<Database>,
+  runtime: IncidentRuntime,
+  row: IncidentRow,
+  facts: { now: number; hostname: string | null; reason: string },
+): Promise<void> {
+  await notice(trx, runtime, row, 'opened', {
+    at: facts.now,
+    reason: facts.reason,
+    hostname: facts.hostname,
+  });
+  // Children are covered by their parent's notices and policy.
+  await startEscalation(trx, runtime, row, facts.now);
 }
 
 /** The open storm ticket for a client's check, opened now if there is none. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { Resolution } from '../db/tables/incidents.js';
 import { stopRuns } from '../repositories/incident-escalations.js';
 import { insertIncidentEvent } from '../repositories/incident-events.js';
 import { findIncident, type IncidentRow, listChildren, updateIncident } from '../repositories/incidents.js';
@@ -15,7 +16,14 @@ export async function resolveIncident(
   trx: Kysely<Database>,
   runtime: IncidentRuntime,
   incident: IncidentRow,
-  how: { resolution: 'auto' | 'manual'; reason: string; actor: string; now: number },
+  how: {
+    resolution: Resolution;
+    reason: string;
+    actor: string;
+    now: number;
+    /** Tell nobody: an N0 incident that was never paged resolves without a notice (0029). */
+    silent?: boolean;
+  },
 ): Promise<boolean> {
   const changed = await updateIncident(
     trx,
@@ -42,13 +50,14 @@ export async function resolveIncident(
     detail: { resolution: how.resolution, reason: how.reason },
   });
   const resolved = { ...incident, state: 'resolved' as const };
-  await notice(trx, runtime, resolved, 'resolved', {
-    at: how.now,
-    reason: how.reason,
-    hostname: await hostnameOf(trx, incident.host_id),
-    // One resolved notice per resolution: the first, then one after each reopening.
-    n: (await reopenEpoch(trx, incident.id)) + 1,
-  });
+  if (how.silent !== true)
+    await notice(trx, runtime, resolved, 'resolved', {
+      at: how.now,
+      reason: how.reason,
+      hostname: await hostnameOf(trx, incident.host_id),
+      // One resolved notice per resolution: the first, then one after each reopening.
+      n: (await reopenEpoch(trx, incident.id)) + 1,
+    });
   if (incident.parent_id !== null) await rollUpParent(trx, runtime, incident.parent_id, how.now);
   if (incident.check === 'probe.down') await releaseSiteSilences(trx, runtime, incident, how.now);
   return true;

@@ -14,7 +14,7 @@ export type { CommitOutcome, SenderIdentity } from './commit-in-transaction.js';
  * metrics store, every other message in a transaction of its own.
  */
 export async function commitDataMessage(
-  deps: Pick<HubDeps, 'db' | 'clock' | 'incidents' | 'random'>,
+  deps: Pick<HubDeps, 'db' | 'clock' | 'incidents' | 'random' | 'remediation'>,
   sender: SenderIdentity,
   message: AgentDataMessage,
   refused?: readonly RefusedSample[],

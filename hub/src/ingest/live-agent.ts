@@ -23,6 +23,8 @@ export interface LiveAgentOptions {
   readonly epoch: number;
   /** Only an agent that announced probes gets the `probes` message: older ones would refuse it. */
   readonly runsProbes: boolean;
+  /** Only an agent that announced `remediation` gets `remediate` messages (decision 0029). */
+  readonly remediates?: boolean;
   /** The secret the agent connected with, hashed: rotation compares it with the current one. */
   readonly heldSecretHash: string;
   readonly rotation?: RotationSettings;
@@ -77,6 +79,11 @@ export function createLiveAgent(
       void flow.after(() => flow.send({ type: 'policy', policy })).catch(() => {});
     },
     rotate: () => flow.after(() => rotateNow(false)).catch(() => false),
+    ...(options.remediates === true && {
+      sendRemediate: (message) => {
+        void flow.after(() => flow.send(message)).catch(() => {});
+      },
+    }),
   };
 
   return {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Policy } from '@vigie/shared';
+import type { Policy, RemediateMessage } from '@vigie/shared';
 import { createLastHeard } from './last-heard.js';
 import { createStorageHealth } from './storage-health.js';
 
@@ -17,6 +17,8 @@ export interface LiveSession {
   refreshProbes?(): Promise<boolean>;
   /** Send the agent a new policy (after its welcome, in order with everything else sent to it). */
   sendPolicy?(policy: Policy): void;
+  /** Ask for an N0 attempt; present only for agents that announced `remediation` (decision 0029). */
+  sendRemediate?(message: RemediateMessage): void;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type Policy,
   PROBES_CAPABILITY,
   PROTOCOL_VERSION,
+  REMEDIATION_CAPABILITY,
 } from '@vigie/shared';
 import type { Logger } from 'pino';
 import { claimAgentSession, releaseAgentSession } from '../cluster/agent-sessions.js';
@@ -106,6 +107,7 @@ export function createHandshake(
       sender,
       epoch,
       runsProbes,
+      remediates: hello.capabilities?.includes(REMEDIATION_CAPABILITY) === true,
       heldSecretHash,
       ...(options.rotation && { rotation: options.rotation }),
       remoteAddress: options.remoteAddress,
@@ -140,7 +142,7 @@ export function createHandshake(
       ackedSeq: outcome.ackedSeq,
       policy,
       ...(agentUpdate && { agentUpdate }),
-      capabilities: [CHECK_SNAPSHOT_CAPABILITY],
+      capabilities: [CHECK_SNAPSHOT_CAPABILITY, REMEDIATION_CAPABILITY],
     });
     // Heard again: a silence ticket says so now, not at the next sweep (a failure leaves it to the sweep).
     await recoverHeardHost(deps.db, deps.incidents, hostId, deps.clock()).catch((error: Error) =>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type RuleKind, resourceFilterSchema } from '../checks/rule.js';
 import { bytes, list, name } from '../protocol/primitives.js';
+import { remediationLayerSchema } from '../remediation/rule.js';
 import { policySchema } from './policy.js';
 
 /**
@@ -90,5 +91,7 @@ export const policyLayerSchema = z.strictObject({
   maintenanceWindows: list(windowId).optional(),
   /** Signed agent updates on or off for the hosts this layer reaches (0017). */
   autoUpdate: policySchema.shape.autoUpdate,
+  /** N0 remediation per check kind (hub side: agents never receive it; decision 0029). */
+  remediation: remediationLayerSchema.optional(),
 });
 export type PolicyLayerSettings = z.infer<typeof policyLayerSchema>;

@@ -1,5 +1,7 @@
 import { effectiveRules } from '../checks/default-rules.js';
 import { type CheckRule, checkRuleSchema, type RuleKind } from '../checks/rule.js';
+import type { RemediableCheck } from '../remediation/actions.js';
+import { completeRemediationRule, type RemediationRule } from '../remediation/rule.js';
 import { POLICY_LAYER_SCOPES, type PolicyLayerScope, type PolicyLayerSettings } from './layer.js';
 import type { Policy } from './policy.js';
 
@@ -17,7 +19,7 @@ export type LayerName = 'defaults' | 'global' | `${Exclude<PolicyLayerScope, 'gl
 /** A layer's check override that would have made a rule invalid; the layer below's rule was kept. */
 export interface PolicyProblem {
   readonly layer: LayerName;
-  readonly kind: RuleKind;
+  readonly kind: RuleKind | `remediation:${RemediableCheck}`;
   readonly message: string;
 }
 
@@ -26,6 +28,8 @@ export interface EffectivePolicy {
   readonly policy: Policy;
   /** Maintenance windows named by the layers (hub side; agents do not receive them). */
   readonly maintenanceWindows: readonly string[];
+  /** N0 remediation per check kind (hub side; agents do not receive it; decision 0029). */
+  readonly remediation: Readonly<Partial<Record<RemediableCheck, RemediationRule>>>;
   /**
    * Which layer set each value, by path (`/metricsIntervalSec`, `/checks/cpu.busy/warning/trigger`).
    * Every leaf is listed; lists count as one value.
@@ -114,6 +118,8 @@ export function resolvePolicy(
   let autoUpdate = defaults.autoUpdate;
   if (autoUpdate !== undefined) claim(sources, '/autoUpdate', autoUpdate, 'defaults');
   const problems: PolicyProblem[] = [];
+  // Merged overrides per check kind; completed into rules once every layer was laid down.
+  const remediation = new Map<RemediableCheck, { merged: Json; layer: LayerName }>();
 
   const ordered = [...layers].sort(
     (a, b) => POLICY_LAYER_SCOPES.indexOf(a.scope) - POLICY_LAYER_SCOPES.indexOf(b.scope),
@@ -133,6 +139,16 @@ export function resolvePolicy(
     if (settings.maintenanceWindows !== undefined) {
       maintenanceWindows = settings.maintenanceWindows;
       claim(sources, '/maintenanceWindows', settings.maintenanceWindows, name);
+    }
+    for (const [kind, override] of Object.entries(settings.remediation ?? {}) as [RemediableCheck, Json][]) {
+      if (override === undefined) continue;
+      if (override === null) remediation.delete(kind);
+      else
+        remediation.set(kind, {
+          merged: mergeOverride(remediation.get(kind)?.merged, override),
+          layer: name,
+        });
+      claim(sources, `/remediation/${kind}`, override, name);
     }
     for (const [kind, override] of Object.entries(settings.checks ?? {}) as [RuleKind, Json][]) {
       if (override === undefined) continue;
@@ -167,5 +183,17 @@ export function resolvePolicy(
     checks: [...checks.values()].flat(),
     ...(autoUpdate !== undefined && { autoUpdate }),
   };
-  return { policy, maintenanceWindows, sources: Object.fromEntries(sources), problems };
+  const rules: Partial<Record<RemediableCheck, RemediationRule>> = {};
+  for (const [kind, { merged, layer }] of remediation) {
+    const rule = completeRemediationRule(kind, merged as Parameters<typeof completeRemediationRule>[1]);
+    if (typeof rule === 'string') problems.push({ layer, kind: `remediation:${kind}`, message: rule });
+    else rules[kind] = rule;
+  }
+  return {
+    policy,
+    maintenanceWindows,
+    remediation: rules,
+    sources: Object.fromEntries(sources),
+    problems,
+  };
 }

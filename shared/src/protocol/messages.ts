@@ -7,11 +7,13 @@ import { inventorySchema } from './agent/inventory.js';
 import { metricsSchema } from './agent/metrics.js';
 import { metricsGapSchema } from './agent/metrics-gap.js';
 import { probeResultSchema } from './agent/probe-result.js';
+import { remediationResultSchema } from './agent/remediation-result.js';
 import { ackSchema } from './hub/ack.js';
 import { credentialMessageSchema } from './hub/credential.js';
 import { errorMessageSchema } from './hub/error.js';
 import { policyMessageSchema } from './hub/policy.js';
 import { probesMessageSchema } from './hub/probes.js';
+import { remediateSchema } from './hub/remediate.js';
 import { welcomeSchema } from './hub/welcome.js';
 
 /** Everything an agent may send, discriminated by `type`. */
@@ -26,6 +28,8 @@ export const agentMessageSchema = z.discriminatedUnion('type', [
   probeResultSchema,
   // Sent only to hubs whose welcome announced the `checkSnapshot` capability (decision 0024).
   checkSnapshotSchema,
+  // Sent only to hubs whose welcome announced the `remediation` capability (decision 0029).
+  remediationResultSchema,
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 export type AgentMessageType = AgentMessage['type'];
@@ -43,6 +47,8 @@ export const hubMessageSchema = z.discriminatedUnion('type', [
   credentialMessageSchema,
   // Sent only to agents whose hello announced the `probes` capability: older agents never see it.
   probesMessageSchema,
+  // Sent only to agents whose hello announced the `remediation` capability (decision 0029).
+  remediateSchema,
 ]);
 export type HubMessage = z.infer<typeof hubMessageSchema>;
 export type HubMessageType = HubMessage['type'];

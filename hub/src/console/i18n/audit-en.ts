@@ -24,6 +24,8 @@ export const AUDIT_EN: Readonly<Record<keyof typeof AUDIT_FR, string>> = {
   'auditKind_sign-in.locked': 'Account locked',
   'auditKind_sign-in.throttled': 'Sign-ins throttled (address)',
   'auditKind_agent.rate-limited': 'Agent closed for its rate',
+  'auditKind_remediation.refused': 'N0 action refused by the agent (not allowed on the machine)',
+  auditReason_ACTION_NOT_ALLOWED: "Action not allowed by the machine's admin",
   'auditKind_agent.protocol-violation': 'Agent closed for a protocol violation',
   auditReason_TOKEN_UNKNOWN: 'Unknown token',
   auditReason_TOKEN_EXPIRED: 'Expired token',

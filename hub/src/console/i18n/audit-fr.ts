@@ -25,6 +25,8 @@ export const AUDIT_FR = {
   'auditKind_sign-in.locked': 'Compte verrouillé',
   'auditKind_sign-in.throttled': 'Connexions freinées (adresse)',
   'auditKind_agent.rate-limited': 'Agent coupé pour son débit',
+  'auditKind_remediation.refused': "Action N0 refusée par l'agent (non autorisée sur la machine)",
+  auditReason_ACTION_NOT_ALLOWED: "Action non autorisée par l'administrateur de la machine",
   'auditKind_agent.protocol-violation': 'Agent coupé pour violation du protocole',
   auditReason_TOKEN_UNKNOWN: 'Jeton inconnu',
   auditReason_TOKEN_EXPIRED: 'Jeton expiré',

@@ -2,15 +2,18 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { toCsv } from '../../inventory/csv.js';
+import { ticketsAvoided } from '../../remediation/report.js';
 import { listProblems } from '../../repositories/problems.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import type { Translate } from '../i18n/i18n.js';
 import {
+  type N0Avoided,
   reportIncidents,
   type ServerAvailability,
   type ServiceReport,
   serverAvailability,
   serviceReport,
+  ticketsAvoidedByN0,
 } from '../report/service-report.js';
 import { optionalText, queryOf } from '../views/fields.js';
 import { duration } from '../views/format.js';
@@ -40,7 +43,11 @@ function countTable(t: Translate, title: string, rows: ReadonlyArray<[string, nu
     )}</tbody></table>`;
 }
 
-function csvOf(report: ServiceReport, servers: readonly ServerAvailability[]): string {
+function csvOf(
+  report: ServiceReport,
+  servers: readonly ServerAvailability[],
+  avoided: readonly N0Avoided[],
+): string {
   const rows: Array<[string, string, string | number | null]> = [
     ['total', '', report.total],
     ...report.byPriority.map(([k, n]) => ['priority', k, n] as [string, string, number]),
@@ -53,8 +60,24 @@ function csvOf(report: ServiceReport, servers: readonly ServerAvailability[]): s
     ['sla_own_met_pct', '', report.slaOwnMetPct],
     ['sla_resolve_met_pct', '', report.slaResolveMetPct],
     ...servers.map((s) => ['availability_pct', s.hostname, s.availabilityPct] as [string, string, number]),
+    ...avoided.map((a) => ['n0_avoided', `${a.client}/${a.check}`, a.count] as [string, string, number]),
+    ...avoided.map(
+      (a) => ['n0_saved_ms', `${a.client}/${a.check}`, a.savedMs] as [string, string, number | null],
+    ),
   ];
   return toCsv(['metric', 'key', 'value'], rows);
+}
+
+/** Tickets N0 avoided per client and kind, with the time saved (decision 0029). */
+function n0Table(t: Translate, avoided: readonly N0Avoided[], span: (ms: number | null) => string): Html {
+  if (avoided.length === 0) return html`<p>${t('remAvoidedNone')}</p>`;
+  return html`<table class="report"><caption>${t('remAvoided')}</caption>
+    <thead><tr><th scope="col">${t('remClient')}</th><th scope="col">${t('remKind')}</th><th scope="col">${t('remCount')}</th>
+      <th scope="col"><abbr title="${t('remSavedHint')}">${t('remSaved')}</abbr></th></tr></thead>
+    <tbody>${avoided.map(
+      (a) =>
+        html`<tr><th scope="row">${a.client}</th><td><code>${a.check}</code></td><td>${a.count}</td><td>${span(a.savedMs)}</td></tr>`,
+    )}</tbody></table>`;
 }
 
 /** /console/admin/report: the figures of a client's service review, as a printable page or CSV. */
@@ -68,10 +91,15 @@ export function reportRoutes(deps: ConsoleDeps) {
       : { client: undefined, from: undefined, to: undefined, format: undefined };
     const to = query.to ?? Date.parse(`${isoDay(deps.clock() + DAY_MS)}T00:00:00Z`);
     const from = query.from ?? to - 30 * DAY_MS;
-    const report = serviceReport(await reportIncidents(deps.db, { client: query.client, from, to }));
+    const incidents = await reportIncidents(deps.db, { client: query.client, from, to });
+    const report = serviceReport(incidents);
+    const avoided = ticketsAvoidedByN0(
+      await ticketsAvoided(deps.db, { client: query.client, from, to }),
+      incidents,
+    );
     const servers = await serverAvailability(deps.db, { client: query.client, from, to });
     if (query.format === 'csv') {
-      return c.body(csvOf(report, servers), 200, {
+      return c.body(csvOf(report, servers, avoided), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="vigie-report-${isoDay(from)}-${isoDay(to)}.csv"`,
       });
@@ -120,6 +148,7 @@ export function reportRoutes(deps: ConsoleDeps) {
                 )
               : html`<tr><td colspan="3">${t('none')}</td></tr>`
           }</tbody></table>
+        ${n0Table(t, avoided, span)}
         ${countTable(t, t('byPriority'), report.byPriority, report.total)}
         ${countTable(t, t('byLevel'), report.byLevel, report.total)}
         ${countTable(t, t('byKind'), report.byCheck, report.total)}

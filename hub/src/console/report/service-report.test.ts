@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { availabilityPct, type ReportIncident, serviceReport } from './service-report.js';
+import { availabilityPct, type ReportIncident, serviceReport, ticketsAvoidedByN0 } from './service-report.js';
 
 const MIN = 60_000;
 const incident = (overrides: Partial<ReportIncident>): ReportIncident => ({
@@ -71,5 +71,46 @@ describe('availabilityPct', () => {
     const result = availabilityPct(outages, 0, day);
     expect(result.downMs).toBe((30 + 90 + 60) * MIN);
     expect(result.pct).toBe(87.5);
+  });
+});
+
+describe('tickets avoided by N0', () => {
+  const handled = (level: string, minutes: number, resolution: string | null = 'manual') => ({
+    priority: 3,
+    level,
+    check: 'service.down',
+    resource: 'x',
+    opened_at: 0,
+    acknowledged_at: null,
+    resolved_at: minutes * 60_000,
+    sla_own_due_at: null,
+    sla_own_breached_at: null,
+    sla_resolve_due_at: null,
+    sla_resolve_breached_at: null,
+    resolution,
+  });
+
+  it('counts per client and kind, with the level median handling time times the tickets avoided', () => {
+    const rows = [
+      handled('N1', 10),
+      handled('N1', 30),
+      handled('N1', 50),
+      handled('N1', 1, 'n0'),
+      handled('N2', 120),
+    ];
+    const avoided = ticketsAvoidedByN0(
+      [
+        { client: 'acme', check: 'service.down', level: 'N1', n: 3 },
+        { client: 'acme', check: 'fs.usage', level: 'N2', n: 1 },
+        { client: 'globex', check: 'service.down', level: 'N3', n: 2 },
+      ],
+      rows,
+    );
+    expect(avoided).toEqual([
+      // The N0-resolved N1 ticket does not lower the median people need (30 min).
+      { client: 'acme', check: 'service.down', count: 3, savedMs: 3 * 30 * 60_000 },
+      { client: 'globex', check: 'service.down', count: 2, savedMs: null },
+      { client: 'acme', check: 'fs.usage', count: 1, savedMs: 120 * 60_000 },
+    ]);
   });
 });

@@ -14,6 +14,8 @@ export interface ReportIncident {
   readonly sla_own_breached_at: number | null;
   readonly sla_resolve_due_at: number | null;
   readonly sla_resolve_breached_at: number | null;
+  /** `n0` for a ticket N0 resolved before anyone was paged (decision 0029). */
+  readonly resolution?: string | null;
 }
 
 export interface Durations {
@@ -103,6 +105,7 @@ export async function reportIncidents(
       'sla_own_breached_at',
       'sla_resolve_due_at',
       'sla_resolve_breached_at',
+      'resolution',
     ])
     .where('opened_at', '>=', filter.from)
     .where('opened_at', '<', filter.to)
@@ -111,6 +114,48 @@ export async function reportIncidents(
     .limit(MAX_REPORT_INCIDENTS);
   if (filter.client !== undefined) query = query.where('client', '=', filter.client);
   return query.execute();
+}
+
+/** Tickets N0 avoided for one client and check kind, and the handling time that saved. */
+export interface N0Avoided {
+  readonly client: string;
+  readonly check: string;
+  readonly count: number;
+  /** count × the median handling time (opened → resolved) of the level's tickets people resolved; null without any. */
+  readonly savedMs: number | null;
+}
+
+/**
+ * Tickets avoided by N0 per client and kind (`avoided`: N0 successes by client, check and the level
+ * the ticket would have gone to), with the time saved estimated from the median handling time of
+ * the tickets of that level people resolved in the period (`handled`). Pure.
+ */
+export function ticketsAvoidedByN0(
+  avoided: ReadonlyArray<{ client: string; check: string; level: string; n: number }>,
+  handled: readonly ReportIncident[],
+): N0Avoided[] {
+  const medianOf = new Map<string, number | null>();
+  const median = (level: string) => {
+    if (!medianOf.has(level)) {
+      const spans = handled
+        .filter((r) => r.level === level && r.resolved_at !== null && r.resolution !== 'n0')
+        .map((r) => Number(r.resolved_at) - Number(r.opened_at));
+      medianOf.set(level, durations(spans).medianMs);
+    }
+    return medianOf.get(level) ?? null;
+  };
+  const byKey = new Map<string, { client: string; check: string; count: number; savedMs: number | null }>();
+  for (const row of avoided) {
+    const key = `${row.client}\u0000${row.check}`;
+    const entry = byKey.get(key) ?? { client: row.client, check: row.check, count: 0, savedMs: null };
+    entry.count += row.n;
+    const m = median(row.level);
+    if (m !== null) entry.savedMs = (entry.savedMs ?? 0) + m * row.n;
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()].sort(
+    (a, b) => b.count - a.count || a.client.localeCompare(b.client) || a.check.localeCompare(b.check),
+  );
 }
 
 /** One server's share of the period it was reachable, from its `host.silent` incidents. */

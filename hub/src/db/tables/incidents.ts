@@ -5,7 +5,8 @@ export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
 export const GROUP_KINDS = ['host', 'site', 'storm'] as const;
 export type GroupKind = (typeof GROUP_KINDS)[number];
 export type Severity = 'warning' | 'critical';
-export type Resolution = 'auto' | 'manual';
+/** `n0`: the fault went away after an N0 remediation, before anyone was paged (decision 0029). */
+export type Resolution = 'auto' | 'manual' | 'n0';
 
 /** One ticket. Times are epoch milliseconds of the hub's clock. */
 export interface IncidentsTable {

@@ -1,5 +1,6 @@
 import { INTERNAL_ID } from './codes.js';
 import { formatDate, formatDuration, formatNumber, formatValue } from './format.js';
+import { remediationParts } from './remediation-words.js';
 import { checkLabel, wordsOf } from './render.js';
 import type { Words } from './words.js';
 
@@ -73,6 +74,8 @@ export function renderEventDetail(
   const f = (key: string) => `${w.field[key] ?? key}${w.colon.trimEnd()}`;
   const quoted = (name: string) => (w.intl.startsWith('fr') ? `« ${name} »` : `"${name}"`);
 
+  // N0 kinds word their own fields (action, attempt, outcome, reason): decision 0029.
+  if (event.kind.startsWith('remediation_')) return remediationParts(event.kind, d, ctx.locale).join(' · ');
   if (typeof d.text === 'string') parts.push(d.text);
   if (typeof d.description === 'string') parts.push(d.description);
   if (typeof d.assignee === 'string') add(f('assignee'), d.assignee);

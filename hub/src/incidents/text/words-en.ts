@@ -51,7 +51,11 @@ export const WORDS_EN: Words = {
   roles: { server: 'server', workstation: 'workstation', device: 'network device' },
   production: 'production',
   clocks: { own: 'time to own', resolve: 'time to resolve' },
-  resolution: { auto: 'resolved automatically', manual: 'resolved by hand' },
+  resolution: {
+    auto: 'resolved automatically',
+    manual: 'resolved by hand',
+    n0: 'resolved by N0 (auto-remediation)',
+  },
   reasons: {
     recovered: 'recovered',
     'quiet period': 'recovered for the whole quiet period',

@@ -51,7 +51,11 @@ export const WORDS_FR: Words = {
   roles: { server: 'serveur', workstation: 'poste de travail', device: 'équipement réseau' },
   production: 'de production',
   clocks: { own: 'délai de prise en charge', resolve: 'délai de résolution' },
-  resolution: { auto: 'résolu automatiquement', manual: 'résolu à la main' },
+  resolution: {
+    auto: 'résolu automatiquement',
+    manual: 'résolu à la main',
+    n0: 'résolu par N0 (auto-remédiation)',
+  },
   reasons: {
     recovered: 'rétabli',
     'quiet period': 'rétabli depuis la période de calme',

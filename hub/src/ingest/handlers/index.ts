@@ -14,16 +14,17 @@ import { storeCheckState } from './store-check-state.js';
 import { storeInventory } from './store-inventory.js';
 import { storeMetricsGap } from './store-metrics-gap.js';
 import { storeProbeResult } from './store-probe-result.js';
+import { storeRemediationResult } from './store-remediation-result.js';
 
 /** What a handler may use: the database, and what the incident engine needs. */
-export type HandlerDeps = Pick<HubDeps, 'db' | 'incidents' | 'random'>;
+export type HandlerDeps = Pick<HubDeps, 'db' | 'incidents' | 'random' | 'remediation'>;
 
 type Store<M> = (
   trx: Kysely<Database>,
   sender: SenderIdentity,
   message: M,
   receivedAt: number,
-  deps: Pick<HubDeps, 'incidents' | 'random'>,
+  deps: Pick<HubDeps, 'incidents' | 'random' | 'remediation'>,
 ) => StoreResult;
 
 /**
@@ -58,6 +59,7 @@ export const HANDLERS: { [T in AgentDataMessage['type']]: Handler<Extract<AgentD
     metricsGap: inTransaction(storeMetricsGap),
     probeResult: inTransaction(storeProbeResult),
     checkSnapshot: inTransaction(storeCheckSnapshot),
+    remediationResult: inTransaction(storeRemediationResult),
   };
 
 /** Route a data message to its handler with its narrowed type. */

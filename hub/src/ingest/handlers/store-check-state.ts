@@ -15,7 +15,7 @@ export async function storeCheckState(
   sender: SenderIdentity,
   message: CheckStateMessage,
   receivedAt: number,
-  deps: Pick<HubDeps, 'incidents'>,
+  deps: Pick<HubDeps, 'incidents' | 'remediation'>,
 ): Promise<void> {
   const stored = await insertCheckState(trx, {
     host_id: sender.hostId,
@@ -33,5 +33,13 @@ export async function storeCheckState(
   });
   // A resent message was already judged when it was first stored.
   if (!stored) return;
-  await handleCheckState(trx, deps.incidents, sender.hostId, message, receivedAt);
+  const n0 = deps.remediation;
+  // N0 (decision 0029): a recovery during an episode is N0's to verify; a fault may wait for it.
+  if (n0 && message.state === 'ok' && (await n0.recovered(trx, sender.hostId, message, receivedAt))) return;
+  const plan =
+    n0 && message.state !== 'ok' ? await n0.beforeFault(trx, sender.hostId, message, receivedAt) : undefined;
+  const outcome = await handleCheckState(trx, deps.incidents, sender.hostId, message, receivedAt, {
+    deferPaging: plan !== undefined,
+  });
+  if (n0 && plan) await n0.afterFault(trx, plan, outcome, receivedAt);
 }

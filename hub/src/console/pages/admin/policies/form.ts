@@ -1,4 +1,5 @@
 import { checkOverridesSchema, type Policy, type PolicyLayerSettings } from '@vigie/shared';
+import { remediationFromForm, remediationValues } from './remediation-form.js';
 
 // A policy layer as the console's form shows and reads it.
 
@@ -60,6 +61,7 @@ export function settingsFromForm(form: FormBody, stored: PolicyLayerSettings): R
     put(checks, kind, Object.keys(override).length ? override : undefined);
   }
   put(out, 'checks', Object.keys(checks).length ? checks : undefined);
+  put(out, 'remediation', remediationFromForm(form));
   return out;
 }
 
@@ -86,7 +88,7 @@ export function valuesOf(settings: PolicyLayerSettings): Record<string, string> 
       else for (const key of LEVEL_FIELDS) set(field(kind, `${level}.${key}`), threshold?.[key]);
     }
   }
-  return values;
+  return { ...values, ...remediationValues(settings) };
 }
 
 /** Settings of a stored layer the form cannot show, named so the admin knows they are kept. */

@@ -6,6 +6,7 @@ import type { PolicyService } from '../../../../policies/policy-service.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../../../env.js';
 import { csrfField, type Html, page } from '../../../views/layout.js';
 import { field, keptSettings, LEVEL_FIELDS, LEVELS, RULE_KINDS, type Values } from './form.js';
+import { remediationFieldset } from './remediation-form.js';
 
 /** One layer's form: intervals, services, and each check's overrides over the defaults shown greyed. */
 export async function layerPage(
@@ -71,6 +72,7 @@ export async function layerPage(
         <th scope="col">${t('policyCritical')} (${t('policyTrigger')} / ${t('policyClear')} / ${t('policyFor')})</th>
         <th scope="col">${t('policyForSec')}</th><th scope="col">${t('policyClearForSec')}</th></tr></thead>
         <tbody>${rows}</tbody></table>
+      ${remediationFieldset(t, values)}
       <button type="submit">${t('save')}</button>
     </form>
     <form method="post" action="${BASE}/admin/policies/layer">

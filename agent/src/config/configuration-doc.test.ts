@@ -74,6 +74,7 @@ const CODE_DEFAULTS: Readonly<Record<ConfigKey, readonly string[]>> = {
   updateDelaySec: [String(UPDATE_DEFAULTS.delaySec)],
   updateProbationSec: [String(UPDATE_DEFAULTS.probationSec)],
   reconnectMaxDelaySec: [String(BACKOFF_DEFAULTS.recentCapMs / 1000)],
+  allowRemediation: [],
 };
 
 const markdown = readFileSync(DOC, 'utf8');

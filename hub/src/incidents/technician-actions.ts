@@ -49,12 +49,17 @@ export async function applyTechnicianAction(
   if (!row) return { ok: false, code: 'NOT_FOUND', message: 'No such incident' };
   const outcome = decideAction(incidentFacts(row), action);
   if (!outcome.ok) return outcome;
-  const { patch } = outcome;
+  // PagerDuty's model: whoever acknowledges an unassigned ticket owns it (API and console alike).
+  const patch =
+    action.kind === 'acknowledge' && row.assignee === null
+      ? { ...outcome.patch, assignee: by.user }
+      : outcome.patch;
   const actor = `user:${by.user}`;
   const now = by.now;
   const detail = {
     ...(action.text ? { text: action.text } : {}),
     ...(action.kind === 'assign' ? { assignee: action.assignee } : {}),
+    ...(action.kind === 'acknowledge' && patch.assignee ? { assignee: patch.assignee } : {}),
     ...(patch.level ? { level: { from: row.level, to: patch.level } } : {}),
   };
 

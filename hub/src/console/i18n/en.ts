@@ -1,11 +1,13 @@
 import { ADMIN_EN } from './admin-en.js';
 import { AUDIT_EN } from './audit-en.js';
 import type { MessageKey } from './fr.js';
+import { QUEUE_EN } from './queue-en.js';
 
 /** The console's strings in English; same keys as French. */
 export const EN: Readonly<Record<MessageKey, string>> = {
   ...ADMIN_EN,
   ...AUDIT_EN,
+  ...QUEUE_EN,
   appName: 'Vigie',
   skipToContent: 'Skip to content',
   navMain: 'Main navigation',

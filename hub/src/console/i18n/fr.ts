@@ -1,5 +1,6 @@
 import { ADMIN_FR } from './admin-fr.js';
 import { AUDIT_FR } from './audit-fr.js';
+import { QUEUE_FR } from './queue-fr.js';
 
 /**
  * Every string the console shows, in French (the teams Vigie is built for work in French first).
@@ -8,6 +9,7 @@ import { AUDIT_FR } from './audit-fr.js';
 export const FR = {
   ...ADMIN_FR,
   ...AUDIT_FR,
+  ...QUEUE_FR,
   appName: 'Vigie',
   skipToContent: 'Aller au contenu',
   navMain: 'Navigation principale',

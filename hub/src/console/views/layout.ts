@@ -47,6 +47,7 @@ function nav(c: Context<ConsoleEnv>): Html {
         ${link(`${BASE}/queue/N3`, t('queueN3'))}
         ${link(`${BASE}/queue/mine`, t('queueMine'))}</li>
       <li>${link(`${BASE}/hosts`, t('navFleet'))}</li>
+      <li>${link(`${BASE}/preferences`, t('navPreferences'))}</li>
       ${admin}
     </ul>
     <form method="post" action="${BASE}/sign-out" class="sign-out">

@@ -47,6 +47,7 @@ export const QUEUE_EN: Readonly<Record<keyof typeof QUEUE_FR, string>> = {
   refused_VALIDATION_FAILED: 'a field is missing or invalid',
   refused_NOT_FOUND: 'not found',
   eventOther: 'Event',
+  navMenu: 'Menu',
   navPreferences: 'Preferences',
   prefsTitle: 'My preferences',
   prefsTimeZone: 'Time zone',

@@ -49,6 +49,7 @@ export const QUEUE_FR = {
   refused_VALIDATION_FAILED: 'champ manquant ou invalide',
   refused_NOT_FOUND: 'introuvable',
   eventOther: 'Événement',
+  navMenu: 'Menu',
   navPreferences: 'Préférences',
   prefsTitle: 'Mes préférences',
   prefsTimeZone: 'Fuseau horaire',

@@ -54,7 +54,7 @@ export function queueRow(
     ${selectable ? html`<td class="pick"><input type="checkbox" name="id" value="${incident.id}" form="bulk" aria-label="${t('selectTicket', { title })}" /></td>` : ''}
     <td class="prio-cell" data-label="${t('colPriority')}">${priorityBadge(t, incident.priority)}</td>
     <td class="title-cell" data-label="${t('colIncident')}"><a href="${incidentHref(incident.id)}">${title}</a>${foldedChildren(t, children)}</td>
-    <td data-label="${t('colHost')}">${incident.hostname ?? '—'}<br /><small>${incident.client} / ${incident.site}</small></td>
+    <td class="host-cell" data-label="${t('colHost')}">${incident.hostname ?? '—'}<br /><small>${incident.client} / ${incident.site}</small></td>
     <td data-label="${t('colSince')}"><time datetime="${new Date(opened).toISOString()}" title="${t.dateTime(opened)}">${durationIn(t, now - opened)}</time></td>
     <td data-label="${t('colState')}">${stateLabel(t, incident.state)}${incident.recovered_at !== null && incident.open_key !== null ? html`<br />${recoveredNote(t, incident)}` : ''}</td>
     <td data-label="${t('colSla')}">${slaBadge(t, currentClock(sla), now)}</td>

@@ -93,8 +93,6 @@ describe('the queues', () => {
     await signIn(page, url, 'nadia');
     for (const level of ['N1', 'N2', 'N3']) {
       await page.goto(`${url}/console/queue/${level}`);
-      await page.screenshot({ path: `/tmp/dbg-${level}.png`, fullPage: true });
-      console.log(level, await page.evaluate(() => [...document.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > 391).map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 15).join('\n')));
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       const first = await page.locator('#queue-rows tr[data-incident]').first().boundingBox();
       expect(first?.y ?? Number.POSITIVE_INFINITY).toBeLessThan(844 - 100);
@@ -167,7 +165,13 @@ describe('the incident page', () => {
     const site = await siteTicket();
     await page.goto(`${url}/console/incidents/${site.id}`);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const buttons = await page.locator('.actions button').evaluateAll((els) =>
+      els.map((el) => el.getBoundingClientRect().height),
+    );
+    expect(buttons.length).toBeGreaterThan(0);
+    expect(Math.min(...buttons)).toBeGreaterThanOrEqual(44);
     await page.screenshot({ path: join(SCREENSHOTS, 'incident-phone.png') });
+    await page.screenshot({ path: '/tmp/dbg-incident-full.png', fullPage: true });
     await page.close();
   });
 

@@ -101,10 +101,10 @@ export function incidentRoutes(deps: ConsoleDeps) {
         <dt>${t('slaResolve')}</dt><dd>${slaBadge(t, sla.resolve, now)}</dd>
         <dt>${t('problem')}</dt><dd>${problem ? `${t('problemRecurring', { title: title })} (${problem.incident_count})` : t('none')}</dd>
       </dl>
+      ${TECHNICIANS.includes(c.var.user?.role ?? 'readonly') || c.var.user?.role === 'admin' ? actions(c, incident) : ''}
       ${parentLine(t, parent)}
       ${childrenSection(t, children)}
       ${followUps(t, events)}
-      ${TECHNICIANS.includes(c.var.user?.role ?? 'readonly') || c.var.user?.role === 'admin' ? actions(c, incident) : ''}
       ${
         host
           ? html`<section aria-labelledby="metrics-title"><h2 id="metrics-title">${t('metricsAround')}</h2>

@@ -43,6 +43,7 @@ export async function startQueueFixture(): Promise<QueueFixture> {
   for (const [name, role] of [
     ['nadia', 'n3'],
     ['bruno', 'n1'],
+    ['admin', 'admin'],
   ] as const) {
     const created = await createConsoleUser(hub.deps, { name, role, password: PASSWORD });
     if (!created.ok) throw new Error(created.code);

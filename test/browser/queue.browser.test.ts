@@ -165,9 +165,9 @@ describe('the incident page', () => {
     const site = await siteTicket();
     await page.goto(`${url}/console/incidents/${site.id}`);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    const buttons = await page.locator('.actions button').evaluateAll((els) =>
-      els.map((el) => el.getBoundingClientRect().height),
-    );
+    const buttons = await page
+      .locator('.actions button')
+      .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height));
     expect(buttons.length).toBeGreaterThan(0);
     expect(Math.min(...buttons)).toBeGreaterThanOrEqual(44);
     await page.screenshot({ path: join(SCREENSHOTS, 'incident-phone.png') });
@@ -224,4 +224,21 @@ describe('the incident page', () => {
     },
     PATIENT.timeout,
   );
+});
+
+describe('the policy editor', () => {
+  it('shows the rules table whole at 1366 px and never widens a phone page', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize(DESKTOP);
+    await signIn(page, url, 'admin');
+    await page.goto(`${url}/console/admin/policies/layer?scope=global`);
+    const table = page.locator('table.policy-checks');
+    const box = await table.boundingBox();
+    expect((box?.x ?? 0) + (box?.width ?? Number.POSITIVE_INFINITY)).toBeLessThanOrEqual(1366);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
+    await page.setViewportSize(PHONE);
+    await page.reload();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.close();
+  });
 });

@@ -21,6 +21,12 @@ const REASONS: ReadonlyArray<[RegExp, MessageKey, (m: RegExpExecArray) => Record
   [/^not a cron expression/, 'rsn_cron', () => ({})],
   [/^a site is written client\/site$/, 'rsn_siteFormat', () => ({})],
   [/^no such host$/i, 'rsn_noHost', () => ({})],
+  [/^no such device$/i, 'rsn_noDevice', () => ({})],
+  [/^unknown channel$/, 'rsn_unknownChannel', () => ({})],
+  [/^e-mail channels need SMTP/, 'rsn_smtp', () => ({})],
+  [/^a channel with this name already exists$/, 'rsn_channelName', () => ({})],
+  [/^a rule needs a warning or a critical level$/, 'rsn_ruleLevel', () => ({})],
+  [/^no enrolled agent on (.+) to probe from$/, 'rsn_noProber', (m) => ({ where: m[1] ?? '' })],
   [
     /^Invalid input: expected (number|string|boolean|array|object)/,
     'rsn_expected',

@@ -108,7 +108,8 @@ export const QUEUE_FR = {
   rsn_noHost: 'machine inconnue',
   rsn_noDevice: 'équipement inconnu',
   rsn_unknownChannel: 'canal inconnu',
-  rsn_smtp: 'les canaux e-mail demandent un serveur SMTP : définissez VIGIE_SMTP_HOST (et VIGIE_SMTP_FROM) pour le hub',
+  rsn_smtp:
+    'les canaux e-mail demandent un serveur SMTP : définissez VIGIE_SMTP_HOST (et VIGIE_SMTP_FROM) pour le hub',
   rsn_channelName: 'un canal porte déjà ce nom',
   rsn_ruleLevel: 'une règle demande un niveau avertissement ou critique',
   rsn_noProber: 'aucun agent enrôlé sur {where} pour lancer la sonde',

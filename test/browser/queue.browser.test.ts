@@ -18,6 +18,11 @@ import {
 const SCREENSHOTS = join(import.meta.dirname, '../../docs/screenshots');
 const DESKTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
+/** Visible links, buttons and fields of the header and the page shorter than 44 px (as their HTML). */
+const SMALL_TARGETS = `[...document.querySelectorAll('header a, header summary, main button, main a, main input, main select')]
+  .filter((el) => el.offsetParent !== null && el.getAttribute('type') !== 'hidden')
+  .filter((el) => el.getBoundingClientRect().height < 44)
+  .map((el) => el.outerHTML.slice(0, 80))`;
 let fixture: QueueFixture;
 let url: string;
 let browser: { context: BrowserContext; close(): Promise<void> };
@@ -93,19 +98,10 @@ describe('the queues', () => {
     await signIn(page, url, 'nadia');
     for (const level of ['N1', 'N2', 'N3']) {
       await page.goto(`${url}/console/queue/${level}`);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       const first = await page.locator('#queue-rows tr[data-incident]').first().boundingBox();
       expect(first?.y ?? Number.POSITIVE_INFINITY).toBeLessThan(844 - 100);
-      const small = await page.evaluate(() =>
-        [
-          ...document.querySelectorAll(
-            'header a, header summary, main button, main a, main input, main select',
-          ),
-        ]
-          .filter((el) => (el as HTMLElement).offsetParent !== null && el.getAttribute('type') !== 'hidden')
-          .filter((el) => el.getBoundingClientRect().height < 44)
-          .map((el) => el.outerHTML.slice(0, 80)),
-      );
+      const small = await page.evaluate<string[]>(SMALL_TARGETS);
       expect(small).toEqual([]);
       if (level === 'N3') await page.screenshot({ path: join(SCREENSHOTS, 'queue-phone.png') });
     }
@@ -164,7 +160,7 @@ describe('the incident page', () => {
     await signIn(page, url, 'nadia');
     const site = await siteTicket();
     await page.goto(`${url}/console/incidents/${site.id}`);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     const buttons = await page
       .locator('.actions button')
       .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height));
@@ -235,10 +231,10 @@ describe('the policy editor', () => {
     const table = page.locator('table.policy-checks');
     const box = await table.boundingBox();
     expect((box?.x ?? 0) + (box?.width ?? Number.POSITIVE_INFINITY)).toBeLessThanOrEqual(1366);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1366);
     await page.setViewportSize(PHONE);
     await page.reload();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.close();
   });
 });

@@ -45,4 +45,17 @@ describe('acknowledging (PagerDuty model)', () => {
     expect((await act(id, { kind: 'acknowledge' }, 'alice')).ok).toBe(true);
     expect((await findIncident(deps.db, id))?.assignee).toBe('bob');
   });
+
+  it('leaves a reopened ticket to be acknowledged again: unassigned, new, paging restarted', async () => {
+    const id = await openOne();
+    expect((await act(id, { kind: 'acknowledge' }, 'alice')).ok).toBe(true);
+    expect((await act(id, { kind: 'resolve' }, 'alice')).ok).toBe(true);
+    now += 10 * 60_000;
+    expect((await act(id, { kind: 'reopen' }, 'alice')).ok).toBe(true);
+    expect(await findIncident(deps.db, id)).toMatchObject({
+      state: 'new',
+      assignee: null,
+      acknowledged_at: null,
+    });
+  });
 });

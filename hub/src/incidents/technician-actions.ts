@@ -50,10 +50,14 @@ export async function applyTechnicianAction(
   const outcome = decideAction(incidentFacts(row), action);
   if (!outcome.ok) return outcome;
   // PagerDuty's model: whoever acknowledges an unassigned ticket owns it (API and console alike).
+  // A reopened ticket is nobody's until someone acknowledges it again (and is paged until
+  // then): since acknowledging assigns, a kept assignee would silence nearly every reopening.
   const patch =
     action.kind === 'acknowledge' && row.assignee === null
       ? { ...outcome.patch, assignee: by.user }
-      : outcome.patch;
+      : outcome.patch.reopen
+        ? { ...outcome.patch, state: 'new' as const }
+        : outcome.patch;
   const actor = `user:${by.user}`;
   const now = by.now;
   const detail = {
@@ -92,9 +96,9 @@ export async function applyTechnicianAction(
         : {}),
       ...(patch.reopen
         ? {
-            // Reopened unassigned: nobody owns it any more, so the time to own and the paging
-            // start again (an assignee keeps it: it goes straight back to in progress).
-            ...(patch.state === 'new' ? { acknowledged_at: null } : {}),
+            // Reopened: nobody holds it now, so the time to own and the paging start again.
+            acknowledged_at: null,
+            assignee: null,
             open_key: row.dedup_key,
             resolved_at: null,
             resolution: null,

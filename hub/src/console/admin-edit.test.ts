@@ -272,7 +272,7 @@ describe('maintenance windows', () => {
     expect(page).toContain('every &lt;b&gt;day&lt;/b&gt;');
     const ghost = await post(admin, '/console/admin/settings/windows', { ...window, target: 'hst_nobody' });
     expect(ghost.status).toBe(400);
-    expect(await ghost.text()).toContain('no such host');
+    expect(await ghost.text()).toContain('machine inconnue');
     expect(
       (await post(admin, '/console/admin/settings/windows', { ...window, target: hostId }, 'x')).status,
     ).toBe(403);
@@ -420,7 +420,7 @@ describe('escalation policies', () => {
       steps: '30 nch_nope',
     });
     expect(unknown.status).toBe(400);
-    expect(await unknown.text()).toContain('unknown channel');
+    expect(await unknown.text()).toContain('canal inconnu');
     expect(
       (await post(admin, '/console/admin/settings/escalation', { ...policy, steps: '30 N2' }, 'x')).status,
     ).toBe(403);

@@ -18,6 +18,7 @@ import { userAdminRoutes } from './pages/admin/users.js';
 import { warrantyAdminRoutes } from './pages/admin/warranties.js';
 import { hostRoutes } from './pages/hosts.js';
 import { incidentRoutes } from './pages/incident.js';
+import { preferencesRoutes } from './pages/preferences.js';
 import { queueRoutes } from './pages/queue.js';
 import { reportRoutes } from './pages/report.js';
 import { settingsRoutes } from './pages/settings/routes.js';
@@ -26,6 +27,7 @@ import { pruneSignInFailures } from './security/account-lockout.js';
 import { allow, checkCsrf, loadContext, requireSignedIn } from './security/guards.js';
 import { DEFAULT_SESSION_LIMITS, pruneSessions } from './security/sessions.js';
 import { staticRoutes } from './static-routes.js';
+import { bidiSafeHtml } from './views/bidi.js';
 import { messagePage } from './views/layout.js';
 
 const MAX_FORM_BYTES = 64 * 1024;
@@ -83,6 +85,7 @@ export function createConsole(deps: ConsoleDeps, options: ConsoleOptions = {}) {
 
   const app = new Hono<ConsoleEnv>().basePath(BASE);
   app.use(securityHeaders);
+  app.use(bidiSafeHtml);
   app.use(bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text('Form too large', 413) }));
   app.route('/static', staticRoutes());
   app.use(loadContext(deps, limits));
@@ -114,6 +117,8 @@ export function createConsole(deps: ConsoleDeps, options: ConsoleOptions = {}) {
   app.use('/hosts', everyone);
   app.use('/hosts/*', everyone);
   app.route('/hosts', hostRoutes(deps));
+  app.use('/preferences', everyone);
+  app.route('/preferences', preferencesRoutes());
   app.use('/live', everyone);
   app.route('/live', liveRoutes(feed));
   app.use('/admin/*', allow());

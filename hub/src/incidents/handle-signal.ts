@@ -199,9 +199,12 @@ async function reopen(
   const row = await findIncident(trx, decision.incidentId);
   if (!row) return decision.incidentId;
   const changes = {
-    state: row.assignee === null ? ('new' as const) : ('acknowledged' as const),
-    // Nobody holds it any more unless it was assigned: it must be owned (and paged) again.
-    ...(row.assignee === null ? { acknowledged_at: null } : {}),
+    // The fault is back: nobody holds it any more, it must be owned (and paged) again. Since
+    // acknowledging assigns (PagerDuty's model), an assignee left on it would silence the paging
+    // of nearly every reopened ticket; the timeline keeps who had it.
+    state: 'new' as const,
+    acknowledged_at: null,
+    assignee: null,
     open_key: row.dedup_key,
     resolution: null,
     resolved_at: null,

@@ -19,8 +19,13 @@ export interface QueueFilter {
   state?: IncidentState | 'recovering' | undefined;
   /** Only these clients' incidents (a client-scoped technician). */
   scope?: ClientScope | undefined;
+  /** Highest priority first (default), the SLA that runs out first, or the oldest first. */
+  sort?: QueueSort | undefined;
   limit: number;
 }
+
+export const QUEUE_SORTS = ['priority', 'sla', 'age'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
 
 /** A queue row: the incident, its host's name, and how many children are folded under it. */
 export type QueueRow = IncidentRow & { hostname: string | null; children: number };
@@ -67,9 +72,13 @@ export async function listQueue(db: Kysely<Database>, filter: QueueFilter): Prom
         ),
       ]),
     )
-    .orderBy('incidents.priority', 'desc')
-    .orderBy('incidents.opened_at')
     .limit(filter.limit);
+  // The database cuts the page: by age when sorted by age, else by priority then age (the SLA
+  // order is applied to that page below; due times are NULL-able and NULLs sort differently).
+  query =
+    filter.sort === 'age'
+      ? query.orderBy('incidents.opened_at').orderBy('incidents.id')
+      : query.orderBy('incidents.priority', 'desc').orderBy('incidents.opened_at');
   if (filter.state === undefined) query = query.where('incidents.open_key', 'is not', null);
   else if (filter.state === 'recovering')
     query = query.where('incidents.open_key', 'is not', null).where('incidents.recovered_at', 'is not', null);
@@ -85,9 +94,74 @@ export async function listQueue(db: Kysely<Database>, filter: QueueFilter): Prom
     query = query.where(containsIgnoringCase('hosts.hostname', filter.host));
   }
   const rows = (await query.execute()).map((row) => ({ ...row, children: Number(row.children ?? 0) }));
-  return rows.sort(
-    (a, b) => b.priority - a.priority || nextDue(a) - nextDue(b) || Number(a.opened_at) - Number(b.opened_at),
-  );
+  const age = (a: QueueRow, b: QueueRow) => Number(a.opened_at) - Number(b.opened_at);
+  const due = (a: QueueRow, b: QueueRow) => {
+    const [x, y] = [nextDue(a), nextDue(b)];
+    return x === y ? 0 : x < y ? -1 : 1;
+  };
+  if (filter.sort === 'age') return rows.sort((a, b) => age(a, b) || b.priority - a.priority);
+  if (filter.sort === 'sla') return rows.sort((a, b) => due(a, b) || b.priority - a.priority || age(a, b));
+  return rows.sort((a, b) => b.priority - a.priority || due(a, b) || age(a, b));
+}
+
+/** The children folded under these parents, for the queue's expandable rows: one query. */
+export async function listChildrenOf(
+  db: Kysely<Database>,
+  parentIds: readonly string[],
+): Promise<Map<string, ChildRow[]>> {
+  const byParent = new Map<string, ChildRow[]>();
+  if (parentIds.length === 0) return byParent;
+  const rows = await childrenQuery(db)
+    .select('incidents.parent_id')
+    .where('incidents.parent_id', 'in', [...parentIds])
+    .execute();
+  for (const { parent_id, ...child } of rows) {
+    if (parent_id === null) continue;
+    byParent.set(parent_id, [...(byParent.get(parent_id) ?? []), child]);
+  }
+  return byParent;
+}
+
+/**
+ * Open escalated incidents, by level, that no enabled channel would page: nobody hears of them
+ * but whoever looks at the queue. Channels are few; their JSON lists are read here, not in SQL.
+ */
+export async function unpagedEscalations(
+  db: Kysely<Database>,
+  scope: ClientScope | undefined,
+): Promise<Array<{ level: SupportLevel; count: number }>> {
+  const channels = await db
+    .selectFrom('notification_channels')
+    .select(['levels', 'notice_kinds'])
+    .where('enabled', '=', 1)
+    .execute();
+  const paged = new Set<string>();
+  for (const channel of channels) {
+    const levels = jsonList(channel.levels);
+    if (jsonList(channel.notice_kinds).includes('escalated')) for (const l of levels) paged.add(l);
+  }
+  let query = db
+    .selectFrom('incidents')
+    .select(['incidents.level'])
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('incidents.open_key', 'is not', null)
+    .where('incidents.escalated_at', 'is not', null)
+    .where('incidents.parent_id', 'is', null)
+    .groupBy('incidents.level');
+  const scoped = scopeCondition(scope, 'incidents.client');
+  if (scoped) query = query.where(scoped);
+  return (await query.execute())
+    .filter((row) => !paged.has(row.level))
+    .map((row) => ({ level: row.level, count: Number(row.n) }));
+}
+
+function jsonList(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** A fingerprint of the incidents table that moves whenever an incident is opened or changed. */
@@ -99,26 +173,49 @@ export async function incidentsVersion(db: Kysely<Database>): Promise<number> {
   return Number(row?.latest ?? 0);
 }
 
-/** A parent's children for its page: each with its host's name, oldest first. */
-export async function listChildrenWithHost(
-  db: Kysely<Database>,
-  parentId: string,
-): Promise<
-  Array<Pick<IncidentRow, 'id' | 'title' | 'state' | 'priority' | 'level'> & { hostname: string | null }>
-> {
+/** A child as its parent's page and the queue's folded row list it. */
+export type ChildRow = Pick<
+  IncidentRow,
+  | 'id'
+  | 'title'
+  | 'title_code'
+  | 'title_params'
+  | 'state'
+  | 'priority'
+  | 'level'
+  | 'recovered_at'
+  | 'open_key'
+> & { hostname: string | null };
+
+function childrenQuery(db: Kysely<Database>) {
   return db
     .selectFrom('incidents')
     .leftJoin('hosts', 'hosts.id', 'incidents.host_id')
     .select([
       'incidents.id',
       'incidents.title',
+      'incidents.title_code',
+      'incidents.title_params',
       'incidents.state',
       'incidents.priority',
       'incidents.level',
+      'incidents.recovered_at',
+      'incidents.open_key',
       'hosts.hostname as hostname',
     ])
-    .where('incidents.parent_id', '=', parentId)
     .orderBy('incidents.opened_at')
-    .orderBy('incidents.id')
-    .execute();
+    .orderBy('incidents.id');
+}
+
+/** A parent's children for its page: each with its host's name, oldest first. */
+export async function listChildrenWithHost(db: Kysely<Database>, parentId: string): Promise<ChildRow[]> {
+  return childrenQuery(db).where('incidents.parent_id', '=', parentId).execute();
+}
+
+/** The parent an incident is folded under, for its page: a link with host and state. */
+export async function findParentWithHost(
+  db: Kysely<Database>,
+  parentId: string,
+): Promise<ChildRow | undefined> {
+  return childrenQuery(db).where('incidents.id', '=', parentId).executeTakeFirst();
 }

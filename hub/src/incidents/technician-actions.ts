@@ -49,12 +49,21 @@ export async function applyTechnicianAction(
   if (!row) return { ok: false, code: 'NOT_FOUND', message: 'No such incident' };
   const outcome = decideAction(incidentFacts(row), action);
   if (!outcome.ok) return outcome;
-  const { patch } = outcome;
+  // PagerDuty's model: whoever acknowledges an unassigned ticket owns it (API and console alike).
+  // A reopened ticket is nobody's until someone acknowledges it again (and is paged until
+  // then): since acknowledging assigns, a kept assignee would silence nearly every reopening.
+  const patch =
+    action.kind === 'acknowledge' && row.assignee === null
+      ? { ...outcome.patch, assignee: by.user }
+      : outcome.patch.reopen
+        ? { ...outcome.patch, state: 'new' as const }
+        : outcome.patch;
   const actor = `user:${by.user}`;
   const now = by.now;
   const detail = {
     ...(action.text ? { text: action.text } : {}),
     ...(action.kind === 'assign' ? { assignee: action.assignee } : {}),
+    ...(action.kind === 'acknowledge' && patch.assignee ? { assignee: patch.assignee } : {}),
     ...(patch.level ? { level: { from: row.level, to: patch.level } } : {}),
   };
 
@@ -87,9 +96,9 @@ export async function applyTechnicianAction(
         : {}),
       ...(patch.reopen
         ? {
-            // Reopened unassigned: nobody owns it any more, so the time to own and the paging
-            // start again (an assignee keeps it: it goes straight back to in progress).
-            ...(patch.state === 'new' ? { acknowledged_at: null } : {}),
+            // Reopened: nobody holds it now, so the time to own and the paging start again.
+            acknowledged_at: null,
+            assignee: null,
             open_key: row.dedup_key,
             resolved_at: null,
             resolution: null,

@@ -1,6 +1,7 @@
 import { ADMIN_EN } from './admin-en.js';
 import { AUDIT_EN } from './audit-en.js';
 import type { MessageKey } from './fr.js';
+import { QUEUE_EN } from './queue-en.js';
 import { REMEDIATION_EN } from './remediation-en.js';
 
 /** The console's strings in English; same keys as French. */
@@ -8,6 +9,7 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   ...ADMIN_EN,
   ...AUDIT_EN,
   ...REMEDIATION_EN,
+  ...QUEUE_EN,
   appName: 'Vigie',
   skipToContent: 'Skip to content',
   navMain: 'Main navigation',

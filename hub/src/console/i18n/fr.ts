@@ -1,5 +1,7 @@
+// long-file: one string table (keys shared with en.ts); areas with many strings have their own files.
 import { ADMIN_FR } from './admin-fr.js';
 import { AUDIT_FR } from './audit-fr.js';
+import { QUEUE_FR } from './queue-fr.js';
 import { REMEDIATION_FR } from './remediation-fr.js';
 
 /**
@@ -10,6 +12,7 @@ export const FR = {
   ...ADMIN_FR,
   ...AUDIT_FR,
   ...REMEDIATION_FR,
+  ...QUEUE_FR,
   appName: 'Vigie',
   skipToContent: 'Aller au contenu',
   navMain: 'Navigation principale',

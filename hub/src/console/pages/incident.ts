@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { scopeAllows } from '../../db/client-scope.js';
 import { TECHNICIAN_ACTIONS, type TechnicianAction } from '../../incidents/engine/actions.js';
 import { incidentProcesses } from '../../incidents/processes-store.js';
-import { listChildrenWithHost } from '../../incidents/queue-store.js';
+import { findParentWithHost, listChildrenWithHost } from '../../incidents/queue-store.js';
 import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
 import { applyTechnicianAction } from '../../incidents/technician-actions.js';
 import { INTERNAL_ID } from '../../incidents/text/codes.js';
@@ -20,10 +20,20 @@ import { findProblem } from '../../repositories/problems.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
 import { allow, TECHNICIANS } from '../security/guards.js';
 import { optionalText } from '../views/fields.js';
-import { duration, priorityBadge, recoveredNote, slaBadge, stateLabel } from '../views/format.js';
+import { durationIn, priorityBadge, recoveredNote, slaBadge, stateLabel } from '../views/format.js';
+import { inventoryChangeList } from '../views/inventory-change.js';
 import { messagePage, page } from '../views/layout.js';
 import { chart, seriesForCheck } from './charts.js';
-import { actions, childrenSection, processesSection, timeline } from './incident-parts.js';
+import { newIncidentRoutes } from './incident-new.js';
+import {
+  actions,
+  childrenSection,
+  followUps,
+  parentLine,
+  processesSection,
+  refusalText,
+  timeline,
+} from './incident-parts.js';
 
 /** Metrics shown around a fault: this long before it started, and after it ended. */
 const CONTEXT_MS = 30 * 60_000;
@@ -34,6 +44,8 @@ const actionForm = z.object({ text: optionalText(10_000), assignee: optionalText
 export function incidentRoutes(deps: ConsoleDeps) {
   const app = new Hono<ConsoleEnv>();
   const runtime = deps.incidents;
+  // Before `/:id`: `new` is not an incident id.
+  app.route('/new', newIncidentRoutes(deps));
 
   app.get('/:id', async (c) => {
     const t = c.var.t;
@@ -70,26 +82,29 @@ export function incidentRoutes(deps: ConsoleDeps) {
     const since = Number(incident.first_occurrence_at);
     const refused = c.req.query('refused');
     const children = await listChildrenWithHost(deps.db, incident.id);
+    const parent = incident.parent_id ? await findParentWithHost(deps.db, incident.parent_id) : undefined;
     const title = incidentTitle(incident, t.lang);
 
     const body = html`
-      ${refused ? html`<p role="alert" class="error">${t('actionRefused', { reason: refused.slice(0, 200) })}</p>` : ''}
+      ${refused ? html`<p role="alert" class="error">${t('actionRefused', { reason: refusalText(t, refused) })}</p>` : ''}
       <dl class="facts">
         <dt>${t('incidentWhat')}</dt><dd>${checkLabel(wordsOf(t.lang), incident.check)}${incident.resource && !INTERNAL_ID.test(incident.resource) ? ` ${incident.resource}` : ''}
           ${openedDetail.value !== undefined && openedDetail.value !== null ? html`<br />${t('incidentValue', { value: formatValue(wordsOf(t.lang), incident.check, openedDetail.value), threshold: openedDetail.threshold === null || openedDetail.threshold === undefined ? '—' : formatValue(wordsOf(t.lang), incident.check, openedDetail.threshold) })}` : ''}</dd>
         <dt>${t('incidentWhere')}</dt><dd>${host ? html`<a href="${BASE}/hosts/${encodeURIComponent(host.id)}">${host.hostname}</a>` : '—'} · ${incident.client} / ${incident.site}</dd>
-        <dt>${t('incidentSince')}</dt><dd><time datetime="${new Date(since).toISOString()}">${t.dateTime(since)}</time> (${duration(now - since)})</dd>
+        <dt>${t('incidentSince')}</dt><dd><time datetime="${new Date(since).toISOString()}">${t.dateTime(since)}</time> (${durationIn(t, now - since)})</dd>
         <dt>${t('priority')}</dt><dd>${priorityBadge(t, incident.priority)} — ${t('incidentPriorityReason', { urgency: incident.urgency, impact: incident.impact })}</dd>
         <dt>${t('level')}</dt><dd>${incident.level}</dd>
         <dt>${t('state')}</dt><dd data-state="${incident.state}">${stateLabel(t, incident.state)}${incident.flapping ? html` · <strong>${t('incidentFlapping')}</strong>` : ''}${incident.recovered_at !== null && incident.open_key !== null ? html` · ${recoveredNote(t, incident)}` : ''}</dd>
         <dt>${t('colAssignee')}</dt><dd>${incident.assignee ?? '—'}</dd>
         <dt>${t('incidentOccurrences')}</dt><dd>${incident.occurrences}</dd>
-        <dt>${t('slaOwn')}</dt><dd>${slaBadge(t, sla.own)}</dd>
-        <dt>${t('slaResolve')}</dt><dd>${slaBadge(t, sla.resolve)}</dd>
+        <dt>${t('slaOwn')}</dt><dd>${slaBadge(t, sla.own, now)}</dd>
+        <dt>${t('slaResolve')}</dt><dd>${slaBadge(t, sla.resolve, now)}</dd>
         <dt>${t('problem')}</dt><dd>${problem ? `${t('problemRecurring', { title: title })} (${problem.incident_count})` : t('none')}</dd>
       </dl>
-      ${childrenSection(t, children)}
       ${TECHNICIANS.includes(c.var.user?.role ?? 'readonly') || c.var.user?.role === 'admin' ? actions(c, incident) : ''}
+      ${parentLine(t, parent)}
+      ${childrenSection(t, children)}
+      ${followUps(t, events)}
       ${
         host
           ? html`<section aria-labelledby="metrics-title"><h2 id="metrics-title">${t('metricsAround')}</h2>
@@ -100,11 +115,7 @@ export function incidentRoutes(deps: ConsoleDeps) {
       <section aria-labelledby="timeline-title"><h2 id="timeline-title">${t('timeline')}</h2>
         <ol class="timeline" data-live-fragment="timeline" aria-live="polite">${timeline(t, events, incident.check)}</ol></section>
       <section aria-labelledby="changes-title"><h2 id="changes-title">${t('recentChanges')}</h2>
-        ${
-          changes.length
-            ? html`<ul>${changes.map((ch) => html`<li><time>${t.dateTime(Number(ch.at))}</time> ${ch.kind} ${ch.field}: ${ch.old_value ?? '∅'} → ${ch.new_value ?? '∅'}</li>`)}</ul>`
-            : html`<p>${t('noChanges')}</p>`
-        }</section>
+        ${inventoryChangeList(t, changes)}</section>
       <section aria-labelledby="kb-title"><h2 id="kb-title">${t('kbArticle')}</h2>
         ${
           article

@@ -16,7 +16,7 @@ import {
   ticketsAvoidedByN0,
 } from '../report/service-report.js';
 import { optionalText, queryOf } from '../views/fields.js';
-import { duration } from '../views/format.js';
+import { durationIn } from '../views/format.js';
 import { type Html, page } from '../views/layout.js';
 
 const DAY_MS = 86_400_000;
@@ -112,7 +112,7 @@ export function reportRoutes(deps: ConsoleDeps) {
       from: isoDay(from),
       to: isoDay(to),
     });
-    const span = (ms: number | null) => (ms === null ? '—' : duration(ms));
+    const span = (ms: number | null) => (ms === null ? '—' : durationIn(t, ms));
     const pct = (v: number | null) => (v === null ? '—' : `${v} %`);
     return c.html(
       page(

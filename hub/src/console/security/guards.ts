@@ -5,7 +5,7 @@ import { ALL_CLIENTS } from '../../db/client-scope.js';
 import type { UserRole } from '../../db/tables/users.js';
 import { loadClientScope } from '../../tenancy/load-scope.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
-import { isLang, LANG_COOKIE, translator } from '../i18n/i18n.js';
+import { isLang, LANG_COOKIE, TZ_COOKIE, translator, validTimeZone } from '../i18n/i18n.js';
 import { messagePage } from '../views/layout.js';
 import { findSession, type SessionLimits } from './sessions.js';
 
@@ -39,7 +39,18 @@ export function loadContext(deps: ConsoleDeps, limits: SessionLimits): Middlewar
       });
     }
     const lang = isLang(asked) ? asked : (getCookie(c, LANG_COOKIE) ?? 'fr');
-    c.set('t', translator(isLang(lang) ? lang : 'fr'));
+    // The reader's zone: ?tz= (the preferences form) is remembered; otherwise the cookie console.js
+    // set from the browser's zone; otherwise the hub's own zone.
+    const zone = validTimeZone(c.req.query('tz'));
+    if (zone) {
+      setCookie(c, TZ_COOKIE, zone, {
+        path: BASE,
+        sameSite: 'Strict',
+        secure: isTls(c),
+        maxAge: 31_536_000,
+      });
+    }
+    c.set('t', translator(isLang(lang) ? lang : 'fr', zone ?? validTimeZone(getCookie(c, TZ_COOKIE))));
     const token = getCookie(c, SESSION_COOKIE);
     const user =
       token && token.length <= 128 ? await findSession(deps.db, token, deps.clock(), limits) : undefined;

@@ -24,7 +24,23 @@
           const url = new URL(window.location.href);
           url.searchParams.set('fragment', part.getAttribute('data-live-fragment'));
           const res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'text/html' } });
-          if (res.ok) part.innerHTML = await res.text();
+          if (!res.ok) continue;
+          // A refresh must not undo what the reader is doing: ticked tickets, unfolded groups.
+          const ticked = new Set(
+            [...part.querySelectorAll('input[type=checkbox]:checked')].map((i) => i.value),
+          );
+          const unfolded = new Set(
+            [...part.querySelectorAll('details[open]')].map((d) =>
+              d.closest('[data-incident]')?.getAttribute('data-incident'),
+            ),
+          );
+          part.innerHTML = await res.text();
+          for (const box of part.querySelectorAll('input[type=checkbox]'))
+            box.checked = ticked.has(box.value);
+          for (const details of part.querySelectorAll('details')) {
+            if (unfolded.has(details.closest('[data-incident]')?.getAttribute('data-incident')))
+              details.open = true;
+          }
         }
         document.body.setAttribute('data-live-updated', String(Date.now()));
       } finally {
@@ -132,16 +148,47 @@
     for (const el of document.querySelectorAll('[data-chart]')) void drawChart(el);
   }
 
-  // Copy buttons next to install commands.
+  // Copy buttons next to install commands (their icon is drawn by the stylesheet).
   function startCopy() {
     for (const button of document.querySelectorAll('[data-copy]')) {
-      button.addEventListener('click', () => {
+      button.addEventListener('click', async () => {
         const target = document.getElementById(button.getAttribute('data-copy'));
-        if (target && navigator.clipboard) void navigator.clipboard.writeText(target.textContent);
+        if (!target || !navigator.clipboard) return;
+        await navigator.clipboard.writeText(target.textContent);
+        button.setAttribute('data-copied', '');
+        setTimeout(() => button.removeAttribute('data-copied'), 2000);
       });
     }
   }
 
+  // The reader's time zone, sent once: the hub renders dates in it from the next page on. A zone
+  // chosen in the preferences is already in the cookie and wins. Reload once so this page agrees.
+  function sendTimeZone() {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone || /(?:^|; )vigie_tz=/.test(document.cookie)) return;
+    document.cookie = `vigie_tz=${encodeURIComponent(zone)}; path=${BASE}; max-age=31536000; SameSite=Strict`;
+    const shown = document.body.getAttribute('data-time-zone') || '';
+    // Only a page that shows times is worth reloading (not the sign-in form being typed into).
+    const showsTimes = document.querySelector('main time') !== null;
+    if (
+      shown !== zone &&
+      showsTimes &&
+      /(?:^|; )vigie_tz=/.test(document.cookie) &&
+      !sessionStorage.getItem('vigie-tz-sent')
+    ) {
+      sessionStorage.setItem('vigie-tz-sent', '1');
+      window.location.reload();
+    }
+  }
+
+  // On a phone the menu (admin pages, preferences, sign-out, language) starts folded.
+  function foldMenuOnPhone() {
+    const menu = document.querySelector('[data-menu]');
+    if (menu && window.matchMedia('(max-width: 700px)').matches) menu.open = false;
+  }
+
+  sendTimeZone();
+  foldMenuOnPhone();
   startLive();
   startCharts();
   startCopy();

@@ -4,6 +4,7 @@ import { ApiError } from '../../api/api-error.js';
 import type { ConsoleEnv } from '../env.js';
 import { isMessageKey } from '../i18n/fr.js';
 import type { Html } from './layout.js';
+import { pathText, reasonText } from './refusal-text.js';
 
 /**
  * What an admin form shows when the API's own validation refused it: a headline in the page's
@@ -19,11 +20,19 @@ export function actionError(c: Context<ConsoleEnv>, error: unknown): Html {
     ? error.details.flatMap((d: unknown) => {
         if (typeof d !== 'object' || d === null) return [];
         const { path, message, layer, kind } = d as Record<string, unknown>;
-        const where = [layer, kind, path].filter((x) => typeof x === 'string' && x !== '').join(' ');
-        return [`${where ? `${where} : ` : ''}${String(message ?? '')}`];
+        // In words first (field and reason in the page's language), the raw path after it in
+        // brackets for whoever edits the layer's JSON.
+        const where = [layer, kind].filter((x) => typeof x === 'string' && x !== '').join(' ');
+        const field = typeof path === 'string' && path !== '' ? `${pathText(t, path)} [${path}]` : '';
+        const head = [where, field].filter((x) => x !== '').join(' · ');
+        return [`${head ? `${head} : ` : ''}${reasonText(t, String(message ?? ''))}`];
       })
     : [];
-  const detail = details.length ? details : error.code === 'VALIDATION_FAILED' ? [] : [error.message];
+  const detail = details.length
+    ? details
+    : error.code === 'VALIDATION_FAILED'
+      ? []
+      : [reasonText(t, error.message)];
   return html`<div role="alert" class="error"><p><strong>${headline}</strong></p>${
     detail.length ? html`<ul>${detail.slice(0, 20).map((d) => html`<li>${d}</li>`)}</ul>` : ''
   }</div>`;

@@ -1,6 +1,8 @@
 import type { IncidentState, Priority } from '@vigie/shared';
 import { html } from 'hono/html';
 import type { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
+import { formatDuration, formatNumber } from '../../incidents/text/format.js';
+import { wordsOf } from '../../incidents/text/render.js';
 import type { Translate } from '../i18n/i18n.js';
 import type { Html } from './layout.js';
 
@@ -23,6 +25,20 @@ export function duration(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours} h ${minutes % 60} min`;
   return `${Math.floor(hours / 24)} j ${hours % 24} h`;
+}
+
+/** A duration in the reader's language (`2 j 4 h` in French, `2 d 4 h` in English). */
+export function durationIn(t: Translate, ms: number): string {
+  return formatDuration(wordsOf(t.lang), ms);
+}
+
+/** A byte count a person reads: `23,5 Gio` (fr), `23.5 GiB` (en). */
+export function bytesIn(t: Translate, n: number): string {
+  const words = wordsOf(t.lang);
+  if (n >= 2 ** 30) return `${formatNumber(words, n / 2 ** 30)} ${t('unitGiB')}`;
+  if (n >= 2 ** 20) return `${formatNumber(words, n / 2 ** 20)} ${t('unitMiB')}`;
+  if (n >= 2 ** 10) return `${formatNumber(words, n / 2 ** 10)} ${t('unitKiB')}`;
+  return `${formatNumber(words, n)} ${t('unitBytes')}`;
 }
 
 export function priorityBadge(t: Translate, priority: Priority): Html {
@@ -53,13 +69,24 @@ export function currentClock(sla: SlaView): Clock | null {
   return sla.resolve ?? sla.own;
 }
 
-/** The SLA clock as a meter with its state in words (colour is never the only signal). */
-export function slaBadge(t: Translate, clock: Clock | null): Html {
+/** When the clock runs out and how long is left (or how late it is), in the reader's zone. */
+function slaDueText(t: Translate, clock: Clock, now: number): string {
+  const at = Math.abs(clock.dueAt - now) < 86_400_000 ? t.time(clock.dueAt) : t.dateTime(clock.dueAt);
+  if (clock.status === 'met' || clock.status === 'stopped' || clock.status === 'paused')
+    return t('slaStoppedAt', { at });
+  return clock.dueAt >= now
+    ? t('slaDueIn', { at, left: durationIn(t, clock.dueAt - now) })
+    : t('slaOverdue', { at, over: durationIn(t, now - clock.dueAt) });
+}
+
+/** The SLA clock as a meter with its state, due time and time left in words (colour is never the only signal). */
+export function slaBadge(t: Translate, clock: Clock | null, now: number): Html {
   if (!clock) return html`<span class="sla sla-none">${t('slaNone')}</span>`;
   const pct = Math.min(100, Math.max(0, clock.elapsedPct));
   return html`<span class="sla sla-${clock.status}" title="${t('slaDue', { at: t.dateTime(clock.dueAt) })}">
     <meter min="0" max="100" low="75" high="99" optimum="0" value="${pct}">${pct} %</meter>
-    <span>${Math.round(clock.elapsedPct)} % · ${t(SLA_LABEL[clock.status])}</span></span>`;
+    <span>${Math.round(clock.elapsedPct)} % · ${t(SLA_LABEL[clock.status])}</span>
+    <small class="sla-due" data-due-at="${clock.dueAt}">${slaDueText(t, clock, now)}</small></span>`;
 }
 
 export function pct(value: number | null): string {

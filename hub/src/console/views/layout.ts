@@ -3,6 +3,9 @@ import { html } from 'hono/html';
 import { BASE, type ConsoleEnv } from '../env.js';
 import type { Lang } from '../i18n/i18n.js';
 
+/** The zone dates are written in when the reader has none: the hub's own. */
+const HUB_TIME_ZONE = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+
 /** A fragment of escaped HTML: every `${value}` in `html` is escaped unless it is itself a fragment. */
 export type Html = ReturnType<typeof html>;
 
@@ -39,22 +42,39 @@ function nav(c: Context<ConsoleEnv>): Html {
           ${link(`${BASE}/admin/report`, t('navReport'))}
           ${link(`${BASE}/admin/audit`, t('navAudit'))}</li>`
       : '';
+  // Queues and fleet stay in sight (an N3 on call opens the console for them); the rest folds
+  // into a menu that console.js closes on a phone and that stays open on a desktop.
   return html`<nav aria-label="${t('navMain')}">
     <ul>
-      <li>${t('navQueues')} :
+      <li class="queues"><span class="nav-label">${t('navQueues')} :</span>
         ${link(`${BASE}/queue/N1`, t('queueN1'))}
         ${link(`${BASE}/queue/N2`, t('queueN2'))}
         ${link(`${BASE}/queue/N3`, t('queueN3'))}
         ${link(`${BASE}/queue/mine`, t('queueMine'))}</li>
       <li>${link(`${BASE}/hosts`, t('navFleet'))}</li>
-      ${admin}
     </ul>
-    <form method="post" action="${BASE}/sign-out" class="sign-out">
-      ${csrfField(c)}
-      <span>${t('signedInAs')} <strong>${user.name}</strong> (${t(`role_${user.role}`)})</span>
-      <button type="submit">${t('signOut')}</button>
-    </form>
-  </nav>`;
+  </nav>
+  <details class="menu" open data-menu>
+    <summary>${t('navMenu')}</summary>
+    <div class="menu-body">
+      ${admin ? html`<nav aria-label="${t('navAdmin')}"><ul class="admin-links">${admin}</ul></nav>` : ''}
+      <p>${link(`${BASE}/preferences`, t('navPreferences'))}</p>
+      <form method="post" action="${BASE}/sign-out" class="sign-out">
+        ${csrfField(c)}
+        <span>${t('signedInAs')} <strong>${user.name}</strong> (${t(`role_${user.role}`)})</span>
+        <button type="submit">${t('signOut')}</button>
+      </form>
+      ${langLinks(c)}
+    </div>
+  </details>`;
+}
+
+function langLinks(c: Context<ConsoleEnv>): Html {
+  const t = c.var.t;
+  return html`<p class="lang">${t('language')} :
+    <a href="${langHref(c, 'fr')}" lang="fr" hreflang="fr"${t.lang === 'fr' ? html` aria-current="true"` : ''}>${t('langFr')}</a>
+    <a href="${langHref(c, 'en')}" lang="en" hreflang="en"${t.lang === 'en' ? html` aria-current="true"` : ''}>${t('langEn')}</a>
+  </p>`;
 }
 
 /** A whole page: header with navigation and language switch, then `body` in <main>. */
@@ -72,15 +92,11 @@ export function page(c: Context<ConsoleEnv>, title: string, body: Html | string)
 <script src="${BASE}/static/uplot.js" defer></script>
 <script src="${BASE}/static/console.js" defer></script>
 </head>
-<body>
+<body data-time-zone="${t.timeZone ?? HUB_TIME_ZONE}">
 <a class="skip" href="#main">${t('skipToContent')}</a>
 <header>
   <a class="brand" href="${BASE}">${t('appName')}</a>
-  ${nav(c)}
-  <p class="lang">${t('language')} :
-    <a href="${langHref(c, 'fr')}" lang="fr" hreflang="fr"${t.lang === 'fr' ? html` aria-current="true"` : ''}>${t('langFr')}</a>
-    <a href="${langHref(c, 'en')}" lang="en" hreflang="en"${t.lang === 'en' ? html` aria-current="true"` : ''}>${t('langEn')}</a>
-  </p>
+  ${c.var.user ? nav(c) : langLinks(c)}
 </header>
 <main id="main" tabindex="-1">
 <h1>${title}</h1>

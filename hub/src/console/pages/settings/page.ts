@@ -10,7 +10,7 @@ import { listPolicies } from '../../../repositories/escalation-policies.js';
 import { listEnabledWindows } from '../../../repositories/maintenance-windows.js';
 import type { ConsoleDeps, ConsoleEnv } from '../../env.js';
 import type { Translate } from '../../i18n/i18n.js';
-import { duration } from '../../views/format.js';
+import { durationIn } from '../../views/format.js';
 import { csrfField, type Html, page } from '../../views/layout.js';
 import { SETTINGS } from './form.js';
 import { type StepsText, stepsToText } from './steps-text.js';
@@ -68,7 +68,7 @@ function windowsSection({ c, t, v, post }: Parts, windows: readonly WindowView[]
             (
               w,
             ) => html`<tr><td>${w.scope}</td><td>${w.target}</td><td><code>${w.cron}</code> (${w.timezone})</td>
-              <td>${duration(w.durationMinutes * 60_000)}</td><td>${w.reason}</td>
+              <td>${durationIn(t, w.durationMinutes * 60_000)}</td><td>${w.reason}</td>
               <td>${w.activeUntil === null ? '' : t('maintenanceRunning', { at: t.dateTime(w.activeUntil) })}</td>
               <td>${post(`${SETTINGS}/windows/${encodeURIComponent(w.id)}/remove`, t('maintenanceRemove'))}</td></tr>`,
           )}</tbody></table>`

@@ -9,6 +9,7 @@ import { createAgentRates } from './agent-rate-limit.js';
 import { type AgentSession, createAgentSession } from './agent-session.js';
 import {
   createHandshakeAdmission,
+  createHelloBacklog,
   HANDSHAKE_LIMIT_DEFAULTS,
   type HandshakeLimits,
   type HandshakeTicket,
@@ -73,7 +74,10 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
   const rates = createAgentRates(options.limits ?? SESSION_LIMIT_DEFAULTS, deps.clock);
   // Handshakes in progress by client address: a peer opening sockets without saying hello must
   // not pin the hub's memory and database until the hello deadline of each, nor lock agents out.
-  const admission = createHandshakeAdmission(options.handshakes ?? HANDSHAKE_LIMIT_DEFAULTS);
+  const admission = createHandshakeAdmission(
+    options.handshakes ?? HANDSHAKE_LIMIT_DEFAULTS,
+    createHelloBacklog(deps.clock),
+  );
   const rotationSweep = setInterval(() => {
     for (const live of sessions.all()) void live.rotate();
   }, rotationSweepMs(rotation));
@@ -156,6 +160,8 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
   return {
     wss,
     routes,
+    /** When the hub last could not keep up with agents' hellos (0023). */
+    behindAt: admission.behindAt,
     /** Stop the heartbeat, tell every agent the hub is restarting, wait for stores in flight. */
     async close(): Promise<void> {
       clearInterval(heartbeat);

@@ -67,7 +67,7 @@ describe('a storm ticket is graded by its children', () => {
     const before = storm.priority;
     const server = await addHost(deps.db, { role: 'server', tags: ['production'] });
     const child = (await sendCheck(deps, runtime, server, 'service.down', 'critical', 'spooler')).incidentId;
-    expect(await findIncident(deps.db, child)).toMatchObject({
+    expect(await findIncident(deps.db, child ?? '')).toMatchObject({
       parent_id: storm.id,
       priority: 5,
       level: 'N3',

@@ -182,7 +182,36 @@ export interface IncidentFilter {
   recovering?: boolean | undefined;
   /** The clients the caller may see (absent: every client). */
   scope?: ClientScope | undefined;
+  /**
+   * Leave out children folded under their parent (0026): a child whose parent is open, or a
+   * child no longer open whose parent is not either (the parent's row stands for both). A child
+   * still open under a parent that is not is a row of its own.
+   */
+  folded?: boolean | undefined;
+  /** Only the children of this parent. */
+  parentId?: string | undefined;
   limit: number;
+}
+
+/** The ids of each given parent's children, oldest first. */
+export async function listChildIds(
+  db: Kysely<Database>,
+  parentIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const byParent = new Map<string, string[]>();
+  for (let i = 0; i < parentIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('incidents')
+      .select(['id', 'parent_id'])
+      .where('parent_id', 'in', parentIds.slice(i, i + 500))
+      .orderBy('opened_at')
+      .orderBy('id')
+      .execute();
+    for (const row of rows)
+      if (row.parent_id !== null)
+        byParent.set(row.parent_id, [...(byParent.get(row.parent_id) ?? []), row.id]);
+  }
+  return byParent;
 }
 
 /** Incidents for the queues: highest priority first, then oldest first. */
@@ -202,6 +231,18 @@ export async function listIncidents(db: Kysely<Database>, filter: IncidentFilter
   if (filter.open === true) query = query.where('open_key', 'is not', null);
   if (filter.recovering === true)
     query = query.where('open_key', 'is not', null).where('recovered_at', 'is not', null);
+  if (filter.parentId !== undefined) query = query.where('parent_id', '=', filter.parentId);
+  if (filter.folded === true)
+    query = query.where(({ eb, not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('incidents as parent')
+            .select('parent.id')
+            .whereRef('parent.id', '=', 'incidents.parent_id')
+            .where((p) => p.or([p('parent.open_key', 'is not', null), eb('incidents.open_key', 'is', null)])),
+        ),
+      ),
+    );
   const condition = scopeCondition(filter.scope, 'incidents.client');
   if (condition) query = query.where(condition);
   return query.execute();

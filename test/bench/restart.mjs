@@ -144,7 +144,8 @@ export async function measureHubRestart(ctx, opts) {
     r
       .prepare(`select id from incidents where "check" = 'host.silent' and host_id = ? and opened_at >= ?`)
       .get(hostId, killedAt);
-  const deadDeadline = Date.now() + 120_000;
+  // At the latest the hub's re-admission hold ends (5 min after it listens), then the grace runs.
+  const deadDeadline = second.listeningAt + (300 + STOCK.graceSec + 3 * STOCK.sweepSec + 30) * 1000;
   let deadIds = [];
   for (;;) {
     const r = reader();

@@ -10,9 +10,11 @@ import { type AgentSession, createAgentSession } from './agent-session.js';
 import {
   createHandshakeAdmission,
   createHelloBacklog,
+  createHelloGate,
   HANDSHAKE_LIMIT_DEFAULTS,
   type HandshakeLimits,
   type HandshakeTicket,
+  HELLOS_AT_ONCE,
 } from './handshake-admission.js';
 import { offerHelloNonces } from './hello-nonce.js';
 import type { LiveSessions } from './live-sessions.js';
@@ -78,6 +80,8 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
     options.handshakes ?? HANDSHAKE_LIMIT_DEFAULTS,
     createHelloBacklog(deps.clock),
   );
+  // Hellos are checked a few at a time, in order: a hub slower than the fleet still lets some in.
+  const helloGate = createHelloGate(HELLOS_AT_ONCE);
   const rotationSweep = setInterval(() => {
     for (const live of sessions.all()) void live.rotate();
   }, rotationSweepMs(rotation));
@@ -139,6 +143,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
             rates,
             rotation,
             onHandshakeDone: admitted.ticket.release,
+            helloGate,
           });
           sessionOf.set(raw, session);
           open.add(session);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHandshakeAdmission, createHelloBacklog } from './handshake-admission.js';
+import { createHandshakeAdmission, createHelloBacklog, createHelloGate } from './handshake-admission.js';
 
 const backlog = () => createHelloBacklog(() => 0);
 
@@ -115,5 +115,39 @@ describe('hello backlog: whether the hub keeps up with hellos (0023)', () => {
     expect(admission.admit('10.0.0.3', () => {}).ok).toBe(true); // sheds the oldest silent one
     now += 60_000;
     expect(admission.behindAt()).toBeUndefined();
+  });
+});
+
+describe('hello gate: hellos checked a few at a time, in order', () => {
+  it('lets `atOnce` hellos in, queues the rest in arrival order, and passes each slot on', async () => {
+    const gate = createHelloGate(2);
+    const order: string[] = [];
+    const first = await gate.enter();
+    const second = await gate.enter();
+    const third = gate.enter().then((leave) => {
+      order.push('third');
+      return leave;
+    });
+    const fourth = gate.enter().then((leave) => {
+      order.push('fourth');
+      return leave;
+    });
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    expect(gate.waiting()).toBe(2);
+    first();
+    first(); // a second call gives nothing back twice
+    const leaveThird = await third;
+    expect(order).toEqual(['third']);
+    expect(gate.waiting()).toBe(1);
+    second();
+    const leaveFourth = await fourth;
+    expect(order).toEqual(['third', 'fourth']);
+    leaveThird();
+    leaveFourth();
+    // Both slots free again: two enter at once.
+    await gate.enter();
+    await gate.enter();
+    expect(gate.waiting()).toBe(0);
   });
 });

@@ -19,6 +19,7 @@ import * as silenceBaseline from './2026-12-08-silence-baseline.js';
 import * as hostClockSkew from './2026-12-09-host-clock-skew.js';
 import * as helloKeys from './2026-12-10-hello-keys.js';
 import * as incidentTextCodes from './2026-12-11-incident-text-codes.js';
+import * as trustProblemText from './2026-12-12-trust-problem-text.js';
 
 /**
  * Every migration, by name; names sort in the order they apply (ISO date prefix). Listed in code
@@ -45,4 +46,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-09-host-clock-skew': hostClockSkew,
   '2026-12-10-hello-keys': helloKeys,
   '2026-12-11-incident-text-codes': incidentTextCodes,
+  '2026-12-12-trust-problem-text': trustProblemText,
 };

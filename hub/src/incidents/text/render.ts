@@ -109,3 +109,16 @@ export function incidentTitle(
 export function englishTitle(text: IncidentText): string {
   return renderIncidentText(text.code, text.params, 'en');
 }
+
+/**
+ * What a stored problem is called in a language: "Recurring: " around its incidents' title
+ * rendered from their code; problems from before codes show their stored (English) title.
+ */
+export function problemTitle(
+  row: { title: string; title_code?: string | null; title_params?: string | null },
+  locale: string,
+): string {
+  if (!isTitleCode(row.title_code)) return row.title;
+  const title = renderIncidentText(row.title_code, parseParams(row.title_params ?? null), locale);
+  return title === '' ? row.title : wordsOf(locale).recurring(title);
+}

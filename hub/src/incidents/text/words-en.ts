@@ -34,6 +34,7 @@ export const WORDS_EN: Words = {
   on: 'on',
   colon: ': ',
   storm: (label, client) => `Storm: ${label} on many hosts of ${client}`,
+  recurring: (title) => `Recurring: ${title}`,
   expiry: (d) =>
     d > 0
       ? `expires in ${d} ${plural(d, 'day', 'days')}`

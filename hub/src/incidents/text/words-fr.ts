@@ -34,6 +34,7 @@ export const WORDS_FR: Words = {
   on: 'sur',
   colon: ' : ',
   storm: (label, client) => `Tempête : ${label} sur de nombreuses machines de ${client}`,
+  recurring: (title) => `Récurrent : ${title}`,
   expiry: (d) =>
     d > 0
       ? `expire dans ${d} ${plural(d, 'jour', 'jours')}`

@@ -7,6 +7,8 @@ export interface Words {
   readonly on: string;
   readonly colon: string;
   readonly storm: (label: string, client: string) => string;
+  /** A problem's title around its incidents' title. */
+  readonly recurring: (title: string) => string;
   readonly expiry: (daysLeft: number) => string;
   readonly licence: string;
   readonly warranty: (hostname: string) => string;

@@ -109,7 +109,10 @@ export async function measureHubRestart(ctx, opts) {
     extra: ['--sites', String(Math.ceil(opts.agents / 20))],
   });
   // Enrolment comes first (about 2 min for 2 000 agents here), then the ramp.
-  await until(() => connected() >= opts.agents, 'every agent connected', rampSec * 1000 + 600_000);
+  // On a loaded machine a few agents may still be retrying: 98 % connected is a fleet to restart
+  // (the count is reported; one never heard is never judged silent, one heard then lost is counted).
+  await until(() => connected() >= opts.agents * 0.98, 'the fleet connected', rampSec * 1000 + 600_000);
+  const connectedBeforeKill = connected();
   await sleep(5000);
   const idleNoPingMs = await idleCpuMsPerSec(first.hub.child.pid);
 
@@ -208,6 +211,7 @@ export async function measureHubRestart(ctx, opts) {
     meanWelcomesPerSec: perSecond.length === 0 ? 0 : perSecond.reduce((a, b) => a + b, 0) / perSecond.length,
     welcomesPerSecond: perSecond,
     falsePages,
+    connectedBeforeKill,
     dead: deadIds.length,
     deadTicketed: truePages,
     noticesQueued: notices,

@@ -233,6 +233,8 @@ async function reopen(
     await notice(trx, runtime, reopened, 'reopened', {
       at: now,
       reason: `${signal.check} failed again within the reopen window: flapping`,
+      reasonCode: 'flapping',
+      reasonParams: { check: signal.check },
       hostname: signal.host?.hostname ?? null,
       n: await reopenEpoch(trx, row.id),
     });
@@ -269,6 +271,13 @@ async function raised(
   await notice(trx, runtime, after, 'priority_raised', {
     at: now,
     reason: `${reason}: priority ${before.priority} → ${grade.priority}, ${before.level} → ${grade.level}`,
+    reasonCode: 'severity-rose',
+    reasonParams: {
+      priorityFrom: before.priority,
+      priorityTo: grade.priority,
+      levelFrom: before.level,
+      levelTo: grade.level,
+    },
     hostname: await hostnameOf(trx, before.host_id),
     n: grade.priority,
   });

@@ -186,6 +186,8 @@ export async function openIncident(
     await notice(trx, runtime, row, 'opened', {
       at: now,
       reason: `${grade.severity} ${signal.check}, routed by "${grade.route}"`,
+      reasonCode: 'opened',
+      reasonParams: { severity: grade.severity, check: signal.check },
       hostname: signal.host?.hostname ?? null,
     });
     // Children are covered by their parent's notices and policy.
@@ -234,6 +236,8 @@ async function ensureStormParent(
   await notice(trx, runtime, row, 'opened', {
     at: now,
     reason: `more than ${runtime.settings.stormCap} ${signal.check} incidents within the storm period`,
+    reasonCode: 'storm',
+    reasonParams: { cap: runtime.settings.stormCap, check: signal.check },
     hostname: null,
   });
   await startEscalation(trx, runtime, row, now);

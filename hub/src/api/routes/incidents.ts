@@ -8,15 +8,10 @@ import { openByHand } from '../../incidents/open-by-hand.js';
 import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
 import { applyTechnicianAction } from '../../incidents/technician-actions.js';
 import { listCalendars } from '../../repositories/business-calendars.js';
+import { listChildIds } from '../../repositories/incident-children.js';
 import { listRuns } from '../../repositories/incident-escalations.js';
 import { listIncidentEvents } from '../../repositories/incident-events.js';
-import {
-  findIncident,
-  type IncidentRow,
-  listChildIds,
-  listChildren,
-  listIncidents,
-} from '../../repositories/incidents.js';
+import { findIncident, type IncidentRow, listChildren, listIncidents } from '../../repositories/incidents.js';
 import { findArticle } from '../../repositories/kb-articles.js';
 import { listSeries } from '../../repositories/samples.js';
 import { requestScope } from '../../tenancy/scope-middleware.js';

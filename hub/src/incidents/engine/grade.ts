@@ -6,7 +6,9 @@ const clamp = (n: number): Scale => Math.min(5, Math.max(1, Math.round(n))) as S
 
 /** Urgency from the signal's severity, raised for signals worse than their severity (host silent). */
 export function urgencyOf(settings: IncidentSettings, severity: Severity, check: string): Scale {
-  return clamp(settings.urgency[severity] + (severity === 'critical' ? (settings.urgencyBoost[check] ?? 0) : 0));
+  return clamp(
+    settings.urgency[severity] + (severity === 'critical' ? (settings.urgencyBoost[check] ?? 0) : 0),
+  );
 }
 
 /** Impact from the host's role and criticality tags: the first impact rule it matches. */

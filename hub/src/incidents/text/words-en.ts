@@ -53,6 +53,13 @@ export const WORDS_EN: Words = {
   production: 'production',
   clocks: { own: 'time to own', resolve: 'time to resolve' },
   resolution: { auto: 'resolved automatically', manual: 'resolved by hand' },
+  reasonCodes: {
+    opened: (severity, check) => `${severity}: ${check}`,
+    storm: (cap, check) => `more than ${cap} "${check}" incidents within the storm period`,
+    'raised-by-child': (priority, level) => `raised by a grouped incident: ${priority}, ${level}`,
+    flapping: (check) => `"${check}" failed again soon after it was resolved (flapping)`,
+    'severity-rose': (priority, level) => `severity rose: ${priority}, ${level}`,
+  },
   reasons: {
     recovered: 'recovered',
     'quiet period': 'recovered for the whole quiet period',

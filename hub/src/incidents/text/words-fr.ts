@@ -53,6 +53,13 @@ export const WORDS_FR: Words = {
   production: 'de production',
   clocks: { own: 'délai de prise en charge', resolve: 'délai de résolution' },
   resolution: { auto: 'résolu automatiquement', manual: 'résolu à la main' },
+  reasonCodes: {
+    opened: (severity, check) => `${severity} : ${check}`,
+    storm: (cap, check) => `plus de ${cap} incidents « ${check} » pendant la période de tempête`,
+    'raised-by-child': (priority, level) => `relevé par un incident rattaché : ${priority}, ${level}`,
+    flapping: (check) => `« ${check} » de nouveau en défaut peu après sa résolution (instable)`,
+    'severity-rose': (priority, level) => `gravité en hausse : ${priority}, ${level}`,
+  },
   reasons: {
     recovered: 'rétabli',
     'quiet period': 'rétabli depuis la période de calme',

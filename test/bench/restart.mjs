@@ -54,7 +54,8 @@ export async function measureHubRestart(ctx, opts) {
     const env = { ...ctx.hubEnv, VIGIE_NOTIFY_ALLOW: '127.0.0.1' };
     const hub = startCli(ctx.pin(0), ctx.hubBin, args, { env });
     ctx.children.push(hub.child);
-    const url = (await waitForLine(hub, /listening (\S+)/, 30_000))[1];
+    // A loaded machine may take a while to migrate and listen.
+    const url = (await waitForLine(hub, /listening (\S+)/, 120_000))[1];
     return { hub, url, listeningAt: Date.now() };
   };
   const reader = () => new Database(db, { readonly: true, fileMustExist: true });

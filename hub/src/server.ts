@@ -18,6 +18,7 @@ import { readTlsFiles } from './config/tls.js';
 import { migrateToLatest, openDatabase } from './db/connect.js';
 import { engineOf, redactDatabaseUrl } from './db/dialect.js';
 import { ensureSamplePartitions } from './db/sample-partitions.js';
+import { createReadmissionHold, READMISSION_HOLD_MAX_MS } from './incidents/jobs/readmission-hold.js';
 import { type IncidentSweeper, startIncidentSweeper } from './incidents/jobs/scheduler.js';
 import { createAgentSocket, HANDSHAKE_LIMIT_DEFAULTS } from './ingest/agent-socket.js';
 import { startLastHeardFlush } from './ingest/last-heard.js';
@@ -217,7 +218,15 @@ export async function startHub(
   runtime.log.info({ url, db: redactDatabaseUrl(config.db) }, 'hub listening');
   notifications.worker.start();
   // Nobody could hear the agents while this hub was down: their silence counts from now at least.
-  await baselineOnListen(db, deps.clock());
+  const listenedAt = deps.clock();
+  await baselineOnListen(db, listenedAt);
+  // While the hub re-admits its fleet slower than the agents come back, that wait is not silence.
+  const readmission = createReadmissionHold({
+    db,
+    listenedAt,
+    behindAt: agentSocket.behindAt,
+    maxMs: READMISSION_HOLD_MAX_MS,
+  });
   // Several instances on PostgreSQL: stale sockets closed, revocations heard (LISTEN/NOTIFY).
   if (dbClock)
     cluster = startCluster(deps, {
@@ -234,7 +243,10 @@ export async function startHub(
     intervalMs: (config.incidentSweepIntervalSec ?? SETTING_DEFAULTS.incidentSweepIntervalSec) * 1000,
     clock: deps.clock,
     log: runtime.log,
-    beforeSweep: lastHeard.flush,
+    beforeSweep: async () => {
+      await lastHeard.flush();
+      await readmission.apply();
+    },
   });
   // N0 episodes: the next attempt sent, a verification judged, a ticket paged (decision 0029).
   remediation = startRemediationTicker({

@@ -136,9 +136,24 @@ export function formatTable(r) {
     const h = r.restart;
     row(
       `hub kill -9, down ${h.settings.downSec} s, ${h.agents} simulated agents: false pages`,
-      `${h.falsePages} host/site.silent opened (each would page N3 or N1)`,
+      `${h.falsePages} host/site.silent opened for hosts that came back (each would page N3 or N1)`,
       '0',
     );
+    if (h.dead !== undefined)
+      row(
+        `hub kill -9: agents killed for good with it, ticketed by the restarted hub`,
+        `${h.deadTicketed}/${h.dead} host.silent opened`,
+        `${h.dead}/${h.dead}`,
+      );
+    if (h.recoveryNotice !== undefined) {
+      const n = h.recoveryNotice;
+      const sec = (ms) => (ms === null ? '–' : `${f(ms / 1000, 2)} s`);
+      row(
+        `dead agents revived → recovery notice at the webhook (${n.received}/${h.dead})`,
+        `p50 ${sec(n.reviveToNoticeMs.p50)}, max ${sec(n.reviveToNoticeMs.max)}; host heard → notice p50 ${sec(n.heardToNoticeMs.p50)}, max ${sec(n.heardToNoticeMs.max)}`,
+        'within one interval + 2 s of the fault clearing',
+      );
+    }
     row(
       'hub restart: all agents back after the hub listened again',
       `${h.allBackAfterListeningMs === null ? `not all in 2 min (${h.backWithin2Min}/${h.agents})` : `${f(h.allBackAfterListeningMs / 1000)} s`} (welcomes/s peak ${h.peakWelcomesPerSec}, mean ${f(h.meanWelcomesPerSec, 0)})`,

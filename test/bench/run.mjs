@@ -70,7 +70,7 @@ const PLAN = quick
       memory: { steps: 3, agentsPerStep: 100, rampSec: 2, settleSec: 3 },
       ceiling: { agents: 200, rates: [400, 800], stepSeconds: 6 },
       faults: { perKind: 10, batch: 5, everySec: 2, settleSec: 6 },
-      restart: { agents: 300, downSec: 35, idleSec: 5, holdSec: 0 },
+      restart: { agents: 300, downSec: 35, idleSec: 5, holdSec: 0, dead: 3 },
       agentSeconds: 50,
     }
   : {
@@ -88,7 +88,7 @@ const PLAN = quick
       memory: { steps: 4, agentsPerStep: 500, rampSec: 10, settleSec: 15 },
       ceiling: { agents: 1000, rates: [1000, 2000, 3000, 4000, 6000, 8000, 10_000, 12_000], stepSeconds: 15 },
       faults: { perKind: 200, batch: 10, everySec: 3, settleSec: 15 },
-      restart: { agents: 2000, downSec: 45, idleSec: 20, holdSec: 10 },
+      restart: { agents: 2000, downSec: 45, idleSec: 20, holdSec: 10, dead: 5 },
       agentSeconds: 600,
     };
 if (values.agents !== undefined) PLAN.ingest.agents = Number(values.agents);

@@ -152,13 +152,23 @@ describe('a site outage with a production server among the silent hosts', () => 
     measure('site outage (4 hosts, one production server) → site ticket P5/N3', site.opened_at - cutAt);
     const children = await pollUntil(
       async () => {
-        const silent = (await all()).filter((i) => i.check === 'host.silent');
+        const { body } = await hub.api<{ incidents: (IncidentView & { parent_id: string | null })[] }>(
+          `/api/v1/incidents?parent=${site.id}`,
+        );
+        const silent = body.incidents.filter((i) => i.check === 'host.silent');
         return silent.length === 4 ? silent : undefined;
       },
       15_000,
       'four host.silent incidents',
     );
     expect(children.every((c) => c.parent_id === site.id)).toBe(true);
+    // The list folds them under the site: one row, which names them.
+    const listed = (await all()) as (IncidentView & { children?: { count: number; ids: string[] } })[];
+    expect(listed.filter((i) => i.check === 'host.silent')).toEqual([]);
+    expect(listed.find((i) => i.id === site.id)?.children).toEqual({
+      count: 4,
+      ids: expect.arrayContaining(children.map((c) => c.id)),
+    });
 
     const key = `${site.id}/N3`;
     const page = await pollUntil(async () => receiver?.received[0], 15_000, 'the page');

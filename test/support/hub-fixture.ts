@@ -76,8 +76,9 @@ export async function startHub(
     url,
     api,
     async incidents(hostId, check) {
+      // Folded children too (0026): a host's incidents, whatever parent they sit under.
       const { body } = await api<{ incidents: IncidentView[] }>(
-        `/api/v1/incidents?host=${encodeURIComponent(hostId)}&limit=1000`,
+        `/api/v1/incidents?host=${encodeURIComponent(hostId)}&include=children&limit=1000`,
       );
       return body.incidents.filter((i) => i.check === check).sort((a, b) => a.opened_at - b.opened_at);
     },

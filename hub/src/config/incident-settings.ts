@@ -35,6 +35,7 @@ const overridesSchema = z
           roles: z.array(role).optional(),
           tags: z.array(z.string()).optional(),
           minPriority: z.number().int().min(1).max(6).optional(),
+          severities: z.array(z.enum(['warning', 'critical'])).optional(),
           level: z.enum(SUPPORT_LEVELS),
         }),
       )

@@ -17,6 +17,7 @@ import { announceRecovery, announceReturn } from './recovery.js';
 import { resolveIncident } from './resolve.js';
 import type { IncidentRuntime } from './runtime.js';
 import { readSignalContext } from './signal-context.js';
+import { type EventWriter, gradeColumns, raised } from './signal-regrade.js';
 import { slaRetargetColumns, slaStartColumns } from './sla/incident-sla.js';
 
 /** What a signal did, for logs and tests. */
@@ -137,12 +138,6 @@ async function apply(
   }
 }
 
-type EventWriter = (
-  incidentId: string | null,
-  kind: IncidentEventKind,
-  detail?: Record<string, unknown>,
-) => Promise<void>;
-
 async function occurrence(
   trx: Kysely<Database>,
   runtime: IncidentRuntime,
@@ -243,6 +238,8 @@ async function reopen(
     await notice(trx, runtime, reopened, 'reopened', {
       at: now,
       reason: `${signal.check} failed again within the reopen window: flapping`,
+      reasonCode: 'flapping',
+      reasonParams: { check: signal.check },
       hostname: signal.host?.hostname ?? null,
       n: await reopenEpoch(trx, row.id),
     });
@@ -253,46 +250,4 @@ async function reopen(
   const movedLevel = decision.regrade !== null && decision.regrade.level !== row.level;
   if (reopened.parent_id === null && !movedLevel) await startEscalation(trx, runtime, reopened, now);
   return row.id;
-}
-
-async function raised(
-  trx: Kysely<Database>,
-  runtime: IncidentRuntime,
-  before: IncidentRow,
-  grade: Grade,
-  reason: string,
-  now: number,
-  event: EventWriter,
-): Promise<void> {
-  await event(before.id, 'priority_raised', {
-    reason,
-    severity: { from: before.severity, to: grade.severity },
-    priority: { from: before.priority, to: grade.priority },
-    level: { from: before.level, to: grade.level },
-    route: grade.route,
-  });
-  if (grade.priority <= before.priority && grade.level === before.level) return;
-  // A child pages nobody: its open parent takes the higher grade and pages instead.
-  const link = { parentId: before.parent_id ?? '', childId: before.id, grade };
-  if (before.parent_id !== null && (await raiseParentByChild(trx, runtime, link, now))) return;
-  const after = { ...before, ...gradeColumns(grade) };
-  await notice(trx, runtime, after, 'priority_raised', {
-    at: now,
-    reason: `${reason}: priority ${before.priority} → ${grade.priority}, ${before.level} → ${grade.level}`,
-    hostname: await hostnameOf(trx, before.host_id),
-    n: grade.priority,
-  });
-  // A regrade that moves the incident to another level hands it to that level's policy.
-  if (grade.level !== before.level && before.parent_id === null)
-    await startEscalation(trx, runtime, after, now);
-}
-
-function gradeColumns(grade: Grade) {
-  return {
-    severity: grade.severity,
-    urgency: grade.urgency,
-    impact: grade.impact,
-    priority: grade.priority,
-    level: grade.level,
-  };
 }

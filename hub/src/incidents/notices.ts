@@ -50,6 +50,9 @@ export async function notice(
     n?: number;
     deliveryKey?: string;
     to?: IncidentNotice['to'];
+    /** The reason as data, rendered in the channel's language (0027). */
+    reasonCode?: IncidentNotice['reasonCode'];
+    reasonParams?: IncidentNotice['reasonParams'];
   },
 ): Promise<void> {
   const deliveryKey =
@@ -79,6 +82,10 @@ export async function notice(
     state: incident.state,
     at: facts.at,
     reason: facts.reason,
+    ...(facts.reasonCode !== undefined && {
+      reasonCode: facts.reasonCode,
+      reasonParams: facts.reasonParams ?? {},
+    }),
     ...(incident.recovered_at !== null ? { recoveredAt: Number(incident.recovered_at) } : {}),
     ...(facts.to !== undefined ? { to: facts.to } : {}),
     onCall: onCall && { userId: onCall.userId, name: onCall.name, email: onCall.email },

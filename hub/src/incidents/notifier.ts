@@ -1,6 +1,7 @@
 import type { Priority, SupportLevel } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { ReasonCode } from './text/codes.js';
 
 /** The kinds a channel chooses to hear. */
 export const NOTICE_KINDS = [
@@ -44,8 +45,11 @@ export interface IncidentNotice {
   readonly at: number;
   /** When the fault was seen cleared, while the incident waits out its quiet period (or resolved after it). */
   readonly recoveredAt?: number;
-  /** Why, in one sentence (e.g. "SLA time to own passed at N1"). */
+  /** Why, in one sentence (e.g. "SLA time to own passed at N1"), in English. */
   readonly reason: string;
+  /** The same as data, rendered in the channel's language (0027): a code of `REASON_CODES`. */
+  readonly reasonCode?: ReasonCode;
+  readonly reasonParams?: Readonly<Record<string, string | number | null>>;
   /**
    * Set by escalation policy steps: tell this level's channels, or this one channel, instead of
    * the channels of `level` (the incident's level).

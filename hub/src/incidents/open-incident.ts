@@ -10,6 +10,7 @@ import type { Grade, Placement, Signal } from './engine/types.js';
 import { startEscalation } from './escalation/runs.js';
 import { captureFaultProcesses } from './fault-context.js';
 import { notice } from './notices.js';
+import type { IncidentNotice } from './notifier.js';
 import { linkProblem } from './problems.js';
 import { raiseParentByChild } from './raise-parent.js';
 import type { IncidentRuntime } from './runtime.js';
@@ -192,6 +193,8 @@ export async function openIncident(
       now,
       hostname: signal.host?.hostname ?? null,
       reason: `${grade.severity} ${signal.check}, routed by "${grade.route}"`,
+      reasonCode: 'opened',
+      reasonParams: { severity: grade.severity, check: signal.check },
     });
   }
   await linkProblem(trx, runtime, row, now);
@@ -206,12 +209,19 @@ export async function pageOpened(
   trx: Kysely<Database>,
   runtime: IncidentRuntime,
   row: IncidentRow,
-  facts: { now: number; hostname: string | null; reason: string },
+  facts: {
+    now: number;
+    hostname: string | null;
+    reason: string;
+    reasonCode?: IncidentNotice['reasonCode'];
+    reasonParams?: IncidentNotice['reasonParams'];
+  },
 ): Promise<void> {
   await notice(trx, runtime, row, 'opened', {
     at: facts.now,
     reason: facts.reason,
     hostname: facts.hostname,
+    ...(facts.reasonCode !== undefined && { reasonCode: facts.reasonCode, reasonParams: facts.reasonParams }),
   });
   // Children are covered by their parent's notices and policy.
   await startEscalation(trx, runtime, row, facts.now);
@@ -256,6 +266,8 @@ async function ensureStormParent(
   await notice(trx, runtime, row, 'opened', {
     at: now,
     reason: `more than ${runtime.settings.stormCap} ${signal.check} incidents within the storm period`,
+    reasonCode: 'storm',
+    reasonParams: { cap: runtime.settings.stormCap, check: signal.check },
     hostname: null,
   });
   await startEscalation(trx, runtime, row, now);

@@ -37,6 +37,9 @@ export async function linkProblem(
       check: incident.check,
       resource: incident.resource,
       title: `Recurring: ${incident.title}`,
+      // Rendered where shown: "Recurring: …" / « Récurrent : … » around the incidents' own title.
+      title_code: incident.title_code,
+      title_params: incident.title_params,
       state: 'open' as const,
       level: 'N2' as const,
       incident_count: 0,

@@ -56,6 +56,13 @@ export async function raiseParentByChild(
   await notice(trx, runtime, after, moved ? 'escalated' : 'priority_raised', {
     at: now,
     reason: `raised by child ${link.childId}: priority ${parent.priority} → ${next.priority}, ${parent.level} → ${next.level}`,
+    reasonCode: 'raised-by-child',
+    reasonParams: {
+      priorityFrom: parent.priority,
+      priorityTo: next.priority,
+      levelFrom: parent.level,
+      levelTo: next.level,
+    },
     hostname: await hostnameOf(trx, parent.host_id),
     n: next.priority,
   });

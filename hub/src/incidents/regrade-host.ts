@@ -9,6 +9,7 @@ import { regradeForHost } from './engine/regrade.js';
 import { startEscalation } from './escalation/runs.js';
 import { hostFacts, incidentFacts } from './facts.js';
 import { notice } from './notices.js';
+import { raiseParentByChild } from './raise-parent.js';
 import type { IncidentRuntime } from './runtime.js';
 import { slaRetargetColumns } from './sla/incident-sla.js';
 
@@ -91,7 +92,15 @@ async function regradeIn(
     const after = { ...row, ...changes };
     const hostname = host.hostname;
     const summary = `${why}: priority ${row.priority} → ${grade.priority}, ${row.level} → ${grade.level}`;
-    if (grade.level !== row.level && row.parent_id === null) {
+    // A child pages nobody: its open parent (host group, site, storm) takes the higher grade and
+    // pages instead (0026); a child whose parent is gone speaks for itself.
+    const parent = row.parent_id === null ? undefined : await findIncident(trx, row.parent_id);
+    if (parent !== undefined && parent.open_key !== null) {
+      if (outcome.raised)
+        await raiseParentByChild(trx, runtime, { parentId: parent.id, childId: row.id, grade }, now);
+      continue;
+    }
+    if (grade.level !== row.level) {
       // The new level hears it as an escalation would tell it (a lower level just finds it in
       // its queue, as after a de-escalation); its own policy takes over either way.
       if (outcome.raised)

@@ -9,9 +9,12 @@ import { createAgentRates } from './agent-rate-limit.js';
 import { type AgentSession, createAgentSession } from './agent-session.js';
 import {
   createHandshakeAdmission,
+  createHelloBacklog,
+  createHelloGate,
   HANDSHAKE_LIMIT_DEFAULTS,
   type HandshakeLimits,
   type HandshakeTicket,
+  HELLOS_AT_ONCE,
 } from './handshake-admission.js';
 import { offerHelloNonces } from './hello-nonce.js';
 import type { LiveSessions } from './live-sessions.js';
@@ -73,7 +76,12 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
   const rates = createAgentRates(options.limits ?? SESSION_LIMIT_DEFAULTS, deps.clock);
   // Handshakes in progress by client address: a peer opening sockets without saying hello must
   // not pin the hub's memory and database until the hello deadline of each, nor lock agents out.
-  const admission = createHandshakeAdmission(options.handshakes ?? HANDSHAKE_LIMIT_DEFAULTS);
+  const admission = createHandshakeAdmission(
+    options.handshakes ?? HANDSHAKE_LIMIT_DEFAULTS,
+    createHelloBacklog(deps.clock),
+  );
+  // Hellos are checked a few at a time, in order: a hub slower than the fleet still lets some in.
+  const helloGate = createHelloGate(HELLOS_AT_ONCE);
   const rotationSweep = setInterval(() => {
     for (const live of sessions.all()) void live.rotate();
   }, rotationSweepMs(rotation));
@@ -135,6 +143,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
             rates,
             rotation,
             onHandshakeDone: admitted.ticket.release,
+            helloGate,
           });
           sessionOf.set(raw, session);
           open.add(session);
@@ -156,6 +165,8 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
   return {
     wss,
     routes,
+    /** When the hub last could not keep up with agents' hellos (0023). */
+    behindAt: admission.behindAt,
     /** Stop the heartbeat, tell every agent the hub is restarting, wait for stores in flight. */
     async close(): Promise<void> {
       clearInterval(heartbeat);

@@ -17,6 +17,7 @@ import { recoverHeardHost } from '../incidents/jobs/host-heard.js';
 import type { AgentRates } from './agent-rate-limit.js';
 import { authenticateHello, type HelloBinding } from './authenticate-hello.js';
 import type { SenderIdentity } from './commit-in-transaction.js';
+import type { HelloGate } from './handshake-admission.js';
 import { createLiveAgent, type LiveAgent } from './live-agent.js';
 import type { LiveSessions } from './live-sessions.js';
 import type { FlowControl } from './session-flow.js';
@@ -33,6 +34,8 @@ export interface HandshakeOptions extends HelloBinding {
   readonly rotation?: RotationSettings;
   /** Called once when the socket stops being an unauthenticated handshake (ready or closed). */
   readonly onHandshakeDone?: () => void;
+  /** Turns shared by every socket: hellos are checked a few at a time, in order (0023). */
+  readonly helloGate?: HelloGate;
 }
 
 /** What the session lends the handshake: its queue and sender, and its close. */
@@ -73,20 +76,49 @@ export function createHandshake(
 
   async function onHello(hello: Hello): Promise<void> {
     clearTimeout(helloTimer);
+    const leave = await options.helloGate?.enter();
+    let welcomed: boolean;
+    try {
+      // The agent may have given up while its hello waited for a turn: nothing to check.
+      if (isClosed()) return;
+      welcomed = await welcome(hello);
+    } finally {
+      leave?.();
+    }
+    if (!welcomed || !agent || !sender) return;
+    const hostId = sender.hostId;
+    // Heard again: a silence ticket says so now, not at the next sweep (a failure leaves it to the sweep).
+    await recoverHeardHost(deps.db, deps.incidents, hostId, deps.clock()).catch((error: Error) =>
+      log.warn({ err: error, hostId }, 'could not recover the host silence at hello'),
+    );
+    if (isClosed()) return;
+    await agent.sendProbes();
+    // Back with the previous secret: the new one never reached its disk, so it gets another.
+    await agent.rotateNow(usedPreviousSecret);
+  }
+
+  let usedPreviousSecret = false;
+
+  /** Authenticate, register and welcome; false when the hello was refused or the socket closed. */
+  async function welcome(hello: Hello): Promise<boolean> {
     // The nonce belongs to this socket and its one hello (a second hello is 4005).
     const outcome = await authenticateHello(deps, hello, options.remoteAddress, {
       ...(options.nonce !== undefined && { nonce: options.nonce }),
       ...(options.legacyHelloUntil !== undefined && { legacyHelloUntil: options.legacyHelloUntil }),
     });
     // The socket may have closed while the database answered.
-    if (isClosed()) return;
-    if (!outcome.ok) return close(outcome.close, outcome.detail);
+    if (isClosed()) return false;
+    if (!outcome.ok) {
+      close(outcome.close, outcome.detail);
+      return false;
+    }
+    usedPreviousSecret = outcome.usedPreviousSecret;
     const agentUpdate = await options.agentUpdate?.().catch((error: Error) => {
       log.warn({ err: error }, 'cannot read the agent artefacts to announce');
       return undefined;
     });
-    if (isClosed()) return;
-    if (!(await flow.chargeAgent(outcome.agent.id, options.rates))) return;
+    if (isClosed()) return false;
+    if (!(await flow.chargeAgent(outcome.agent.id, options.rates))) return false;
     sender = { agentId: outcome.agent.id, hostId: outcome.agent.host_id };
     const agentId = outcome.agent.id;
     const heldSecretHash = outcome.heldSecretHash;
@@ -101,7 +133,7 @@ export function createHandshake(
     });
     if (isClosed()) {
       await releaseAgentSession(deps.db, { agentId, hostId, epoch, now: deps.clock() });
-      return;
+      return false;
     }
     agent = createLiveAgent(deps, sessions, io, {
       sender,
@@ -122,7 +154,7 @@ export function createHandshake(
     sessions.register(agent.live);
     // Read once registered: a layer saved after this read is pushed to the session, behind the welcome.
     const policy = await options.policyFor(hostId);
-    if (isClosed()) return;
+    if (isClosed()) return false;
     end();
     log.info(
       {
@@ -144,14 +176,7 @@ export function createHandshake(
       ...(agentUpdate && { agentUpdate }),
       capabilities: [CHECK_SNAPSHOT_CAPABILITY, REMEDIATION_CAPABILITY],
     });
-    // Heard again: a silence ticket says so now, not at the next sweep (a failure leaves it to the sweep).
-    await recoverHeardHost(deps.db, deps.incidents, hostId, deps.clock()).catch((error: Error) =>
-      log.warn({ err: error, hostId }, 'could not recover the host silence at hello'),
-    );
-    if (isClosed()) return;
-    await agent.sendProbes();
-    // Back with the previous secret: the new one never reached its disk, so it gets another.
-    await agent.rotateNow(outcome.usedPreviousSecret);
+    return true;
   }
 
   return {

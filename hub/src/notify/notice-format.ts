@@ -2,7 +2,7 @@ import { PRIORITIES } from '@vigie/shared';
 import type { IncidentNotice, NoticeKind } from '../incidents/notifier.js';
 import { INTERNAL_ID } from '../incidents/text/codes.js';
 import { formatDate } from '../incidents/text/format.js';
-import { checkLabel, incidentTitle, wordsOf } from '../incidents/text/render.js';
+import { checkLabel, incidentTitle, renderReason, wordsOf } from '../incidents/text/render.js';
 
 /** A channel's language (`locale` in its config; French when it has none). */
 export type NoticeLocale = 'fr' | 'en';
@@ -37,6 +37,11 @@ export function noticeTitle(notice: IncidentNotice, locale: NoticeLocale = 'fr')
  * to English channels and, to others, only when the reason is one the text tables translate.
  */
 export function noticeReason(notice: IncidentNotice, locale: NoticeLocale = 'fr'): string {
+  if (notice.reasonCode !== undefined)
+    return (
+      renderReason(notice.reasonCode, notice.reasonParams ?? {}, locale) ||
+      (locale === 'en' ? notice.reason : '')
+    );
   if (locale === 'en') return notice.reason;
   return wordsOf(locale).reasons[notice.reason] ?? '';
 }

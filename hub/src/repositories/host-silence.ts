@@ -85,3 +85,24 @@ export async function listOpenSilences(db: Kysely<Database>): Promise<OpenSilenc
     .where('open_key', 'is not', null)
     .execute();
 }
+
+/**
+ * Move forward to `at` the baseline of the hosts given one at or after `since` (this hub's start)
+ * and not heard since: the hub was still re-admitting its fleet at `at`, so their silence cannot
+ * have started before it (0023). Hosts heard since their baseline are left alone.
+ */
+export async function holdSilenceBaseline(
+  db: Kysely<Database>,
+  hold: { since: number; at: number },
+): Promise<void> {
+  await db
+    .updateTable('hosts')
+    .set({ silence_baseline_at: hold.at })
+    .where('connected', '=', 0)
+    .where('silence_baseline_at', '>=', hold.since)
+    .where('silence_baseline_at', '<', hold.at)
+    .where((eb) =>
+      eb.or([eb('last_seen_at', 'is', null), eb('last_seen_at', '<', eb.ref('silence_baseline_at'))]),
+    )
+    .execute();
+}

@@ -182,6 +182,14 @@ export interface IncidentFilter {
   recovering?: boolean | undefined;
   /** The clients the caller may see (absent: every client). */
   scope?: ClientScope | undefined;
+  /**
+   * Leave out children folded under their parent (0026): a child whose parent is open, or a
+   * child no longer open whose parent is not either (the parent's row stands for both). A child
+   * still open under a parent that is not is a row of its own.
+   */
+  folded?: boolean | undefined;
+  /** Only the children of this parent. */
+  parentId?: string | undefined;
   limit: number;
 }
 
@@ -202,6 +210,18 @@ export async function listIncidents(db: Kysely<Database>, filter: IncidentFilter
   if (filter.open === true) query = query.where('open_key', 'is not', null);
   if (filter.recovering === true)
     query = query.where('open_key', 'is not', null).where('recovered_at', 'is not', null);
+  if (filter.parentId !== undefined) query = query.where('parent_id', '=', filter.parentId);
+  if (filter.folded === true)
+    query = query.where(({ eb, not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('incidents as parent')
+            .select('parent.id')
+            .whereRef('parent.id', '=', 'incidents.parent_id')
+            .where((p) => p.or([p('parent.open_key', 'is not', null), eb('incidents.open_key', 'is', null)])),
+        ),
+      ),
+    );
   const condition = scopeCondition(filter.scope, 'incidents.client');
   if (condition) query = query.where(condition);
   return query.execute();

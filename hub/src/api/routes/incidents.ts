@@ -8,6 +8,7 @@ import { openByHand } from '../../incidents/open-by-hand.js';
 import { incidentSlaView } from '../../incidents/sla/incident-sla-view.js';
 import { applyTechnicianAction } from '../../incidents/technician-actions.js';
 import { listCalendars } from '../../repositories/business-calendars.js';
+import { listChildIds } from '../../repositories/incident-children.js';
 import { listRuns } from '../../repositories/incident-escalations.js';
 import { listIncidentEvents } from '../../repositories/incident-events.js';
 import { findIncident, type IncidentRow, listChildren, listIncidents } from '../../repositories/incidents.js';
@@ -29,6 +30,9 @@ const listQuery = z.object({
   host: z.string().max(64).optional(),
   client: z.string().max(256).optional(),
   open: z.enum(['true', 'false']).optional(),
+  /** Children are folded under their parent unless asked for (0026); `parent` lists one parent's. */
+  include: z.enum(['children']).optional(),
+  parent: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
@@ -95,13 +99,20 @@ export function incidentRoutes(deps: HubDeps) {
       client: q.client,
       open: q.open === undefined ? undefined : q.open === 'true',
       scope: requestScope(c),
+      folded: q.include !== 'children' && q.parent === undefined,
+      parentId: q.parent,
       limit: q.limit,
     });
     const calendars = await listCalendars(deps.db);
     const now = deps.clock();
+    const childIds = await listChildIds(
+      deps.db,
+      rows.map((row) => row.id),
+    );
     return c.json({
       incidents: rows.map((row) => ({
         ...incidentJson(row),
+        children: { count: childIds.get(row.id)?.length ?? 0, ids: childIds.get(row.id) ?? [] },
         priorityLabel: PRIORITIES[row.priority],
         sla: incidentSlaView(row, calendars, now),
       })),

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
+import { problemTitle } from '../../incidents/text/render.js';
 import { toCsv } from '../../inventory/csv.js';
 import { ticketsAvoided } from '../../remediation/report.js';
 import { listProblems } from '../../repositories/problems.js';
@@ -156,7 +157,7 @@ export function reportRoutes(deps: ConsoleDeps) {
         <h2>${t('openProblems')}</h2>
         ${
           problems.length
-            ? html`<ul>${problems.map((p) => html`<li>${p.title} (${p.incident_count}) — ${p.client}</li>`)}</ul>`
+            ? html`<ul>${problems.map((p) => html`<li>${problemTitle(p, t.lang)} (${p.incident_count}) — ${p.client}</li>`)}</ul>`
             : html`<p>${t('none')}</p>`
         }`,
       ),

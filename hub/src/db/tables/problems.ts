@@ -14,7 +14,11 @@ export interface ProblemsTable {
   host_id: string | null;
   check: string;
   resource: string;
+  /** English rendering (API, rows from before codes). */
   title: string;
+  /** The title code and JSON parameters of its incidents' title (0027), null on rows from before. */
+  title_code: string | null;
+  title_params: string | null;
   state: ProblemState;
   level: SupportLevel;
   incident_count: number;

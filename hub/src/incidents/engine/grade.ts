@@ -6,7 +6,9 @@ const clamp = (n: number): Scale => Math.min(5, Math.max(1, Math.round(n))) as S
 
 /** Urgency from the signal's severity, raised for signals worse than their severity (host silent). */
 export function urgencyOf(settings: IncidentSettings, severity: Severity, check: string): Scale {
-  return clamp(settings.urgency[severity] + (settings.urgencyBoost[check] ?? 0));
+  return clamp(
+    settings.urgency[severity] + (severity === 'critical' ? (settings.urgencyBoost[check] ?? 0) : 0),
+  );
 }
 
 /** Impact from the host's role and criticality tags: the first impact rule it matches. */
@@ -28,7 +30,7 @@ export function priorityOf(settings: IncidentSettings, urgency: Scale, impact: S
 /** The support level for a fault: the first routing rule whose every condition holds. */
 export function routeOf(
   settings: IncidentSettings,
-  fault: { check: string; host: HostFacts | null; priority: number },
+  fault: { check: string; host: HostFacts | null; priority: number; severity?: Severity },
 ): { level: SupportLevel; route: string } {
   const category = isCheckKind(fault.check) ? CHECK_KINDS[fault.check].category : undefined;
   for (const rule of settings.routing) {
@@ -37,6 +39,8 @@ export function routeOf(
     if (rule.roles && (!fault.host || !rule.roles.includes(fault.host.role))) continue;
     if (rule.tags && (!fault.host || !rule.tags.every((tag) => fault.host?.tags.includes(tag)))) continue;
     if (rule.minPriority !== undefined && fault.priority < rule.minPriority) continue;
+    if (rule.severities && (fault.severity === undefined || !rule.severities.includes(fault.severity)))
+      continue;
     return { level: rule.level, route: rule.name };
   }
   return { level: settings.defaultLevel, route: 'default' };
@@ -50,7 +54,12 @@ export function gradeOf(
   const urgency = urgencyOf(settings, fault.severity, fault.check);
   const impact = fault.impact ?? impactOf(settings, fault.host);
   const priority = priorityOf(settings, urgency, impact);
-  const { level, route } = routeOf(settings, { check: fault.check, host: fault.host, priority });
+  const { level, route } = routeOf(settings, {
+    check: fault.check,
+    host: fault.host,
+    priority,
+    severity: fault.severity,
+  });
   return { severity: fault.severity, urgency, impact, priority, level, route };
 }
 

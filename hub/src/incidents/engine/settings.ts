@@ -30,6 +30,8 @@ export interface RoutingRule {
   readonly roles?: readonly ('server' | 'workstation')[];
   readonly tags?: readonly string[];
   readonly minPriority?: number;
+  /** Only signals of these severities (a SMART warning is a degrading disk, not a failing one). */
+  readonly severities?: readonly ('warning' | 'critical')[];
   readonly level: SupportLevel;
 }
 
@@ -37,7 +39,10 @@ export interface RoutingRule {
 export interface IncidentSettings {
   readonly priorityMatrix: Readonly<Record<Scale, Readonly<Record<Scale, Scale>>>>;
   readonly urgency: { readonly warning: Scale; readonly critical: Scale };
-  /** Added to the severity's urgency for signals that are worse than their severity says. */
+  /**
+   * Added to the urgency of a CRITICAL signal of these checks, worse than "critical" says (a silent
+   * host, a failing disk); a warning of them (a degrading disk) keeps the warning's urgency.
+   */
   readonly urgencyBoost: Readonly<Record<string, number>>;
   readonly impactRules: readonly ImpactRule[];
   readonly impactFallback: Scale;
@@ -86,7 +91,13 @@ export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = Object.freeze<Inciden
       tags: ['production'],
       level: 'N3',
     },
-    { name: 'server disk failing', checks: ['disk.smart'], roles: ['server'], level: 'N3' },
+    {
+      name: 'server disk failing',
+      checks: ['disk.smart'],
+      roles: ['server'],
+      severities: ['critical'],
+      level: 'N3',
+    },
     { name: 'very high priority on a server', roles: ['server'], minPriority: 5, level: 'N3' },
     { name: 'hardware fault', categories: ['hardware'], level: 'N2' },
     // Licences, over-deployment and warranties are the admins' review (vendor cases: N2).

@@ -19,6 +19,10 @@ export type TitleCode = (typeof TITLE_CODES)[number];
 
 export type TextParams = Readonly<Record<string, string | number | null>>;
 
+/** Why a notice was sent, as data (its `reason` keeps the English sentence for the API). */
+export const REASON_CODES = ['opened', 'storm', 'raised-by-child', 'flapping', 'severity-rose'] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
 /** A title as the engine writes it. */
 export interface IncidentText {
   readonly code: TitleCode;

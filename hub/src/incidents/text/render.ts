@@ -109,3 +109,43 @@ export function incidentTitle(
 export function englishTitle(text: IncidentText): string {
   return renderIncidentText(text.code, text.params, 'en');
 }
+
+/**
+ * What a stored problem is called in a language: "Recurring: " around its incidents' title
+ * rendered from their code; problems from before codes show their stored (English) title.
+ */
+export function problemTitle(
+  row: { title: string; title_code?: string | null; title_params?: string | null },
+  locale: string,
+): string {
+  if (!isTitleCode(row.title_code)) return row.title;
+  const title = renderIncidentText(row.title_code, parseParams(row.title_params ?? null), locale);
+  return title === '' ? row.title : wordsOf(locale).recurring(title);
+}
+
+/** A notice's reason in a language, from its code and parameters (0027); '' for an unknown code. */
+export function renderReason(code: string, params: TextParams, locale: string): string {
+  const w = wordsOf(locale);
+  const check = checkLabel(w, str(params, 'check'));
+  const change = (from: string, to: string) => {
+    const a = str(params, from);
+    const b = str(params, to);
+    return a === b ? b : `${a} → ${b}`;
+  };
+  const priority = () => change('priorityFrom', 'priorityTo').replace(/(\d)/g, 'P$1');
+  const level = () => change('levelFrom', 'levelTo');
+  switch (code) {
+    case 'opened':
+      return w.reasonCodes.opened(w.severity[str(params, 'severity')] ?? str(params, 'severity'), check);
+    case 'storm':
+      return w.reasonCodes.storm(num(params, 'cap') ?? 0, check);
+    case 'raised-by-child':
+      return w.reasonCodes['raised-by-child'](priority(), level());
+    case 'flapping':
+      return w.reasonCodes.flapping(check);
+    case 'severity-rose':
+      return w.reasonCodes['severity-rose'](priority(), level());
+    default:
+      return '';
+  }
+}

@@ -34,6 +34,7 @@ export const WORDS_EN: Words = {
   on: 'on',
   colon: ': ',
   storm: (label, client) => `Storm: ${label} on many hosts of ${client}`,
+  recurring: (title) => `Recurring: ${title}`,
   expiry: (d) =>
     d > 0
       ? `expires in ${d} ${plural(d, 'day', 'days')}`
@@ -55,6 +56,13 @@ export const WORDS_EN: Words = {
     auto: 'resolved automatically',
     manual: 'resolved by hand',
     n0: 'resolved by N0 (auto-remediation)',
+  },
+  reasonCodes: {
+    opened: (severity, check) => `${severity}: ${check}`,
+    storm: (cap, check) => `more than ${cap} "${check}" incidents within the storm period`,
+    'raised-by-child': (priority, level) => `raised by a grouped incident: ${priority}, ${level}`,
+    flapping: (check) => `"${check}" failed again soon after it was resolved (flapping)`,
+    'severity-rose': (priority, level) => `severity rose: ${priority}, ${level}`,
   },
   reasons: {
     recovered: 'recovered',

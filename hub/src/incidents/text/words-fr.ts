@@ -34,6 +34,7 @@ export const WORDS_FR: Words = {
   on: 'sur',
   colon: ' : ',
   storm: (label, client) => `Tempête : ${label} sur de nombreuses machines de ${client}`,
+  recurring: (title) => `Récurrent : ${title}`,
   expiry: (d) =>
     d > 0
       ? `expire dans ${d} ${plural(d, 'jour', 'jours')}`
@@ -55,6 +56,13 @@ export const WORDS_FR: Words = {
     auto: 'résolu automatiquement',
     manual: 'résolu à la main',
     n0: 'résolu par N0 (auto-remédiation)',
+  },
+  reasonCodes: {
+    opened: (severity, check) => `${severity} : ${check}`,
+    storm: (cap, check) => `plus de ${cap} incidents « ${check} » pendant la période de tempête`,
+    'raised-by-child': (priority, level) => `relevé par un incident rattaché : ${priority}, ${level}`,
+    flapping: (check) => `« ${check} » de nouveau en défaut peu après sa résolution (instable)`,
+    'severity-rose': (priority, level) => `gravité en hausse : ${priority}, ${level}`,
   },
   reasons: {
     recovered: 'rétabli',

@@ -7,6 +7,8 @@ export interface Words {
   readonly on: string;
   readonly colon: string;
   readonly storm: (label: string, client: string) => string;
+  /** A problem's title around its incidents' title. */
+  readonly recurring: (title: string) => string;
   readonly expiry: (daysLeft: number) => string;
   readonly licence: string;
   readonly warranty: (hostname: string) => string;
@@ -21,6 +23,14 @@ export interface Words {
   readonly clocks: Readonly<Record<string, string>>;
   readonly resolution: Readonly<Record<string, string>>;
   readonly reasons: Readonly<Record<string, string>>;
+  /** A notice's reason from its code and parameters (labels and levels already in this language). */
+  readonly reasonCodes: {
+    readonly opened: (severity: string, check: string) => string;
+    readonly storm: (cap: number, check: string) => string;
+    readonly 'raised-by-child': (priority: string, level: string) => string;
+    readonly flapping: (check: string) => string;
+    readonly 'severity-rose': (priority: string, level: string) => string;
+  };
   readonly field: Readonly<Record<string, string>>;
   readonly actors: {
     readonly system: string;

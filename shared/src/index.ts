@@ -198,6 +198,14 @@ export {
   urlHost,
 } from './protocol/probes/spec.js';
 export * from './protocol/sample.js';
+export {
+  createStaticCarry,
+  createStaticStripper,
+  STATIC_ON_CHANGE_CAPABILITY,
+  type StaticCarry,
+  type StaticStripper,
+} from './protocol/sample-statics.js';
+export { isPlainValidMetrics } from './protocol/fast-metrics.js';
 export { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from './protocol/version.js';
 export {
   type AgentUpdate,

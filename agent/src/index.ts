@@ -32,6 +32,7 @@ export {
 export { type Scheduler, SYSTEM_SCHEDULER } from './runtime/scheduler.js';
 export { type OpenSpoolResult, openSpool, type Spool, type SpoolOptions } from './spool/spool.js';
 export { BACKOFF_DEFAULTS, type Backoff, createBackoff } from './transport/backoff.js';
+export { createWireEncoder, type WireEncoder } from './transport/wire-encoder.js';
 export {
   CONNECTION_DEFAULTS,
   type Connection,

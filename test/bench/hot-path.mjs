@@ -6,7 +6,7 @@
 // static fields on change (decision 0031), a second pass sends lean frames as an agent would.
 // Usage: node test/bench/hot-path.mjs [--hosts 2000] [--rounds 10] [--profile DIR]
 // (build hub and test/sim first; --profile writes a .cpuprofile of the measured rounds of each pass)
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -89,6 +89,7 @@ async function pass(name, seq0, encode) {
   await round(seq0, encode); // warm-up (and the lean pass's first, full frames)
   const session = values.profile ? new Session() : undefined;
   if (session) {
+    mkdirSync(values.profile, { recursive: true });
     session.connect();
     await session.post('Profiler.enable');
     await session.post('Profiler.start');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   CHECK_SNAPSHOT_CAPABILITY,
+  STATIC_ON_CHANGE_CAPABILITY,
   DEFAULT_POLICY,
   PROBES_CAPABILITY,
   PROTOCOL_VERSION,
@@ -168,7 +169,7 @@ function connectToHub<S>(
         agentVersion: deps.agentVersion,
         hostname: deps.host.hostname,
         os: deps.host.os,
-        capabilities: [PROBES_CAPABILITY, CHECK_SNAPSHOT_CAPABILITY],
+        capabilities: [PROBES_CAPABILITY, CHECK_SNAPSHOT_CAPABILITY, STATIC_ON_CHANGE_CAPABILITY],
       };
     },
     outbox,

@@ -2,6 +2,7 @@ import {
   type AgentMessage,
   type AgentUpdate,
   CHECK_SNAPSHOT_CAPABILITY,
+  STATIC_ON_CHANGE_CAPABILITY,
   type CloseCodeName,
   type Hello,
   type Policy,
@@ -140,7 +141,7 @@ export function createHandshake(
       ackedSeq: outcome.ackedSeq,
       policy,
       ...(agentUpdate && { agentUpdate }),
-      capabilities: [CHECK_SNAPSHOT_CAPABILITY],
+      capabilities: [CHECK_SNAPSHOT_CAPABILITY, STATIC_ON_CHANGE_CAPABILITY],
     });
     // Heard again: a silence ticket says so now, not at the next sweep (a failure leaves it to the sweep).
     await recoverHeardHost(deps.db, deps.incidents, hostId, deps.clock()).catch((error: Error) =>

@@ -2,12 +2,12 @@ import {
   type AgentMessage,
   type AgentUpdate,
   CHECK_SNAPSHOT_CAPABILITY,
-  STATIC_ON_CHANGE_CAPABILITY,
   type CloseCodeName,
   type Hello,
   type Policy,
   PROBES_CAPABILITY,
   PROTOCOL_VERSION,
+  STATIC_ON_CHANGE_CAPABILITY,
 } from '@vigie/shared';
 import type { Logger } from 'pino';
 import { claimAgentSession, releaseAgentSession } from '../cluster/agent-sessions.js';

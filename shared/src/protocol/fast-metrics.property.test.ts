@@ -82,11 +82,17 @@ const sample = fc.record(
       }),
       { maxLength: 2 },
     ),
-    temperatures: fc.array(fc.record({ sensor: name, celsius: fc.double({ min: -273.15, max: 1000, noNaN: true }) }), {
-      maxLength: 2,
-    }),
+    temperatures: fc.array(
+      fc.record({ sensor: name, celsius: fc.double({ min: -273.15, max: 1000, noNaN: true }) }),
+      {
+        maxLength: 2,
+      },
+    ),
     battery: fc.record({ chargePct: pct, charging: fc.boolean(), acConnected: fc.boolean() }),
-    uptime: fc.record({ bootTime: fc.integer({ min: 0, max: 2e12 }), uptimeSec: fc.integer({ min: 0, max: 1e9 }) }),
+    uptime: fc.record({
+      bootTime: fc.integer({ min: 0, max: 2e12 }),
+      uptimeSec: fc.integer({ min: 0, max: 1e9 }),
+    }),
     processes: fc.record(
       { total: count, running: count, topByCpu: fc.array(processInfo, { maxLength: 3 }) },
       { requiredKeys: ['total', 'running'] },
@@ -119,14 +125,22 @@ const odd = fc.oneof(
   fc.integer(),
 );
 const mutated = fc
-  .tuple(message, fc.nat(), fc.constantFrom('replace', 'drop', 'add'), odd, fc.constantFrom('extra', 'toString', '__proto__'))
+  .tuple(
+    message,
+    fc.nat(),
+    fc.constantFrom('replace', 'drop', 'add'),
+    odd,
+    fc.constantFrom('extra', 'toString', '__proto__'),
+  )
   .map(([original, pick, kind, replacement, extraKey]) => {
     const copy = JSON.parse(JSON.stringify(original)) as Record<string, unknown>;
     const paths = leaves(copy);
     const path = paths[pick % paths.length]!;
     let unknownKey = false;
     if (path.length === 0) return { frame: JSON.stringify(replacement), unknownKey };
-    const parent = path.slice(0, -1).reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], copy) as Record<
+    const parent = path
+      .slice(0, -1)
+      .reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], copy) as Record<
       string | number,
       unknown
     >;
@@ -139,7 +153,10 @@ const mutated = fc
       const target = parent[key];
       if (typeof target === 'object' && target !== null && !Array.isArray(target)) {
         // JSON.parse makes `__proto__` an own key, as a hostile frame would.
-        const text = JSON.stringify(target).replace(/^\{/, `{"${extraKey}":1${Object.keys(target).length > 0 ? ',' : ''}`);
+        const text = JSON.stringify(target).replace(
+          /^\{/,
+          `{"${extraKey}":1${Object.keys(target).length > 0 ? ',' : ''}`,
+        );
         parent[key] = JSON.parse(text);
         unknownKey = true;
       } else parent[key] = replacement;

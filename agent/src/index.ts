@@ -32,7 +32,6 @@ export {
 export { type Scheduler, SYSTEM_SCHEDULER } from './runtime/scheduler.js';
 export { type OpenSpoolResult, openSpool, type Spool, type SpoolOptions } from './spool/spool.js';
 export { BACKOFF_DEFAULTS, type Backoff, createBackoff } from './transport/backoff.js';
-export { createWireEncoder, type WireEncoder } from './transport/wire-encoder.js';
 export {
   CONNECTION_DEFAULTS,
   type Connection,
@@ -43,4 +42,5 @@ export { proveHello } from './transport/hello-proof.js';
 export { hubHttpEndpoint, hubWebSocketUrl, plaintextRefusal } from './transport/hub-url.js';
 export { createOutbox, type Outbox, type OutboxItem } from './transport/outbox.js';
 export { createTlsFetch } from './transport/tls-fetch.js';
+export { createWireEncoder, type WireEncoder } from './transport/wire-encoder.js';
 export { AGENT_VERSION } from './version.js';

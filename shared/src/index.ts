@@ -148,6 +148,7 @@ export {
   type RawFrame,
   type RefusedSample,
 } from './protocol/codec.js';
+export { isPlainValidMetrics } from './protocol/fast-metrics.js';
 export {
   HELLO_KEY_INFO,
   HELLO_NONCE_HEADER,
@@ -205,7 +206,6 @@ export {
   type StaticCarry,
   type StaticStripper,
 } from './protocol/sample-statics.js';
-export { isPlainValidMetrics } from './protocol/fast-metrics.js';
 export { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from './protocol/version.js';
 export {
   type AgentUpdate,

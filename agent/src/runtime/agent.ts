@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   CHECK_SNAPSHOT_CAPABILITY,
-  STATIC_ON_CHANGE_CAPABILITY,
   DEFAULT_POLICY,
   PROBES_CAPABILITY,
   PROTOCOL_VERSION,
+  STATIC_ON_CHANGE_CAPABILITY,
 } from '@vigie/shared';
 import { type ClockDrift, createClockDrift } from '../checks/clock-drift.js';
 import { createLocalChecks } from '../checks/local-checks.js';

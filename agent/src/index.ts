@@ -42,4 +42,5 @@ export { proveHello } from './transport/hello-proof.js';
 export { hubHttpEndpoint, hubWebSocketUrl, plaintextRefusal } from './transport/hub-url.js';
 export { createOutbox, type Outbox, type OutboxItem } from './transport/outbox.js';
 export { createTlsFetch } from './transport/tls-fetch.js';
+export { createWireEncoder, type WireEncoder } from './transport/wire-encoder.js';
 export { AGENT_VERSION } from './version.js';

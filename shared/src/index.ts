@@ -156,6 +156,7 @@ export {
   type RawFrame,
   type RefusedSample,
 } from './protocol/codec.js';
+export { isPlainValidMetrics } from './protocol/fast-metrics.js';
 export {
   HELLO_KEY_INFO,
   HELLO_NONCE_HEADER,
@@ -207,6 +208,13 @@ export {
   urlHost,
 } from './protocol/probes/spec.js';
 export * from './protocol/sample.js';
+export {
+  createStaticCarry,
+  createStaticStripper,
+  STATIC_ON_CHANGE_CAPABILITY,
+  type StaticCarry,
+  type StaticStripper,
+} from './protocol/sample-statics.js';
 export { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from './protocol/version.js';
 export {
   isRemediableCheck,

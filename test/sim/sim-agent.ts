@@ -1,4 +1,4 @@
-import { BACKOFF_DEFAULTS, CONNECTION_DEFAULTS, createBackoff } from '@vigie/agent';
+import { BACKOFF_DEFAULTS, CONNECTION_DEFAULTS, createBackoff, createWireEncoder } from '@vigie/agent';
 import {
   type CheckStateMessage,
   CLOSE_CODES,
@@ -8,6 +8,7 @@ import {
   type MetricsMessage,
   PROTOCOL_VERSION,
   policySchema,
+  STATIC_ON_CHANGE_CAPABILITY,
 } from '@vigie/shared';
 import WebSocket from 'ws';
 import type { SimHostPlan } from './fleet-plan.js';
@@ -95,6 +96,8 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
   let bootId = deps.newBootId();
   let seq = 0;
   let ackedSeq = 0;
+  // As the real agent writes: static fields left out once sent on this socket, if the hub carries them.
+  let encode: (message: MetricsMessage | CheckStateMessage) => string = encodeMessage;
   // Send times of unacknowledged messages, oldest first (seqs increase, so acks pop from the front).
   let pendingSeqs: number[] = [];
   let pendingTimes: number[] = [];
@@ -122,7 +125,7 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
 
   function send(message: MetricsMessage | CheckStateMessage): void {
     if (socket?.readyState !== WebSocket.OPEN) return;
-    socket.send(encodeMessage(message));
+    socket.send(encode(message));
     if (pendingSeqs.length >= MAX_PENDING) {
       pendingSeqs.shift();
       pendingTimes.shift();
@@ -174,7 +177,11 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
     }
   }
 
-  function onWelcome(policy: unknown): void {
+  function onWelcome(welcome: Record<string, unknown>): void {
+    const { policy, capabilities } = welcome;
+    encode = createWireEncoder({
+      capabilities: Array.isArray(capabilities) ? capabilities.filter((c) => typeof c === 'string') : [],
+    });
     clearTimeout(welcomeTimer);
     state = 'ready';
     welcomedAt = now();
@@ -239,6 +246,7 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
           hostname: identity.hostname,
           os: identity.os,
           bootId,
+          capabilities: [STATIC_ON_CHANGE_CAPABILITY],
         }),
       );
       welcomeTimer = setTimeout(() => ws.terminate(), WELCOME_TIMEOUT_MS);
@@ -247,7 +255,7 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
       if (ws !== socket) return;
       const frame = parseHubFrame(data);
       if (frame?.type === 'ack') onAck(frame.value.bootId, frame.value.seq);
-      else if (frame?.type === 'welcome' && state === 'connecting') onWelcome(frame.value.policy);
+      else if (frame?.type === 'welcome' && state === 'connecting') onWelcome(frame.value);
       else if (frame?.type !== 'policy') stats.hubErrors += 1;
     });
     ws.on('close', (code) => onClose(ws, code));

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { createConnection, hubWebSocketUrl, openSpool, SILENT_LOG } from '@vigie/agent';
+import { createStaticCarry, type StaticCarry } from '@vigie/shared';
 import Database from 'better-sqlite3';
 import type { SeenFrame } from './fault-proxy.js';
 
@@ -36,22 +38,31 @@ interface SentMessage {
   readonly bootId: string;
   readonly seq: number;
   readonly samples: number;
-  readonly raw: string;
+  /** The message as the hub reads it: lean samples filled from their connection (decision 0031). */
+  readonly content: unknown;
 }
 
 /** The data messages `agentId` sent through the proxy, by `bootId/seq`, and how many went twice. */
 export function sentBy(frames: readonly SeenFrame[], agentId: string) {
   const sent = new Map<string, SentMessage>();
   let resent = 0;
+  // Static fields on change: a resend on a new connection carries the statics its first send left
+  // out, so the same message is compared as the hub reads it, each connection with its own carry.
+  const carries = new Map<number, StaticCarry>();
   for (const frame of frames) {
     if (frame.direction !== 'up' || frame.agentId !== agentId || !DATA_TYPES.has(frame.type)) continue;
     if (frame.bootId === undefined || frame.seq === undefined) continue;
     const key = `${frame.bootId}/${frame.seq}`;
+    const carry = carries.get(frame.connection) ?? createStaticCarry();
+    carries.set(frame.connection, carry);
+    const content: unknown = JSON.parse(frame.raw);
+    carry.fill(content);
     const before = sent.get(key);
     if (before) {
       resent += 1;
       // A resend carries the very message first sent under that key, or the key means nothing.
-      if (before.raw !== frame.raw) throw new Error(`${key} was sent twice with different content`);
+      if (!isDeepStrictEqual(before.content, content))
+        throw new Error(`${key} was sent twice with different content`);
       continue;
     }
     sent.set(key, {
@@ -59,7 +70,7 @@ export function sentBy(frames: readonly SeenFrame[], agentId: string) {
       bootId: frame.bootId,
       seq: frame.seq,
       samples: frame.sampleAts?.length ?? 0,
-      raw: frame.raw,
+      content,
     });
   }
   return { sent, resent };

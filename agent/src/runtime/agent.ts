@@ -5,6 +5,7 @@ import {
   PROBES_CAPABILITY,
   PROTOCOL_VERSION,
   REMEDIATION_CAPABILITY,
+  STATIC_ON_CHANGE_CAPABILITY,
 } from '@vigie/shared';
 import { type ClockDrift, createClockDrift } from '../checks/clock-drift.js';
 import { createLocalChecks } from '../checks/local-checks.js';
@@ -184,7 +185,12 @@ function connectToHub<S>(
         agentVersion: deps.agentVersion,
         hostname: deps.host.hostname,
         os: deps.host.os,
-        capabilities: [PROBES_CAPABILITY, CHECK_SNAPSHOT_CAPABILITY, REMEDIATION_CAPABILITY],
+        capabilities: [
+          PROBES_CAPABILITY,
+          CHECK_SNAPSHOT_CAPABILITY,
+          REMEDIATION_CAPABILITY,
+          STATIC_ON_CHANGE_CAPABILITY,
+        ],
       };
     },
     outbox,

@@ -21,6 +21,7 @@ import { dispatchHubMessage, type InboundHandlers } from './inbound.js';
 import { createLiveness } from './liveness.js';
 import type { Outbox } from './outbox.js';
 import { createSecretRotation } from './secret-rotation.js';
+import { createWireEncoder, type WireEncoder } from './wire-encoder.js';
 
 export type { ConnectionEvent } from './connection-events.js';
 
@@ -110,6 +111,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   const closeWaiters: Array<() => void> = [];
   const rotation = createSecretRotation(options.saveSecret, log);
   const helloChooser = createHelloChooser(log);
+  // Data messages as this socket writes them (set at each welcome: lean samples if the hub carries).
+  let encode: WireEncoder = encodeMessage;
 
   /** This socket's hello: proved over the nonce the hub offered in its upgrade response (0025). */
   function buildHello(offeredNonce: string | string[] | undefined): Hello {
@@ -145,7 +148,7 @@ export function createConnection(options: ConnectionOptions): Connection {
 
   function pump(): void {
     if (state !== 'ready' || !socket) return;
-    for (const message of outbox.takeSendable()) send(socket, encodeMessage(message));
+    for (const message of outbox.takeSendable()) send(socket, encode(message));
     // Paced backlog: come back when the next batch may go (an ack or a new item may come sooner).
     clearTimeout(timers.pace);
     const wakeInMs = outbox.wakeInMs();
@@ -167,6 +170,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     clearTimeout(timers.welcome);
     state = 'ready';
     connectedAt = clock();
+    encode = createWireEncoder(welcome);
     if (welcome.ackedSeq > outbox.stats().lastSeq) {
       log.warn('hub acknowledged more than this boot sent', {
         ackedSeq: welcome.ackedSeq,
@@ -181,7 +185,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     // The hub stores idempotently by (bootId, seq), so resending what it may already hold is safe.
     // Messages of an earlier boot (read back from the spool) go too: welcome.ackedSeq covers only
     // this boot, so the hub's acks to the resends are how the agent learns what it already has.
-    for (const message of outbox.pending()) send(ws, encodeMessage(message));
+    for (const message of outbox.pending()) send(ws, encode(message));
     pump();
   }
 

@@ -2,6 +2,7 @@ import {
   CLOSE_CODES,
   type CloseCodeName,
   closeReason,
+  createStaticCarry,
   decodeAgentMessage,
   type RawFrame,
 } from '@vigie/shared';
@@ -44,6 +45,8 @@ export function createAgentSession(
   let closedAs: CloseCodeName | undefined;
   const log = deps.log.child({ remote: options.remoteAddress });
   const isClosed = () => closed;
+  // The static fields this agent last sent on this socket, put back into its lean samples (0031).
+  const carry = createStaticCarry();
 
   function fail(code: CloseCodeName, detail: string): void {
     if (closed) return;
@@ -107,7 +110,7 @@ export function createAgentSession(
       heard();
       const delayMs = flow.admit(frame);
       if (delayMs === undefined) return;
-      const decoded = decodeAgentMessage(frame);
+      const decoded = decodeAgentMessage(frame, carry);
       if (!decoded.ok) fail(decoded.error.code, decoded.error.detail);
       else if (decoded.value.type === 'hello') handshake.hello(decoded.value, delayMs);
       else if (handshake.passes(decoded.value))

@@ -1,4 +1,9 @@
-import { CHECK_SNAPSHOT_CAPABILITY, type CheckSnapshotMessage, type CheckStateMessage } from '@vigie/shared';
+import {
+  CHECK_SNAPSHOT_CAPABILITY,
+  type CheckSnapshotMessage,
+  type CheckStateMessage,
+  STATIC_ON_CHANGE_CAPABILITY,
+} from '@vigie/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../server.js';
 import { enrolTestAgent, helloFor, startTestHub } from '../test-support/test-hub.js';
@@ -54,7 +59,7 @@ describe('checkSnapshot over the agents socket', () => {
     peer.send(hello);
     expect(await peer.next()).toMatchObject({
       type: 'welcome',
-      capabilities: expect.arrayContaining([CHECK_SNAPSHOT_CAPABILITY]),
+      capabilities: expect.arrayContaining([CHECK_SNAPSHOT_CAPABILITY, STATIC_ON_CHANGE_CAPABILITY]),
     });
     peer.send(fault);
     expect(await peer.next()).toMatchObject({ type: 'ack', seq: 1 });

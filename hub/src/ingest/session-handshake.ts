@@ -8,6 +8,7 @@ import {
   PROBES_CAPABILITY,
   PROTOCOL_VERSION,
   REMEDIATION_CAPABILITY,
+  STATIC_ON_CHANGE_CAPABILITY,
 } from '@vigie/shared';
 import type { Logger } from 'pino';
 import { claimAgentSession, releaseAgentSession } from '../cluster/agent-sessions.js';
@@ -174,7 +175,7 @@ export function createHandshake(
       ackedSeq: outcome.ackedSeq,
       policy,
       ...(agentUpdate && { agentUpdate }),
-      capabilities: [CHECK_SNAPSHOT_CAPABILITY, REMEDIATION_CAPABILITY],
+      capabilities: [CHECK_SNAPSHOT_CAPABILITY, REMEDIATION_CAPABILITY, STATIC_ON_CHANGE_CAPABILITY],
     });
     return true;
   }

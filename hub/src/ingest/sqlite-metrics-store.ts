@@ -12,12 +12,16 @@ import {
 import { headline } from './handlers/store-metrics.js';
 import type { MetricsStore } from './metrics-store.js';
 import { latestCandidate } from './sample-admission.js';
+import { insertSampleRows, type MetricsStatements, prepareStatements } from './sqlite-metrics-statements.js';
 
 // The SQLite hot path (docs/decisions/0018): prepared statements instead of building and
 // preparing each query (Kysely's builder plus better-sqlite3's prepare were half the hub's CPU per
 // report), and group commit: the messages that arrived from every connection since the last
 // commit share one transaction, so one WAL commit serves many reports. The statements mean
 // exactly what the generic path (commitInTransaction + storeMetrics) does; the tests run both.
+// Decision 0031 made a report cheaper: three statements (committed seq, host, boot seq) and a share
+// of one multi-row sample insert per batch, no savepoint unless a batch fails (then each message
+// is run again alone, in its own savepoint, so one bad message still fails alone).
 
 export interface GroupCommitOptions {
   /** Wait this long for more messages before committing (0: commit on the next turn of the event loop). */
@@ -27,8 +31,13 @@ export interface GroupCommitOptions {
 }
 
 // Measured (1 000 reports/s, 1 000 hosts): ~0.14 ms of CPU per report committing on the next turn
-// of the event loop, ~0.09 ms with a 10 ms window, for 10 ms more send→ack latency.
-export const GROUP_COMMIT_DEFAULTS: GroupCommitOptions = { windowMs: 10, maxBatch: 500 };
+// of the event loop, ~0.09 ms with a 10 ms window, for 10 ms more send→ack latency (0018). The
+// timer is armed only by an arrival, so an idle hub commits nothing; but from 1000/windowMs reports
+// a second on, a commit runs every window whatever the rate, and a commit costs ~0.14–0.18 ms of
+// CPU on its own (the store alone, 1 000 single-message commits against one batch of 1 000,
+// decision 0031): 10 ms meant ~100 commits, ~15–18 ms of CPU a second before any report's own
+// cost. 50 ms bounds that to 20 commits (≤ 4 ms/s) for 50 ms more latency, well inside p99 250 ms.
+export const GROUP_COMMIT_DEFAULTS: GroupCommitOptions = { windowMs: 50, maxBatch: 500 };
 
 interface Pending {
   readonly sender: SenderIdentity;
@@ -41,41 +50,6 @@ interface Pending {
 
 type Result = { ok: true; outcome: CommitOutcome } | { ok: false; error: unknown };
 
-function prepareStatements(sqlite: SQLite.Database) {
-  return {
-    committedSeq: sqlite
-      .prepare('select committed_seq from agent_boots where agent_id = ? and boot_id = ?')
-      .pluck(),
-    insertSample: sqlite.prepare(
-      `insert into samples (host_id, boot_id, seq, idx, at, received_at, cpu_pct, mem_pct, swap_pct,
-        disk_max_pct, load1, payload) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        on conflict (host_id, boot_id, seq, idx) do nothing`,
-    ),
-    touchHost: sqlite.prepare(
-      `update hosts set last_seen_at = ?, refused_samples = refused_samples + ?,
-        clock_offset_ms = coalesce(?, clock_offset_ms), clock_offset_at = coalesce(?, clock_offset_at)
-        where id = ?`,
-    ),
-    // Health follows arrival (repositories/hosts.ts `recordHostReport` has the same guard): an
-    // older backlog arriving late does not overwrite newer health, a sample stamped ahead pins nothing.
-    hostHealth: sqlite.prepare(
-      `update hosts set last_sample_at = ?, cpu_pct = ?, mem_pct = ?, swap_pct = ?, disk_max_pct = ?,
-        load1 = ?, last_sample_received_at = ? where id = ? and (last_sample_received_at is null or
-        (? >= last_sample_received_at and ? >= min(last_sample_at, last_sample_received_at)))`,
-    ),
-    advanceSeq: sqlite.prepare(
-      `insert into agent_boots (agent_id, boot_id, committed_seq, started_at, updated_at)
-        values (?, ?, ?, ?, ?) on conflict (agent_id, boot_id)
-        do update set committed_seq = excluded.committed_seq, updated_at = excluded.updated_at
-        where agent_boots.committed_seq < excluded.committed_seq`,
-    ),
-    deliveryEvent: sqlite.prepare(
-      `insert into delivery_events (agent_id, boot_id, kind, from_seq, to_seq, host_id, at)
-        values (?, ?, ?, ?, ?, ?, ?) on conflict (agent_id, boot_id, kind, from_seq) do nothing`,
-    ),
-  };
-}
-
 /**
  * The metrics store on the embedded SQLite database. `db` is the Kysely instance on the same
  * connection: a batch runs while holding Kysely's connection, so it never interleaves with a
@@ -87,17 +61,25 @@ export function createSqliteMetricsStore(
   options: GroupCommitOptions = GROUP_COMMIT_DEFAULTS,
 ): MetricsStore {
   // Prepared on first use: the store is created before the migrations may have run.
-  let statements: ReturnType<typeof prepareStatements> | undefined;
+  let statements: MetricsStatements | undefined;
   const queue: Pending[] = [];
   let scheduled = false;
 
-  function storeOne({ sender, message, receivedAt, facts }: Pending): CommitOutcome {
-    const s = statements!;
+  /**
+   * One message inside the batch's transaction; its sample rows are appended to `rows` (inserted
+   * by the caller) or, with `rows` undefined, inserted at once.
+   */
+  function storeOne(
+    s: MetricsStatements,
+    { sender, message, receivedAt, facts }: Pending,
+    rows: unknown[] | undefined,
+  ): CommitOutcome {
     const committed = Number(s.committedSeq.get(sender.agentId, message.bootId) ?? 0);
     if (message.seq <= committed) return { status: 'duplicate', committedSeq: committed };
+    const values = rows ?? [];
     message.samples.forEach((sample, idx) => {
       const h = headline(sample);
-      s.insertSample.run(
+      values.push(
         sender.hostId,
         message.bootId,
         message.seq,
@@ -112,30 +94,18 @@ export function createSqliteMetricsStore(
         JSON.stringify(sample),
       );
     });
+    if (!rows) insertSampleRows(s, values);
     const offset = facts.clockOffsetMs ?? null;
-    s.touchHost.run(
+    const host = {
+      hostId: sender.hostId,
       receivedAt,
-      facts.refusedSamples,
+      refused: facts.refusedSamples,
       offset,
-      offset === null ? null : receivedAt,
-      sender.hostId,
-    );
+      offsetAt: offset === null ? null : receivedAt,
+    };
     const newest = latestCandidate(message.samples);
-    if (newest) {
-      const h = headline(newest);
-      s.hostHealth.run(
-        newest.at,
-        h.cpu_pct,
-        h.mem_pct,
-        h.swap_pct,
-        h.disk_max_pct,
-        h.load1,
-        receivedAt,
-        sender.hostId,
-        receivedAt,
-        newest.at,
-      );
-    }
+    if (newest) s.touchHostWithHealth.run({ ...host, sampleAt: newest.at, ...headline(newest) });
+    else s.touchHost.run(host);
     s.advanceSeq.run(sender.agentId, message.bootId, message.seq, receivedAt, receivedAt);
     const newBoot = committed === 0;
     if (newBoot) {
@@ -164,18 +134,37 @@ export function createSqliteMetricsStore(
     return storedOutcome(message.seq, gapFrom, newBoot);
   }
 
-  // Nested in the batch's transaction, each message runs in a savepoint: one that fails (its host
-  // was deleted meanwhile) is rolled back and rejected alone, the others still commit.
-  const storeInSavepoint = sqlite.transaction(storeOne);
-  const storeBatch = sqlite.transaction((batch: Pending[]): Result[] =>
+  // The common case: the whole batch in one transaction without savepoints, every sample row of
+  // it in a few multi-row inserts. Any failure rolls all of it back (better-sqlite3 does on throw).
+  const storeWhole = sqlite.transaction((s: MetricsStatements, batch: Pending[]): Result[] => {
+    const rows: unknown[] = [];
+    const results = batch.map((pending): Result => ({ ok: true, outcome: storeOne(s, pending, rows) }));
+    insertSampleRows(s, rows);
+    return results;
+  });
+  // After a failure: each message in its own savepoint, so the one that fails (its host was deleted
+  // meanwhile) is rolled back and rejected alone, and the others still commit.
+  const storeInSavepoint = sqlite.transaction((s: MetricsStatements, pending: Pending) =>
+    storeOne(s, pending, undefined),
+  );
+  const storeOneByOne = sqlite.transaction((s: MetricsStatements, batch: Pending[]): Result[] =>
     batch.map((pending) => {
       try {
-        return { ok: true, outcome: storeInSavepoint(pending) };
+        return { ok: true, outcome: storeInSavepoint(s, pending) };
       } catch (error) {
         return { ok: false, error };
       }
     }),
   );
+
+  function storeBatch(batch: Pending[]): Result[] {
+    statements ??= prepareStatements(sqlite);
+    try {
+      return storeWhole(statements, batch);
+    } catch {
+      return storeOneByOne(statements, batch);
+    }
+  }
 
   async function flush(): Promise<void> {
     let batch: Pending[] = [];
@@ -187,7 +176,6 @@ export function createSqliteMetricsStore(
         // What is left has waited already (the batch was full): it goes on the next turn.
         if (queue.length > 0) schedule(true);
         if (batch.length === 0) return;
-        statements ??= prepareStatements(sqlite);
         results = storeBatch(batch);
       });
     } catch (error) {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { metricsSchema } from './agent/metrics.js';
 import { CLOSE_CODES, type CloseCodeName } from './close-codes.js';
+import { isPlainValidMetrics } from './fast-metrics.js';
 import { LIMITS } from './limits.js';
 import { type AgentMessage, agentMessageSchema, type HubMessage, hubMessageSchema } from './messages.js';
 import { sampleSchema } from './sample.js';
+import type { StaticCarry } from './sample-statics.js';
 
 export type RawFrame = string | Buffer | ArrayBuffer | Buffer[];
 
@@ -72,20 +74,23 @@ function salvageMetrics(json: unknown): DecodeResult<AgentMessage> | undefined {
   return { ok: true, value: { ...envelope.data, samples }, refusedSamples };
 }
 
-function decodeWith<T>(
-  schema: z.ZodType<T>,
-  frame: RawFrame,
-  salvage?: (json: unknown) => DecodeResult<T> | undefined,
-): DecodeResult<T> {
+/** Parse a frame, or say why it cannot be. */
+function parseFrame(frame: RawFrame): { ok: true; json: unknown } | { ok: false; error: DecodeError } {
   if (frameLength(frame) > LIMITS.maxFrameBytes) {
     return failure('FRAME_TOO_LARGE', `frame of ${frameLength(frame)} bytes exceeds ${LIMITS.maxFrameBytes}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(frameToString(frame));
+    return { ok: true, json: JSON.parse(frameToString(frame)) };
   } catch (cause) {
     return failure('INVALID_JSON', cause instanceof Error ? cause.message : 'unparsable frame');
   }
+}
+
+function validateWith<T>(
+  schema: z.ZodType<T>,
+  json: unknown,
+  salvage?: (json: unknown) => DecodeResult<T> | undefined,
+): DecodeResult<T> {
   const parsed = schema.safeParse(json);
   if (!parsed.success) return salvage?.(json) ?? failure('SCHEMA_VIOLATION', describeIssues(parsed.error));
   return { ok: true, value: parsed.data };
@@ -95,14 +100,22 @@ function decodeWith<T>(
  * Parse and validate one frame received from an agent. Never throws. A `metrics` message whose
  * only faults are in some samples decodes with those samples left out and listed in
  * `refusedSamples` (possibly all of them: the message is still acknowledged, nothing is stored).
+ * `carry` is the connection's static fields (sample-statics.ts), for agents that send them on change.
  */
-export function decodeAgentMessage(frame: RawFrame): DecodeResult<AgentMessage> {
-  return decodeWith(agentMessageSchema, frame, salvageMetrics);
+export function decodeAgentMessage(frame: RawFrame, carry?: StaticCarry): DecodeResult<AgentMessage> {
+  const parsed = parseFrame(frame);
+  if (!parsed.ok) return parsed;
+  // A connection's carried static fields go back into lean samples before anything is judged.
+  carry?.fill(parsed.json);
+  // The hot path: a metrics message the hand validator knows valid as it is needs no zod pass.
+  if (isPlainValidMetrics(parsed.json)) return { ok: true, value: parsed.json };
+  return validateWith(agentMessageSchema, parsed.json, salvageMetrics);
 }
 
 /** Parse and validate one frame received from a hub. Never throws. */
 export function decodeHubMessage(frame: RawFrame): DecodeResult<HubMessage> {
-  return decodeWith(hubMessageSchema, frame);
+  const parsed = parseFrame(frame);
+  return parsed.ok ? validateWith(hubMessageSchema, parsed.json) : parsed;
 }
 
 /** Serialise a message for the wire. Typed so only valid message shapes compile. */

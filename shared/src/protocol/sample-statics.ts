@@ -1,0 +1,115 @@
+import { LIMITS } from './limits.js';
+import type { FilesystemSample, MemorySample, Sample } from './sample.js';
+
+// Static fields on change (decision 0031). A sample repeats, every cycle, figures that do not
+// change between cycles: memory and swap totals, each filesystem's device, type, size and inode
+// total. An agent talking to a hub that announced STATIC_ON_CHANGE_CAPABILITY sends them in a
+// sample only when they differ from what it last sent *on this connection*, as a group: a memory
+// section without `totalBytes`, or a filesystem without `device`, is "lean" and means "as last
+// sent". The hub carries the last values per connection and puts them back before validating, so
+// what it validates and stores is the full sample (zod's sampleSchema stays the schema of record,
+// stored payloads keep their shape). A new connection (a reconnect, a new boot, a restarted hub)
+// starts with nothing carried, so the first sample sent on it is full.
+
+/** Announced in `welcome.capabilities` by a hub that carries static fields forward. */
+export const STATIC_ON_CHANGE_CAPABILITY = 'staticOnChange';
+
+type FsStatics = Pick<FilesystemSample, 'device' | 'fsType' | 'sizeBytes' | 'inodesTotal'>;
+type MemoryStatics = Pick<MemorySample, 'totalBytes' | 'swapTotalBytes'>;
+
+const sameFs = (a: FsStatics, b: FsStatics) =>
+  a.device === b.device &&
+  a.fsType === b.fsType &&
+  a.sizeBytes === b.sizeBytes &&
+  a.inodesTotal === b.inodesTotal;
+
+/** The agent's side, one per connection: samples with what the hub already holds left out. */
+export function createStaticStripper() {
+  let memory: MemoryStatics | undefined;
+  const filesystems = new Map<string, FsStatics>();
+
+  function stripMemory(m: MemorySample): Partial<MemorySample> {
+    if (memory && memory.totalBytes === m.totalBytes && memory.swapTotalBytes === m.swapTotalBytes) {
+      const { totalBytes: _t, swapTotalBytes: _s, ...lean } = m;
+      return lean;
+    }
+    memory = { totalBytes: m.totalBytes, swapTotalBytes: m.swapTotalBytes };
+    return m;
+  }
+
+  function stripFs(fs: FilesystemSample): Partial<FilesystemSample> {
+    const { device, fsType, sizeBytes, inodesTotal, ...lean } = fs;
+    const statics: FsStatics = {
+      device,
+      fsType,
+      sizeBytes,
+      ...(inodesTotal !== undefined && { inodesTotal }),
+    };
+    const known = filesystems.get(fs.mount);
+    if (known && sameFs(known, statics)) return lean;
+    filesystems.set(fs.mount, statics);
+    return fs;
+  }
+
+  return {
+    /** The sample as it goes on the wire (a plain object for JSON, no longer a `Sample`). */
+    strip(sample: Sample): object {
+      if (!sample.memory && !sample.filesystems) return sample;
+      return {
+        ...sample,
+        ...(sample.memory && { memory: stripMemory(sample.memory) }),
+        ...(sample.filesystems && { filesystems: sample.filesystems.map(stripFs) }),
+      };
+    },
+  };
+}
+export type StaticStripper = ReturnType<typeof createStaticStripper>;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The hub's side, one per connection: fills lean sections of a parsed (not yet validated)
+ * `metrics` message in place from the last full ones, and remembers the full ones. It trusts
+ * nothing: what it fills is validated with the rest, and a lean section with nothing carried
+ * stays lean and fails validation. At most `maxListItems` mounts are carried.
+ */
+export function createStaticCarry() {
+  let memory: Record<string, unknown> | undefined;
+  const filesystems = new Map<unknown, Record<string, unknown>>();
+
+  function memoryOf(m: Record<string, unknown>): void {
+    if (m.totalBytes !== undefined) memory = { totalBytes: m.totalBytes, swapTotalBytes: m.swapTotalBytes };
+    else if (memory) Object.assign(m, memory);
+  }
+
+  function filesystemOf(fs: Record<string, unknown>): void {
+    if (fs.device !== undefined) {
+      if (filesystems.size >= LIMITS.maxListItems && !filesystems.has(fs.mount)) return;
+      const statics: Record<string, unknown> = {
+        device: fs.device,
+        fsType: fs.fsType,
+        sizeBytes: fs.sizeBytes,
+      };
+      if (fs.inodesTotal !== undefined) statics.inodesTotal = fs.inodesTotal;
+      filesystems.set(fs.mount, statics);
+      return;
+    }
+    const known = filesystems.get(fs.mount);
+    if (known) Object.assign(fs, known);
+  }
+
+  return {
+    /** Put carried statics back into the lean sections of `json` if it is a metrics message. */
+    fill(json: unknown): void {
+      if (!isRecord(json) || json.type !== 'metrics' || !Array.isArray(json.samples)) return;
+      for (const sample of json.samples) {
+        if (!isRecord(sample)) continue;
+        if (isRecord(sample.memory)) memoryOf(sample.memory);
+        if (!Array.isArray(sample.filesystems)) continue;
+        for (const fs of sample.filesystems) if (isRecord(fs)) filesystemOf(fs);
+      }
+    },
+  };
+}
+export type StaticCarry = ReturnType<typeof createStaticCarry>;

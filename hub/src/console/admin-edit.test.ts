@@ -247,6 +247,10 @@ describe('maintenance windows', () => {
     expect(row).toMatchObject({ scope: 'host', target: hostId, duration_ms: 7_200_000, created_by: 'admin' });
     const listed = await (await get(admin, '/console/admin/settings')).text();
     expect(listed).toContain('Mises à jour');
+    // The window and its picker name the host; its internal id is nowhere a person reads it.
+    expect(listed).toContain('<td>srv-paris-01</td>');
+    expect(listed).toContain('<option value="srv-paris-01"');
+    expect(listed).not.toContain(hostId);
 
     const remove = await post(admin, `/console/admin/settings/windows/${row.id}/remove`, {});
     expect(remove.status).toBe(303);

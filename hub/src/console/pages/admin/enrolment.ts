@@ -47,7 +47,7 @@ export function enrolmentAdminRoutes(deps: ConsoleDeps, options: ConsoleOptions)
     if (created) {
       const cmd = installCommands(hubUrl, created.token, created.role);
       const block = (id: string, label: string, text: string) =>
-        html`<h3>${label}</h3><pre class="command" id="${id}">${text}</pre><button type="button" data-copy="${id}">⧉ ${label}</button>`;
+        html`<h3>${label}</h3><pre class="command" id="${id}">${text}</pre><button type="button" data-copy="${id}">${label}</button>`;
       commands = html`<section class="notice" aria-live="polite"><p>${t('tokenCreated')}</p>
         ${block('cmd-linux', t('installLinux'), cmd.linux)}${block('cmd-macos', t('installMacos'), cmd.macos)}
         ${block('cmd-windows', t('installWindows'), cmd.windows)}${block('cmd-windows-cmd', t('installWindowsCmd'), cmd.windowsCmd)}</section>`;

@@ -4,14 +4,21 @@ import { html } from 'hono/html';
 import { MAINTENANCE_SCOPES } from '../../../db/tables/maintenance-windows.js';
 import { NOTICE_KINDS } from '../../../incidents/notifier.js';
 import { windowView } from '../../../maintenance/service.js';
+import {
+  hostTargetNames,
+  maintenanceTargetChoices,
+  type TargetChoices,
+} from '../../../maintenance/targets.js';
 import { channelView } from '../../../notify/channel-config.js';
 import { listChannels } from '../../../notify/channels/store.js';
 import { listPolicies } from '../../../repositories/escalation-policies.js';
 import { listEnabledWindows } from '../../../repositories/maintenance-windows.js';
 import type { ConsoleDeps, ConsoleEnv } from '../../env.js';
+import { fleetWords } from '../../i18n/fleet.js';
 import type { Translate } from '../../i18n/i18n.js';
 import { durationIn } from '../../views/format.js';
 import { csrfField, type Html, page } from '../../views/layout.js';
+import { maintenanceTargetLabel, maintenanceTargetPicker } from '../admin/maintenance-picker.js';
 import { SETTINGS } from './form.js';
 import { type StepsText, stepsToText } from './steps-text.js';
 
@@ -40,6 +47,14 @@ export async function settingsPage(
   const windows = (await listEnabledWindows(deps.db)).map((row) => windowView(row, now));
   const channels = (await listChannels(deps.db)).map(channelView);
   const policies = await listPolicies(deps.db);
+  // Windows are shown and picked by name: a host window keeps the host's id, a person reads its name.
+  const targets = {
+    choices: await maintenanceTargetChoices(deps.db, c.var.scope),
+    hostNames: await hostTargetNames(
+      deps.db,
+      windows.filter((w) => w.scope === 'host').map((w) => w.target),
+    ),
+  };
   const parts: Parts = {
     c,
     t,
@@ -52,13 +67,23 @@ export async function settingsPage(
     c,
     t('settingsTitle'),
     html`${notice ?? ''}
-      ${windowsSection(parts, windows)}
+      ${windowsSection(parts, windows, targets)}
       ${channelsSection(parts, channels)}
       ${escalationSection(parts, policies)}`,
   );
 }
 
-function windowsSection({ c, t, v, post }: Parts, windows: readonly WindowView[]) {
+/** A scope in words (Machine, Site, Client, Étiquette). */
+function scopeWord(t: Translate, scope: string): string {
+  if (scope === 'host' || scope === 'site' || scope === 'client') return t(scope);
+  return scope === 'tag' ? fleetWords(t.lang)('hostTags') : scope;
+}
+
+function windowsSection(
+  { c, t, v, post }: Parts,
+  windows: readonly WindowView[],
+  targets: { choices: TargetChoices; hostNames: ReadonlyMap<string, string> },
+) {
   return html`<h2 id="windows">${t('maintenanceWindows')}</h2>
     ${
       windows.length
@@ -67,7 +92,7 @@ function windowsSection({ c, t, v, post }: Parts, windows: readonly WindowView[]
           <tbody>${windows.map(
             (
               w,
-            ) => html`<tr><td>${w.scope}</td><td>${w.target}</td><td><code>${w.cron}</code> (${w.timezone})</td>
+            ) => html`<tr><td>${scopeWord(t, w.scope)}</td><td>${maintenanceTargetLabel(w.scope, w.target, targets.hostNames)}</td><td><code>${w.cron}</code> (${w.timezone})</td>
               <td>${durationIn(t, w.durationMinutes * 60_000)}</td><td>${w.reason}</td>
               <td>${w.activeUntil === null ? '' : t('maintenanceRunning', { at: t.dateTime(w.activeUntil) })}</td>
               <td>${post(`${SETTINGS}/windows/${encodeURIComponent(w.id)}/remove`, t('maintenanceRemove'))}</td></tr>`,
@@ -77,8 +102,8 @@ function windowsSection({ c, t, v, post }: Parts, windows: readonly WindowView[]
     <h3>${t('maintenanceCreate')}</h3>
     <form method="post" action="${SETTINGS}/windows" class="filters">
       ${csrfField(c)}
-      <label>${t('scope')} <select name="scope">${MAINTENANCE_SCOPES.map((s) => html`<option value="${s}"${v('scope') === s ? html` selected` : ''}>${s}</option>`)}</select></label>
-      <label>${t('target')} <input name="target" required maxlength="256" value="${v('target')}" /></label>
+      <label>${t('scope')} <select name="scope">${MAINTENANCE_SCOPES.map((s) => html`<option value="${s}"${v('scope') === s ? html` selected` : ''}>${scopeWord(t, s)}</option>`)}</select></label>
+      ${maintenanceTargetPicker(t, targets.choices, v('target'))}
       <label>${t('maintenanceCron')} <input name="cron" required maxlength="100" value="${v('cron', '0 22 * * 6')}" /></label>
       <label>${t('maintenanceDuration')} <input name="durationMinutes" required inputmode="numeric" size="6" value="${v('durationMinutes', '120')}" /></label>
       <label>${t('maintenanceTimezone')} <input name="timezone" maxlength="64" value="${v('timezone', 'Europe/Paris')}" /></label>

@@ -137,4 +137,5 @@ export const QUEUE_EN: Readonly<Record<keyof typeof QUEUE_FR, string>> = {
   typ_array: 'a list',
   typ_object: 'a set of fields',
   unitBytes: 'bytes',
+  incidentValueOnly: 'Value {value}',
 };

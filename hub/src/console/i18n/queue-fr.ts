@@ -140,4 +140,5 @@ export const QUEUE_FR = {
   typ_array: 'liste',
   typ_object: 'ensemble de champs',
   unitBytes: 'octets',
+  incidentValueOnly: 'Valeur {value}',
 } as const;

@@ -18,6 +18,7 @@ import { findIncident } from '../../repositories/incidents.js';
 import { findArticle } from '../../repositories/kb-articles.js';
 import { findProblem } from '../../repositories/problems.js';
 import { BASE, type ConsoleDeps, type ConsoleEnv } from '../env.js';
+import type { Translate } from '../i18n/i18n.js';
 import { allow, TECHNICIANS } from '../security/guards.js';
 import { optionalText } from '../views/fields.js';
 import { durationIn, priorityBadge, recoveredNote, slaBadge, stateLabel } from '../views/format.js';
@@ -89,7 +90,7 @@ export function incidentRoutes(deps: ConsoleDeps) {
       ${refused ? html`<p role="alert" class="error">${t('actionRefused', { reason: refusalText(t, refused) })}</p>` : ''}
       <dl class="facts">
         <dt>${t('incidentWhat')}</dt><dd>${checkLabel(wordsOf(t.lang), incident.check)}${incident.resource && !INTERNAL_ID.test(incident.resource) ? ` ${incident.resource}` : ''}
-          ${openedDetail.value !== undefined && openedDetail.value !== null ? html`<br />${t('incidentValue', { value: formatValue(wordsOf(t.lang), incident.check, openedDetail.value), threshold: openedDetail.threshold === null || openedDetail.threshold === undefined ? '—' : formatValue(wordsOf(t.lang), incident.check, openedDetail.threshold) })}` : ''}</dd>
+          ${openedDetail.value !== undefined && openedDetail.value !== null ? html`<br />${valueLine(t, incident.check, openedDetail.value, openedDetail.threshold)}` : ''}</dd>
         <dt>${t('incidentWhere')}</dt><dd>${host ? html`<a href="${BASE}/hosts/${encodeURIComponent(host.id)}">${host.hostname}</a>` : '—'} · ${incident.client} / ${incident.site}</dd>
         <dt>${t('incidentSince')}</dt><dd><time datetime="${new Date(since).toISOString()}">${t.dateTime(since)}</time> (${durationIn(t, now - since)})</dd>
         <dt>${t('priority')}</dt><dd>${priorityBadge(t, incident.priority)} — ${t('incidentPriorityReason', { urgency: incident.urgency, impact: incident.impact })}</dd>
@@ -150,4 +151,15 @@ export function incidentRoutes(deps: ConsoleDeps) {
   });
 
   return app;
+}
+
+/** The figure that opened the ticket, with its threshold when the rule had one (a site ticket has none). */
+function valueLine(t: Translate, check: string, value: number, threshold: number | null | undefined): string {
+  const words = wordsOf(t.lang);
+  return threshold === null || threshold === undefined
+    ? t('incidentValueOnly', { value: formatValue(words, check, value) })
+    : t('incidentValue', {
+        value: formatValue(words, check, value),
+        threshold: formatValue(words, check, threshold),
+      });
 }

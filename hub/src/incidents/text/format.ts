@@ -48,5 +48,6 @@ export function formatValue(words: Words, check: string, n: number): string {
   if (check === 'temperature.high') return `${figure} °C`;
   if (check === 'fs.forecast') return formatDuration(words, n * 1000);
   if (check === 'clock.drift') return `${figure} s`;
+  if (check === 'site.silent') return words.hosts(n);
   return figure;
 }

@@ -2,7 +2,8 @@ import { CHECK_KINDS } from '@vigie/shared';
 import { describe, expect, it } from 'vitest';
 import { INCIDENT_EVENT_KINDS } from '../../db/incident-event-kinds.js';
 import { type TextParams, TITLE_CODES, type TitleCode } from './codes.js';
-import { incidentTitle, renderIncidentText } from './render.js';
+import { formatValue } from './format.js';
+import { incidentTitle, renderIncidentText, wordsOf } from './render.js';
 import { renderActor, renderEventDetail } from './timeline.js';
 
 /** What a technician must never read: an epoch, a JSON fragment, an internal id. */
@@ -291,5 +292,13 @@ describe('renderEventDetail', () => {
     expect(renderActor('user:alice', 'fr')).toBe('alice');
     expect(renderActor('rule:host.silent', 'fr')).toBe('Vigie');
     expect(renderActor('rule:sla', 'en')).toBe('Vigie (SLA)');
+  });
+});
+
+describe('formatValue', () => {
+  it("counts a site ticket's silent hosts in words, not as a bare figure", () => {
+    expect(formatValue(wordsOf('fr'), 'site.silent', 3)).toBe('3 machines');
+    expect(formatValue(wordsOf('fr'), 'site.silent', 1)).toBe('1 machine');
+    expect(formatValue(wordsOf('en'), 'site.silent', 3)).toBe('3 hosts');
   });
 });

@@ -48,6 +48,7 @@ export const WORDS_EN: Words = {
   probe: (kind, name) => `${kind} probe "${name}"`,
   tlsOf: (probe, device) => `TLS certificate of "${probe}" on ${device}`,
   days: (n) => `${n} ${plural(n, 'day', 'days')}`,
+  hosts: (n) => `${n} ${plural(n, 'host', 'hosts')}`,
   severity: { critical: 'critical', warning: 'warning', ok: 'normal' },
   roles: { server: 'server', workstation: 'workstation', device: 'network device' },
   production: 'production',

@@ -48,6 +48,7 @@ export const WORDS_FR: Words = {
   probe: (kind, name) => `sonde ${kind} « ${name} »`,
   tlsOf: (probe, device) => `Certificat TLS de « ${probe} » sur ${device}`,
   days: (n) => `${n} ${plural(n, 'jour', 'jours')}`,
+  hosts: (n) => `${n} ${plural(n, 'machine', 'machines')}`,
   severity: { critical: 'critique', warning: 'avertissement', ok: 'normal' },
   roles: { server: 'serveur', workstation: 'poste de travail', device: 'équipement réseau' },
   production: 'de production',

@@ -17,6 +17,8 @@ export interface Words {
   readonly probe: (kind: string, name: string) => string;
   readonly tlsOf: (probe: string, device: string) => string;
   readonly days: (n: number) => string;
+  /** A count of hosts (a site ticket's value: how many are silent). */
+  readonly hosts: (n: number) => string;
   readonly severity: Readonly<Record<string, string>>;
   readonly roles: Readonly<Record<string, string>>;
   readonly production: string;

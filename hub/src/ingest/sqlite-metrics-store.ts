@@ -36,8 +36,12 @@ export interface GroupCommitOptions {
 // a second on, a commit runs every window whatever the rate, and a commit costs ~0.14–0.18 ms of
 // CPU on its own (the store alone, 1 000 single-message commits against one batch of 1 000,
 // decision 0031): 10 ms meant ~100 commits, ~15–18 ms of CPU a second before any report's own
-// cost. 50 ms bounds that to 20 commits (≤ 4 ms/s) for 50 ms more latency, well inside p99 250 ms.
-export const GROUP_COMMIT_DEFAULTS: GroupCommitOptions = { windowMs: 50, maxBatch: 500 };
+// cost. A longer window was tried (50 ms: ≤ 4 ms/s) and reverted: a socket's messages are handled
+// one at a time, each waiting for its commit, so the window caps one agent at 1000/windowMs
+// messages a second — 20/s at 50 ms, under the 50/s rate limit, so a flooder was only slowed by
+// backpressure and never closed with 4032 (no trace, no security incident; faults-flood). The
+// window stays below 1000/messagesPerSec (20 ms) until commits are batched across a socket's queue.
+export const GROUP_COMMIT_DEFAULTS: GroupCommitOptions = { windowMs: 10, maxBatch: 500 };
 
 interface Pending {
   readonly sender: SenderIdentity;

@@ -20,6 +20,12 @@ export const FAULT_HUB = {
   breachForSec: 4,
   breachSec: 15,
   intervalSec: 2.05,
+  // N0 (decision 0029): a watched service goes down; the hub asks a restart, at most
+  // `n0Attempts` times, each judged `n0VerifySec` later. Half the faults are fixed by a restart.
+  n0Unit: 'web',
+  n0Attempts: 2,
+  n0VerifySec: 5,
+  n0FaultSec: 40,
 };
 
 /** `opts`: { perKind (faults of each kind), batch (faults per injection), everySec, settleSec }. */
@@ -40,6 +46,16 @@ export async function measureFaults(ctx, opts) {
           critical: null,
           forSec: FAULT_HUB.breachForSec,
           clearForSec: FAULT_HUB.breachForSec,
+        },
+        {
+          kind: 'service.down',
+          enabled: true,
+          direction: 'above',
+          warning: null,
+          critical: { trigger: 0, clear: 0 },
+          forSec: 0,
+          clearForSec: 0,
+          options: { services: [] },
         },
       ],
     }),
@@ -63,6 +79,7 @@ export async function measureFaults(ctx, opts) {
   const hub = startCli(ctx.pin(0), ctx.hubBin, args, { env });
   ctx.children.push(hub.child);
   const url = (await waitForLine(hub, /listening (\S+)/, 20_000))[1];
+  await putN0Layer(url, token);
 
   // Breaches first, then kills and freezes interleaved: a breached agent must not be killed
   // before its ticket opens, nor before it recovers.
@@ -78,7 +95,14 @@ export async function measureFaults(ctx, opts) {
     faults.push(`at=${killStart + r * opts.everySec}s kill ${opts.batch}`);
     faults.push(`at=${killStart + r * opts.everySec + opts.everySec / 2}s freeze ${opts.batch}`);
   }
-  const agents = Math.ceil(opts.perKind * 3 * 1.2);
+  // Service faults alongside the breaches, on agents of their own: half fixed by a restart.
+  const n0Each = Math.ceil(opts.perKind / 2);
+  const n0 = `name=${FAULT_HUB.n0Unit} for=${FAULT_HUB.n0FaultSec}s`;
+  faults.push(
+    `at=${start}s service ${n0Each} ${n0} fix=yes`,
+    `at=${start + 1}s service ${n0Each} ${n0} fix=no`,
+  );
+  const agents = Math.ceil((opts.perKind * 3 + 2 * n0Each) * 1.2);
   const durationSec =
     killStart + rounds * opts.everySec + 3 * FAULT_HUB.heartbeatSec + FAULT_HUB.graceSec + opts.settleSec;
   ctx.log(`fault → ticket: ${agents} agents, ${opts.perKind} faults of each kind over ${durationSec} s…`);
@@ -96,7 +120,73 @@ export async function measureFaults(ctx, opts) {
   await sleep(1000);
   hub.child.kill('SIGTERM');
   await hub.exited;
-  return { settings: FAULT_HUB, ...matchTickets(db, summary.faults, FAULT_HUB) };
+  return {
+    settings: FAULT_HUB,
+    ...matchTickets(db, summary.faults, FAULT_HUB),
+    n0: countN0(db, summary.faults),
+  };
+}
+
+/** A stored policy layer: the unit watched, and its N0 rule (as an operator would set it). */
+async function putN0Layer(url, token) {
+  const response = await fetch(`${url}/api/v1/policies/global`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      services: [FAULT_HUB.n0Unit],
+      remediation: {
+        'service.down': {
+          action: 'restart-service',
+          attempts: FAULT_HUB.n0Attempts,
+          verifySec: FAULT_HUB.n0VerifySec,
+        },
+      },
+    }),
+  });
+  if (response.status !== 200)
+    throw new Error(`N0 policy layer: ${response.status} ${await response.text()}`);
+}
+
+/**
+ * For each host hit by a `service` fault, the first `service.down` ticket opened after it: avoided
+ * when N0 resolved it (resolution `n0`, never paged), opened when it was paged (N0 exhausted, or no
+ * N0 at all), missing when there is none. avoided + opened + missing = injected.
+ */
+export function countN0(dbFile, faults) {
+  const db = new Database(dbFile, { readonly: true });
+  const first = db.prepare(
+    `select id, resolution from incidents where host_id = ? and "check" = 'service.down' and opened_at >= ?
+     order by opened_at limit 1`,
+  );
+  const exhausted = db.prepare(
+    "select count(*) as n from incident_events where incident_id = ? and kind = 'remediation_exhausted'",
+  );
+  const out = {
+    injected: 0,
+    avoided: 0,
+    opened: 0,
+    openedExhausted: 0,
+    missing: 0,
+    fixable: 0,
+    unfixable: 0,
+  };
+  for (const fault of faults) {
+    if (fault.kind !== 'service') continue;
+    const fixable = !/fix=no/.test(fault.command);
+    for (const host of fault.hosts) {
+      out.injected += 1;
+      out[fixable ? 'fixable' : 'unfixable'] += 1;
+      const row = first.get(host.hostId, fault.at);
+      if (!row) out.missing += 1;
+      else if (row.resolution === 'n0') out.avoided += 1;
+      else {
+        out.opened += 1;
+        if (exhausted.get(row.id).n > 0) out.openedExhausted += 1;
+      }
+    }
+  }
+  db.close();
+  return out;
 }
 
 const CHECK_OF = { kill: 'host.silent', freeze: 'host.silent', breach: 'cpu.busy' };

@@ -131,6 +131,13 @@ export function formatTable(r) {
         `p50 ${f(b.recoveryP50Ms / 1000, 2)} s, p99 ${f(b.recoveryP99Ms / 1000, 2)} s, max ${f(b.recoveryMaxMs / 1000, 2)} s`,
         `≤ one interval + 2 s = ${s.intervalSec + 2} s`,
       );
+    const n = r.faults.n0;
+    if (n)
+      row(
+        `N0: tickets avoided / opened (service down, ${n.fixable} fixed by a restart, ${n.unfixable} not)`,
+        `${n.avoided} avoided / ${n.opened} opened (${n.openedExhausted} after ${s.n0Attempts} attempts), ${n.missing} missing, of ${n.injected}`,
+        `${n.fixable} / ${n.unfixable}, 0 missing`,
+      );
   }
   if (!failed('restart')) {
     const h = r.restart;

@@ -72,6 +72,35 @@ describe('fault commands', () => {
     });
   });
 
+  describe('service', () => {
+    it('takes a watched unit down, fixable by a restart for 5 min unless told otherwise', () => {
+      expect(command('service 5 name=web')).toEqual({
+        kind: 'service',
+        target: { kind: 'count', count: 5 },
+        name: 'web',
+        fixable: true,
+        forMs: 300_000,
+      });
+      expect(command('service 10% name=db.service fix=no for=90s')).toMatchObject({
+        name: 'db.service',
+        fixable: false,
+        forMs: 90_000,
+      });
+    });
+
+    it.each([
+      ['service 1', 'service needs name=UNIT (letters, digits, @._:-)'],
+      ['service 1 name=-rf', 'service needs name=UNIT (letters, digits, @._:-)'],
+      ['service 1 name=a/b', 'service needs name=UNIT (letters, digits, @._:-)'],
+      ['service 1 name=web fix=maybe', 'fix= must be yes or no, got maybe'],
+      ['service 1 name=web for=soon', 'for= needs a duration like 30s or 2m, got soon'],
+      ['service 1 name=web size=3', 'unknown option size='],
+      ['service 1 web', 'unexpected web'],
+    ])('refuses "%s"', (text, error) => {
+      expect(parseFaultCommand(text)).toEqual({ ok: false, error });
+    });
+  });
+
   it('takes a whole site down by name', () => {
     expect(command('site-down site-03')).toEqual({ kind: 'site-down', site: 'site-03' });
     expect(parseFaultCommand('site-down').ok).toBe(false);

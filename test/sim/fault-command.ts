@@ -29,6 +29,15 @@ export type FaultCommand =
       readonly everyMs: number;
       readonly forMs: number;
     }
+  | {
+      readonly kind: 'service';
+      readonly target: FaultTarget;
+      /** The watched unit that goes down. */
+      readonly name: string;
+      /** Whether the agent's restart (N0 `restart-service`) brings it back. */
+      readonly fixable: boolean;
+      readonly forMs: number;
+    }
   | { readonly kind: 'site-down'; readonly site: string }
   | { readonly kind: 'revive'; readonly target: FaultTarget };
 export type FaultKind = FaultCommand['kind'];
@@ -48,6 +57,7 @@ export type ParseResult<T> =
 const DEFAULT_BREACH_MS = 120_000;
 const DEFAULT_FLAP_EVERY_MS = 20_000;
 const DEFAULT_FLAP_FOR_MS = 300_000;
+const DEFAULT_SERVICE_MS = 300_000;
 
 /** The grammar, shown by `--help` and by the `help` command on stdin. */
 export const FAULT_USAGE = `  kill N|P%|all                          terminate sockets abruptly; the agents stay dead
@@ -55,6 +65,9 @@ export const FAULT_USAGE = `  kill N|P%|all                          terminate s
   breach N|P%|all METRIC=V [for=120s]    report METRIC (cpu|mem|swap|disk) at V % for a while
   flap N|P%|all [CHECK] [every=20s] [for=5m]
                                          alternate checkState warning/ok (CHECK defaults to cpu.busy)
+  service N|P%|all name=UNIT [fix=yes|no] [for=5m]
+                                         watched service UNIT reported stopped; a remediate restart
+                                         brings it back when fix=yes (the default), never when fix=no
   site-down SITE                         kill every agent of one site (e.g. site-02)
   revive N|P%|all                        restart killed or frozen agents (new boot, fresh connection)`;
 
@@ -129,6 +142,21 @@ function parseFlap(target: FaultTarget, rest: readonly string[]): ParseResult<Fa
   return { ok: true, value: { kind: 'flap', target, check, everyMs: everyMs.value, forMs: forMs.value } };
 }
 
+function parseService(target: FaultTarget, rest: readonly string[]): ParseResult<FaultCommand> {
+  const { positional, options } = splitOptions(rest);
+  if (positional.length > 0) return fail(`unexpected ${positional.join(' ')}`);
+  const unknown = unknownOptions(options, ['name', 'fix', 'for']);
+  if (unknown) return fail(unknown);
+  const name = options.get('name');
+  if (name === undefined || !/^[A-Za-z0-9@._:-]+$/.test(name) || name.startsWith('-'))
+    return fail('service needs name=UNIT (letters, digits, @._:-)');
+  const fix = options.get('fix') ?? 'yes';
+  if (fix !== 'yes' && fix !== 'no') return fail(`fix= must be yes or no, got ${fix}`);
+  const forMs = durationOption(options, 'for', DEFAULT_SERVICE_MS);
+  if (!forMs.ok) return forMs;
+  return { ok: true, value: { kind: 'service', target, name, fixable: fix === 'yes', forMs: forMs.value } };
+}
+
 /** Parse one fault command line such as `kill 5%` or `breach 10 cpu=97 for=2m`. */
 export function parseFaultCommand(text: string): ParseResult<FaultCommand> {
   const [verb, first, ...rest] = text.trim().split(/\s+/);
@@ -136,13 +164,21 @@ export function parseFaultCommand(text: string): ParseResult<FaultCommand> {
     if (first === undefined || rest.length > 0) return fail('usage: site-down SITE');
     return { ok: true, value: { kind: 'site-down', site: first } };
   }
-  if (verb !== 'kill' && verb !== 'freeze' && verb !== 'breach' && verb !== 'flap' && verb !== 'revive') {
+  if (
+    verb !== 'kill' &&
+    verb !== 'freeze' &&
+    verb !== 'breach' &&
+    verb !== 'flap' &&
+    verb !== 'service' &&
+    verb !== 'revive'
+  ) {
     return fail(`unknown fault: ${verb || '(empty)'}`);
   }
   const target = parseTarget(first);
   if (!target.ok) return target;
   if (verb === 'breach') return parseBreach(target.value, rest);
   if (verb === 'flap') return parseFlap(target.value, rest);
+  if (verb === 'service') return parseService(target.value, rest);
   if (rest.length > 0) return fail(`unexpected ${rest.join(' ')}`);
   return { ok: true, value: { kind: verb, target: target.value } };
 }

@@ -6,6 +6,8 @@ import { createRandom } from './random.js';
 import type { SimAgent, SimAgentState } from './sim-agent.js';
 
 /** An agent that only changes state, as the real one does when a fault hits it. */
+const servicesDown = new Map<string, { name: string; fixable: boolean; forMs: number }>();
+
 function fakeAgent(index: number, plan: ReturnType<typeof planFleet>[number]): SimAgent {
   let state: SimAgentState = 'ready';
   return {
@@ -24,6 +26,9 @@ function fakeAgent(index: number, plan: ReturnType<typeof planFleet>[number]): S
       state = 'ready';
     },
     breach: () => {},
+    serviceDown: (name, fixable, forMs) => {
+      servicesDown.set(`host-${index}`, { name, fixable, forMs });
+    },
     flap: () => {},
     stop: async () => {},
   };
@@ -63,6 +68,19 @@ describe('fault injector', () => {
     const kill = faults.apply(command('kill 4'), 'kill', 'api');
     expect(kill.applied).toBe(4);
     expect(kill.reused).toBe(2);
+  });
+
+  it('takes the named service down on untouched running agents, fixable or not as told', () => {
+    servicesDown.clear();
+    const faults = injector(12, 6);
+    const killed = faults.apply(command('kill 4'), 'kill', 'api');
+    const fixable = faults.apply(command('service 3 name=web'), 'service', 'api');
+    const unfixable = faults.apply(command('service 3 name=db fix=no for=1m'), 'service', 'api');
+    expect([fixable.applied, unfixable.applied, fixable.reused + unfixable.reused]).toEqual([3, 3, 0]);
+    const down = (event: typeof fixable) => event.hosts.map((h) => servicesDown.get(h.hostId));
+    expect(down(fixable)).toEqual(Array(3).fill({ name: 'web', fixable: true, forMs: 300_000 }));
+    expect(down(unfixable)).toEqual(Array(3).fill({ name: 'db', fixable: false, forMs: 60_000 }));
+    expect(killed.hosts.some((h) => servicesDown.has(h.hostId))).toBe(false);
   });
 
   it('revives the agents a fault stopped', () => {

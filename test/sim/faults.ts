@@ -47,6 +47,7 @@ const ELIGIBLE: Readonly<Record<FaultKind, readonly SimAgentState[]>> = {
   freeze: ['ready'],
   breach: ['ready'],
   flap: ['ready'],
+  service: ['ready'],
   'site-down': ['ready', 'connecting', 'waiting', 'frozen'],
   revive: ['dead', 'frozen'],
 };
@@ -79,6 +80,7 @@ export function createFaultInjector(deps: FaultInjectorDeps): FaultInjector {
     else if (command.kind === 'revive') agent.revive();
     else if (command.kind === 'breach')
       agent.breach(breachOverrides(command.metric, command.value), command.forMs);
+    else if (command.kind === 'service') agent.serviceDown(command.name, command.fixable, command.forMs);
     else agent.flap(command.check, command.everyMs, command.forMs);
   }
 

@@ -8,6 +8,9 @@ import {
   type MetricsMessage,
   PROTOCOL_VERSION,
   policySchema,
+  REMEDIATION_CAPABILITY,
+  type RemediationResultMessage,
+  remediateSchema,
   STATIC_ON_CHANGE_CAPABILITY,
 } from '@vigie/shared';
 import WebSocket from 'ws';
@@ -61,6 +64,11 @@ export interface SimAgent {
   revive(): void;
   /** Report `overrides` instead of the wandering values until `forMs` from now. */
   breach(overrides: SampleOverrides, forMs: number): void;
+  /**
+   * Report watched service `name` stopped for `forMs` (running before and after). A `remediate`
+   * restart is answered `done`, and brings it back when `fixable`; otherwise it stays stopped.
+   */
+  serviceDown(name: string, fixable: boolean, forMs: number): void;
   /** Alternate a check between warning and ok every `everyMs` for `forMs`. */
   flap(check: string, everyMs: number, forMs: number): void;
   /** Close cleanly (1000) and settle once the socket is gone or the grace period ran out. */
@@ -97,7 +105,8 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
   let seq = 0;
   let ackedSeq = 0;
   // As the real agent writes: static fields left out once sent on this socket, if the hub carries them.
-  let encode: (message: MetricsMessage | CheckStateMessage) => string = encodeMessage;
+  let encode: (message: MetricsMessage | CheckStateMessage | RemediationResultMessage) => string =
+    encodeMessage;
   // Send times of unacknowledged messages, oldest first (seqs increase, so acks pop from the front).
   let pendingSeqs: number[] = [];
   let pendingTimes: number[] = [];
@@ -108,6 +117,9 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
   let flapTimer: NodeJS.Timeout | undefined;
   let overrides: SampleOverrides = {};
   let overridesUntil = 0;
+  // The watched service a `service` fault took down; reported on every sample once set, so its
+  // check clears when the fault ends or a restart fixed it.
+  let service: { name: string; fixable: boolean; until: number; fixed: boolean } | undefined;
   // The real agent's reconnect delays (full jitter, short cap after losing a hub that welcomed it).
   const backoff = createBackoff({ random, clock: now });
   let welcomedAt: number | undefined;
@@ -123,7 +135,7 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
     reportTimer = welcomeTimer = reconnectTimer = flapTimer = undefined;
   }
 
-  function send(message: MetricsMessage | CheckStateMessage): void {
+  function send(message: MetricsMessage | CheckStateMessage | RemediationResultMessage): void {
     if (socket?.readyState !== WebSocket.OPEN) return;
     socket.send(encode(message));
     if (pendingSeqs.length >= MAX_PENDING) {
@@ -145,7 +157,18 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
     if (state !== 'ready') return;
     const at = clock();
     const active = now() < overridesUntil ? overrides : undefined;
-    const sample = deps.generator.next(at, active);
+    const generated = deps.generator.next(at, active);
+    const sample = service
+      ? {
+          ...generated,
+          services: [
+            {
+              name: service.name,
+              state: !service.fixed && now() < service.until ? ('stopped' as const) : ('running' as const),
+            },
+          ],
+        }
+      : generated;
     seq += 1;
     send({ type: 'metrics', bootId, seq, samples: [sample] });
     stats.metricsSent += 1;
@@ -175,6 +198,32 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
       stats.windowLatency.record(latency);
       stats.markLatency.record(latency);
     }
+  }
+
+  /** Like the real agent: `done` once the restart "ran"; whether it held, the next samples say. */
+  function onRemediate(value: Record<string, unknown>): void {
+    const parsed = remediateSchema.safeParse(value);
+    if (!parsed.success) {
+      stats.hubErrors += 1;
+      return;
+    }
+    const ask = parsed.data;
+    const ours = service !== undefined && ask.check === 'service.down' && ask.resource === service.name;
+    if (ours && service?.fixable) service.fixed = true;
+    seq += 1;
+    send({
+      type: 'remediationResult',
+      bootId,
+      seq,
+      at: clock(),
+      attemptId: ask.attemptId,
+      check: ask.check,
+      resource: ask.resource ?? '',
+      action: ask.action,
+      outcome: ours ? 'done' : 'refused',
+      ...(!ours && { reason: 'not-failing' as const }),
+      durationMs: 0,
+    });
   }
 
   function onWelcome(welcome: Record<string, unknown>): void {
@@ -246,7 +295,7 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
           hostname: identity.hostname,
           os: identity.os,
           bootId,
-          capabilities: [STATIC_ON_CHANGE_CAPABILITY],
+          capabilities: [STATIC_ON_CHANGE_CAPABILITY, REMEDIATION_CAPABILITY],
         }),
       );
       welcomeTimer = setTimeout(() => ws.terminate(), WELCOME_TIMEOUT_MS);
@@ -256,6 +305,7 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
       const frame = parseHubFrame(data);
       if (frame?.type === 'ack') onAck(frame.value.bootId, frame.value.seq);
       else if (frame?.type === 'welcome' && state === 'connecting') onWelcome(frame.value);
+      else if (frame?.type === 'remediate' && state === 'ready') onRemediate(frame.value);
       else if (frame?.type !== 'policy') stats.hubErrors += 1;
     });
     ws.on('close', (code) => onClose(ws, code));
@@ -303,6 +353,9 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
     breach(values, forMs) {
       overrides = values;
       overridesUntil = now() + forMs;
+    },
+    serviceDown(name, fixable, forMs) {
+      service = { name, fixable, until: now() + forMs, fixed: false };
     },
     flap(check, everyMs, forMs) {
       clearInterval(flapTimer);

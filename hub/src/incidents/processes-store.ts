@@ -1,8 +1,7 @@
-import type { ProcessInfo } from '@vigie/shared';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { findIncidentProcesses } from '../repositories/incident-context.js';
-import type { ProcessesAt } from '../repositories/sample-processes.js';
+import { type ProcessesAt, samplesWithProcesses } from '../repositories/sample-processes.js';
 
 export type { ProcessesAt } from '../repositories/sample-processes.js';
 
@@ -13,7 +12,6 @@ const LOOK_BACK_MS = 10 * 60_000;
  * after the check's own observation: that sample still shows the fault.
  */
 const SAME_CYCLE_MS = 15_000;
-const SAMPLES_SCANNED = 200;
 
 /** Processes describe the fault only if taken at it or before (never after the host came back). */
 const atOrBefore = (p: ProcessesAt, fault: number) => p.at <= fault + SAME_CYCLE_MS;
@@ -24,29 +22,8 @@ async function latestBefore(
   hostId: string,
   fault: number,
 ): Promise<ProcessesAt | undefined> {
-  const rows = await db
-    .selectFrom('samples')
-    .select(['at', 'payload'])
-    .where('host_id', '=', hostId)
-    .where('at', '>=', fault - LOOK_BACK_MS)
-    .where('at', '<=', fault + SAME_CYCLE_MS)
-    .orderBy('at', 'desc')
-    .limit(SAMPLES_SCANNED)
-    .execute();
-  for (const row of rows) {
-    const processes = (
-      JSON.parse(row.payload) as {
-        processes?: { topByCpu?: ProcessInfo[]; topByMemory?: ProcessInfo[] };
-      }
-    ).processes;
-    if (!processes?.topByCpu && !processes?.topByMemory) continue;
-    return {
-      at: Number(row.at),
-      topByCpu: processes.topByCpu ?? [],
-      topByMemory: processes.topByMemory ?? [],
-    };
-  }
-  return undefined;
+  const [latest] = await samplesWithProcesses(db, hostId, fault - LOOK_BACK_MS, fault + SAME_CYCLE_MS);
+  return latest;
 }
 
 /**

@@ -13,29 +13,11 @@ import { notificationSettings } from '../notify/settings.js';
 import { parseRetentionSpec, RETENTION_DEFAULTS } from '../retention/settings.js';
 import { CONNECTION_TIMEOUT_DEFAULTS, defaultMaxConnections } from '../security/connection-guard.js';
 import { signingKeyPath } from '../security/signing-key.js';
+import { tableRows } from '../test-support/markdown-table.js';
 import { COMMON, SETTING, START_OPTIONS } from './flags.js';
 
 const DOC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'configuration.md');
 const HEADER = ['what', 'flag', 'environment', 'default'];
-
-/** The rows of the table whose header is exactly `header`, as cells. */
-function tableRows(markdown: string, header: readonly string[]): string[][] {
-  const cells = (line: string) =>
-    line
-      .trim()
-      .replace(/^\||\|$/g, '')
-      .split(/(?<!\\)\|/)
-      .map((cell) => cell.trim());
-  const lines = markdown.split('\n');
-  const start = lines.findIndex((line) => line.startsWith('|') && cells(line).join('|') === header.join('|'));
-  if (start < 0) return [];
-  const rows: string[][] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(cells(line));
-  }
-  return rows;
-}
 
 /** The backticked values of a cell. */
 const quoted = (cell: string) => [...cell.matchAll(/`([^`]*)`/g)].map((m) => m[1] ?? '');

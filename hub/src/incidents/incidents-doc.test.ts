@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadHubConfig } from '../config/config.js';
 import { silenceSettings } from '../config/incident-settings.js';
+import { tableRows } from '../test-support/markdown-table.js';
 import { DEFAULT_INCIDENT_SETTINGS, type IncidentSettings } from './engine/settings.js';
 import { DEFAULT_ESCALATION_POLICIES } from './escalation/policy.js';
 import { DEFAULT_SLA_SETTINGS, formatDuration } from './sla/settings.js';
@@ -11,25 +12,6 @@ import { DEFAULT_SLA_SETTINGS, formatDuration } from './sla/settings.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const doc = readFileSync(join(ROOT, 'docs', 'incidents.md'), 'utf8');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-
-/** The rows of the table whose header is exactly `header`, as cells. */
-function tableRows(markdown: string, header: readonly string[]): string[][] {
-  const cells = (line: string) =>
-    line
-      .trim()
-      .replace(/^\||\|$/g, '')
-      .split('|')
-      .map((cell) => cell.trim());
-  const lines = markdown.split('\n');
-  const start = lines.findIndex((line) => line.startsWith('|') && cells(line).join('|') === header.join('|'));
-  if (start < 0) return [];
-  const rows: string[][] = [];
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('|')) break;
-    rows.push(cells(line));
-  }
-  return rows;
-}
 
 const rules = new Map(
   tableRows(doc, ['key', 'default', 'what']).map((row) => [(row[0] ?? '').replaceAll('`', ''), row[1] ?? '']),

@@ -6,7 +6,7 @@
 // --loop-delay, the event-loop delay (test/bench/loop-delay-preload.mjs, preloaded into the agent:
 // its 100 wake-ups a second then count in the CPU figure, which the output says).
 //
-//   node test/bench/agent-footprint.mjs [--seconds 60] [--interval 2] [--bundle | --agent FILE] [--node-args=...] [--loop-delay]
+//   node test/bench/agent-footprint.mjs [--seconds 60] [--interval 2] [--bundle | --agent FILE] [--node-args=...] [--env NAME=VALUE]... [--loop-delay]
 //
 // Needs `npx turbo run build` first. The machine's load shows in CPU and event-loop figures: compare
 // runs made back to back, not against numbers from another day.
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     bundle: { type: 'boolean', default: false },
     agent: { type: 'string' },
     'node-args': { type: 'string', default: '' },
+    env: { type: 'string', multiple: true, default: [] },
     json: { type: 'boolean', default: false },
     smaps: { type: 'boolean', default: false },
     'loop-delay': { type: 'boolean', default: false },
@@ -34,7 +35,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   process.stdout.write(
-    'usage: node test/bench/agent-footprint.mjs [--seconds 60] [--interval 2] [--warmup 10] [--bundle | --agent FILE] [--node-args=--max-semi-space-size=1] [--loop-delay] [--json] [--smaps]\n',
+    'usage: node test/bench/agent-footprint.mjs [--seconds 60] [--interval 2] [--warmup 10] [--bundle | --agent FILE] [--node-args=--max-semi-space-size=1] [--env NAME=VALUE]... [--loop-delay] [--json] [--smaps]\n',
   );
   process.exit(0);
 }
@@ -97,6 +98,7 @@ const agent = startCli(
       ? [`VIGIE_BENCH_LOOP_DELAY_FILE=${loopFile}`, `VIGIE_BENCH_LOOP_DELAY_WARMUP_MS=${warmupMs}`]
       : []),
     `VIGIE_HUB_URL=http://127.0.0.1:${relay.port}`,
+    ...values.env,
     process.execPath,
     ...nodeArgs,
     ...(withLoopDelay ? ['--import', join(import.meta.dirname, 'loop-delay-preload.mjs')] : []),
@@ -147,6 +149,7 @@ const mib = (bytes) => bytes / 2 ** 20;
 const result = {
   agent: values.agent ?? (values.bundle ? 'bundle' : 'dist'),
   nodeArgs,
+  env: values.env,
   seconds: Math.round(wallSec),
   intervalSec,
   loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
@@ -179,7 +182,7 @@ else {
   const f = (n, d = 1) => n.toFixed(d);
   process.stdout.write(
     [
-      `agent ${result.agent} ${nodeArgs.join(' ')} — ${result.seconds} s at ${intervalSec} s, load ${result.loadAverage}`,
+      `agent ${result.agent} ${[...values.env, ...nodeArgs].join(' ')} — ${result.seconds} s at ${intervalSec} s, load ${result.loadAverage}`,
       `RSS last/median/max   ${f(result.rssMiB.last)} / ${f(result.rssMiB.median)} / ${f(result.rssMiB.max)} MiB (anon ${f(result.heapMiB.rssAnon)}, file ${f(result.heapMiB.rssFile)})`,
       `CPU per cycle         ${f(result.cpuMsPerCycle)} ms gross (${f(result.cpuPctOfOneCore, 2)} % of one core, children included${withLoopDelay ? ', the delay monitor included' : ''})`,
       withLoopDelay

@@ -38,7 +38,7 @@ export interface Sampler {
 
 const execFileAsync = promisify(execFileCb);
 
-// Real implementations: every file access is asynchronous so a cycle never blocks the loop.
+// Real implementations of what may wait on a device: a disk, a network mount (statfs), a program.
 const REAL = {
   readFile: (path: string) => fs.readFile(path, 'utf8'),
   readdir: (path: string) => fs.readdir(path),
@@ -49,13 +49,14 @@ const REAL = {
 
 /** Builds the platform's collectors and runs them concurrently into one schema-valid sample. */
 export function createSampler(deps: SamplerDeps): Sampler {
-  // Without an injected reader, hot /proc files stay open between cycles (see proc-reader).
-  const procReader = deps.readFile ? undefined : createProcReader(REAL.readFile);
+  // Without an injected reader, /proc is read synchronously and its hot files stay open between
+  // cycles (see proc-reader); /sys and /etc stay asynchronous.
+  const procReader = deps.readFile ? undefined : createProcReader(REAL.readFile, undefined, REAL.readdir);
   const resolved: CollectorDeps = {
     clock: deps.clock,
     log: deps.log,
     readFile: deps.readFile ?? procReader?.readFile ?? REAL.readFile,
-    readdir: deps.readdir ?? REAL.readdir,
+    readdir: deps.readdir ?? procReader?.readdir ?? REAL.readdir,
     statfs: deps.statfs ?? REAL.statfs,
     execFile: deps.execFile ?? REAL.execFile,
     si: deps.si ?? lazySystemInformation(),

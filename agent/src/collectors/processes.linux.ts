@@ -11,8 +11,10 @@ export const TOP_PROCESSES = 10;
 // USER_HZ: the unit of /proc/[pid]/stat times. 100 on every mainstream architecture, and Node
 // cannot call sysconf(_SC_CLK_TCK) without spawning getconf.
 const USER_HZ = 100;
-// Parallel reads of /proc/[pid]: enough to be quick, few enough not to flood libuv's pool.
+// /proc/[pid] is read synchronously (proc-reader): the loop is handed back between slices of this
+// many processes (~1 ms each), so a host with thousands of processes never holds it for long.
 const BATCH = 64;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface PidReading {
   readonly info: Omit<ProcessInfo, 'cpuPct'>;
@@ -67,6 +69,7 @@ export function createLinuxProcessesCollector(deps: {
     const uptimeSec = parseUptime(uptimeText) ?? 0;
     const readings: PidReading[] = [];
     for (let i = 0; i < pids.length; i += BATCH) {
+      if (i > 0) await yieldToLoop();
       const batch = await Promise.all(pids.slice(i, i + BATCH).map((pid) => readPid(pid, users)));
       for (const r of batch) if (r) readings.push(r);
     }

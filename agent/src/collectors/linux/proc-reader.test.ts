@@ -27,13 +27,32 @@ describe('createProcReader', () => {
     reader.close();
   });
 
-  it('shares one read between concurrent callers and sends other paths to the fallback', async () => {
+  it('reads /proc itself, synchronously, and sends other paths to the fallbacks', async () => {
     const fallback = vi.fn(async () => 'fallback');
-    const reader = createProcReader(fallback);
-    const [a, b] = await Promise.all([reader.readFile('/proc/stat'), reader.readFile('/proc/stat')]);
-    expect(a).toBe(b);
-    expect(a).toMatch(/^cpu /);
-    expect(await reader.readFile('/proc/1/status')).toBe('fallback');
+    const fallbackDir = vi.fn(async () => ['fallback']);
+    const reader = createProcReader(fallback, undefined, fallbackDir);
+    let status = '';
+    const pending = reader.readFile('/proc/self/status').then((text) => {
+      status = text;
+    });
+    // Settled before any I/O callback could run: the read happened inside the call, not in the pool.
+    await Promise.resolve();
+    expect(status).toMatch(new RegExp(`^Pid:\\s+${process.pid}$`, 'm'));
+    await pending;
+    expect(await reader.readFile('/proc/stat')).toMatch(/^cpu /);
+    expect(await reader.readdir('/proc')).toContain(String(process.pid));
+    expect(await reader.readFile('/sys/class/hwmon/hwmon0/temp1_input')).toBe('fallback');
+    expect(await reader.readdir('/sys/block')).toEqual(['fallback']);
+    expect(fallback).toHaveBeenCalledTimes(1);
+    expect(fallbackDir).toHaveBeenCalledTimes(1);
+    reader.close();
+  });
+
+  it('turns a failed synchronous read into a rejection, never a throw', async () => {
+    const reader = createProcReader(vi.fn());
+    const read = reader.readFile('/proc/no-such-file');
+    await expect(read).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(reader.readdir('/proc/no-such-dir')).rejects.toMatchObject({ code: 'ENOENT' });
     reader.close();
   });
 

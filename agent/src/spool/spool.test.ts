@@ -115,4 +115,47 @@ describe('openSpool', () => {
     reopened.close();
     spool.close();
   });
+
+  it('syncs an event before it leaves, and sends of samples only at most once a minute', () => {
+    let syncs = 0;
+    const files: SpoolFs = {
+      ...NODE_FS,
+      fdatasyncSync: ((fd: number) => {
+        syncs += 1;
+        NODE_FS.fdatasyncSync(fd);
+      }) as SpoolFs['fdatasyncSync'],
+    };
+    const spool = open('boot_first_001', { fs: files });
+    const cycle = (at: number) => {
+      now += 10_000;
+      spool.outbox.enqueue(sample(at));
+      for (const message of spool.outbox.takeSendable()) spool.outbox.ack(message.bootId, message.seq);
+    };
+    for (let at = 1; at <= 12; at += 1) cycle(at);
+    // Twelve 10 s cycles: synced at 60 s and 120 s after the snapshot written at open, not twelve times.
+    expect(syncs).toBe(2);
+    spool.outbox.enqueue(check(13));
+    expect(syncs).toBe(3);
+    now += 1_000;
+    const withEvent = spool.outbox.takeSendable();
+    // A batch carrying an event is durable before it is handed to the socket, however recent the last sync.
+    expect(withEvent.map((m) => m.type)).toEqual(['checkState']);
+    expect(syncs).toBe(4);
+    for (const message of withEvent) spool.outbox.ack(message.bootId, message.seq);
+    cycle(14);
+    expect(syncs).toBe(4);
+    spool.close();
+  });
+
+  it('loses no sample left unsynced when the process dies (kill -9: the page cache survives)', () => {
+    const first = open('boot_first_001');
+    first.outbox.enqueue(sample(1));
+    const sent = first.outbox.takeSendable();
+    first.outbox.enqueue(sample(2));
+    // No close() and no sync since the snapshot at open: the process died here.
+    const second = open('boot_second_01');
+    expect(second.recovered).toEqual({ unsent: 1, sent: 1, damagedLines: 0 });
+    expect(second.outbox.pending()).toEqual(sent);
+    second.close();
+  });
 });

@@ -75,8 +75,13 @@ export interface OutboxJournal {
   sent(batch: SentBatch): void;
   acked(bootId: string, seq: number): void;
   dropped(ids: readonly number[]): void;
-  /** Make everything journaled so far durable; called before messages are handed to the socket. */
+  /** Make everything journaled so far durable now: an event queued, or a batch with one sent. */
   sync(): void;
+  /**
+   * Batches of samples only are about to leave: the journal may defer their sync (decision 0032).
+   * A process crash loses nothing either way; a power cut may resend them under a new boot.
+   */
+  syncSamples(): void;
   /** Called after each operation: rewrite the journal from `snapshot()` when it grew too long. */
   maintain(snapshot: () => OutboxSnapshot): void;
 }

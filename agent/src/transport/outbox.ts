@@ -242,8 +242,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
         sent.push(batch);
         out.push(batch);
       }
-      // Durable before it leaves: after a crash it is resent under the same (bootId, seq), never a new one.
-      if (out.length > 0) journal?.sync();
+      // An event is durable before it leaves: after a power cut it is resent under the same (bootId,
+      // seq), never a new one. Samples alone may ride on a later sync (decision 0032).
+      if (out.some((batch) => batch.entries.some((e) => classOf(e.item) === 'event'))) journal?.sync();
+      else if (out.length > 0) journal?.syncSamples();
       journal?.maintain(snapshot);
       return out.map(toMessage);
     },

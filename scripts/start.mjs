@@ -14,6 +14,8 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// Built by `npm start` before this script runs (turbo run build).
+import { SERVICE_MALLOC_ENV } from '../agent/dist/install/install-plan.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const varDir = join(root, 'var');
@@ -50,10 +52,13 @@ function tail(file, lines = 15) {
     : '(no log)';
 }
 
-function launch(name, bin, args) {
+function launch(name, bin, args, env = {}) {
   const logFile = join(varDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   children.add(child);
@@ -154,7 +159,8 @@ function enrolAgent(url) {
 }
 
 function startAgent() {
-  return launch('agent', agentBin, ['run', '--state-dir', agentState]);
+  // The malloc settings an installed Linux service starts with (glibc reads them at start only).
+  return launch('agent', agentBin, ['run', '--state-dir', agentState], SERVICE_MALLOC_ENV);
 }
 
 async function waitForHost(url, token) {

@@ -1,5 +1,5 @@
 // Agent footprint: the real agent at the stock 10 s interval against its own hub, as an installed
-// service runs it (the single-file bundle, SERVICE_NODE_FLAGS), beside its anchors over the same
+// service runs it (the single-file bundle, SERVICE_NODE_FLAGS, SERVICE_MALLOC_ENV), beside its anchors over the same
 // wall-clock window: Debian's node_exporter scraped at the same interval, and an idle `node` with
 // the same flags (Node's own floor). Every figure is gross: the agent's process and everything it
 // starts (the inventory probe child), nothing subtracted. The event-loop delay comes from a second,
@@ -57,12 +57,15 @@ export async function measureFootprint(ctx, seconds) {
   // machines; agent/bin (the tsc output, one module per file) weighs more.
   const bundle = join(ctx.agentBin, '..', '..', 'dist-bundle', 'vigie-agent.mjs');
   const agentBin = existsSync(bundle) ? bundle : ctx.agentBin;
-  const nodeFlags = await serviceNodeFlags(ctx.agentBin);
+  const { nodeFlags, env: serviceEnv } = await serviceLaunch(ctx.agentBin);
   const run = (state) => [agentBin, 'run', '--state-dir', state, '--log-level', 'warn'];
 
   const state = join(ctx.work, 'agent');
   enrol(state);
-  const agent = startCli(ctx.pin(1), process.execPath, [...nodeFlags, ...run(state)], { raw: true });
+  const agent = startCli(ctx.pin(1), process.execPath, [...nodeFlags, ...run(state)], {
+    raw: true,
+    env: serviceEnv,
+  });
   ctx.children.push(agent.child);
   const agentPid = agent.child.pid;
 
@@ -75,7 +78,11 @@ export async function measureFootprint(ctx, seconds) {
     [...nodeFlags, '--import', join(import.meta.dirname, 'loop-delay-preload.mjs'), ...run(loopState)],
     {
       raw: true,
-      env: { VIGIE_BENCH_LOOP_DELAY_FILE: loopFile, VIGIE_BENCH_LOOP_DELAY_WARMUP_MS: String(WARMUP_MS) },
+      env: {
+        ...serviceEnv,
+        VIGIE_BENCH_LOOP_DELAY_FILE: loopFile,
+        VIGIE_BENCH_LOOP_DELAY_WARMUP_MS: String(WARMUP_MS),
+      },
     },
   );
   ctx.children.push(loopAgent.child);
@@ -84,7 +91,7 @@ export async function measureFootprint(ctx, seconds) {
     ctx.pin(1),
     process.execPath,
     [...nodeFlags, '-e', 'setInterval(() => {}, 60_000); process.on("SIGTERM", () => process.exit(0));'],
-    { raw: true },
+    { raw: true, env: serviceEnv },
   );
   ctx.children.push(floor.child);
 
@@ -145,6 +152,7 @@ export async function measureFootprint(ctx, seconds) {
     intervalSec: INTERVAL_S,
     agentFile: agentBin.endsWith('.mjs') ? 'single-file bundle' : 'agent/bin',
     nodeFlags,
+    serviceEnv,
     agent: {
       cpuPctOfOneCore: (agentCpuSec / wallSec) * 100,
       /** Gross: the agent's process and its children, nothing subtracted. */
@@ -172,11 +180,14 @@ export async function measureFootprint(ctx, seconds) {
 
 const median = (values) => values.toSorted((a, b) => a - b)[values.length >> 1];
 
-/** The node flags an installed service runs the bundle with (agent/src/install/install-plan.ts). */
-async function serviceNodeFlags(agentBin) {
+/**
+ * The node flags and environment an installed Linux service runs the bundle with
+ * (agent/src/install/install-plan.ts: SERVICE_NODE_FLAGS, SERVICE_MALLOC_ENV).
+ */
+async function serviceLaunch(agentBin) {
   const plan = join(agentBin, '..', '..', 'dist', 'install', 'install-plan.js');
-  const { SERVICE_NODE_FLAGS } = await import(pathToFileURL(plan).href);
-  return [...SERVICE_NODE_FLAGS];
+  const { SERVICE_NODE_FLAGS, SERVICE_MALLOC_ENV } = await import(pathToFileURL(plan).href);
+  return { nodeFlags: [...SERVICE_NODE_FLAGS], env: { ...SERVICE_MALLOC_ENV } };
 }
 
 /** Size of the metrics messages the agents sent, rebuilt from what the hub stored (one sample each). */

@@ -176,7 +176,8 @@ export function formatTable(r) {
     const fp = r.footprint;
     const a = fp.agent;
     const n = fp.nodeExporter;
-    const flags = fp.nodeFlags?.length ? `node ${fp.nodeFlags.join(' ')}` : 'node';
+    const env = Object.entries(fp.serviceEnv ?? {}).map(([k, v]) => `${k}=${v} `);
+    const flags = `${env.join('')}node${fp.nodeFlags?.length ? ` ${fp.nodeFlags.join(' ')}` : ''}`;
     row(
       `agent CPU per ${fp.intervalSec} s cycle, gross (${flags}, ${fp.agentFile}; ${f(fp.seconds / 60)} min)`,
       `${f(a.cpuMsPerCycle)} ms/cycle, children included (${f(a.cpuPctOfOneCore, 2)} % of a core)`,

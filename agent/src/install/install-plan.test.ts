@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planInstall, planUninstall } from './install-plan.js';
 import { shellWord, systemdArg, xmlText } from './quoting.js';
+import { systemdUnit } from './systemd-unit.js';
 
 const SCRIPT = { kind: 'script', path: '/tmp/vigie-agent.mjs', node: '/usr/bin/node' } as const;
 const BINARY = { kind: 'binary', path: '/tmp/vigie-agent-linux-x64' } as const;
@@ -44,6 +45,24 @@ describe('planInstall', () => {
       'WantedBy=multi-user.target',
     ])('hardens the unit: %s', (line) => {
       expect(unit.split('\n')).toContain(line);
+    });
+
+    it("starts the agent with glibc's malloc settings, whatever the artefact", () => {
+      const binary = planInstall({ platform: 'linux', artefact: BINARY, config: CONFIG });
+      for (const text of [unit, fileAt(binary, '/etc/systemd/system/vigie-agent.service')]) {
+        expect(text.split('\n')).toEqual(
+          expect.arrayContaining([
+            'Environment=MALLOC_MMAP_THRESHOLD_=32768',
+            'Environment=MALLOC_ARENA_MAX=1',
+          ]),
+        );
+      }
+    });
+
+    it('refuses an environment value a unit would misread', () => {
+      expect(() =>
+        systemdUnit({ execStart: ['/usr/bin/node'], stateDir: '/var/lib/x', environment: { A: '50%' } }),
+      ).toThrow(/not a plain environment variable/);
     });
 
     it('never forbids W+X memory, which the JIT needs', () => {

@@ -4,6 +4,8 @@ import { systemdArg } from './quoting.js';
 export interface SystemdUnitInput {
   /** The command the service runs: executable first. */
   readonly execStart: readonly string[];
+  /** Variables the service starts with (`Environment=`): names and plain values only. */
+  readonly environment?: Readonly<Record<string, string>>;
   readonly stateDir: string;
   /** Where the artefact lives: writable so the agent can install a signed update (0017). */
   readonly installDir?: string;
@@ -27,7 +29,7 @@ After=network-online.target
 [Service]
 Type=simple
 ExecStart=${input.execStart.map(systemdArg).join(' ')}
-User=root
+${environmentLines(input.environment ?? {})}User=root
 Restart=on-failure
 RestartSec=5
 # 78 (EX_CONFIG): not enrolled, revoked, invalid config — a human must act, retrying cannot help.
@@ -71,4 +73,19 @@ function homeNote(executable: string): string {
   return /^\/(home|root)\//.test(executable)
     ? '\n# node lives under a home directory: ProtectHome=read-only keeps it reachable.'
     : '';
+}
+
+function environmentLines(environment: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(environment);
+  if (entries.length === 0) return '';
+  const why = "# glibc's malloc, read at start: fixed mmap threshold, one arena (SERVICE_MALLOC_ENV).\n";
+  return `${why}${entries
+    .map(([name, value]) => {
+      // Environment= expands %-specifiers; plain names and values need no quoting rules of their own.
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || !/^[\w.:/-]*$/.test(value)) {
+        throw new Error(`not a plain environment variable: ${name}=${value}`);
+      }
+      return `Environment=${name}=${value}\n`;
+    })
+    .join('')}`;
 }

@@ -1,5 +1,5 @@
 import { LIMITS } from './limits.js';
-import { indexByName, isRecord, LIST_KEYS, predicted, TOP_LISTS, topPool } from './sample-delta.js';
+import { indexByName, isRecord, LIST_KEYS, PREDICTED, TOP_LISTS, topPool } from './sample-delta.js';
 
 // The hub's side of samples as changes (sample-delta.ts has the wire form). It trusts nothing:
 // it rebuilds what the wire says from what this connection sent before, and the result is
@@ -22,10 +22,27 @@ function applyChanges(base: Json, changes: Json, skip?: readonly string[]): Json
   return out;
 }
 
-/** A section object rebuilt from its reference: the predictions, then the changes (sample-delta.ts). */
-function rebuild(section: string, reference: Json, changes: Json, elapsedMs: number | undefined): Json {
-  const expected = predicted(section, reference, applyChanges(reference, changes), elapsedMs, changes);
-  return applyChanges(expected, changes);
+/**
+ * A section object rebuilt from its reference: the changes, then each prediction for a field the
+ * changes do not set, worked out in order on the object being built (as `predicted` does).
+ * Unchanged and unpredicted, it is the reference itself: nothing downstream mutates a sample.
+ */
+function rebuild(
+  section: string,
+  reference: Json,
+  changes: Json | undefined,
+  elapsedMs: number | undefined,
+): Json {
+  const rules = PREDICTED[section];
+  if (changes === undefined && rules === undefined) return reference;
+  const out = changes === undefined ? { ...reference } : applyChanges(reference, changes);
+  if (rules === undefined) return out;
+  for (const [field, predict] of rules) {
+    if (changes !== undefined && Object.hasOwn(changes, field)) continue;
+    const value = predict(reference, out, elapsedMs);
+    if (value !== undefined) out[field] = value;
+  }
+  return out;
 }
 
 /** A wire list rebuilt against its reference list (items by index, by position or by name). */
@@ -36,14 +53,16 @@ function expandList(
   key: string,
   elapsedMs: number | undefined,
 ): unknown[] {
-  const index = indexByName(reference, key);
+  // Built only when an item is named (most are by index or position).
+  let index: Map<unknown, number> | undefined;
   return list.map((item, i) => {
     if (typeof item === 'number') {
       const known = Number.isInteger(item) ? reference[item] : undefined;
-      return isRecord(known) ? rebuild(section, known, {}, elapsedMs) : item;
+      return isRecord(known) ? rebuild(section, known, undefined, elapsedMs) : item;
     }
     if (!isRecord(item)) return item;
-    const at = Object.hasOwn(item, key) ? index.get(item[key]) : i;
+    if (Object.hasOwn(item, key)) index ??= indexByName(reference, key);
+    const at = index && Object.hasOwn(item, key) ? index.get(item[key]) : i;
     const known = at === undefined ? undefined : reference[at];
     return isRecord(known) ? rebuild(section, known, item, elapsedMs) : item;
   });
@@ -51,7 +70,8 @@ function expandList(
 
 /** Without the top lists: what a processes section carries to the next sample. */
 function withoutTops(section: unknown): unknown {
-  if (!isRecord(section)) return section;
+  if (!isRecord(section) || (section.topByCpu === undefined && section.topByMemory === undefined))
+    return section;
   const { topByCpu: _c, topByMemory: _m, ...rest } = section;
   return rest;
 }
@@ -117,7 +137,7 @@ export function createSampleDeltaDecoder() {
         LIST_KEYS[section] ?? '',
         elapsedMs,
       );
-    return isRecord(old) ? rebuild(section, old, {}, elapsedMs) : old;
+    return isRecord(old) ? rebuild(section, old, undefined, elapsedMs) : old;
   }
 
   function remember(full: Json): void {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeAgentMessage } from './codec.js';
 import type { Sample } from './sample.js';
@@ -92,5 +93,32 @@ describe('hub reading samples as changes', () => {
     decodeAgentMessage(frame(2, [full], 'boot_delta_02'), carry);
     const third = decodeAgentMessage(frame(3, [{ at: later.at }], ''), carry);
     expect(third.ok && third.value.type === 'metrics' && third.value.bootId).toBe('boot_delta_02');
+  });
+
+  it('never throws on whatever a connection sends after a whole sample', () => {
+    const section = fc.oneof(
+      fc.jsonValue(),
+      fc.array(
+        fc.oneof(
+          fc.integer({ min: -2, max: 3 }),
+          fc.dictionary(fc.constantFrom('mount', 'pid', 'usedBytes', '__proto__'), fc.jsonValue()),
+        ),
+      ),
+    );
+    const wire = fc.dictionary(
+      fc.constantFrom('at', 'cpu', 'memory', 'filesystems', 'uptime', 'processes', 'network', '__proto__'),
+      section,
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(wire, fc.jsonValue()), { maxLength: 4 }), (samples) => {
+        const carry = carryAfterHello([SAMPLE_DELTA_CAPABILITY]);
+        decodeAgentMessage(frame(1, [{ ...full, processes: { total: 1, running: 1, topByCpu: [] } }]), carry);
+        for (const [i, s] of samples.entries()) {
+          const decoded = decodeAgentMessage(frame(i + 2, [s]), carry);
+          expect(decoded.ok).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

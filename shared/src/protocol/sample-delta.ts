@@ -13,15 +13,17 @@
 //   the key is now absent). The reference predicts its own values, except for the few figures
 //   that follow from others (PREDICTED: memory available = total − used, a percentage from its
 //   part and whole, a mount's free space moving opposite its used space, uptime advancing with
-//   the clock); a prediction is only a guess both sides compute alike, a wrong one costs the value;
+//   `at`, CPU usage as the mean of its cores); a prediction is only a guess both sides compute
+//   alike, a wrong one costs the value on the wire, never the sample;
 // - a list of named items (filesystems by mount, diskIo by device, network by iface, temperatures
 //   by sensor, services by name) is the whole list, in order, where an item is a number n (item n
 //   of the reference list as predicted, unchanged) or an object: the changes of the reference item
 //   at the same position when it has no name, else the changes of the reference item of that
 //   name, or a new item whole;
 // - `processes.topByCpu` and `topByMemory` are not carried (absent means absent: they come on the
-//   slow cycle only); when present, their items name processes by pid against a pool of the last
-//   top lists written on the connection (and, for topByMemory, the topByCpu of the same sample).
+//   slow cycle only); when present, they are lists as above with items named by pid, against a
+//   pool: the last top lists written on the connection (and, for topByMemory, first the topByCpu
+//   of the same sample).
 // `null` never appears in a valid sample, so it cannot be mistaken for a value.
 // The message around the samples leaves out `bootId` when it is the one of the `metrics` message
 // written before on the connection.
@@ -116,29 +118,23 @@ export const PREDICTED: Readonly<Record<string, ReadonlyArray<readonly [string, 
 };
 
 /**
- * The section the reference predicts, given the current figures: the reference with each predicted
- * field replaced by its prediction. The agent passes the sample's section as `current` (a field
- * it predicted wrong goes on the wire, so the hub reads the real one); the hub passes the
- * reference with the wire's changes applied and `changes`, whose fields it does not predict, and
- * takes each prediction as the real figure (the agent left it out only when it held).
+ * What the agent compares a section with: the reference, each predicted field replaced by its
+ * prediction from the sample's own figures (`current`). A field predicted wrong differs, so it goes
+ * on the wire; the hub (sample-delta-expand.ts `rebuild`) works the predictions out in the same
+ * order on the reference with the wire's changes applied, so it reads every figure they used.
  */
 export function predicted(
   section: string,
   reference: Json,
   current: Json,
   elapsedMs: number | undefined,
-  changes?: Json,
 ): Json {
   const rules = PREDICTED[section];
   if (rules === undefined) return reference;
   const out: Json = { ...reference };
-  const view: Json = changes ? { ...current } : current;
   for (const [field, predict] of rules) {
-    if (changes && Object.hasOwn(changes, field)) continue;
-    const value = predict(reference, view, elapsedMs);
-    if (value === undefined) continue;
-    out[field] = value;
-    if (changes) view[field] = value;
+    const value = predict(reference, current, elapsedMs);
+    if (value !== undefined) out[field] = value;
   }
   return out;
 }

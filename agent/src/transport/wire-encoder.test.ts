@@ -61,7 +61,7 @@ describe('wire encoder', () => {
 
   it('writes samples as changes to a hub that reads them, which it rebuilds whole', () => {
     const welcome = { capabilities: [STATIC_ON_CHANGE_CAPABILITY, SAMPLE_DELTA_CAPABILITY] };
-    const encode = createWireEncoder(welcome);
+    const encode = createWireEncoder(welcome, [SAMPLE_DELTA_CAPABILITY]);
     const hub = createStaticCarry();
     hub.fill({ type: 'hello', capabilities: [STATIC_ON_CHANGE_CAPABILITY, SAMPLE_DELTA_CAPABILITY] });
     const frames = [1, 2, 3].map((seq) => encode(metrics(seq)));
@@ -72,6 +72,17 @@ describe('wire encoder', () => {
       hub.fill(json);
       expect(json).toEqual(metrics(i + 1));
     }
-    expect(createWireEncoder(welcome)(metrics(4))).toBe(encodeMessage(metrics(4)));
+    expect(createWireEncoder(welcome, [SAMPLE_DELTA_CAPABILITY])(metrics(4))).toBe(encodeMessage(metrics(4)));
+  });
+
+  it('writes no changes when its own hello did not announce them (the hub would read them as absent)', () => {
+    const encode = createWireEncoder({
+      capabilities: [STATIC_ON_CHANGE_CAPABILITY, SAMPLE_DELTA_CAPABILITY],
+    });
+    encode(metrics(1));
+    const lean = encode(metrics(2));
+    expect(lean).toContain('"bootId":"boot_wire_0001"');
+    expect(lean).toContain('"usedBytes":1000000000');
+    expect(lean).not.toContain('totalBytes');
   });
 });

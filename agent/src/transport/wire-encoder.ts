@@ -9,7 +9,8 @@ import {
 } from '@vigie/shared';
 
 /**
- * How one connection writes messages: to a hub that reads samples as changes (decision 0033), each
+ * How one connection writes messages: to a hub that reads samples as changes (decision 0033, both
+ * hello and welcome announced it), each
  * `metrics` message as what changed since the one written before on this socket; to a hub that
  * only carries static fields (0031), each sample without the memory totals and filesystem statics
  * it already sent; to any other hub, every message as it is. A new encoder per welcome, so a
@@ -17,9 +18,13 @@ import {
  * the hub reads them, which is what lets it rebuild them. The lean shapes are the wire's only (the
  * outbox keeps full samples): plain JSON, not Samples.
  */
-export function createWireEncoder(welcome: Pick<WelcomeMessage, 'capabilities'>) {
+export function createWireEncoder(
+  welcome: Pick<WelcomeMessage, 'capabilities'>,
+  /** What this socket's hello announced: the hub reads changes only from a hello that said so. */
+  announced: readonly string[] = [],
+) {
   const capabilities = welcome.capabilities ?? [];
-  if (capabilities.includes(SAMPLE_DELTA_CAPABILITY)) {
+  if (capabilities.includes(SAMPLE_DELTA_CAPABILITY) && announced.includes(SAMPLE_DELTA_CAPABILITY)) {
     const delta = createMetricsDeltaEncoder();
     return (message: AgentMessage): string =>
       message.type === 'metrics' ? JSON.stringify(delta.encode(message)) : encodeMessage(message);

@@ -208,6 +208,20 @@ export {
   urlHost,
 } from './protocol/probes/spec.js';
 export * from './protocol/sample.js';
+export { SAMPLE_DELTA_CAPABILITY } from './protocol/sample-delta.js';
+export {
+  createMetricsDeltaEncoder,
+  createSampleDeltaEncoder,
+  type MetricsDeltaEncoder,
+  type SampleDeltaEncoder,
+} from './protocol/sample-delta-encode.js';
+export {
+  createMetricsDeltaDecoder,
+  createSampleDeltaDecoder,
+  type MetricsDeltaDecoder,
+  type SampleDeltaDecoder,
+} from './protocol/sample-delta-expand.js';
+export { readableSample } from './protocol/sample-readable.js';
 export {
   createStaticCarry,
   createStaticStripper,

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import { startFrameRelay, wireReportSize } from './frame-relay.mjs';
 import { nodeExporterBinary, scrape, startNodeExporter } from './node-exporter.mjs';
 import {
   cpuSecondsOf,
@@ -62,9 +63,11 @@ export async function measureFootprint(ctx, seconds) {
 
   const state = join(ctx.work, 'agent');
   enrol(state);
+  // The measured agent talks through a relay that weighs its reports on the wire.
+  const relay = await startFrameRelay(Number(new URL(url).port));
   const agent = startCli(ctx.pin(1), process.execPath, [...nodeFlags, ...run(state)], {
     raw: true,
-    env: serviceEnv,
+    env: { ...serviceEnv, VIGIE_HUB_URL: `http://127.0.0.1:${relay.port}` },
   });
   ctx.children.push(agent.child);
   const agentPid = agent.child.pid;
@@ -144,6 +147,7 @@ export async function measureFootprint(ctx, seconds) {
   exporter?.proc.child.kill('SIGTERM');
   hub.child.kill('SIGTERM');
   await hub.exited;
+  relay.close();
 
   const cycles = wallSec / INTERVAL_S;
   const loopDelay = existsSync(loopFile) ? JSON.parse(readFileSync(loopFile, 'utf8')) : null;
@@ -161,7 +165,10 @@ export async function measureFootprint(ctx, seconds) {
       rssMaxMiB: Math.max(...agentRss) / MiB,
       startup: { seconds: startupSec, cpuSec: startupCpuSec, rssMaxMiB: startupRssMax / MiB },
       eventLoopDelayMs: loopDelay,
-      report: reportSize(db),
+      /** The steady window's `metrics` messages as sent (what issue 19's ≤ 600 B goal is about). */
+      report: wireReportSize(relay, t0),
+      /** Every sample stored, rebuilt as one full message each (start-up included). */
+      storedReport: reportSize(db),
     },
     nodeFloor: { rssMiB: median(floorRss) / MiB },
     nodeExporter: exporter

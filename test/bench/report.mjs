@@ -201,8 +201,10 @@ export function formatTable(r) {
       'p99 ≤ 10 ms',
     );
     row(
-      'agent report size mean / max',
-      a.report ? `${f(a.report.meanBytes, 0)} / ${a.report.maxBytes} B` : '–',
+      'agent report size on the wire, steady window: mean / max (stored sample as a message)',
+      a.report
+        ? `${f(a.report.meanBytes, 0)} / ${a.report.maxBytes} B (${a.storedReport ? `${f(a.storedReport.meanBytes, 0)} / ${a.storedReport.maxBytes} B` : '–'})`
+        : '–',
       '≤ 600 B mean',
     );
     if (n.error) row('node_exporter', `skipped: ${n.error.slice(0, 200)}`);

@@ -58,6 +58,7 @@ export async function startFaultProxy(hubUrl: string): Promise<FaultProxy> {
   let upstreamUrl = wsUrlOf(hubUrl);
   const frames: SeenFrame[] = [];
   const hellos: string[] = [];
+  const lastMetricsBoot = new Map<number, string>();
   const pairs = new Set<{ agent: WebSocket; hub: WebSocket }>();
   let refusing = false;
   let acksToDrop = 0;
@@ -85,11 +86,17 @@ export async function startFaultProxy(hubUrl: string): Promise<FaultProxy> {
   ) {
     const message = parse(raw);
     const samples = Array.isArray(message.samples) ? (message.samples as Array<{ at?: unknown }>) : undefined;
+    // Samples as changes (decision 0033): a metrics message leaves out the bootId of the one before
+    // on its connection; the hub puts it back, and so does this record.
+    const bootId = typeof message.bootId === 'string' ? message.bootId : undefined;
+    const metricsUp = direction === 'up' && message.type === 'metrics';
+    if (metricsUp && bootId !== undefined) lastMetricsBoot.set(connection, bootId);
+    const knownBootId = bootId ?? (metricsUp ? lastMetricsBoot.get(connection) : undefined);
     frames.push({
       connection,
       direction,
       type: typeof message.type === 'string' ? message.type : '(not json)',
-      ...(typeof message.bootId === 'string' && { bootId: message.bootId }),
+      ...(knownBootId !== undefined && { bootId: knownBootId }),
       ...(typeof message.seq === 'number' && { seq: message.seq }),
       ...(samples && { sampleAts: samples.map((s) => Number(s.at)) }),
       ...(agentId !== undefined && { agentId }),

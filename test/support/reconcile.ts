@@ -46,15 +46,19 @@ interface SentMessage {
 export function sentBy(frames: readonly SeenFrame[], agentId: string) {
   const sent = new Map<string, SentMessage>();
   let resent = 0;
-  // Static fields on change: a resend on a new connection carries the statics its first send left
-  // out, so the same message is compared as the hub reads it, each connection with its own carry.
+  // Static fields on change, samples as changes: a resend on a new connection carries what its first
+  // send left out, so the same message is compared as the hub reads it, each connection with its own
+  // carry.
   const carries = new Map<number, StaticCarry>();
   for (const frame of frames) {
-    if (frame.direction !== 'up' || frame.agentId !== agentId || !DATA_TYPES.has(frame.type)) continue;
-    if (frame.bootId === undefined || frame.seq === undefined) continue;
-    const key = `${frame.bootId}/${frame.seq}`;
+    if (frame.direction !== 'up' || frame.agentId !== agentId) continue;
     const carry = carries.get(frame.connection) ?? createStaticCarry();
     carries.set(frame.connection, carry);
+    // The hello says whether the connection's samples come as changes (decision 0033).
+    if (frame.type === 'hello') carry.fill(JSON.parse(frame.raw));
+    if (!DATA_TYPES.has(frame.type)) continue;
+    if (frame.bootId === undefined || frame.seq === undefined) continue;
+    const key = `${frame.bootId}/${frame.seq}`;
     const content: unknown = JSON.parse(frame.raw);
     carry.fill(content);
     const before = sent.get(key);

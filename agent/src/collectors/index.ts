@@ -2,7 +2,7 @@ import { execFile as execFileCb } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { promisify } from 'node:util';
-import { type Sample, sampleSchema } from '@vigie/shared';
+import { readableSample, type Sample, sampleSchema } from '@vigie/shared';
 import type { Collector, CollectRequest } from './collector.js';
 import type { ExecFile, ReadDir, ReadText, Statfs } from './deps.js';
 import { createProcReader } from './linux/proc-reader.js';
@@ -82,7 +82,8 @@ export function createSampler(deps: SamplerDeps): Sampler {
         const err = errorMessage(result.reason);
         logOnce(`${section}:${err}`, 'collector failed, section omitted', { section, err });
       });
-      return validated(sample);
+      // Percentages to 0.1, what a person reads (decision 0033): stored, checked and sent alike.
+      return readableSample(validated(sample));
     },
     close() {
       procReader?.close();

@@ -5,6 +5,7 @@ import {
   PROBES_CAPABILITY,
   PROTOCOL_VERSION,
   REMEDIATION_CAPABILITY,
+  SAMPLE_DELTA_CAPABILITY,
   STATIC_ON_CHANGE_CAPABILITY,
 } from '@vigie/shared';
 import { type ClockDrift, createClockDrift } from '../checks/clock-drift.js';
@@ -190,6 +191,7 @@ function connectToHub<S>(
           CHECK_SNAPSHOT_CAPABILITY,
           REMEDIATION_CAPABILITY,
           STATIC_ON_CHANGE_CAPABILITY,
+          SAMPLE_DELTA_CAPABILITY,
         ],
       };
     },

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type AgentMessage,
+  createStaticCarry,
   DEFAULT_POLICY,
   decodeAgentMessage,
   encodeMessage,
@@ -28,6 +29,8 @@ export interface ScriptedHubOptions {
   /** Answer pings (default true). */
   autoPong?: boolean;
   policy?: Policy;
+  /** Announced in the welcome (none by default); frames are read as the hub reads them either way. */
+  capabilities?: string[];
 }
 
 export interface ScriptedHub {
@@ -35,8 +38,10 @@ export interface ScriptedHub {
   readonly httpUrl: string;
   /** The agent WebSocket endpoint. */
   readonly wsUrl: string;
-  /** Every valid frame received, across connections, in arrival order. */
+  /** Every valid frame received, across connections, in arrival order (lean samples rebuilt). */
   readonly received: AgentMessage[];
+  /** The text of every frame received, as it went on the wire. */
+  readonly frames: string[];
   readonly hellos: Hello[];
   /** Close codes the hub saw, one per finished connection. */
   readonly closeCodes: number[];
@@ -55,6 +60,7 @@ export async function startScriptedHub(options: ScriptedHubOptions = {}): Promis
   const server: Server = createServer((_request, response) => response.writeHead(404).end());
   const wss = new WebSocketServer({ noServer: true, autoPong: options.autoPong ?? true });
   const received: AgentMessage[] = [];
+  const frames: string[] = [];
   const hellos: Hello[] = [];
   const closeCodes: number[] = [];
   const stored = new Map<string, Set<number>>();
@@ -79,8 +85,11 @@ export async function startScriptedHub(options: ScriptedHubOptions = {}): Promis
       const connection = connections;
       current = ws;
       ws.on('close', (code) => closeCodes.push(code));
+      // As the hub's session: what this connection left out of its samples is carried (0031, 0033).
+      const carry = createStaticCarry();
       ws.on('message', (data) => {
-        const decoded = decodeAgentMessage(data);
+        frames.push(String(data));
+        const decoded = decodeAgentMessage(data, carry);
         if (!decoded.ok) return ws.close(decoded.error.closeCode, 'bad frame');
         const message = decoded.value;
         received.push(message);
@@ -97,6 +106,7 @@ export async function startScriptedHub(options: ScriptedHubOptions = {}): Promis
               serverTime: Date.now(),
               ackedSeq: committed.get(message.bootId) ?? 0,
               policy: options.policy ?? DEFAULT_POLICY,
+              ...(options.capabilities && { capabilities: options.capabilities }),
             }),
           );
         }
@@ -114,6 +124,7 @@ export async function startScriptedHub(options: ScriptedHubOptions = {}): Promis
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/api/v1/agent/ws`,
     received,
+    frames,
     hellos,
     closeCodes,
     options,

@@ -1,4 +1,4 @@
-import { type AgentMessage, CLOSE_CODES, type Hello } from '@vigie/shared';
+import { type AgentMessage, CLOSE_CODES, type Hello, SAMPLE_DELTA_CAPABILITY } from '@vigie/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SILENT_LOG } from '../logger.js';
 import {
@@ -82,6 +82,30 @@ describe('createConnection', () => {
       hostname: 'srv-test-01',
     });
     expect(h.events.map((event) => event.type)).toEqual(['connected', 'policy']);
+  });
+
+  it('writes samples as changes only when its hello and the welcome both announced them', async () => {
+    const withDelta = { ...HELLO, capabilities: [SAMPLE_DELTA_CAPABILITY] };
+    for (const [hello, lean] of [
+      [withDelta, true],
+      [HELLO, false],
+    ] as const) {
+      const h = await harness({ capabilities: [SAMPLE_DELTA_CAPABILITY] }, { hello: () => hello });
+      h.connection.start();
+      await waitFor(() => h.connection.state === 'ready', 'ready');
+      sendSample(h, 1);
+      sendSample(h, 2);
+      await waitFor(() => h.hub.frames.length === 3, 'two metrics frames');
+      expect(h.hub.frames[2]).toBe(
+        lean
+          ? '{"type":"metrics","seq":2,"samples":[{"at":2}]}'
+          : '{"type":"metrics","bootId":"boot_conn_test","seq":2,"samples":[{"at":2}]}',
+      );
+      expect(h.hub.received.slice(1)).toMatchObject([
+        { type: 'metrics', bootId: 'boot_conn_test', seq: 1, samples: [{ at: 1 }] },
+        { type: 'metrics', bootId: 'boot_conn_test', seq: 2, samples: [{ at: 2 }] },
+      ]);
+    }
   });
 
   it('forgets messages once the hub acknowledges them', async () => {

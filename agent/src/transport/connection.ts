@@ -113,6 +113,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   const helloChooser = createHelloChooser(log);
   // Data messages as this socket writes them (set at each welcome: lean samples if the hub carries).
   let encode: WireEncoder = encodeMessage;
+  // What this socket's hello announced (the wire encoder may use only what both sides announced).
+  let announced: readonly string[] = [];
 
   /** This socket's hello: proved over the nonce the hub offered in its upgrade response (0025). */
   function buildHello(offeredNonce: string | string[] | undefined): Hello {
@@ -170,7 +172,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     clearTimeout(timers.welcome);
     state = 'ready';
     connectedAt = clock();
-    encode = createWireEncoder(welcome);
+    encode = createWireEncoder(welcome, announced);
     if (welcome.ackedSeq > outbox.stats().lastSeq) {
       log.warn('hub acknowledged more than this boot sent', {
         ackedSeq: welcome.ackedSeq,
@@ -255,7 +257,9 @@ export function createConnection(options: ConnectionOptions): Connection {
     });
     ws.on('open', () => {
       state = 'handshaking';
-      send(ws, encodeMessage(buildHello(offeredNonce)));
+      const hello = buildHello(offeredNonce);
+      announced = hello.capabilities ?? [];
+      send(ws, encodeMessage(hello));
       timers.welcome = setTimeout(() => {
         log.warn('no welcome from hub in time', { afterMs: welcomeTimeoutMs });
         closeSocket(ws, CLOSE_CODES.PROTOCOL_ERROR.code, 'no welcome in time');

@@ -8,6 +8,7 @@ import {
   PROBES_CAPABILITY,
   PROTOCOL_VERSION,
   REMEDIATION_CAPABILITY,
+  SAMPLE_DELTA_CAPABILITY,
   STATIC_ON_CHANGE_CAPABILITY,
 } from '@vigie/shared';
 import type { Logger } from 'pino';
@@ -175,7 +176,12 @@ export function createHandshake(
       ackedSeq: outcome.ackedSeq,
       policy,
       ...(agentUpdate && { agentUpdate }),
-      capabilities: [CHECK_SNAPSHOT_CAPABILITY, REMEDIATION_CAPABILITY, STATIC_ON_CHANGE_CAPABILITY],
+      capabilities: [
+        CHECK_SNAPSHOT_CAPABILITY,
+        REMEDIATION_CAPABILITY,
+        STATIC_ON_CHANGE_CAPABILITY,
+        SAMPLE_DELTA_CAPABILITY,
+      ],
     });
     return true;
   }

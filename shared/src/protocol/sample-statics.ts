@@ -1,5 +1,7 @@
 import { LIMITS } from './limits.js';
 import type { FilesystemSample, MemorySample, Sample } from './sample.js';
+import { SAMPLE_DELTA_CAPABILITY } from './sample-delta.js';
+import { createMetricsDeltaDecoder, type MetricsDeltaDecoder } from './sample-delta-expand.js';
 
 // Static fields on change (decision 0031). A sample repeats, every cycle, figures that do not
 // change between cycles: memory and swap totals, each filesystem's device, type, size and inode
@@ -73,8 +75,11 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * `metrics` message in place from the last full ones, and remembers the full ones. It trusts
  * nothing: what it fills is validated with the rest, and a lean section with nothing carried
  * stays lean and fails validation. At most `maxListItems` mounts are carried.
+ * An agent whose hello announced SAMPLE_DELTA_CAPABILITY writes whole samples as changes
+ * (decision 0033): from that hello on, its samples are rebuilt by sample-delta-expand.ts instead.
  */
 export function createStaticCarry() {
+  let delta: MetricsDeltaDecoder | undefined;
   let memory: Record<string, unknown> | undefined;
   const filesystems = new Map<unknown, Record<string, unknown>>();
 
@@ -102,7 +107,19 @@ export function createStaticCarry() {
   return {
     /** Put carried statics back into the lean sections of `json` if it is a metrics message. */
     fill(json: unknown): void {
-      if (!isRecord(json) || json.type !== 'metrics' || !Array.isArray(json.samples)) return;
+      if (!isRecord(json)) return;
+      if (json.type === 'hello') {
+        const capabilities = json.capabilities;
+        if (Array.isArray(capabilities) && capabilities.includes(SAMPLE_DELTA_CAPABILITY))
+          delta ??= createMetricsDeltaDecoder();
+        return;
+      }
+      if (json.type !== 'metrics') return;
+      if (delta) {
+        delta.fill(json);
+        return;
+      }
+      if (!Array.isArray(json.samples)) return;
       for (const sample of json.samples) {
         if (!isRecord(sample)) continue;
         if (isRecord(sample.memory)) memoryOf(sample.memory);

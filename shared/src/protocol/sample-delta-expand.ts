@@ -1,0 +1,205 @@
+import { LIMITS } from './limits.js';
+import { indexByName, isRecord, LIST_KEYS, PREDICTED, TOP_LISTS, topPool } from './sample-delta.js';
+
+// The hub's side of samples as changes (sample-delta.ts has the wire form). It trusts nothing:
+// it rebuilds what the wire says from what this connection sent before, and the result is
+// validated like any sample. What it cannot rebuild (an index out of range, the changes of an
+// item it never saw, a `null` where a value is needed) stays as it came and fails validation:
+// the sample is refused, never guessed.
+
+type Json = Record<string, unknown>;
+
+/** `base` with `changes` applied: a key set to `null` is removed, others replaced or added. */
+function applyChanges(base: Json, changes: Json, skip?: readonly string[]): Json {
+  const out: Json = { ...base };
+  for (const key in changes) {
+    // A key named `__proto__` would replace the prototype; zod drops it as unknown anyway.
+    if (key === '__proto__' || skip?.includes(key)) continue;
+    const value = changes[key];
+    if (value === null) delete out[key];
+    else out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * A section object rebuilt from its reference: the changes, then each prediction for a field the
+ * changes do not set, worked out in order on the object being built (as `predicted` does).
+ * Unchanged and unpredicted, it is the reference itself: nothing downstream mutates a sample.
+ */
+function rebuild(
+  section: string,
+  reference: Json,
+  changes: Json | undefined,
+  elapsedMs: number | undefined,
+): Json {
+  const rules = PREDICTED[section];
+  if (changes === undefined && rules === undefined) return reference;
+  const out = changes === undefined ? { ...reference } : applyChanges(reference, changes);
+  if (rules === undefined) return out;
+  for (const [field, predict] of rules) {
+    if (changes !== undefined && Object.hasOwn(changes, field)) continue;
+    const value = predict(reference, out, elapsedMs);
+    if (value !== undefined) out[field] = value;
+  }
+  return out;
+}
+
+/** A wire list rebuilt against its reference list (items by index, by position or by name). */
+function expandList(
+  section: string,
+  reference: readonly unknown[],
+  list: readonly unknown[],
+  key: string,
+  elapsedMs: number | undefined,
+): unknown[] {
+  // Built only when an item is named (most are by index or position).
+  let index: Map<unknown, number> | undefined;
+  return list.map((item, i) => {
+    if (typeof item === 'number') {
+      const known = Number.isInteger(item) ? reference[item] : undefined;
+      return isRecord(known) ? rebuild(section, known, undefined, elapsedMs) : item;
+    }
+    if (!isRecord(item)) return item;
+    if (Object.hasOwn(item, key)) index ??= indexByName(reference, key);
+    const at = index && Object.hasOwn(item, key) ? index.get(item[key]) : i;
+    const known = at === undefined ? undefined : reference[at];
+    return isRecord(known) ? rebuild(section, known, item, elapsedMs) : item;
+  });
+}
+
+/** Without the top lists: what a processes section carries to the next sample. */
+function withoutTops(section: unknown): unknown {
+  if (!isRecord(section) || (section.topByCpu === undefined && section.topByMemory === undefined))
+    return section;
+  const { topByCpu: _c, topByMemory: _m, ...rest } = section;
+  return rest;
+}
+
+/** True when every list of the sample is within its bound (only such a sample is carried). */
+function bounded(sample: Json): boolean {
+  for (const section in LIST_KEYS) {
+    const list = sample[section];
+    if (Array.isArray(list) && list.length > LIMITS.maxListItems) return false;
+  }
+  const processes = sample.processes;
+  if (!isRecord(processes)) return true;
+  return TOP_LISTS.every((kind) => {
+    const list = processes[kind];
+    return !Array.isArray(list) || list.length <= LIMITS.maxTopProcesses;
+  });
+}
+
+/** One connection's reader of samples written as changes. */
+export function createSampleDeltaDecoder() {
+  let reference: Json | undefined;
+  let lastTop: Record<string, readonly unknown[] | undefined> = {};
+
+  function expandProcesses(old: unknown, wire: unknown): unknown {
+    if (!isRecord(wire)) return wire;
+    const out = applyChanges(isRecord(old) ? (withoutTops(old) as Json) : {}, wire, TOP_LISTS);
+    for (const kind of TOP_LISTS) {
+      const list = wire[kind];
+      if (list === undefined) continue;
+      if (!Array.isArray(list)) {
+        out[kind] = list;
+        continue;
+      }
+      const currentCpu = Array.isArray(out.topByCpu) ? out.topByCpu : undefined;
+      out[kind] = expandList('processes', topPool(kind, lastTop, currentCpu), list, 'pid', undefined);
+    }
+    return out;
+  }
+
+  function expandSection(
+    section: string,
+    old: unknown,
+    wire: unknown,
+    elapsedMs: number | undefined,
+  ): unknown {
+    if (section === 'processes') return expandProcesses(old, wire);
+    const key = LIST_KEYS[section];
+    if (key !== undefined) {
+      return Array.isArray(wire)
+        ? expandList(section, Array.isArray(old) ? old : [], wire, key, elapsedMs)
+        : wire;
+    }
+    return isRecord(old) && isRecord(wire) ? rebuild(section, old, wire, elapsedMs) : wire;
+  }
+
+  function carried(section: string, old: unknown, elapsedMs: number | undefined): unknown {
+    if (section === 'processes') return withoutTops(old);
+    if (Array.isArray(old))
+      return expandList(
+        section,
+        old,
+        old.map((_, i) => i),
+        LIST_KEYS[section] ?? '',
+        elapsedMs,
+      );
+    return isRecord(old) ? rebuild(section, old, undefined, elapsedMs) : old;
+  }
+
+  function remember(full: Json): void {
+    if (!bounded(full)) {
+      reference = undefined;
+      lastTop = {};
+      return;
+    }
+    reference = full;
+    const processes = full.processes;
+    if (!isRecord(processes)) return;
+    for (const kind of TOP_LISTS) {
+      if (Array.isArray(processes[kind])) lastTop[kind] = processes[kind] as unknown[];
+    }
+  }
+
+  return {
+    /** The full sample `wire` stands for (the first on a connection is full already). */
+    expand(wire: unknown): unknown {
+      if (!isRecord(wire)) return wire;
+      const old = reference;
+      let full: Json;
+      if (old === undefined) full = wire;
+      else {
+        full = { at: wire.at };
+        const elapsedMs =
+          typeof wire.at === 'number' && typeof old.at === 'number' ? wire.at - old.at : undefined;
+        for (const section in old) {
+          if (section === 'at' || section === '__proto__') continue;
+          const value = Object.hasOwn(wire, section)
+            ? wire[section] === null
+              ? undefined
+              : expandSection(section, old[section], wire[section], elapsedMs)
+            : carried(section, old[section], elapsedMs);
+          if (value !== undefined) full[section] = value;
+        }
+        for (const section in wire) {
+          if (section === 'at' || section === '__proto__' || Object.hasOwn(old, section)) continue;
+          if (wire[section] === null) continue;
+          full[section] = expandSection(section, undefined, wire[section], elapsedMs);
+        }
+      }
+      remember(full);
+      return full;
+    },
+  };
+}
+export type SampleDeltaDecoder = ReturnType<typeof createSampleDeltaDecoder>;
+
+/** The hub's side for whole `metrics` messages, one per connection: fills `json` in place. */
+export function createMetricsDeltaDecoder() {
+  const samples = createSampleDeltaDecoder();
+  let lastBootId: unknown;
+  return {
+    fill(json: Json): void {
+      if (json.bootId === undefined) {
+        if (lastBootId !== undefined) json.bootId = lastBootId;
+      } else lastBootId = json.bootId;
+      const list = json.samples;
+      if (!Array.isArray(list)) return;
+      for (let i = 0; i < list.length; i++) list[i] = samples.expand(list[i]);
+    },
+  };
+}
+export type MetricsDeltaDecoder = ReturnType<typeof createMetricsDeltaDecoder>;

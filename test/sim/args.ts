@@ -24,6 +24,10 @@ export interface SimOptions {
   readonly progressMs: number;
   readonly jsonFile: string | undefined;
   readonly enrolConcurrency: number;
+  /** Run the agent's checks at most this often per agent (ms); 0: on every sample. */
+  readonly checksEveryMs: number;
+  /** Mask frames with a zero key (see SimAgentDeps.zeroMask). */
+  readonly zeroMask: boolean;
 }
 
 export type ArgsResult = ParseResult<
@@ -100,6 +104,8 @@ export function parseSimArgs(argv: readonly string[]): ArgsResult {
   if (!progress.ok) return progress;
   const concurrency = positiveInt(v.concurrency, '--concurrency', 32, 1024);
   if (!concurrency.ok) return concurrency;
+  const checksEvery = duration(v['checks-every'], '--checks-every', 0);
+  if (!checksEvery.ok) return checksEvery;
   const seed = v.seed === undefined ? 1 : Number(v.seed);
   if (!Number.isInteger(seed) || seed < 0) return fail('--seed must be a non-negative integer');
   if (v.client !== undefined && (v.client.length === 0 || v.client.length > 256))
@@ -132,6 +138,8 @@ export function parseSimArgs(argv: readonly string[]): ArgsResult {
         progressMs: progress.value!,
         jsonFile: v.json,
         enrolConcurrency: concurrency.value,
+        checksEveryMs: checksEvery.value ?? 0,
+        zeroMask: v['zero-mask'] ?? false,
       },
     },
   };
@@ -158,6 +166,8 @@ function parseRaw(argv: readonly string[]) {
       progress: { type: 'string' },
       json: { type: 'string' },
       concurrency: { type: 'string' },
+      'checks-every': { type: 'string' },
+      'zero-mask': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -42,6 +42,8 @@ function simOptions(overrides: Partial<SimOptions> = {}): SimOptions {
     progressMs: 60_000,
     jsonFile: undefined,
     enrolConcurrency: 8,
+    checksEveryMs: 0,
+    zeroMask: false,
     ...overrides,
   };
 }
@@ -122,6 +124,8 @@ describe('the fleet simulator against a real hub', () => {
     expect(Number.isFinite(summary.latencyMs.p99)).toBe(true);
     expect(summary.latencyMs.p99).toBeGreaterThan(0);
     expect(summary.errors).toMatchObject({ socket: 0, hubFrames: 0, closeCodes: {} });
+    // Every connection sent its reports from the template, and the hub took them all.
+    expect(summary.untemplatedConnections).toBe(0);
     expect(summary.faults).toEqual([expect.objectContaining({ kind: 'kill', applied: 5, source: 'api' })]);
 
     // A rerun reads the cached credentials: no admin token needed, nothing enrolled again.

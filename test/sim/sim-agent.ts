@@ -22,6 +22,7 @@ import { createReportTemplate, type ReportTemplate } from './report-template.js'
 import type { SampleGenerator, SampleOverrides } from './sample-generator.js';
 import type { SimStats } from './sim-stats.js';
 import type { TimerWheel, WheelTask } from './timer-wheel.js';
+import { sendZeroMaskText } from './zero-mask-frame.js';
 
 /** A simulated host with the credential the hub gave it. */
 export type SimAgentIdentity = SimHostPlan & EnrolResponse;
@@ -174,7 +175,7 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
 
   function sendText(text: string, messageSeq: number): void {
     if (socket?.readyState !== WebSocket.OPEN) return;
-    socket.send(text);
+    if (!deps.zeroMask || !sendZeroMaskText(socket, text)) socket.send(text);
     if (pendingSeqs.length >= MAX_PENDING) {
       pendingSeqs.shift();
       pendingTimes.shift();

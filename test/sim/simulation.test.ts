@@ -128,9 +128,10 @@ describe('the fleet simulator against a real hub', () => {
     expect(summary.untemplatedConnections).toBe(0);
     expect(summary.faults).toEqual([expect.objectContaining({ kind: 'kill', applied: 5, source: 'api' })]);
 
-    // A rerun reads the cached credentials: no admin token needed, nothing enrolled again.
+    // A rerun reads the cached credentials: no admin token needed, nothing enrolled again. It runs
+    // as the ceiling bench does: frames written with a zero mask, checks at most every 5 s.
     const rerun = await runSimulation(
-      simOptions({ token: undefined, durationMs: 2000, rampMs: 0 }),
+      simOptions({ token: undefined, durationMs: 2000, rampMs: 0, zeroMask: true, checksEveryMs: 5000 }),
       quietDeps(),
     );
     if (!rerun.ok) throw new Error(rerun.error);
@@ -138,6 +139,8 @@ describe('the fleet simulator against a real hub', () => {
     expect(rerun.value.connections.welcomed).toBe(20);
     // Each run is a new boot: the hub stores its reports instead of taking them for resends.
     expect(rerun.value.errors.hubFrames).toBe(0);
+    expect(rerun.value.errors.closeCodes).toEqual({});
+    expect(rerun.value.untemplatedConnections).toBe(0);
     expect(rerun.value.messages.acked).toBeGreaterThan(0);
     expect(rerun.value.messages.acked).toBeLessThanOrEqual(
       rerun.value.messages.metricsSent + rerun.value.messages.checkStatesSent,

@@ -63,9 +63,10 @@ export interface SimAgentDeps {
   readonly checksEveryMs: number;
   /**
    * Mask frames with a zero key. RFC 6455 asks a client for an unpredictable key, against proxies
-   * that a browser's script could poison; there is no proxy between simulator and hub, the hub
-   * unmasks the same bytes either way, and ws then writes the text as it is instead of copying and
-   * XOR-ing every frame.
+   * that a browser's script could poison; there is no proxy between simulator and hub, and the hub
+   * unmasks the same bytes either way. Messages then go out as one buffer written straight to the
+   * socket (zero-mask-frame.ts), instead of ws copying and XOR-ing each and writing two buffers;
+   * the frames ws still writes itself (pong, close) get the zero key too.
    */
   readonly zeroMask: boolean;
 }

@@ -19,10 +19,14 @@ const GENERATOR_SATURATED_PCT = 90;
 
 /** Which side stopped a step: none, the generator, the hub, or both. */
 export function judgeStep(step, p99LimitMs = P99_LIMIT_MS) {
-  const generatorShort = step.sentPerSec < SENT_ENOUGH * step.targetPerSec;
+  // Agents the hub had not welcomed cannot send: the rate asked of the generator is the welcomed
+  // agents' share, and a hub that left agents unwelcomed is behind.
+  const welcomed = Math.min(...step.connected) / step.agents;
+  const generatorShort = step.sentPerSec < SENT_ENOUGH * step.targetPerSec * welcomed;
   // Its CPU and the time it waited for its core: on a shared machine other processes take the rest.
   const generatorSaturated = step.simCpuPct + (step.simRunDelayPct ?? 0) >= GENERATOR_SATURATED_PCT;
-  const hubBehind = step.ackedPerSec < KEPT_UP * step.sentPerSec || !(step.p99Ms <= p99LimitMs);
+  const hubBehind =
+    welcomed < SENT_ENOUGH || step.ackedPerSec < KEPT_UP * step.sentPerSec || !(step.p99Ms <= p99LimitMs);
   if (hubBehind && (generatorShort || generatorSaturated)) return 'hub and load generator';
   if (hubBehind) return 'hub';
   if (generatorShort) return 'load generator';
@@ -79,6 +83,8 @@ export async function measureCeiling(ctx, opts) {
     const step = {
       targetPerSec: rate,
       intervalMs,
+      agents: opts.agents,
+      connected: measured.connected,
       sentPerSec: measured.sentPerSec,
       ackedPerSec: measured.ackedPerSec,
       p99Ms: measured.latencyMs.p99,
@@ -96,7 +102,7 @@ export async function measureCeiling(ctx, opts) {
     step.limit = judgeStep(step);
     steps.push(step);
     ctx.log(
-      `ceiling: sent ${Math.round(step.sentPerSec)}/s, acked ${Math.round(step.ackedPerSec)}/s, p99 ${Math.round(step.p99Ms)} ms, hub ${Math.round(hubCpuPct)} %, simulator ${Math.round(simCpuPct)} % (${step.simCpuMsPerReport?.toFixed(3)} ms/report); waiting for a core: hub ${Math.round(hubRunDelayPct)} %, simulator ${Math.round(simRunDelayPct)} %${step.limit ? `: limited by ${step.limit}` : ''}`,
+      `ceiling: ${Math.min(...step.connected)}/${opts.agents} agents welcomed, sent ${Math.round(step.sentPerSec)}/s, acked ${Math.round(step.ackedPerSec)}/s, p99 ${Math.round(step.p99Ms)} ms, hub ${Math.round(hubCpuPct)} %, simulator ${Math.round(simCpuPct)} % (${step.simCpuMsPerReport?.toFixed(3)} ms/report); waiting for a core: hub ${Math.round(hubRunDelayPct)} %, simulator ${Math.round(simRunDelayPct)} %${step.limit ? `: limited by ${step.limit}` : ''}`,
     );
     // A generator that fell short but whose load the hub took in time is still a point the hub held.
     if (step.limit === 'load generator') ceiling = step;

@@ -92,6 +92,7 @@ process.stdout.write(
     agents,
     askedPerSec: rate,
     intervalMs,
+    welcomed: measured.connected,
     sentPerSec: Math.round(measured.sentPerSec),
     ackedPerSec: Math.round(measured.ackedPerSec),
     p99Ms: Math.round(measured.latencyMs.p99),

@@ -48,23 +48,26 @@ export async function measureCeiling(ctx, opts) {
   for (const rate of opts.rates) {
     const intervalMs = Math.max(20, Math.round((opts.agents * 1000) / rate));
     const rampSec = 3;
+    // The fleet connects first, without load (a step measures ingest, not a hub answering 1 000
+    // hellos while drowning); reports start together 2 s after the ramp.
+    const holdSec = rampSec + 2;
     ctx.log(`ceiling: ${opts.agents} agents every ${intervalMs} ms (${rate} reports/s)…`);
     const { sim, done } = startSim(ctx, {
       url,
       token,
       agents: opts.agents,
       intervalMs,
-      durationSec: rampSec + Math.ceil(intervalMs / 1000) + 1 + opts.stepSeconds,
+      durationSec: holdSec + Math.ceil(intervalMs / 1000) + 1 + opts.stepSeconds,
       rampSec,
       name: 'ceiling',
       // A real agent runs its checks once per 10 s cycle; the shortened interval does not make it
       // check more often (the simulator's checks are the agent's code and cost per evaluation).
-      extra: ['--checks-every', '10s'],
+      extra: ['--checks-every', '10s', '--reports-after', `${holdSec}s`],
     });
     // One window per step, after the ramp and one interval (the credentials are cached after the
     // first step, so only the first one enrols).
     await waitForLine(sim, /enrolled \d+ agents|\d+ agents from/, 120_000);
-    await sleep(rampSec * 1000 + intervalMs + 1000);
+    await sleep(holdSec * 1000 + intervalMs + 1000);
     const window = simWindow(sim);
     await window.start();
     const hub0 = cpuSecondsOf(hub.child.pid);

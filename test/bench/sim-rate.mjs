@@ -63,13 +63,14 @@ const { sim, done } = startSim(ctx, {
   token,
   agents,
   intervalMs,
-  durationSec: rampSec + Math.ceil(intervalMs / 1000) + 4 + seconds,
+  durationSec: rampSec + 2 + Math.ceil(intervalMs / 1000) + 4 + seconds,
   rampSec,
   name: 'rate',
-  extra: values['sim-args'].split(' ').filter(Boolean),
+  // Connect the fleet first, then load (as the ceiling phase does).
+  extra: ['--reports-after', `${rampSec + 2}s`, ...values['sim-args'].split(' ').filter(Boolean)],
 });
 await waitForLine(sim, /enrolled \d+ agents|\d+ agents from/, 120_000);
-await sleep(rampSec * 1000 + intervalMs + 1000);
+await sleep((rampSec + 2) * 1000 + intervalMs + 1000);
 const window = simWindow(sim);
 const loadBefore = loadavg()[0];
 await window.start();

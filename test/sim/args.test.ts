@@ -32,6 +32,7 @@ describe('simulator arguments', () => {
       fresh: false,
       enrolConcurrency: 32,
       checksEveryMs: 0,
+      reportsAfterMs: 0,
       zeroMask: false,
     });
   });
@@ -62,6 +63,8 @@ describe('simulator arguments', () => {
       '--checks-every',
       '10s',
       '--zero-mask',
+      '--reports-after',
+      '8s',
       '--fault',
       'at=30s kill 5%',
       '--fault',
@@ -80,6 +83,7 @@ describe('simulator arguments', () => {
       jsonFile: 'out.json',
       enrolConcurrency: 8,
       checksEveryMs: 10_000,
+      reportsAfterMs: 8000,
       zeroMask: true,
     });
     expect(parsed.faults.map((fault) => [fault.atMs, fault.command.kind])).toEqual([

@@ -26,6 +26,8 @@ export interface SimOptions {
   readonly enrolConcurrency: number;
   /** Run the agent's checks at most this often per agent (ms); 0: on every sample. */
   readonly checksEveryMs: number;
+  /** No report before this long after the start: the ramp's hellos are answered without load. */
+  readonly reportsAfterMs: number;
   /** Mask frames with a zero key (see SimAgentDeps.zeroMask). */
   readonly zeroMask: boolean;
 }
@@ -107,6 +109,8 @@ export function parseSimArgs(argv: readonly string[]): ArgsResult {
   if (!concurrency.ok) return concurrency;
   const checksEvery = duration(v['checks-every'], '--checks-every', 0);
   if (!checksEvery.ok) return checksEvery;
+  const reportsAfter = duration(v['reports-after'], '--reports-after', 0);
+  if (!reportsAfter.ok) return reportsAfter;
   const seed = v.seed === undefined ? 1 : Number(v.seed);
   if (!Number.isInteger(seed) || seed < 0) return fail('--seed must be a non-negative integer');
   if (v.client !== undefined && (v.client.length === 0 || v.client.length > 256))
@@ -140,6 +144,7 @@ export function parseSimArgs(argv: readonly string[]): ArgsResult {
         jsonFile: v.json,
         enrolConcurrency: concurrency.value,
         checksEveryMs: checksEvery.value ?? 0,
+        reportsAfterMs: reportsAfter.value ?? 0,
         zeroMask: v['zero-mask'] ?? false,
       },
     },
@@ -168,6 +173,7 @@ function parseRaw(argv: readonly string[]) {
       json: { type: 'string' },
       concurrency: { type: 'string' },
       'checks-every': { type: 'string' },
+      'reports-after': { type: 'string' },
       'zero-mask': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

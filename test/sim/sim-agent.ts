@@ -61,6 +61,8 @@ export interface SimAgentDeps {
    * the checks at the real cadence with it (their cost is per evaluation, not per report).
    */
   readonly checksEveryMs: number;
+  /** No report before this monotonic time: a benchmark connects the whole fleet first. */
+  readonly reportsFrom: number;
   /**
    * Mask frames with a zero key. RFC 6455 asks a client for an unpredictable key, against proxies
    * that a browser's script could poison; there is no proxy between simulator and hub, and the hub
@@ -307,7 +309,7 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
     const parsed = policySchema.safeParse(policy);
     checks = createSimLocalChecks(parsed.success ? parsed.data.checks : undefined);
     // First report at a random phase in [0, interval): a fleet's reports are spread, not aligned.
-    nextReportAt = now() + random() * deps.intervalMs;
+    nextReportAt = Math.max(now(), deps.reportsFrom) + random() * deps.intervalMs;
     scheduleReport(nextReportAt);
   }
 

@@ -43,6 +43,7 @@ function simOptions(overrides: Partial<SimOptions> = {}): SimOptions {
     jsonFile: undefined,
     enrolConcurrency: 8,
     checksEveryMs: 0,
+    reportsAfterMs: 0,
     zeroMask: false,
     ...overrides,
   };

@@ -95,6 +95,7 @@ export async function startSimulation(
   const stats = createSimStats();
   const wsUrl = wsUrlOf(options.hubUrl);
   const wallStart = deps.clock();
+  const reportsFrom = deps.now() + options.reportsAfterMs;
   const wheel = createTimerWheel({
     now: deps.now,
     tickMs: WHEEL_TICK_MS,
@@ -117,6 +118,7 @@ export async function startSimulation(
       generator,
       wheel,
       checksEveryMs: options.checksEveryMs,
+      reportsFrom,
       zeroMask: options.zeroMask,
     });
   });

@@ -127,6 +127,12 @@ describe('the fleet simulator against a real hub', () => {
     expect(summary.errors).toMatchObject({ socket: 0, hubFrames: 0, closeCodes: {} });
     // Every connection sent its reports from the template, and the hub took them all.
     expect(summary.untemplatedConnections).toBe(0);
+    // Its own CPU, per message sent: the load generator's cost a bench compares with the hub's.
+    expect(summary.simCpu.seconds).toBeGreaterThan(0);
+    expect(summary.simCpu.msPerMessage).toBeCloseTo(
+      (summary.simCpu.seconds * 1000) / (summary.messages.metricsSent + summary.messages.checkStatesSent),
+      1, // both are rounded in the summary
+    );
     expect(summary.faults).toEqual([expect.objectContaining({ kind: 'kill', applied: 5, source: 'api' })]);
 
     // A rerun reads the cached credentials: no admin token needed, nothing enrolled again. It runs

@@ -116,3 +116,11 @@ export function treeRssBytesOf(pid) {
     rssBytesOf(pid) + descendantsOf(pid).reduce((sum, child) => sum + orZero(() => rssBytesOf(child)), 0)
   );
 }
+
+/**
+ * Seconds a pid (its main thread) spent runnable but waiting for a core (`/proc/<pid>/schedstat`,
+ * run_delay): on a shared machine, the time other processes took from it. 0 where schedstat is absent.
+ */
+export function runDelaySecondsOf(pid) {
+  return orZero(() => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9);
+}

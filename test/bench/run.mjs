@@ -17,7 +17,7 @@ import { measureFaults } from './faults.mjs';
 import { measureFootprint } from './footprint.mjs';
 import { measureHubMemory } from './hub-memory.mjs';
 import { measureIngest } from './ingest.mjs';
-import { rawInsertBaseline } from './raw-sqlite.mjs';
+import { measureRawBaseline } from './raw-sqlite.mjs';
 import { formatTable } from './report.mjs';
 import { measureHubRestart } from './restart.mjs';
 import { storageLayoutBench } from './storage-layout.mjs';
@@ -31,6 +31,8 @@ Options:
   --agents N          simulated agents at the nominal rate        (default 10000; quick 300)
   --interval S        seconds between two reports of one agent    (default 10)
   --agent-seconds S   how long the real agent is measured          (default 600; quick 60)
+  --ceiling-rates L   the ceiling's steps in reports/s, comma-separated
+                      (default 1000,2000,4000,…,24000; quick 400,800)
   --skip LIST         phases to leave out, comma-separated: layout,ingest,memory,ceiling,faults,restart,footprint
   -h, --help          this text
 
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     agents: { type: 'string' },
     interval: { type: 'string' },
     'agent-seconds': { type: 'string' },
+    'ceiling-rates': { type: 'string' },
     skip: { type: 'string' },
     quick: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -68,7 +71,7 @@ const PLAN = quick
         tailSec: 3,
       },
       memory: { steps: 3, agentsPerStep: 100, rampSec: 2, settleSec: 3 },
-      ceiling: { agents: 200, rates: [400, 800], stepSeconds: 6 },
+      ceiling: { agents: 200, rates: [400, 800], stepSeconds: 6, rawSeconds: 2 },
       faults: { perKind: 10, batch: 5, everySec: 2, settleSec: 6 },
       restart: { agents: 300, downSec: 35, idleSec: 5, holdSec: 0, dead: 3 },
       agentSeconds: 50,
@@ -86,7 +89,12 @@ const PLAN = quick
         cpuWindowSec: 60,
       },
       memory: { steps: 4, agentsPerStep: 500, rampSec: 10, settleSec: 15 },
-      ceiling: { agents: 1000, rates: [1000, 2000, 3000, 4000, 6000, 8000, 10_000, 12_000], stepSeconds: 15 },
+      ceiling: {
+        agents: 1000,
+        rates: [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 15_000, 18_000, 21_000, 24_000],
+        stepSeconds: 15,
+        rawSeconds: 5,
+      },
       faults: { perKind: 200, batch: 10, everySec: 3, settleSec: 15 },
       restart: { agents: 2000, downSec: 45, idleSec: 20, holdSec: 10, dead: 5 },
       agentSeconds: 600,
@@ -94,6 +102,13 @@ const PLAN = quick
 if (values.agents !== undefined) PLAN.ingest.agents = Number(values.agents);
 if (values.interval !== undefined) PLAN.ingest.intervalSec = Number(values.interval);
 if (values['agent-seconds'] !== undefined) PLAN.agentSeconds = Number(values['agent-seconds']);
+if (values['ceiling-rates'] !== undefined) {
+  PLAN.ceiling.rates = values['ceiling-rates'].split(',').map(Number);
+  if (!PLAN.ceiling.rates.every((rate) => Number.isFinite(rate) && rate > 0)) {
+    process.stderr.write('bench: --ceiling-rates must be positive numbers, comma-separated\n');
+    process.exit(2);
+  }
+}
 for (const [key, value] of Object.entries({ ...PLAN.ingest, agentSeconds: PLAN.agentSeconds })) {
   if (!Number.isFinite(value) || value <= 0) {
     process.stderr.write(`bench: ${key} must be a positive number\n`);
@@ -169,7 +184,7 @@ const phase = async (name, work) => {
 await phase('layout', async () => {
   log('raw SQLite baseline and storage layouts…');
   return {
-    raw: rawInsertBaseline(join(work, 'raw.db'), { seconds: PLAN.rawSeconds }),
+    raw: measureRawBaseline(ctx, { seconds: PLAN.rawSeconds, name: 'layout-raw' }),
     layouts: await storageLayoutBench({ seconds: PLAN.layoutSeconds }),
   };
 });

@@ -31,6 +31,9 @@ describe('simulator arguments', () => {
       progressMs: 5000,
       fresh: false,
       enrolConcurrency: 32,
+      checksEveryMs: 0,
+      reportsAfterMs: 0,
+      zeroMask: false,
     });
   });
 
@@ -57,6 +60,11 @@ describe('simulator arguments', () => {
       'out.json',
       '--concurrency',
       '8',
+      '--checks-every',
+      '10s',
+      '--zero-mask',
+      '--reports-after',
+      '8s',
       '--fault',
       'at=30s kill 5%',
       '--fault',
@@ -74,6 +82,9 @@ describe('simulator arguments', () => {
       progressMs: 500,
       jsonFile: 'out.json',
       enrolConcurrency: 8,
+      checksEveryMs: 10_000,
+      reportsAfterMs: 8000,
+      zeroMask: true,
     });
     expect(parsed.faults.map((fault) => [fault.atMs, fault.command.kind])).toEqual([
       [30_000, 'kill'],

@@ -24,6 +24,9 @@ options:
   --progress S          print progress every S seconds                                        5
   --json FILE           also write the summary as JSON to FILE
   --concurrency N       enrolments in flight                                                  32
+  --checks-every D      run the agent's checks at most once per D per agent (0: every sample) 0
+  --reports-after D     no report before D from the start (connect the fleet first, then load)   0
+  --zero-mask           mask frames with a zero key (no copy, no XOR; the hub's work is the same)
   --help, -h            this text
 
 Durations: a number of seconds, or 250ms, 30s, 2m, 1h.

@@ -20,7 +20,7 @@ function listenToStdin(sim: Simulation, stop: (reason: string) => void): () => v
     if (line === 'mark') return void sim.stats.markLatency.reset();
     if (line === 'mark?')
       return void process.stdout.write(
-        `mark ${JSON.stringify({ ...sim.stats.markLatency.snapshot(), acked: sim.stats.acked, sent: sim.stats.metricsSent + sim.stats.checkStatesSent })}\n`,
+        `mark ${JSON.stringify({ ...sim.stats.markLatency.snapshot(), acked: sim.stats.acked, sent: sim.stats.metricsSent + sim.stats.checkStatesSent, connected: sim.stats.connected })}\n`,
       );
     if (line === 'help')
       return void process.stdout.write(

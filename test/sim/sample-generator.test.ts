@@ -54,6 +54,20 @@ describe('sample generator', () => {
     expect(run()).toEqual(run());
   });
 
+  it('keeps every changing number in its slots: build(values) after step is what next returns', () => {
+    const host = planFleet('test', 3, 1)[2]!;
+    const stepped = createSampleGenerator(host, createRandom(8), BOOT);
+    const nexted = createSampleGenerator(host, createRandom(8), BOOT);
+    for (let cycle = 0; cycle < 20; cycle += 1) {
+      stepped.step(T0 + cycle * 10_000);
+      expect(stepped.build(stepped.values)).toEqual(nexted.next(T0 + cycle * 10_000));
+    }
+    // Every slot shows up in the sample: a template marks each one (report-template.ts).
+    const marked = Float64Array.from(stepped.values, (_, i) => 1e12 + i);
+    const text = JSON.stringify(stepped.build(marked));
+    for (let i = 0; i < marked.length; i += 1) expect(text).toContain(String(1e12 + i));
+  });
+
   it('reports an override instead of the walk, and still passes the schema', () => {
     const host = planFleet('test', 1, 1)[0]!;
     const generator = createSampleGenerator(host, createRandom(5), BOOT);

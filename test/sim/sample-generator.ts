@@ -14,7 +14,14 @@ export interface SampleOverrides {
 
 /** Makes one host's successive samples; the values wander slowly, as a real machine's do. */
 export interface SampleGenerator {
+  /** The next sample: `step` then `build(values)`. */
   next(at: number, overrides?: SampleOverrides): Sample;
+  /** Advance every wandering value to time `at`, into `values`; allocates nothing. */
+  step(at: number, overrides?: SampleOverrides): void;
+  /** The host's changing numbers, one slot each, as the last `step` left them. */
+  readonly values: Float64Array;
+  /** The sample those slot values make (any values: the report template passes sentinels). */
+  build(values: ArrayLike<number>): Sample;
 }
 
 interface Walk {
@@ -83,9 +90,19 @@ const IFACES = {
   darwin: ['en0', 'en1', 'utun0'],
 };
 
-/** A generator for one host, its hardware drawn once from `random` (2–16 cores, 2–6 filesystems…). */
+/**
+ * A generator for one host, its hardware drawn once from `random` (2–16 cores, 2–6 filesystems…).
+ *
+ * Every number that changes between two samples lives in one slot of `values` (a Float64Array laid
+ * out once per host); `step` advances the walks into the slots without allocating, and `build` turns
+ * any slot values into the `Sample` object. So the simulator can encode a host's report once, with
+ * the real encoder, from sentinel slot values, and afterwards only print the slots into that
+ * template (report-template.ts); `next` is `step` then `build`, for the checks and the tests.
+ */
 export function createSampleGenerator(host: SimHostPlan, random: Random, bootTime: number): SampleGenerator {
   const server = host.role === 'server';
+  const linux = host.os.platform === 'linux';
+  const windows = host.os.platform === 'win32';
   const cores = [2, 4, 4, 8, 8, 12, 16][randomInt(random, 0, 6)]!;
   const memoryBytes = [4, 8, 16, 16, 32, 64][randomInt(random, 0, 5)]! * GIB;
   const swapBytes = host.os.platform === 'darwin' ? 0 : Math.min(8 * GIB, memoryBytes / 2);
@@ -101,81 +118,136 @@ export function createSampleGenerator(host: SimHostPlan, random: Random, bootTim
     tx: walk(i === 0 ? 20_000 + random() * 200_000 : random() * 10_000, 0, 20_000_000, 20_000),
   }));
   const coreSkew = Array.from({ length: cores }, () => (random() * 2 - 1) * 10);
-  const load: [number, number, number] = [0, 0, 0];
+  const load = [0, 0, 0];
   let loadPrimed = false;
 
-  return {
-    next(at, overrides = {}) {
-      const cpuPct = overrides.cpu ?? stepWalk(cpu, random);
-      const perCorePct = coreSkew.map((skew) => round1(clampPct(cpuPct + skew + (random() * 2 - 1) * 5)));
-      const runnable = (cores * cpuPct) / 100;
-      // Exponentially smoothed like the kernel's averages: 1, 5 and 15 minutes react at different speeds.
-      [0.6, 0.2, 0.07].forEach((alpha, i) => {
-        load[i] = loadPrimed ? load[i]! + alpha * (runnable - load[i]!) : runnable;
-      });
-      loadPrimed = true;
+  // The slot layout: where each changing number of the sample lives in `values`.
+  let slots = 0;
+  const AT = slots++;
+  const CPU = slots++;
+  const PER_CORE = slots;
+  slots += cores;
+  const IOWAIT = linux ? slots++ : -1;
+  const LOAD = windows ? -1 : slots;
+  if (!windows) slots += 3;
+  const MEM = slots; // usedBytes, availableBytes, usedPct, swapUsedBytes, swapUsedPct
+  slots += 5;
+  const FS = filesystems.map((fs) => {
+    const at = slots; // usedBytes, freeBytes, usedPct[, inodesUsed, inodesUsedPct]
+    slots += fs.inodesTotal === undefined ? 3 : 5;
+    return at;
+  });
+  const NET = slots; // per interface: rxBytesPerSec, txBytesPerSec, rxDropped
+  slots += 3 * interfaces.length;
+  const UPTIME = slots++;
+  const values = new Float64Array(slots);
 
-      const memPct = overrides.mem ?? stepWalk(mem, random);
-      const usedBytes = Math.round((memoryBytes * memPct) / 100);
-      const swapPct = swapBytes === 0 ? 0 : (overrides.swap ?? stepWalk(swap, random));
-      const swapUsedBytes = Math.round((swapBytes * swapPct) / 100);
+  function step(at: number, overrides: SampleOverrides = {}): void {
+    const v = values;
+    v[AT] = at;
+    const cpuPct = overrides.cpu ?? stepWalk(cpu, random);
+    for (let i = 0; i < cores; i += 1)
+      v[PER_CORE + i] = round1(clampPct(cpuPct + coreSkew[i]! + (random() * 2 - 1) * 5));
+    const runnable = (cores * cpuPct) / 100;
+    // Exponentially smoothed like the kernel's averages: 1, 5 and 15 minutes react at different speeds.
+    for (let i = 0; i < 3; i += 1)
+      load[i] = loadPrimed ? load[i]! + LOAD_ALPHA[i]! * (runnable - load[i]!) : runnable;
+    loadPrimed = true;
 
-      const fsSamples: FilesystemSample[] = filesystems.map((fs, i) => {
-        const pct = i === 0 && overrides.disk !== undefined ? overrides.disk : stepWalk(fs.used, random);
-        const used = Math.round((fs.sizeBytes * pct) / 100);
-        const sample: FilesystemSample = {
-          mount: fs.mount,
-          device: fs.device,
-          fsType: fs.fsType,
-          sizeBytes: fs.sizeBytes,
-          usedBytes: used,
-          freeBytes: fs.sizeBytes - used,
-          usedPct: round1(pct),
-        };
-        if (fs.inodesTotal === undefined) return sample;
-        const inodesUsed = Math.round((fs.inodesTotal * pct) / 400);
-        return {
-          ...sample,
-          inodesTotal: fs.inodesTotal,
-          inodesUsed,
-          inodesUsedPct: round1((inodesUsed / fs.inodesTotal) * 100),
-        };
-      });
+    const memPct = overrides.mem ?? stepWalk(mem, random);
+    const usedBytes = Math.round((memoryBytes * memPct) / 100);
+    const swapPct = swapBytes === 0 ? 0 : (overrides.swap ?? stepWalk(swap, random));
+    v[MEM] = usedBytes;
+    v[MEM + 1] = memoryBytes - usedBytes;
+    v[MEM + 2] = round1(memPct);
+    v[MEM + 3] = Math.round((swapBytes * swapPct) / 100);
+    v[MEM + 4] = round1(swapPct);
 
-      const network: NetworkSample[] = interfaces.map((nic) => ({
-        iface: nic.iface,
-        rxBytesPerSec: Math.round(stepWalk(nic.rx, random)),
-        txBytesPerSec: Math.round(stepWalk(nic.tx, random)),
-        rxErrors: 0,
-        txErrors: 0,
-        rxDropped: random() < 0.01 ? 1 : 0,
-        txDropped: 0,
-      }));
+    for (let i = 0; i < filesystems.length; i += 1) {
+      const fs = filesystems[i]!;
+      const pct = i === 0 && overrides.disk !== undefined ? overrides.disk : stepWalk(fs.used, random);
+      const used = Math.round((fs.sizeBytes * pct) / 100);
+      const s = FS[i]!;
+      v[s] = used;
+      v[s + 1] = fs.sizeBytes - used;
+      v[s + 2] = round1(pct);
+      if (fs.inodesTotal === undefined) continue;
+      const inodesUsed = Math.round((fs.inodesTotal * pct) / 400);
+      v[s + 3] = inodesUsed;
+      v[s + 4] = round1((inodesUsed / fs.inodesTotal) * 100);
+    }
 
-      const sample: Sample = {
-        at,
-        cpu: {
-          usagePct: round1(clampPct(cpuPct)),
-          perCorePct,
-          ...(host.os.platform === 'linux' ? { iowaitPct: round1(random() * 2) } : {}),
-          ...(host.os.platform === 'win32'
-            ? {}
-            : { load: load.map((l) => Math.round(l * 100) / 100) as [number, number, number] }),
-        },
-        memory: {
-          totalBytes: memoryBytes,
-          usedBytes,
-          availableBytes: memoryBytes - usedBytes,
-          usedPct: round1(memPct),
-          swapTotalBytes: swapBytes,
-          swapUsedBytes,
-          swapUsedPct: round1(swapPct),
-        },
-        filesystems: fsSamples,
-        network,
-        uptime: { bootTime, uptimeSec: Math.max(0, Math.round((at - bootTime) / 1000)) },
+    for (let i = 0; i < interfaces.length; i += 1) {
+      const nic = interfaces[i]!;
+      v[NET + 3 * i] = Math.round(stepWalk(nic.rx, random));
+      v[NET + 3 * i + 1] = Math.round(stepWalk(nic.tx, random));
+      v[NET + 3 * i + 2] = random() < 0.01 ? 1 : 0;
+    }
+
+    v[CPU] = round1(clampPct(cpuPct));
+    if (IOWAIT >= 0) v[IOWAIT] = round1(random() * 2);
+    if (LOAD >= 0) for (let i = 0; i < 3; i += 1) v[LOAD + i] = Math.round(load[i]! * 100) / 100;
+    v[UPTIME] = Math.max(0, Math.round((at - bootTime) / 1000));
+  }
+
+  function build(v: ArrayLike<number>): Sample {
+    const fsSamples: FilesystemSample[] = filesystems.map((fs, i) => {
+      const s = FS[i]!;
+      const sample: FilesystemSample = {
+        mount: fs.mount,
+        device: fs.device,
+        fsType: fs.fsType,
+        sizeBytes: fs.sizeBytes,
+        usedBytes: v[s]!,
+        freeBytes: v[s + 1]!,
+        usedPct: v[s + 2]!,
       };
-      return sample;
+      if (fs.inodesTotal === undefined) return sample;
+      return { ...sample, inodesTotal: fs.inodesTotal, inodesUsed: v[s + 3]!, inodesUsedPct: v[s + 4]! };
+    });
+    const network: NetworkSample[] = interfaces.map((nic, i) => ({
+      iface: nic.iface,
+      rxBytesPerSec: v[NET + 3 * i]!,
+      txBytesPerSec: v[NET + 3 * i + 1]!,
+      rxErrors: 0,
+      txErrors: 0,
+      rxDropped: v[NET + 3 * i + 2]!,
+      txDropped: 0,
+    }));
+    const perCorePct: number[] = [];
+    for (let i = 0; i < cores; i += 1) perCorePct.push(v[PER_CORE + i]!);
+    return {
+      at: v[AT]!,
+      cpu: {
+        usagePct: v[CPU]!,
+        perCorePct,
+        ...(IOWAIT >= 0 ? { iowaitPct: v[IOWAIT]! } : {}),
+        ...(LOAD >= 0 ? { load: [v[LOAD]!, v[LOAD + 1]!, v[LOAD + 2]!] as [number, number, number] } : {}),
+      },
+      memory: {
+        totalBytes: memoryBytes,
+        usedBytes: v[MEM]!,
+        availableBytes: v[MEM + 1]!,
+        usedPct: v[MEM + 2]!,
+        swapTotalBytes: swapBytes,
+        swapUsedBytes: v[MEM + 3]!,
+        swapUsedPct: v[MEM + 4]!,
+      },
+      filesystems: fsSamples,
+      network,
+      uptime: { bootTime, uptimeSec: v[UPTIME]! },
+    };
+  }
+
+  return {
+    values,
+    step,
+    build,
+    next(at, overrides) {
+      step(at, overrides);
+      return build(values);
     },
   };
 }
+
+const LOAD_ALPHA = [0.6, 0.2, 0.07];

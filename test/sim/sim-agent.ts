@@ -11,14 +11,18 @@ import {
   REMEDIATION_CAPABILITY,
   type RemediationResultMessage,
   remediateSchema,
+  type Sample,
   STATIC_ON_CHANGE_CAPABILITY,
 } from '@vigie/shared';
 import WebSocket from 'ws';
 import type { SimHostPlan } from './fleet-plan.js';
 import { createSimLocalChecks, type SimCheckChange, type SimLocalChecks } from './local-checks.js';
 import type { Random } from './random.js';
+import { createReportTemplate, type ReportTemplate } from './report-template.js';
 import type { SampleGenerator, SampleOverrides } from './sample-generator.js';
 import type { SimStats } from './sim-stats.js';
+import type { TimerWheel, WheelTask } from './timer-wheel.js';
+import { sendZeroMaskText } from './zero-mask-frame.js';
 
 /** A simulated host with the credential the hub gave it. */
 export type SimAgentIdentity = SimHostPlan & EnrolResponse;
@@ -49,6 +53,24 @@ export interface SimAgentDeps {
   readonly now: () => number;
   readonly stats: SimStats;
   readonly generator: SampleGenerator;
+  /** The fleet's report timer (one for every agent). */
+  readonly wheel: TimerWheel;
+  /**
+   * Run the agent's checks on a sample at most this often (ms of sample time); 0: on every sample,
+   * as the real agent does. A benchmark that shortens the interval far below a real agent's keeps
+   * the checks at the real cadence with it (their cost is per evaluation, not per report).
+   */
+  readonly checksEveryMs: number;
+  /** No report before this monotonic time: a benchmark connects the whole fleet first. */
+  readonly reportsFrom: number;
+  /**
+   * Mask frames with a zero key. RFC 6455 asks a client for an unpredictable key, against proxies
+   * that a browser's script could poison; there is no proxy between simulator and hub, and the hub
+   * unmasks the same bytes either way. Messages then go out as one buffer written straight to the
+   * socket (zero-mask-frame.ts), instead of ws copying and XOR-ing each and writing two buffers;
+   * the frames ws still writes itself (pong, close) get the zero key too.
+   */
+  readonly zeroMask: boolean;
 }
 
 /** One simulated agent: a real WebSocket speaking protocol v1, reporting open-loop on its own timer. */
@@ -82,6 +104,8 @@ const RESTART_SPREAD_MS = Math.min(CONNECTION_DEFAULTS.restartSpreadMs, BACKOFF_
 /** Send times kept per agent; beyond it the oldest are dropped and counted as unmeasured. */
 const MAX_PENDING = 1024;
 
+const zeroMask = (mask: Buffer) => mask.fill(0);
+
 /** Reads the two fields we act on; anything else from the hub is counted, not trusted. */
 function parseHubFrame(
   data: WebSocket.RawData,
@@ -98,7 +122,7 @@ function parseHubFrame(
 
 /** Creates an agent; nothing happens until `start()`. */
 export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): SimAgent {
-  const { stats, random, clock, now } = deps;
+  const { stats, random, clock, now, generator } = deps;
   let state: SimAgentState = 'idle';
   let socket: WebSocket | undefined;
   let bootId = deps.newBootId();
@@ -111,7 +135,20 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
   let pendingSeqs: number[] = [];
   let pendingTimes: number[] = [];
   let checks: SimLocalChecks = createSimLocalChecks(undefined);
-  let reportTimer: NodeJS.Timeout | undefined;
+  // The report due on the wheel (NaN: none); a wheel entry for another time is stale and skipped.
+  let reportDue = Number.NaN;
+  const reportTask: WheelTask = {
+    run(due) {
+      if (due !== reportDue) return;
+      reportDue = Number.NaN;
+      report();
+    },
+  };
+  // This connection's steady frame, encoded once (report-template.ts); the first report on a
+  // connection goes through the encoder, which then leaves out the statics as the template does.
+  let template: ReportTemplate | undefined;
+  let metricsOnSocket = 0;
+  let checkedAt = Number.NEGATIVE_INFINITY;
   let welcomeTimer: NodeJS.Timeout | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let flapTimer: NodeJS.Timeout | undefined;
@@ -128,22 +165,26 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
   let counted = false;
 
   function clearTimers(): void {
-    clearTimeout(reportTimer);
+    reportDue = Number.NaN;
     clearTimeout(welcomeTimer);
     clearTimeout(reconnectTimer);
     clearInterval(flapTimer);
-    reportTimer = welcomeTimer = reconnectTimer = flapTimer = undefined;
+    welcomeTimer = reconnectTimer = flapTimer = undefined;
   }
 
   function send(message: MetricsMessage | CheckStateMessage | RemediationResultMessage): void {
+    sendText(encode(message), message.seq);
+  }
+
+  function sendText(text: string, messageSeq: number): void {
     if (socket?.readyState !== WebSocket.OPEN) return;
-    socket.send(encode(message));
+    if (!deps.zeroMask || !sendZeroMaskText(socket, text)) socket.send(text);
     if (pendingSeqs.length >= MAX_PENDING) {
       pendingSeqs.shift();
       pendingTimes.shift();
       stats.unmeasured += 1;
     }
-    pendingSeqs.push(message.seq);
+    pendingSeqs.push(messageSeq);
     pendingTimes.push(now());
   }
 
@@ -153,32 +194,44 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
     stats.checkStatesSent += 1;
   }
 
+  /** The sample the generator's current values make, with the faulted service if there is one. */
+  function currentSample(): Sample {
+    const generated = generator.build(generator.values);
+    if (!service) return generated;
+    const running = service.fixed || now() >= service.until;
+    return { ...generated, services: [{ name: service.name, state: running ? 'running' : 'stopped' }] };
+  }
+
+  function scheduleReport(at: number): void {
+    reportDue = at;
+    deps.wheel.schedule(reportTask, at);
+  }
+
   function report(): void {
     if (state !== 'ready') return;
     const at = clock();
-    const active = now() < overridesUntil ? overrides : undefined;
-    const generated = deps.generator.next(at, active);
-    const sample = service
-      ? {
-          ...generated,
-          services: [
-            {
-              name: service.name,
-              state: !service.fixed && now() < service.until ? ('stopped' as const) : ('running' as const),
-            },
-          ],
-        }
-      : generated;
+    generator.step(at, now() < overridesUntil ? overrides : undefined);
     seq += 1;
-    send({ type: 'metrics', bootId, seq, samples: [sample] });
+    let sample: Sample | undefined;
+    // A watched service's state is a section the template does not have: those go the slow way.
+    if (template && metricsOnSocket > 0 && !service) sendText(template.render(generator.values, seq), seq);
+    else {
+      sample = currentSample();
+      send({ type: 'metrics', bootId, seq, samples: [sample] });
+    }
+    metricsOnSocket += 1;
     stats.metricsSent += 1;
-    for (const change of checks.evaluate(sample, at)) sendCheckState(change, at, 'simulated agent check');
+    if (at - checkedAt >= deps.checksEveryMs) {
+      checkedAt = at;
+      sample ??= currentSample();
+      for (const change of checks.evaluate(sample, at)) sendCheckState(change, at, 'simulated agent check');
+    }
     // Open loop: the next report is due on the agent's own schedule, whatever the hub answered.
     // Scheduling against the ideal time (not "now + interval") keeps the rate exact; ±2 % jitter
     // keeps thousands of agents from falling into lockstep.
     nextReportAt += deps.intervalMs;
     const jitter = (random() * 2 - 1) * 0.02 * deps.intervalMs;
-    reportTimer = setTimeout(report, Math.max(0, nextReportAt + jitter - now()));
+    scheduleReport(nextReportAt + jitter);
   }
 
   function onAck(ackBoot: unknown, ackSeq: unknown): void {
@@ -228,9 +281,22 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
 
   function onWelcome(welcome: Record<string, unknown>): void {
     const { policy, capabilities } = welcome;
-    encode = createWireEncoder({
+    const announced = {
       capabilities: Array.isArray(capabilities) ? capabilities.filter((c) => typeof c === 'string') : [],
-    });
+    };
+    encode = createWireEncoder(announced);
+    const connectionBoot = bootId;
+    template = createReportTemplate(
+      createWireEncoder(announced),
+      (values, messageSeq) => ({
+        type: 'metrics',
+        bootId: connectionBoot,
+        seq: messageSeq,
+        samples: [generator.build(values)],
+      }),
+      generator.values.length,
+    );
+    if (!template) stats.untemplated += 1;
     clearTimeout(welcomeTimer);
     state = 'ready';
     welcomedAt = now();
@@ -243,9 +309,8 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
     const parsed = policySchema.safeParse(policy);
     checks = createSimLocalChecks(parsed.success ? parsed.data.checks : undefined);
     // First report at a random phase in [0, interval): a fleet's reports are spread, not aligned.
-    const offset = random() * deps.intervalMs;
-    nextReportAt = now() + offset;
-    reportTimer = setTimeout(report, offset);
+    nextReportAt = Math.max(now(), deps.reportsFrom) + random() * deps.intervalMs;
+    scheduleReport(nextReportAt);
   }
 
   function onClose(ws: WebSocket, code: number): void {
@@ -281,8 +346,14 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
     bootId = deps.newBootId();
     seq = 0;
     ackedSeq = 0;
+    template = undefined;
+    metricsOnSocket = 0;
     state = 'connecting';
-    const ws = new WebSocket(deps.wsUrl, { perMessageDeflate: false, handshakeTimeout: WELCOME_TIMEOUT_MS });
+    const ws = new WebSocket(deps.wsUrl, {
+      perMessageDeflate: false,
+      handshakeTimeout: WELCOME_TIMEOUT_MS,
+      ...(deps.zeroMask && { generateMask: zeroMask }),
+    });
     socket = ws;
     ws.on('open', () => {
       ws.send(

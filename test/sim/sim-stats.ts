@@ -21,6 +21,8 @@ export interface SimStats {
   unmeasured: number;
   socketErrors: number;
   hubErrors: number;
+  /** Connections whose reports could not be templated (each report encoded the slow way). */
+  untemplated: number;
   readonly closeCodes: Map<number, number>;
   /** Send→ack latency since the start. */
   readonly latency: LatencyHistogram;
@@ -46,6 +48,7 @@ export function createSimStats(): SimStats {
     unmeasured: 0,
     socketErrors: 0,
     hubErrors: 0,
+    untemplated: 0,
     closeCodes: new Map(),
     latency: createLatencyHistogram(),
     windowLatency: createLatencyHistogram(),

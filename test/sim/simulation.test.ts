@@ -42,6 +42,9 @@ function simOptions(overrides: Partial<SimOptions> = {}): SimOptions {
     progressMs: 60_000,
     jsonFile: undefined,
     enrolConcurrency: 8,
+    checksEveryMs: 0,
+    reportsAfterMs: 0,
+    zeroMask: false,
     ...overrides,
   };
 }
@@ -122,11 +125,20 @@ describe('the fleet simulator against a real hub', () => {
     expect(Number.isFinite(summary.latencyMs.p99)).toBe(true);
     expect(summary.latencyMs.p99).toBeGreaterThan(0);
     expect(summary.errors).toMatchObject({ socket: 0, hubFrames: 0, closeCodes: {} });
+    // Every connection sent its reports from the template, and the hub took them all.
+    expect(summary.untemplatedConnections).toBe(0);
+    // Its own CPU, per message sent: the load generator's cost a bench compares with the hub's.
+    expect(summary.simCpu.seconds).toBeGreaterThan(0);
+    expect(summary.simCpu.msPerMessage).toBeCloseTo(
+      (summary.simCpu.seconds * 1000) / (summary.messages.metricsSent + summary.messages.checkStatesSent),
+      1, // both are rounded in the summary
+    );
     expect(summary.faults).toEqual([expect.objectContaining({ kind: 'kill', applied: 5, source: 'api' })]);
 
-    // A rerun reads the cached credentials: no admin token needed, nothing enrolled again.
+    // A rerun reads the cached credentials: no admin token needed, nothing enrolled again. It runs
+    // as the ceiling bench does: frames written with a zero mask, checks at most every 5 s.
     const rerun = await runSimulation(
-      simOptions({ token: undefined, durationMs: 2000, rampMs: 0 }),
+      simOptions({ token: undefined, durationMs: 2000, rampMs: 0, zeroMask: true, checksEveryMs: 5000 }),
       quietDeps(),
     );
     if (!rerun.ok) throw new Error(rerun.error);
@@ -134,6 +146,8 @@ describe('the fleet simulator against a real hub', () => {
     expect(rerun.value.connections.welcomed).toBe(20);
     // Each run is a new boot: the hub stores its reports instead of taking them for resends.
     expect(rerun.value.errors.hubFrames).toBe(0);
+    expect(rerun.value.errors.closeCodes).toEqual({});
+    expect(rerun.value.untemplatedConnections).toBe(0);
     expect(rerun.value.messages.acked).toBeGreaterThan(0);
     expect(rerun.value.messages.acked).toBeLessThanOrEqual(
       rerun.value.messages.metricsSent + rerun.value.messages.checkStatesSent,

@@ -12,6 +12,7 @@ import { createSampleGenerator } from './sample-generator.js';
 import { createSimAgent, type SimAgent } from './sim-agent.js';
 import { createSimStats, inFlight, type SimStats } from './sim-stats.js';
 import { buildSummary, type SimSummary } from './summary.js';
+import { createTimerWheel } from './timer-wheel.js';
 
 /** What a run depends on besides its options; tests replace `write` to keep their output quiet. */
 export interface SimDeps {
@@ -39,6 +40,8 @@ export interface Simulation {
 }
 
 const CLOSE_GRACE_MS = 3000;
+/** How late a report may leave: the wheel's tick. */
+const WHEEL_TICK_MS = 2;
 const VALIDATED_SAMPLES = 5;
 
 /** Wall clock, monotonic clock, seeded random and stdout. */
@@ -81,6 +84,7 @@ export async function startSimulation(
     deps.clock,
   );
   if (!enrolled.ok) return enrolled;
+  const cpuAtStart = process.cpuUsage();
   deps.write(
     enrolled.cached
       ? `${enrolled.agents.length} agents from ${credentialsFile}`
@@ -91,6 +95,13 @@ export async function startSimulation(
   const stats = createSimStats();
   const wsUrl = wsUrlOf(options.hubUrl);
   const wallStart = deps.clock();
+  const reportsFrom = deps.now() + options.reportsAfterMs;
+  const wheel = createTimerWheel({
+    now: deps.now,
+    tickMs: WHEEL_TICK_MS,
+    setInterval: (fn, ms) => setInterval(fn, ms),
+    clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
+  });
   // Hosts booted some time ago, at different times.
   const agents = enrolled.agents.map((identity) => {
     const random = forkRandom(deps.random);
@@ -105,6 +116,10 @@ export async function startSimulation(
       now: deps.now,
       stats,
       generator,
+      wheel,
+      checksEveryMs: options.checksEveryMs,
+      reportsFrom,
+      zeroMask: options.zeroMask,
     });
   });
 
@@ -116,8 +131,10 @@ export async function startSimulation(
   );
   for (let i = 0; i < VALIDATED_SAMPLES; i += 1) {
     const checked = sampleSchema.safeParse(probe.next(wallStart + i * options.intervalMs));
-    if (!checked.success)
+    if (!checked.success) {
+      wheel.stop();
       return { ok: false, error: `generated sample is invalid: ${checked.error.message}` };
+    }
   }
 
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -179,7 +196,9 @@ export async function startSimulation(
       const endedWall = deps.clock();
       const unacked = inFlight(stats);
       await Promise.all(agents.map((agent) => agent.stop(CLOSE_GRACE_MS)));
+      wheel.stop();
       loopDelay.disable();
+      const cpu = process.cpuUsage(cpuAtStart);
       const summary = buildSummary({
         options,
         stats,
@@ -190,6 +209,7 @@ export async function startSimulation(
         loopDelay: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
         faults: injector.events,
         inFlightAtEnd: unacked,
+        cpuSec: (cpu.user + cpu.system) / 1e6,
       });
       resolveDone(summary);
       return summary;

@@ -46,6 +46,10 @@ export interface SimSummary {
   };
   /** The simulator's own event-loop delay: when high, latencies above include the simulator's lag. */
   readonly simEventLoopDelayMs: { readonly p99: number; readonly max: number };
+  /** The simulator's own CPU (user + system) from the first connection to the end, and per message sent. */
+  readonly simCpu: { readonly seconds: number; readonly msPerMessage: number | null };
+  /** Connections whose reports were encoded one by one, their template not usable (0 expected). */
+  readonly untemplatedConnections: number;
   readonly faults: readonly FaultEvent[];
 }
 
@@ -59,6 +63,8 @@ export interface SummaryInput {
   readonly loopDelay: { readonly p99: number; readonly max: number };
   readonly faults: readonly FaultEvent[];
   readonly inFlightAtEnd: number;
+  /** CPU seconds the simulator used over the run. */
+  readonly cpuSec: number;
 }
 
 const round = (x: number, digits = 2) =>
@@ -69,6 +75,7 @@ export function buildSummary(input: SummaryInput): SimSummary {
   const { stats, options } = input;
   const runSec = (input.endedAt - input.startedAt) / 1000;
   const latency = stats.latency.snapshot();
+  const sent = stats.metricsSent + stats.checkStatesSent;
   return {
     hub: options.hubUrl,
     agents: options.agents,
@@ -112,6 +119,11 @@ export function buildSummary(input: SummaryInput): SimSummary {
       closeCodes: Object.fromEntries([...stats.closeCodes].map(([code, n]) => [String(code), n])),
     },
     simEventLoopDelayMs: { p99: round(input.loopDelay.p99), max: round(input.loopDelay.max) },
+    simCpu: {
+      seconds: round(input.cpuSec, 3),
+      msPerMessage: sent > 0 ? round((input.cpuSec * 1000) / sent, 4) : null,
+    },
+    untemplatedConnections: stats.untemplated,
     faults: input.faults,
   };
 }
@@ -130,7 +142,7 @@ export function formatSummary(s: SimSummary): string {
     `  messages     metrics ${s.messages.metricsSent}, checkStates ${s.messages.checkStatesSent}, acked ${s.messages.acked} (${s.messages.sentPerSec}/s sent, ${s.messages.ackedPerSec}/s acked), unacked at close ${s.messages.unackedAtClose}`,
     `  send→ack ms  p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  max ${l.max}  (n=${l.count})`,
     `  errors       socket ${s.errors.socket}, bad hub frames ${s.errors.hubFrames}, close codes ${codes}`,
-    `  simulator    event-loop delay p99 ${s.simEventLoopDelayMs.p99} ms, max ${s.simEventLoopDelayMs.max} ms`,
+    `  simulator    event-loop delay p99 ${s.simEventLoopDelayMs.p99} ms, max ${s.simEventLoopDelayMs.max} ms, CPU ${s.simCpu.seconds} s (${s.simCpu.msPerMessage ?? '–'} ms per message sent)${s.untemplatedConnections > 0 ? `, ${s.untemplatedConnections} connections encoded without a template` : ''}`,
     `  faults       ${s.faults.length === 0 ? 'none' : s.faults.map((f) => `+${formatDuration(f.elapsedMs)} ${f.command} (${f.applied})`).join(', ')}`,
   ].join('\n');
 }

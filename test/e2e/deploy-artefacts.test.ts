@@ -38,6 +38,19 @@ describe('the agent as an artefact', () => {
     expect(JSON.parse(status)).toMatchObject({ enrolled: false, stateDir: join(dir, 'state') });
   });
 
+  it('carries what the running agent needs of zod and no more (issue 19: V8 keeps the source resident)', () => {
+    const source = readFileSync(BUNDLE, 'latin1');
+    // English messages only (bundle-options.mjs leaves z.locales out; en.js stays).
+    expect(source).toMatch(/Invalid input: expected/);
+    expect(source).not.toMatch(/Ung(\\xFC|\u00fc)ltige Eingabe/);
+    // zod-jitless.ts runs before the protocol's first schema is built.
+    const jitless = source.indexOf('jitless:!0');
+    expect(jitless).toBeGreaterThan(0);
+    expect(jitless).toBeLessThan(source.search(/\bsampleSchema=/));
+    // @vigie/shared's modules the agent never imports stay out (sideEffects: false).
+    expect(source).not.toMatch(/\bweeklyHoursSchema=/);
+  });
+
   it.runIf(process.platform === 'linux' && process.arch === 'x64')(
     'builds a linux-x64 single executable that runs --version and --help without node',
     async () => {

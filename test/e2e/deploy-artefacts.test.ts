@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,20 @@ describe('the agent as an artefact', () => {
     expect(jitless).toBeLessThan(source.search(/\bsampleSchema=/));
     // @vigie/shared's modules the agent never imports stay out (sideEffects: false).
     expect(source).not.toMatch(/\bweeklyHoursSchema=/);
+  });
+
+  it('starts without the Node modules only rare paths need (issue 19: each stays resident)', async () => {
+    const preload = join(dir, 'modules.cjs');
+    writeFileSync(
+      preload,
+      "process.on('exit', () => process.stderr.write(JSON.stringify(process.moduleLoadList)));\n",
+    );
+    const { stderr } = await run(process.execPath, ['--require', preload, BUNDLE, '--version']);
+    const loaded = JSON.parse(stderr) as string[];
+    expect(loaded).toContain('NativeModule child_process');
+    // pino's transports (worker_threads) and sonic-boom (assert); the dns probe's resolver.
+    for (const absent of ['worker_threads', 'assert', 'dns/promises'])
+      expect(loaded).not.toContain(`NativeModule ${absent}`);
   });
 
   it.runIf(process.platform === 'linux' && process.arch === 'x64')(

@@ -16,6 +16,20 @@ const optionalModulesAbsent = {
   },
 };
 
+// zod re-exports its 40-odd translations of error messages (`z.locales`, ~300 KB of source) from
+// its namespace, so they land in the bundle whatever the agent imports; V8 keeps a bundle's whole
+// source in memory while it runs. The agent reports in English (zod's default, en.js, which zod's
+// schemas import themselves): the locales' index is replaced with an empty module.
+const zodLocalesAbsent = {
+  name: 'zod-locales-absent',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+      contents: 'export {};',
+      loader: 'js',
+    }));
+  },
+};
+
 /** Node 20, every dependency inlined. */
 export const COMMON_OPTIONS = {
   bundle: true,
@@ -23,7 +37,7 @@ export const COMMON_OPTIONS = {
   target: 'node20',
   // Resolve @vigie/shared to its TypeScript sources: the bundle does not wait for tsc.
   conditions: ['@vigie/source'],
-  plugins: [optionalModulesAbsent],
+  plugins: [optionalModulesAbsent, zodLocalesAbsent],
   legalComments: 'none',
   minifySyntax: true,
   minifyWhitespace: true,

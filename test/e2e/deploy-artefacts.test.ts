@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,33 @@ describe('the agent as an artefact', () => {
       (error: { code: number; stdout: string }) => (error.code === 1 ? error.stdout : Promise.reject(error)),
     );
     expect(JSON.parse(status)).toMatchObject({ enrolled: false, stateDir: join(dir, 'state') });
+  });
+
+  it('carries what the running agent needs of zod and no more (issue 19: V8 keeps the source resident)', () => {
+    const source = readFileSync(BUNDLE, 'latin1');
+    // English messages only (bundle-options.mjs leaves z.locales out; en.js stays).
+    expect(source).toMatch(/Invalid input: expected/);
+    expect(source).not.toMatch(/Ung(\\xFC|\u00fc)ltige Eingabe/);
+    // zod-jitless.ts runs before the protocol's first schema is built.
+    const jitless = source.indexOf('jitless:!0');
+    expect(jitless).toBeGreaterThan(0);
+    expect(jitless).toBeLessThan(source.search(/\bsampleSchema=/));
+    // @vigie/shared's modules the agent never imports stay out (sideEffects: false).
+    expect(source).not.toMatch(/\bweeklyHoursSchema=/);
+  });
+
+  it('starts without the Node modules only rare paths need (issue 19: each stays resident)', async () => {
+    const preload = join(dir, 'modules.cjs');
+    writeFileSync(
+      preload,
+      "process.on('exit', () => process.stderr.write(JSON.stringify(process.moduleLoadList)));\n",
+    );
+    const { stderr } = await run(process.execPath, ['--require', preload, BUNDLE, '--version']);
+    const loaded = JSON.parse(stderr) as string[];
+    expect(loaded).toContain('NativeModule child_process');
+    // pino's transports (worker_threads) and sonic-boom (assert); the dns probe's resolver.
+    for (const absent of ['worker_threads', 'assert', 'dns/promises'])
+      expect(loaded).not.toContain(`NativeModule ${absent}`);
   });
 
   it.runIf(process.platform === 'linux' && process.arch === 'x64')(

@@ -1,3 +1,5 @@
+// First, before any schema is built (see zod-jitless.ts).
+import './zod-jitless.js';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { INVENTORY_PROBE_ARG, runInventoryProbe } from '../inventory/index.js';

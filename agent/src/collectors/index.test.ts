@@ -61,6 +61,26 @@ describe('createSampler', () => {
     );
   });
 
+  it('checks a valid sample with the hand-written check and asks zod only about an invalid one', async () => {
+    const safeParse = vi.spyOn(sampleSchema, 'safeParse');
+    try {
+      let cpu = { usagePct: 12.5, perCorePct: [10, 15] };
+      const sampler = createSampler({
+        platform: 'linux',
+        clock: () => 5,
+        log: vi.fn(),
+        collectors: [collector('cpu', async () => cpu)],
+      });
+      expect(await sampler.collect(fast)).toEqual({ at: 5, cpu });
+      expect(safeParse).not.toHaveBeenCalled();
+      cpu = { usagePct: 101, perCorePct: [] };
+      expect(await sampler.collect(fast)).toEqual({ at: 5 });
+      expect(safeParse).toHaveBeenCalledTimes(1);
+    } finally {
+      safeParse.mockRestore();
+    }
+  });
+
   it('builds a valid macOS sample from systeminformation over two cycles', async () => {
     const clock = manualClock();
     const rec = siRecording('darwin');

@@ -1,4 +1,3 @@
-import { Resolver } from 'node:dns/promises';
 import { elapsedMs, errorCode, noAnswer, type ProbeFinding, shortMessage } from './outcome.js';
 
 type DnsSpec = {
@@ -14,6 +13,9 @@ const serverAddress = (server: { host: string; port: number }) =>
 
 /** `dns` probe: resolve the name (at `server`, else the system's resolvers) and check the answer. */
 export async function probeDns(spec: DnsSpec): Promise<ProbeFinding> {
+  // Loaded on the first dns probe: most agents never run one, and the module (with c-ares' binding)
+  // would stay resident from start (issue 19).
+  const { Resolver } = await import('node:dns/promises');
   const resolver = new Resolver({ timeout: spec.timeoutMs, tries: 1 });
   if (spec.server) resolver.setServers([serverAddress(spec.server)]);
   const startedAt = performance.now();

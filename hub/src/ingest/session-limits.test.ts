@@ -109,7 +109,7 @@ describe('per-agent rate limit', () => {
     expect(socket.closedWith).toBeUndefined();
     expect(socket.paused).toBe(false);
     // Frames that share a commit share one ack: the last covers all five, each stored.
-    const seqs = acks(socket).map((a) => a.seq);
+    const seqs = acks(socket).map((a) => Number(a.seq));
     expect(seqs.at(-1)).toBe(5);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(await storedSamples()).toBe(5);

@@ -1,6 +1,6 @@
 import { upgradeWebSocket } from '@hono/node-server';
 import type { AgentUpdate, Policy } from '@vigie/shared';
-import { CLOSE_CODES, LIMITS } from '@vigie/shared';
+import { CLOSE_CODES, LIMITS, type RawFrame } from '@vigie/shared';
 import { Hono } from 'hono';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { HubDeps } from '../config/deps.js';
@@ -13,7 +13,6 @@ import {
   createHelloGate,
   HANDSHAKE_LIMIT_DEFAULTS,
   type HandshakeLimits,
-  type HandshakeTicket,
   HELLOS_AT_ONCE,
 } from './handshake-admission.js';
 import { offerHelloNonces } from './hello-nonce.js';
@@ -34,6 +33,41 @@ function rotationSweepMs(rotation: RotationSettings): number {
   return rotation.everyMs > 0
     ? Math.min(ROTATION_SWEEP_MS, Math.max(1000, rotation.everyMs))
     : ROTATION_SWEEP_MS;
+}
+
+const ADAPTER_EVENTS = ['message', 'close', 'error'] as const;
+
+/**
+ * After Hono's adapter registered its listeners on `raw` (synchronously after onOpen), remove them
+ * and let ws call `connection` directly; the listeners `raw` had before (ws' own client tracking)
+ * stay. A text frame then reaches the session as ws' Buffer (decoded as UTF-8 like the string the
+ * adapter made of it; ws has already refused invalid UTF-8 with 1007).
+ */
+function detachFromAdapter(raw: WebSocket, connection: Connection) {
+  const before = new Map(ADAPTER_EVENTS.map((name) => [name, new Set(raw.listeners(name))]));
+  process.nextTick(() => {
+    for (const name of ADAPTER_EVENTS)
+      for (const listener of raw.listeners(name))
+        if (!before.get(name)?.has(listener)) raw.off(name, listener as (...args: unknown[]) => void);
+    // The listeners before included the adapter's own first one: not kept past this tick.
+    before.clear();
+    listen(raw, connection);
+  });
+}
+
+/** Our listeners, made apart from `detachFromAdapter` so that they hold nothing of its scope. */
+function listen(raw: WebSocket, connection: Connection): void {
+  raw.on('message', (data) => connection.message(data as RawFrame));
+  raw.on('close', (code) => connection.close(code));
+  // ws closes the socket after an error and emits 'close': nothing more to do, but an 'error'
+  // without a listener would end the process.
+  raw.on('error', () => {});
+}
+
+/** What a connection does with a frame and with its close. */
+interface Connection {
+  message(frame: RawFrame): void;
+  close(code: number): void;
 }
 
 /** 4033, then dropped: a peer that never said hello will not answer the close either. */
@@ -105,62 +139,81 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
   routes.get(
     '/',
     upgradeWebSocket((c) => {
-      let session: AgentSession | undefined;
-      let ticket: HandshakeTicket | undefined;
-      const remoteAddress = deps.clientAddress(c.env?.incoming);
+      const incoming = c.env?.incoming;
+      const remoteAddress = deps.clientAddress(incoming);
+      let connection: Connection | undefined;
       return {
         onOpen(_event, ws) {
-          const raw = ws.raw as WebSocket;
-          const nonce = nonces.take(c.env?.incoming);
-          const admitted = admission.admit(remoteAddress, () => {
-            deps.log.warn({ remote: remoteAddress }, 'handshake cap reached: oldest silent socket shed');
-            refuse(raw);
-          });
-          if (!admitted.ok) {
-            deps.log.warn(
-              { remote: remoteAddress, mine: admitted.mine, total: admitted.total },
-              'too many handshakes',
-            );
-            refuse(raw);
-            return;
-          }
-          ticket = admitted.ticket;
-          alive.set(raw, true);
-          raw.on('pong', () => {
-            alive.set(raw, true);
-            session?.heard();
-          });
-          session = createAgentSession(deps, sessions, raw, {
-            helloTimeoutMs: options.helloTimeoutMs,
-            maxInFlight: 64,
-            policyFor: options.policyFor,
-            ...(options.agentUpdate && { agentUpdate: options.agentUpdate }),
-            remoteAddress,
-            ...(nonce !== undefined && { nonce }),
-            ...(options.legacyHelloUntil !== undefined && { legacyHelloUntil: options.legacyHelloUntil }),
-            ...(options.limits && { limits: options.limits }),
-            ...(options.observer && { observer: options.observer }),
-            rates,
-            rotation,
-            onHandshakeDone: admitted.ticket.release,
-            helloGate,
-          });
-          sessionOf.set(raw, session);
-          open.add(session);
+          connection = openConnection(ws.raw as WebSocket, nonces.take(incoming), remoteAddress);
         },
+        // Only until the connection is detached from the adapter (the same tick): then ws calls it.
         onMessage(event) {
-          ticket?.helloStarted();
-          session?.receive(event.data as string | ArrayBuffer);
+          connection?.message(event.data as RawFrame);
         },
         onClose(event) {
-          if (!session) return;
-          session.closed(event.code);
-          const closing = session;
-          void closing.drained().finally(() => open.delete(closing));
+          connection?.close(event.code);
         },
       };
     }),
   );
+
+  /**
+   * One agent socket, admitted or refused, and its session. Once Hono's adapter has set the socket
+   * up (the same tick), its listeners are replaced by ours: they held the upgrade request's Hono
+   * context, Request, headers and URLs for the socket's whole life (~2 KiB per agent, found in a
+   * heap snapshot of 1 000 agents), and built a MessageEvent and a string copy of every frame.
+   */
+  function openConnection(raw: WebSocket, nonce: string | undefined, remoteAddress: string): Connection {
+    let session: AgentSession | undefined;
+    const admitted = admission.admit(remoteAddress, () => {
+      deps.log.warn({ remote: remoteAddress }, 'handshake cap reached: oldest silent socket shed');
+      refuse(raw);
+    });
+    if (!admitted.ok) {
+      deps.log.warn(
+        { remote: remoteAddress, mine: admitted.mine, total: admitted.total },
+        'too many handshakes',
+      );
+      refuse(raw);
+      return { message: () => {}, close: () => {} };
+    }
+    const ticket = admitted.ticket;
+    alive.set(raw, true);
+    raw.on('pong', () => {
+      alive.set(raw, true);
+      session?.heard();
+    });
+    session = createAgentSession(deps, sessions, raw, {
+      helloTimeoutMs: options.helloTimeoutMs,
+      maxInFlight: 64,
+      policyFor: options.policyFor,
+      ...(options.agentUpdate && { agentUpdate: options.agentUpdate }),
+      remoteAddress,
+      ...(nonce !== undefined && { nonce }),
+      ...(options.legacyHelloUntil !== undefined && { legacyHelloUntil: options.legacyHelloUntil }),
+      ...(options.limits && { limits: options.limits }),
+      ...(options.observer && { observer: options.observer }),
+      rates,
+      rotation,
+      onHandshakeDone: admitted.ticket.release,
+      helloGate,
+    });
+    sessionOf.set(raw, session);
+    open.add(session);
+    const live = session;
+    const connection: Connection = {
+      message(frame) {
+        ticket.helloStarted();
+        live.receive(frame);
+      },
+      close(code) {
+        live.closed(code);
+        void live.drained().finally(() => open.delete(live));
+      },
+    };
+    detachFromAdapter(raw, connection);
+    return connection;
+  }
 
   return {
     wss,

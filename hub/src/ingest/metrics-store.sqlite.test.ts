@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sqliteHandleOf } from '../db/connect.js';
 import { metrics, sample } from '../test-support/metrics-messages.js';
 import { createTestDeps, enrolTestAgent } from '../test-support/test-hub.js';
@@ -31,6 +31,31 @@ describe('SQLite group commit', () => {
         .executeTakeFirstOrThrow();
       expect(Number(stored.n)).toBe(5);
     } finally {
+      await deps.db.destroy();
+    }
+  });
+
+  it('arms no timer while nothing arrives: one per batch window, gone once it committed', async () => {
+    const deps = await createTestDeps(() => T0);
+    try {
+      const credential = await enrolTestAgent(deps);
+      const who = { agentId: credential.agentId, hostId: credential.hostId };
+      vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'setImmediate'] });
+      const store = createSqliteMetricsStore(deps.db, sqliteHandleOf(deps.db)!, {
+        windowMs: 50,
+        maxBatch: 10,
+      });
+      vi.advanceTimersByTime(1000);
+      expect(vi.getTimerCount()).toBe(0);
+      const first = store.commit(who, metrics(1, [sample(T0, 1)]), T0);
+      const second = store.commit(who, metrics(2, [sample(T0 + 1, 2)]), T0);
+      // Both in the one window the first arrival opened.
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(50);
+      expect((await Promise.all([first, second])).map((o) => o.status)).toEqual(['stored', 'stored']);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
       await deps.db.destroy();
     }
   });

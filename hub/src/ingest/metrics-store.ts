@@ -11,6 +11,11 @@ import { storeMetrics } from './handlers/store-metrics.js';
  * commit, and only then may the message be acknowledged.
  */
 export interface MetricsStore {
+  /**
+   * Commits happen in the order `commit` was called, and `commit` takes the message at once (before
+   * it returns): a caller may submit its next message before the previous settles (group commit).
+   */
+  readonly inOrder?: true;
   /** `message` holds the admitted samples only (possibly none); `facts` go on the host with them. */
   commit(
     sender: SenderIdentity,

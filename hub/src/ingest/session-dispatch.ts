@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import type { HubDeps } from '../config/deps.js';
 import { confirmSecretSaved } from '../identity/rotation.js';
 import { commitDataMessage, type SenderIdentity } from './commit-data-message.js';
-import type { Refusal } from './commit-in-transaction.js';
+import type { CommitOutcome, Refusal } from './commit-in-transaction.js';
+import { commitsInOrder } from './handlers/commit-metrics.js';
 import type { LiveSessions } from './live-sessions.js';
 import type { FlowControl } from './session-flow.js';
 
@@ -21,7 +22,7 @@ export interface IngestObserver {
 
 /** What the session lends the dispatcher: its queue and sender, its close, and who the agent is. */
 export interface DispatchIo {
-  readonly flow: Pick<FlowControl, 'enqueue' | 'send'>;
+  readonly flow: Pick<FlowControl, 'enqueue' | 'pipeline' | 'send'>;
   readonly log: Logger;
   readonly close: (code: CloseCodeName, detail: string) => void;
   /** The authenticated agent (undefined until the hello is checked). */
@@ -67,11 +68,42 @@ export function createDispatch(
     }
   }
 
-  async function onData(message: AgentDataMessage, refusedSamples?: readonly RefusedSample[]): Promise<void> {
-    const sender = io.sender();
-    if (!sender) return;
-    const started = performance.now();
-    const outcome = await commitDataMessage(deps, sender, message, refusedSamples);
+  // The ack owed for the messages committed so far and not acknowledged yet: one per commit.
+  let ackDue: { bootId: string; seq: number } | undefined;
+  let ackTick: Promise<void> | undefined;
+
+  function sendDueAck(): void {
+    if (!ackDue) return;
+    const { bootId, seq } = ackDue;
+    ackDue = undefined;
+    flow.send({ type: 'ack', bootId, seq });
+  }
+
+  /**
+   * Acknowledge `seq` once every message of this socket settled by the same commit was handled: a
+   * group commit settles them one after the other in one turn, so the ack goes out on the next
+   * tick, covering the highest. Acks are per boot: another boot's due ack goes out first.
+   */
+  function ackAfterCommit(bootId: string, seq: number): Promise<void> {
+    if (ackDue && ackDue.bootId !== bootId) sendDueAck();
+    ackDue = { bootId, seq: ackDue ? Math.max(ackDue.seq, seq) : seq };
+    ackTick ??= new Promise<void>((resolve) =>
+      process.nextTick(() => {
+        ackTick = undefined;
+        sendDueAck();
+        resolve();
+      }),
+    );
+    return ackTick;
+  }
+
+  /** What a commit leaves to tell: refusals, gaps and new boots; the ack is the caller's. */
+  function committed(
+    sender: SenderIdentity,
+    message: AgentDataMessage,
+    outcome: CommitOutcome,
+    started: number,
+  ): void {
     sessions.storage.succeeded();
     const samples = message.type === 'metrics' ? message.samples.length : 0;
     io.observer?.committed(message.type, (performance.now() - started) / 1000, samples);
@@ -85,7 +117,39 @@ export function createDispatch(
     if (outcome.status === 'stored' && outcome.newBoot) {
       log.info({ agentId: sender.agentId, bootId: message.bootId, seq: message.seq }, 'new agent boot');
     }
+  }
+
+  async function onData(message: AgentDataMessage, refusedSamples?: readonly RefusedSample[]): Promise<void> {
+    const sender = io.sender();
+    if (!sender) return;
+    const started = performance.now();
+    const outcome = await commitDataMessage(deps, sender, message, refusedSamples);
+    committed(sender, message, outcome, started);
     flow.send({ type: 'ack', bootId: message.bootId, seq: outcome.committedSeq });
+  }
+
+  /**
+   * A metrics message handed to a store that commits in order (group commit): handed over at once,
+   * so the socket's next message can join the same commit, and acknowledged with the others.
+   */
+  function submitMetrics(
+    message: AgentDataMessage,
+    refusedSamples?: readonly RefusedSample[],
+  ): Promise<void> {
+    const sender = io.sender();
+    if (!sender) return Promise.resolve();
+    const started = performance.now();
+    return commitDataMessage(deps, sender, message, refusedSamples).then(
+      (outcome) => {
+        committed(sender, message, outcome, started);
+        return ackAfterCommit(message.bootId, outcome.committedSeq);
+      },
+      (error: unknown) => {
+        // What committed before it is acknowledged before the failure closes the socket.
+        sendDueAck();
+        throw error;
+      },
+    );
   }
 
   return {
@@ -101,7 +165,9 @@ export function createDispatch(
       if (message.type === 'credentialSaved') {
         const claimed = message.agentId;
         flow.enqueue(() => onCredentialSaved(claimed), delayMs);
-      } else flow.enqueue(() => onData(message, refusedSamples), delayMs);
+      } else if (message.type === 'metrics' && commitsInOrder(deps.db))
+        flow.pipeline(() => submitMetrics(message, refusedSamples), delayMs);
+      else flow.enqueue(() => onData(message, refusedSamples), delayMs);
     },
   };
 }

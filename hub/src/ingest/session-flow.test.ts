@@ -173,4 +173,45 @@ describe('flow control', () => {
     expect(await flow.after(() => order.push('after'))).toBe(2);
     expect(order).toEqual(['frame', 'after']);
   });
+
+  it('submits pipelined frames without waiting for their commits, and holds other work until they settle', async () => {
+    const { socket, flow } = harness({ limits: { ...LIMITS, messageBurst: 100 }, maxInFlight: 3 });
+    const order: string[] = [];
+    const commits: (() => void)[] = [];
+    const commit = (seq: number) => () => {
+      order.push(`submit ${seq}`);
+      return new Promise<void>((resolve) => {
+        commits.push(() => {
+          order.push(`settled ${seq}`);
+          resolve();
+        });
+      });
+    };
+    flow.pipeline(commit(1), flow.admit(frame(1)));
+    flow.pipeline(commit(2), flow.admit(frame(2)));
+    flow.enqueue(async () => void order.push('gap 3'), flow.admit(frame(3)));
+    const afterAll = flow.after(() => order.push('after'));
+    // Both handed over before either settled: they can share one commit.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['submit 1', 'submit 2']);
+    // Still counted in flight until they settle.
+    expect(socket.paused).toBe(true);
+    for (const settle of commits) settle();
+    await afterAll;
+    expect(order).toEqual(['submit 1', 'submit 2', 'settled 1', 'settled 2', 'gap 3', 'after']);
+    await flow.drained();
+    expect(socket.paused).toBe(false);
+  });
+
+  it('hands a failed pipelined commit to onJobFailed and keeps the queue going', async () => {
+    const { flow, failures } = harness();
+    const ran: number[] = [];
+    flow.pipeline(async () => {
+      throw new Error('disk full');
+    });
+    flow.enqueue(async () => void ran.push(2));
+    await flow.drained();
+    expect(failures).toEqual([new Error('disk full')]);
+    expect(ran).toEqual([2]);
+  });
 });

@@ -64,6 +64,8 @@ export function createFlowControl(socket: SessionSocket, options: FlowControlOpt
   // The socket's own budget until the hello names the agent, then the agent's (across reconnects).
   let rate = createAgentRateLimit(limits, options.clock);
   let chain: Promise<void> = Promise.resolve();
+  // Commits submitted by pipelined jobs and not settled yet: every other job waits for them.
+  let pipelined: Promise<void> = Promise.resolve();
   let inFlight = 0;
   // Frames over the rate waiting for their turn; while there are any, the socket is not read.
   let delayed = 0;
@@ -79,6 +81,32 @@ export function createFlowControl(socket: SessionSocket, options: FlowControlOpt
     paused = shouldPause;
     if (paused) socket.pause();
     else socket.resume();
+  }
+
+  /** Run `job` in order behind everything queued, `delayMs` from now if its frame was over the rate. */
+  function queue(job: () => Promise<void>, delayMs: number): void {
+    inFlight += 1;
+    let work = job;
+    if (delayMs > 0) {
+      delayed += 1;
+      // Due at an absolute time: the wait must not add up with the time spent on earlier frames.
+      const dueAt = performance.now() + delayMs;
+      work = async () => {
+        const left = dueAt - performance.now();
+        if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+        delayed -= 1;
+        // Closed meanwhile (more violations): the agent resends what was never acknowledged.
+        if (!isClosed()) await job();
+      };
+    }
+    updateFlow();
+    chain = chain
+      .then(work)
+      .catch(options.onJobFailed)
+      .finally(() => {
+        inFlight -= 1;
+        updateFlow();
+      });
   }
 
   return {
@@ -129,33 +157,32 @@ export function createFlowControl(socket: SessionSocket, options: FlowControlOpt
 
     /** Queue the handling of one frame, `delayMs` from now if it was over the rate. */
     enqueue(job: () => Promise<void>, delayMs = 0): void {
-      inFlight += 1;
-      let work = job;
-      if (delayMs > 0) {
-        delayed += 1;
-        // Due at an absolute time: the wait must not add up with the time spent on earlier frames.
-        const dueAt = performance.now() + delayMs;
-        work = async () => {
-          const left = dueAt - performance.now();
-          if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
-          delayed -= 1;
-          // Closed meanwhile (more violations): the agent resends what was never acknowledged.
-          if (!isClosed()) await job();
-        };
-      }
-      updateFlow();
-      chain = chain
-        .then(work)
-        .catch(options.onJobFailed)
-        .finally(() => {
-          inFlight -= 1;
-          updateFlow();
-        });
+      queue(() => pipelined.then(job), delayMs);
+    },
+
+    /**
+     * Queue a frame whose work may overlap the next one's: `submit` hands it to a store that commits
+     * in submission order (group commit) and returns when that is done. The next pipelined frame is
+     * submitted without waiting, so a socket's queued messages share one commit; any other job, and
+     * `after`, waits until every submitted one settled. The frame counts as in flight until then.
+     */
+    pipeline(submit: () => Promise<void>, delayMs = 0): void {
+      queue(() => {
+        inFlight += 1;
+        const done = submit()
+          .catch(options.onJobFailed)
+          .finally(() => {
+            inFlight -= 1;
+            updateFlow();
+          });
+        pipelined = Promise.all([pipelined, done]).then(() => {});
+        return Promise.resolve();
+      }, delayMs);
     },
 
     /** Run `job` after everything queued so far (not counted as a frame); its result, in order. */
     after<T>(job: () => T | Promise<T>): Promise<T> {
-      const result = chain.then(job);
+      const result = chain.then(() => pipelined).then(job);
       chain = result.then(
         () => {},
         () => {},
@@ -199,7 +226,7 @@ export function createFlowControl(socket: SessionSocket, options: FlowControlOpt
 
     /** Settles when every job queued so far is done. */
     drained(): Promise<void> {
-      return chain;
+      return chain.then(() => pipelined);
     },
   };
 }

@@ -31,17 +31,13 @@ export interface GroupCommitOptions {
 }
 
 // Measured (1 000 reports/s, 1 000 hosts): ~0.14 ms of CPU per report committing on the next turn
-// of the event loop, ~0.09 ms with a 10 ms window, for 10 ms more send→ack latency (0018). The
-// timer is armed only by an arrival, so an idle hub commits nothing; but from 1000/windowMs reports
-// a second on, a commit runs every window whatever the rate, and a commit costs ~0.14–0.18 ms of
-// CPU on its own (the store alone, 1 000 single-message commits against one batch of 1 000,
-// decision 0031): 10 ms meant ~100 commits, ~15–18 ms of CPU a second before any report's own
-// cost. A longer window was tried (50 ms: ≤ 4 ms/s) and reverted: a socket's messages are handled
-// one at a time, each waiting for its commit, so the window caps one agent at 1000/windowMs
-// messages a second — 20/s at 50 ms, under the 50/s rate limit, so a flooder was only slowed by
-// backpressure and never closed with 4032 (no trace, no security incident; faults-flood). The
-// window stays below 1000/messagesPerSec (20 ms) until commits are batched across a socket's queue.
-export const GROUP_COMMIT_DEFAULTS: GroupCommitOptions = { windowMs: 10, maxBatch: 500 };
+// of the event loop, ~0.09 ms with a 10 ms window (0018). The timer is armed only by an arrival, so
+// an idle hub commits nothing; from 1000/windowMs reports a second on, a commit runs every window,
+// and one costs ~0.1–0.18 ms of CPU on its own (0031): 100 a second at 10 ms, 20 at 50 ms. A
+// socket's queued messages share a commit (the session pipelines them, `inOrder` below), so the
+// window no longer caps one agent at 1000/windowMs messages a second: it is 50 ms (0031, amended
+// 7 December: a flooder still reaches its 4032).
+export const GROUP_COMMIT_DEFAULTS: GroupCommitOptions = { windowMs: 50, maxBatch: 500 };
 
 interface Pending {
   readonly sender: SenderIdentity;
@@ -209,6 +205,8 @@ export function createSqliteMetricsStore(
   }
 
   return {
+    // One queue, taken in order by flushes that run one at a time on the one connection.
+    inOrder: true,
     commit(sender, message, receivedAt, facts = NO_REPORT_FACTS) {
       return new Promise<CommitOutcome>((resolve, reject) => {
         queue.push({ sender, message, receivedAt, facts, resolve, reject });

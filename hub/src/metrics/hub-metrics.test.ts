@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import perfHooks from 'node:perf_hooks';
+import { describe, expect, it, vi } from 'vitest';
 import { createTestDeps } from '../test-support/test-hub.js';
-import { createHubMetrics } from './hub-metrics.js';
+import { createHubMetrics, EVENT_LOOP_SAMPLE_MS } from './hub-metrics.js';
 
 describe('createHubMetrics', () => {
   it('observes notification latency, and counts dead letters and the backlog from the outbox', async () => {
@@ -54,5 +55,18 @@ describe('createHubMetrics', () => {
     expect(body).toContain('\nvigie_agents_connected{instance="hub-a"} 0\n');
     const samples = body.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
     expect(samples.filter((line) => !line.includes('instance="hub-a"'))).toEqual([]);
+  });
+
+  it('samples the event-loop lag at most 10 times a second: an idle hub is not woken 100 times', async () => {
+    const { db } = await createTestDeps();
+    const monitor = vi.spyOn(perfHooks, 'monitorEventLoopDelay');
+    try {
+      createHubMetrics({ db, connectedAgents: () => 0 });
+      expect(monitor).toHaveBeenCalledWith({ resolution: EVENT_LOOP_SAMPLE_MS });
+      expect(EVENT_LOOP_SAMPLE_MS).toBeGreaterThanOrEqual(100);
+    } finally {
+      monitor.mockRestore();
+      await db.destroy();
+    }
   });
 });

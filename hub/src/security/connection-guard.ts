@@ -47,6 +47,13 @@ export function serverTimeoutOptions(limits: ConnectionLimits) {
   };
 }
 
+/**
+ * Errors on an upgraded socket are its owner's (ws closes it); not handled, they end the process.
+ * Made once here, not in the upgrade handler: a closure there would keep that request (headers and
+ * all) alive for the socket's whole life, an agent's for weeks.
+ */
+const ignoreError = () => {};
+
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => unknown;
 
 /** The TCP socket under a TLS one (`_parent`), which is the one 'connection' saw. */
@@ -105,7 +112,7 @@ export function guardConnections(
   server.removeAllListeners('upgrade');
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     waiting.delete(tcpOf(socket));
-    socket.on('error', () => {});
+    socket.on('error', ignoreError);
     if (request.headers.upgrade?.toLowerCase() !== 'websocket' || inner.length === 0)
       return refuse(socket, 426, 'Upgrade Required');
     // Node no longer reads nor times this socket: without this a silent peer keeps it for ever.

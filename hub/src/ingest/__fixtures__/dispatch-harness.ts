@@ -17,10 +17,22 @@ export function dispatchHarness(deps: HubDeps, sender: SenderIdentity | undefine
   const failures: unknown[] = [];
   const sessions = createLiveSessions(() => T0);
   let queue = Promise.resolve();
+  // Pipelined commits not settled yet; what is queued after them waits for them (session-flow).
+  let pipelined = Promise.resolve();
+  const failed = (error: unknown) => void failures.push(error);
   const dispatch = createDispatch(deps, sessions, {
     flow: {
       enqueue: (job) => {
-        queue = queue.then(job).catch((error: unknown) => void failures.push(error));
+        queue = queue
+          .then(() => pipelined)
+          .then(job)
+          .catch(failed);
+      },
+      pipeline: (submit) => {
+        queue = queue.then(() => {
+          const done = submit().catch(failed);
+          pipelined = Promise.all([pipelined, done]).then(() => {});
+        });
       },
       send: (message) => void sent.push({ message, storedSamples: storedNow() }),
     },
@@ -28,5 +40,5 @@ export function dispatchHarness(deps: HubDeps, sender: SenderIdentity | undefine
     close: (code) => void closes.push(code),
     sender: () => sender,
   });
-  return { dispatch, sent, closes, failures, sessions, drained: () => queue };
+  return { dispatch, sent, closes, failures, sessions, drained: () => queue.then(() => pipelined) };
 }

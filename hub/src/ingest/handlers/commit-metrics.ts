@@ -23,6 +23,11 @@ export function metricsStoreFor(db: Kysely<Database>): MetricsStore {
   return store;
 }
 
+/** Whether this database's metrics store commits in submission order (a socket may pipeline into it). */
+export function commitsInOrder(db: Kysely<Database>): boolean {
+  return metricsStoreFor(db).inOrder === true;
+}
+
 /**
  * Commit a metrics message through its database's metrics store (the hot path, decision 0018):
  * its admissible samples only (sample-admission.ts); the refused ones are counted on the host and

@@ -20,6 +20,8 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 
 const GRACE_SEC = 3;
 const SWEEP_SEC = 0.5;
+/** How late the hub may read a frame the agent wrote before it was stopped. */
+const IN_FLIGHT_READ_MS = 250;
 const RECONNECT_MAX_SEC = 1;
 /** Longer than the grace: before 0023 every host of the hub was paged at its first sweep. */
 const HUB_DOWN_MS = 5_000;
@@ -156,8 +158,11 @@ describe('silence is timed from the last message', () => {
         afterLast,
       );
       measure(`agent ${signal}: last frame before the signal by`, stoppedAt - lastHeard);
-      // What the hub last heard came before the signal (not the moment it closed the socket)...
-      expect(lastHeard).toBeLessThanOrEqual(stoppedAt);
+      // What the hub last heard came before the signal (not the moment it closed the socket, a
+      // grace later)... The hub stamps a frame when it reads it: one the agent wrote just before
+      // the signal can be read a few ms after it (seen: +1 and +24 ms while the hub's loop was in
+      // a group commit), so the bound allows a read delay far below the grace.
+      expect(lastHeard).toBeLessThanOrEqual(stoppedAt + IN_FLIGHT_READ_MS);
       // ...and the ticket follows it by the grace, plus at most one sweep (and the pass itself).
       expect(afterLast).toBeGreaterThanOrEqual(GRACE_SEC * 1000);
       expect(afterLast).toBeLessThanOrEqual((GRACE_SEC + SWEEP_SEC) * 1000 + 300);

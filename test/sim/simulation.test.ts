@@ -58,17 +58,13 @@ beforeEach(async () => {
   const user = await runCli(HUB_BIN, ['user', 'create', 'admin', '--role', 'admin', '--db', db, '--quiet']);
   expect(user.code, user.output).toBe(0);
   adminToken = user.output.trim();
-  const hub = startProcess(HUB_BIN, [
-    'start',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '0',
-    '--db',
-    db,
-    '--log-level',
-    'warn',
-  ]);
+  // The simulator is one address: like the bench, lift the per-address bound on sockets awaiting
+  // their hello (16), which the rerun's 20 agents opened at once would otherwise exceed (4033).
+  const hub = startProcess(
+    HUB_BIN,
+    ['start', '--host', '127.0.0.1', '--port', '0', '--db', db, '--log-level', 'warn'],
+    { VIGIE_HUB_MAX_HANDSHAKES_PER_ADDRESS: '1000' },
+  );
   hubUrl = (await hub.waitFor(/listening (http:\/\/\S+)/))[1]!;
 });
 

@@ -4,9 +4,9 @@
 // JSON line per window: what ran, CPU ms per second, per report when reports flow, the load average.
 // Usage: node test/bench/hub-cpu.mjs [--agents 500] [--interval 1] [--seconds 10] [--heartbeat 10]
 //        [--hub-bin FILE] (another build's bin, for a before/after pair) [--profile DIR]
-//        [--idle-agents] (agents report once an hour: only the heartbeat runs)
+//        [--idle-agents] (agents report once an hour: only the heartbeat runs) [--help]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +24,21 @@ const { values } = parseArgs({
     'hub-bin': { type: 'string' },
     profile: { type: 'string' },
     'idle-agents': { type: 'boolean' },
+    help: { type: 'boolean' },
   },
 });
+if (values.help) {
+  // The usage is the header comment of this file.
+  const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8')
+    .split('\n')
+    .slice(1);
+  const header = lines.slice(
+    0,
+    lines.findIndex((line) => !line.startsWith('//')),
+  );
+  process.stdout.write(`${header.map((line) => line.replace(/^\/\/ ?/, '')).join('\n')}\n`);
+  process.exit(0);
+}
 const AGENTS = Number(values.agents ?? 500);
 const INTERVAL_SEC = values['idle-agents'] ? 3600 : Number(values.interval ?? 1);
 const SECONDS = Number(values.seconds ?? 10);

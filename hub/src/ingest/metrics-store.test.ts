@@ -1,3 +1,4 @@
+import type { Sample } from '@vigie/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HubDeps } from '../config/deps.js';
 import { sqliteHandleOf } from '../db/connect.js';
@@ -67,6 +68,26 @@ describe.each(IMPLEMENTATIONS)('metrics store: %s', (_name, makeStore) => {
         payload: JSON.stringify(s),
       },
     ]);
+  });
+
+  it('takes the host health from the newest sample wherever it sits in the batch', async () => {
+    const bare: Sample = { at: T0 + 20_000, cpu: { usagePct: 3, perCorePct: [3] } };
+    const newest = { ...sample(T0 + 30_000, 55), filesystems: sample(T0, 0).filesystems?.slice(0, 1) };
+    await store.commit(sender, metrics(1, [sample(T0, 11), newest, bare]), T0 + 40_000);
+    expect((await rows()).map((r) => [r.idx, r.cpu_pct, r.disk_max_pct, r.load1])).toEqual([
+      [0, 11, 80, 0.5],
+      [1, 55, 40, 0.5],
+      [2, 3, null, null],
+    ]);
+    const host = await findHost(deps.db, sender.hostId);
+    expect(host).toMatchObject({
+      last_sample_at: T0 + 30_000,
+      cpu_pct: 55,
+      mem_pct: 25,
+      swap_pct: 0,
+      disk_max_pct: 40,
+      load1: 0.5,
+    });
   });
 
   it('answers duplicate for a resent seq and stores nothing twice', async () => {

@@ -9,7 +9,7 @@ import {
   seqGapFrom,
   storedOutcome,
 } from './commit-in-transaction.js';
-import { headline } from './handlers/store-metrics.js';
+import { type Headline, headline } from './handlers/store-metrics.js';
 import type { MetricsStore } from './metrics-store.js';
 import { latestCandidate } from './sample-admission.js';
 import { insertSampleRows, type MetricsStatements, prepareStatements } from './sqlite-metrics-statements.js';
@@ -77,8 +77,15 @@ export function createSqliteMetricsStore(
     const committed = Number(s.committedSeq.get(sender.agentId, message.bootId) ?? 0);
     if (message.seq <= committed) return { status: 'duplicate', committedSeq: committed };
     const values = rows ?? [];
-    message.samples.forEach((sample, idx) => {
+    const { samples } = message;
+    // One pass, no closure or spread per report: the newest sample's headline is the one just
+    // computed for its row, and the host statement's parameters are one object literal.
+    const newest = latestCandidate(samples);
+    let health: Headline | undefined;
+    for (let idx = 0; idx < samples.length; idx++) {
+      const sample = samples[idx]!;
       const h = headline(sample);
+      if (sample === newest) health = h;
       values.push(
         sender.hostId,
         message.bootId,
@@ -93,19 +100,27 @@ export function createSqliteMetricsStore(
         h.load1,
         JSON.stringify(sample),
       );
-    });
+    }
     if (!rows) insertSampleRows(s, values);
     const offset = facts.clockOffsetMs ?? null;
-    const host = {
-      hostId: sender.hostId,
-      receivedAt,
-      refused: facts.refusedSamples,
-      offset,
-      offsetAt: offset === null ? null : receivedAt,
-    };
-    const newest = latestCandidate(message.samples);
-    if (newest) s.touchHostWithHealth.run({ ...host, sampleAt: newest.at, ...headline(newest) });
-    else s.touchHost.run(host);
+    const offsetAt = offset === null ? null : receivedAt;
+    const refused = facts.refusedSamples;
+    const hostId = sender.hostId;
+    if (newest && health) {
+      s.touchHostWithHealth.run({
+        hostId,
+        receivedAt,
+        refused,
+        offset,
+        offsetAt,
+        sampleAt: newest.at,
+        cpu_pct: health.cpu_pct,
+        mem_pct: health.mem_pct,
+        swap_pct: health.swap_pct,
+        disk_max_pct: health.disk_max_pct,
+        load1: health.load1,
+      });
+    } else s.touchHost.run({ hostId, receivedAt, refused, offset, offsetAt });
     s.advanceSeq.run(sender.agentId, message.bootId, message.seq, receivedAt, receivedAt);
     const newBoot = committed === 0;
     if (newBoot) {

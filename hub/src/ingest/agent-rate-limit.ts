@@ -20,22 +20,36 @@ export type RateVerdict =
     }
   | { readonly kind: 'close'; readonly detail: string };
 
-/** A token bucket that may go into debt: the debt is how long the frame that made it must wait. */
-function debtBucket(perSec: number, burst: number, clock: () => number) {
-  let tokens = burst;
-  let last = clock();
-  return {
-    /** Spend `cost`; returns ms until the balance is back to zero (0 when it did not go below). */
-    charge(cost: number): number {
-      const now = clock();
-      // A clock that steps back must not refill nor drain the bucket.
-      if (now > last) tokens = Math.min(burst, tokens + ((now - last) / 1000) * perSec);
-      last = Math.max(last, now);
-      tokens -= cost;
-      return tokens >= 0 ? 0 : Math.ceil((-tokens / perSec) * 1000);
-    },
-  };
+/**
+ * A token bucket that may go into debt: the debt is how long the frame that made it must wait.
+ * A class (and one verdict for every frame within the budget): a connected agent holds its
+ * budget for the socket's life, so it keeps only its figures, not closures.
+ */
+class DebtBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly perSec: number,
+    private readonly burst: number,
+    clock: () => number,
+  ) {
+    this.tokens = burst;
+    this.last = clock();
+  }
+
+  /** Spend `cost` at `now`; returns ms until the balance is back to zero (0 when it did not go below). */
+  charge(cost: number, now: number): number {
+    // A clock that steps back must not refill nor drain the bucket.
+    if (now > this.last)
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSec);
+    this.last = Math.max(this.last, now);
+    this.tokens -= cost;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.perSec) * 1000);
+  }
 }
+
+const PASS: RateVerdict = Object.freeze({ kind: 'pass' });
 
 /**
  * Per-agent message and byte rate limit, counted on every frame before it is decoded (garbage
@@ -44,35 +58,48 @@ function debtBucket(perSec: number, burst: number, clock: () => number) {
  * would cover it. Each frame over the budget is a violation; a frame within it clears the count;
  * `maxViolations` in a row close the socket (docs/decisions/0019-rate-limits-credential-cache-replayed-hellos.md).
  */
-export function createAgentRateLimit(limits: RateLimits, clock: () => number) {
-  const messages = debtBucket(limits.messagesPerSec, limits.messageBurst, clock);
-  const bytes = debtBucket(limits.bytesPerSec, limits.byteBurst, clock);
-  let violations = 0;
-  return {
-    /** Charge one frame of `size` bytes. */
-    charge(size: number): RateVerdict {
-      const messageWait = messages.charge(1);
-      const byteWait = bytes.charge(size);
-      if (messageWait === 0 && byteWait === 0) {
-        violations = 0;
-        return { kind: 'pass' };
-      }
-      violations += 1;
-      const over = byteWait > messageWait ? 'bytes' : 'messages';
-      if (violations >= limits.maxViolations) {
-        const budget =
-          over === 'bytes' ? `${limits.bytesPerSec} bytes/s` : `${limits.messagesPerSec} messages/s`;
-        return { kind: 'close', detail: `${violations} frames in a row over ${budget}` };
-      }
-      return { kind: 'delay', waitMs: Math.max(messageWait, byteWait), over, first: violations === 1 };
-    },
-    get violations(): number {
-      return violations;
-    },
-  };
+class AgentRateLimit {
+  private readonly messages: DebtBucket;
+  private readonly bytes: DebtBucket;
+  private count = 0;
+
+  constructor(
+    private readonly limits: RateLimits,
+    private readonly clock: () => number,
+  ) {
+    this.messages = new DebtBucket(limits.messagesPerSec, limits.messageBurst, clock);
+    this.bytes = new DebtBucket(limits.bytesPerSec, limits.byteBurst, clock);
+  }
+
+  /** Charge one frame of `size` bytes. */
+  charge(size: number): RateVerdict {
+    const messageWait = this.messages.charge(1, this.clock());
+    const byteWait = this.bytes.charge(size, this.clock());
+    if (messageWait === 0 && byteWait === 0) {
+      this.count = 0;
+      return PASS;
+    }
+    this.count += 1;
+    const limits = this.limits;
+    const over = byteWait > messageWait ? 'bytes' : 'messages';
+    if (this.count >= limits.maxViolations) {
+      const budget =
+        over === 'bytes' ? `${limits.bytesPerSec} bytes/s` : `${limits.messagesPerSec} messages/s`;
+      return { kind: 'close', detail: `${this.count} frames in a row over ${budget}` };
+    }
+    return { kind: 'delay', waitMs: Math.max(messageWait, byteWait), over, first: this.count === 1 };
+  }
+
+  get violations(): number {
+    return this.count;
+  }
 }
 
-export type AgentRateLimit = ReturnType<typeof createAgentRateLimit>;
+export function createAgentRateLimit(limits: RateLimits, clock: () => number): AgentRateLimit {
+  return new AgentRateLimit(limits, clock);
+}
+
+export type { AgentRateLimit };
 
 /**
  * The budgets of every agent on this hub instance, by agent id, so an agent cannot get a fresh

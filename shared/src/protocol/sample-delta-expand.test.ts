@@ -57,6 +57,32 @@ describe('hub reading samples as changes', () => {
     });
   });
 
+  it('keeps the last list of each top kind in the pool when a slow sample brings only one', () => {
+    // The hub keeps the pool as text (to weigh less per connection): a sample with only topByCpu
+    // must not drop the topByMemory the next sample's items point into.
+    const p = (pid: number, memBytes: number) => ({ pid, name: `p${pid}`, cpuPct: 1, memBytes });
+    const processes = (tops: object) => ({ processes: { total: 90, running: 1, ...tops } });
+    const samples: Sample[] = [
+      { ...full, ...processes({ topByCpu: [p(1, 10)], topByMemory: [p(7, 70), p(8, 80)] }) },
+      { ...later, ...processes({}) },
+      { ...full, at: full.at + 20_000, ...processes({ topByCpu: [p(2, 20)] }) },
+      { ...full, at: full.at + 30_000, ...processes({ topByMemory: [p(8, 80), p(7, 70)] }) },
+    ];
+    const carry = carryAfterHello([SAMPLE_DELTA_CAPABILITY]);
+    const encoder = createMetricsDeltaEncoder();
+    const frames = samples.map((s, i) =>
+      JSON.stringify(encoder.encode({ type: 'metrics', bootId: 'boot_delta_01', seq: i + 1, samples: [s] })),
+    );
+    // The last one names both processes by their place in the pool, not whole.
+    expect(frames[3]).not.toContain('p8');
+    for (const [i, f] of frames.entries()) {
+      expect(decodeAgentMessage(f, carry)).toEqual({
+        ok: true,
+        value: { type: 'metrics', bootId: 'boot_delta_01', seq: i + 1, samples: [samples[i]] },
+      });
+    }
+  });
+
   it('reads a left-out section as absent from an agent that did not announce it', () => {
     const carry = carryAfterHello(['staticOnChange']);
     decodeAgentMessage(frame(1, [full]), carry);

@@ -78,18 +78,52 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * An agent whose hello announced SAMPLE_DELTA_CAPABILITY writes whole samples as changes
  * (decision 0033): from that hello on, its samples are rebuilt by sample-delta-expand.ts instead.
  */
-export function createStaticCarry() {
-  let delta: MetricsDeltaDecoder | undefined;
-  let memory: Record<string, unknown> | undefined;
-  const filesystems = new Map<unknown, Record<string, unknown>>();
+export function createStaticCarry(): StaticCarry {
+  return new StaticCarry();
+}
 
-  function memoryOf(m: Record<string, unknown>): void {
-    if (m.totalBytes !== undefined) memory = { totalBytes: m.totalBytes, swapTotalBytes: m.swapTotalBytes };
-    else if (memory) Object.assign(m, memory);
+/**
+ * A class, so every connection shares its methods and holds only what it carries; the mounts'
+ * map is made with the first filesystem (a connection writing changes never needs it).
+ */
+class StaticCarry {
+  private delta: MetricsDeltaDecoder | undefined;
+  private memory: Record<string, unknown> | undefined;
+  private filesystems: Map<unknown, Record<string, unknown>> | undefined;
+
+  /** Put carried statics back into the lean sections of `json` if it is a metrics message. */
+  fill(json: unknown): void {
+    if (!isRecord(json)) return;
+    if (json.type === 'hello') {
+      const capabilities = json.capabilities;
+      if (Array.isArray(capabilities) && capabilities.includes(SAMPLE_DELTA_CAPABILITY))
+        this.delta ??= createMetricsDeltaDecoder();
+      return;
+    }
+    if (json.type !== 'metrics') return;
+    if (this.delta) {
+      this.delta.fill(json);
+      return;
+    }
+    if (!Array.isArray(json.samples)) return;
+    for (const sample of json.samples) {
+      if (!isRecord(sample)) continue;
+      if (isRecord(sample.memory)) this.memoryOf(sample.memory);
+      if (!Array.isArray(sample.filesystems)) continue;
+      for (const fs of sample.filesystems) if (isRecord(fs)) this.filesystemOf(fs);
+    }
   }
 
-  function filesystemOf(fs: Record<string, unknown>): void {
+  private memoryOf(m: Record<string, unknown>): void {
+    if (m.totalBytes !== undefined)
+      this.memory = { totalBytes: m.totalBytes, swapTotalBytes: m.swapTotalBytes };
+    else if (this.memory) Object.assign(m, this.memory);
+  }
+
+  private filesystemOf(fs: Record<string, unknown>): void {
     if (fs.device !== undefined) {
+      this.filesystems ??= new Map();
+      const filesystems = this.filesystems;
       if (filesystems.size >= LIMITS.maxListItems && !filesystems.has(fs.mount)) return;
       const statics: Record<string, unknown> = {
         device: fs.device,
@@ -100,33 +134,9 @@ export function createStaticCarry() {
       filesystems.set(fs.mount, statics);
       return;
     }
-    const known = filesystems.get(fs.mount);
+    const known = this.filesystems?.get(fs.mount);
     if (known) Object.assign(fs, known);
   }
-
-  return {
-    /** Put carried statics back into the lean sections of `json` if it is a metrics message. */
-    fill(json: unknown): void {
-      if (!isRecord(json)) return;
-      if (json.type === 'hello') {
-        const capabilities = json.capabilities;
-        if (Array.isArray(capabilities) && capabilities.includes(SAMPLE_DELTA_CAPABILITY))
-          delta ??= createMetricsDeltaDecoder();
-        return;
-      }
-      if (json.type !== 'metrics') return;
-      if (delta) {
-        delta.fill(json);
-        return;
-      }
-      if (!Array.isArray(json.samples)) return;
-      for (const sample of json.samples) {
-        if (!isRecord(sample)) continue;
-        if (isRecord(sample.memory)) memoryOf(sample.memory);
-        if (!Array.isArray(sample.filesystems)) continue;
-        for (const fs of sample.filesystems) if (isRecord(fs)) filesystemOf(fs);
-      }
-    },
-  };
 }
-export type StaticCarry = ReturnType<typeof createStaticCarry>;
+
+export type { StaticCarry };

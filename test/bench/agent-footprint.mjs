@@ -12,10 +12,10 @@
 // runs made back to back, not against numbers from another day.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startFrameRelay } from './frame-relay.mjs';
 import { descendantsOf, sleep, startCli, treeCpuSecondsOf, treeRssBytesOf, waitForLine } from './proc.mjs';
 
 const { values } = parseArgs({
@@ -87,7 +87,7 @@ execFileSync(process.execPath, [
   state,
 ]);
 
-const relay = await startRelay(Number(hubUrl.port));
+const relay = await startFrameRelay(Number(hubUrl.port));
 const loopFile = join(work, 'loop-delay.json');
 const withLoopDelay = values['loop-delay'];
 const agent = startCli(
@@ -141,7 +141,7 @@ hub.child.kill('SIGTERM');
 await hub.exited;
 relay.close();
 
-const sizes = relay.metrics.slice(reports0);
+const sizes = relay.metrics.slice(reports0).map((m) => m.bytes);
 const sorted = [...sizes].sort((a, b) => a - b);
 const loop = existsSync(loopFile) ? JSON.parse(readFileSync(loopFile, 'utf8')) : null;
 const cycles = wallSec / intervalSec;
@@ -209,72 +209,4 @@ function residentByMapping(pid) {
       totals.set(name, (totals.get(name) ?? 0) + Number(line.split(/\s+/)[1]));
   }
   return [...totals].sort((a, b) => b[1] - a[1]);
-}
-
-/**
- * A TCP relay to the hub that decodes the agent→hub WebSocket frames (masked, per RFC 6455) and
- * records the payload size of each `metrics` message.
- */
-function startRelay(hubPort) {
-  const metrics = [];
-  const relayState = { metrics, lastMetrics: '', port: 0, close: () => server.close() };
-  const server = createServer((client) => {
-    const upstream = connect(hubPort, '127.0.0.1');
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    let buffer = Buffer.alloc(0);
-    let upgraded = false;
-    let message = [];
-    client.on('data', (chunk) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      if (!upgraded) {
-        const end = buffer.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        upgraded = /^upgrade:\s*websocket/im.test(buffer.subarray(0, end).toString('latin1'));
-        buffer = upgraded ? buffer.subarray(end + 4) : Buffer.alloc(0);
-        if (!upgraded) return;
-      }
-      for (;;) {
-        if (buffer.length < 2) return;
-        const fin = (buffer[0] & 0x80) !== 0;
-        const opcode = buffer[0] & 0x0f;
-        const masked = (buffer[1] & 0x80) !== 0;
-        let length = buffer[1] & 0x7f;
-        let offset = 2;
-        if (length === 126) {
-          if (buffer.length < 4) return;
-          length = buffer.readUInt16BE(2);
-          offset = 4;
-        } else if (length === 127) {
-          if (buffer.length < 10) return;
-          length = Number(buffer.readBigUInt64BE(2));
-          offset = 10;
-        }
-        const maskAt = offset;
-        if (masked) offset += 4;
-        if (buffer.length < offset + length) return;
-        const payload = Buffer.from(buffer.subarray(offset, offset + length));
-        if (masked) for (let i = 0; i < payload.length; i++) payload[i] ^= buffer[maskAt + (i & 3)];
-        buffer = buffer.subarray(offset + length);
-        if (opcode === 1 || opcode === 2 || opcode === 0) message.push(payload);
-        if (fin && opcode <= 2) {
-          const whole = Buffer.concat(message);
-          message = [];
-          const head = whole.subarray(0, 64).toString('utf8');
-          if (/"type"\s*:\s*"metrics"/.test(head) || whole.includes('"type":"metrics"')) {
-            metrics.push(whole.length);
-            relayState.lastMetrics = whole.toString('utf8');
-          }
-        }
-      }
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      relayState.port = server.address().port;
-      resolve(relayState);
-    });
-  });
 }

@@ -3,9 +3,13 @@
 // costs the network, not the whole sample the hub rebuilds and stores (decision 0033).
 import { connect, createServer } from 'node:net';
 
-/** Starts the relay on a free loopback port; `metrics` is the list of `{ atMs, bytes }` seen so far. */
+/**
+ * Starts the relay on a free loopback port; `metrics` is the list of `{ atMs, bytes }` seen so far,
+ * `lastMetrics` the text of the newest `metrics` message.
+ */
 export function startFrameRelay(hubPort) {
   const metrics = [];
+  const relay = { metrics, lastMetrics: '', port: 0, close: () => server.close() };
   const server = createServer((client) => {
     const upstream = connect(hubPort, '127.0.0.1');
     client.pipe(upstream);
@@ -52,6 +56,7 @@ export function startFrameRelay(hubPort) {
           message = [];
           if (whole.subarray(0, 64).includes('"type":"metrics"')) {
             metrics.push({ atMs: performance.now(), bytes: whole.length });
+            relay.lastMetrics = whole.toString('utf8');
           }
         }
       }
@@ -59,7 +64,8 @@ export function startFrameRelay(hubPort) {
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
-      resolve({ metrics, port: server.address().port, close: () => server.close() });
+      relay.port = server.address().port;
+      resolve(relay);
     });
   });
 }

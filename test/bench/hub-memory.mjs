@@ -6,6 +6,7 @@
 // minus the idle RSS) that a before/after pair spread over every agent. The slope is the memory per
 // agent; r² how straight the line is.
 import { join } from 'node:path';
+import { linearFit } from './linear-fit.mjs';
 import { rssBytesOf, sleep, startCli, waitForLine } from './proc.mjs';
 import { startSim } from './sim.mjs';
 
@@ -53,16 +54,4 @@ export async function measureHubMemory(ctx, opts) {
     interceptMiB: fit.intercept / 2 ** 20,
     r2: fit.r2,
   };
-}
-
-/** Ordinary least squares over [x, y] pairs. */
-export function linearFit(pairs) {
-  const n = pairs.length;
-  const mx = pairs.reduce((s, [x]) => s + x, 0) / n;
-  const my = pairs.reduce((s, [, y]) => s + y, 0) / n;
-  const sxx = pairs.reduce((s, [x]) => s + (x - mx) ** 2, 0);
-  const sxy = pairs.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
-  const syy = pairs.reduce((s, [, y]) => s + (y - my) ** 2, 0);
-  const slope = sxy / sxx;
-  return { slope, intercept: my - slope * mx, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
 }

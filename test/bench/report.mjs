@@ -1,4 +1,5 @@
 // The results as a Markdown table: each figure beside its target (issue 6).
+import { linearFit } from './linear-fit.mjs';
 
 const f = (n, d = 1) => (n === null || n === undefined || Number.isNaN(n) ? '–' : Number(n).toFixed(d));
 const MiB = 2 ** 20;
@@ -10,23 +11,9 @@ const MiB = 2 ** 20;
  */
 export function fixedCostFit(steps) {
   const kept = steps.filter((s) => (!s.limit || s.limit === 'load generator') && s.ackedPerSec > 0);
-  if (kept.length < 2) return null;
-  const xs = kept.map((s) => s.ackedPerSec);
-  const ys = kept.map((s) => s.hubCpuPct * 10);
-  const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
-  const [mx, my] = [mean(xs), mean(ys)];
-  const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
-  if (sxx === 0) return null;
-  const slope = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / sxx;
-  const intercept = my - slope * mx;
-  const ssTot = ys.reduce((a, y) => a + (y - my) ** 2, 0);
-  const ssRes = ys.reduce((a, y, i) => a + (y - (intercept + slope * xs[i])) ** 2, 0);
-  return {
-    steps: kept.length,
-    interceptMsPerSec: intercept,
-    msPerReport: slope,
-    r2: ssTot > 0 ? 1 - ssRes / ssTot : 1,
-  };
+  if (kept.length < 2 || new Set(kept.map((s) => s.ackedPerSec)).size < 2) return null;
+  const fit = linearFit(kept.map((s) => [s.ackedPerSec, s.hubCpuPct * 10]));
+  return { steps: kept.length, interceptMsPerSec: fit.intercept, msPerReport: fit.slope, r2: fit.r2 };
 }
 
 /** One row per figure; a phase that failed or was skipped shows why. */

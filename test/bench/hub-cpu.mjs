@@ -108,7 +108,7 @@ const started = startSim(ctx, {
   rampSec: Math.ceil(AGENTS / 200),
   name: 'cpu',
 });
-await waitForLine(started.sim, /\[\s*[\d.]+s\] connected (\d+)\/\1 /, 600_000);
+await waitForLine(started.sim, /\[[\s\dm.]+s\] connected (\d+)\/\1 /, 600_000);
 await sleep(Math.min(INTERVAL_SEC, 15) * 1000 + 3000);
 const window = simWindow(started.sim);
 await window.start();

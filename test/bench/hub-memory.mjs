@@ -35,7 +35,7 @@ export async function measureHubMemory(ctx, opts) {
       extra: ['--client', name],
     });
     sims.push(started);
-    await waitForLine(started.sim, /\[\s*[\d.]+s\] connected (\d+)\/\1 /, 600_000);
+    await waitForLine(started.sim, /\[[\s\dm.]+s\] connected (\d+)\/\1 /, 600_000);
     await sleep(opts.settleSec * 1000);
     points.push({ agents: step * opts.agentsPerStep, rssBytes: rssBytesOf(hub.child.pid) });
     ctx.log(

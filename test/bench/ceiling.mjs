@@ -60,6 +60,10 @@ export async function measureCeiling(ctx, opts) {
       durationSec: holdSec + Math.ceil(intervalMs / 1000) + 1 + opts.stepSeconds,
       rampSec,
       name: 'ceiling',
+      // Up to 24 000 reports/s from one core needs the simulator's report templates, which are of
+      // whole frames: this phase sends statics-on-change frames, bigger than a real agent's
+      // changes (docs/benchmarks.md says by how much; the other phases send changes).
+      sampleDelta: false,
       // A real agent runs its checks once per 10 s cycle; the shortened interval does not make it
       // check more often (the simulator's checks are the agent's code and cost per evaluation).
       extra: ['--checks-every', '10s', '--reports-after', `${holdSec}s`],

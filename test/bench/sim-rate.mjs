@@ -66,6 +66,8 @@ const { sim, done } = startSim(ctx, {
   durationSec: rampSec + 2 + Math.ceil(intervalMs / 1000) + 4 + seconds,
   rampSec,
   name: 'rate',
+  // The simulator's own ceiling, as the ceiling phase runs it (templates, no changes).
+  sampleDelta: false,
   // Connect the fleet first, then load (as the ceiling phase does).
   extra: ['--reports-after', `${rampSec + 2}s`, ...values['sim-args'].split(' ').filter(Boolean)],
 });

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { startCli } from './proc.mjs';
 
 /** Start `npm run sim`'s program with these options; `done` resolves with the summary. */
-export function startSim(ctx, { url, token, agents, intervalMs, durationSec, rampSec, name, extra = [] }) {
+export function startSim(
+  ctx,
+  { url, token, agents, intervalMs, durationSec, rampSec, name, sampleDelta = true, extra = [] },
+) {
   const json = join(ctx.work, `sim-${name}.json`);
   const args = [
     '--hub',
@@ -26,6 +29,9 @@ export function startSim(ctx, { url, token, agents, intervalMs, durationSec, ram
     // Frames masked with a zero key, written whole (test/sim/zero-mask-frame.ts): the hub unmasks
     // the same bytes, the simulator spends less of its core per report.
     '--zero-mask',
+    // Samples as changes, as the real agent sends them (the hub rebuilds each whole sample and keeps
+    // a carry per socket). The ceiling turns it off: its rates need the simulator's templates.
+    ...(sampleDelta ? ['--sample-delta'] : []),
     ...(token ? ['--token', token] : []),
     ...extra,
   ];

@@ -34,6 +34,7 @@ describe('simulator arguments', () => {
       checksEveryMs: 0,
       reportsAfterMs: 0,
       zeroMask: false,
+      sampleDelta: false,
     });
   });
 
@@ -63,6 +64,7 @@ describe('simulator arguments', () => {
       '--checks-every',
       '10s',
       '--zero-mask',
+      '--sample-delta',
       '--reports-after',
       '8s',
       '--fault',
@@ -85,6 +87,7 @@ describe('simulator arguments', () => {
       checksEveryMs: 10_000,
       reportsAfterMs: 8000,
       zeroMask: true,
+      sampleDelta: true,
     });
     expect(parsed.faults.map((fault) => [fault.atMs, fault.command.kind])).toEqual([
       [30_000, 'kill'],

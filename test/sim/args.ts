@@ -30,6 +30,8 @@ export interface SimOptions {
   readonly reportsAfterMs: number;
   /** Mask frames with a zero key (see SimAgentDeps.zeroMask). */
   readonly zeroMask: boolean;
+  /** Announce `sampleDelta` and send samples as changes, through the real agent's encoder. */
+  readonly sampleDelta: boolean;
 }
 
 export type ArgsResult = ParseResult<
@@ -146,6 +148,7 @@ export function parseSimArgs(argv: readonly string[]): ArgsResult {
         checksEveryMs: checksEvery.value ?? 0,
         reportsAfterMs: reportsAfter.value ?? 0,
         zeroMask: v['zero-mask'] ?? false,
+        sampleDelta: v['sample-delta'] ?? false,
       },
     },
   };
@@ -175,6 +178,7 @@ function parseRaw(argv: readonly string[]) {
       'checks-every': { type: 'string' },
       'reports-after': { type: 'string' },
       'zero-mask': { type: 'boolean' },
+      'sample-delta': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -27,6 +27,8 @@ options:
   --checks-every D      run the agent's checks at most once per D per agent (0: every sample) 0
   --reports-after D     no report before D from the start (connect the fleet first, then load)   0
   --zero-mask           mask frames with a zero key (no copy, no XOR; the hub's work is the same)
+  --sample-delta        announce sampleDelta and send samples as changes, as the real agent does
+                        (through its encoder, no template: ~3x the simulator's CPU per report)
   --help, -h            this text
 
 Durations: a number of seconds, or 250ms, 30s, 2m, 1h.

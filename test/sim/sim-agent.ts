@@ -11,6 +11,7 @@ import {
   REMEDIATION_CAPABILITY,
   type RemediationResultMessage,
   remediateSchema,
+  SAMPLE_DELTA_CAPABILITY,
   type Sample,
   STATIC_ON_CHANGE_CAPABILITY,
 } from '@vigie/shared';
@@ -71,6 +72,12 @@ export interface SimAgentDeps {
    * the frames ws still writes itself (pong, close) get the zero key too.
    */
   readonly zeroMask: boolean;
+  /**
+   * Announce `sampleDelta` as the real agent does, and send samples as changes through its encoder.
+   * A template is of one fixed frame; which numbers a change-frame carries varies from one report
+   * to the next, so these reports are encoded one by one (report-template.ts is then not used).
+   */
+  readonly sampleDelta: boolean;
 }
 
 /** One simulated agent: a real WebSocket speaking protocol v1, reporting open-loop on its own timer. */
@@ -163,6 +170,12 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
   let nextReportAt = 0;
   // Whether this agent is in `stats.connected` (welcomed, socket not yet closed).
   let counted = false;
+  const helloCapabilities = deps.sampleDelta
+    ? [STATIC_ON_CHANGE_CAPABILITY, SAMPLE_DELTA_CAPABILITY, REMEDIATION_CAPABILITY]
+    : [STATIC_ON_CHANGE_CAPABILITY, REMEDIATION_CAPABILITY];
+  // Both sides said sampleDelta: the encoder writes changes (agent's wire-encoder.ts, same rule).
+  const encodesChanges = (welcomed: readonly string[]) =>
+    deps.sampleDelta && welcomed.includes(SAMPLE_DELTA_CAPABILITY);
 
   function clearTimers(): void {
     reportDue = Number.NaN;
@@ -214,11 +227,14 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
     seq += 1;
     let sample: Sample | undefined;
     // A watched service's state is a section the template does not have: those go the slow way.
-    if (template && metricsOnSocket > 0 && !service) sendText(template.render(generator.values, seq), seq);
+    let text: string;
+    if (template && metricsOnSocket > 0 && !service) text = template.render(generator.values, seq);
     else {
       sample = currentSample();
-      send({ type: 'metrics', bootId, seq, samples: [sample] });
+      text = encode({ type: 'metrics', bootId, seq, samples: [sample] });
     }
+    sendText(text, seq);
+    stats.metricsChars += text.length;
     metricsOnSocket += 1;
     stats.metricsSent += 1;
     if (at - checkedAt >= deps.checksEveryMs) {
@@ -284,19 +300,21 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
     const announced = {
       capabilities: Array.isArray(capabilities) ? capabilities.filter((c) => typeof c === 'string') : [],
     };
-    encode = createWireEncoder(announced);
+    encode = createWireEncoder(announced, helloCapabilities);
     const connectionBoot = bootId;
-    template = createReportTemplate(
-      createWireEncoder(announced),
-      (values, messageSeq) => ({
-        type: 'metrics',
-        bootId: connectionBoot,
-        seq: messageSeq,
-        samples: [generator.build(values)],
-      }),
-      generator.values.length,
-    );
-    if (!template) stats.untemplated += 1;
+    template = encodesChanges(announced.capabilities)
+      ? undefined
+      : createReportTemplate(
+          createWireEncoder(announced),
+          (values, messageSeq) => ({
+            type: 'metrics',
+            bootId: connectionBoot,
+            seq: messageSeq,
+            samples: [generator.build(values)],
+          }),
+          generator.values.length,
+        );
+    if (!template && !encodesChanges(announced.capabilities)) stats.untemplated += 1;
     clearTimeout(welcomeTimer);
     state = 'ready';
     welcomedAt = now();
@@ -366,7 +384,7 @@ export function createSimAgent(identity: SimAgentIdentity, deps: SimAgentDeps): 
           hostname: identity.hostname,
           os: identity.os,
           bootId,
-          capabilities: [STATIC_ON_CHANGE_CAPABILITY, REMEDIATION_CAPABILITY],
+          capabilities: helloCapabilities,
         }),
       );
       welcomeTimer = setTimeout(() => ws.terminate(), WELCOME_TIMEOUT_MS);

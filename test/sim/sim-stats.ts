@@ -12,6 +12,8 @@ export interface SimStats {
   /** Agents the hub refused for good (wrong or revoked credential). */
   refused: number;
   metricsSent: number;
+  /** Characters of the metrics frames sent (their size on the wire, near enough: JSON is ASCII here). */
+  metricsChars: number;
   checkStatesSent: number;
   /** Messages acknowledged (an ack covers every seq up to its own). */
   acked: number;
@@ -42,6 +44,7 @@ export function createSimStats(): SimStats {
     welcomesBySecond: new Map(),
     refused: 0,
     metricsSent: 0,
+    metricsChars: 0,
     checkStatesSent: 0,
     acked: 0,
     lostUnacked: 0,

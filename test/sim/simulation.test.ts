@@ -45,6 +45,7 @@ function simOptions(overrides: Partial<SimOptions> = {}): SimOptions {
     checksEveryMs: 0,
     reportsAfterMs: 0,
     zeroMask: false,
+    sampleDelta: false,
     ...overrides,
   };
 }
@@ -149,5 +150,23 @@ describe('the fleet simulator against a real hub', () => {
       rerun.value.messages.metricsSent + rerun.value.messages.checkStatesSent,
     );
     expect((await hosts()).length).toBe(20);
+
+    // As the real agent: samples sent as changes once both sides said sampleDelta. The hub rebuilds
+    // each whole sample before it checks and stores it: nothing refused, every host's health read,
+    // and the frames are smaller than the statics-on-change ones of the run above.
+    const delta = await runSimulation(
+      simOptions({ token: undefined, durationMs: 3000, rampMs: 0, sampleDelta: true }),
+      quietDeps(),
+    );
+    if (!delta.ok) throw new Error(delta.error);
+    expect(delta.value.connections.welcomed).toBe(20);
+    expect(delta.value.errors.hubFrames).toBe(0);
+    expect(delta.value.errors.closeCodes).toEqual({});
+    expect(delta.value.untemplatedConnections).toBe(0);
+    expect(delta.value.messages.acked).toBeGreaterThan(20);
+    expect(delta.value.messages.metricsMeanChars).toBeGreaterThan(0);
+    expect(delta.value.messages.metricsMeanChars).toBeLessThan(rerun.value.messages.metricsMeanChars * 0.8);
+    const healthy = (await hosts()).filter((host) => host.health?.cpuPct != null);
+    expect(healthy.length).toBe(20);
   });
 });

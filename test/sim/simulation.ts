@@ -120,6 +120,7 @@ export async function startSimulation(
       checksEveryMs: options.checksEveryMs,
       reportsFrom,
       zeroMask: options.zeroMask,
+      sampleDelta: options.sampleDelta,
     });
   });
 

@@ -27,6 +27,8 @@ export interface SimSummary {
   };
   readonly messages: {
     readonly metricsSent: number;
+    /** Mean size of a metrics frame, characters (bytes: the JSON is ASCII). */
+    readonly metricsMeanChars: number;
     readonly checkStatesSent: number;
     readonly acked: number;
     readonly sentPerSec: number;
@@ -96,6 +98,7 @@ export function buildSummary(input: SummaryInput): SimSummary {
     },
     messages: {
       metricsSent: stats.metricsSent,
+      metricsMeanChars: round(stats.metricsChars / Math.max(stats.metricsSent, 1), 0),
       checkStatesSent: stats.checkStatesSent,
       acked: stats.acked,
       sentPerSec: round((stats.metricsSent + stats.checkStatesSent) / Math.max(runSec, 0.001), 1),
@@ -139,7 +142,7 @@ export function formatSummary(s: SimSummary): string {
     `summary: ${s.agents} agents every ${s.intervalSec}s against ${s.hub}, ${formatDuration(s.runSec * 1000)} (${s.stoppedBy})`,
     `  enrolment    ${s.enrolment.cached ? 'from the credentials cache' : `enrolled in ${formatDuration(s.enrolment.durationMs)}`}`,
     `  connections  welcomed ${s.connections.welcomed}, peak ${s.connections.peak}, at end ${s.connections.atEnd}, reconnects ${s.connections.reconnects}, refused ${s.connections.refused}`,
-    `  messages     metrics ${s.messages.metricsSent}, checkStates ${s.messages.checkStatesSent}, acked ${s.messages.acked} (${s.messages.sentPerSec}/s sent, ${s.messages.ackedPerSec}/s acked), unacked at close ${s.messages.unackedAtClose}`,
+    `  messages     metrics ${s.messages.metricsSent} (mean ${s.messages.metricsMeanChars} B), checkStates ${s.messages.checkStatesSent}, acked ${s.messages.acked} (${s.messages.sentPerSec}/s sent, ${s.messages.ackedPerSec}/s acked), unacked at close ${s.messages.unackedAtClose}`,
     `  send→ack ms  p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  max ${l.max}  (n=${l.count})`,
     `  errors       socket ${s.errors.socket}, bad hub frames ${s.errors.hubFrames}, close codes ${codes}`,
     `  simulator    event-loop delay p99 ${s.simEventLoopDelayMs.p99} ms, max ${s.simEventLoopDelayMs.max} ms, CPU ${s.simCpu.seconds} s (${s.simCpu.msPerMessage ?? '–'} ms per message sent)${s.untemplatedConnections > 0 ? `, ${s.untemplatedConnections} connections encoded without a template` : ''}`,

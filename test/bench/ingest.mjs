@@ -151,7 +151,14 @@ async function cannon(url, headers, seconds, nextPath) {
 /** Bytes per host from the seeded database: raw samples (the raw window) and each roll-up tier. */
 function storageFigures(breakdown, seeded, opts) {
   const sum = (names) => names.reduce((total, name) => total + (breakdown.byName[name] ?? 0), 0);
-  const rawBytes = sum(['samples', 'sqlite_autoindex_samples_1', 'samples_host_at', 'samples_received_at']);
+  // The samples' indexes before and after decision 0036 (one unique index per host replaced two).
+  const rawBytes = sum([
+    'samples',
+    'sqlite_autoindex_samples_1',
+    'samples_host_at',
+    'samples_host_at_key',
+    'samples_received_at',
+  ]);
   const rollupBytes = sum(['sample_rollups', 'sqlite_autoindex_sample_rollups_1', 'sample_rollups_step_at']);
   const perHost = (rawBytes + rollupBytes) / seeded.historyHosts;
   const rollupBytesPerRow = rollupBytes / seeded.rollupRows;

@@ -100,6 +100,18 @@ describe.each(IMPLEMENTATIONS)('metrics store: %s', (_name, makeStore) => {
     expect((await rows()).map((r) => r.seq)).toEqual([1, 2]);
   });
 
+  it('stores a resent sample once even past the committed-seq check (the samples key holds)', async () => {
+    await store.commit(sender, metrics(1, [sample(T0, 1), sample(T0 + 5_000, 2)]), T0);
+    // The boot's committed seq lost (as if never recorded): only the samples' own key is left.
+    await deps.db.deleteFrom('agent_boots').execute();
+    const again = await store.commit(sender, metrics(1, [sample(T0, 1), sample(T0 + 5_000, 2)]), T0);
+    expect(again.status).toBe('stored');
+    expect((await rows()).map((r) => [r.seq, r.idx])).toEqual([
+      [1, 0],
+      [1, 1],
+    ]);
+  });
+
   it('records a new boot and a seq gap as delivery events', async () => {
     await store.commit(sender, metrics(1, [sample(T0, 1)]), T0);
     expect(await store.commit(sender, metrics(4, [sample(T0 + 30_000, 1)]), T0 + 1)).toEqual({

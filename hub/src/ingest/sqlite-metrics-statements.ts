@@ -10,6 +10,8 @@ export const SAMPLE_COLUMNS = 12;
 const INSERT_SAMPLES = `insert into samples (host_id, boot_id, seq, idx, at, received_at, cpu_pct, mem_pct,
   swap_pct, disk_max_pct, load1, payload) values `;
 const SAMPLE_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+// No conflict target: a resent sample conflicts on samples_host_at_key (host_id, at, boot_id, seq,
+// idx), the one index led by the host that also serves series reads (decision 0036).
 
 // Health follows arrival (repositories/hosts.ts `recordHostReport` has the same guard): an older
 // backlog arriving late does not overwrite newer health, a sample stamped ahead pins nothing.
@@ -46,7 +48,7 @@ export function prepareStatements(sqlite: SQLite.Database): MetricsStatements {
       if (!statement) {
         statement = sqlite.prepare(
           `${INSERT_SAMPLES}${Array.from({ length: rows }, () => SAMPLE_ROW).join(', ')}
-            on conflict (host_id, boot_id, seq, idx) do nothing`,
+            on conflict do nothing`,
         );
         sampleInserts.set(rows, statement);
       }

@@ -21,6 +21,7 @@ import * as helloKeys from './2026-12-10-hello-keys.js';
 import * as incidentTextCodes from './2026-12-11-incident-text-codes.js';
 import * as n0Remediation from './2026-12-12-n0-remediation.js';
 import * as trustProblemText from './2026-12-12-trust-problem-text.js';
+import * as hubstoreSampleKey from './2026-12-14-hubstore-sample-key.js';
 
 /**
  * Every migration, by name; names sort in the order they apply (ISO date prefix). Listed in code
@@ -49,4 +50,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-11-incident-text-codes': incidentTextCodes,
   '2026-12-12-n0-remediation': n0Remediation,
   '2026-12-12-trust-problem-text': trustProblemText,
+  '2026-12-14-hubstore-sample-key': hubstoreSampleKey,
 };

@@ -116,7 +116,7 @@ function consoleLogin() {
 async function startHub() {
   // As the documented unit runs it: the hub's young generation in NODE_OPTIONS, one process.
   const hub = launch('hub', hubBin, ['start', '--db', db, '--port', port, '--log-level', 'info'], {
-    NODE_OPTIONS: hubNodeOptions(process.env.NODE_OPTIONS),
+    NODE_OPTIONS: hubNodeOptions(),
   });
   const url = await new Promise((resolve) => {
     let seen = '';

@@ -3,4 +3,4 @@ export declare function hasSemiSpaceSize(
   execArgv: readonly string[],
   nodeOptions: string | undefined,
 ): boolean;
-export declare function hubNodeOptions(nodeOptions: string | undefined): string;
+export declare function hubNodeOptions(nodeOptions?: string): string;

@@ -12,7 +12,7 @@ export function hasSemiSpaceSize(execArgv, nodeOptions) {
   return execArgv.some((arg) => SEMI_SPACE.test(arg)) || SEMI_SPACE.test(nodeOptions ?? '');
 }
 
-/** NODE_OPTIONS to start a hub with: the hub's size first, so a size already in `nodeOptions` wins (V8 keeps the last). */
-export function hubNodeOptions(nodeOptions) {
+/** NODE_OPTIONS to start a hub with (from this process's by default): the hub's size first, so a size already there wins (V8 keeps the last). */
+export function hubNodeOptions(nodeOptions = process.env.NODE_OPTIONS) {
   return [YOUNG_GENERATION_FLAG, nodeOptions].filter(Boolean).join(' ');
 }

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // Built by `npm start` before this script runs (turbo run build).
 import { SERVICE_MALLOC_ENV } from '../agent/dist/install/install-plan.js';
+import { hubNodeOptions } from '../hub/bin/young-generation.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const varDir = join(root, 'var');
@@ -113,7 +114,10 @@ function consoleLogin() {
 }
 
 async function startHub() {
-  const hub = launch('hub', hubBin, ['start', '--db', db, '--port', port, '--log-level', 'info']);
+  // As the documented unit runs it: the hub's young generation in NODE_OPTIONS, one process.
+  const hub = launch('hub', hubBin, ['start', '--db', db, '--port', port, '--log-level', 'info'], {
+    NODE_OPTIONS: hubNodeOptions(),
+  });
   const url = await new Promise((resolve) => {
     let seen = '';
     hub.child.stderr.on('data', (chunk) => {

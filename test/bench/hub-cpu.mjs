@@ -4,6 +4,8 @@
 // JSON line per window: what ran, CPU ms per second, per report when reports flow, the load average.
 // Usage: node test/bench/hub-cpu.mjs [--agents 500] [--interval 1] [--seconds 10] [--heartbeat 10]
 //        [--hub-bin FILE] (another build's bin, for a before/after pair) [--profile DIR]
+//        [--hub-node-options STR] (the hub's NODE_OPTIONS, e.g. --max-semi-space-size=16; default:
+//        yours; the hub's young generation is put first, as where it is deployed, so yours wins)
 //        [--idle-agents] (agents report once an hour: only the heartbeat runs) [--help]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { hubNodeOptions } from '../../hub/bin/young-generation.js';
 import { cpuSecondsOf, rssBytesOf, sleep, startCli, waitForLine } from './proc.mjs';
 import { simWindow, startSim } from './sim.mjs';
 
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     heartbeat: { type: 'string' },
     'hub-bin': { type: 'string' },
+    'hub-node-options': { type: 'string' },
     profile: { type: 'string' },
     'idle-agents': { type: 'boolean' },
     help: { type: 'boolean' },
@@ -72,9 +76,11 @@ const hubArgs = ['start', '--host', '127.0.0.1', '--port', '0', '--db', db, '--l
 if (values.heartbeat) hubArgs.push('--heartbeat-interval', values.heartbeat);
 const nodeArgs = values.profile ? [`--cpu-prof`, `--cpu-prof-dir=${values.profile}`] : [];
 const [cmd, ...cmdArgs] = [...ctx.pin(0), process.execPath, ...nodeArgs, HUB, ...hubArgs];
+// NODE_OPTIONS as the documented unit sets them (docs/deployment.md): one process, whose pid is the hub.
+const NODE_OPTIONS = hubNodeOptions(values['hub-node-options'] ?? process.env.NODE_OPTIONS);
 const hub = startCli([], cmd, cmdArgs, {
   raw: true,
-  env: { VIGIE_HUB_MAX_HANDSHAKES_PER_ADDRESS: '10000' },
+  env: { VIGIE_HUB_MAX_HANDSHAKES_PER_ADDRESS: '10000', NODE_OPTIONS },
 });
 children.push(hub.child);
 const url = (await waitForLine(hub, /listening (\S+)/, 120_000))[1];
@@ -85,6 +91,7 @@ const report = (what, cpuMs, extra = {}) =>
     JSON.stringify({
       what,
       hub: HUB,
+      nodeOptions: NODE_OPTIONS,
       cpuMsPerSec: +(cpuMs / SECONDS).toFixed(2),
       rssMiB: +(rssBytesOf(pid) / 2 ** 20).toFixed(1),
       load: loadavg().map((l) => +l.toFixed(2)),

@@ -12,6 +12,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { hubNodeOptions } from '../../hub/bin/young-generation.js';
 import { measureCeiling } from './ceiling.mjs';
 import { measureFaults } from './faults.mjs';
 import { measureFootprint } from './footprint.mjs';
@@ -141,7 +142,12 @@ const ctx = {
   /** `vigie-hub start` on a free loopback port with its own database, quiet logs. */
   hubArgs: (db) => ['start', '--host', '127.0.0.1', '--port', '0', '--db', db, '--log-level', 'warn'],
   // The simulator is one address: lift the per-address handshake bound a fleet would not hit.
-  hubEnv: { VIGIE_HUB_MAX_HANDSHAKES_PER_ADDRESS: '10000' },
+  // NODE_OPTIONS as the documented unit sets them (docs/deployment.md): the hub's young generation,
+  // in one process whose pid is the hub's (started bare, the bin would run it as a child).
+  hubEnv: {
+    VIGIE_HUB_MAX_HANDSHAKES_PER_ADDRESS: '10000',
+    NODE_OPTIONS: hubNodeOptions(process.env.NODE_OPTIONS),
+  },
   /** Migrate a new database and create an admin; returns its API token. */
   createAdmin(db) {
     const out = spawnSync(

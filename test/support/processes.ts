@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hubNodeOptions } from '../../hub/bin/young-generation.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const HUB_BIN = join(root, 'hub', 'bin', 'vigie-hub.js');
@@ -21,8 +22,12 @@ export interface RunningProcess {
 const started = new Set<RunningProcess>();
 
 export function startProcess(bin: string, args: string[], env: NodeJS.ProcessEnv = {}): RunningProcess {
+  // The hub as the documented unit runs it: its young generation in NODE_OPTIONS, one process, so
+  // the pid a test signals (SIGKILL for a crash) is the hub's (docs/decisions/0038).
+  const nodeOptions =
+    bin === HUB_BIN ? { NODE_OPTIONS: hubNodeOptions(env.NODE_OPTIONS ?? process.env.NODE_OPTIONS) } : {};
   const child = spawn(process.execPath, [bin, ...args], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, ...nodeOptions },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

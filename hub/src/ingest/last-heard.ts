@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.js';
-import { recordLastHeard } from '../repositories/host-silence.js';
+import { lastHeardRecorder } from '../repositories/host-silence.js';
 
 /**
  * When each host connected to this instance last sent a frame (any frame, pongs included), kept
@@ -47,13 +47,14 @@ export function startLastHeardFlush(
   heard: LastHeard,
   options: { intervalMs: number; log: Logger },
 ) {
+  const record = lastHeardRecorder(db);
   let running: Promise<void> = Promise.resolve();
   const flush = (): Promise<void> => {
     running = running.then(async () => {
       const batch = heard.take();
       if (batch.length === 0) return;
       try {
-        await recordLastHeard(db, batch);
+        await record(batch);
       } catch (error) {
         heard.giveBack(batch);
         options.log.warn({ err: error, hosts: batch.length }, 'could not record when hosts were last heard');

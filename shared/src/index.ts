@@ -186,6 +186,26 @@ export {
   hubMessageSchema,
 } from './protocol/messages.js';
 export {
+  isPlainRecord,
+  optional as plainOptional,
+  type PlainCheck,
+  type PlainField,
+  type PlainShape,
+  plainArray,
+  plainBoolean,
+  plainInteger,
+  plainList,
+  plainNullable,
+  plainNumber,
+  plainObject,
+  plainOneOf,
+  plainString,
+  plainVariants,
+  required as plainRequired,
+} from './protocol/plain-checks.js';
+export { decodeHubMessagePlainFirst } from './protocol/plain-codec.js';
+export { isPlainValidHubMessage, isPlainValidPolicy } from './protocol/plain-hub-messages.js';
+export {
   type AllowEntry,
   type AllowList,
   allowEntrySchema,

@@ -161,10 +161,15 @@ const FIELDS = {
 
 export type ConfigKey = keyof typeof FIELDS;
 
+/** A setting's zod schema, the schema of record. */
+export function fieldSchema(key: ConfigKey): z.ZodType {
+  return FIELDS[key].schema;
+}
+
 /**
  * A setting's value through its schema; a value its hand-written twin (`plain`) knows the schema
- * accepts as it is skips zod (decision 0039: the bundle then never loads zod to start). Which
- * values take which path is compared with the schemas in config-plain.property.test.ts.
+ * accepts as it is skips zod (decision 0039: the bundle then never loads zod to start). That it
+ * answers as the schema whatever the value is config-plain.property.test.ts.
  */
 export function parseField(
   key: ConfigKey,

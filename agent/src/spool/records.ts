@@ -32,7 +32,8 @@ export type SpoolRecord =
   | { readonly k: 'drop'; readonly ids: readonly number[] };
 
 const id = z.number().int().min(1);
-const envelope = z.discriminatedUnion('k', [
+/** The schema of record of a spool line. */
+export const envelope = z.discriminatedUnion('k', [
   z.object({ k: z.literal('head'), v: z.number().int(), nextId: id, snapshot: z.boolean() }),
   z.object({ k: z.literal('item'), id, at: z.number(), item: z.record(z.string(), z.unknown()) }),
   z.object({ k: z.literal('sent'), boot: z.string(), seq: id, ids: z.array(id).min(1) }),

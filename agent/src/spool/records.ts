@@ -1,6 +1,7 @@
 import {
   agentMessageSchema,
   isPlainRecord,
+  isPlainValidAgentEvent,
   isPlainValidMetrics,
   metricsSchema,
   type PlainCheck,
@@ -92,7 +93,9 @@ function validItem(item: Record<string, unknown>): item is Record<string, unknow
     const message = { type: 'metrics', ...PROBE, samples: [item.sample] };
     return isPlainValidMetrics(message) || metricsSchema.safeParse(message).success;
   }
-  return item.type !== 'hello' && agentMessageSchema.safeParse({ ...item, ...PROBE }).success;
+  if (item.type === 'hello') return false;
+  const message = { ...item, ...PROBE };
+  return isPlainValidAgentEvent(message) || agentMessageSchema.safeParse(message).success;
 }
 
 /** Serialise a record as one line (JSON escapes newlines, so a record never spans two). */

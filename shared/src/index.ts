@@ -203,7 +203,7 @@ export {
   plainVariants,
   required as plainRequired,
 } from './protocol/plain-checks.js';
-export { isPlainValidAgentEvent } from './protocol/plain-agent-events.js';
+export { isPlainValidAgentEvent, isPlainValidSoftware } from './protocol/plain-agent-events.js';
 export { decodeHubMessagePlainFirst } from './protocol/plain-codec.js';
 export { isPlainValidHubMessage, isPlainValidPolicy } from './protocol/plain-hub-messages.js';
 export {

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectPlainAgreesWithZod, mutantsOf, nudgedCopies } from './__fixtures__/plain-vs-zod.js';
+import { softwareSchema } from './agent/inventory.js';
 import { agentMessageSchema } from './messages.js';
-import { isPlainValidAgentEvent } from './plain-agent-events.js';
+import { isPlainValidAgentEvent, isPlainValidSoftware } from './plain-agent-events.js';
 
 // (Generous timeouts: the machine running the suite may be loaded.)
 // The hand-written checks of the events an agent queues (plain-agent-events.ts) against
@@ -150,4 +151,25 @@ describe('isPlainValidAgentEvent against agentMessageSchema', () => {
     for (const type of ['hello', 'metrics', 'probeResult', 'remediationResult', 'credentialSaved'])
       expect(isPlainValidAgentEvent({ type })).toBe(false);
   });
+});
+
+describe('isPlainValidSoftware against softwareSchema', () => {
+  it('agrees with zod on valid, mutated and nudged entries', () => {
+    fc.assert(
+      fc.property(mutantsOf(software), ({ json, unknownKey }) =>
+        expectPlainAgreesWithZod(isPlainValidSoftware, softwareSchema, json, { unknownKey, exact: true }),
+      ),
+      { numRuns: 1000 },
+    );
+    fc.assert(
+      fc.property(software, (entry) => {
+        for (const json of nudgedCopies(entry))
+          expectPlainAgreesWithZod(isPlainValidSoftware, softwareSchema, json, {
+            unknownKey: false,
+            exact: true,
+          });
+      }),
+      { numRuns: 200 },
+    );
+  }, 120_000);
 });

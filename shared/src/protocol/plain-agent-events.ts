@@ -1,5 +1,6 @@
 import { CHECK_STATES } from '../domain/check-state.js';
 import { MAX_SNAPSHOT_CHECKS, SNAPSHOT_CHECK_STATES } from './agent/check-snapshot.js';
+import type { Software } from './agent/inventory.js';
 import { LIMITS } from './limits.js';
 import type { AgentMessage } from './messages.js';
 import {
@@ -121,6 +122,11 @@ const agentEvent = plainVariants('type', {
     (gap) => (gap.from as number) <= (gap.to as number),
   ),
 });
+
+/** True only for a software entry `softwareSchema` accepts as it is; false means "ask zod". */
+export function isPlainValidSoftware(value: unknown): value is Software {
+  return software(value);
+}
 
 /** True only for an event `agentMessageSchema` accepts as it is; false means "ask zod". */
 export function isPlainValidAgentEvent(value: unknown): value is AgentMessage {

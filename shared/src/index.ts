@@ -185,6 +185,7 @@ export {
   type HubMessageType,
   hubMessageSchema,
 } from './protocol/messages.js';
+export { isPlainValidAgentEvent, isPlainValidSoftware } from './protocol/plain-agent-events.js';
 export {
   isPlainRecord,
   optional as plainOptional,
@@ -203,7 +204,6 @@ export {
   plainVariants,
   required as plainRequired,
 } from './protocol/plain-checks.js';
-export { isPlainValidAgentEvent, isPlainValidSoftware } from './protocol/plain-agent-events.js';
 export { decodeHubMessagePlainFirst } from './protocol/plain-codec.js';
 export { isPlainValidHubMessage, isPlainValidPolicy } from './protocol/plain-hub-messages.js';
 export {

@@ -1,4 +1,6 @@
 // esbuild options shared by the single-file bundle (bundle.mjs) and the single executable (sea.mjs).
+import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // Optional native speed-ups that ws and systeminformation require() inside try/catch; absent, they
 // fall back to plain JavaScript. Resolving them to a module that throws keeps that fallback without
@@ -23,10 +25,27 @@ const optionalModulesAbsent = {
 const zodLocalesAbsent = {
   name: 'zod-locales-absent',
   setup(build) {
-    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.c?js$/ }, () => ({
       contents: 'export {};',
       loader: 'js',
     }));
+  },
+};
+
+// The agent's and @vigie/shared's `import { z } from 'zod'` get a stand-in that loads zod and builds
+// a schema at its first use (decision 0039): the agent's steady cycle checks what it reads by hand
+// and never uses one, so neither zod's code nor the protocol's ~1 200 schema objects stay resident.
+// The stand-in itself reaches zod through require(), which esbuild bundles as a module initialised
+// on the first call (zod's CommonJS build; the locales' stub above covers it too).
+const ZOD_ON_DEMAND = fileURLToPath(new URL('./zod-on-demand.mjs', import.meta.url));
+const zodOnDemand = {
+  name: 'zod-on-demand',
+  setup(build) {
+    build.onResolve({ filter: /^zod$/ }, (args) =>
+      args.importer === ZOD_ON_DEMAND || args.importer.includes(`${sep}node_modules${sep}`)
+        ? undefined
+        : { path: ZOD_ON_DEMAND },
+    );
   },
 };
 
@@ -37,7 +56,7 @@ export const COMMON_OPTIONS = {
   target: 'node20',
   // Resolve @vigie/shared to its TypeScript sources: the bundle does not wait for tsc.
   conditions: ['@vigie/source'],
-  plugins: [optionalModulesAbsent, zodLocalesAbsent],
+  plugins: [optionalModulesAbsent, zodLocalesAbsent, zodOnDemand],
   legalComments: 'none',
   minifySyntax: true,
   minifyWhitespace: true,

@@ -185,6 +185,27 @@ export {
   type HubMessageType,
   hubMessageSchema,
 } from './protocol/messages.js';
+export { isPlainValidAgentEvent, isPlainValidSoftware } from './protocol/plain-agent-events.js';
+export {
+  isPlainRecord,
+  optional as plainOptional,
+  type PlainCheck,
+  type PlainField,
+  type PlainShape,
+  plainArray,
+  plainBoolean,
+  plainInteger,
+  plainList,
+  plainNullable,
+  plainNumber,
+  plainObject,
+  plainOneOf,
+  plainString,
+  plainVariants,
+  required as plainRequired,
+} from './protocol/plain-checks.js';
+export { decodeHubMessagePlainFirst } from './protocol/plain-codec.js';
+export { isPlainValidHubMessage, isPlainValidPolicy } from './protocol/plain-hub-messages.js';
 export {
   type AllowEntry,
   type AllowList,

@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import type { CheckRule, Sample } from '@vigie/shared';
+import {
+  type CheckRule,
+  plainBoolean,
+  plainInteger,
+  plainObject,
+  plainRequired,
+  type Sample,
+} from '@vigie/shared';
 import { z } from 'zod';
 import { readJsonFile, writeJsonFileAtomic } from '../credentials/json-file.js';
 import type { CheckObservation } from './observations.js';
@@ -12,6 +19,12 @@ export const bootRecordSchema = z.object({
   cleanStop: z.boolean(),
 });
 export type BootRecord = z.infer<typeof bootRecordSchema>;
+
+/** `bootRecordSchema`'s hand-written twin (decision 0039): true only for what it accepts unchanged. */
+export const isPlainBootRecord = plainObject({
+  bootTime: plainRequired(plainInteger(0, Number.MAX_SAFE_INTEGER)),
+  cleanStop: plainRequired(plainBoolean),
+}) as (value: unknown) => value is BootRecord;
 
 /** Where the boot record lives; injected so tests keep it in memory. */
 export interface BootRecordStore {
@@ -26,7 +39,7 @@ export function createBootRecordFile(stateDir: string): BootRecordStore {
   const path = join(stateDir, BOOT_RECORD_FILE);
   return {
     read: async () => {
-      const result = await readJsonFile(path, bootRecordSchema);
+      const result = await readJsonFile(path, bootRecordSchema, isPlainBootRecord);
       return result.ok ? result.value : undefined;
     },
     write: (record) => writeJsonFileAtomic(path, record),

@@ -7,6 +7,11 @@ import {
   cliTexts,
   HOST_ROLES,
   type HostRole,
+  plainBoolean,
+  plainInteger,
+  plainNumber,
+  plainOneOf,
+  plainString,
 } from '@vigie/shared';
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from '../logger.js';
@@ -56,14 +61,26 @@ const FIELDS = {
     env: 'VIGIE_HUB_URL',
     flag: '--hub',
     schema: z.string().refine(isHubUrl, 'must be an absolute http:// or https:// URL'),
+    plain: (value: unknown) => typeof value === 'string' && isHubUrl(value),
   },
-  stateDir: { env: 'VIGIE_STATE_DIR', flag: '--state-dir', schema: z.string().min(1, 'must not be empty') },
-  logLevel: { env: 'VIGIE_LOG_LEVEL', flag: '--log-level', schema: z.enum(LOG_LEVELS) },
-  role: { env: 'VIGIE_ROLE', flag: '--role', schema: z.enum(HOST_ROLES) },
+  stateDir: {
+    env: 'VIGIE_STATE_DIR',
+    flag: '--state-dir',
+    schema: z.string().min(1, 'must not be empty'),
+    plain: plainString(1, Number.MAX_SAFE_INTEGER),
+  },
+  logLevel: {
+    env: 'VIGIE_LOG_LEVEL',
+    flag: '--log-level',
+    schema: z.enum(LOG_LEVELS),
+    plain: plainOneOf(LOG_LEVELS),
+  },
+  role: { env: 'VIGIE_ROLE', flag: '--role', schema: z.enum(HOST_ROLES), plain: plainOneOf(HOST_ROLES) },
   heartbeatIntervalSec: {
     env: 'VIGIE_AGENT_HEARTBEAT_INTERVAL',
     flag: '--heartbeat-interval',
     schema: z.number().int().min(1).max(600),
+    plain: plainInteger(1, 600),
   },
   // AGENT_ prefix: the hub reads VIGIE_METRICS_INTERVAL for its policy, and `npm start` runs both
   // from one shell; the agent overriding the policy by accident would ignore later policy changes.
@@ -71,6 +88,7 @@ const FIELDS = {
     env: 'VIGIE_AGENT_METRICS_INTERVAL',
     flag: '--metrics-interval',
     schema: z.number().int().min(1).max(3600),
+    plain: plainInteger(1, 3600),
   },
   spoolMaxBytes: {
     env: 'VIGIE_AGENT_SPOOL_MAX_BYTES',
@@ -80,6 +98,7 @@ const FIELDS = {
       .int()
       .min(64 * 1024)
       .max(16 * 1024 ** 3),
+    plain: plainInteger(64 * 1024, 16 * 1024 ** 3),
   },
   spoolMaxAgeSec: {
     env: 'VIGIE_AGENT_SPOOL_MAX_AGE',
@@ -89,17 +108,25 @@ const FIELDS = {
       .int()
       .min(60)
       .max(366 * 86_400),
+    plain: plainInteger(60, 366 * 86_400),
   },
   drainRatePerSec: {
     env: 'VIGIE_AGENT_DRAIN_RATE',
     flag: '--drain-rate',
     schema: z.number().min(0.1).max(1000),
+    plain: plainNumber(0.1, 1000),
   },
-  caFile: { env: 'VIGIE_CA_FILE', flag: '--ca', schema: z.string().min(1, 'must not be empty') },
+  caFile: {
+    env: 'VIGIE_CA_FILE',
+    flag: '--ca',
+    schema: z.string().min(1, 'must not be empty'),
+    plain: plainString(1, Number.MAX_SAFE_INTEGER),
+  },
   insecureAllowPlaintext: {
     env: 'VIGIE_INSECURE_ALLOW_PLAINTEXT',
     flag: '--insecure-allow-plaintext',
     schema: z.boolean(),
+    plain: plainBoolean,
   },
   updateDelaySec: {
     env: 'VIGIE_AGENT_UPDATE_DELAY',
@@ -109,31 +136,55 @@ const FIELDS = {
       .int()
       .min(0)
       .max(7 * 86_400),
+    plain: plainInteger(0, 7 * 86_400),
   },
   updateProbationSec: {
     env: 'VIGIE_AGENT_UPDATE_PROBATION',
     flag: '--update-probation',
     schema: z.number().int().min(1).max(86_400),
+    plain: plainInteger(1, 86_400),
   },
   reconnectMaxDelaySec: {
     env: 'VIGIE_AGENT_RECONNECT_MAX_DELAY',
     flag: '--reconnect-max-delay',
     schema: z.number().min(0.1).max(300),
+    plain: plainNumber(0.1, 300),
   },
   allowRemediation: {
     env: 'VIGIE_AGENT_ALLOW_REMEDIATION',
     flag: '--allow-remediation',
     schema: allowListSpec,
+    // A transform: its output is not its input, so zod always decides (only when the flag is set).
+    plain: undefined,
   },
 } as const;
 
 export type ConfigKey = keyof typeof FIELDS;
 
+/** A setting's zod schema, the schema of record. */
+export function fieldSchema(key: ConfigKey): z.ZodType {
+  return FIELDS[key].schema;
+}
+
+/**
+ * A setting's value through its schema; a value its hand-written twin (`plain`) knows the schema
+ * accepts as it is skips zod (decision 0039: the bundle then never loads zod to start). That it
+ * answers as the schema whatever the value is config-plain.property.test.ts.
+ */
+export function parseField(
+  key: ConfigKey,
+  value: unknown,
+): { success: true; data: unknown } | { success: false; error: z.ZodError } {
+  const field: { plain?: (value: unknown) => boolean } = FIELDS[key];
+  if (field.plain?.(value)) return { success: true, data: value };
+  return FIELDS[key].schema.safeParse(value);
+}
+
 /** The message for a bad value of a flag that feeds a setting (`--role boss`); undefined if fine or no setting. */
 export function flagValueProblem(flag: string, value: string, env: ConfigSources['env']): string | undefined {
   const key = (Object.keys(FIELDS) as ConfigKey[]).find((k) => FIELDS[k].flag === flag);
   if (key === undefined) return undefined;
-  const parsed = FIELDS[key].schema.safeParse(fromString(key, value));
+  const parsed = parseField(key, fromString(key, value));
   if (parsed.success) return undefined;
   const issue = parsed.error.issues[0]?.message ?? 'invalid';
   return badValueMessage(cliLanguage(env), flag, value, FIELDS[key].schema, issue);
@@ -206,7 +257,7 @@ function validate(
   const valid: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) {
     if (values[key] === undefined) continue;
-    const parsed = FIELDS[key].schema.safeParse(values[key]);
+    const parsed = parseField(key, values[key]);
     if (parsed.success) valid[key] = parsed.data;
     else {
       const issue = parsed.error.issues[0]?.message ?? 'invalid';

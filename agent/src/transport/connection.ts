@@ -4,7 +4,7 @@ import {
   type CredentialMessage,
   closeCodeName,
   closeReason,
-  decodeHubMessage,
+  decodeHubMessagePlainFirst,
   encodeMessage,
   HELLO_NONCE_HEADER,
   type Hello,
@@ -269,7 +269,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     ws.on('pong', () => liveness.alive(ws));
     ws.on('message', (data) => {
       liveness.alive(ws);
-      const decoded = decodeHubMessage(data);
+      const decoded = decodeHubMessagePlainFirst(data);
       if (decoded.ok) {
         onHubMessage(ws, decoded.value);
         return;

@@ -1,4 +1,4 @@
-import { type Software, softwareSchema } from '@vigie/shared';
+import { isPlainValidSoftware, type Software, softwareSchema } from '@vigie/shared';
 
 /** Splits a text into lines, whatever its line endings (CRLF from Windows, LF elsewhere). */
 export function lines(text: string): string[] {
@@ -61,7 +61,8 @@ export interface Bounded {
  * publisher is left out (never truncated), and at most `max` entries are kept.
  */
 export function boundSoftware(items: readonly Software[], max: number): Bounded {
-  const valid = items.filter((item) => softwareSchema.safeParse(item).success);
+  // The hand-written check first, zod when it says no (decision 0039).
+  const valid = items.filter((item) => isPlainValidSoftware(item) || softwareSchema.safeParse(item).success);
   return {
     items: valid.slice(0, max),
     invalid: items.length - valid.length,

@@ -43,6 +43,10 @@ export function frameBytes(frame: RawFrame): number {
   return frame.byteLength;
 }
 
+/**
+ * What the session lends its flow control (the session itself implements it: methods are called
+ * on this object, never detached from it).
+ */
 export interface FlowControlOptions {
   readonly limits: SessionLimits;
   /** Messages waiting for their commit before the socket stops being read. */
@@ -50,13 +54,13 @@ export interface FlowControlOptions {
   readonly clock: () => number;
   readonly log: Logger;
   /** Whether the session is closed (by either side). */
-  readonly isClosed: () => boolean;
+  isClosed(): boolean;
   /** Close the session with an application close code. */
-  readonly close: (code: CloseCodeName, detail: string) => void;
+  close(code: CloseCodeName, detail: string): void;
   /** The authenticated agent, for the logs (undefined before the hello is checked). */
-  readonly agentId: () => string | undefined;
+  agentId(): string | undefined;
   /** A queued job threw: its message was not acknowledged. */
-  readonly onJobFailed: (error: unknown) => void;
+  onJobFailed(error: unknown): void;
 }
 
 /**
@@ -119,7 +123,7 @@ class FlowControl {
     this.updateFlow();
     this.chain = this.chain
       .then(work)
-      .catch(this.options.onJobFailed)
+      .catch((error: unknown) => this.options.onJobFailed(error))
       .finally(() => {
         this.inFlight -= 1;
         this.updateFlow();
@@ -186,7 +190,7 @@ class FlowControl {
     this.queue(() => {
       this.inFlight += 1;
       const done = submit()
-        .catch(this.options.onJobFailed)
+        .catch((error: unknown) => this.options.onJobFailed(error))
         .finally(() => {
           this.inFlight -= 1;
           this.updateFlow();
@@ -212,6 +216,11 @@ class FlowControl {
       return;
     }
     socket.send(encodeMessage(message));
+  }
+
+  /** Close the socket with `code` and `reason` (the session's close; the socket is held here). */
+  closeSocket(code: number, reason: string): void {
+    this.socket.close(code, reason);
   }
 
   /**

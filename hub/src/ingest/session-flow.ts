@@ -73,14 +73,17 @@ export function createFlowControl(socket: SessionSocket, options: FlowControlOpt
 }
 
 const noop = () => {};
+// What a socket at rest waits on: one settled promise shared by all, not two of its own.
+const SETTLED: Promise<void> = Promise.resolve();
 
 // A class: a socket keeps its flow for its life, so it holds its state, not a dozen closures.
 class FlowControl {
   // The socket's own budget until the hello names the agent, then the agent's (across reconnects).
   private rate: AgentRateLimit;
-  private chain: Promise<void> = Promise.resolve();
+  private chain: Promise<void> = SETTLED;
   // Commits submitted by pipelined jobs and not settled yet: every other job waits for them.
-  private pipelined: Promise<void> = Promise.resolve();
+  private pipelined: Promise<void> = SETTLED;
+  private submitted = 0;
   private inFlight = 0;
   // Frames over the rate waiting for their turn; while there are any, the socket is not read.
   private delayed = 0;
@@ -121,13 +124,16 @@ class FlowControl {
       };
     }
     this.updateFlow();
-    this.chain = this.chain
+    const tail: Promise<void> = this.chain
       .then(work)
       .catch((error: unknown) => this.options.onJobFailed(error))
       .finally(() => {
         this.inFlight -= 1;
         this.updateFlow();
+        // Nothing queued behind it: the chain at rest is the shared settled promise.
+        if (this.chain === tail) this.chain = SETTLED;
       });
+    this.chain = tail;
   }
 
   /**
@@ -189,11 +195,15 @@ class FlowControl {
   pipeline(submit: () => Promise<void>, delayMs = 0): void {
     this.queue(() => {
       this.inFlight += 1;
+      this.submitted += 1;
       const done = submit()
         .catch((error: unknown) => this.options.onJobFailed(error))
         .finally(() => {
           this.inFlight -= 1;
           this.updateFlow();
+          // Every submitted commit settled: what comes next has nothing to wait for.
+          this.submitted -= 1;
+          if (this.submitted === 0) this.pipelined = SETTLED;
         });
       this.pipelined = Promise.all([this.pipelined, done]).then(noop);
       return Promise.resolve();

@@ -55,10 +55,20 @@ let acksSent: Promise<void> | undefined;
 
 function sendDueAcks(resolve: () => void): void {
   acksSent = undefined;
-  // A send may close a socket (slow consumer), never schedule another ack: the list is stable.
-  for (const dispatch of dueAcks) dispatch.sendDueAck();
+  // A send may close a socket (slow consumer), never schedule another ack: the list is stable. One
+  // socket's failure must not cost the others their ack (each had its own tick before): the first
+  // error is thrown once every ack was tried, as a tick of its own would have thrown it.
+  let failure: { error: unknown } | undefined;
+  for (const dispatch of dueAcks) {
+    try {
+      dispatch.sendDueAck();
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
   dueAcks.length = 0;
   resolve();
+  if (failure) throw failure.error;
 }
 
 function scheduleAcks(resolve: () => void): void {

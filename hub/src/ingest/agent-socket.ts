@@ -180,7 +180,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
       const connection = connectionOf.get(socket);
-      // A refused or shed socket: its own timer terminates it (SHED_GRACE_MS).
+      // A refused socket (never admitted): its own timer terminates it (SHED_GRACE_MS).
       if (!connection) continue;
       if (!connection.alive) {
         if (connection.session.missedHeartbeat() !== 'handled') socket.terminate();

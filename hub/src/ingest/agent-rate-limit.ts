@@ -73,8 +73,9 @@ class AgentRateLimit {
 
   /** Charge one frame of `size` bytes. */
   charge(size: number): RateVerdict {
-    const messageWait = this.messages.charge(1, this.clock());
-    const byteWait = this.bytes.charge(size, this.clock());
+    const now = this.clock();
+    const messageWait = this.messages.charge(1, now);
+    const byteWait = this.bytes.charge(size, now);
     if (messageWait === 0 && byteWait === 0) {
       this.count = 0;
       return PASS;

@@ -7,6 +7,7 @@ import type { HubDeps } from '../config/deps.js';
 import { ROTATION_DEFAULTS, type RotationSettings } from '../identity/rotation.js';
 import { createAgentRates } from './agent-rate-limit.js';
 import { type AgentSession, createAgentSession } from './agent-session.js';
+import type { HandshakeTicket } from './handshake-admission.js';
 import {
   createHandshakeAdmission,
   createHelloBacklog,
@@ -39,11 +40,11 @@ const ADAPTER_EVENTS = ['message', 'close', 'error'] as const;
 
 /**
  * After Hono's adapter registered its listeners on `raw` (synchronously after onOpen), remove them
- * and let ws call `connection` directly; the listeners `raw` had before (ws' own client tracking)
+ * and let ws call the connection directly; the listeners `raw` had before (ws' own client tracking)
  * stay. A text frame then reaches the session as ws' Buffer (decoded as UTF-8 like the string the
  * adapter made of it; ws has already refused invalid UTF-8 with 1007).
  */
-function detachFromAdapter(raw: WebSocket, connection: Connection) {
+function detachFromAdapter(raw: WebSocket) {
   const before = new Map(ADAPTER_EVENTS.map((name) => [name, new Set(raw.listeners(name))]));
   process.nextTick(() => {
     for (const name of ADAPTER_EVENTS)
@@ -51,24 +52,80 @@ function detachFromAdapter(raw: WebSocket, connection: Connection) {
         if (!before.get(name)?.has(listener)) raw.off(name, listener as (...args: unknown[]) => void);
     // The listeners before included the adapter's own first one: not kept past this tick.
     before.clear();
-    listen(raw, connection);
+    listen(raw);
   });
 }
 
-/** Our listeners, made apart from `detachFromAdapter` so that they hold nothing of its scope. */
-function listen(raw: WebSocket, connection: Connection): void {
-  raw.on('message', (data) => connection.message(data as RawFrame));
-  raw.on('close', (code) => connection.close(code));
+/**
+ * Our listeners: functions shared by every socket, called by ws with the socket as `this`, which
+ * find its connection in `connectionOf` (nothing made per socket; 0034, amendment of 8 December).
+ */
+function listen(raw: WebSocket): void {
+  raw.on('message', onMessage);
+  raw.on('close', onClose);
   // ws closes the socket after an error and emits 'close': nothing more to do, but an 'error'
   // without a listener would end the process.
-  raw.on('error', () => {});
+  raw.on('error', ignoreError);
 }
 
-/** What a connection does with a frame and with its close. */
-interface Connection {
-  message(frame: RawFrame): void;
-  close(code: number): void;
+/** The connection of each agent socket admitted in this process, whichever endpoint admitted it. */
+const connectionOf = new WeakMap<WebSocket, Connection>();
+
+function onMessage(this: WebSocket, data: unknown): void {
+  connectionOf.get(this)?.message(data as RawFrame);
 }
+
+function onClose(this: WebSocket, code: number): void {
+  connectionOf.get(this)?.close(code);
+}
+
+function onPong(this: WebSocket): void {
+  connectionOf.get(this)?.pong();
+}
+
+function ignoreError(): void {}
+
+/**
+ * One admitted agent socket: its session, its handshake ticket until the handshake is over, and
+ * whether it answered the last ping. A class: a socket keeps it for its life.
+ */
+class Connection {
+  /** Answered the last ping (or has not been pinged yet). */
+  alive = true;
+
+  constructor(
+    readonly session: AgentSession,
+    private ticket: HandshakeTicket | undefined,
+    private readonly open: Set<AgentSession>,
+  ) {}
+
+  message(frame: RawFrame): void {
+    this.ticket?.helloStarted();
+    this.session.receive(frame);
+  }
+
+  pong(): void {
+    this.alive = true;
+    this.session.heard();
+  }
+
+  /** The handshake is over (ready or closed): its slot is free, the ticket is not kept. */
+  handshakeDone(): void {
+    const ticket = this.ticket;
+    this.ticket = undefined;
+    ticket?.release();
+  }
+
+  close(code: number): void {
+    const session = this.session;
+    session.closed(code);
+    const open = this.open;
+    void session.drained().finally(() => open.delete(session));
+  }
+}
+
+/** A refused socket: what it sends and its close are ignored. */
+const REFUSED: Pick<Connection, 'message' | 'close'> = Object.freeze({ message: () => {}, close: () => {} });
 
 /** 4033, then dropped: a peer that never said hello will not answer the close either. */
 function refuse(raw: WebSocket): void {
@@ -103,7 +160,6 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
     perMessageDeflate: false,
   });
   const nonces = offerHelloNonces(wss, deps.random);
-  const alive = new WeakMap<WebSocket, boolean>();
   const open = new Set<AgentSession>();
   const rotation = options.rotation ?? ROTATION_DEFAULTS;
   // Per agent, not per socket: reconnecting gives neither a fresh burst nor a clean record.
@@ -121,15 +177,16 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
   }, rotationSweepMs(rotation));
   rotationSweep.unref();
 
-  // The session of each socket, for the heartbeat to ask whether a silent one is paused by us.
-  const sessionOf = new WeakMap<WebSocket, AgentSession>();
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
-      if (alive.get(socket) === false) {
-        if (sessionOf.get(socket)?.missedHeartbeat() !== 'handled') socket.terminate();
+      const connection = connectionOf.get(socket);
+      // A refused socket (never admitted): its own timer terminates it (SHED_GRACE_MS).
+      if (!connection) continue;
+      if (!connection.alive) {
+        if (connection.session.missedHeartbeat() !== 'handled') socket.terminate();
         continue;
       }
-      alive.set(socket, false);
+      connection.alive = false;
       socket.ping();
     }
   }, options.heartbeatIntervalMs);
@@ -141,7 +198,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
     upgradeWebSocket((c) => {
       const incoming = c.env?.incoming;
       const remoteAddress = deps.clientAddress(incoming);
-      let connection: Connection | undefined;
+      let connection: Pick<Connection, 'message' | 'close'> | undefined;
       return {
         onOpen(_event, ws) {
           connection = openConnection(ws.raw as WebSocket, nonces.take(incoming), remoteAddress);
@@ -163,8 +220,11 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
    * context, Request, headers and URLs for the socket's whole life (~2 KiB per agent, found in a
    * heap snapshot of 1 000 agents), and built a MessageEvent and a string copy of every frame.
    */
-  function openConnection(raw: WebSocket, nonce: string | undefined, remoteAddress: string): Connection {
-    let session: AgentSession | undefined;
+  function openConnection(
+    raw: WebSocket,
+    nonce: string | undefined,
+    remoteAddress: string,
+  ): Pick<Connection, 'message' | 'close'> {
     const admitted = admission.admit(remoteAddress, () => {
       deps.log.warn({ remote: remoteAddress }, 'handshake cap reached: oldest silent socket shed');
       refuse(raw);
@@ -175,15 +235,9 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
         'too many handshakes',
       );
       refuse(raw);
-      return { message: () => {}, close: () => {} };
+      return REFUSED;
     }
-    const ticket = admitted.ticket;
-    alive.set(raw, true);
-    raw.on('pong', () => {
-      alive.set(raw, true);
-      session?.heard();
-    });
-    session = createAgentSession(deps, sessions, raw, {
+    const session = createAgentSession(deps, sessions, raw, {
       helloTimeoutMs: options.helloTimeoutMs,
       maxInFlight: 64,
       policyFor: options.policyFor,
@@ -195,23 +249,15 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       ...(options.observer && { observer: options.observer }),
       rates,
       rotation,
-      onHandshakeDone: admitted.ticket.release,
+      // The one function made per socket: the handshake's end frees its admission slot.
+      onHandshakeDone: () => connection.handshakeDone(),
       helloGate,
     });
-    sessionOf.set(raw, session);
+    const connection = new Connection(session, admitted.ticket, open);
+    connectionOf.set(raw, connection);
     open.add(session);
-    const live = session;
-    const connection: Connection = {
-      message(frame) {
-        ticket.helloStarted();
-        live.receive(frame);
-      },
-      close(code) {
-        live.closed(code);
-        void live.drained().finally(() => open.delete(live));
-      },
-    };
-    detachFromAdapter(raw, connection);
+    raw.on('pong', onPong);
+    detachFromAdapter(raw);
     return connection;
   }
 

@@ -6,7 +6,10 @@ export interface HandshakeLimits {
 
 export const HANDSHAKE_LIMIT_DEFAULTS: HandshakeLimits = { perAddress: 16, total: 512 };
 
-/** One admitted handshake: `helloStarted` once its first frame came, `release` once it is over. */
+/**
+ * One admitted handshake: `helloStarted` once its first frame came, `release` once it is over.
+ * Methods: call them on the ticket, not detached.
+ */
 export interface HandshakeTicket {
   helloStarted(): void;
   /** Idempotent: when the handshake ends (ready or closed) or the socket is shed. */
@@ -69,6 +72,42 @@ export function createHandshakeAdmission(limits: HandshakeLimits, backlog: Hello
   // Insertion order is admission order: the first entry is the oldest silent socket.
   const silent = new Map<HandshakeTicket, () => void>();
 
+  /** A ticket's end: its slot is free again. */
+  function release(ticket: AdmittedTicket): void {
+    silent.delete(ticket);
+    backlog.finished(ticket);
+    total -= 1;
+    const left = (byAddress.get(ticket.address) ?? 1) - 1;
+    if (left <= 0) byAddress.delete(ticket.address);
+    else byAddress.set(ticket.address, left);
+  }
+
+  /** Its first frame came: no longer a silent socket to shed, a hello being checked. */
+  function started(ticket: AdmittedTicket): void {
+    silent.delete(ticket);
+    backlog.started(ticket, ticket.admittedAt);
+  }
+
+  // A class (made once per admission, for its maps): a socket holds its ticket until its
+  // handshake ends, with its figures and not two closures of its own.
+  class AdmittedTicket implements HandshakeTicket {
+    private released = false;
+    constructor(
+      readonly address: string,
+      readonly admittedAt: number,
+    ) {}
+
+    helloStarted(): void {
+      if (!this.released) started(this);
+    }
+
+    release(): void {
+      if (this.released) return;
+      this.released = true;
+      release(this);
+    }
+  }
+
   function admit(address: string, shed: () => void): Admission {
     const mine = byAddress.get(address) ?? 0;
     if (mine >= limits.perAddress) return { ok: false, mine, total };
@@ -84,25 +123,7 @@ export function createHandshakeAdmission(limits: HandshakeLimits, backlog: Hello
     }
     byAddress.set(address, (byAddress.get(address) ?? 0) + 1);
     total += 1;
-    let released = false;
-    const admittedAt = backlog.now();
-    const ticket: HandshakeTicket = {
-      helloStarted() {
-        if (released) return;
-        silent.delete(ticket);
-        backlog.started(ticket, admittedAt);
-      },
-      release() {
-        if (released) return;
-        released = true;
-        silent.delete(ticket);
-        backlog.finished(ticket);
-        total -= 1;
-        const left = (byAddress.get(address) ?? 1) - 1;
-        if (left <= 0) byAddress.delete(address);
-        else byAddress.set(address, left);
-      },
-    };
+    const ticket = new AdmittedTicket(address, backlog.now());
     silent.set(ticket, shed);
     return { ok: true, ticket };
   }

@@ -38,6 +38,22 @@ describe('dispatch on SQLite', () => {
     ]);
   });
 
+  it('acknowledges each socket of one group commit once, with its own highest seq, after the commit', async () => {
+    const other = await enrolTestAgent(deps);
+    const a = dispatchHarness(deps, { agentId: credential.agentId, hostId: credential.hostId });
+    const b = dispatchHarness(deps, { agentId: other.agentId, hostId: other.hostId });
+    for (const seq of [1, 2]) a.dispatch.receive(metrics(seq, [sample(T0 + seq, seq)]), 0);
+    for (const seq of [5, 6, 7]) b.dispatch.receive(metrics(seq, [sample(T0 + seq, seq)]), 0);
+    await Promise.all([a.drained(), b.drained()]);
+    // The acks of both sockets go out in one loop after the commit: all five samples are stored.
+    expect(a.sent).toEqual([
+      { message: { type: 'ack', bootId: 'boot_store_0001', seq: 2 }, storedSamples: 5 },
+    ]);
+    expect(b.sent).toEqual([
+      { message: { type: 'ack', bootId: 'boot_store_0001', seq: 7 }, storedSamples: 5 },
+    ]);
+  });
+
   it("tells each message's refused samples before the one ack, and acks a resent seq with what is committed", async () => {
     const h = dispatchHarness(deps, { agentId: credential.agentId, hostId: credential.hostId });
     h.dispatch.receive(metrics(1, [sample(T0 + 1, 1)]), 0);

@@ -43,6 +43,10 @@ export function frameBytes(frame: RawFrame): number {
   return frame.byteLength;
 }
 
+/**
+ * What the session lends its flow control (the session itself implements it: methods are called
+ * on this object, never detached from it).
+ */
 export interface FlowControlOptions {
   readonly limits: SessionLimits;
   /** Messages waiting for their commit before the socket stops being read. */
@@ -50,13 +54,13 @@ export interface FlowControlOptions {
   readonly clock: () => number;
   readonly log: Logger;
   /** Whether the session is closed (by either side). */
-  readonly isClosed: () => boolean;
+  isClosed(): boolean;
   /** Close the session with an application close code. */
-  readonly close: (code: CloseCodeName, detail: string) => void;
+  close(code: CloseCodeName, detail: string): void;
   /** The authenticated agent, for the logs (undefined before the hello is checked). */
-  readonly agentId: () => string | undefined;
+  agentId(): string | undefined;
   /** A queued job threw: its message was not acknowledged. */
-  readonly onJobFailed: (error: unknown) => void;
+  onJobFailed(error: unknown): void;
 }
 
 /**
@@ -69,14 +73,17 @@ export function createFlowControl(socket: SessionSocket, options: FlowControlOpt
 }
 
 const noop = () => {};
+// What a socket at rest waits on: one settled promise shared by all, not two of its own.
+const SETTLED: Promise<void> = Promise.resolve();
 
 // A class: a socket keeps its flow for its life, so it holds its state, not a dozen closures.
 class FlowControl {
   // The socket's own budget until the hello names the agent, then the agent's (across reconnects).
   private rate: AgentRateLimit;
-  private chain: Promise<void> = Promise.resolve();
+  private chain: Promise<void> = SETTLED;
   // Commits submitted by pipelined jobs and not settled yet: every other job waits for them.
-  private pipelined: Promise<void> = Promise.resolve();
+  private pipelined: Promise<void> = SETTLED;
+  private submitted = 0;
   private inFlight = 0;
   // Frames over the rate waiting for their turn; while there are any, the socket is not read.
   private delayed = 0;
@@ -117,13 +124,16 @@ class FlowControl {
       };
     }
     this.updateFlow();
-    this.chain = this.chain
+    const tail: Promise<void> = this.chain
       .then(work)
-      .catch(this.options.onJobFailed)
+      .catch((error: unknown) => this.options.onJobFailed(error))
       .finally(() => {
         this.inFlight -= 1;
         this.updateFlow();
+        // Nothing queued behind it: the chain at rest is the shared settled promise.
+        if (this.chain === tail) this.chain = SETTLED;
       });
+    this.chain = tail;
   }
 
   /**
@@ -185,11 +195,15 @@ class FlowControl {
   pipeline(submit: () => Promise<void>, delayMs = 0): void {
     this.queue(() => {
       this.inFlight += 1;
+      this.submitted += 1;
       const done = submit()
-        .catch(this.options.onJobFailed)
+        .catch((error: unknown) => this.options.onJobFailed(error))
         .finally(() => {
           this.inFlight -= 1;
           this.updateFlow();
+          // Every submitted commit settled: what comes next has nothing to wait for.
+          this.submitted -= 1;
+          if (this.submitted === 0) this.pipelined = SETTLED;
         });
       this.pipelined = Promise.all([this.pipelined, done]).then(noop);
       return Promise.resolve();
@@ -212,6 +226,11 @@ class FlowControl {
       return;
     }
     socket.send(encodeMessage(message));
+  }
+
+  /** Close the socket with `code` and `reason` (the session's close; the socket is held here). */
+  closeSocket(code: number, reason: string): void {
+    this.socket.close(code, reason);
   }
 
   /**

@@ -98,7 +98,7 @@ describe('handshake', () => {
       expect.objectContaining({ type: 'welcome', hostId: credential.hostId, ackedSeq: 0 }),
     ]);
     expect(handshake.sender).toEqual({ agentId: credential.agentId, hostId: credential.hostId });
-    expect(sessions.get(credential.agentId)).toBe(handshake.agent?.live);
+    expect(sessions.get(credential.agentId)).toBe(handshake.agent);
     expect(handshakesDone()).toBe(1);
     expect(handshake.passes(gap)).toBe(true);
   });

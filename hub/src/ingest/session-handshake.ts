@@ -40,12 +40,12 @@ export interface HandshakeOptions extends HelloBinding {
   readonly helloGate?: HelloGate;
 }
 
-/** What the session lends the handshake: its queue and sender, and its close. */
+/** What the session lends the handshake: its queue and sender, and its close (the session itself). */
 export interface HandshakeIo {
   readonly flow: FlowControl;
   readonly log: Logger;
-  readonly isClosed: () => boolean;
-  readonly close: (code: CloseCodeName, detail: string) => void;
+  isClosed(): boolean;
+  close(code: CloseCodeName, detail: string): void;
 }
 
 /**
@@ -59,73 +59,103 @@ export function createHandshake(
   sessions: LiveSessions,
   options: HandshakeOptions,
   io: HandshakeIo,
-) {
-  const { flow, log, isClosed, close } = io;
-  let awaitingHello = true;
-  let done = false;
-  let sender: SenderIdentity | undefined;
-  let agent: LiveAgent | undefined;
-  const helloTimer = setTimeout(
-    () => close('HELLO_TIMEOUT', `no hello within ${options.helloTimeoutMs} ms`),
-    options.helloTimeoutMs,
-  );
+): Handshake {
+  return new Handshake(deps, sessions, options, io);
+}
 
-  function end(): void {
-    if (done) return;
-    done = true;
-    options.onHandshakeDone?.();
+/** No hello within the deadline (a module function: the timer holds no closure of its own). */
+function helloTimedOut(handshake: Handshake): void {
+  handshake.timedOut();
+}
+
+// A class: the session keeps its handshake for the socket's life (its sender and live agent).
+class Handshake {
+  private awaitingHello = true;
+  private done = false;
+  private usedPreviousSecret = false;
+  private senderIdentity: SenderIdentity | undefined;
+  private liveAgent: LiveAgent | undefined;
+  // Cleared at the hello or the close: the timer and its arguments are not kept past them.
+  private helloTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: HubDeps,
+    private readonly sessions: LiveSessions,
+    private readonly options: HandshakeOptions,
+    private readonly io: HandshakeIo,
+  ) {
+    this.helloTimer = setTimeout(helloTimedOut, options.helloTimeoutMs, this);
   }
 
-  async function onHello(hello: Hello): Promise<void> {
-    clearTimeout(helloTimer);
-    const leave = await options.helloGate?.enter();
+  /** The hello deadline passed. */
+  timedOut(): void {
+    this.helloTimer = undefined;
+    this.io.close('HELLO_TIMEOUT', `no hello within ${this.options.helloTimeoutMs} ms`);
+  }
+
+  private clearHelloTimer(): void {
+    if (this.helloTimer === undefined) return;
+    clearTimeout(this.helloTimer);
+    this.helloTimer = undefined;
+  }
+
+  private end(): void {
+    if (this.done) return;
+    this.done = true;
+    this.options.onHandshakeDone?.();
+  }
+
+  private async onHello(hello: Hello): Promise<void> {
+    this.clearHelloTimer();
+    const io = this.io;
+    const leave = await this.options.helloGate?.enter();
     let welcomed: boolean;
     try {
       // The agent may have given up while its hello waited for a turn: nothing to check.
-      if (isClosed()) return;
-      welcomed = await welcome(hello);
+      if (io.isClosed()) return;
+      welcomed = await this.welcome(hello);
     } finally {
       leave?.();
     }
-    if (!welcomed || !agent || !sender) return;
-    const hostId = sender.hostId;
+    const agent = this.liveAgent;
+    if (!welcomed || !agent || !this.senderIdentity) return;
+    const hostId = this.senderIdentity.hostId;
+    const deps = this.deps;
     // Heard again: a silence ticket says so now, not at the next sweep (a failure leaves it to the sweep).
     await recoverHeardHost(deps.db, deps.incidents, hostId, deps.clock()).catch((error: Error) =>
-      log.warn({ err: error, hostId }, 'could not recover the host silence at hello'),
+      io.log.warn({ err: error, hostId }, 'could not recover the host silence at hello'),
     );
-    if (isClosed()) return;
+    if (io.isClosed()) return;
     await agent.sendProbes();
     // Back with the previous secret: the new one never reached its disk, so it gets another.
-    await agent.rotateNow(usedPreviousSecret);
+    await agent.rotateNow(this.usedPreviousSecret);
   }
 
-  let usedPreviousSecret = false;
-
   /** Authenticate, register and welcome; false when the hello was refused or the socket closed. */
-  async function welcome(hello: Hello): Promise<boolean> {
+  private async welcome(hello: Hello): Promise<boolean> {
+    const { deps, sessions, options, io } = this;
+    const { flow } = io;
     // The nonce belongs to this socket and its one hello (a second hello is 4005).
     const outcome = await authenticateHello(deps, hello, options.remoteAddress, {
       ...(options.nonce !== undefined && { nonce: options.nonce }),
       ...(options.legacyHelloUntil !== undefined && { legacyHelloUntil: options.legacyHelloUntil }),
     });
     // The socket may have closed while the database answered.
-    if (isClosed()) return false;
+    if (io.isClosed()) return false;
     if (!outcome.ok) {
-      close(outcome.close, outcome.detail);
+      io.close(outcome.close, outcome.detail);
       return false;
     }
-    usedPreviousSecret = outcome.usedPreviousSecret;
+    this.usedPreviousSecret = outcome.usedPreviousSecret;
     const agentUpdate = await options.agentUpdate?.().catch((error: Error) => {
-      log.warn({ err: error }, 'cannot read the agent artefacts to announce');
+      io.log.warn({ err: error }, 'cannot read the agent artefacts to announce');
       return undefined;
     });
-    if (isClosed()) return false;
+    if (io.isClosed()) return false;
     if (!(await flow.chargeAgent(outcome.agent.id, options.rates))) return false;
-    sender = { agentId: outcome.agent.id, hostId: outcome.agent.host_id };
-    const agentId = outcome.agent.id;
-    const heldSecretHash = outcome.heldSecretHash;
-    const runsProbes = hello.capabilities?.includes(PROBES_CAPABILITY) === true;
-    const hostId = sender.hostId;
+    const sender: SenderIdentity = { agentId: outcome.agent.id, hostId: outcome.agent.host_id };
+    this.senderIdentity = sender;
+    const { agentId, hostId } = sender;
     // This instance holds the agent now (a new epoch): its socket on another instance is stale.
     const epoch = await claimAgentSession(deps.db, {
       agentId,
@@ -133,35 +163,36 @@ export function createHandshake(
       instanceId: sessions.instanceId,
       now: deps.clock(),
     });
-    if (isClosed()) {
+    if (io.isClosed()) {
       await releaseAgentSession(deps.db, { agentId, hostId, epoch, now: deps.clock() });
       return false;
     }
-    agent = createLiveAgent(deps, sessions, io, {
+    const agent = createLiveAgent(deps, sessions, io, {
       sender,
       epoch,
-      runsProbes,
+      runsProbes: hello.capabilities?.includes(PROBES_CAPABILITY) === true,
       remediates: hello.capabilities?.includes(REMEDIATION_CAPABILITY) === true,
-      heldSecretHash,
+      heldSecretHash: outcome.heldSecretHash,
       ...(options.rotation && { rotation: options.rotation }),
       remoteAddress: options.remoteAddress,
     });
+    this.liveAgent = agent;
     // The same credential on a second socket (a reconnect before the old one timed out, or a
     // replayed hello): one session per agent, the newest; never silently (docs/reliability.md).
     if (sessions.get(agentId))
-      log.warn(
+      io.log.warn(
         { agentId, code: 'SUPERSEDED' },
         'agent already connected: the new connection replaces the old',
       );
-    sessions.register(agent.live);
+    sessions.register(agent);
     // Read once registered: a layer saved after this read is pushed to the session, behind the welcome.
     const policy = await options.policyFor(hostId);
-    if (isClosed()) return false;
-    end();
-    log.info(
+    if (io.isClosed()) return false;
+    this.end();
+    io.log.info(
       {
         agentId,
-        hostId: sender.hostId,
+        hostId,
         bootId: hello.bootId,
         ackedSeq: outcome.ackedSeq,
         legacyHello: outcome.legacy,
@@ -171,7 +202,7 @@ export function createHandshake(
     flow.send({
       type: 'welcome',
       protocolVersion: PROTOCOL_VERSION,
-      hostId: sender.hostId,
+      hostId,
       serverTime: deps.clock(),
       ackedSeq: outcome.ackedSeq,
       policy,
@@ -186,40 +217,39 @@ export function createHandshake(
     return true;
   }
 
-  return {
-    /** A hello: the first is queued behind what came before it (`delayMs` late if over the rate). */
-    hello(hello: Hello, delayMs: number): void {
-      if (!awaitingHello) {
-        close('DUPLICATE_HELLO', 'hello after hello');
-        return;
-      }
-      // Set now, not when the queue reaches onHello, so frames pipelined behind the hello queue up.
-      awaitingHello = false;
-      flow.enqueue(() => onHello(hello), delayMs);
-    },
+  /** A hello: the first is queued behind what came before it (`delayMs` late if over the rate). */
+  hello(hello: Hello, delayMs: number): void {
+    if (!this.awaitingHello) {
+      this.io.close('DUPLICATE_HELLO', 'hello after hello');
+      return;
+    }
+    // Set now, not when the queue reaches onHello, so frames pipelined behind the hello queue up.
+    this.awaitingHello = false;
+    this.io.flow.enqueue(() => this.onHello(hello), delayMs);
+  }
 
-    /** Whether a message other than hello may pass to the dispatcher: not before the hello (4003). */
-    passes(message: Exclude<AgentMessage, Hello>): boolean {
-      if (!awaitingHello) return true;
-      close('HELLO_REQUIRED', `got ${message.type}`);
-      return false;
-    },
+  /** Whether a message other than hello may pass to the dispatcher: not before the hello (4003). */
+  passes(message: Exclude<AgentMessage, Hello>): boolean {
+    if (!this.awaitingHello) return true;
+    this.io.close('HELLO_REQUIRED', `got ${message.type}`);
+    return false;
+  }
 
-    /** Who the socket is, once the hello is checked (identity comes from it and nothing else). */
-    get sender(): SenderIdentity | undefined {
-      return sender;
-    },
+  /** Who the socket is, once the hello is checked (identity comes from it and nothing else). */
+  get sender(): SenderIdentity | undefined {
+    return this.senderIdentity;
+  }
 
-    /** The registered agent, once its session epoch is claimed. */
-    get agent(): LiveAgent | undefined {
-      return agent;
-    },
+  /** The registered agent, once its session epoch is claimed. */
+  get agent(): LiveAgent | undefined {
+    return this.liveAgent;
+  }
 
-    /** The socket is closing: no hello deadline any more, and no handshake in progress. */
-    stop(): void {
-      clearTimeout(helloTimer);
-      end();
-    },
-  };
+  /** The socket is closing: no hello deadline any more, and no handshake in progress. */
+  stop(): void {
+    this.clearHelloTimer();
+    this.end();
+  }
 }
-export type Handshake = ReturnType<typeof createHandshake>;
+
+export type { Handshake };

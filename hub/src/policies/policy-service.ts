@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type Policy,
   type PolicyLayer,
@@ -68,9 +69,14 @@ export function createPolicyService(
     }
   }
 
-  // What each host was last sent (its policy but the revision), so a re-check sends only changes.
+  // What each host was last sent (its policy but the revision), so a re-check sends only changes:
+  // a digest of it, not the JSON itself (~2 KB per connected host, found in a heap snapshot).
   const sent = new Map<string, string>();
-  const contentOf = (policy: Policy) => JSON.stringify({ ...policy, revision: 0 });
+  const contentOf = (policy: Policy) =>
+    createHash('sha256')
+      .update(JSON.stringify({ ...policy, revision: 0 }))
+      .digest('base64');
+  let defaultsContent: string | undefined;
 
   /**
    * Send the effective policy to every connected agent the changed layer reaches; with
@@ -145,7 +151,8 @@ export function createPolicyService(
     async policyFor(hostId: string): Promise<Policy> {
       // No layer was ever saved (most hubs until an admin sets one): one query instead of five.
       if ((await currentRevision(db)) === 0) {
-        sent.set(hostId, contentOf({ ...defaults, revision: 0 }));
+        defaultsContent ??= contentOf({ ...defaults, revision: 0 });
+        sent.set(hostId, defaultsContent);
         return { ...defaults, revision: 0 };
       }
       const view = await hostPolicy(db, defaults, hostId);

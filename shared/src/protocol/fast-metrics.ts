@@ -1,5 +1,22 @@
 import type { MetricsMessage } from './agent/metrics.js';
 import { LIMITS } from './limits.js';
+import {
+  plainArray as array,
+  plainBoolean as boolean,
+  type PlainCheck as Check,
+  plainCount as count,
+  plainEpochMs as epochMs,
+  plainInteger as integer,
+  plainList as list,
+  plainName as name,
+  plainNumber as number,
+  plainObject as object,
+  optional as opt,
+  plainOptionalName as optionalName,
+  plainPath as path,
+  required as req,
+  plainString as string,
+} from './plain-checks.js';
 import { SERVICE_STATES } from './sample.js';
 
 // A bounded, hand-written validator for the `metrics` message, the hub's hot path (decision 0031):
@@ -8,84 +25,12 @@ import { SERVICE_STATES } from './sample.js';
 // (a broken value, a key zod would strip) it says "ask zod", and the codec does. Its agreement
 // with zod is a property test (fast-metrics.property.test.ts): change one, change the other.
 
-type Check = (value: unknown) => boolean;
-
-/** A field's check and whether it may be absent. */
-interface Field {
-  readonly check: Check;
-  readonly optional: boolean;
-}
-type Shape = Readonly<Record<string, Field>>;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** What zod measures: code points, counted only when UTF-16 units leave the answer in doubt. */
-function codePointLength(text: string): number {
-  let count = text.length;
-  for (let i = 0; i < text.length - 1; i++) {
-    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      count--;
-      i++;
-    }
-  }
-  return count;
-}
-
-const string =
-  (min: number, max: number): Check =>
-  (value) => {
-    if (typeof value !== 'string') return false;
-    const units = value.length;
-    if (units <= max && units >= 2 * min) return true;
-    const length = codePointLength(value);
-    return length >= min && length <= max;
-  };
-const number =
-  (min: number, max: number): Check =>
-  (value) =>
-    typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
-const integer =
-  (min: number, max: number): Check =>
-  (value) =>
-    typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max;
-const boolean: Check = (value) => typeof value === 'boolean';
-const array =
-  (item: Check, min: number, max: number): Check =>
-  (value) => {
-    if (!Array.isArray(value) || value.length < min || value.length > max) return false;
-    for (const entry of value) if (!item(entry)) return false;
-    return true;
-  };
-const list = (item: Check) => array(item, 0, LIMITS.maxListItems);
-
-const req = (check: Check): Field => ({ check, optional: false });
-const opt = (check: Check): Field => ({ check, optional: true });
-
-/** Every key known and valid, every required one present, then the object's own rule. */
-function object(shape: Shape, rule?: (value: Record<string, unknown>) => boolean): Check {
-  const required = Object.keys(shape).filter((key) => !shape[key]!.optional);
-  return (value) => {
-    if (!isRecord(value)) return false;
-    for (const key in value) {
-      const field = shape[key];
-      if (field === undefined || !Object.hasOwn(shape, key)) return false;
-      const entry = value[key];
-      if (entry === undefined ? !field.optional : !field.check(entry)) return false;
-    }
-    for (const key of required) if (value[key] === undefined) return false;
-    return rule === undefined || rule(value);
-  };
-}
+// The building blocks are plain-checks.ts' (shared with the agent's own checks, decision 0039),
+// under short local names: the schema below reads like the zod one it mirrors.
 
 // The primitives of primitives.ts, with the same bounds.
-const name = string(1, LIMITS.maxNameLength);
-const optionalName = string(0, LIMITS.maxNameLength);
-const path = string(1, LIMITS.maxPathLength);
-const epochMs = integer(0, 8.64e15);
 const percent = number(0, 100);
 const bytes = number(0, 2 ** 60);
-const count = integer(0, Number.MAX_SAFE_INTEGER);
 const rate = number(0, 1e15);
 const loadAverage = number(0, 1e6);
 const BOOT_ID = /^[A-Za-z0-9_-]+$/;

@@ -4,8 +4,13 @@ import type { Software } from './agent/inventory.js';
 import { LIMITS } from './limits.js';
 import type { AgentMessage } from './messages.js';
 import {
+  plainBootId as bootId,
+  plainCount as count,
+  plainEpochMs as epochMs,
   isPlainRecord,
+  plainName as name,
   optional,
+  plainOptionalName as optionalName,
   type PlainCheck,
   plainArray,
   plainInteger,
@@ -17,6 +22,7 @@ import {
   plainString,
   plainVariants,
   required,
+  plainText as text,
 } from './plain-checks.js';
 
 // Hand-written twins of the zod schemas of the events an agent queues (decision 0039): `inventory`,
@@ -25,15 +31,9 @@ import {
 // (and `probeResult`, `remediationResult`, rare) goes to agentMessageSchema, which decides.
 // plain-agent-events.property.test.ts compares them with it; change one, change the other.
 
-const ID = /^[A-Za-z0-9_-]+$/;
-const name = plainString(1, LIMITS.maxNameLength);
-const optionalName = plainString(0, LIMITS.maxNameLength);
-const text = plainString(0, LIMITS.maxTextLength);
-const epochMs = plainInteger(0, 8.64e15);
-const count = plainInteger(0, Number.MAX_SAFE_INTEGER);
 const anyNumber = plainNumber(-Number.MAX_VALUE, Number.MAX_VALUE);
 const envelope = {
-  bootId: required(plainString(8, 64, ID)),
+  bootId: required(bootId),
   seq: required(plainInteger(1, Number.MAX_SAFE_INTEGER)),
 };
 const type = (name: string) => ({ type: required(plainOneOf([name])) });

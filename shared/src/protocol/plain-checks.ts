@@ -107,3 +107,15 @@ export function plainVariants(key: string, variants: Readonly<Record<string, Pla
     return typeof tag === 'string' && Object.hasOwn(variants, tag) && (variants[tag] as PlainCheck)(value);
   };
 }
+
+// The primitives of primitives.ts, with the same bounds, for every hand-written twin.
+const ID = /^[A-Za-z0-9_-]+$/;
+export const plainName = plainString(1, LIMITS.maxNameLength);
+export const plainOptionalName = plainString(0, LIMITS.maxNameLength);
+export const plainText = plainString(0, LIMITS.maxTextLength);
+export const plainPath = plainString(1, LIMITS.maxPathLength);
+export const plainEpochMs = plainInteger(0, 8.64e15);
+export const plainCount = plainInteger(0, Number.MAX_SAFE_INTEGER);
+export const plainBootId = plainString(8, 64, ID);
+export const plainAgentId = plainString(8, 64, ID);
+export const plainSeq = plainInteger(1, Number.MAX_SAFE_INTEGER);

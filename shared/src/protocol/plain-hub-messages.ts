@@ -4,6 +4,11 @@ import type { Policy } from '../policy/policy.js';
 import { LIMITS } from './limits.js';
 import type { HubMessage } from './messages.js';
 import {
+  plainAgentId as agentId,
+  plainBootId as bootId,
+  plainCount as count,
+  plainEpochMs as epochMs,
+  plainName as name,
   optional,
   type PlainCheck,
   plainArray,
@@ -17,6 +22,8 @@ import {
   plainString,
   plainVariants,
   required,
+  plainSeq as seq,
+  plainText as text,
 } from './plain-checks.js';
 import { isHostname, MAX_PROBES_PER_AGENT, urlHost } from './probes/spec.js';
 
@@ -28,14 +35,7 @@ import { isHostname, MAX_PROBES_PER_AGENT, urlHost } from './probes/spec.js';
 // with its schema; change one, change the other.
 
 const ID = /^[A-Za-z0-9_-]+$/;
-const name = plainString(1, LIMITS.maxNameLength);
-const text = plainString(0, LIMITS.maxTextLength);
-const epochMs = plainInteger(0, 8.64e15);
-const count = plainInteger(0, Number.MAX_SAFE_INTEGER);
 const bytes = plainNumber(0, 2 ** 60);
-const bootId = plainString(8, 64, ID);
-const seq = plainInteger(1, Number.MAX_SAFE_INTEGER);
-const agentId = plainString(8, 64, ID);
 const seconds = plainInteger(0, 7 * 86_400);
 
 // checks/rule.ts

@@ -14,9 +14,9 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hubNodeOptions } from '@vigie/hub/young-generation';
 // Built by `npm start` before this script runs (turbo run build).
 import { SERVICE_MALLOC_ENV } from '../agent/dist/install/install-plan.js';
-import { hubNodeOptions } from '../hub/bin/young-generation.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const varDir = join(root, 'var');

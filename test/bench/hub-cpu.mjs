@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { hubNodeOptions } from '../../hub/bin/young-generation.js';
+import { hubNodeOptions } from '@vigie/hub/young-generation';
 import { cpuSecondsOf, rssBytesOf, sleep, startCli, waitForLine } from './proc.mjs';
 import { simWindow, startSim } from './sim.mjs';
 

@@ -12,7 +12,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { hubNodeOptions } from '../../hub/bin/young-generation.js';
+import { hubNodeOptions } from '@vigie/hub/young-generation';
 import { measureCeiling } from './ceiling.mjs';
 import { measureFaults } from './faults.mjs';
 import { measureFootprint } from './footprint.mjs';

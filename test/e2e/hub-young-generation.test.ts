@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { YOUNG_GENERATION_FLAG } from '@vigie/hub/young-generation';
 import { afterAll, describe, expect, it } from 'vitest';
-import { YOUNG_GENERATION_FLAG } from '../../hub/bin/young-generation.js';
 import { HUB_BIN, pollUntil } from '../support/processes.js';
 
 // `node hub/bin/vigie-hub.js start` with no semi-space size of its own runs the hub as a child

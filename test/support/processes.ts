@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hubNodeOptions } from '../../hub/bin/young-generation.js';
+import { hubNodeOptions } from '@vigie/hub/young-generation';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const HUB_BIN = join(root, 'hub', 'bin', 'vigie-hub.js');

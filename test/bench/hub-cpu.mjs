@@ -6,7 +6,8 @@
 //        [--hub-bin FILE] (another build's bin, for a before/after pair) [--profile DIR]
 //        [--hub-node-options STR] (the hub's NODE_OPTIONS, e.g. --max-semi-space-size=16; default:
 //        yours; the hub's young generation is put first, as where it is deployed, so yours wins)
-//        [--idle-agents] (agents report once an hour: only the heartbeat runs) [--help]
+//        [--idle-agents] (agents report once an hour: only the heartbeat runs)
+//        [--whole-samples] (statics-on-change frames from templates, as the ceiling phase) [--help]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     'hub-node-options': { type: 'string' },
     profile: { type: 'string' },
     'idle-agents': { type: 'boolean' },
+    'whole-samples': { type: 'boolean' },
     help: { type: 'boolean' },
   },
 });
@@ -114,6 +116,8 @@ const started = startSim(ctx, {
   durationSec: 3600,
   rampSec: Math.ceil(AGENTS / 200),
   name: 'cpu',
+  // Real agents send changes; --whole-samples sends statics-on-change frames, as the ceiling does.
+  sampleDelta: !values['whole-samples'],
 });
 await waitForLine(started.sim, /\[[\s\dm.]+s\] connected (\d+)\/\1 /, 600_000);
 await sleep(Math.min(INTERVAL_SEC, 15) * 1000 + 3000);

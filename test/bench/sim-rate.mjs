@@ -10,6 +10,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { hubNodeOptions } from '@vigie/hub/young-generation';
 import { cpuSecondsOf, runDelaySecondsOf, sleep, startCli, waitForLine } from './proc.mjs';
 import { simWindow, startSim } from './sim.mjs';
 
@@ -52,7 +53,9 @@ const hub = startCli(
   ctx.pin(0),
   ctx.hubBin,
   ['start', '--host', '127.0.0.1', '--port', '0', '--db', db, '--log-level', 'warn'],
-  { env: { VIGIE_HUB_MAX_HANDSHAKES_PER_ADDRESS: '10000' } },
+  // NODE_OPTIONS as where the hub is deployed (docs/decisions/0038): one process, so the pid whose
+  // CPU is read is the hub's, not the parent a bare start would leave in front of it.
+  { env: { VIGIE_HUB_MAX_HANDSHAKES_PER_ADDRESS: '10000', NODE_OPTIONS: hubNodeOptions() } },
 );
 children.push(hub.child);
 const url = (await waitForLine(hub, /listening (\S+)/, 20_000))[1];

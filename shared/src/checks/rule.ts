@@ -50,7 +50,7 @@ const common = {
 };
 
 /** Agent-side kinds whose rule needs nothing beyond thresholds and durations. */
-const PLAIN_KINDS = [
+export const PLAIN_KINDS = [
   'cpu.busy',
   'memory.pressure',
   'swap.pressure',

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { CHECK_DIRECTIONS, type CheckRule, thresholdProblems } from '../checks/rule.js';
+import { CHECK_DIRECTIONS, type CheckRule, PLAIN_KINDS, thresholdProblems } from '../checks/rule.js';
 import type { Policy } from '../policy/policy.js';
 import { LIMITS } from './limits.js';
 import type { HubMessage } from './messages.js';
@@ -55,16 +55,6 @@ const common = {
   clearForSec: required(seconds),
   resources: optional(resources),
 };
-const PLAIN_KINDS = [
-  'cpu.busy',
-  'memory.pressure',
-  'swap.pressure',
-  'fs.inodes',
-  'disk.smart',
-  'temperature.high',
-  'battery.wear',
-  'clock.drift',
-] as const;
 const consistent = (rule: Record<string, unknown>) =>
   thresholdProblems(rule as Pick<CheckRule, 'direction' | 'warning' | 'critical'>).length === 0;
 const options = (shape: Parameters<typeof plainObject>[0]) => ({ options: required(plainObject(shape)) });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mutantsOf } from './__fixtures__/plain-vs-zod.js';
 import { metricsSchema } from './agent/metrics.js';
 import { isPlainValidMetrics } from './fast-metrics.js';
 
@@ -110,59 +111,9 @@ const message = fc.record({
   samples: fc.array(sample, { minLength: 1, maxLength: 3 }),
 });
 
-// A mutation: one value somewhere in the message replaced by something else, a key dropped, or a
-// key added. `unknownKey` tells whether the frame gained a key zod would strip.
-type Path = (string | number)[];
-function leaves(value: unknown, path: Path = []): Path[] {
-  if (typeof value !== 'object' || value === null) return [path];
-  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
-  return [path, ...entries.flatMap(([key, v]) => leaves(v, [...path, key]))];
-}
-const odd = fc.oneof(
-  fc.constantFrom(null, true, '', 'x', -1, 0, 1.5, 101, 2 ** 61, 1e16, 9e15, [], {}, [1, 2, 3, 4]),
-  fc.string({ maxLength: 3 }),
-  fc.double(),
-  fc.integer(),
-);
-const mutated = fc
-  .tuple(
-    message,
-    fc.nat(),
-    fc.constantFrom('replace', 'drop', 'add'),
-    odd,
-    fc.constantFrom('extra', 'toString', '__proto__'),
-  )
-  .map(([original, pick, kind, replacement, extraKey]) => {
-    const copy = JSON.parse(JSON.stringify(original)) as Record<string, unknown>;
-    const paths = leaves(copy);
-    const path = paths[pick % paths.length]!;
-    let unknownKey = false;
-    if (path.length === 0) return { frame: JSON.stringify(replacement), unknownKey };
-    const parent = path
-      .slice(0, -1)
-      .reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], copy) as Record<
-      string | number,
-      unknown
-    >;
-    const key = path.at(-1)!;
-    if (kind === 'replace') parent[key] = replacement;
-    else if (kind === 'drop') {
-      if (Array.isArray(parent)) parent.splice(Number(key), 1);
-      else delete parent[key];
-    } else {
-      const target = parent[key];
-      if (typeof target === 'object' && target !== null && !Array.isArray(target)) {
-        // JSON.parse makes `__proto__` an own key, as a hostile frame would.
-        const text = JSON.stringify(target).replace(
-          /^\{/,
-          `{"${extraKey}":1${Object.keys(target).length > 0 ? ',' : ''}`,
-        );
-        parent[key] = JSON.parse(text);
-        unknownKey = true;
-      } else parent[key] = replacement;
-    }
-    return { frame: JSON.stringify(copy), unknownKey };
-  });
+// A mutation (the generator the agent's hand checks are tested with): one value replaced or nudged
+// past its bound, a key dropped, or a key added. `unknownKey`: the frame gained a key zod would strip.
+const mutated = mutantsOf(message);
 
 describe('isPlainValidMetrics against metricsSchema', () => {
   it('accepts every generated valid message, as zod does, unchanged', () => {
@@ -180,7 +131,7 @@ describe('isPlainValidMetrics against metricsSchema', () => {
 
   it('agrees with zod on mutated messages, and never accepts what zod would refuse or change', () => {
     fc.assert(
-      fc.property(mutated, ({ frame, unknownKey }) => {
+      fc.property(mutated, ({ json: frame, unknownKey }) => {
         const fast = isPlainValidMetrics(JSON.parse(frame));
         const zod = metricsSchema.safeParse(JSON.parse(frame));
         if (fast) {

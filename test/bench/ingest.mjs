@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import { cpuSecondsOf, rssBytesOf, sleep, startCli, waitForLine } from './proc.mjs';
 import { seedFleet, seedHostId, storageBreakdown } from './seed.mjs';
 import { simWindow, startSim } from './sim.mjs';
+import { measureSocketFloor } from './socket-floor.mjs';
 
 const DAY = 86_400_000;
 
@@ -91,6 +92,20 @@ export async function measureIngest(ctx, opts) {
   hub.child.kill('SIGTERM');
   await hub.exited;
   const reportsPerSec = steady.ackedPerSec;
+
+  // The anchor of the hub's CPU per report: Node + ws alone, then with the hub's statements, at
+  // the same fleet and frame size, on the same core (socket-floor.mjs).
+  const floorOpts = {
+    agents: opts.agents,
+    intervalSec: opts.intervalSec,
+    seconds: Math.min(cpuWindowSec, 30),
+    frameBytes: Math.round(summary.messages.metricsMeanChars ?? 600),
+  };
+  log('floor: Node + ws alone, then with the hub’s statements, same fleet…');
+  const floor = {
+    echo: await measureSocketFloor({ ...floorOpts, mode: 'echo' }),
+    store: await measureSocketFloor({ ...floorOpts, mode: 'store' }),
+  };
   return {
     ingest: {
       agents: opts.agents,
@@ -121,6 +136,7 @@ export async function measureIngest(ctx, opts) {
       hostChart30d: { ...chart, stepMs: probe.stepMs, points: probe.points?.length },
     },
     storage,
+    floor,
   };
 }
 

@@ -56,6 +56,17 @@ export function formatTable(r) {
       `${f(i.projectedCpuPctAt10kAgents)} % (idle ${f(i.hubIdleCpuPct)} %)`,
       `≤ 10 % of a core (${i.projectedCpuPctAt10kAgents !== null && i.projectedCpuPctAt10kAgents <= 10 ? 'met' : 'missed'})`,
     );
+    const floor = r.ingest.floor;
+    if (floor)
+      for (const [mode, what] of [
+        ['echo', 'floor: Node + ws alone, one frame read and parsed, one ack sent per report'],
+        ['store', 'floor: the same and the hub’s SQLite statements, 50 ms group commits'],
+      ])
+        row(
+          `${what} (${floor[mode].agents} sockets / ${floor[mode].intervalSec} s, ${floor[mode].frameBytes} B frames, core 0)`,
+          `${f(floor[mode].msPerReport, 3)} ms/report (${f(floor[mode].reportsPerSec, 0)} reports/s)`,
+          'anchor: the hub’s own code is the difference',
+        );
     row(
       'send→commit p50 / p99 / max',
       `${f(i.latencyMs.p50)} / ${f(i.latencyMs.p99)} / ${f(i.latencyMs.max)} ms`,

@@ -53,7 +53,7 @@ async function isFile(path: string): Promise<boolean> {
 
 function artefactFor(flags: InstallFlags, host: ServiceHost): Artefact | undefined {
   if (flags.artefact === undefined) return host.artefact;
-  return /\.(mjs|js)$/.test(flags.artefact)
+  return /\.(cjs|mjs|js)$/.test(flags.artefact)
     ? { kind: 'script', path: flags.artefact, node: host.node }
     : { kind: 'binary', path: flags.artefact };
 }
@@ -67,7 +67,7 @@ export async function installCommand(context: CliContext, flags: InstallFlags): 
   const artefact = artefactFor(flags, host);
   if (!artefact) {
     io.stderr(
-      'vigie-agent install: run install from the single-file build (vigie-agent.mjs) or the single ' +
+      'vigie-agent install: run install from the single-file build (vigie-agent.cjs) or the single ' +
         'executable, or name one with --artefact FILE\n',
     );
     return EXIT_CODES.USAGE;

@@ -66,8 +66,9 @@ describe('the agent as an artefact', () => {
     const { stderr } = await run(process.execPath, ['--require', preload, BUNDLE, '--version']);
     const loaded = JSON.parse(stderr) as string[];
     expect(loaded).toContain('NativeModule child_process');
-    // pino's transports (worker_threads) and sonic-boom (assert); the dns probe's resolver.
-    for (const absent of ['worker_threads', 'assert', 'dns/promises'])
+    // pino's transports (worker_threads) and sonic-boom (assert); the dns probe's resolver;
+    // fs/promises with its FileHandle and readline (the agent's file calls: runtime/fs-async.ts).
+    for (const absent of ['worker_threads', 'assert', 'dns/promises', 'fs/promises', 'internal/fs/promises'])
       expect(loaded).not.toContain(`NativeModule ${absent}`);
     // Nor the part of Node's ES module loader a .mjs entry keeps resident (~0.7 MiB, decision 0043).
     for (const absent of ['module_job', 'translators', 'resolve', 'load'])

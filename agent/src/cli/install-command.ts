@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { createCredentialStore } from '../credentials/credential-store.js';
 import { applyInstall } from '../install/apply-plan.js';
 import { type Artefact, type InstallPlan, planInstall } from '../install/install-plan.js';
@@ -10,6 +9,7 @@ import {
   underRoot,
 } from '../install/service-layout.js';
 import { formatAllowList, parseAllowList } from '../remediation/allow-list.js';
+import { stat } from '../runtime/fs-async.js';
 import type { CliContext } from './context.js';
 import { enrollCommand } from './enroll-command.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';

@@ -49,6 +49,26 @@ const zodOnDemand = {
   },
 };
 
+/**
+ * The CLI as a CommonJS program, for the single-file build (bundle.mjs) and the single executable
+ * (sea.mjs). CommonJS has no top-level await: the CLI starts from a promise instead of main.ts.
+ * node-cron reads import.meta.url at load time; `metaUrl` is the JavaScript that stands for it.
+ */
+export function commonJsEntry(agentDir, metaUrl) {
+  return {
+    stdin: {
+      contents:
+        "import { runProcess } from './src/cli/process-main.ts';\n" +
+        'runProcess().then((code) => { process.exitCode = code; });\n',
+      resolveDir: agentDir,
+      loader: 'ts',
+    },
+    format: 'cjs',
+    define: { 'import.meta.url': '__vigieMetaUrl' },
+    banner: { js: `const __vigieMetaUrl = ${metaUrl};` },
+  };
+}
+
 /** Node 20, every dependency inlined. */
 export const COMMON_OPTIONS = {
   bundle: true,

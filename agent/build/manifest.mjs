@@ -5,12 +5,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist-bundle');
-export const BUNDLE_NAME = 'vigie-agent.mjs';
+/** The single-file build installers install (CommonJS, decision 0043). */
+export const BUNDLE_NAME = 'vigie-agent.cjs';
+/** The same build as an ES module, for agents installed as vigie-agent.mjs before 0043. */
+export const MODULE_BUNDLE_NAME = 'vigie-agent.mjs';
 export const SEA_NAME = 'vigie-agent-linux-x64';
 /** WinSW, which runs the agent as a Windows service; not an agent, so never offered as an update. */
 export const WRAPPER_NAME = 'winsw.exe';
 
 const KINDS = {
+  [MODULE_BUNDLE_NAME]: { kind: 'script', platform: 'any', arch: 'any' },
   [BUNDLE_NAME]: { kind: 'script', platform: 'any', arch: 'any' },
   [SEA_NAME]: { kind: 'binary', platform: 'linux', arch: 'x64' },
   [WRAPPER_NAME]: { kind: 'service-wrapper', platform: 'win32', arch: 'any' },

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { COMMON_OPTIONS } from './bundle-options.mjs';
+import { COMMON_OPTIONS, commonJsEntry } from './bundle-options.mjs';
 import { OUT_DIR, SEA_NAME, writeManifest } from './manifest.mjs';
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
@@ -23,19 +23,9 @@ mkdirSync(OUT_DIR, { recursive: true });
 
 await build({
   ...COMMON_OPTIONS,
-  // No top-level await in CommonJS: start the CLI from a promise instead of main.ts.
-  stdin: {
-    contents:
-      "import { runProcess } from './src/cli/process-main.ts';\n" +
-      'runProcess().then((code) => { process.exitCode = code; });\n',
-    resolveDir: agentDir,
-    loader: 'ts',
-  },
+  // In a single executable the executable stands for the file.
+  ...commonJsEntry(agentDir, "require('node:url').pathToFileURL(process.execPath).href"),
   outfile: join(work, 'vigie-agent.cjs'),
-  format: 'cjs',
-  // node-cron reads import.meta.url at load time; in CommonJS the executable stands for it.
-  define: { 'import.meta.url': '__vigieMetaUrl' },
-  banner: { js: "const __vigieMetaUrl = require('node:url').pathToFileURL(process.execPath).href;" },
 });
 
 const blob = join(work, 'sea-prep.blob');

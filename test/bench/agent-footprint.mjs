@@ -47,7 +47,7 @@ const hubBin = join(root, 'hub', 'bin', 'vigie-hub.js');
 const agentBin = values.agent
   ? values.agent
   : values.bundle
-    ? join(root, 'agent', 'dist-bundle', 'vigie-agent.mjs')
+    ? join(root, 'agent', 'dist-bundle', 'vigie-agent.cjs')
     : join(root, 'agent', 'bin', 'vigie-agent.js');
 const nodeArgs = values['node-args'].split(' ').filter(Boolean);
 

@@ -56,7 +56,7 @@ export async function measureFootprint(ctx, seconds) {
   };
   // The single file `vigie-agent install` installs (built by `npm run build`), which is what runs on
   // machines; agent/bin (the tsc output, one module per file) weighs more.
-  const bundle = join(ctx.agentBin, '..', '..', 'dist-bundle', 'vigie-agent.mjs');
+  const bundle = join(ctx.agentBin, '..', '..', 'dist-bundle', 'vigie-agent.cjs');
   const agentBin = existsSync(bundle) ? bundle : ctx.agentBin;
   const { nodeFlags, env: serviceEnv } = await serviceLaunch(ctx.agentBin);
   const run = (state) => [agentBin, 'run', '--state-dir', state, '--log-level', 'warn'];
@@ -154,7 +154,7 @@ export async function measureFootprint(ctx, seconds) {
   return {
     seconds: wallSec,
     intervalSec: INTERVAL_S,
-    agentFile: agentBin.endsWith('.mjs') ? 'single-file bundle' : 'agent/bin',
+    agentFile: agentBin.endsWith('.cjs') ? 'single-file bundle' : 'agent/bin',
     nodeFlags,
     serviceEnv,
     agent: {

@@ -1,14 +1,16 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BUNDLE = join(root, 'agent', 'dist-bundle', 'vigie-agent.mjs');
+const BUNDLE = join(root, 'agent', 'dist-bundle', 'vigie-agent.cjs');
+// The same build as an ES module, for agents installed before decision 0043.
+const MODULE_BUNDLE = join(root, 'agent', 'dist-bundle', 'vigie-agent.mjs');
 const { version } = JSON.parse(readFileSync(join(root, 'agent', 'package.json'), 'utf8')) as {
   version: string;
 };
@@ -22,21 +24,25 @@ afterEach(() => {
 });
 
 describe('the agent as an artefact', () => {
-  it('runs as a single file with no node_modules anywhere near it', async () => {
-    const copy = join(dir, 'vigie-agent.mjs');
-    copyFileSync(BUNDLE, copy);
-    const options = { cwd: dir, env: { PATH: process.env.PATH ?? '' } };
-    expect((await run(process.execPath, [copy, '--version'], options)).stdout).toBe(`${version}\n`);
-    const status = await run(
-      process.execPath,
-      [copy, 'status', '--state-dir', join(dir, 'state'), '--json'],
-      options,
-    ).then(
-      ({ stdout }) => stdout,
-      (error: { code: number; stdout: string }) => (error.code === 1 ? error.stdout : Promise.reject(error)),
-    );
-    expect(JSON.parse(status)).toMatchObject({ enrolled: false, stateDir: join(dir, 'state') });
-  });
+  it.each([BUNDLE, MODULE_BUNDLE])(
+    'runs as a single file with no node_modules anywhere near it (%s)',
+    async (bundle) => {
+      const copy = join(dir, basename(bundle));
+      copyFileSync(bundle, copy);
+      const options = { cwd: dir, env: { PATH: process.env.PATH ?? '' } };
+      expect((await run(process.execPath, [copy, '--version'], options)).stdout).toBe(`${version}\n`);
+      const status = await run(
+        process.execPath,
+        [copy, 'status', '--state-dir', join(dir, 'state'), '--json'],
+        options,
+      ).then(
+        ({ stdout }) => stdout,
+        (error: { code: number; stdout: string }) =>
+          error.code === 1 ? error.stdout : Promise.reject(error),
+      );
+      expect(JSON.parse(status)).toMatchObject({ enrolled: false, stateDir: join(dir, 'state') });
+    },
+  );
 
   it('carries what the running agent needs of zod and no more (issue 19: V8 keeps the source resident)', () => {
     const source = readFileSync(BUNDLE, 'latin1');
@@ -60,9 +66,13 @@ describe('the agent as an artefact', () => {
     const { stderr } = await run(process.execPath, ['--require', preload, BUNDLE, '--version']);
     const loaded = JSON.parse(stderr) as string[];
     expect(loaded).toContain('NativeModule child_process');
-    // pino's transports (worker_threads) and sonic-boom (assert); the dns probe's resolver.
-    for (const absent of ['worker_threads', 'assert', 'dns/promises'])
+    // pino's transports (worker_threads) and sonic-boom (assert); the dns probe's resolver;
+    // fs/promises with its FileHandle and readline (the agent's file calls: runtime/fs-async.ts).
+    for (const absent of ['worker_threads', 'assert', 'dns/promises', 'fs/promises', 'internal/fs/promises'])
       expect(loaded).not.toContain(`NativeModule ${absent}`);
+    // Nor the part of Node's ES module loader a .mjs entry keeps resident (~0.7 MiB, decision 0043).
+    for (const absent of ['module_job', 'translators', 'resolve', 'load'])
+      expect(loaded).not.toContain(`NativeModule internal/modules/esm/${absent}`);
   });
 
   it.runIf(process.platform === 'linux' && process.arch === 'x64')(

@@ -77,7 +77,7 @@ describe('install and enrol from the hub alone', () => {
     const unit = readFileSync(join(root, 'etc/systemd/system/vigie-agent.service'), 'utf8');
     expect(unit).toMatch(/^RestartPreventExitStatus=78$/m);
     expect(unit).toMatch(
-      /^ExecStart=".*node" "--lite-mode" "\/opt\/vigie-agent\/vigie-agent\.mjs" "run" "--config" "\/etc\/vigie\/agent\.json"$/m,
+      /^ExecStart=".*node" "--lite-mode" "\/opt\/vigie-agent\/vigie-agent\.cjs" "run" "--config" "\/etc\/vigie\/agent\.json"$/m,
     );
     expect(statSync(join(root, 'var/lib/vigie-agent')).mode & 0o777).toBe(0o700);
     expect(statSync(join(root, 'var/lib/vigie-agent/credentials.json')).mode & 0o777).toBe(0o600);
@@ -92,7 +92,7 @@ describe('install and enrol from the hub alone', () => {
     ]);
 
     // What systemd would start, with the paths moved under the temporary root.
-    const installed = join(root, 'opt/vigie-agent/vigie-agent.mjs');
+    const installed = join(root, 'opt/vigie-agent/vigie-agent.cjs');
     const stateDir = join(root, 'var/lib/vigie-agent');
     startProcess(installed, ['run', '--config', join(root, 'etc/vigie/agent.json'), '--state-dir', stateDir]);
     const host = await pollUntil(

@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { cliLanguage, cliTexts, parseArgsMessage } from '@vigie/shared';
 import { flagValueProblem } from '../config/config.js';
+import { stat } from '../runtime/fs-async.js';
 import { AGENT_VERSION } from '../version.js';
 import type { CliContext, CliIo } from './context.js';
 import { enrollCommand } from './enroll-command.js';

@@ -149,7 +149,7 @@ credential), then installs the agent as a system service and starts it:
   Windows  C:\\Program Files\\Vigie, C:\\ProgramData\\Vigie\\agent.json, service vigie-agent run by
            the WinSW wrapper vigie-agent-service.exe (copied from winsw.exe beside the file,
            or from the file VIGIE_SERVICE_WRAPPER names)
-Run it from the single-file build (node vigie-agent.mjs install …) or the single executable: the
+Run it from the single-file build (node vigie-agent.cjs install …) or the single executable: the
 file itself is what gets installed. Must run as root (Administrator on Windows).
 
 Options:
@@ -158,7 +158,7 @@ Options:
   --role ROLE        server | workstation
   --ca FILE          also trust this CA (PEM) for an https:// hub; copied to /etc/vigie/hub-ca.pem
   --root DIR         write every file under DIR instead of / (to try it out, and for tests)
-  --artefact FILE    install this vigie-agent.mjs or executable instead of the running one
+  --artefact FILE    install this vigie-agent.cjs or executable instead of the running one
   --allow-remediation LIST
                      N0 actions the hub may ask for, kept in the config file (docs/remediation.md):
                      restart-service, clean-folder:<folder>, clear-package-cache (default: none)

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { createCredentialStore } from '../credentials/credential-store.js';
 import { applyInstall } from '../install/apply-plan.js';
 import { type Artefact, type InstallPlan, planInstall } from '../install/install-plan.js';
@@ -10,6 +9,7 @@ import {
   underRoot,
 } from '../install/service-layout.js';
 import { formatAllowList, parseAllowList } from '../remediation/allow-list.js';
+import { stat } from '../runtime/fs-async.js';
 import type { CliContext } from './context.js';
 import { enrollCommand } from './enroll-command.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
@@ -53,7 +53,7 @@ async function isFile(path: string): Promise<boolean> {
 
 function artefactFor(flags: InstallFlags, host: ServiceHost): Artefact | undefined {
   if (flags.artefact === undefined) return host.artefact;
-  return /\.(mjs|js)$/.test(flags.artefact)
+  return /\.(cjs|mjs|js)$/.test(flags.artefact)
     ? { kind: 'script', path: flags.artefact, node: host.node }
     : { kind: 'binary', path: flags.artefact };
 }
@@ -67,7 +67,7 @@ export async function installCommand(context: CliContext, flags: InstallFlags): 
   const artefact = artefactFor(flags, host);
   if (!artefact) {
     io.stderr(
-      'vigie-agent install: run install from the single-file build (vigie-agent.mjs) or the single ' +
+      'vigie-agent install: run install from the single-file build (vigie-agent.cjs) or the single ' +
         'executable, or name one with --artefact FILE\n',
     );
     return EXIT_CODES.USAGE;

@@ -1,9 +1,9 @@
 // First, before any schema is built (see zod-jitless.ts).
 import './zod-jitless.js';
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { INVENTORY_PROBE_ARG, runInventoryProbe } from '../inventory/index.js';
 import { createLogger } from '../logger.js';
+import { readFile } from '../runtime/fs-async.js';
 import { cli } from './cli.js';
 import type { CliIo } from './context.js';
 import type { ExitCode } from './exit-codes.js';

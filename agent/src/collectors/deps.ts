@@ -1,7 +1,7 @@
 import type { StatsFs } from 'node:fs';
 
 // Dependency shapes the collectors take as parameters, so tests hand them recorded inputs and
-// the sampler hands them the real `fs.promises`, `child_process` and `systeminformation`.
+// the sampler hands them the real file calls (runtime/fs-async.ts), `child_process` and `systeminformation`.
 
 /** Structured log line, same shape as the agent's logger. */
 export type Log = (msg: string, fields?: Record<string, unknown>) => void;

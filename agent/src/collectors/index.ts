@@ -1,8 +1,8 @@
 import { execFile as execFileCb } from 'node:child_process';
-import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import { isPlainValidMetrics, readableSample, type Sample, sampleSchema } from '@vigie/shared';
+import { readdir, readFile, statfs } from '../runtime/fs-async.js';
 import type { Collector, CollectRequest } from './collector.js';
 import type { ExecFile, ReadDir, ReadText, Statfs } from './deps.js';
 import { createProcReader } from './linux/proc-reader.js';
@@ -43,9 +43,9 @@ const execFileAsync = promisify(execFileCb);
 
 // Real implementations of what may wait on a device: a disk, a network mount (statfs), a program.
 const REAL = {
-  readFile: (path: string) => fs.readFile(path, 'utf8'),
-  readdir: (path: string) => fs.readdir(path),
-  statfs: (path: string) => fs.statfs(path),
+  readFile: (path: string) => readFile(path, 'utf8'),
+  readdir: (path: string) => readdir(path),
+  statfs: (path: string) => statfs(path),
   execFile: (file: string, args: readonly string[]) =>
     execFileAsync(file, [...args], { timeout: 10_000, maxBuffer: 1024 * 1024, encoding: 'utf8' }),
 } satisfies Pick<CollectorDeps, 'readFile' | 'readdir' | 'statfs' | 'execFile'>;

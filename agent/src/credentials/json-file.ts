@@ -1,7 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
+import {
+  chmod,
+  close,
+  fchmod,
+  fsync,
+  mkdir,
+  open,
+  readFile,
+  rename,
+  rm,
+  writeFile,
+} from '../runtime/fs-async.js';
 
 /** Reading a state file: missing is a normal state (not enrolled yet), corrupt is not. */
 export type ReadJsonResult<T> =
@@ -61,14 +72,14 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 export async function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   await ensurePrivateDir(dirname(path));
-  const handle = await open(tmp, 'wx', 0o600);
+  const fd = await open(tmp, 'wx', 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
+    await writeFile(fd, `${JSON.stringify(value, null, 2)}\n`, 'utf8');
     // The umask may have narrowed the mode, never widened it; chmod states it outright anyway.
-    await handle.chmod(0o600);
-    await handle.sync();
+    await fchmod(fd, 0o600);
+    await fsync(fd);
   } finally {
-    await handle.close();
+    await close(fd);
   }
   try {
     await rename(tmp, path);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../runtime/fs-async.js';
 
 /** Reads a small system file; `undefined` when it is missing or unreadable (not root, other OS). */
 export type ReadSystemFile = (path: string) => Promise<string | undefined>;

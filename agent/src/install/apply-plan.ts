@@ -1,5 +1,5 @@
-import { access, chmod, copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { access, chmod, copyFile, mkdir, rename, rm, writeFile } from '../runtime/fs-async.js';
 import type { CommandRunner } from './command-runner.js';
 import type { InstallPlan, UninstallPlan } from './install-plan.js';
 import { statusCommands } from './install-plan.js';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFile } from 'node:fs/promises';
+import { appendFile } from '../runtime/fs-async.js';
 import type { Command } from './windows-service.js';
 
 export interface CommandResult {

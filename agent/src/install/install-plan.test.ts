@@ -29,6 +29,22 @@ describe('planInstall', () => {
       });
     });
 
+    it('installs the CommonJS build under its own extension: Node loads a file by it (decision 0043)', () => {
+      const commonJs = planInstall({
+        platform: 'linux',
+        artefact: { ...SCRIPT, path: '/tmp/vigie-agent.cjs' },
+        config: CONFIG,
+      });
+      expect(fileAt(commonJs, '/etc/systemd/system/vigie-agent.service')).toContain(
+        'ExecStart="/usr/bin/node" "--lite-mode" "/opt/vigie-agent/vigie-agent.cjs" "run" "--config" "/etc/vigie/agent.json"',
+      );
+      expect(commonJs.files[0]).toEqual({
+        path: '/opt/vigie-agent/vigie-agent.cjs',
+        mode: 0o755,
+        copyFrom: '/tmp/vigie-agent.cjs',
+      });
+    });
+
     it.each([
       'User=root',
       'Restart=on-failure',

@@ -92,6 +92,15 @@ export const SERVICE_MALLOC_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '1',
 };
 
+/**
+ * The name a script is installed under: `vigie-agent.cjs` for the CommonJS build installers fetch
+ * (decision 0043), `vigie-agent.mjs` for an ES module (the build agents installed before run) — Node
+ * decides how to load a file by its extension, so the installed file keeps the one it came with.
+ */
+export function installedScriptName(artefactPath: string): string {
+  return artefactPath.endsWith('.cjs') ? 'vigie-agent.cjs' : 'vigie-agent.mjs';
+}
+
 /** The files, directories and service-manager commands that install the agent on `platform`. */
 export function planInstall(input: InstallInput): InstallPlan {
   const layout = serviceLayout(input.platform);
@@ -99,7 +108,7 @@ export function planInstall(input: InstallInput): InstallPlan {
   const isWindows = input.platform === 'win32';
   const installed =
     input.artefact.kind === 'script'
-      ? join(layout.installDir, 'vigie-agent.mjs')
+      ? join(layout.installDir, installedScriptName(input.artefact.path))
       : join(layout.installDir, isWindows ? 'vigie-agent.exe' : 'vigie-agent');
   const run = ['run', '--config', layout.configFile];
   const programArguments =

@@ -25,7 +25,7 @@ export function systemServiceHost(env: Readonly<Record<string, string | undefine
   const script = process.argv[1];
   const artefact: Artefact | undefined = isSea()
     ? { kind: 'binary', path: process.execPath }
-    : script?.endsWith('.mjs')
+    : script !== undefined && /\.[cm]js$/.test(script)
       ? { kind: 'script', path: script, node: process.execPath }
       : undefined;
   const serviceWrapper = env[SERVICE_WRAPPER_ENV] || undefined;

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, open, readFile, stat } from 'node:fs/promises';
+import { access, close, open, read, readFile, stat } from '../runtime/fs-async.js';
 
 /** A command's outcome: ran (whatever its exit code), or could not run / did not finish. */
 export type ExecResult =
@@ -21,13 +21,13 @@ const EXEC_TIMEOUT_MS = 120_000;
 const EXEC_MAX_BUFFER = 64 * 1024 * 1024;
 
 async function readHead(path: string, maxBytes: number): Promise<Uint8Array> {
-  const file = await open(path, 'r');
+  const fd = await open(path, 'r');
   try {
     const buffer = Buffer.alloc(maxBytes);
-    const { bytesRead } = await file.read(buffer, 0, maxBytes, 0);
+    const { bytesRead } = await read(fd, buffer, 0, maxBytes, 0);
     return buffer.subarray(0, bytesRead);
   } finally {
-    await file.close();
+    await close(fd);
   }
 }
 

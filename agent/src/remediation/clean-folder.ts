@@ -1,6 +1,6 @@
-import { lstat, opendir, realpath, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { REMEDIATION_LIMITS } from '@vigie/shared';
+import { lstat, opendir, realpath, unlink } from '../runtime/fs-async.js';
 
 export type CleanFolderResult =
   | { readonly ok: true; readonly removedFiles: number; readonly freedBytes: number }

@@ -43,7 +43,7 @@ export interface AgentDeps<S> {
   readonly writeStatus?: (status: RuntimeStatus) => Promise<void>;
   readonly log: Log;
   readonly clock: () => number;
-  /** A clock that never steps (default `performance.now`), to follow wall-clock steps after a drift measure. */
+  /** A clock that never steps (default `process.hrtime`), to follow wall-clock steps after a drift measure. */
   readonly monotonic?: () => number;
   readonly random: () => number;
   /** Where the host's last boot time is kept across runs; without it `host.reboot` is never observed. */

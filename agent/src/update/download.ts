@@ -1,8 +1,8 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { dirname } from 'node:path';
+import { mkdir, rm } from '../runtime/fs-async.js';
 import { type UpdateFailure, updateFailure } from './update-errors.js';
 
 export interface DownloadOptions {

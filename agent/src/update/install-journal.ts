@@ -1,7 +1,7 @@
-import { chmod, copyFile, rename, rm, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeJsonFileAtomic } from '../credentials/json-file.js';
+import { chmod, copyFile, rename, rm, stat } from '../runtime/fs-async.js';
 import type { UpdateErrorCode } from './update-errors.js';
 
 // The swap and its undo, as files, so they survive the restart between them (decision 0017):

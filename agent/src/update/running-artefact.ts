@@ -11,6 +11,13 @@ export interface RunningArtefact {
 }
 
 /**
+ * The single-file builds: CommonJS, what installers install (decision 0043), and the ES module that
+ * agents installed before it run, and keep running: a service names its file, so each updates to the
+ * build of its own name.
+ */
+const SCRIPT_NAMES: readonly string[] = ['vigie-agent.cjs', 'vigie-agent.mjs'];
+
+/**
  * This process as an artefact: the single executable, or the single-file build run by a Node.
  * A development checkout (`bin/vigie-agent.js` over `dist/`) is not one, and never updates itself.
  */
@@ -23,12 +30,16 @@ export function runningArtefact(input: {
 }): RunningArtefact | undefined {
   const { platform, arch } = input;
   if (input.isSea) return { kind: 'binary', path: input.execPath, platform, arch };
-  if (input.script && basename(input.script) === 'vigie-agent.mjs')
+  if (input.script && SCRIPT_NAMES.includes(basename(input.script)))
     return { kind: 'script', path: input.script, platform, arch };
   return undefined;
 }
 
-/** The announced artefact that replaces `running`: same kind, and for an executable the same platform. */
+/**
+ * The announced artefact that replaces `running`: for a script the one of the same name (a CommonJS
+ * file must not be replaced by an ES module, nor the reverse: Node decides by the extension), for an
+ * executable the one of the same platform.
+ */
 export function matchingArtefact(
   running: RunningArtefact,
   artefacts: readonly AnnouncedArtefact[],
@@ -36,8 +47,9 @@ export function matchingArtefact(
   return artefacts.find(
     (artefact) =>
       artefact.kind === running.kind &&
-      (running.kind === 'script' ||
-        (artefact.platform === running.platform && artefact.arch === running.arch)),
+      (running.kind === 'script'
+        ? artefact.name === basename(running.path)
+        : artefact.platform === running.platform && artefact.arch === running.arch),
   );
 }
 

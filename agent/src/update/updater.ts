@@ -1,7 +1,7 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentUpdate, AnnouncedArtefact, Policy } from '@vigie/shared';
 import type { Log } from '../logger.js';
+import { rm } from '../runtime/fs-async.js';
 import { downloadTo } from './download.js';
 import type { InstallJournal } from './install-journal.js';
 import { matchingArtefact, type RunningArtefact } from './running-artefact.js';

@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { type AnnouncedArtefact, artefactSignedText } from '@vigie/shared';
+import { stat } from '../runtime/fs-async.js';
 import { type UpdateFailure, updateFailure } from './update-errors.js';
 
 /**

@@ -51,6 +51,16 @@ describe('artefact signer', () => {
     expect(announcement?.artefacts.map((artefact) => artefact.name)).toEqual(['vigie-agent.mjs']);
   });
 
+  it('announces the ES module build before the CommonJS one: agents before decision 0043 take the first script', async () => {
+    await writeFile(join(dir, 'vigie-agent.cjs'), `${BUNDLE}// CommonJS\n`);
+    const announcement = await createArtefactSigner(createArtefactStore(dir), key).announcement();
+    expect(agentUpdateSchema.parse(announcement)).toEqual(announcement);
+    expect(announcement?.artefacts.map((artefact) => [artefact.name, artefact.kind])).toEqual([
+      ['vigie-agent.mjs', 'script'],
+      ['vigie-agent.cjs', 'script'],
+    ]);
+  });
+
   it('reads the disk once per few seconds however many agents say hello', async () => {
     let now = 0;
     const signer = createArtefactSigner(createArtefactStore(dir), key, () => now);

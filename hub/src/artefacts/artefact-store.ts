@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The agent artefacts a hub may serve: the single-file build, the Linux x64 single executable, and
- * WinSW, the wrapper that runs the agent as a Windows service (decision 0022; not an agent update).
+ * The agent artefacts a hub may serve: the single-file build (CommonJS, what installers fetch, and
+ * the same as an ES module for agents installed before decision 0043), the Linux x64 single
+ * executable, and WinSW, the wrapper that runs the agent as a Windows service (decision 0022; not an
+ * agent update). The ES module comes first: agents before 0043 update to the first script announced.
  */
 export const ARTEFACTS = {
   'vigie-agent.mjs': { kind: 'script', platform: 'any', arch: 'any', contentType: 'text/javascript' },
+  'vigie-agent.cjs': { kind: 'script', platform: 'any', arch: 'any', contentType: 'text/javascript' },
   'vigie-agent-linux-x64': {
     kind: 'binary',
     platform: 'linux',
@@ -24,6 +27,17 @@ export const ARTEFACTS = {
   },
 } as const;
 export type ArtefactName = keyof typeof ARTEFACTS;
+
+/**
+ * The single-file build an install script fetches: the CommonJS one (decision 0043), or the ES module
+ * when the agent's build served is older than it.
+ */
+export function installerBundle<T extends { readonly name: string }>(artefacts: readonly T[]): T | undefined {
+  return (
+    artefacts.find((artefact) => artefact.name === 'vigie-agent.cjs') ??
+    artefacts.find((artefact) => artefact.name === 'vigie-agent.mjs')
+  );
+}
 
 /** One artefact on disk, with what an installer needs to verify it. */
 export interface Artefact {

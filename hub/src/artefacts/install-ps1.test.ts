@@ -4,13 +4,15 @@ import { renderInstallPs1 } from './install-ps1.js';
 
 const BUNDLE_SHA = 'a'.repeat(64);
 const WRAPPER_SHA = 'b'.repeat(64);
+const MODULE_SHA = 'c'.repeat(64);
 
 function artefact(name: Artefact['name'], kind: Artefact['kind'], sha256: string): Artefact {
   return { name, kind, platform: 'any', arch: 'any', version: '1.2.3', size: 10, sha256, path: `/x/${name}` };
 }
 
 const BOTH = [
-  artefact('vigie-agent.mjs', 'script', BUNDLE_SHA),
+  artefact('vigie-agent.mjs', 'script', MODULE_SHA),
+  artefact('vigie-agent.cjs', 'script', BUNDLE_SHA),
   artefact('winsw.exe', 'service-wrapper', WRAPPER_SHA),
 ];
 
@@ -28,7 +30,8 @@ function indexOf(script: string, start: string): number {
 describe('install.ps1', () => {
   const script = renderInstallPs1({ hubUrl: 'https://vigie.example.com', artefacts: BOTH });
 
-  it('bakes in the sums of the agent and of the service wrapper', () => {
+  it('bakes in the sums of the agent (its CommonJS build) and of the service wrapper', () => {
+    expect(script).toContain("$Bundle = 'vigie-agent.cjs'");
     expect(script).toContain(`$BundleSha256 = '${BUNDLE_SHA}'`);
     expect(script).toContain(`$WrapperSha256 = '${WRAPPER_SHA}'`);
   });
@@ -40,7 +43,7 @@ describe('install.ps1', () => {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: PowerShell's ${Name}, not a JS placeholder
       'if ($Got -ne $Sha256) { throw "vigie install.ps1: checksum mismatch for ${Name}: got $Got, expected $Sha256" }',
     );
-    expect(lines(script)).toContain("$File = Get-VigieArtefact 'vigie-agent.mjs' $BundleSha256");
+    expect(lines(script)).toContain('$File = Get-VigieArtefact $Bundle $BundleSha256');
     expect(lines(script)).toContain("$Wrapper = Get-VigieArtefact 'winsw.exe' $WrapperSha256");
   });
 
@@ -55,12 +58,21 @@ describe('install.ps1', () => {
   it('stops early when the hub serves no wrapper', () => {
     const without = renderInstallPs1({
       hubUrl: 'https://vigie.example.com',
-      artefacts: [BOTH[0] as Artefact],
+      artefacts: BOTH.filter((one) => one.kind === 'script'),
     });
     expect(without).toContain("$WrapperSha256 = ''");
     expect(
       indexOf(without, "if (-not $WrapperSha256) { throw 'vigie install.ps1: this hub serves no winsw.exe"),
     ).toBeLessThan(indexOf(without, '$Node = Get-Command node'));
+  });
+
+  it('fetches the ES module build from a hub that serves no CommonJS one (built before decision 0043)', () => {
+    const older = renderInstallPs1({
+      hubUrl: 'https://vigie.example.com',
+      artefacts: BOTH.filter((one) => one.name !== 'vigie-agent.cjs'),
+    });
+    expect(older).toContain("$Bundle = 'vigie-agent.mjs'");
+    expect(older).toContain(`$BundleSha256 = '${MODULE_SHA}'`);
   });
 
   it('keeps a hostile hub URL inside one single-quoted string', () => {

@@ -1,3 +1,4 @@
+import { installerBundle } from './artefact-store.js';
 import type { InstallScriptInput } from './install-sh.js';
 import { psString } from './script-quoting.js';
 
@@ -16,10 +17,11 @@ export function renderInstallPs1(input: InstallScriptInput): string {
 #   $env:VIGIE_ENROLMENT_TOKEN='TOKEN'; irm <hub>/install.ps1 | iex
 $ErrorActionPreference = 'Stop'
 $Hub = ${psString(input.hubUrl)}
-$BundleSha256 = ${psString(sumOf(input, 'vigie-agent.mjs'))}
+$Bundle = ${psString(installerBundle(input.artefacts)?.name ?? 'vigie-agent.cjs')}
+$BundleSha256 = ${psString(installerBundle(input.artefacts)?.sha256 ?? '')}
 $WrapperSha256 = ${psString(sumOf(input, 'winsw.exe'))}
 if (-not $env:VIGIE_ENROLMENT_TOKEN) { throw 'vigie install.ps1: set $env:VIGIE_ENROLMENT_TOKEN first' }
-if (-not $BundleSha256) { throw 'vigie install.ps1: this hub serves no vigie-agent.mjs' }
+if (-not $BundleSha256) { throw "vigie install.ps1: this hub serves no $Bundle" }
 if (-not $WrapperSha256) { throw 'vigie install.ps1: this hub serves no winsw.exe (the Windows service wrapper)' }
 $Node = Get-Command node -ErrorAction SilentlyContinue
 if (-not $Node) { throw 'vigie install.ps1: needs Node.js >= 20 (winget install OpenJS.NodeJS.LTS)' }
@@ -36,7 +38,7 @@ function Get-VigieArtefact([string]$Name, [string]$Sha256) {
   return $Path
 }
 try {
-  $File = Get-VigieArtefact 'vigie-agent.mjs' $BundleSha256
+  $File = Get-VigieArtefact $Bundle $BundleSha256
   $Wrapper = Get-VigieArtefact 'winsw.exe' $WrapperSha256
   # Named as well as placed beside the agent, so the install takes exactly the file checked above.
   $env:VIGIE_SERVICE_WRAPPER = $Wrapper

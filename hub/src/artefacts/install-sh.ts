@@ -1,4 +1,4 @@
-import type { Artefact } from './artefact-store.js';
+import { type Artefact, installerBundle } from './artefact-store.js';
 import { shellWord } from './script-quoting.js';
 
 export interface InstallScriptInput {
@@ -22,7 +22,8 @@ export function renderInstallSh(input: InstallScriptInput): string {
 #   curl -fsSL <hub>/install.sh | sudo sh -s -- --token TOKEN [--role server|workstation] [--ca FILE] [--root DIR]
 set -eu
 HUB=${shellWord(input.hubUrl)}
-BUNDLE_SHA256=${shellWord(sumOf(input.artefacts, 'vigie-agent.mjs'))}
+BUNDLE=${shellWord(installerBundle(input.artefacts)?.name ?? '')}
+BUNDLE_SHA256=${shellWord(installerBundle(input.artefacts)?.sha256 ?? '')}
 SEA_SHA256=${shellWord(sumOf(input.artefacts, 'vigie-agent-linux-x64'))}
 TOKEN="\${VIGIE_ENROLMENT_TOKEN:-}"
 ROLE=""
@@ -66,7 +67,7 @@ node_ok() {
 OS=$(uname -s)
 ARCH=$(uname -m)
 if node_ok && [ -n "$BUNDLE_SHA256" ]; then
-  NAME=vigie-agent.mjs; WANT=$BUNDLE_SHA256
+  NAME=$BUNDLE; WANT=$BUNDLE_SHA256
 elif [ "$OS" = Linux ] && [ "$ARCH" = x86_64 ] && [ -n "$SEA_SHA256" ]; then
   NAME=vigie-agent-linux-x64; WANT=$SEA_SHA256
 else
@@ -87,7 +88,7 @@ set -- install --hub "$HUB"
 [ -n "$PLAINTEXT" ] && set -- "$@" --insecure-allow-plaintext
 VIGIE_ENROLMENT_TOKEN=$TOKEN
 export VIGIE_ENROLMENT_TOKEN
-if [ "$NAME" = vigie-agent.mjs ]; then
+if [ "$NAME" = "$BUNDLE" ]; then
   node "$TMP/$NAME" "$@"
 else
   "$TMP/$NAME" "$@"

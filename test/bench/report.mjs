@@ -130,7 +130,7 @@ export function formatTable(r) {
     for (const s of c.steps)
       row(
         `ceiling step ${s.targetPerSec}/s`,
-        `${s.connected ? `${Math.min(...s.connected)}/${s.agents} agents welcomed, ` : ''}sent ${f(s.sentPerSec, 0)}/s, acked ${f(s.ackedPerSec, 0)}/s, p99 ${f(s.p99Ms)} ms${windowsOf(s)}, hub ${f(s.hubCpuPct)} % CPU (${f(s.hubCpuMsPerReport, 3)} ms/report${s.hubMainThreadCpuPct === undefined ? '' : `, main thread ${f(s.hubMainThreadCpuPct)} %`}), simulator ${f(s.simCpuPct)} % (${f(s.simCpuMsPerReport, 3)} ms/report); waited for a core: hub ${f(s.hubRunDelayPct, 0)} %, simulator ${f(s.simRunDelayPct, 0)} %${commitsOf(s)}${s.limit ? `: limited by ${s.limit}` : ''}`,
+        `${s.connected ? `${Math.min(...s.connected)}/${s.agents} agents welcomed, ` : ''}sent ${f(s.sentPerSec, 0)}/s, acked ${f(s.ackedPerSec, 0)}/s, p99 ${f(s.p99Ms)} ms${windowsOf(s)}, hub ${f(s.hubCpuPct)} % CPU (${f(s.hubCpuMsPerReport, 3)} ms/report${s.hubMainThreadCpuPct === undefined ? '' : `, main thread ${f(s.hubMainThreadCpuPct)} %`}), simulator ${f(s.simCpuPct)} % (${f(s.simCpuMsPerReport, 3)} ms/report); waited for a core: hub ${f(s.hubRunDelayPct, 0)} %, simulator ${f(s.simRunDelayPct, 0)} %${commitsOf(s)}${s.limit ? `: limited by ${s.limit}` : ''}${s.hubRunDelayPct >= 10 ? ' (machine busy)' : ''}`,
       );
     const fit = fixedCostFit(c.steps);
     if (fit)

@@ -2,7 +2,7 @@
 export type Series = Map<string, number>;
 export function parsePrometheus(text: string): Series;
 export function sumOf(series: Series, name: string, labels?: readonly string[]): number;
-export function scrapeHub(url: string): Promise<Series>;
+export function scrapeHub(url: string, signal?: AbortSignal): Promise<Series>;
 export function hubDelta(
   before: Series,
   after: Series,

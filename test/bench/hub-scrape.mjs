@@ -26,9 +26,9 @@ export function sumOf(series, name, labels = []) {
   return total;
 }
 
-/** GET `${url}/metrics`, parsed. */
-export async function scrapeHub(url) {
-  const response = await fetch(`${url}/metrics`);
+/** GET `${url}/metrics`, parsed; `signal` bounds the wait. */
+export async function scrapeHub(url, signal) {
+  const response = await fetch(`${url}/metrics`, { signal });
   if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
   return parsePrometheus(await response.text());
 }

@@ -212,7 +212,10 @@ export async function measureCeiling(ctx, opts) {
       // Event-loop wake-ups: a cost paid per wake-up, not per report, falls per report as more
       // reports arrive per wake-up.
       hubWakeupsPerSec,
-      reportsPerWakeup: hubWakeupsPerSec > 0 ? hubSide.committedPerSec / hubWakeupsPerSec : null,
+      reportsPerWakeup:
+        hubWakeupsPerSec > 0 && Number.isFinite(hubSide.committedPerSec)
+          ? hubSide.committedPerSec / hubWakeupsPerSec
+          : null,
       // The load generator's own cost: at 100 % of its core it is the limit, whatever the hub does.
       simCpuPct,
       simCpuMsPerReport: measured.sentPerSec > 0 ? (simCpuPct * 10) / measured.sentPerSec : null,
@@ -224,7 +227,10 @@ export async function measureCeiling(ctx, opts) {
       // Group commits from the WAL's frames, and the hub's own counters over the same window.
       commitsPerSec: commits / seconds,
       walPagesPerCommit: commits > 0 ? pages / commits : null,
-      reportsPerCommit: commits > 0 ? (hubSide.committedPerSec * seconds) / commits : null,
+      reportsPerCommit:
+        commits > 0 && Number.isFinite(hubSide.committedPerSec)
+          ? (hubSide.committedPerSec * seconds) / commits
+          : null,
       walPagesPerReport: hubSide.committedPerSec > 0 ? pages / (hubSide.committedPerSec * seconds) : null,
       walRestarts: wal1.restarts - wal0.restarts,
       hub: hubSide,
@@ -234,8 +240,13 @@ export async function measureCeiling(ctx, opts) {
     ctx.log(
       `ceiling: ${Math.min(...step.connected)}/${opts.agents} agents welcomed, sent ${Math.round(step.sentPerSec)}/s, acked ${Math.round(step.ackedPerSec)}/s, p99 ${Math.round(step.p99Ms)} ms (median of ${windows.length} windows of ${opts.windowSeconds} s: ${step.windowP99sMs.map((p) => Math.round(p)).join(', ')}; worst ${Math.round(step.p99WorstMs)}; whole run with warm-up ${Math.round(step.p99WholeRunMs)}), hub ${Math.round(hubCpuPct)} % (main thread ${Math.round(hubMainCpuPct)} %), simulator ${Math.round(simCpuPct)} % (${step.simCpuMsPerReport?.toFixed(3)} ms/report); waiting for a core: hub ${Math.round(hubRunDelayPct)} %, simulator ${Math.round(simRunDelayPct)} %${step.limit ? `: limited by ${step.limit}` : ''}${hubRunDelayPct >= BUSY_MACHINE_PCT ? ' (the machine was busy: the hub waited for its core, the figure is not the hub’s alone)' : ''}`,
     );
+    const perReport = (n, d) => (n === null || !Number.isFinite(n) ? '–' : n.toFixed(d));
     ctx.log(
-      `ceiling:   hub side: ${step.commitsPerSec.toFixed(1)} commits/s, ${step.reportsPerCommit?.toFixed(0)} reports and ${step.walPagesPerCommit?.toFixed(0)} WAL pages per commit (${step.walPagesPerReport?.toFixed(2)} per report), submit→commit mean ${step.hub.meanSubmitToCommitMs?.toFixed(1)} ms, ${step.hub.samplesPerMessage?.toFixed(2)} samples per message, GC ${step.hub.gcMsPerSec.toFixed(0)} ms/s; main thread user ${Math.round(hubMainUserPct)} % + system ${Math.round(hubMainSystemPct)} %, ${Math.round(hubWakeupsPerSec)} wake-ups/s (${step.reportsPerWakeup?.toFixed(2)} reports each)`,
+      `ceiling:   hub side: ${step.commitsPerSec.toFixed(1)} commits/s (every write transaction), ${perReport(step.walPagesPerCommit, 0)} WAL pages per commit, ${Math.round(hubWakeupsPerSec)} main-thread wake-ups/s, user ${Math.round(hubMainUserPct)} % + system ${Math.round(hubMainSystemPct)} %; ${
+        Number.isFinite(step.hub.committedPerSec)
+          ? `${perReport(step.reportsPerCommit, 0)} reports per commit, ${perReport(step.walPagesPerReport, 2)} WAL pages per report, ${perReport(step.reportsPerWakeup, 1)} reports per wake-up, submit→commit mean ${perReport(step.hub.meanSubmitToCommitMs, 1)} ms, ${perReport(step.hub.samplesPerMessage, 2)} samples per message, GC ${perReport(step.hub.gcMsPerSec, 0)} ms/s`
+          : `the hub's /metrics did not answer within ${SCRAPE_TIMEOUT_MS / 1000} s`
+      }`,
     );
     // A generator that fell short but whose load the hub took in time is still a point the hub held.
     if (step.limit === 'load generator') ceiling = step;

@@ -83,8 +83,8 @@ async function scrapeOrNull(url) {
 
 /**
  * A process's main thread alone (the event loop): user and system CPU seconds, and how often it
- * went to sleep and was woken (voluntary context switches: each one an event-loop wait that
- * ended with work to do).
+ * blocked and was woken again (voluntary context switches: mostly the event loop waiting for
+ * sockets or a timer, also any lock it waited for).
  */
 function mainThreadOf(pid) {
   const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');

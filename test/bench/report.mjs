@@ -16,6 +16,18 @@ export function fixedCostFit(steps) {
   return { steps: kept.length, interceptMsPerSec: fit.intercept, msPerReport: fit.slope, r2: fit.r2 };
 }
 
+/** A ceiling step's windows: the median judged, the worst and the run with its warm-up beside it. */
+function windowsOf(s) {
+  if (!s.windowP99sMs) return '';
+  return ` (median of ${s.windowP99sMs.length} windows: ${s.windowP99sMs.map((p) => f(p, 0)).join(', ')}; worst ${f(s.p99WorstMs, 0)}; whole run with warm-up ${f(s.p99WholeRunMs, 0)})`;
+}
+
+/** A ceiling step's group commits, from the WAL and the hub's own metrics over the same window. */
+function commitsOf(s) {
+  if (s.commitsPerSec === undefined) return '';
+  return `; ${f(s.commitsPerSec)} commits/s, ${f(s.reportsPerCommit, 0)} reports and ${f(s.walPagesPerCommit, 0)} WAL pages per commit, submit→commit mean ${f(s.hub?.meanSubmitToCommitMs)} ms, GC ${f(s.hub?.gcMsPerSec, 0)} ms/s, hub main thread ${f(s.hubWakeupsPerSec, 0)} wake-ups/s (${f(s.reportsPerWakeup, 2)} reports each)`;
+}
+
 /** One row per figure; a phase that failed or was skipped shows why. */
 export function formatTable(r) {
   const rows = [];
@@ -129,7 +141,7 @@ export function formatTable(r) {
     for (const s of c.steps)
       row(
         `ceiling step ${s.targetPerSec}/s`,
-        `${s.connected ? `${Math.min(...s.connected)}/${s.agents} agents welcomed, ` : ''}sent ${f(s.sentPerSec, 0)}/s, acked ${f(s.ackedPerSec, 0)}/s, p99 ${f(s.p99Ms)} ms, hub ${f(s.hubCpuPct)} % CPU (${f(s.hubCpuMsPerReport, 3)} ms/report), simulator ${f(s.simCpuPct)} % (${f(s.simCpuMsPerReport, 3)} ms/report); waited for a core: hub ${f(s.hubRunDelayPct, 0)} %, simulator ${f(s.simRunDelayPct, 0)} %${s.limit ? `: limited by ${s.limit}` : ''}`,
+        `${s.connected ? `${Math.min(...s.connected)}/${s.agents} agents welcomed, ` : ''}sent ${f(s.sentPerSec, 0)}/s, acked ${f(s.ackedPerSec, 0)}/s, p99 ${f(s.p99Ms)} ms${windowsOf(s)}, hub ${f(s.hubCpuPct)} % CPU (${f(s.hubCpuMsPerReport, 3)} ms/report${s.hubMainThreadCpuPct === undefined ? '' : `, main thread ${f(s.hubMainThreadCpuPct)} %`}), simulator ${f(s.simCpuPct)} % (${f(s.simCpuMsPerReport, 3)} ms/report); waited for a core: hub ${f(s.hubRunDelayPct, 0)} %, simulator ${f(s.simRunDelayPct, 0)} %${commitsOf(s)}${s.limit ? `: limited by ${s.limit}` : ''}${s.hubRunDelayPct >= 10 ? ' (machine busy)' : ''}`,
       );
     const fit = fixedCostFit(c.steps);
     if (fit)

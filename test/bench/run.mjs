@@ -34,6 +34,10 @@ Options:
   --agent-seconds S   how long the real agent is measured          (default 600; quick 60)
   --ceiling-rates L   the ceiling's steps in reports/s, comma-separated
                       (default 1000,2000,4000,…,24000; quick 400,800)
+  --ceiling-warmup S  seconds of each step left out before measuring    (default 5; quick 2)
+  --ceiling-windows N measurement windows per step, judged on the median window's p99,
+                      the worst one reported too                    (default 5; quick 3)
+  --ceiling-window S  seconds per window                              (default 3; quick 2)
   --skip LIST         phases to leave out, comma-separated: layout,ingest,memory,ceiling,faults,restart,footprint
   -h, --help          this text
 
@@ -46,6 +50,9 @@ const { values } = parseArgs({
     interval: { type: 'string' },
     'agent-seconds': { type: 'string' },
     'ceiling-rates': { type: 'string' },
+    'ceiling-warmup': { type: 'string' },
+    'ceiling-windows': { type: 'string' },
+    'ceiling-window': { type: 'string' },
     skip: { type: 'string' },
     quick: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -72,7 +79,14 @@ const PLAN = quick
         tailSec: 3,
       },
       memory: { steps: 3, agentsPerStep: 100, rampSec: 2, settleSec: 3 },
-      ceiling: { agents: 200, rates: [400, 800], stepSeconds: 6, rawSeconds: 2 },
+      ceiling: {
+        agents: 200,
+        rates: [400, 800],
+        warmupSeconds: 2,
+        windows: 3,
+        windowSeconds: 2,
+        rawSeconds: 2,
+      },
       faults: { perKind: 10, batch: 5, everySec: 2, settleSec: 6 },
       restart: { agents: 300, downSec: 35, idleSec: 5, holdSec: 0, dead: 3 },
       agentSeconds: 50,
@@ -93,7 +107,10 @@ const PLAN = quick
       ceiling: {
         agents: 1000,
         rates: [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 15_000, 18_000, 21_000, 24_000],
-        stepSeconds: 15,
+        // Per step: 5 s of warm-up left out, then five 3 s windows, judged on the median window's p99.
+        warmupSeconds: 5,
+        windows: 5,
+        windowSeconds: 3,
         rawSeconds: 5,
       },
       faults: { perKind: 200, batch: 10, everySec: 3, settleSec: 15 },
@@ -107,6 +124,24 @@ if (values['ceiling-rates'] !== undefined) {
   PLAN.ceiling.rates = values['ceiling-rates'].split(',').map(Number);
   if (!PLAN.ceiling.rates.every((rate) => Number.isFinite(rate) && rate > 0)) {
     process.stderr.write('bench: --ceiling-rates must be positive numbers, comma-separated\n');
+    process.exit(2);
+  }
+}
+for (const [option, key] of [
+  ['ceiling-warmup', 'warmupSeconds'],
+  ['ceiling-windows', 'windows'],
+  ['ceiling-window', 'windowSeconds'],
+]) {
+  if (values[option] === undefined) continue;
+  PLAN.ceiling[key] = Number(values[option]);
+  const fine =
+    key === 'warmupSeconds'
+      ? PLAN.ceiling[key] >= 0
+      : PLAN.ceiling[key] > 0 && (key !== 'windows' || Number.isInteger(PLAN.ceiling[key]));
+  if (!fine) {
+    process.stderr.write(
+      `bench: --${option} must be ${key === 'windows' ? 'a positive integer' : 'a number of seconds'}\n`,
+    );
     process.exit(2);
   }
 }

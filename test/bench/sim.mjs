@@ -48,15 +48,18 @@ export function startSim(
 }
 
 /**
- * A measurement window on a running simulator: `start()` marks it, `end()` resolves with the
- * send→ack latency since the mark and the acked/sent rates over it.
+ * Measurement windows on a running simulator: `start()` marks the first, `next()` ends the current
+ * one and starts the next at the same instant, `end()` ends the last. Each resolves with the
+ * send→ack latency since its mark and the acked/sent rates over it.
  */
 export function simWindow(sim) {
   let began;
   let before;
-  const ask = async () => {
+  // `mark?` and `mark` in one write: the simulator reads both lines in one turn of its event loop,
+  // so no ack falls between the end of one window and the start of the next.
+  const ask = async (andMark) => {
     const seen = (sim.output.match(/^mark \{.*\}$/gm) ?? []).length;
-    sim.child.stdin.write('mark?\n');
+    sim.child.stdin.write(andMark ? 'mark?\nmark\n' : 'mark?\n');
     for (;;) {
       const all = sim.output.match(/^mark (\{.*\})$/gm) ?? [];
       if (all.length > seen) return JSON.parse(all[seen].slice('mark '.length));
@@ -64,25 +67,32 @@ export function simWindow(sim) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
+  const close = async (andMark) => {
+    const after = await ask(andMark);
+    const now = performance.now();
+    const seconds = (now - began) / 1000;
+    const { acked, sent, connected, ...latency } = after;
+    const window = {
+      seconds,
+      // Agents welcomed at the start and at the end of the window (a hub slow to welcome them
+      // leaves agents that cannot send yet: their share of the rate asked is the hub's miss).
+      connected: [before.connected, connected],
+      acked: acked - before.acked,
+      sent: sent - before.sent,
+      ackedPerSec: (acked - before.acked) / seconds,
+      sentPerSec: (sent - before.sent) / seconds,
+      latencyMs: latency,
+    };
+    before = after;
+    began = now;
+    return window;
+  };
   return {
     async start() {
-      before = await ask();
-      sim.child.stdin.write('mark\n');
+      before = await ask(true);
       began = performance.now();
     },
-    async end() {
-      const after = await ask();
-      const seconds = (performance.now() - began) / 1000;
-      const { acked, sent, connected, ...latency } = after;
-      return {
-        seconds,
-        // Agents welcomed at the start and at the end of the window (a hub slow to welcome them
-        // leaves agents that cannot send yet: their share of the rate asked is the hub's miss).
-        connected: [before.connected, connected],
-        ackedPerSec: (acked - before.acked) / seconds,
-        sentPerSec: (sent - before.sent) / seconds,
-        latencyMs: latency,
-      };
-    },
+    next: () => close(true),
+    end: () => close(false),
   };
 }

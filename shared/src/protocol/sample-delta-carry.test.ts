@@ -75,6 +75,19 @@ describe('a carried sample', () => {
     expect(carried.sample()).toStrictEqual({ memory: { usedBytes: 1 }, load: [1, 2] });
   });
 
+  it('keeps each connection its own figures when their samples share a shape', () => {
+    const sample = (usedBytes: number) => ({ at: usedBytes, memory: { totalBytes: 8e9, usedBytes } });
+    const one = new CarriedSample();
+    const two = new CarriedSample();
+    one.keep(sample(1e9));
+    two.keep(sample(2e9));
+    one.keep(sample(3e9));
+    expect(two.sample()).toStrictEqual(sample(2e9));
+    two.keep({ ...sample(4e9), services: [] });
+    expect(one.sample()).toStrictEqual(sample(3e9));
+    expect(two.sample()).toStrictEqual({ ...sample(4e9), services: [] });
+  });
+
   it('carries nothing once dropped', () => {
     const carried = new CarriedSample();
     carried.keep({ at: 1 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeAgentMessage } from './codec.js';
+import { LIMITS } from './limits.js';
 import type { Sample } from './sample.js';
 import { SAMPLE_DELTA_CAPABILITY } from './sample-delta.js';
 import { createMetricsDeltaEncoder } from './sample-delta-encode.js';
@@ -110,6 +111,23 @@ describe('hub reading samples as changes', () => {
       const decoded = decodeAgentMessage(frame(2, [wrong]), carry);
       expect(decoded.ok && decoded.refusedSamples).toHaveLength(1);
     }
+  });
+
+  it('carries no sample with a list over its bound: the next sample of changes is refused', () => {
+    const mounts = Array.from({ length: LIMITS.maxListItems + 1 }, (_, i) => ({
+      ...full.filesystems?.[0],
+      mount: `/m${i}`,
+    }));
+    const carry = carryAfterHello([SAMPLE_DELTA_CAPABILITY]);
+    decodeAgentMessage(frame(1, [{ ...full, filesystems: mounts }]), carry);
+    const decoded = decodeAgentMessage(frame(2, [{ at: later.at, filesystems: [0] }]), carry);
+    expect(decoded.ok && decoded.refusedSamples).toHaveLength(1);
+    // Within the bound again, the connection is carried from the next whole sample.
+    decodeAgentMessage(frame(3, [full]), carry);
+    expect(decodeAgentMessage(frame(4, [{ at: later.at }]), carry)).toEqual({
+      ok: true,
+      value: { type: 'metrics', bootId: 'boot_delta_01', seq: 4, samples: [later] },
+    });
   });
 
   it('gives a message without bootId the bootId of the one before, and none on a fresh connection', () => {

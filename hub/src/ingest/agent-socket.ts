@@ -17,6 +17,7 @@ import {
   HELLOS_AT_ONCE,
 } from './handshake-admission.js';
 import { offerHelloNonces } from './hello-nonce.js';
+import { Keepalive } from './keepalive.js';
 import type { LiveSessions } from './live-sessions.js';
 import type { IngestObserver } from './session-dispatch.js';
 import { SESSION_LIMIT_DEFAULTS, type SessionLimits } from './session-flow.js';
@@ -83,29 +84,39 @@ function onPong(this: WebSocket): void {
   connectionOf.get(this)?.pong();
 }
 
+/** The agent's own heartbeat (ws answers it): a frame like any other, so proof of life. */
+function onPing(this: WebSocket): void {
+  connectionOf.get(this)?.pinged();
+}
+
 function ignoreError(): void {}
 
 /**
  * One admitted agent socket: its session, its handshake ticket until the handshake is over, and
- * whether it answered the last ping. A class: a socket keeps it for its life.
+ * where it stands in the heartbeat (Keepalive). A class: a socket keeps it for its life.
  */
-class Connection {
-  /** Answered the last ping (or has not been pinged yet). */
-  alive = true;
-
+class Connection extends Keepalive {
   constructor(
     readonly session: AgentSession,
     private ticket: HandshakeTicket | undefined,
     private readonly open: Set<AgentSession>,
-  ) {}
+  ) {
+    super();
+  }
 
   message(frame: RawFrame): void {
+    this.sentFrame();
     this.ticket?.helloStarted();
     this.session.receive(frame);
   }
 
   pong(): void {
-    this.alive = true;
+    this.answered();
+    this.session.heard();
+  }
+
+  pinged(): void {
+    this.sentFrame();
     this.session.heard();
   }
 
@@ -182,12 +193,9 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       const connection = connectionOf.get(socket);
       // A refused socket (never admitted): its own timer terminates it (SHED_GRACE_MS).
       if (!connection) continue;
-      if (!connection.alive) {
-        if (connection.session.missedHeartbeat() !== 'handled') socket.terminate();
-        continue;
-      }
-      connection.alive = false;
-      socket.ping();
+      const beat = connection.tick();
+      if (beat === 'ping') socket.ping();
+      else if (beat === 'missed' && connection.session.missedHeartbeat() !== 'handled') socket.terminate();
     }
   }, options.heartbeatIntervalMs);
   heartbeat.unref();
@@ -257,6 +265,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
     connectionOf.set(raw, connection);
     open.add(session);
     raw.on('pong', onPong);
+    raw.on('ping', onPing);
     detachFromAdapter(raw);
     return connection;
   }

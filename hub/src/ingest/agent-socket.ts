@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { upgradeWebSocket } from '@hono/node-server';
 import type { AgentUpdate, Policy } from '@vigie/shared';
 import { CLOSE_CODES, LIMITS, type RawFrame } from '@vigie/shared';
@@ -92,6 +94,16 @@ function onPing(this: WebSocket): void {
 function ignoreError(): void {}
 
 /**
+ * The hub's ping, framed once: FIN, opcode 0x9, unmasked (server to client), no payload. Written
+ * straight to the connection's stream, it skips ws' framing per call (an options object, a header
+ * buffer and an array per ping; 2–4 µs of a 24–37 µs ping round here, docs/benchmarks.md,
+ * "heartbeat"). Safe because the agents' server has no per-message deflate and the hub sends no
+ * Blob: ws' sender then writes each frame whole and synchronously, never queued, so bytes written
+ * between its calls never land inside a frame.
+ */
+const PING_FRAME = Buffer.from([0x89, 0x00]);
+
+/**
  * One admitted agent socket: its session, its handshake ticket until the handshake is over, and
  * where it stands in the heartbeat (Keepalive). A class: a socket keeps it for its life.
  */
@@ -100,8 +112,18 @@ class Connection extends Keepalive {
     readonly session: AgentSession,
     private ticket: HandshakeTicket | undefined,
     private readonly open: Set<AgentSession>,
+    /** The upgraded request's socket, which ws writes its frames to. */
+    private readonly wire: Duplex | undefined,
   ) {
     super();
+  }
+
+  /** Ping the peer (an open socket only: a closing one has sent, or is sending, its close frame). */
+  ping(raw: WebSocket): void {
+    if (raw.readyState !== raw.OPEN) return;
+    const wire = this.wire;
+    if (wire === undefined || wire.destroyed) raw.ping();
+    else wire.write(PING_FRAME);
   }
 
   message(frame: RawFrame): void {
@@ -194,7 +216,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       // A refused socket (never admitted): its own timer terminates it (SHED_GRACE_MS).
       if (!connection) continue;
       const beat = connection.tick();
-      if (beat === 'ping') socket.ping();
+      if (beat === 'ping') connection.ping(socket);
       else if (beat === 'missed' && connection.session.missedHeartbeat() !== 'handled') socket.terminate();
     }
   }, options.heartbeatIntervalMs);
@@ -209,7 +231,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       let connection: Pick<Connection, 'message' | 'close'> | undefined;
       return {
         onOpen(_event, ws) {
-          connection = openConnection(ws.raw as WebSocket, nonces.take(incoming), remoteAddress);
+          connection = openConnection(ws.raw as WebSocket, incoming, remoteAddress);
         },
         // Only until the connection is detached from the adapter (the same tick): then ws calls it.
         onMessage(event) {
@@ -230,9 +252,10 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
    */
   function openConnection(
     raw: WebSocket,
-    nonce: string | undefined,
+    incoming: IncomingMessage | undefined,
     remoteAddress: string,
   ): Pick<Connection, 'message' | 'close'> {
+    const nonce = nonces.take(incoming);
     const admitted = admission.admit(remoteAddress, () => {
       deps.log.warn({ remote: remoteAddress }, 'handshake cap reached: oldest silent socket shed');
       refuse(raw);
@@ -261,7 +284,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       onHandshakeDone: () => connection.handshakeDone(),
       helloGate,
     });
-    const connection = new Connection(session, admitted.ticket, open);
+    const connection = new Connection(session, admitted.ticket, open, incoming?.socket);
     connectionOf.set(raw, connection);
     open.add(session);
     raw.on('pong', onPong);

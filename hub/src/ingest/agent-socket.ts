@@ -19,7 +19,7 @@ import {
   HELLOS_AT_ONCE,
 } from './handshake-admission.js';
 import { offerHelloNonces } from './hello-nonce.js';
-import { Keepalive } from './keepalive.js';
+import { Keepalive, sendPing } from './keepalive.js';
 import type { LiveSessions } from './live-sessions.js';
 import type { IngestObserver } from './session-dispatch.js';
 import { SESSION_LIMIT_DEFAULTS, type SessionLimits } from './session-flow.js';
@@ -94,16 +94,6 @@ function onPing(this: WebSocket): void {
 function ignoreError(): void {}
 
 /**
- * The hub's ping, framed once: FIN, opcode 0x9, unmasked (server to client), no payload. Written
- * straight to the connection's stream, it skips ws' framing per call (an options object, a header
- * buffer and an array per ping; 2–4 µs of a 24–37 µs ping round here, docs/benchmarks.md,
- * "heartbeat"). Safe because the agents' server has no per-message deflate and the hub sends no
- * Blob: ws' sender then writes each frame whole and synchronously, never queued, so bytes written
- * between its calls never land inside a frame.
- */
-const PING_FRAME = Buffer.from([0x89, 0x00]);
-
-/**
  * One admitted agent socket: its session, its handshake ticket until the handshake is over, and
  * where it stands in the heartbeat (Keepalive). A class: a socket keeps it for its life.
  */
@@ -113,17 +103,9 @@ class Connection extends Keepalive {
     private ticket: HandshakeTicket | undefined,
     private readonly open: Set<AgentSession>,
     /** The upgraded request's socket, which ws writes its frames to. */
-    private readonly wire: Duplex | undefined,
+    readonly wire: Duplex | undefined,
   ) {
     super();
-  }
-
-  /** Ping the peer (an open socket only: a closing one has sent, or is sending, its close frame). */
-  ping(raw: WebSocket): void {
-    if (raw.readyState !== raw.OPEN) return;
-    const wire = this.wire;
-    if (wire === undefined || wire.destroyed) raw.ping();
-    else wire.write(PING_FRAME);
   }
 
   message(frame: RawFrame): void {
@@ -216,7 +198,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       // A refused socket (never admitted): its own timer terminates it (SHED_GRACE_MS).
       if (!connection) continue;
       const beat = connection.tick();
-      if (beat === 'ping') connection.ping(socket);
+      if (beat === 'ping') sendPing(socket, connection.wire);
       else if (beat === 'missed' && connection.session.missedHeartbeat() !== 'handled') socket.terminate();
     }
   }, options.heartbeatIntervalMs);

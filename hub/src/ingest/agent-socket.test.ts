@@ -271,6 +271,22 @@ describe('agent socket', () => {
       expect((await closing).code).toBe(CLOSE_CODES.SERVICE_RESTART.code);
     });
 
+    it('does not ping an agent that keeps sending frames, and pings it once it stops (0042)', async () => {
+      await hub.close();
+      hub = await startTestHub({ heartbeatIntervalSec: 0.5 });
+      credential = await enrolTestAgent(hub.deps);
+      const p = await welcomed();
+      let pings = 0;
+      p.socket.on('ping', () => pings++);
+      // The agent's own heartbeat, far more often than the hub's: each tick finds a frame.
+      const chatter = setInterval(() => p.socket.ping(), 10);
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      clearInterval(chatter);
+      expect(pings).toBe(0);
+      await expect.poll(() => pings).toBeGreaterThan(0);
+      expect(p.socket.readyState).toBe(p.socket.OPEN);
+    });
+
     it('terminates an agent that stops answering pings', async () => {
       await hub.close();
       hub = await startTestHub({ heartbeatIntervalSec: 0.1 });

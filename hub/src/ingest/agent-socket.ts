@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { upgradeWebSocket } from '@hono/node-server';
 import type { AgentUpdate, Policy } from '@vigie/shared';
 import { CLOSE_CODES, LIMITS, type RawFrame } from '@vigie/shared';
@@ -17,6 +19,7 @@ import {
   HELLOS_AT_ONCE,
 } from './handshake-admission.js';
 import { offerHelloNonces } from './hello-nonce.js';
+import { Keepalive, sendPing } from './keepalive.js';
 import type { LiveSessions } from './live-sessions.js';
 import type { IngestObserver } from './session-dispatch.js';
 import { SESSION_LIMIT_DEFAULTS, type SessionLimits } from './session-flow.js';
@@ -83,29 +86,41 @@ function onPong(this: WebSocket): void {
   connectionOf.get(this)?.pong();
 }
 
+/** The agent's own heartbeat (ws answers it): a frame like any other, so proof of life. */
+function onPing(this: WebSocket): void {
+  connectionOf.get(this)?.pinged();
+}
+
 function ignoreError(): void {}
 
 /**
  * One admitted agent socket: its session, its handshake ticket until the handshake is over, and
- * whether it answered the last ping. A class: a socket keeps it for its life.
+ * where it stands in the heartbeat (Keepalive). A class: a socket keeps it for its life.
  */
-class Connection {
-  /** Answered the last ping (or has not been pinged yet). */
-  alive = true;
-
+class Connection extends Keepalive {
   constructor(
     readonly session: AgentSession,
     private ticket: HandshakeTicket | undefined,
     private readonly open: Set<AgentSession>,
-  ) {}
+    /** The upgraded request's socket, which ws writes its frames to. */
+    readonly wire: Duplex | undefined,
+  ) {
+    super();
+  }
 
   message(frame: RawFrame): void {
+    this.sentFrame();
     this.ticket?.helloStarted();
     this.session.receive(frame);
   }
 
   pong(): void {
-    this.alive = true;
+    this.answered();
+    this.session.heard();
+  }
+
+  pinged(): void {
+    this.sentFrame();
     this.session.heard();
   }
 
@@ -182,12 +197,9 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       const connection = connectionOf.get(socket);
       // A refused socket (never admitted): its own timer terminates it (SHED_GRACE_MS).
       if (!connection) continue;
-      if (!connection.alive) {
-        if (connection.session.missedHeartbeat() !== 'handled') socket.terminate();
-        continue;
-      }
-      connection.alive = false;
-      socket.ping();
+      const beat = connection.tick();
+      if (beat === 'ping') sendPing(socket, connection.wire);
+      else if (beat === 'missed' && connection.session.missedHeartbeat() !== 'handled') socket.terminate();
     }
   }, options.heartbeatIntervalMs);
   heartbeat.unref();
@@ -201,7 +213,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       let connection: Pick<Connection, 'message' | 'close'> | undefined;
       return {
         onOpen(_event, ws) {
-          connection = openConnection(ws.raw as WebSocket, nonces.take(incoming), remoteAddress);
+          connection = openConnection(ws.raw as WebSocket, incoming, remoteAddress);
         },
         // Only until the connection is detached from the adapter (the same tick): then ws calls it.
         onMessage(event) {
@@ -222,9 +234,10 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
    */
   function openConnection(
     raw: WebSocket,
-    nonce: string | undefined,
+    incoming: IncomingMessage | undefined,
     remoteAddress: string,
   ): Pick<Connection, 'message' | 'close'> {
+    const nonce = nonces.take(incoming);
     const admitted = admission.admit(remoteAddress, () => {
       deps.log.warn({ remote: remoteAddress }, 'handshake cap reached: oldest silent socket shed');
       refuse(raw);
@@ -253,10 +266,11 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       onHandshakeDone: () => connection.handshakeDone(),
       helloGate,
     });
-    const connection = new Connection(session, admitted.ticket, open);
+    const connection = new Connection(session, admitted.ticket, open, incoming?.socket);
     connectionOf.set(raw, connection);
     open.add(session);
     raw.on('pong', onPong);
+    raw.on('ping', onPing);
     detachFromAdapter(raw);
     return connection;
   }

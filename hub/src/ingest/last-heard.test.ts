@@ -26,6 +26,49 @@ const lastSeen = async (hostId: string) =>
     ).last_seen_at,
   );
 
+describe('createLastHeard', () => {
+  it('hands each host over once per change, with its latest time', () => {
+    let now = T0;
+    const heard = createLastHeard(() => now);
+    heard.note('h1');
+    now = T0 + 10;
+    heard.note('h1');
+    heard.note('h2');
+    expect(heard.take()).toEqual([
+      { hostId: 'h1', at: T0 + 10 },
+      { hostId: 'h2', at: T0 + 10 },
+    ]);
+    expect(heard.take()).toEqual([]);
+    now = T0 + 20;
+    heard.note('h2');
+    expect(heard.take()).toEqual([{ hostId: 'h2', at: T0 + 20 }]);
+  });
+
+  it('still hands over the last time of a host whose session ended before the flush', () => {
+    const heard = createLastHeard(() => T0);
+    heard.note('h1');
+    expect(heard.forget('h1')).toBe(T0);
+    expect(heard.take()).toEqual([{ hostId: 'h1', at: T0 }]);
+    expect(heard.take()).toEqual([]);
+    expect(heard.forget('h1')).toBeUndefined();
+  });
+
+  it('gives back what a failed flush took, unless a newer time arrived meanwhile', () => {
+    let now = T0;
+    const heard = createLastHeard(() => now);
+    heard.note('h1');
+    heard.note('h2');
+    const failed = heard.take();
+    now = T0 + 10;
+    heard.note('h2');
+    heard.giveBack(failed);
+    expect(heard.take()).toEqual([
+      { hostId: 'h1', at: T0 },
+      { hostId: 'h2', at: T0 + 10 },
+    ]);
+  });
+});
+
 describe('startLastHeardFlush', () => {
   it('persists what was noted since the last flush, and what is left when stopped', async () => {
     const [a, b] = [

@@ -1,5 +1,3 @@
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { upgradeWebSocket } from '@hono/node-server';
 import type { AgentUpdate, Policy } from '@vigie/shared';
 import { CLOSE_CODES, LIMITS, type RawFrame } from '@vigie/shared';
@@ -19,7 +17,7 @@ import {
   HELLOS_AT_ONCE,
 } from './handshake-admission.js';
 import { offerHelloNonces } from './hello-nonce.js';
-import { Keepalive, sendPing } from './keepalive.js';
+import { Keepalive } from './keepalive.js';
 import type { LiveSessions } from './live-sessions.js';
 import type { IngestObserver } from './session-dispatch.js';
 import { SESSION_LIMIT_DEFAULTS, type SessionLimits } from './session-flow.js';
@@ -102,8 +100,6 @@ class Connection extends Keepalive {
     readonly session: AgentSession,
     private ticket: HandshakeTicket | undefined,
     private readonly open: Set<AgentSession>,
-    /** The upgraded request's socket, which ws writes its frames to. */
-    readonly wire: Duplex | undefined,
   ) {
     super();
   }
@@ -198,7 +194,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       // A refused socket (never admitted): its own timer terminates it (SHED_GRACE_MS).
       if (!connection) continue;
       const beat = connection.tick();
-      if (beat === 'ping') sendPing(socket, connection.wire);
+      if (beat === 'ping') socket.ping();
       else if (beat === 'missed' && connection.session.missedHeartbeat() !== 'handled') socket.terminate();
     }
   }, options.heartbeatIntervalMs);
@@ -213,7 +209,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       let connection: Pick<Connection, 'message' | 'close'> | undefined;
       return {
         onOpen(_event, ws) {
-          connection = openConnection(ws.raw as WebSocket, incoming, remoteAddress);
+          connection = openConnection(ws.raw as WebSocket, nonces.take(incoming), remoteAddress);
         },
         // Only until the connection is detached from the adapter (the same tick): then ws calls it.
         onMessage(event) {
@@ -234,10 +230,9 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
    */
   function openConnection(
     raw: WebSocket,
-    incoming: IncomingMessage | undefined,
+    nonce: string | undefined,
     remoteAddress: string,
   ): Pick<Connection, 'message' | 'close'> {
-    const nonce = nonces.take(incoming);
     const admitted = admission.admit(remoteAddress, () => {
       deps.log.warn({ remote: remoteAddress }, 'handshake cap reached: oldest silent socket shed');
       refuse(raw);
@@ -266,7 +261,7 @@ export function createAgentSocket(deps: HubDeps, sessions: LiveSessions, options
       onHandshakeDone: () => connection.handshakeDone(),
       helloGate,
     });
-    const connection = new Connection(session, admitted.ticket, open, incoming?.socket);
+    const connection = new Connection(session, admitted.ticket, open);
     connectionOf.set(raw, connection);
     open.add(session);
     raw.on('pong', onPong);

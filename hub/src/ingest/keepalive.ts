@@ -1,6 +1,3 @@
-import type { Duplex } from 'node:stream';
-import type { WebSocket } from 'ws';
-
 /** What the heartbeat does with a socket at a tick. */
 export type Beat = 'ping' | 'skip' | 'missed';
 
@@ -42,24 +39,4 @@ export class Keepalive {
     this.awaiting = true;
     return 'ping';
   }
-}
-
-/**
- * The hub's ping, framed once: FIN, opcode 0x9, unmasked (server to client), no payload. Written
- * straight to the connection's stream, it skips ws' framing per call (an options object, a header
- * buffer and an array per ping: 2–5.6 µs less in the ping loop of a 24–37 µs round here,
- * docs/benchmarks.md, "heartbeat"). Safe because the agents' server has no per-message deflate and
- * the hub sends no Blob: ws' sender then writes each frame whole and synchronously, never queued,
- * so bytes written between its calls never land inside a frame.
- */
-const PING_FRAME = Buffer.from([0x89, 0x00]);
-
-/**
- * Ping an open socket (a closing one has sent, or is sending, its close frame) through `wire`, the
- * upgraded request's socket ws writes its frames to; through ws when there is none.
- */
-export function sendPing(raw: WebSocket, wire: Duplex | undefined): void {
-  if (raw.readyState !== raw.OPEN) return;
-  if (wire === undefined || wire.destroyed) raw.ping();
-  else wire.write(PING_FRAME);
 }

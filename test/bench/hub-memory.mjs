@@ -5,12 +5,16 @@
 // connections also page in the ingest code and fill SQLite's caches, a one-off cost (the intercept
 // minus the idle RSS) that a before/after pair spread over every agent. The slope is the memory per
 // agent; r² how straight the line is.
-// The hub runs with a 32 MiB young generation (0038): V8 grows it (up to 3 × 32 MiB of RSS) as the
-// report rate rises, not with what each agent holds, so one step can add tens of MiB that belong to
-// no agent. Each point also reads the hub's own /metrics (the young generation's committed size and
-// the JS heap in use); the fit of RSS less the young generation is the memory agents hold, the
-// fit of the JS heap in use the part of it that is JavaScript objects. All three are reported.
+// Garbage is not memory an agent holds, and the steps follow one another in time: whatever
+// accumulates with time (garbage promoted to the old generation and waiting for a major GC, the
+// young generation's 32 MiB semi-spaces (0038) grown with the report rate) fits the agent count as
+// well as what each agent holds. So each point reads the RSS as the hub runs, then asks the hub's V8
+// for a full garbage collection through the inspector (the hub of this phase runs with `--inspect`
+// on a loopback port of its own choosing) and reads the RSS again and the live JS heap (the hub's
+// /metrics). Three fits: RSS as it runs (reported), RSS after a full GC (judged: what agents hold),
+// and the live JavaScript objects in it.
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { scrapeHub, sumOf } from './hub-scrape.mjs';
 import { linearFit } from './linear-fit.mjs';
 import { rssBytesOf, sleep, startCli, waitForLine } from './proc.mjs';
@@ -20,18 +24,28 @@ import { startSim } from './sim.mjs';
 export async function measureHubMemory(ctx, opts) {
   const db = join(ctx.work, 'memory-hub.db');
   const token = ctx.createAdmin(db);
-  const hub = startCli(ctx.pin(0), ctx.hubBin, ctx.hubArgs(db), { env: ctx.hubEnv });
+  const env = {
+    ...ctx.hubEnv,
+    NODE_OPTIONS: `${ctx.hubEnv.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`.trim(),
+  };
+  const hub = startCli(ctx.pin(0), ctx.hubBin, ctx.hubArgs(db), { env });
   ctx.children.push(hub.child);
-  const url = (await waitForLine(hub, /listening (\S+)/, 120_000))[1];
+  const inspector = (await waitForLine(hub, /Debugger listening on (ws:\S+)/, 120_000))[1];
+  const url = (await waitForLine(hub, /listening (http\S+)/, 120_000))[1];
   await sleep(opts.settleSec * 1000);
   const pointAt = async (agents) => {
     const rssBytes = rssBytesOf(hub.child.pid);
+    await collectGarbage(inspector);
+    const rssAfterGcBytes = rssBytesOf(hub.child.pid);
     const series = await scrapeHub(url, AbortSignal.timeout(10_000));
     return {
       agents,
       rssBytes,
-      youngBytes: sumOf(series, 'vigie_hub_nodejs_heap_space_size_total_bytes', ['space="new"']),
-      heapUsedBytes: sumOf(series, 'vigie_hub_nodejs_heap_size_used_bytes'),
+      rssAfterGcBytes,
+      // Live objects: the collection just ran (scraping allocates a little, in the young generation).
+      liveHeapBytes:
+        sumOf(series, 'vigie_hub_nodejs_heap_size_used_bytes') -
+        sumOf(series, 'vigie_hub_nodejs_heap_space_size_used_bytes', ['space="new"']),
     };
   };
   const points = [await pointAt(0)];
@@ -56,7 +70,7 @@ export async function measureHubMemory(ctx, opts) {
     points.push(await pointAt(step * opts.agentsPerStep));
     const last = points.at(-1);
     ctx.log(
-      `hub memory: ${last.agents} agents, RSS ${(last.rssBytes / 2 ** 20).toFixed(1)} MiB, young generation ${(last.youngBytes / 2 ** 20).toFixed(1)} MiB, JS heap used ${(last.heapUsedBytes / 2 ** 20).toFixed(1)} MiB`,
+      `hub memory: ${last.agents} agents, RSS ${(last.rssBytes / 2 ** 20).toFixed(1)} MiB, after a full GC ${(last.rssAfterGcBytes / 2 ** 20).toFixed(1)} MiB, live JS heap ${(last.liveHeapBytes / 2 ** 20).toFixed(1)} MiB`,
     );
   }
   for (const { sim } of sims) sim.child.stdin.write('quit\n');
@@ -73,14 +87,36 @@ export async function measureHubMemory(ctx, opts) {
     points: points.map((p) => ({
       agents: p.agents,
       rssMiB: p.rssBytes / 2 ** 20,
-      youngMiB: p.youngBytes / 2 ** 20,
-      heapUsedMiB: p.heapUsedBytes / 2 ** 20,
+      rssAfterGcMiB: p.rssAfterGcBytes / 2 ** 20,
+      liveHeapMiB: p.liveHeapBytes / 2 ** 20,
     })),
     idleMiB: points[0].rssBytes / 2 ** 20,
     kibPerAgent: fit.kibPerAgent,
     interceptMiB: fit.interceptMiB,
     r2: fit.r2,
-    withoutYoung: fitOf((p) => p.rssBytes - p.youngBytes),
-    heapUsed: fitOf((p) => p.heapUsedBytes),
+    afterGc: fitOf((p) => p.rssAfterGcBytes),
+    liveHeap: fitOf((p) => p.liveHeapBytes),
   };
+}
+
+/** A full garbage collection in the process whose inspector listens at `inspectorUrl`. */
+async function collectGarbage(inspectorUrl) {
+  const socket = new WebSocket(inspectorUrl);
+  try {
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no answer to HeapProfiler.collectGarbage')), 30_000);
+      socket.on('message', (data) => {
+        if (JSON.parse(data).id !== 1) return;
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+    });
+  } finally {
+    socket.close();
+  }
 }

@@ -131,7 +131,8 @@ export async function measureHubRestart(ctx, opts) {
   const backAtDeadline = connected();
   // Past the grace and a few sweeps: whatever was going to open has opened.
   const holdUntil = second.listeningAt + (STOCK.graceSec + 3 * STOCK.sweepSec + opts.holdSec) * 1000;
-  const idle = await (async () => {
+  // Right after the fleet came back: reconnections, first reports of new sessions, sweeps settling.
+  const idleAfterRestart = await (async () => {
     await sleep(Math.max(0, (allBackAt ?? Date.now()) + 10_000 - Date.now()));
     return idleCpuMsPerSec(second.hub.child.pid);
   })();
@@ -172,6 +173,9 @@ export async function measureHubRestart(ctx, opts) {
   const recoveryDeadline = Date.now() + 60_000;
   while ((await recoveries()).length < deadIds.length && Date.now() < recoveryDeadline) await sleep(250);
   const recovered = await recoveries();
+  // The heartbeat's own cost: the same fleet, the hub settled (every agent back, the dead ticketed
+  // and revived), pinging every 10 s, against the first hub's idle with pings every hour.
+  const idle = await idleCpuMsPerSec(second.hub.child.pid);
 
   const r = reader();
   const dead = new Set(deadIds);
@@ -229,7 +233,7 @@ export async function measureHubRestart(ctx, opts) {
         max: heardToNotice.at(-1) ?? null,
       },
     },
-    hubIdleCpuMsPerSec: { pingsHourly: idleNoPingMs, pings10s: idle },
+    hubIdleCpuMsPerSec: { pingsHourly: idleNoPingMs, pings10s: idle, pings10sAfterRestart: idleAfterRestart },
     heartbeatCpuMsPerSec: idle - idleNoPingMs,
   };
 }

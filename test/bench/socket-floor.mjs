@@ -12,12 +12,13 @@
 import { fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpuSecondsOf, sleep } from './proc.mjs';
 
 const self = fileURLToPath(import.meta.url);
+const root = join(dirname(self), '..', '..');
 // Imported by the bench's ingest phase, it parses nothing; run (or forked) it reads its flags.
 const { values } =
   process.argv[1] !== self
@@ -113,7 +114,7 @@ async function server() {
   });
 }
 
-/** The hub's statements for one report (hub/src/ingest/sqlite-metrics-statements.ts, 0036). */
+/** The hub's SQLite hot path on its own connection: its prepared statements, one group commit a batch. */
 async function openStore(file) {
   const Database = (await import('better-sqlite3')).default;
   const db = new Database(file);
@@ -124,29 +125,11 @@ async function openStore(file) {
       'select a.id as agentId, b.boot_id as bootId, a.host_id as hostId from agents a join agent_boots b on b.agent_id = a.id order by a.host_id',
     )
     .all();
-  const committedSeq = db
-    .prepare('select committed_seq from agent_boots where agent_id = ? and boot_id = ?')
-    .pluck();
-  const inserts = new Map();
-  const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-  const insertSamples = (n) => {
-    let s = inserts.get(n);
-    if (!s) {
-      s =
-        db.prepare(`insert into samples (host_id, boot_id, seq, idx, at, received_at, cpu_pct, mem_pct, swap_pct,
-        disk_max_pct, load1, payload) values ${Array.from({ length: n }, () => row).join(', ')} on conflict do nothing`);
-      inserts.set(n, s);
-    }
-    return s;
-  };
-  const touchHost =
-    db.prepare(`update hosts set last_seen_at = @receivedAt, refused_samples = refused_samples + 0,
-    cpu_pct = @cpu, mem_pct = @mem, swap_pct = 0, disk_max_pct = @disk, load1 = @load1,
-    last_sample_at = @sampleAt, last_sample_received_at = @receivedAt where id = @hostId`);
-  const advanceSeq =
-    db.prepare(`insert into agent_boots (agent_id, boot_id, committed_seq, started_at, updated_at)
-    values (?, ?, ?, ?, ?) on conflict (agent_id, boot_id) do update set committed_seq = excluded.committed_seq,
-    updated_at = excluded.updated_at where agent_boots.committed_seq < excluded.committed_seq`);
+  // The hub's own prepared statements (built), so the floor runs exactly its SQL, guards included.
+  const { prepareStatements, insertSampleRows } = await import(
+    join(root, 'hub', 'dist', 'ingest', 'sqlite-metrics-statements.js')
+  );
+  const statements = prepareStatements(db);
   // The stored payload is the whole sample the hub rebuilds (~1.4 KB), not the change frame.
   const payload = 'p'.repeat(1400);
   const commit = db.transaction((batch) => {
@@ -154,23 +137,24 @@ async function openStore(file) {
     const rows = [];
     for (const p of batch) {
       const id = ids[p.host];
-      if (p.seq <= Number(committedSeq.get(id.agentId, id.bootId) ?? 0)) continue;
+      if (p.seq <= Number(statements.committedSeq.get(id.agentId, id.bootId) ?? 0)) continue;
       rows.push(id.hostId, id.bootId, p.seq, 0, p.at, receivedAt, 12.5, 35.1, 0, 60.1, 0.41, payload);
-      touchHost.run({
-        receivedAt,
-        cpu: 12.5,
-        mem: 35.1,
-        disk: 60.1,
-        load1: 0.41,
-        sampleAt: p.at,
+      statements.touchHostWithHealth.run({
         hostId: id.hostId,
+        receivedAt,
+        refused: 0,
+        offset: null,
+        offsetAt: null,
+        sampleAt: p.at,
+        cpu_pct: 12.5,
+        mem_pct: 35.1,
+        swap_pct: 0,
+        disk_max_pct: 60.1,
+        load1: 0.41,
       });
-      advanceSeq.run(id.agentId, id.bootId, p.seq, receivedAt, receivedAt);
+      statements.advanceSeq.run(id.agentId, id.bootId, p.seq, receivedAt, receivedAt);
     }
-    for (let first = 0; first < rows.length / 12; first += 64) {
-      const n = Math.min(64, rows.length / 12 - first);
-      insertSamples(n).run(rows.slice(first * 12, (first + n) * 12));
-    }
+    insertSampleRows(statements, rows);
     return rows.length / 12;
   });
   return { commit };
